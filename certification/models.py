@@ -1,0 +1,1 @@
+"""certification: models arrive with their issue."""

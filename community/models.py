@@ -1,0 +1,1 @@
+"""community: models arrive with their issue."""

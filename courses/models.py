@@ -1,0 +1,1 @@
+"""courses: models arrive with their issue."""

@@ -1,0 +1,164 @@
+"""Users, their profile (roles, country, sector, organisation, language, optional
+demographics for impact reports) and the organisations they work for."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    """A factory or an enterprise taking part in a country programme."""
+
+    class Kind(models.TextChoices):
+        FACTORY = "factory", _("Factory")
+        ENTERPRISE = "enterprise", _("Enterprise")
+        PARTNER = "partner", _("Training partner")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.FACTORY)
+    country = models.ForeignKey(
+        "taxonomy.Country", verbose_name=_("country"), on_delete=models.PROTECT,
+        related_name="organisations",
+    )
+    sector = models.ForeignKey(
+        "taxonomy.Sector", verbose_name=_("sector"), on_delete=models.PROTECT,
+        related_name="organisations", null=True, blank=True,
+    )
+    city = models.CharField(_("city or province"), max_length=120, blank=True)
+    workers_count = models.PositiveIntegerField(_("number of workers"), null=True, blank=True)
+    training_days_allocation = models.DecimalField(
+        _("training days allocated per year"), max_digits=6, decimal_places=1, default=0,
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "name"], name="accounts_organisation_unique_name_per_country"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.Model):
+    """One of the fixed roles people play in the programme; a person may hold several."""
+
+    class Code(models.TextChoices):
+        WORKER = "worker", _("Worker")
+        SUPERVISOR = "supervisor", _("Supervisor")
+        MANAGER = "manager", _("Manager")
+        TRAINER = "trainer", _("Trainer")
+        ENTERPRISE_ADVISOR = "enterprise_advisor", _("Enterprise advisor")
+        ASSESSOR = "assessor", _("Assessor")
+        COUNTRY_STAFF = "country_staff", _("Country programme staff")
+        GLOBAL_ADMIN = "global_admin", _("Global administrator")
+
+    code = models.CharField(_("code"), max_length=30, choices=Code.choices, unique=True)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["id"]
+
+    def __str__(self):
+        return str(self.get_code_display())
+
+
+STAFF_ROLES = {Role.Code.COUNTRY_STAFF, Role.Code.GLOBAL_ADMIN}
+
+
+class User(AbstractUser):
+    """A person using the system. Workers often have no email: they sign in by username."""
+
+    class Gender(models.TextChoices):
+        WOMAN = "woman", _("Woman")
+        MAN = "man", _("Man")
+        SELF_DESCRIBED = "self", _("I describe myself another way")
+        UNDISCLOSED = "undisclosed", _("I prefer not to say")
+
+    class MigrantStatus(models.TextChoices):
+        LOCAL = "local", _("Not a migrant worker")
+        MIGRANT = "migrant", _("Migrant worker")
+        UNDISCLOSED = "undisclosed", _("I prefer not to say")
+
+    email = models.EmailField(_("email address"), blank=True)
+    display_name = models.CharField(
+        _("display name"), max_length=80, blank=True,
+        help_text=_("How your name is shown to others."),
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    country = models.ForeignKey(
+        "taxonomy.Country", verbose_name=_("country"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="people",
+    )
+    sector = models.ForeignKey(
+        "taxonomy.Sector", verbose_name=_("sector"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="people",
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="people",
+    )
+    roles = models.ManyToManyField(Role, verbose_name=_("roles"), blank=True, related_name="users")
+    gender = models.CharField(
+        _("gender"), max_length=20, choices=Gender.choices, blank=True,
+        help_text=_("Optional. Used only, anonymised, in impact reports."),
+    )
+    gender_description = models.CharField(
+        _("gender, in your own words"), max_length=60, blank=True
+    )
+    migrant_status = models.CharField(
+        _("migrant status"), max_length=20, choices=MigrantStatus.choices, blank=True,
+        help_text=_("Optional. Used only, anonymised, in impact reports."),
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="accounts_user_unique_email",
+            )
+        ]
+
+    def __str__(self):
+        return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def name(self):
+        return str(self)
+
+    def role_codes(self):
+        """The codes of this person's roles, cached on the instance."""
+        if not hasattr(self, "_role_codes"):
+            self._role_codes = frozenset(r.code for r in self.roles.all())
+        return self._role_codes
+
+    def has_role(self, *codes):
+        return bool(self.role_codes() & set(codes))
+
+    @property
+    def is_global_admin(self):
+        return self.is_superuser or self.has_role(Role.Code.GLOBAL_ADMIN)
+
+    @property
+    def is_country_staff(self):
+        return self.has_role(Role.Code.COUNTRY_STAFF)
+
+    @property
+    def needs_two_factor(self):
+        """Staff must protect their account with a second factor."""
+        return self.is_staff or self.is_superuser or self.has_role(*STAFF_ROLES)

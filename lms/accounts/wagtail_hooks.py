@@ -1,0 +1,109 @@
+"""People and organisations in the Wagtail admin, scoped to the staff member's country."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
+
+from lms.accounts.models import Organisation, User
+from lms.accounts.permissions import CountryScopedPermissionPolicy
+
+
+class CountryScopedObjectMixin:
+    """Refuse a row outside the staff member's country, even when its URL is typed in."""
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        action = getattr(self, "permission_required", None) or "view"
+        if not self.permission_policy.user_has_permission_for_instance(
+            self.request.user, action, obj
+        ):
+            raise PermissionDenied
+        return obj
+
+
+class CountryScopedViewSet(ModelViewSet):
+    def get_queryset(self, request):
+        return self.permission_policy.instances_user_has_any_permission_for(
+            request.user, ["view", "change"]
+        )
+
+    def _scoped(self, view_class):
+        return type(f"Scoped{view_class.__name__}", (CountryScopedObjectMixin, view_class), {})
+
+    @property
+    def edit_view_class(self):
+        return self._scoped(super().edit_view_class)
+
+    @property
+    def delete_view_class(self):
+        return self._scoped(super().delete_view_class)
+
+    @property
+    def inspect_view_class(self):
+        return self._scoped(super().inspect_view_class)
+
+    @property
+    def history_view_class(self):
+        return self._scoped(super().history_view_class)
+
+    @property
+    def usage_view_class(self):
+        return self._scoped(super().usage_view_class)
+
+
+class PeopleViewSet(CountryScopedViewSet):
+    model = User
+    icon = "user"
+    menu_label = _("People")
+    name = "people"
+    list_display = ["__str__", "username", "email", "country", "organisation"]
+    list_filter = ["roles", "country", "organisation", "is_active"]
+    search_fields = ["username", "display_name", "first_name", "last_name", "email"]
+    form_fields = [
+        "display_name",
+        "email",
+        "preferred_language",
+        "organisation",
+        "sector",
+        "is_active",
+    ]
+    inspect_view_enabled = True
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    permission_policy = CountryScopedPermissionPolicy(User, actions=("view", "change"))
+
+
+class OrganisationViewSet(CountryScopedViewSet):
+    model = Organisation
+    icon = "group"
+    menu_label = _("Organisations")
+    name = "organisations"
+    list_display = ["name", "kind", "country", "sector", "training_days_allocation"]
+    list_filter = ["kind", "country", "sector"]
+    search_fields = ["name", "city"]
+    form_fields = [
+        "name", "kind", "country", "sector", "city", "workers_count", "training_days_allocation",
+    ]
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    permission_policy = CountryScopedPermissionPolicy(
+        Organisation, actions=("view", "change", "add")
+    )
+
+
+register_permission_policy(Organisation, OrganisationViewSet.permission_policy)
+
+
+class PeopleGroup(ViewSetGroup):
+    menu_label = _("People")
+    menu_icon = "group"
+    menu_order = 200
+    items = (PeopleViewSet, OrganisationViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_people_viewsets():
+    return PeopleGroup()

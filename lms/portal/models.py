@@ -1,0 +1,88 @@
+"""The portal's pages: the home page, section pages and one page per country programme."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from lms.portal.blocks import PortalStreamBlock
+from lms.taxonomy.models import BasePage
+
+
+class HomePage(Page):
+    """The front door, one per language."""
+
+    tagline = models.CharField(_("tagline"), max_length=160, blank=True)
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+    body = StreamField(PortalStreamBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [
+        *Page.content_panels, FieldPanel("tagline"), FieldPanel("intro"), FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("tagline"), index.SearchField("intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from lms.portal.selectors import home_sections, recent_content
+
+        context = super().get_context(request, *args, **kwargs)
+        context["sections"] = home_sections(home=self)
+        context["recent"] = recent_content(locale=self.locale, limit=6)
+        return context
+
+
+class SectionPage(BasePage):
+    """A section of the site (training, worker awareness, resources) listing its children."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+    body = StreamField(PortalStreamBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [*BasePage.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*BasePage.search_fields, index.SearchField("intro")]
+
+    class Meta:
+        verbose_name = _("section page")
+
+    def get_context(self, request, *args, **kwargs):
+        from lms.portal.selectors import child_listing
+
+        context = super().get_context(request, *args, **kwargs)
+        context["children"] = child_listing(parent=self)
+        return context
+
+
+class CountryPage(BasePage):
+    """A country programme's own section: its team edits everything below it."""
+
+    country = models.ForeignKey(
+        "taxonomy.Country", verbose_name=_("country"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+    body = StreamField(PortalStreamBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [
+        *BasePage.content_panels, FieldPanel("country"), FieldPanel("intro"), FieldPanel("body"),
+    ]
+    search_fields = [*BasePage.search_fields, index.SearchField("intro")]
+    parent_page_types = ["portal.HomePage"]
+
+    class Meta:
+        verbose_name = _("country programme page")
+
+    def get_context(self, request, *args, **kwargs):
+        from lms.portal.selectors import child_listing, content_for_country
+
+        context = super().get_context(request, *args, **kwargs)
+        context["children"] = child_listing(parent=self)
+        context["tagged"] = content_for_country(
+            country_code=self.country.code, locale=self.locale, exclude=self, limit=12
+        )
+        return context

@@ -1,0 +1,140 @@
+"""Read-side queries of the portal: listings, browse facets and search."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet
+from wagtail.models import Locale, Page
+
+from lms.taxonomy.models import BasePage, Cluster, Country, Sector
+from lms.taxonomy.selectors import terms_in_language
+
+BROWSE_PAGE_SIZE = 20
+
+
+def child_listing(*, parent: Page) -> QuerySet:
+    return parent.get_children().live().public().specific().order_by("path")
+
+
+def home_sections(*, home: Page) -> QuerySet:
+    return home.get_children().live().in_menu().specific().order_by("path")
+
+
+def recent_content(*, locale: Locale, limit: int) -> QuerySet:
+    return (
+        BasePage.objects.live().public().filter(locale=locale)
+        .exclude(content_type__model__in=["sectionpage", "countrypage"])
+        .order_by("-first_published_at").specific()[:limit]
+    )
+
+
+def content_for_country(*, country_code: str, locale: Locale, exclude: Page, limit: int):
+    return (
+        BasePage.objects.live().public().filter(locale=locale, countries__code=country_code)
+        .exclude(pk=exclude.pk).distinct().order_by("-first_published_at").specific()[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class BrowseFilters:
+    """What a visitor narrowed the catalogue to. Unknown codes simply match nothing."""
+
+    language: str = ""
+    country: str = ""
+    sector: str = ""
+    topic: str = ""
+
+    @classmethod
+    def from_query(cls, data, **preset):
+        values = {}
+        for name in ("language", "country", "sector", "topic"):
+            value = preset.get(name) or data.get(name, "")
+            values[name] = str(value)[:40].strip()
+        return cls(**values)
+
+    def active(self):
+        return {k: v for k, v in self.__dict__.items() if v}
+
+
+def _browsable_pages(filters: BrowseFilters, *, skip: str = "") -> QuerySet:
+    pages = BasePage.objects.live().public().exclude(
+        content_type__model__in=["sectionpage", "countrypage"]
+    )
+    if filters.language and skip != "language":
+        pages = pages.filter(locale__language_code=filters.language)
+    if filters.country and skip != "country":
+        pages = pages.filter(countries__code=filters.country)
+    if filters.sector and skip != "sector":
+        pages = pages.filter(sectors__code=filters.sector)
+    if filters.topic and skip != "topic":
+        pages = pages.filter(clusters__code=filters.topic)
+    return pages
+
+
+def browse_results(*, filters: BrowseFilters, page_number) -> object:
+    pages = _browsable_pages(filters).distinct().order_by("-first_published_at", "pk")
+    paginator = Paginator(pages, BROWSE_PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    page.object_list = _specific_in_order([p.pk for p in page.object_list])
+    return page
+
+
+def browse_facets(*, filters: BrowseFilters, language_code: str) -> dict[str, list[dict]]:
+    """Counts per language, country, sector and topic, each narrowed by the other filters.
+    One query per facet, whatever the amount of content."""
+    names = dict(settings.LANGUAGES)
+    languages = (
+        _browsable_pages(filters, skip="language")
+        .values("locale__language_code").annotate(n=Count("pk", distinct=True))
+    )
+    facets = {
+        "language": sorted(
+            (
+                {"code": row["locale__language_code"], "name": names.get(
+                    row["locale__language_code"], row["locale__language_code"]), "count": row["n"]}
+                for row in languages
+            ),
+            key=lambda item: -item["count"],
+        )
+    }
+    for facet, model, relation in (
+        ("country", Country, "countries"),
+        ("sector", Sector, "sectors"),
+        ("topic", Cluster, "clusters"),
+    ):
+        terms = terms_in_language(model=model, language_code=language_code)
+        counts = dict(
+            _browsable_pages(filters, skip=facet)
+            .filter(**{f"{relation}__isnull": False})
+            .values_list(f"{relation}__code")
+            .annotate(n=Count("pk", distinct=True))
+        )
+        facets[facet] = [
+            {"code": code, "name": term.name, "count": counts.get(code, 0)}
+            for code, term in terms.items()
+        ]
+        if facet == "topic":
+            order = {t.code: (t.sort_order, t.name) for t in terms.values()}
+            facets[facet].sort(key=lambda item: order[item["code"]])
+        else:
+            facets[facet].sort(key=lambda item: item["name"])
+    return facets
+
+
+def search_pages(*, query: str, language_code: str | None, page_number):
+    """Site-wide search across every page type, in one language or all."""
+    pages = Page.objects.live().public().exclude(depth__lte=1)
+    if language_code:
+        pages = pages.filter(locale__language_code=language_code)
+    results = pages.search(query, operator="and") if query else pages.none()
+    paginator = Paginator(results, BROWSE_PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    page.object_list = _specific_in_order([p.pk for p in page.object_list])
+    return page
+
+
+def _specific_in_order(pks: list[int]) -> list[Page]:
+    """The specific pages for ``pks`` in that order, one query per page type."""
+    by_pk = {p.pk: p for p in Page.objects.filter(pk__in=pks).specific()}
+    return [by_pk[pk] for pk in pks if pk in by_pk]

@@ -1,0 +1,89 @@
+"""The portal's own views: browse by language, country, sector and topic; search; the
+learner's start page; robots.txt; error pages."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from lms.portal import selectors
+from lms.taxonomy.selectors import TERM_MODELS, term_by_code
+
+LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+
+
+@require_GET
+def browse(request, facet: str = "", code: str = ""):
+    preset = {}
+    heading_term = None
+    if facet:
+        if facet == "language":
+            if code not in LANGUAGE_CODES:
+                raise Http404
+        else:
+            heading_term = term_by_code(model=TERM_MODELS[facet], code=code)
+            if heading_term is None:
+                raise Http404
+        preset[facet] = code
+    filters = selectors.BrowseFilters.from_query(request.GET, **preset)
+    context = {
+        "filters": filters,
+        "heading_term": heading_term,
+        "facet": facet,
+        "facet_code": code,
+        "results": selectors.browse_results(filters=filters, page_number=request.GET.get("page")),
+        "facets": selectors.browse_facets(filters=filters, language_code=get_language()),
+        "language_names": dict(settings.LANGUAGES),
+    }
+    return render(request, "portal/browse.html", context)
+
+
+@require_GET
+def search(request):
+    raw_query = request.GET.get("q", "")
+    query = " ".join(raw_query.split())[: settings.PORTAL_SEARCH_MAX_LENGTH]
+    everywhere = request.GET.get("languages") == "all"
+    results = selectors.search_pages(
+        query=query,
+        language_code=None if everywhere else get_language(),
+        page_number=request.GET.get("page"),
+    )
+    return render(
+        request,
+        "portal/search.html",
+        {
+            "query": query,
+            "query_was_cut": len(" ".join(raw_query.split())) > len(query),
+            "everywhere": everywhere,
+            "results": results,
+        },
+    )
+
+
+@login_required
+def dashboard(request):
+    return render(request, "portal/dashboard.html", {})
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /*/accounts/",
+        "Disallow: /api/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)

@@ -1,0 +1,1 @@
+"""The learning-record store: one append-only log of xAPI-shaped learning events."""

@@ -1,0 +1,45 @@
+"""The taxonomy as Wagtail snippets, in one menu group."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from lms.taxonomy.models import Cluster, CompliancePoint, Country, Sector
+
+
+class CountryViewSet(SnippetViewSet):
+    model = Country
+    icon = "site"
+    list_display = ["name", "code", "iso_code", "locale"]
+    search_fields = ["name"]
+
+
+class SectorViewSet(SnippetViewSet):
+    model = Sector
+    icon = "tag"
+    list_display = ["name", "code", "locale"]
+
+
+class ClusterViewSet(SnippetViewSet):
+    model = Cluster
+    icon = "list-ul"
+    list_display = ["name", "kind", "code", "locale"]
+    list_filter = ["kind"]
+
+
+class CompliancePointViewSet(SnippetViewSet):
+    model = CompliancePoint
+    icon = "tick"
+    list_display = ["name", "cluster", "code", "locale"]
+    list_filter = ["cluster"]
+    search_fields = ["name"]
+
+
+class TaxonomyGroup(SnippetViewSetGroup):
+    menu_label = _("Taxonomy")
+    menu_icon = "folder-inverse"
+    menu_order = 300
+    items = (CountryViewSet, SectorViewSet, ClusterViewSet, CompliancePointViewSet)
+
+
+register_snippet(TaxonomyGroup)

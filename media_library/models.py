@@ -1,0 +1,1 @@
+"""media_library: models arrive with their issue."""
