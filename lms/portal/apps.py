@@ -6,3 +6,6 @@ class PortalConfig(AppConfig):
     name = "lms.portal"
     label = "portal"
     verbose_name = _("Portal")
+
+    def ready(self):
+        from lms.portal import signals  # noqa: F401

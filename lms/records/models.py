@@ -1,1 +1,60 @@
-"""The learning-record store: one append-only log of xAPI-shaped learning events."""
+"""The learning-record store: one append-only log of learning events, shaped like xAPI
+statements (actor, verb, object, result, context, timestamp), each with an id its client
+made, so that a retried upload from a flaky phone is stored once."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Statements are never changed or deleted once stored."""
+
+
+class Statement(models.Model):
+    id = models.UUIDField(_("statement id"), primary_key=True, default=uuid.uuid4)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.PROTECT,
+        related_name="statements",
+    )
+    verb = models.CharField(_("verb"), max_length=200)
+    activity = models.CharField(_("activity"), max_length=300, db_index=True)
+    activity_kind = models.CharField(_("activity kind"), max_length=40)
+    parent_activity = models.CharField(_("parent activity"), max_length=300, blank=True)
+    score_scaled = models.FloatField(_("scaled score"), null=True, blank=True)
+    score_raw = models.FloatField(_("raw score"), null=True, blank=True)
+    score_max = models.FloatField(_("maximum score"), null=True, blank=True)
+    success = models.BooleanField(_("success"), null=True, blank=True)
+    completion = models.BooleanField(_("completion"), null=True, blank=True)
+    registration = models.UUIDField(_("registration"), null=True, blank=True)
+    timestamp = models.DateTimeField(_("timestamp"))
+    stored = models.DateTimeField(_("stored"), auto_now_add=True)
+    content_hash = models.CharField(_("content hash"), max_length=64)
+    data = models.JSONField(_("statement"), help_text=_("The statement as the client sent it."))
+
+    class Meta:
+        verbose_name = _("learning record")
+        verbose_name_plural = _("learning records")
+        ordering = ["timestamp"]
+        indexes = [
+            models.Index(fields=["actor", "activity", "verb"], name="records_actor_activity_verb"),
+            models.Index(fields=["parent_activity", "actor"], name="records_parent_actor"),
+            models.Index(fields=["activity_kind", "timestamp"], name="records_kind_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.actor_id} {self.verb_display} {self.activity}"
+
+    @property
+    def verb_display(self):
+        return self.verb.rsplit("/", 1)[-1]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Learning records are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Learning records are append-only.")

@@ -14,3 +14,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "test-media"))  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# Tasks run eagerly in tests; the tests marked ``services`` switch to the real broker and
+# worker that CI provides (see tests/test_celery_worker.py).
+CELERY_TASK_ALWAYS_EAGER = True

@@ -1,0 +1,82 @@
+# The README's commands. Every target installs what it needs first, and does nothing
+# the second time round unless a lock file changed.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+UV_VERSION := 0.13.8
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := .uv/bin/uv
+STAMPS := .stamps
+MANAGE := $(PY) manage.py
+DEBIAN_PACKAGES := chromium ffmpeg gettext fonts-noto-core fonts-noto-ui-core
+PYTEST_ARGS ?=
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+help: ## list the commands
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMPS):
+	@mkdir -p $(STAMPS)
+
+$(UV): | $(STAMPS)
+	$(PYTHON) -m venv .uv
+	.uv/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(STAMPS)/python: uv.lock pyproject.toml $(UV) | $(STAMPS)
+	$(UV) sync --frozen --python $(PYTHON) --quiet
+	@touch $@
+
+$(STAMPS)/node: site/package.json site/package-lock.json | $(STAMPS)
+	cd site && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	$(PY) site/copy_vendor.py
+	@touch $@
+
+$(STAMPS)/debian: | $(STAMPS)
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@touch $@
+
+install: $(STAMPS)/debian $(STAMPS)/python $(STAMPS)/node ## install Python, front-end and Debian packages
+
+messages-compile: $(STAMPS)/python
+	@$(MANAGE) compilemessages --ignore=.venv --ignore=.uv --ignore=site -v 0
+
+messages: install ## extract interface strings into locale/ (then translate, then make messages-compile)
+	$(MANAGE) makemessages --all --no-obsolete --ignore=.venv --ignore=.uv --ignore="site/node_modules" --ignore=tests --ignore=bench -v 0
+	$(MANAGE) makemessages --all -d djangojs --no-obsolete --ignore=.venv --ignore=.uv --ignore="site/node_modules" --ignore="site/static/vendor" -v 0
+
+db: install messages-compile
+	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) load_demo
+	$(MANAGE) collectstatic --no-input -v 0
+
+demo: db ## install everything, build the demo database and serve http://127.0.0.1:8000
+	@$(MANAGE) demo_logins
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install messages-compile ## install everything and run the whole suite
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install ## ruff, template lint, Django checks, migrations
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint site/templates --lint --quiet
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+bench: install messages-compile ## measure speed and page weight into bench/results/latest.json
+	$(PY) bench/run.py
+
+clean: ## remove the demo database, media and installed packages
+	rm -rf $(VENV) .uv $(STAMPS) site/node_modules site/static/vendor var db.sqlite3*
+
+.PHONY: help install messages messages-compile db demo test lint bench clean

@@ -1,0 +1,3 @@
+"""URLs of certification without a language prefix (APIs, public verification links)."""
+
+urlpatterns = []

@@ -1,0 +1,4 @@
+"""Public, language-prefixed URLs of certification."""
+
+app_name = "certification"
+urlpatterns = []

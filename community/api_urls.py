@@ -1,0 +1,3 @@
+"""URLs of community without a language prefix (APIs, public verification links)."""
+
+urlpatterns = []

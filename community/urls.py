@@ -1,0 +1,4 @@
+"""Public, language-prefixed URLs of community."""
+
+app_name = "community"
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs of courses without a language prefix (APIs, public verification links)."""
+
+urlpatterns = []

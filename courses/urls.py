@@ -1,0 +1,4 @@
+"""Public, language-prefixed URLs of courses."""
+
+app_name = "courses"
+urlpatterns = []

@@ -1,0 +1,198 @@
+"""Demo content of the foundation: organisations, one person per role (and a few more),
+the home page in English, Vietnamese and Arabic, sections and country programme pages.
+
+Every loader here and in the rooms' ``demo`` modules is idempotent: it looks for what it
+made last time before it makes anything.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from wagtail.models import Locale, Page
+
+from lms.accounts.models import Organisation, User
+from lms.accounts.services import organisation_create, user_create
+from lms.portal.models import CountryPage, HomePage, SectionPage
+from lms.portal.services import country_page_create
+from lms.taxonomy.models import Country, Sector
+
+DEMO_PASSWORD = "betterwork-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    username: str
+    display_name: str
+    roles: tuple[str, ...]
+    country: str
+    organisation: str | None = None
+    email: bool = True
+    language: str = "en"
+    gender: str = ""
+    migrant_status: str = ""
+
+
+ORGANISATIONS = [
+    # name, kind, country, sector, city, workers, training days
+    ("Saigon Garment Co.", "factory", "vn", "garment", "Ho Chi Minh City", 2400, 12),
+    ("Dong Nai Footwear Ltd.", "factory", "vn", "footwear", "Bien Hoa", 5100, 16),
+    ("Hanoi Stitch Workshop", "enterprise", "vn", "garment", "Hanoi", 85, 4),
+    ("Al-Hassan Apparel", "factory", "jo", "garment", "Irbid", 1800, 10),
+    ("Amman Plastics Industries", "factory", "jo", "plastics", "Sahab", 420, 6),
+    ("Dhaka Knitwear Ltd.", "factory", "bd", "garment", "Gazipur", 3200, 14),
+    ("Phnom Penh Textiles", "factory", "kh", "garment", "Phnom Penh", 2900, 12),
+]
+
+PEOPLE = [
+    DemoPerson("worker", "Nguyễn Thị Lan", ("worker",), "vn", "Saigon Garment Co.", email=False,
+               language="vi", gender="woman", migrant_status="local"),
+    DemoPerson("supervisor", "Trần Văn Minh", ("supervisor",), "vn", "Saigon Garment Co.",
+               language="vi", gender="man", migrant_status="local"),
+    DemoPerson("manager", "Phạm Thu Hà", ("manager",), "vn", "Dong Nai Footwear Ltd.",
+               language="vi", gender="woman"),
+    DemoPerson("trainer", "Lê Quang Huy", ("trainer",), "vn", language="vi", gender="man"),
+    DemoPerson("advisor", "Rania Haddad", ("enterprise_advisor",), "jo", language="ar",
+               gender="woman"),
+    DemoPerson("assessor", "Sokha Chan", ("assessor", "trainer"), "kh", gender="woman"),
+    DemoPerson("staff.vn", "Đỗ Minh Anh", ("country_staff",), "vn", language="vi"),
+    DemoPerson("staff.jo", "Omar Khalil", ("country_staff",), "jo", language="ar"),
+    DemoPerson("admin", "Global Administrator", ("global_admin",), "vn"),
+    DemoPerson("worker.jo", "Shirin Akter", ("worker",), "jo", "Al-Hassan Apparel", email=False,
+               language="bn", gender="woman", migrant_status="migrant"),
+]
+
+HOME_TEXT = {
+    "en": {
+        "title": "Better Work Learning",
+        "tagline": "Training for better workplaces in garment and export factories",
+        "intro": "<p>Courses for managers, supervisors and workers, videos and comics about "
+                 "your rights, and a community of trainers and advisors.</p>",
+    },
+    "vi": {
+        "title": "Better Work Học tập",
+        "tagline": "Đào tạo vì nơi làm việc tốt hơn trong các nhà máy may mặc và xuất khẩu",
+        "intro": "<p>Các khóa học cho quản lý, tổ trưởng và công nhân, phim và truyện tranh về "
+                 "quyền của bạn, và cộng đồng giảng viên và chuyên gia tư vấn.</p>",
+    },
+    "ar": {
+        "title": "بيتر وورك للتعلّم",
+        "tagline": "تدريب من أجل أماكن عمل أفضل في مصانع الملابس والتصدير",
+        "intro": "<p>دورات للمديرين والمشرفين والعمال، ومسلسلات وقصص مصورة عن حقوقك، "
+                 "ومجتمع من المدربين والمستشارين.</p>",
+    },
+}
+
+SECTIONS = [
+    # slug, English, Vietnamese, Arabic, summary (en)
+    ("training", "Training", "Đào tạo", "التدريب",
+     "The 12-month programme, seminars, supervisor training and induction kits."),
+    ("worker-awareness", "Know your rights", "Hiểu quyền của bạn", "اعرف حقوقك",
+     "Soap-opera episodes and comics for workers, to watch and read offline."),
+    ("resources", "Policies and guides", "Chính sách và hướng dẫn", "السياسات والأدلة",
+     "Model policies, good-practice guides and workbooks for small enterprises."),
+    ("countries", "Country programmes", "Chương trình quốc gia", "البرامج القطرية",
+     "What each country programme offers, in its languages."),
+]
+
+COUNTRY_PAGES = [
+    ("vn", "Better Work Vietnam", "About 400 factories and 700,000 workers, 78% of them women."),
+    ("jo", "Better Work Jordan", "Garment, plastics, chemicals and engineering; most workers are "
+     "migrants from South and South-East Asia."),
+    ("bd", "Better Work Bangladesh", "About 450 factories and 1.3 million workers."),
+    ("kh", "Better Factories Cambodia", "The programme's beginning, in 2001."),
+]
+
+
+def _locale(code: str) -> Locale:
+    return Locale.objects.get(language_code=code)
+
+
+def load_organisations():
+    countries = {c.code: c for c in Country.objects.canonical()}
+    sectors = {s.code: s for s in Sector.objects.canonical()}
+    for name, kind, country, sector, city, workers, days in ORGANISATIONS:
+        if not Organisation.objects.filter(name=name).exists():
+            organisation_create(
+                name=name, kind=kind, country=countries[country], sector=sectors[sector],
+                city=city, workers_count=workers, training_days_allocation=days,
+            )
+
+
+def load_people():
+    countries = {c.code: c for c in Country.objects.canonical()}
+    organisations = {o.name: o for o in Organisation.objects.all()}
+    for person in PEOPLE:
+        if User.objects.filter(username=person.username).exists():
+            continue
+        organisation = organisations.get(person.organisation) if person.organisation else None
+        user_create(
+            username=person.username,
+            password=DEMO_PASSWORD,
+            email=f"{person.username}@demo.betterwork.test" if person.email else "",
+            display_name=person.display_name,
+            roles=list(person.roles),
+            country=countries[person.country],
+            sector=organisation.sector if organisation else None,
+            organisation=organisation,
+            preferred_language=person.language,
+            gender=person.gender,
+            migrant_status=person.migrant_status,
+        )
+    _verify_demo_emails()
+
+
+def _verify_demo_emails():
+    """Demo people have verified addresses, so the demo does not stop at verification."""
+    from allauth.account.models import EmailAddress
+
+    for user in User.objects.exclude(email="").filter(emailaddress__isnull=True):
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+
+
+def _translate(page: Page, language: str, **fields) -> Page:
+    existing = page.get_translation_or_none(_locale(language))
+    if existing:
+        return existing.specific
+    translation = page.copy_for_translation(_locale(language), copy_parents=True)
+    for name, value in fields.items():
+        setattr(translation, name, value)
+    translation.save_revision().publish()
+    return translation
+
+
+@transaction.atomic
+def load_pages() -> HomePage:
+    home = HomePage.objects.get(locale__language_code="en")
+    home.title = HOME_TEXT["en"]["title"]
+    home.tagline = HOME_TEXT["en"]["tagline"]
+    home.intro = HOME_TEXT["en"]["intro"]
+    home.save_revision().publish()
+    for language in ("vi", "ar"):
+        _translate(home, language, **HOME_TEXT[language])
+
+    countries = {c.code: c for c in Country.objects.canonical()}
+    for slug, name_en, name_vi, name_ar, summary in SECTIONS:
+        section = home.get_children().filter(slug=slug).first()
+        if section is None:
+            section = SectionPage(title=name_en, slug=slug, summary=summary, show_in_menus=True)
+            home.add_child(instance=section)
+            section.save_revision().publish()
+        section = section.specific
+        _translate(section, "vi", title=name_vi, slug=slug)
+        _translate(section, "ar", title=name_ar, slug=slug)
+        if slug == "countries":
+            for code, title, country_summary in COUNTRY_PAGES:
+                page = section.get_children().filter(slug=code).first()
+                if page is None:
+                    page = country_page_create(
+                        parent=section, country=countries[code], title=title, slug=code,
+                        summary=country_summary,
+                    )
+                page.specific.countries.add(countries[code])
+    return home
+
+
+def load():
+    load_organisations()
+    load_people()
+    load_pages()

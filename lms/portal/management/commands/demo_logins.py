@@ -1,0 +1,22 @@
+"""Print one demo login per role."""
+
+from django.core.management.base import BaseCommand
+
+from lms.portal.demo import DEMO_PASSWORD, PEOPLE
+
+
+class Command(BaseCommand):
+    help = "Print the demo logins."
+
+    def handle(self, *args, **options):
+        self.stdout.write("")
+        self.stdout.write("Better Work Learning is at http://127.0.0.1:8000  (admin: /admin/)")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for person in PEOPLE:
+            roles = ", ".join(person.roles)
+            self.stdout.write(f"  {person.username:<12} {roles:<28} {person.display_name}")
+        self.stdout.write(
+            "Staff (staff.vn, staff.jo, admin) are asked to set up two-factor authentication "
+            "(any TOTP app) before the admin opens."
+        )
+        self.stdout.write("")

@@ -1,0 +1,45 @@
+"""Factories for people and organisations."""
+
+import factory
+
+from lms.accounts.models import Organisation, User
+from lms.accounts.services import user_roles_set
+from tests.taxonomy.factories import country
+
+PASSWORD = "correct-horse-battery-42"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Garment Factory {n}")
+    kind = Organisation.Kind.FACTORY
+    country = factory.LazyFunction(lambda: country("vn"))
+    training_days_allocation = 10
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    display_name = factory.Sequence(lambda n: f"Person {n}")
+    country = factory.LazyFunction(lambda: country("vn"))
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        self.save()
+        if create and extracted:
+            user_roles_set(user=self, roles=list(extracted))
+
+
+def country_staff(code: str = "vn", **kwargs) -> User:
+    return UserFactory(country=country(code), roles=["country_staff"], **kwargs)
+
+
+def global_admin(**kwargs) -> User:
+    return UserFactory(roles=["global_admin"], **kwargs)

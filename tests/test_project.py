@@ -1,0 +1,56 @@
+"""The project's own rules: migrations named and settled, the layout architecture.md sets."""
+
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_migration_has_a_telling_name():
+    auto_named = [
+        str(path.relative_to(ROOT))
+        for path in ROOT.glob("**/migrations/0*.py")
+        if ".venv" not in path.parts and re.search(r"_auto_\d|^\d{4}_initial_\d", path.name)
+    ]
+    assert auto_named == []
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+def test_site_and_locale_are_not_python_packages():
+    assert not (ROOT / "site" / "__init__.py").exists()
+    assert not (ROOT / "locale" / "__init__.py").exists()
+
+
+@pytest.mark.parametrize(
+    ("lower", "upper"),
+    [
+        ("lms/accounts", ["courses", "certification", "community", "media_library", "lms.portal", "lms.reports"]),
+        ("lms/taxonomy", ["courses", "certification", "community", "media_library", "lms.portal", "lms.reports"]),
+        ("lms/records", ["courses", "certification", "community", "media_library", "lms.portal", "lms.reports"]),
+        ("media_library", ["courses", "certification", "community", "lms.portal", "lms.reports"]),
+        ("courses", ["certification", "community", "lms.portal", "lms.reports"]),
+        ("certification", ["community", "lms.portal", "lms.reports"]),
+        ("community", ["certification", "lms.portal", "lms.reports"]),
+    ],
+)
+def test_rooms_never_import_upward(lower, upper):
+    pattern = re.compile(
+        r"^\s*(from|import)\s+(" + "|".join(re.escape(u) for u in upper) + r")(\.|\s|$)",
+        re.MULTILINE,
+    )
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / lower).rglob("*.py")
+        if pattern.search(path.read_text())
+    ]
+    assert offenders == []
