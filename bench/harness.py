@@ -1,0 +1,44 @@
+"""What a benchmark scenario is. `bench/run.py` runs every scenario that the modules in
+`bench/scenarios/` declare, and writes the figures to `bench/results/latest.json`.
+
+A scenario module defines:
+
+    def prepare() -> None
+        Build its data set in the bench database (runs inside Django, bench settings).
+        Idempotent: skip what exists. Use bench.harness.PASSWORD for people who log in.
+
+    def scenarios() -> list[HttpScenario]
+        Requests to drive against gunicorn from a second process.
+
+    def tasks() -> list[TaskScenario]          (optional)
+        Work to time in a worker process (e.g. issue 1,000 certificates): wall time and
+        peak memory are recorded.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+PASSWORD = "bench-password-2026"
+
+
+@dataclass
+class HttpScenario:
+    name: str
+    path: str
+    method: str = "GET"
+    login: str | None = None  # a username made by prepare(); the harness signs in first
+    # For POSTs: a function of the request number returning (body bytes, content type), so
+    # each request can carry fresh ids.
+    body: Callable[[int], tuple[bytes, str]] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    requests: int = 200
+    concurrency: int = 4
+    measure_weight: bool = False  # page weight: compressed HTML + its CSS and JS
+    expect_status: int = 200
+
+
+@dataclass
+class TaskScenario:
+    name: str
+    run: Callable[[], object]  # runs inside Django (bench settings) in a fresh process
+    units: int = 1  # how many items one run handles (for items/s)
