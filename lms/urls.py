@@ -12,6 +12,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from lms.portal import views as portal_views
 
 urlpatterns = [
+    # The admin signs in through allauth, with its rate limits and two-factor step.
+    path("admin/login/", portal_views.admin_login_redirect, name="wagtailadmin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),

@@ -2,8 +2,16 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return getattr(settings, "ACCOUNT_ALLOW_SIGNUP", True)
+
+    def get_login_redirect_url(self, request):
+        """After sign-in, "my learning" in the person's own language."""
+        language = getattr(request.user, "preferred_language", "") or translation.get_language()
+        with translation.override(language):
+            return reverse("portal:dashboard")

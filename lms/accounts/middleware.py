@@ -1,10 +1,12 @@
 """Staff must set up a second factor before they work in the admin or on staff pages."""
 
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
 # Paths a staff member without TOTP may still use: to set it up, sign out, or load assets.
 _ALLOWED_PREFIXES = ("/accounts/", "/static/", "/media/", "/jsi18n/")
+_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
 class StaffTwoFactorMiddleware:
@@ -25,9 +27,16 @@ class StaffTwoFactorMiddleware:
 
     @staticmethod
     def _is_protected(path: str) -> bool:
-        if any(path.startswith(p) for p in _ALLOWED_PREFIXES):
+        if path.startswith("/admin/"):
+            return True
+        # Public pages carry a language prefix: /vi/learn/staff/... is protected too.
+        unprefixed = path
+        parts = path.split("/", 2)
+        if len(parts) == 3 and parts[1] in _LANGUAGES:
+            unprefixed = "/" + parts[2]
+        if any(unprefixed.startswith(p) for p in _ALLOWED_PREFIXES):
             return False
-        return path.startswith("/admin/") or "/staff/" in path
+        return "/staff/" in unprefixed
 
     @staticmethod
     def _has_totp(user) -> bool:

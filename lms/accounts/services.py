@@ -8,8 +8,6 @@ from lms.accounts.models import STAFF_ROLES, Organisation, Role, User
 COUNTRY_STAFF_PERMISSIONS = [
     ("wagtailadmin", "access_admin"),
     ("wagtail_localize", "submit_translation"),
-    ("accounts", "view_user"),
-    ("accounts", "change_user"),
     ("accounts", "add_organisation"),
     ("accounts", "change_organisation"),
     ("accounts", "view_organisation"),

@@ -24,14 +24,36 @@ class CountryScopedObjectMixin:
         return obj
 
 
-class CountryScopedViewSet(ModelViewSet):
-    def get_queryset(self, request):
-        return self.permission_policy.instances_user_has_any_permission_for(
-            request.user, ["view", "change"]
+class CountryScopedIndexMixin:
+    """List only the rows of the staff member's country."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().filter(
+            pk__in=self.permission_policy.instances_user_has_any_permission_for(
+                self.request.user, ["view", "change"]
+            ).values("pk")
         )
 
-    def _scoped(self, view_class):
-        return type(f"Scoped{view_class.__name__}", (CountryScopedObjectMixin, view_class), {})
+
+class CountryScopedViewSet(ModelViewSet):
+    """A model viewset whose every view uses the country-scoped policy (the model's entry
+    in Wagtail's policy registry, e.g. the user model's, is not consulted)."""
+
+    def _scoped(self, view_class, mixin=CountryScopedObjectMixin):
+        bases = (mixin, view_class) if mixin else (view_class,)
+        return type(
+            f"Scoped{view_class.__name__}",
+            bases,
+            {"permission_policy": self.permission_policy},
+        )
+
+    @property
+    def index_view_class(self):
+        return self._scoped(super().index_view_class, CountryScopedIndexMixin)
+
+    @property
+    def add_view_class(self):
+        return self._scoped(super().add_view_class, None)
 
     @property
     def edit_view_class(self):

@@ -4,7 +4,9 @@ learner's start page; robots.txt; error pages."""
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -66,6 +68,16 @@ def search(request):
 @login_required
 def dashboard(request):
     return render(request, "portal/dashboard.html", {})
+
+
+def admin_login_redirect(request):
+    """Wagtail's own login form is replaced by allauth's, which rate-limits and asks for
+    the second factor."""
+    target = reverse("account_login")
+    next_url = request.GET.get("next", "/admin/")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/admin/"
+    return redirect(f"{target}?{urlencode({'next': next_url})}")
 
 
 @require_GET

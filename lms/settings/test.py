@@ -2,7 +2,8 @@
 points the suite at a real broker."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import Path, env
+
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret-8d2e7a"  # noqa: S105
@@ -18,3 +19,5 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Tasks run eagerly in tests; the tests marked ``services`` switch to the real broker and
 # worker that CI provides (see tests/test_celery_worker.py).
 CELERY_TASK_ALWAYS_EAGER = True
+STATIC_ROOT = str(BASE_DIR / "var" / "test-static")  # noqa: F405
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405
