@@ -34,9 +34,18 @@ def test_site_and_locale_are_not_python_packages():
 @pytest.mark.parametrize(
     ("lower", "upper"),
     [
-        ("lms/accounts", ["courses", "certification", "community", "media_library", "lms.portal", "lms.reports"]),
-        ("lms/taxonomy", ["courses", "certification", "community", "media_library", "lms.portal", "lms.reports"]),
-        ("lms/records", ["courses", "certification", "community", "media_library", "lms.portal", "lms.reports"]),
+        (
+            "lms/accounts",
+            ["courses", "certification", "community", "media_library", "lms.portal", "lms.reports"],
+        ),
+        (
+            "lms/taxonomy",
+            ["courses", "certification", "community", "media_library", "lms.portal", "lms.reports"],
+        ),
+        (
+            "lms/records",
+            ["courses", "certification", "community", "media_library", "lms.portal", "lms.reports"],
+        ),
         ("media_library", ["courses", "certification", "community", "lms.portal", "lms.reports"]),
         ("courses", ["certification", "community", "lms.portal", "lms.reports"]),
         ("certification", ["community", "lms.portal", "lms.reports"]),

@@ -19,17 +19,26 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.FACTORY)
     country = models.ForeignKey(
-        "taxonomy.Country", verbose_name=_("country"), on_delete=models.PROTECT,
+        "taxonomy.Country",
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
         related_name="organisations",
     )
     sector = models.ForeignKey(
-        "taxonomy.Sector", verbose_name=_("sector"), on_delete=models.PROTECT,
-        related_name="organisations", null=True, blank=True,
+        "taxonomy.Sector",
+        verbose_name=_("sector"),
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        null=True,
+        blank=True,
     )
     city = models.CharField(_("city or province"), max_length=120, blank=True)
     workers_count = models.PositiveIntegerField(_("number of workers"), null=True, blank=True)
     training_days_allocation = models.DecimalField(
-        _("training days allocated per year"), max_digits=6, decimal_places=1, default=0,
+        _("training days allocated per year"),
+        max_digits=6,
+        decimal_places=1,
+        default=0,
     )
 
     class Meta:
@@ -89,35 +98,55 @@ class User(AbstractUser):
 
     email = models.EmailField(_("email address"), blank=True)
     display_name = models.CharField(
-        _("display name"), max_length=80, blank=True,
+        _("display name"),
+        max_length=80,
+        blank=True,
         help_text=_("How your name is shown to others."),
     )
     preferred_language = models.CharField(
-        _("preferred language"), max_length=10, choices=settings.LANGUAGES,
+        _("preferred language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
     country = models.ForeignKey(
-        "taxonomy.Country", verbose_name=_("country"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="people",
+        "taxonomy.Country",
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
     )
     sector = models.ForeignKey(
-        "taxonomy.Sector", verbose_name=_("sector"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="people",
+        "taxonomy.Sector",
+        verbose_name=_("sector"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
     )
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="people",
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
     )
     roles = models.ManyToManyField(Role, verbose_name=_("roles"), blank=True, related_name="users")
     gender = models.CharField(
-        _("gender"), max_length=20, choices=Gender.choices, blank=True,
+        _("gender"),
+        max_length=20,
+        choices=Gender.choices,
+        blank=True,
         help_text=_("Optional. Used only, anonymised, in impact reports."),
     )
-    gender_description = models.CharField(
-        _("gender, in your own words"), max_length=60, blank=True
-    )
+    gender_description = models.CharField(_("gender, in your own words"), max_length=60, blank=True)
     migrant_status = models.CharField(
-        _("migrant status"), max_length=20, choices=MigrantStatus.choices, blank=True,
+        _("migrant status"),
+        max_length=20,
+        choices=MigrantStatus.choices,
+        blank=True,
         help_text=_("Optional. Used only, anonymised, in impact reports."),
     )
 

@@ -32,9 +32,13 @@ class CountryScopedPermissionPolicy(BasePermissionPolicy):
     def users_with_any_permission(self, actions):
         from lms.accounts.models import Role, User
 
-        return User.objects.filter(is_active=True, roles__code__in=[
-            Role.Code.COUNTRY_STAFF, Role.Code.GLOBAL_ADMIN,
-        ]).distinct() | User.objects.filter(is_active=True, is_superuser=True)
+        return User.objects.filter(
+            is_active=True,
+            roles__code__in=[
+                Role.Code.COUNTRY_STAFF,
+                Role.Code.GLOBAL_ADMIN,
+            ],
+        ).distinct() | User.objects.filter(is_active=True, is_superuser=True)
 
     def instances_user_has_any_permission_for(self, user, actions):
         if not any(self.user_has_permission(user, a) for a in actions):

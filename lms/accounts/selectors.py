@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from lms.accounts.models import Organisation, User
 
 
-def country_scope(user) -> int | None | bool:
+def country_scope(user) -> int | bool | None:
     """The country a staff member is limited to; ``None`` for global staff; ``False`` for
     someone who may see no one's records."""
     if not user.is_authenticated:

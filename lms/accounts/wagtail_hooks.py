@@ -28,10 +28,14 @@ class CountryScopedIndexMixin:
     """List only the rows of the staff member's country."""
 
     def get_base_queryset(self):
-        return super().get_base_queryset().filter(
-            pk__in=self.permission_policy.instances_user_has_any_permission_for(
-                self.request.user, ["view", "change"]
-            ).values("pk")
+        return (
+            super()
+            .get_base_queryset()
+            .filter(
+                pk__in=self.permission_policy.instances_user_has_any_permission_for(
+                    self.request.user, ["view", "change"]
+                ).values("pk")
+            )
         )
 
 
@@ -107,7 +111,13 @@ class OrganisationViewSet(CountryScopedViewSet):
     list_filter = ["kind", "country", "sector"]
     search_fields = ["name", "city"]
     form_fields = [
-        "name", "kind", "country", "sector", "city", "workers_count", "training_days_allocation",
+        "name",
+        "kind",
+        "country",
+        "sector",
+        "city",
+        "workers_count",
+        "training_days_allocation",
     ]
     add_to_admin_menu = False
     copy_view_enabled = False

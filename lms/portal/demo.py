@@ -12,7 +12,7 @@ from wagtail.models import Locale, Page
 
 from lms.accounts.models import Organisation, User
 from lms.accounts.services import organisation_create, user_create
-from lms.portal.models import CountryPage, HomePage, SectionPage
+from lms.portal.models import HomePage, SectionPage
 from lms.portal.services import country_page_create
 from lms.taxonomy.models import Country, Sector
 
@@ -44,21 +44,55 @@ ORGANISATIONS = [
 ]
 
 PEOPLE = [
-    DemoPerson("worker", "Nguyễn Thị Lan", ("worker",), "vn", "Saigon Garment Co.", email=False,
-               language="vi", gender="woman", migrant_status="local"),
-    DemoPerson("supervisor", "Trần Văn Minh", ("supervisor",), "vn", "Saigon Garment Co.",
-               language="vi", gender="man", migrant_status="local"),
-    DemoPerson("manager", "Phạm Thu Hà", ("manager",), "vn", "Dong Nai Footwear Ltd.",
-               language="vi", gender="woman"),
+    DemoPerson(
+        "worker",
+        "Nguyễn Thị Lan",
+        ("worker",),
+        "vn",
+        "Saigon Garment Co.",
+        email=False,
+        language="vi",
+        gender="woman",
+        migrant_status="local",
+    ),
+    DemoPerson(
+        "supervisor",
+        "Trần Văn Minh",
+        ("supervisor",),
+        "vn",
+        "Saigon Garment Co.",
+        language="vi",
+        gender="man",
+        migrant_status="local",
+    ),
+    DemoPerson(
+        "manager",
+        "Phạm Thu Hà",
+        ("manager",),
+        "vn",
+        "Dong Nai Footwear Ltd.",
+        language="vi",
+        gender="woman",
+    ),
     DemoPerson("trainer", "Lê Quang Huy", ("trainer",), "vn", language="vi", gender="man"),
-    DemoPerson("advisor", "Rania Haddad", ("enterprise_advisor",), "jo", language="ar",
-               gender="woman"),
+    DemoPerson(
+        "advisor", "Rania Haddad", ("enterprise_advisor",), "jo", language="ar", gender="woman"
+    ),
     DemoPerson("assessor", "Sokha Chan", ("assessor", "trainer"), "kh", gender="woman"),
     DemoPerson("staff.vn", "Đỗ Minh Anh", ("country_staff",), "vn", language="vi"),
     DemoPerson("staff.jo", "Omar Khalil", ("country_staff",), "jo", language="ar"),
     DemoPerson("admin", "Global Administrator", ("global_admin",), "vn"),
-    DemoPerson("worker.jo", "Shirin Akter", ("worker",), "jo", "Al-Hassan Apparel", email=False,
-               language="bn", gender="woman", migrant_status="migrant"),
+    DemoPerson(
+        "worker.jo",
+        "Shirin Akter",
+        ("worker",),
+        "jo",
+        "Al-Hassan Apparel",
+        email=False,
+        language="bn",
+        gender="woman",
+        migrant_status="migrant",
+    ),
 ]
 
 HOME_TEXT = {
@@ -66,38 +100,62 @@ HOME_TEXT = {
         "title": "Better Work Learning",
         "tagline": "Training for better workplaces in garment and export factories",
         "intro": "<p>Courses for managers, supervisors and workers, videos and comics about "
-                 "your rights, and a community of trainers and advisors.</p>",
+        "your rights, and a community of trainers and advisors.</p>",
     },
     "vi": {
         "title": "Better Work Học tập",
         "tagline": "Đào tạo vì nơi làm việc tốt hơn trong các nhà máy may mặc và xuất khẩu",
         "intro": "<p>Các khóa học cho quản lý, tổ trưởng và công nhân, phim và truyện tranh về "
-                 "quyền của bạn, và cộng đồng giảng viên và chuyên gia tư vấn.</p>",
+        "quyền của bạn, và cộng đồng giảng viên và chuyên gia tư vấn.</p>",
     },
     "ar": {
         "title": "بيتر وورك للتعلّم",
         "tagline": "تدريب من أجل أماكن عمل أفضل في مصانع الملابس والتصدير",
         "intro": "<p>دورات للمديرين والمشرفين والعمال، ومسلسلات وقصص مصورة عن حقوقك، "
-                 "ومجتمع من المدربين والمستشارين.</p>",
+        "ومجتمع من المدربين والمستشارين.</p>",
     },
 }
 
 SECTIONS = [
     # slug, English, Vietnamese, Arabic, summary (en)
-    ("training", "Training", "Đào tạo", "التدريب",
-     "The 12-month programme, seminars, supervisor training and induction kits."),
-    ("worker-awareness", "Know your rights", "Hiểu quyền của bạn", "اعرف حقوقك",
-     "Soap-opera episodes and comics for workers, to watch and read offline."),
-    ("resources", "Policies and guides", "Chính sách và hướng dẫn", "السياسات والأدلة",
-     "Model policies, good-practice guides and workbooks for small enterprises."),
-    ("countries", "Country programmes", "Chương trình quốc gia", "البرامج القطرية",
-     "What each country programme offers, in its languages."),
+    (
+        "training",
+        "Training",
+        "Đào tạo",
+        "التدريب",
+        "The 12-month programme, seminars, supervisor training and induction kits.",
+    ),
+    (
+        "worker-awareness",
+        "Know your rights",
+        "Hiểu quyền của bạn",
+        "اعرف حقوقك",
+        "Soap-opera episodes and comics for workers, to watch and read offline.",
+    ),
+    (
+        "resources",
+        "Policies and guides",
+        "Chính sách và hướng dẫn",
+        "السياسات والأدلة",
+        "Model policies, good-practice guides and workbooks for small enterprises.",
+    ),
+    (
+        "countries",
+        "Country programmes",
+        "Chương trình quốc gia",
+        "البرامج القطرية",
+        "What each country programme offers, in its languages.",
+    ),
 ]
 
 COUNTRY_PAGES = [
     ("vn", "Better Work Vietnam", "About 400 factories and 700,000 workers, 78% of them women."),
-    ("jo", "Better Work Jordan", "Garment, plastics, chemicals and engineering; most workers are "
-     "migrants from South and South-East Asia."),
+    (
+        "jo",
+        "Better Work Jordan",
+        "Garment, plastics, chemicals and engineering; most workers are "
+        "migrants from South and South-East Asia.",
+    ),
     ("bd", "Better Work Bangladesh", "About 450 factories and 1.3 million workers."),
     ("kh", "Better Factories Cambodia", "The programme's beginning, in 2001."),
 ]
@@ -113,8 +171,13 @@ def load_organisations():
     for name, kind, country, sector, city, workers, days in ORGANISATIONS:
         if not Organisation.objects.filter(name=name).exists():
             organisation_create(
-                name=name, kind=kind, country=countries[country], sector=sectors[sector],
-                city=city, workers_count=workers, training_days_allocation=days,
+                name=name,
+                kind=kind,
+                country=countries[country],
+                sector=sectors[sector],
+                city=city,
+                workers_count=workers,
+                training_days_allocation=days,
             )
 
 
@@ -185,7 +248,10 @@ def load_pages() -> HomePage:
                 page = section.get_children().filter(slug=code).first()
                 if page is None:
                     page = country_page_create(
-                        parent=section, country=countries[code], title=title, slug=code,
+                        parent=section,
+                        country=countries[code],
+                        title=title,
+                        slug=code,
                         summary=country_summary,
                     )
                 page.specific.countries.add(countries[code])

@@ -19,7 +19,10 @@ class HomePage(Page):
     body = StreamField(PortalStreamBlock(), verbose_name=_("body"), blank=True)
 
     content_panels = [
-        *Page.content_panels, FieldPanel("tagline"), FieldPanel("intro"), FieldPanel("body"),
+        *Page.content_panels,
+        FieldPanel("tagline"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("tagline"), index.SearchField("intro")]
 
@@ -62,14 +65,19 @@ class CountryPage(BasePage):
     """A country programme's own section: its team edits everything below it."""
 
     country = models.ForeignKey(
-        "taxonomy.Country", verbose_name=_("country"), on_delete=models.PROTECT,
+        "taxonomy.Country",
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
     body = StreamField(PortalStreamBlock(), verbose_name=_("body"), blank=True)
 
     content_panels = [
-        *BasePage.content_panels, FieldPanel("country"), FieldPanel("intro"), FieldPanel("body"),
+        *BasePage.content_panels,
+        FieldPanel("country"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
     ]
     search_fields = [*BasePage.search_fields, index.SearchField("intro")]
     parent_page_types = ["portal.HomePage"]

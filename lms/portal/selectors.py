@@ -23,16 +23,24 @@ def home_sections(*, home: Page) -> QuerySet:
 
 def recent_content(*, locale: Locale, limit: int) -> QuerySet:
     return (
-        BasePage.objects.live().public().filter(locale=locale)
+        BasePage.objects.live()
+        .public()
+        .filter(locale=locale)
         .exclude(content_type__model__in=["sectionpage", "countrypage"])
-        .order_by("-first_published_at").specific()[:limit]
+        .order_by("-first_published_at")
+        .specific()[:limit]
     )
 
 
 def content_for_country(*, country_code: str, locale: Locale, exclude: Page, limit: int):
     return (
-        BasePage.objects.live().public().filter(locale=locale, countries__code=country_code)
-        .exclude(pk=exclude.pk).distinct().order_by("-first_published_at").specific()[:limit]
+        BasePage.objects.live()
+        .public()
+        .filter(locale=locale, countries__code=country_code)
+        .exclude(pk=exclude.pk)
+        .distinct()
+        .order_by("-first_published_at")
+        .specific()[:limit]
     )
 
 
@@ -58,8 +66,10 @@ class BrowseFilters:
 
 
 def _browsable_pages(filters: BrowseFilters, *, skip: str = "") -> QuerySet:
-    pages = BasePage.objects.live().public().exclude(
-        content_type__model__in=["sectionpage", "countrypage"]
+    pages = (
+        BasePage.objects.live()
+        .public()
+        .exclude(content_type__model__in=["sectionpage", "countrypage"])
     )
     if filters.language and skip != "language":
         pages = pages.filter(locale__language_code=filters.language)
@@ -86,13 +96,17 @@ def browse_facets(*, filters: BrowseFilters, language_code: str) -> dict[str, li
     names = dict(settings.LANGUAGES)
     languages = (
         _browsable_pages(filters, skip="language")
-        .values("locale__language_code").annotate(n=Count("pk", distinct=True))
+        .values("locale__language_code")
+        .annotate(n=Count("pk", distinct=True))
     )
     facets = {
         "language": sorted(
             (
-                {"code": row["locale__language_code"], "name": names.get(
-                    row["locale__language_code"], row["locale__language_code"]), "count": row["n"]}
+                {
+                    "code": row["locale__language_code"],
+                    "name": names.get(row["locale__language_code"], row["locale__language_code"]),
+                    "count": row["n"],
+                }
                 for row in languages
             ),
             key=lambda item: -item["count"],

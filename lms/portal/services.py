@@ -33,7 +33,9 @@ def country_page_permissions_grant(*, page: CountryPage) -> None:
         GroupPagePermission.objects.get_or_create(
             group=group,
             page=page,
-            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
+            permission=Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            ),
         )
     collection = country_collection_ensure(country=page.country)
     for app_label, codename in COLLECTION_PERMISSIONS:

@@ -41,7 +41,7 @@ def parse_activity_id(value: str) -> tuple[str, str] | None:
     """``(kind, key)`` for one of our activity ids, ``None`` for anything else."""
     if not isinstance(value, str) or not value.startswith(PREFIX):
         return None
-    kind, _, key = value[len(PREFIX):].partition(":")
+    kind, _, key = value[len(PREFIX) :].partition(":")
     if not kind or not key:
         return None
     return kind, key

@@ -16,7 +16,9 @@ class AppendOnlyError(Exception):
 class Statement(models.Model):
     id = models.UUIDField(_("statement id"), primary_key=True, default=uuid.uuid4)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
         related_name="statements",
     )
     verb = models.CharField(_("verb"), max_length=200)
@@ -47,10 +49,6 @@ class Statement(models.Model):
     def __str__(self):
         return f"{self.actor_id} {self.verb_display} {self.activity}"
 
-    @property
-    def verb_display(self):
-        return self.verb.rsplit("/", 1)[-1]
-
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyError("Learning records are append-only.")
@@ -58,3 +56,7 @@ class Statement(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Learning records are append-only.")
+
+    @property
+    def verb_display(self):
+        return self.verb.rsplit("/", 1)[-1]

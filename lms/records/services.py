@@ -62,8 +62,11 @@ def _fail(message, index):
 
 def _iri(value, *, field, index, max_length):
     if not isinstance(value, str) or not value or len(value) > max_length:
-        _fail(_("%(field)s must be an identifier of at most %(max)s characters.")
-              % {"field": field, "max": max_length}, index)
+        _fail(
+            _("%(field)s must be an identifier of at most %(max)s characters.")
+            % {"field": field, "max": max_length},
+            index,
+        )
     return value
 
 
@@ -108,15 +111,25 @@ def _parse(raw, index, user, now) -> Statement:
             _("A statement may only record the learning of the person who sends it."), index=index
         )
     verb = raw.get("verb")
-    verb_id = _iri(verb.get("id") if isinstance(verb, dict) else None,
-                   field="verb.id", index=index, max_length=200)
+    verb_id = _iri(
+        verb.get("id") if isinstance(verb, dict) else None,
+        field="verb.id",
+        index=index,
+        max_length=200,
+    )
     obj = raw.get("object")
-    activity = _iri(obj.get("id") if isinstance(obj, dict) else None,
-                    field="object.id", index=index, max_length=300)
+    activity = _iri(
+        obj.get("id") if isinstance(obj, dict) else None,
+        field="object.id",
+        index=index,
+        max_length=300,
+    )
     parsed = parse_activity_id(activity)
     if parsed is None or parsed[0] not in registered_kinds():
-        _fail(_("The activity %(activity)s is not one this site knows.") % {"activity": activity},
-              index)
+        _fail(
+            _("The activity %(activity)s is not one this site knows.") % {"activity": activity},
+            index,
+        )
     result = raw.get("result") or {}
     if not isinstance(result, dict):
         _fail(_("result must be a JSON object."), index)
@@ -137,11 +150,12 @@ def _parse(raw, index, user, now) -> Statement:
     if isinstance(parents, dict):
         parents = [parents]
     if parents and isinstance(parents, list) and isinstance(parents[0], dict):
-        parent = _iri(parents[0].get("id"), field="context parent id", index=index,
-                      max_length=300)
+        parent = _iri(parents[0].get("id"), field="context parent id", index=index, max_length=300)
     timestamp = now
     if raw.get("timestamp") is not None:
-        timestamp = parse_datetime(str(raw["timestamp"])) if isinstance(raw["timestamp"], str) else None
+        timestamp = (
+            parse_datetime(str(raw["timestamp"])) if isinstance(raw["timestamp"], str) else None
+        )
         if timestamp is None:
             _fail(_("timestamp must be an ISO 8601 date and time."), index)
         if timezone.is_naive(timestamp):
@@ -149,8 +163,12 @@ def _parse(raw, index, user, now) -> Statement:
         if timestamp > now + MAX_CLOCK_SKEW:
             _fail(_("timestamp is in the future."), index)
     canonical = {
-        "id": str(statement_id), "actor": user.pk, "verb": verb_id, "object": activity,
-        "result": result, "context": context,
+        "id": str(statement_id),
+        "actor": user.pk,
+        "verb": verb_id,
+        "object": activity,
+        "result": result,
+        "context": context,
         "timestamp": raw.get("timestamp"),
     }
     content_hash = hashlib.sha256(
@@ -164,8 +182,9 @@ def _parse(raw, index, user, now) -> Statement:
         activity=activity,
         activity_kind=parsed[0],
         parent_activity=parent,
-        score_scaled=_number(score.get("scaled"), field="result.score.scaled", index=index,
-                             low=-1, high=1),
+        score_scaled=_number(
+            score.get("scaled"), field="result.score.scaled", index=index, low=-1, high=1
+        ),
         score_raw=_number(score.get("raw"), field="result.score.raw", index=index),
         score_max=_number(score.get("max"), field="result.score.max", index=index),
         success=_boolean(result.get("success"), field="result.success", index=index),
@@ -193,25 +212,22 @@ def _authorise(user, statements: list[Statement]) -> None:
             )
 
 
-def statements_record(*, actor, statements: list[dict] | dict, now: datetime | None = None
-                      ) -> RecordOutcome:
+def statements_record(
+    *, actor, statements: list[dict] | dict, now: datetime | None = None
+) -> RecordOutcome:
     """Validate, authorise and store a batch of statements for ``actor``."""
     now = now or timezone.now()
     batch = [statements] if isinstance(statements, dict) else statements
     if not isinstance(batch, list) or not batch:
         raise StatementInvalid(_("Send one statement or a list of statements."))
     if len(batch) > MAX_BATCH:
-        raise StatementInvalid(
-            _("Send at most %(max)s statements at a time.") % {"max": MAX_BATCH}
-        )
+        raise StatementInvalid(_("Send at most %(max)s statements at a time.") % {"max": MAX_BATCH})
     parsed = [_parse(raw, index, actor, now) for index, raw in enumerate(batch)]
     ids = [s.id for s in parsed]
     if len(set(ids)) != len(ids):
         raise StatementInvalid(_("The same statement id appears twice in this batch."))
 
-    existing = dict(
-        Statement.objects.filter(id__in=ids).values_list("id", "content_hash")
-    )
+    existing = dict(Statement.objects.filter(id__in=ids).values_list("id", "content_hash"))
     for index, statement in enumerate(parsed):
         if statement.id in existing and existing[statement.id] != statement.content_hash:
             raise StatementConflict(

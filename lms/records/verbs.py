@@ -12,5 +12,14 @@ ATTENDED = ADL + "attended"
 INTERACTED = "http://adlnet.gov/expapi/verbs/interacted"
 PROGRESSED = "http://adlnet.gov/expapi/verbs/progressed"
 
-KNOWN = {EXPERIENCED, COMPLETED, ANSWERED, ATTEMPTED, PASSED, FAILED, ATTENDED, INTERACTED,
-         PROGRESSED}
+KNOWN = {
+    EXPERIENCED,
+    COMPLETED,
+    ANSWERED,
+    ATTEMPTED,
+    PASSED,
+    FAILED,
+    ATTENDED,
+    INTERACTED,
+    PROGRESSED,
+}

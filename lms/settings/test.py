@@ -1,23 +1,20 @@
 """Settings for the test suite: fast hashing, in-memory email, eager Celery unless CI
 points the suite at a real broker."""
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import Path, env
 
-
 DEBUG = False
-SECRET_KEY = "test-only-not-secret-8d2e7a"  # noqa: S105
+SECRET_KEY = "test-only-not-secret-8d2e7a"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-STORAGES["staticfiles"] = {  # noqa: F405
-    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-}
-MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "test-media"))  # noqa: F405
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "test-media"))
 WAGTAILADMIN_BASE_URL = "http://testserver"
 
 # Tasks run eagerly in tests; the tests marked ``services`` switch to the real broker and
 # worker that CI provides (see tests/test_celery_worker.py).
 CELERY_TASK_ALWAYS_EAGER = True
-STATIC_ROOT = str(BASE_DIR / "var" / "test-static")  # noqa: F405
-Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405
+STATIC_ROOT = str(BASE_DIR / "var" / "test-static")
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)

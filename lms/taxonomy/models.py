@@ -47,10 +47,15 @@ class Country(Term):
         _("languages"),
         default=list,
         blank=True,
-        help_text=_("Language codes the material needs in this country, for example [\"vi\", \"en\"]."),
+        help_text=_('Language codes the material needs in this country, for example ["vi", "en"].'),
     )
 
-    panels = [FieldPanel("name"), FieldPanel("code"), FieldPanel("iso_code"), FieldPanel("languages")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("code"),
+        FieldPanel("iso_code"),
+        FieldPanel("languages"),
+    ]
 
     class Meta(Term.Meta):
         verbose_name = _("country")

@@ -33,7 +33,8 @@ def term_by_code(*, model, code: str, language_code: str | None = None):
         return None
     language_code = language_code or get_language()
     return (
-        model.objects.filter(translation_key=canonical.translation_key,
-                             locale__language_code=language_code).first()
+        model.objects.filter(
+            translation_key=canonical.translation_key, locale__language_code=language_code
+        ).first()
         or canonical
     )

@@ -124,7 +124,11 @@ def test_country_staff_may_add_pages_under_their_section(vn_staff, country_pages
 def test_a_translated_section_is_editable_by_the_same_team(vn_staff, country_pages):
     from wagtail.models import Locale
 
-    vi_home = country_pages["vn"].get_parent().copy_for_translation(Locale.objects.get(language_code="vi"))
+    vi_home = (
+        country_pages["vn"]
+        .get_parent()
+        .copy_for_translation(Locale.objects.get(language_code="vi"))
+    )
     vi_home.save_revision().publish()
     vi_section = country_pages["vn"].copy_for_translation(Locale.objects.get(language_code="vi"))
     assert isinstance(vi_section.specific, CountryPage)

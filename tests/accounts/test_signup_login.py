@@ -90,7 +90,9 @@ def test_sign_in_by_username(client):
 def test_sign_in_by_email(client):
     user = UserFactory(email="huy@example.org")
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    response = client.post("/en/accounts/login/", {"login": "huy@example.org", "password": PASSWORD})
+    response = client.post(
+        "/en/accounts/login/", {"login": "huy@example.org", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert client.session.get("_auth_user_id") == str(user.pk)
 
@@ -105,8 +107,9 @@ def test_a_wrong_password_gets_a_clear_message(client):
 def test_repeated_failed_logins_are_rate_limited(client):
     UserFactory(username="worker.lan")
     pages = [
-        client.post("/en/accounts/login/", {"login": "worker.lan", "password": "wrong"})
-        .content.decode()
+        client.post(
+            "/en/accounts/login/", {"login": "worker.lan", "password": "wrong"}
+        ).content.decode()
         for _ in range(6)
     ]
     assert "Too many failed login attempts" not in pages[0]
@@ -167,7 +170,9 @@ def test_a_person_edits_their_profile(client):
     assert response.status_code == 302
     user.refresh_from_db()
     assert (user.display_name, user.preferred_language, user.migrant_status) == (
-        "Lan", "ar", "migrant",
+        "Lan",
+        "ar",
+        "migrant",
     )
     assert user.gender_description == "non-binary"
 
@@ -180,8 +185,12 @@ def test_an_organisation_from_another_country_is_refused_on_the_profile(client):
     factory = OrganisationFactory(country=country("jo"))
     response = client.post(
         "/en/accounts/profile/",
-        {"display_name": "Lan", "preferred_language": "en", "country": country("vn").pk,
-         "organisation": factory.pk},
+        {
+            "display_name": "Lan",
+            "preferred_language": "en",
+            "country": country("vn").pk,
+            "organisation": factory.pk,
+        },
     )
     assert response.status_code == 200
     assert "another country" in response.content.decode()

@@ -65,8 +65,10 @@ def axe():
         page.add_script_tag(path=str(AXE))
         result = page.evaluate(
             """async (exclude) => {
-                const context = exclude && exclude.length ? {exclude: exclude.map(s => [s])} : document;
-                const r = await axe.run(context, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']});
+                const context = exclude && exclude.length
+                    ? {exclude: exclude.map(s => [s])} : document;
+                const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+                const r = await axe.run(context, {runOnly: tags});
                 return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                     nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
             }""",

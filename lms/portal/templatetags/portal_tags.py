@@ -27,24 +27,26 @@ def language_switcher(context):
         for code, name in settings.LANGUAGES:
             target = translations.get(code) or homes.get(code)
             url = target.get_url(request) if target else f"/{code}/"
-            links.append({"code": code, "name": name, "url": url,
-                          "translated": code in translations})
+            links.append(
+                {"code": code, "name": name, "url": url, "translated": code in translations}
+            )
     else:
         path = request.get_full_path()
         for code, name in settings.LANGUAGES:
-            links.append({"code": code, "name": name, "url": translate_url(path, code),
-                          "translated": True})
-    return {"links": links, "current": current, "current_name": dict(settings.LANGUAGES)
-            .get(current, current)}
+            links.append(
+                {"code": code, "name": name, "url": translate_url(path, code), "translated": True}
+            )
+    return {
+        "links": links,
+        "current": current,
+        "current_name": dict(settings.LANGUAGES).get(current, current),
+    }
 
 
 def _home_pages():
     from lms.portal.models import HomePage
 
-    return {
-        h.locale.language_code: h
-        for h in HomePage.objects.live().select_related("locale")
-    }
+    return {h.locale.language_code: h for h in HomePage.objects.live().select_related("locale")}
 
 
 @register.filter
