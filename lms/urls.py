@@ -10,13 +10,14 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from lms.portal import views as portal_views
+from lms.portal.sitemaps import PortalSitemap
 
 urlpatterns = [
     # The admin signs in through allauth, with its rate limits and two-factor step.
     path("admin/login/", portal_views.admin_login_redirect, name="wagtailadmin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": PortalSitemap}}, name="sitemap"),
     path("robots.txt", portal_views.robots_txt, name="robots_txt"),
     path("", include("lms.portal.api_urls")),
 ]

@@ -1,0 +1,184 @@
+"""Browse by language, country, sector and topic with counts; site-wide search that
+survives anything typed into it."""
+
+import pytest
+
+from tests.portal.factories import content_create, section_create, translation_publish
+from tests.taxonomy.factories import cluster, country, sector
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(home_page):
+    section = section_create(parent=home_page, title="Training", slug="training-catalogue")
+    translation_publish(home_page, "vi", title="Trang chủ")
+    translation_publish(section, "vi", title="Đào tạo")
+    osh = content_create(
+        parent=section,
+        title="Fire safety drills",
+        countries=[country("vn")],
+        sectors=[sector("garment")],
+        clusters=[cluster("osh")],
+        summary="Evacuation routes and fire drills for garment workers",
+    )
+    content_create(
+        parent=section,
+        title="Overtime limits",
+        countries=[country("vn"), country("jo")],
+        sectors=[sector("footwear")],
+        clusters=[cluster("working-time")],
+    )
+    content_create(
+        parent=section,
+        title="Union elections",
+        countries=[country("jo")],
+        sectors=[sector("garment")],
+        clusters=[cluster("freedom-of-association")],
+    )
+    translation_publish(osh, "vi", title="Diễn tập phòng cháy")
+    return section
+
+
+def facet_count(response, facet, code):
+    for item in response.context["facets"][facet]:
+        if item["code"] == code:
+            return item["count"]
+    raise AssertionError(f"{facet} {code} not offered")
+
+
+def test_browse_counts_material_per_country_sector_topic_and_language(client, catalogue):
+    response = client.get("/en/browse/")
+    assert response.status_code == 200
+    assert facet_count(response, "country", "vn") == 3  # 2 English + 1 Vietnamese
+    assert facet_count(response, "country", "jo") == 2
+    assert facet_count(response, "sector", "garment") == 3
+    assert facet_count(response, "topic", "working-time") == 1
+    languages = {item["code"]: item["count"] for item in response.context["facets"]["language"]}
+    assert languages == {"en": 3, "vi": 1}
+
+
+def test_each_facet_is_narrowed_by_the_others(client, catalogue):
+    response = client.get("/en/browse/?language=en&country=jo")
+    titles = {page.title for page in response.context["results"]}
+    assert titles == {"Overtime limits", "Union elections"}
+    # Sector counts respect the chosen country and language.
+    assert facet_count(response, "sector", "garment") == 1
+    assert facet_count(response, "sector", "footwear") == 1
+
+
+def test_browse_pages_have_their_own_addresses(client, catalogue):
+    response = client.get("/en/browse/topic/osh/")
+    assert response.status_code == 200
+    titles = [page.title for page in response.context["results"]]
+    assert titles == ["Diễn tập phòng cháy", "Fire safety drills"] or set(titles) == {
+        "Diễn tập phòng cháy",
+        "Fire safety drills",
+    }
+    assert client.get("/en/browse/language/vi/").context["results"][0].title == (
+        "Diễn tập phòng cháy"
+    )
+
+
+def test_topic_names_follow_the_interface_language(client, catalogue):
+    response = client.get("/vi/browse/")
+    names = {item["code"]: item["name"] for item in response.context["facets"]["country"]}
+    assert names["vn"] == "Việt Nam"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/browse/country/atlantis/",
+        "/en/browse/topic/no-such-topic/",
+        "/en/browse/language/xx/",
+        "/en/browse/planet/earth/",
+    ],
+)
+def test_browsing_an_unknown_term_is_a_404(client, catalogue, path):
+    assert client.get(path).status_code == 404
+
+
+def test_unknown_filters_in_the_query_string_match_nothing_without_error(client, catalogue):
+    response = client.get("/en/browse/?country=%27%3B+DROP+TABLE+x%3B--&page=abc")
+    assert response.status_code == 200
+    assert list(response.context["results"]) == []
+
+
+def test_browse_queries_stay_constant_as_the_catalogue_grows(
+    client, catalogue, django_assert_max_num_queries
+):
+    client.get("/en/browse/")
+    with django_assert_max_num_queries(40) as small:
+        client.get("/en/browse/?country=vn")
+    for n in range(25):
+        content_create(
+            parent=catalogue,
+            title=f"Lesson {n}",
+            countries=[country("vn")],
+            sectors=[sector("garment")],
+            clusters=[cluster("compensation")],
+        )
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get("/en/browse/?country=vn")
+    assert facet_count(response, "country", "vn") == 28
+
+
+def test_search_finds_pages_in_the_current_language(client, catalogue):
+    response = client.get("/en/search/", {"q": "fire"})
+    assert [p.title for p in response.context["results"]] == ["Fire safety drills"]
+    vi = client.get("/vi/search/", {"q": "phòng cháy"})
+    assert [p.title for p in vi.context["results"]] == ["Diễn tập phòng cháy"]
+
+
+def test_search_can_look_across_every_language(client, catalogue):
+    response = client.get("/en/search/", {"q": "phòng cháy", "languages": "all"})
+    assert [p.title for p in response.context["results"]] == ["Diễn tập phòng cháy"]
+
+
+def test_a_10000_character_search_is_cut_and_says_so(client, catalogue):
+    response = client.get("/en/search/", {"q": "fire " * 2000})
+    assert response.status_code == 200
+    assert response.context["query_was_cut"] is True
+    assert len(response.context["query"]) <= 200
+    assert "only its beginning was used" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["' OR 1=1 --", '"; DROP TABLE wagtailcore_page; --', "%%%", "AND OR NOT", "(((", "\x00"],
+)
+def test_sql_like_or_odd_search_text_is_just_text(client, catalogue, query):
+    response = client.get("/en/search/", {"q": query})
+    assert response.status_code == 200
+
+
+def test_search_queries_stay_constant_as_results_grow(
+    client, catalogue, django_assert_max_num_queries
+):
+    client.get("/en/search/", {"q": "lesson"})
+    for n in range(2):
+        content_create(parent=catalogue, title=f"Wage lesson {n}")
+    with django_assert_max_num_queries(40) as small:
+        client.get("/en/search/", {"q": "lesson"})
+    for n in range(2, 25):
+        content_create(parent=catalogue, title=f"Wage lesson {n}")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get("/en/search/", {"q": "lesson"})
+    assert response.context["results"].paginator.count == 25
+
+
+@pytest.mark.parametrize(
+    ("typed", "words"),
+    [
+        ("Fire-safety: DRILLS!", "fire safety drills"),
+        ("' OR 1=1 --", "or 1 1"),
+        ("প্রশিক্ষণ", "প্রশিক্ষণ"),
+        ("សុវត្ថិភាព", "សុវត្ថិភាព"),
+        ("السلامة المهنية؟", "السلامة المهنية"),
+    ],
+)
+def test_search_keeps_words_and_drops_operators(typed, words):
+    from lms.portal.selectors import search_words
+
+    assert search_words(typed) == words

@@ -1,0 +1,130 @@
+"""The multilingual portal: home pages per language, right-to-left Arabic, the language
+switcher, error pages, the sitemap and robots.txt."""
+
+import re
+
+import pytest
+from django.test import override_settings
+
+from lms.portal.models import HomePage
+from tests.portal.factories import section_create, translation_publish
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def homes(home_page):
+    """The home page in English, Vietnamese and Arabic, as the demo builds it."""
+    return {
+        "en": home_page,
+        "vi": translation_publish(home_page, "vi", title="Better Work Học tập"),
+        "ar": translation_publish(home_page, "ar", title="منصة بيتر وورك للتعلم"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("language", "direction"), [("en", "ltr"), ("vi", "ltr"), ("ar", "rtl"), ("ur", "rtl")]
+)
+def test_home_page_is_served_in_each_language_with_its_direction(
+    client, homes, language, direction
+):
+    response = client.get(f"/{language}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<html lang="{language}" dir="{direction}">' in html
+
+
+def test_each_language_gets_its_own_home_page(client, homes):
+    assert "منصة بيتر وورك للتعلم" in client.get("/ar/").content.decode()
+    assert "Better Work Học tập" in client.get("/vi/").content.decode()
+    english = HomePage.objects.get(locale__language_code="en")
+    codes = {p.locale.language_code for p in english.get_translations(inclusive=True)}
+    assert codes == {"en", "vi", "ar"}
+
+
+def test_the_root_sends_visitors_to_a_language(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 302
+    assert response["Location"] == "/vi/"
+
+
+def test_a_language_we_do_not_serve_is_a_404(client):
+    for path in ("/xx/", "/xx/browse/", "/zz-top/learn/"):
+        response = client.get(path, follow=True)
+        assert response.status_code == 404, path
+
+
+def test_the_404_page_is_our_own_and_translated(client):
+    response = client.get("/vi/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert 'lang="vi"' in html
+    assert "site-header" in html
+
+
+@override_settings(DEBUG_PROPAGATE_EXCEPTIONS=False)
+def test_the_500_page_is_served_without_touching_the_database():
+    from django.test import RequestFactory
+
+    from lms.portal.views import server_error
+
+    response = server_error(RequestFactory().get("/en/"))
+    assert response.status_code == 500
+    assert b"<html" in response.content
+
+
+def _switcher_links(html: str) -> dict[str, str]:
+    nav = html[html.index('class="language-switcher') :]
+    return {
+        code: href
+        for href, code in re.findall(r'<a[^>]*href="([^"]+)"[^>]*hreflang="([\w-]+)"', nav)
+    }
+
+
+def test_the_language_switcher_lands_on_the_same_page_in_another_language(client, homes):
+    section = section_create(parent=homes["en"], title="Training", slug="training-test")
+    translation_publish(section, "vi", title="Đào tạo")
+    html = client.get(section.url).content.decode()
+    links = _switcher_links(html)
+    assert links["vi"] == "/vi/training-test/"
+    # Not yet translated into Arabic: the switcher offers the Arabic home page instead.
+    assert links["ar"] == "/ar/"
+
+
+def test_the_language_switcher_keeps_the_path_on_non_page_views(client):
+    html = client.get("/en/browse/?country=vn").content.decode()
+    links = _switcher_links(html)
+    assert links["ar"].startswith("/ar/browse/")
+
+
+def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_private_areas(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Sitemap:" in body
+    assert "Disallow: /admin/" in body
+
+
+def test_the_sitemap_lists_pages_in_every_language(client, homes):
+    section = section_create(parent=homes["en"], title="Resources", slug="resources-test")
+    translation_publish(section, "vi", title="Tài liệu")
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "/en/resources-test/" in body
+    assert "/vi/resources-test/" in body
+    assert "/ar/</loc>" in body
+
+
+def test_home_page_queries_stay_constant_as_sections_grow(
+    client, home_page, django_assert_max_num_queries
+):
+    for n in range(2):
+        section_create(parent=home_page, title=f"Small {n}")
+    client.get("/en/")  # warm caches that are per-process, not per-request
+    with django_assert_max_num_queries(25) as small:
+        client.get("/en/")
+    for n in range(30):
+        section_create(parent=home_page, title=f"Large {n}")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get("/en/")
