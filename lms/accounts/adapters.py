@@ -15,3 +15,7 @@ class AccountAdapter(DefaultAccountAdapter):
         language = getattr(request.user, "preferred_language", "") or translation.get_language()
         with translation.override(language):
             return reverse("portal:dashboard")
+
+    def get_signup_redirect_url(self, request):
+        """A new learner lands on "my learning" in the language they chose at sign-up."""
+        return self.get_login_redirect_url(request)
