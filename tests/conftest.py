@@ -1,7 +1,52 @@
 """Fixtures every room's tests share."""
 
+import json
+
 import pytest
 from django.core.cache import cache
+
+# The rows the migrations load (locales, taxonomy, roles, the home page), captured once so
+# that tests which truncate tables (live-server and other transactional tests) get them back.
+_BASE_DATA: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for alias in connections:
+            rows = json.loads(connections[alias].creation.serialize_db_to_string())
+            # Content types first: saving other rows may look them up (and create them).
+            rows.sort(key=lambda row: row["model"] != "contenttypes.contenttype")
+            _BASE_DATA[alias] = json.dumps(rows)
+
+
+@pytest.fixture(autouse=True)
+def _base_data_restored(request):
+    """Django's own serialized rollback relies on an attribute of the connection object,
+    which Playwright's greenlets do not see; this restores the migrations' rows itself
+    whenever a transactional test starts on an emptied database."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.db import connections
+    from wagtail.models import Locale
+
+    if not Locale.objects.exists():
+        from django.contrib.auth.models import Permission
+        from django.contrib.contenttypes.models import ContentType
+
+        # The flush re-created these (post_migrate); the snapshot has them with its own ids.
+        Permission.objects.all().delete()
+        ContentType.objects.all().delete()
+        ContentType.objects.clear_cache()
+        for alias, data in _BASE_DATA.items():
+            connections[alias].creation.deserialize_db_from_string(data)
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from lms.portal.models import HomePage
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.portal.factories import translation_publish
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
