@@ -117,34 +117,67 @@ HOME_TEXT = {
 }
 
 SECTIONS = [
-    # slug, English, Vietnamese, Arabic, summary (en)
+    # slug, {language: (title, summary)}
     (
         "training",
-        "Training",
-        "Đào tạo",
-        "التدريب",
-        "The 12-month programme, seminars, supervisor training and induction kits.",
+        {
+            "en": (
+                "Training",
+                "The 12-month programme, seminars, supervisor training and induction kits.",
+            ),
+            "vi": (
+                "Đào tạo",
+                "Chương trình 12 tháng, hội thảo chuyên đề, đào tạo giám sát viên "
+                "và bộ tài liệu định hướng.",
+            ),
+            "ar": (
+                "التدريب",
+                "برنامج الاثني عشر شهرًا والندوات وتدريب المشرفين وحقائب التوجيه.",
+            ),
+        },
     ),
     (
         "worker-awareness",
-        "Know your rights",
-        "Hiểu quyền của bạn",
-        "اعرف حقوقك",
-        "Soap-opera episodes and comics for workers, to watch and read offline.",
+        {
+            "en": (
+                "Know your rights",
+                "Soap-opera episodes and comics for workers, to watch and read offline.",
+            ),
+            "vi": (
+                "Hiểu quyền của bạn",
+                "Phim truyền hình ngắn và truyện tranh cho người lao động, "
+                "xem và đọc cả khi không có mạng.",
+            ),
+            "ar": (
+                "اعرف حقوقك",
+                "حلقات درامية وقصص مصورة للعمال، للمشاهدة والقراءة دون اتصال.",
+            ),
+        },
     ),
     (
         "resources",
-        "Policies and guides",
-        "Chính sách và hướng dẫn",
-        "السياسات والأدلة",
-        "Model policies, good-practice guides and workbooks for small enterprises.",
+        {
+            "en": (
+                "Policies and guides",
+                "Model policies, good-practice guides and workbooks for small enterprises.",
+            ),
+            "vi": (
+                "Chính sách và hướng dẫn",
+                "Chính sách mẫu, hướng dẫn thực hành tốt và sổ tay cho doanh nghiệp nhỏ.",
+            ),
+            "ar": (
+                "السياسات والأدلة",
+                "سياسات نموذجية وأدلة الممارسات الجيدة وكتيبات عمل للمؤسسات الصغيرة.",
+            ),
+        },
     ),
     (
         "countries",
-        "Country programmes",
-        "Chương trình quốc gia",
-        "البرامج القطرية",
-        "What each country programme offers, in its languages.",
+        {
+            "en": ("Country programmes", "What each country programme offers, in its languages."),
+            "vi": ("Chương trình quốc gia", "Những gì mỗi chương trình quốc gia cung cấp."),
+            "ar": ("البرامج القطرية", "ما يقدمه كل برنامج قطري، بلغاته."),
+        },
     ),
 ]
 
@@ -213,13 +246,16 @@ def _verify_demo_emails():
 
 
 def _translate(page: Page, language: str, **fields) -> Page:
-    existing = page.get_translation_or_none(_locale(language))
-    if existing:
-        return existing.specific
-    translation = page.copy_for_translation(_locale(language), copy_parents=True)
-    for name, value in fields.items():
-        setattr(translation, name, value)
-    translation.save_revision().publish()
+    """The page in ``language`` with ``fields``; made, or brought up to date, once."""
+    translation = page.get_translation_or_none(_locale(language))
+    if translation is None:
+        translation = page.copy_for_translation(_locale(language), copy_parents=True)
+    translation = translation.specific
+    changed = [name for name, value in fields.items() if getattr(translation, name) != value]
+    for name in changed:
+        setattr(translation, name, fields[name])
+    if changed or not translation.live:
+        translation.save_revision().publish()
     return translation
 
 
@@ -234,15 +270,17 @@ def load_pages() -> HomePage:
         _translate(home, language, **HOME_TEXT[language])
 
     countries = {c.code: c for c in Country.objects.canonical()}
-    for slug, name_en, name_vi, name_ar, summary in SECTIONS:
+    for slug, texts in SECTIONS:
+        title, summary = texts["en"]
         section = home.get_children().filter(slug=slug).first()
         if section is None:
-            section = SectionPage(title=name_en, slug=slug, summary=summary, show_in_menus=True)
+            section = SectionPage(title=title, slug=slug, summary=summary, show_in_menus=True)
             home.add_child(instance=section)
             section.save_revision().publish()
         section = section.specific
-        _translate(section, "vi", title=name_vi, slug=slug)
-        _translate(section, "ar", title=name_ar, slug=slug)
+        for language in ("vi", "ar"):
+            title, summary = texts[language]
+            _translate(section, language, title=title, slug=slug, summary=summary)
         if slug == "countries":
             for code, title, country_summary in COUNTRY_PAGES:
                 page = section.get_children().filter(slug=code).first()
