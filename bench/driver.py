@@ -285,7 +285,9 @@ def run_http_scenario(base_url: str, scenario, cookies: CookieJar | None = None)
         ensure_csrf_cookie(base_url, cookies)
     warmup = warmup_count(scenario.requests)
     run_load(base_url, scenario, cookies, warmup, first_number=0)
+    cpu_before = time.process_time()
     samples, wall = run_load(base_url, scenario, cookies, scenario.requests, first_number=warmup)
+    driver_cpu = time.process_time() - cpu_before
     errors = [s for s in samples if s.status != scenario.expect_status]
     result = {
         "name": scenario.name,
@@ -301,6 +303,9 @@ def run_http_scenario(base_url: str, scenario, cookies: CookieJar | None = None)
         "errors": len(errors),
         "error_samples": [{"status": s.status, "error": s.error} for s in errors[:ERROR_SAMPLES]],
         **query_summary(s.queries for s in samples),
+        # The driver shares the machine with the server: its own CPU time tells how much
+        # of the machine it took from gunicorn.
+        "driver_cpu_s": round(driver_cpu, 3),
         "response_bytes": round(sum(s.size for s in samples) / len(samples)) if samples else 0,
     }
     if scenario.measure_weight:
