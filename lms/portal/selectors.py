@@ -140,7 +140,10 @@ def search_pages(*, query: str, language_code: str | None, page_number):
     """Site-wide search across every page type, in one language or all."""
     pages = Page.objects.live().public().exclude(depth__lte=1)
     if language_code:
-        pages = pages.filter(locale__language_code=language_code)
+        # Search backends filter on the page's own indexed fields only (``locale``), not
+        # on fields across a relation.
+        locale = Locale.objects.filter(language_code=language_code).first()
+        pages = pages.filter(locale=locale) if locale else pages.none()
     results = pages.search(query, operator="and") if query else pages.none()
     paginator = Paginator(results, BROWSE_PAGE_SIZE)
     page = paginator.get_page(page_number)

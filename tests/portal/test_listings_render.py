@@ -1,0 +1,42 @@
+"""Listings, browse and search render with content in them (regressions `make bench`
+found: a listing card without `pageurl`, browse without its filters, search filtering on a
+field the search backend cannot filter on)."""
+
+import pytest
+
+from lms.portal.models import SectionPage
+
+pytestmark = pytest.mark.django_db
+
+
+def add_section(parent, title, slug):
+    page = SectionPage(title=title, slug=slug, summary=f"About {title.lower()}.")
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def test_a_section_lists_its_children_as_cards_with_links(client, home_page):
+    section = add_section(home_page, "Training", "training")
+    add_section(section, "Fire safety drills", "fire-safety-drills")
+    response = client.get("/en/training/")
+    assert response.status_code == 200
+    assert 'href="/en/training/fire-safety-drills/"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path", ["/en/browse/", "/en/browse/language/vi/", "/en/browse/country/vn/", "/ar/browse/"]
+)
+def test_browse_pages_render(client, home_page, path):
+    assert client.get(path).status_code == 200
+
+
+def test_search_finds_pages_in_the_readers_language_only(client, home_page):
+    add_section(home_page, "Fire safety drills", "fire-safety-drills")
+    english = client.get("/en/search/", {"q": "fire safety"})
+    vietnamese = client.get("/vi/search/", {"q": "fire safety"})
+    everywhere = client.get("/vi/search/", {"q": "fire safety", "languages": "all"})
+    assert english.status_code == vietnamese.status_code == everywhere.status_code == 200
+    assert "Fire safety drills" in english.content.decode()
+    assert "Fire safety drills" not in vietnamese.content.decode()
+    assert "Fire safety drills" in everywhere.content.decode()
