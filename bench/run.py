@@ -171,13 +171,15 @@ def gunicorn(port: int, workers: int, threads: int):
         str(threads),
         "--keep-alive",
         "5",
-        "--error-logfile",
-        str(log_file),
         "--log-level",
         "warning",
     ]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS}
-    process = subprocess.Popen(command, cwd=BASE_DIR, env=env)
+    # Django logs server errors to stderr: they go to the log file, with gunicorn's own.
+    output = log_file.open("w")
+    process = subprocess.Popen(
+        command, cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT
+    )
     try:
         wait_until_ready(port, process)
         yield process
@@ -188,6 +190,7 @@ def gunicorn(port: int, workers: int, threads: int):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        output.close()
 
 
 def wait_until_ready(port: int, process, timeout: float = 60) -> None:
@@ -437,6 +440,8 @@ def main(argv=None) -> int:
     print(table(http_results, task_results))
     for problem in problems:
         print(f"PROBLEM: {problem}")
+    if any(r["errors"] for r in http_results):
+        print("Some requests failed: the server's log is var/bench/gunicorn.log")
     log(f"written to {output.relative_to(BASE_DIR) if output.is_relative_to(BASE_DIR) else output}")
     over_budget = [
         r["name"] for r in http_results if (r.get("weight") or {}).get("within_budget") is False
