@@ -94,8 +94,11 @@ def browse_facets(*, filters: BrowseFilters, language_code: str) -> dict[str, li
     """Counts per language, country, sector and topic, each narrowed by the other filters.
     One query per facet, whatever the amount of content."""
     names = dict(settings.LANGUAGES)
+    # order_by() drops the tree's ordering by path, which would otherwise join the GROUP BY
+    # and give one row per page instead of one per term.
     languages = (
         _browsable_pages(filters, skip="language")
+        .order_by()
         .values("locale__language_code")
         .annotate(n=Count("pk", distinct=True))
     )
@@ -121,6 +124,7 @@ def browse_facets(*, filters: BrowseFilters, language_code: str) -> dict[str, li
         counts = dict(
             _browsable_pages(filters, skip=facet)
             .filter(**{f"{relation}__isnull": False})
+            .order_by()
             .values_list(f"{relation}__code")
             .annotate(n=Count("pk", distinct=True))
         )

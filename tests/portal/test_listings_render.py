@@ -40,3 +40,27 @@ def test_search_finds_pages_in_the_readers_language_only(client, home_page):
     assert "Fire safety drills" in english.content.decode()
     assert "Fire safety drills" not in vietnamese.content.decode()
     assert "Fire safety drills" in everywhere.content.decode()
+
+
+def add_content(parent, title, slug, countries=()):
+    from lms.taxonomy.models import BasePage
+
+    page = BasePage(title=title, slug=slug)
+    parent.add_child(instance=page)
+    page.countries.set(countries)
+    page.save_revision().publish()
+    return page
+
+
+def test_browse_counts_pages_per_term_not_one_row_per_page(home_page):
+    from lms.portal.selectors import BrowseFilters, browse_facets
+    from tests.taxonomy.factories import country
+
+    vietnam, jordan = country("vn"), country("jo")
+    add_content(home_page, "Fire exits", "fire-exits", [vietnam])
+    add_content(home_page, "Overtime pay", "overtime-pay", [vietnam, jordan])
+    add_content(home_page, "Union elections", "union-elections", [jordan])
+    facets = browse_facets(filters=BrowseFilters(country="vn"), language_code="en")
+    counts = {item["code"]: item["count"] for item in facets["country"]}
+    assert (counts["vn"], counts["jo"]) == (2, 2)
+    assert [(item["code"], item["count"]) for item in facets["language"]] == [("en", 2)]
