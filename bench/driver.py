@@ -278,16 +278,22 @@ def warmup_count(requests: int) -> int:
     return max(5, min(50, requests // 10))
 
 
-def run_http_scenario(base_url: str, scenario, cookies: CookieJar | None = None) -> dict:
-    """Warm up, then measure: requests/s, latency percentiles, errors, queries and size."""
+def run_http_scenario(
+    base_url: str, scenario, cookies: CookieJar | None = None, server_cpu=None
+) -> dict:
+    """Warm up, then measure: requests/s, latency percentiles, errors, queries and size.
+    ``server_cpu``, if given, returns the CPU seconds the server has used so far: the CPU
+    cost per request holds even when other work shares the machine, unlike latency."""
     cookies = cookies if cookies is not None else CookieJar()
     if scenario.method not in ("GET", "HEAD"):
         ensure_csrf_cookie(base_url, cookies)
     warmup = warmup_count(scenario.requests)
     run_load(base_url, scenario, cookies, warmup, first_number=0)
+    server_before = server_cpu() if server_cpu else None
     cpu_before = time.process_time()
     samples, wall = run_load(base_url, scenario, cookies, scenario.requests, first_number=warmup)
     driver_cpu = time.process_time() - cpu_before
+    server_used = server_cpu() - server_before if server_cpu else None
     errors = [s for s in samples if s.status != scenario.expect_status]
     result = {
         "name": scenario.name,
@@ -306,6 +312,9 @@ def run_http_scenario(base_url: str, scenario, cookies: CookieJar | None = None)
         # The driver shares the machine with the server: its own CPU time tells how much
         # of the machine it took from gunicorn.
         "driver_cpu_s": round(driver_cpu, 3),
+        "server_cpu_ms_per_request": round(server_used * 1000 / len(samples), 2)
+        if server_used is not None and samples
+        else None,
         "response_bytes": round(sum(s.size for s in samples) / len(samples)) if samples else 0,
     }
     if scenario.measure_weight:

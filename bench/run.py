@@ -211,10 +211,34 @@ def wait_until_ready(port: int, process, timeout: float = 60) -> None:
     raise SystemExit(f"gunicorn did not answer on port {port} within {timeout:.0f} s")
 
 
+def process_tree_cpu_seconds(root_pid: int) -> float:
+    """User + system CPU seconds of a process and its children (gunicorn's workers), read
+    from /proc; 0 where /proc is missing."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    tree = {root_pid}
+    grew = True
+    while grew:
+        children = {pid for pid, parent in parents.items() if parent in tree} - tree
+        grew = bool(children)
+        tree |= children
+    return sum(times.get(pid, 0.0) for pid in tree)
+
+
 # --- running ------------------------------------------------------------------------------
 
 
-def run_http(modules, problems, base_url: str, args) -> list[dict]:
+def run_http(modules, problems, base_url: str, args, server_pid: int) -> list[dict]:
     from bench.driver import LoginFailed, login, run_http_scenario
     from bench.harness import PASSWORD
 
@@ -242,7 +266,12 @@ def run_http(modules, problems, base_url: str, args) -> list[dict]:
                     if scenario.login not in sessions:
                         sessions[scenario.login] = login(base_url, scenario.login, PASSWORD)
                     cookies = sessions[scenario.login]
-                result = run_http_scenario(base_url, scenario, cookies)
+                result = run_http_scenario(
+                    base_url,
+                    scenario,
+                    cookies,
+                    server_cpu=lambda: process_tree_cpu_seconds(server_pid),
+                )
             except (LoginFailed, OSError) as error:
                 problems.append(
                     {"module": module.__name__, "scenario": scenario.name, "error": repr(error)}
@@ -362,6 +391,8 @@ def machine(workers: int, threads: int) -> dict:
         else connection.vendor,
         "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
         "settings": SETTINGS,
+        # Other work on the machine skews every figure: the load when the report was written.
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         **git_commit(),
     }
 
@@ -374,7 +405,7 @@ def table(http_results: list[dict], task_results: list[dict]) -> str:
 
     header = (
         f"{'scenario':<24} {'req':>5} {'conc':>4} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'p99 ms':>8} {'err':>4} {'q/req':>6} {'weight KB':>10}"
+        f"{'p99 ms':>8} {'err':>4} {'q/req':>6} {'cpu ms':>7} {'weight KB':>10}"
     )
     lines = [header, "-" * len(header)]
     for r in http_results:
@@ -387,7 +418,7 @@ def table(http_results: list[dict], task_results: list[dict]) -> str:
             f"{r['name']:<24} {r['requests']:>5} {r['concurrency']:>4} "
             f"{cell(r['requests_per_s']):>8} {cell(r['p50_ms']):>8} {cell(r['p95_ms']):>8} "
             f"{cell(r['p99_ms']):>8} {r['errors']:>4} {cell(r['queries_per_request']):>6} "
-            f"{weight_cell:>10}"
+            f"{cell(r['server_cpu_ms_per_request']):>7} {weight_cell:>10}"
         )
     if task_results:
         lines += ["", f"{'task':<32} {'units':>7} {'wall s':>8} {'items/s':>9} {'peak MB':>8}"]
@@ -422,8 +453,8 @@ def main(argv=None) -> int:
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     log(f"gunicorn on {base_url} ({workers} workers x {threads} threads)")
-    with gunicorn(port, workers, threads):
-        http_results = run_http(modules, problems, base_url, args)
+    with gunicorn(port, workers, threads) as server:
+        http_results = run_http(modules, problems, base_url, args, server.pid)
     task_results = run_tasks(modules, problems, args)
 
     report = {
