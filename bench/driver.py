@@ -367,6 +367,91 @@ def same_origin_assets(html: str, page_url: str) -> list[tuple[str, str]]:
     return assets
 
 
+class TextParser(HTMLParser):
+    """The characters a browser renders when the page opens: text outside <script>,
+    <style> and <template>, and outside closed <details> (their <summary> shows). A browser
+    fetches a web font only for text it renders."""
+
+    NEVER_RENDERED = ("script", "style", "template")
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+        self.details: list[bool] = []  # for each open <details>: is it closed?
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.NEVER_RENDERED:
+            self.hidden += 1
+        elif tag == "details":
+            closed = "open" not in dict(attrs)
+            self.details.append(closed)
+            self.hidden += closed
+        elif tag == "summary" and self.details and self.details[-1]:
+            self.hidden -= 1
+
+    def handle_endtag(self, tag):
+        if tag in self.NEVER_RENDERED and self.hidden:
+            self.hidden -= 1
+        elif tag == "details" and self.details:
+            self.hidden -= self.details.pop()
+        elif tag == "summary" and self.details and self.details[-1]:
+            self.hidden += 1
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def visible_characters(html: str) -> set[str]:
+    parser = TextParser()
+    parser.feed(html)
+    parser.close()
+    return set("".join(parser.parts))
+
+
+FONT_FACE = re.compile(r"@font-face\s*{([^}]*)}", re.IGNORECASE)
+FONT_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+UNICODE_RANGE = re.compile(r"unicode-range\s*:\s*([^;}]+)", re.IGNORECASE)
+
+
+def parse_unicode_range(value: str) -> list[tuple[int, int]]:
+    """``U+0600-06FF, U+200C, U+4??`` as inclusive code point ranges."""
+    ranges = []
+    for part in value.split(","):
+        part = part.strip().upper().removeprefix("U+")
+        if not part:
+            continue
+        if "?" in part:
+            ranges.append((int(part.replace("?", "0"), 16), int(part.replace("?", "F"), 16)))
+        elif "-" in part:
+            low, high = part.split("-", 1)
+            ranges.append((int(low, 16), int(high.removeprefix("U+"), 16)))
+        else:
+            ranges.append((int(part, 16), int(part, 16)))
+    return ranges
+
+
+def fonts_for_text(css: str, css_url: str, characters: set[str]) -> list[str]:
+    """The font files of ``css``'s @font-face rules whose unicode-range covers a character
+    of the page: what a browser may download for it (every weight counted, so an upper
+    bound). Faces without a unicode-range are left out: whether they load depends on the
+    cascade, which this does not compute."""
+    code_points = {ord(c) for c in characters}
+    urls = []
+    for block in FONT_FACE.findall(css):
+        declared = UNICODE_RANGE.search(block)
+        source = FONT_URL.search(block)
+        if not declared or not source:
+            continue
+        ranges = parse_unicode_range(declared.group(1))
+        if any(low <= cp <= high for cp in code_points for low, high in ranges):
+            url = urljoin(css_url, source.group(1))
+            if url not in urls:
+                urls.append(url)
+    return urls
+
+
 def compressed_size(response: Response) -> int:
     """What the bytes cost on the wire gzip-compressed: the served size when the server
     compressed them (whitenoise's .gz files), else gzip level 6 (nginx's usual setting)."""
@@ -397,22 +482,35 @@ def page_weight(base_url: str, path: str, cookies: CookieJar, budget_kb: float |
                 "gzip_bytes": compressed_size(page),
             }
         ]
-        for kind, url in same_origin_assets(html.decode("utf-8", "replace"), base_url + path):
-            parts = urlsplit(url)
-            target = parts.path + (f"?{parts.query}" if parts.query else "")
-            asset = client.request("GET", target, headers={"Accept-Encoding": "gzip"})
+        text = html.decode("utf-8", "replace")
+        characters = visible_characters(text)
+        font_urls: list[str] = []
+        for kind, url in same_origin_assets(text, base_url + path):
+            asset = client.request("GET", _target(url), headers={"Accept-Encoding": "gzip"})
             items.append(
                 {
                     "kind": kind,
-                    "url": target,
+                    "url": _target(url),
                     "status": asset.status,
                     "bytes": _uncompressed_size(asset),
                     "gzip_bytes": compressed_size(asset),
                 }
             )
+            if kind == "css" and asset.status == 200:
+                css = asset.body
+                if (asset.header("Content-Encoding") or "").lower() == "gzip":
+                    css = gzip.decompress(css)
+                for font in fonts_for_text(css.decode("utf-8", "replace"), url, characters):
+                    if font not in font_urls and _same_origin(font, base_url):
+                        font_urls.append(font)
+        fonts = []
+        for url in font_urls:
+            font = client.request("GET", _target(url))
+            fonts.append({"url": _target(url), "status": font.status, "bytes": len(font.body)})
     finally:
         client.close()
     total = sum(item["gzip_bytes"] for item in items)
+    font_bytes = sum(font["bytes"] for font in fonts)
     return {
         "items": items,
         "total_bytes": sum(item["bytes"] for item in items),
@@ -420,4 +518,19 @@ def page_weight(base_url: str, path: str, cookies: CookieJar, budget_kb: float |
         "total_gzip_kb": round(total / 1024, 1),
         "budget_kb": budget_kb,
         "within_budget": None if budget_kb is None else total <= budget_kb * 1024,
+        # Web fonts are outside the budget (HTML + CSS + JS) but a reader pays for them:
+        # the faces whose unicode-range covers the page's text, every weight counted.
+        "fonts": fonts,
+        "fonts_bytes": font_bytes,
+        "fonts_kb": round(font_bytes / 1024, 1),
     }
+
+
+def _target(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _same_origin(url: str, base_url: str) -> bool:
+    a, b = urlsplit(url), urlsplit(base_url)
+    return (a.scheme, a.netloc) == (b.scheme, b.netloc)

@@ -430,14 +430,72 @@ def table(http_results: list[dict], task_results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def markdown(report: dict) -> str:
+    """The report as Markdown tables, for docs/benchmarks.md."""
+    m = report["machine"]
+    lines = [
+        f"Measured {m['date']} on {m['cpu_count']} CPUs ({m['cpu_model'] or 'unknown CPU'}, "
+        f"{m['memory_gb']} GB), {m['platform']}; Python {m['python']}, Django {m['django']}, "
+        f"Wagtail {m['wagtail']}; {m['server']}; {m['database']}, cache {m['cache']}; "
+        f"commit {m['commit'][:10]}{' (with local changes)' if m['dirty'] else ''}; "
+        f"load average when written {', '.join(str(x) for x in m.get('load_average', []))}.",
+        "",
+        "| scenario | requests x concurrency | req/s | p50 ms | p95 ms | p99 ms | errors "
+        "| queries/req | server CPU ms/req |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in report["scenarios"]:
+        lines.append(
+            f"| {r['name']} (`{r['path']}`{', signed in' if r['login'] else ''}) "
+            f"| {r['requests']} x {r['concurrency']} | {r['requests_per_s']} | {r['p50_ms']} "
+            f"| {r['p95_ms']} | {r['p99_ms']} | {r['errors']} | {r['queries_per_request']} "
+            f"| {r.get('server_cpu_ms_per_request')} |"
+        )
+    weighed = [r for r in report["scenarios"] if r.get("weight")]
+    if weighed:
+        lines += [
+            "",
+            "| page | HTML + CSS + JS, gzip | budget | files | web fonts it may load |",
+            "|---|---|---|---|---|",
+        ]
+        for r in weighed:
+            w = r["weight"]
+            budget = "-" if w["budget_kb"] is None else f"{w['budget_kb']} KB"
+            if w["within_budget"] is not None:
+                budget += " (within)" if w["within_budget"] else " (OVER)"
+            files = ", ".join(
+                f"{Path(i['url']).name or i['url']} {i['gzip_bytes'] / 1024:.1f} KB"
+                for i in w["items"]
+            )
+            fonts = f"{w.get('fonts_kb', 0)} KB ({len(w.get('fonts', []))} files)"
+            lines.append(
+                f"| {r['name']} | {w['total_gzip_kb']} KB ({w['total_gzip_bytes']} bytes) "
+                f"| {budget} | {files} | {fonts} |"
+            )
+    if report["tasks"]:
+        lines += ["", "| task | units | wall s | items/s | peak RSS MB |", "|---|---|---|---|---|"]
+        for t in report["tasks"]:
+            lines.append(
+                f"| {t['name']} | {t['units']} | {t['wall_s']} | {t['items_per_s']} "
+                f"| {t['peak_rss_mb']} |"
+            )
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help="run scenarios whose name contains a word")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every request count")
     parser.add_argument("--skip-prepare", action="store_true", help="reuse the data set")
     parser.add_argument("--output", default=str(RESULTS_DIR / "latest.json"))
+    parser.add_argument(
+        "--markdown", action="store_true", help="print the results file as Markdown, run nothing"
+    )
     parser.add_argument("--task", help=argparse.SUPPRESS)  # internal: module:index
     args = parser.parse_args(argv)
+    if args.markdown:
+        print(markdown(json.loads(Path(args.output).read_text())))
+        return 0
     if args.task:
         run_one_task(args.task)
         return 0
@@ -474,6 +532,13 @@ def main(argv=None) -> int:
     if any(r["errors"] for r in http_results):
         print("Some requests failed: the server's log is var/bench/gunicorn.log")
     log(f"written to {output.relative_to(BASE_DIR) if output.is_relative_to(BASE_DIR) else output}")
+    for r in http_results:
+        fonts = (r.get("weight") or {}).get("fonts")
+        if fonts:
+            print(
+                f"Web fonts {r['name']} may load (outside the budget): "
+                f"{r['weight']['fonts_kb']} KB in {len(fonts)} files"
+            )
     over_budget = [
         r["name"] for r in http_results if (r.get("weight") or {}).get("within_budget") is False
     ]

@@ -14,10 +14,13 @@ from bench.driver import (
     Response,
     compressed_size,
     csrf_token_in,
+    fonts_for_text,
     latency_summary,
+    parse_unicode_range,
     percentile,
     query_summary,
     same_origin_assets,
+    visible_characters,
     warmup_count,
 )
 from bench.middleware import QUERY_COUNT_HEADER
@@ -149,3 +152,46 @@ def test_query_count_header_grows_with_the_work_a_page_does(client, db, bench_mi
 
 def test_the_header_is_absent_without_the_bench_settings(client, db):
     assert QUERY_COUNT_HEADER not in client.get("/robots.txt")
+
+
+def test_unicode_ranges_are_parsed_with_single_points_spans_and_wildcards():
+    assert parse_unicode_range("U+0600-06FF, U+200C,u+4??") == [
+        (0x600, 0x6FF),
+        (0x200C, 0x200C),
+        (0x400, 0x4FF),
+    ]
+
+
+FONTS_CSS = """
+@font-face{font-family:'Noto Naskh Arabic';font-weight:400;
+  src:url(fonts/naskh-400.woff2) format('woff2');unicode-range:U+0600-06FF,U+200C-200E}
+@font-face{font-family:'Noto Naskh Arabic';font-weight:700;
+  src:url("fonts/naskh-700.woff2") format('woff2');unicode-range:U+0600-06FF}
+@font-face{font-family:'Noto Sans Khmer';src:url(fonts/khmer.woff2);unicode-range:U+1780-17FF}
+@font-face{font-family:'Anything';src:url(fonts/no-range.woff2)}
+"""
+
+
+def test_a_page_in_arabic_needs_the_arabic_faces_only():
+    arabic = visible_characters("<h1>اعرف حقوقك</h1><script>var km = 'ក';</script>")
+    assert fonts_for_text(FONTS_CSS, "http://127.0.0.1:8110/static/vendor/fonts.css", arabic) == [
+        "http://127.0.0.1:8110/static/vendor/fonts/naskh-400.woff2",
+        "http://127.0.0.1:8110/static/vendor/fonts/naskh-700.woff2",
+    ]
+
+
+def test_a_page_in_english_needs_no_web_font():
+    english = visible_characters("<p>Know your rights</p>")
+    assert fonts_for_text(FONTS_CSS, "http://127.0.0.1:8110/fonts.css", english) == []
+
+
+def test_text_in_a_closed_details_is_not_rendered_but_its_summary_is():
+    html = (
+        "<details><summary>English</summary><ul><li>العربية</li><li>ខ្មែរ</li></ul></details>"
+        "<details open><summary>A</summary><p>বাংলা</p></details><p>Hello</p>"
+    )
+    characters = visible_characters(html)
+    assert "E" in characters
+    assert "ব" in characters  # in the open details
+    assert "ع" not in characters
+    assert "ខ" not in characters
