@@ -74,11 +74,30 @@ def import_scenario_modules(problems: list[dict]):
     return modules
 
 
+def ensure_database() -> None:
+    """Create the PostgreSQL database DATABASE_URL names if it does not exist yet (SQLite
+    creates its file by itself)."""
+    from django.db import OperationalError, connection
+
+    if connection.vendor != "postgresql":
+        return
+    try:
+        connection.ensure_connection()
+    except OperationalError as error:
+        if "does not exist" not in str(error):
+            raise
+        name = connection.settings_dict["NAME"]
+        log(f"creating the PostgreSQL database {name}")
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")
+
+
 def build_database(modules, problems: list[dict], *, skip_prepare: bool) -> dict:
     from django.core.management import call_command
     from django.db import connections
 
     timings = {}
+    ensure_database()
     started = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
     timings["migrate_s"] = round(time.perf_counter() - started, 2)
@@ -358,6 +377,16 @@ def git_commit() -> dict:
     }
 
 
+def database_description(connection) -> str:
+    if connection.vendor == "sqlite":
+        return f"SQLite {connection.Database.sqlite_version}"
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+    return connection.vendor
+
+
 def machine(workers: int, threads: int) -> dict:
     import django
     import gunicorn as gunicorn_package
@@ -386,9 +415,7 @@ def machine(workers: int, threads: int) -> dict:
         "wagtail": wagtail.__version__,
         "gunicorn": gunicorn_package.__version__,
         "server": f"gunicorn gthread, {workers} workers x {threads} threads",
-        "database": f"{connection.vendor} {connection.Database.sqlite_version}"
-        if connection.vendor == "sqlite"
-        else connection.vendor,
+        "database": database_description(connection),
         "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
         "settings": SETTINGS,
         # Other work on the machine skews every figure: the load when the report was written.
