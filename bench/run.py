@@ -307,7 +307,12 @@ def run_tasks(modules, problems, args) -> list[dict]:
     for module in modules:
         if getattr(module, "bench_prepare_failed", False) or not hasattr(module, "tasks"):
             continue
-        for index, task in enumerate(module.tasks()):
+        try:
+            tasks = module.tasks()
+        except Exception as error:
+            problems.append({"module": module.__name__, "stage": "tasks", "error": repr(error)})
+            continue
+        for index, task in enumerate(tasks):
             if args.only and not any(word in task.name for word in args.only):
                 continue
             log(f"task {task.name}")
@@ -571,7 +576,9 @@ def main(argv=None) -> int:
     ]
     if over_budget:
         print(f"Over the page-weight budget: {', '.join(over_budget)}")
-    return 1 if problems else 0
+    # A failed module, a failed request or a page over its budget fails the run (and CI).
+    failed = problems or over_budget or any(r["errors"] for r in http_results)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
