@@ -73,13 +73,12 @@ def prepare() -> None:
 
 
 def _site_ready() -> bool:
+    """Has the foundation's demo content been loaded (sections and country pages)?"""
     from lms.portal.models import CountryPage, SectionPage
 
-    return SectionPage.objects.filter(
-        slug__in=PARENT_SLUGS, locale__language_code="en"
-    ).count() == len(PARENT_SLUGS) and CountryPage.objects.filter(
-        locale__language_code="en"
-    ).count() >= len(COUNTRY_CODES)
+    sections = SectionPage.objects.filter(slug__in=PARENT_SLUGS, locale__language_code="en")
+    countries = CountryPage.objects.filter(locale__language_code="en")
+    return sections.count() == len(PARENT_SLUGS) and countries.count() >= len(COUNTRY_CODES)
 
 
 def _parents(language: str) -> list:
