@@ -1,5 +1,6 @@
 """Read-side queries of the portal: listings, browse facets and search."""
 
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -94,11 +95,9 @@ def browse_facets(*, filters: BrowseFilters, language_code: str) -> dict[str, li
     """Counts per language, country, sector and topic, each narrowed by the other filters.
     One query per facet, whatever the amount of content."""
     names = dict(settings.LANGUAGES)
-    # order_by() drops the tree's ordering by path, which would otherwise join the GROUP BY
-    # and give one row per page instead of one per term.
     languages = (
         _browsable_pages(filters, skip="language")
-        .order_by()
+        .order_by()  # the tree ordering would split the groups
         .values("locale__language_code")
         .annotate(n=Count("pk", distinct=True))
     )
@@ -140,12 +139,21 @@ def browse_facets(*, filters: BrowseFilters, language_code: str) -> dict[str, li
     return facets
 
 
+def search_words(query: str) -> str:
+    """The words of what someone typed, lower-cased, with punctuation, symbols and control
+    characters taken out: search backends give operators and quotes a meaning of their
+    own, and visitors did not mean them. Letters and combining marks stay together, so
+    Khmer and Bengali words are not split at their vowel signs."""
+    kept = (char if unicodedata.category(char)[0] in "LMN" else " " for char in query.lower())
+    return " ".join("".join(kept).split())
+
+
 def search_pages(*, query: str, language_code: str | None, page_number):
     """Site-wide search across every page type, in one language or all."""
+    query = search_words(query)
     pages = Page.objects.live().public().exclude(depth__lte=1)
     if language_code:
-        # Search backends filter on the page's own indexed fields only (``locale``), not
-        # on fields across a relation.
+        # The search backends filter on indexed fields only: the locale, not its code.
         locale = Locale.objects.filter(language_code=language_code).first()
         pages = pages.filter(locale=locale) if locale else pages.none()
     results = pages.search(query, operator="and") if query else pages.none()
