@@ -12,6 +12,7 @@ STAMPS := .stamps
 MANAGE := $(PY) manage.py
 DEBIAN_PACKAGES := chromium ffmpeg gettext fonts-noto-core fonts-noto-ui-core
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
@@ -74,7 +75,7 @@ lint: install ## ruff, template lint, Django checks, migrations
 	$(MANAGE) makemigrations --check --dry-run
 
 bench: install messages-compile ## measure speed and page weight into bench/results/latest.json
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean: ## remove the demo database, media and installed packages
 	rm -rf $(VENV) .uv $(STAMPS) site/node_modules site/static/vendor var db.sqlite3*

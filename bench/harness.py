@@ -12,7 +12,17 @@ A scenario module defines:
 
     def tasks() -> list[TaskScenario]          (optional)
         Work to time in a worker process (e.g. issue 1,000 certificates): wall time and
-        peak memory are recorded.
+        peak memory are recorded. A task runs once per `make bench`; it should leave the
+        database as it found it or be safe to repeat.
+
+`bench/run.py` builds the bench database (settings `lms.settings.bench`: DEBUG off, the
+manifest static storage, a SQLite file under var/bench/ unless DATABASE_URL is set),
+migrates it, runs every module's prepare(), starts gunicorn on 127.0.0.1 and drives each
+HttpScenario from its own process (`bench/driver.py`: threads, keep-alive connections):
+a warm-up, then `requests` requests at `concurrency`. It records requests/s, p50/p95/p99
+latency, errors (status != expect_status), queries per request (the bench-only
+`X-Query-Count` header) and, with measure_weight, the gzip-compressed weight of the HTML
+and every same-origin stylesheet and script it links.
 """
 
 from collections.abc import Callable
@@ -34,6 +44,7 @@ class HttpScenario:
     requests: int = 200
     concurrency: int = 4
     measure_weight: bool = False  # page weight: compressed HTML + its CSS and JS
+    weight_budget_kb: float | None = None  # with measure_weight: the most it may weigh
     expect_status: int = 200
 
 

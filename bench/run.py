@@ -1,0 +1,585 @@
+"""`make bench`: build the bench database, serve it with gunicorn, drive every scenario and
+write the figures to bench/results/latest.json (see bench/harness.py for what a scenario is).
+
+    .venv/bin/python bench/run.py                  # everything
+    .venv/bin/python bench/run.py --only home      # scenarios whose name contains "home"
+    .venv/bin/python bench/run.py --scale 0.25     # a quarter of each scenario's requests
+    .venv/bin/python bench/run.py --skip-prepare   # reuse the data set as it is
+
+Environment: DATABASE_URL (default: SQLite file var/bench/bench.sqlite3), REDIS_URL (cache
+and sessions), BENCH_PORT (default 8110), BENCH_WORKERS / BENCH_THREADS (gunicorn, default
+2 x 4).
+"""
+
+import argparse
+import contextlib
+import importlib
+import json
+import os
+import pkgutil
+import platform
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import traceback
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+if str(BASE_DIR) not in sys.path:
+    sys.path.insert(0, str(BASE_DIR))
+
+SETTINGS = "lms.settings.bench"
+RESULTS_DIR = BASE_DIR / "bench" / "results"
+SCENARIO_PACKAGE = "bench.scenarios"
+TASK_RESULT_MARKER = "BENCH-TASK-RESULT "
+PORTS = range(8110, 8120)
+
+
+def log(message: str) -> None:
+    print(f"[bench {datetime.now(UTC):%H:%M:%S}] {message}", flush=True)
+
+
+def setup_django():
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    import django
+
+    django.setup()
+
+
+# --- the data set -------------------------------------------------------------------------
+
+
+def scenario_module_names() -> list[str]:
+    package_dir = BASE_DIR / "bench" / "scenarios"
+    return sorted(
+        f"{SCENARIO_PACKAGE}.{info.name}"
+        for info in pkgutil.iter_modules([str(package_dir)])
+        if not info.name.startswith("_")
+    )
+
+
+def import_scenario_modules(problems: list[dict]):
+    modules = []
+    for name in scenario_module_names():
+        try:
+            modules.append(importlib.import_module(name))
+        except Exception as error:  # a broken module is reported, the others still run
+            problems.append({"module": name, "stage": "import", "error": repr(error)})
+            log(f"cannot import {name}: {error!r}")
+    return modules
+
+
+def ensure_database() -> None:
+    """Create the PostgreSQL database DATABASE_URL names if it does not exist yet (SQLite
+    creates its file by itself)."""
+    from django.db import OperationalError, connection
+
+    if connection.vendor != "postgresql":
+        return
+    try:
+        connection.ensure_connection()
+    except OperationalError as error:
+        if "does not exist" not in str(error):
+            raise
+        name = connection.settings_dict["NAME"]
+        log(f"creating the PostgreSQL database {name}")
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")
+
+
+def build_database(modules, problems: list[dict], *, skip_prepare: bool) -> dict:
+    from django.core.management import call_command
+    from django.db import connections
+
+    timings = {}
+    ensure_database()
+    started = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    timings["migrate_s"] = round(time.perf_counter() - started, 2)
+    started = time.perf_counter()
+    collect_static()
+    timings["collectstatic_s"] = round(time.perf_counter() - started, 2)
+    for module in modules:
+        if skip_prepare or not hasattr(module, "prepare"):
+            continue
+        log(f"prepare {module.__name__}")
+        started = time.perf_counter()
+        try:
+            module.prepare()
+        except Exception as error:
+            problems.append(
+                {
+                    "module": module.__name__,
+                    "stage": "prepare",
+                    "error": repr(error),
+                    "traceback": traceback.format_exc(limit=8),
+                }
+            )
+            log(f"prepare failed in {module.__name__}: {error!r}")
+            module.bench_prepare_failed = True
+        timings[f"prepare_s[{module.__name__}]"] = round(time.perf_counter() - started, 2)
+    connections.close_all()
+    return timings
+
+
+def static_fingerprint() -> str:
+    """Changes when a file in the static folders or an installed package changes."""
+    import hashlib
+
+    from django.conf import settings
+
+    digest = hashlib.sha256()
+    for folder in settings.STATICFILES_DIRS:
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    for lock in (BASE_DIR / "uv.lock", BASE_DIR / "pyproject.toml"):
+        if lock.exists():
+            digest.update(lock.read_bytes())
+    digest.update(str(sorted(settings.INSTALLED_APPS)).encode())
+    return digest.hexdigest()
+
+
+def collect_static() -> None:
+    """collectstatic with the manifest storage, skipped when nothing changed since the
+    last run (compressing every file takes a quarter of a minute)."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    stamp = Path(settings.STATIC_ROOT) / ".bench-fingerprint"
+    fingerprint = static_fingerprint()
+    if stamp.exists() and stamp.read_text() == fingerprint:
+        return
+    call_command("collectstatic", interactive=False, verbosity=0)
+    stamp.write_text(fingerprint)
+
+
+# --- gunicorn -----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    wanted = os.environ.get("BENCH_PORT")
+    for port in [int(wanted)] if wanted else PORTS:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise SystemExit(f"no free port in {wanted or f'{PORTS.start}-{PORTS.stop - 1}'}")
+
+
+@contextlib.contextmanager
+def gunicorn(port: int, workers: int, threads: int):
+    log_file = BASE_DIR / "var" / "bench" / "gunicorn.log"
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    executable = Path(sys.executable).with_name("gunicorn")
+    command = [
+        str(executable) if executable.exists() else shutil.which("gunicorn") or "gunicorn",
+        "lms.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--keep-alive",
+        "5",
+        "--log-level",
+        "warning",
+    ]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS}
+    # Django logs server errors to stderr: they go to the log file, with gunicorn's own.
+    output = log_file.open("w")
+    process = subprocess.Popen(
+        command, cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT
+    )
+    try:
+        wait_until_ready(port, process)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        output.close()
+
+
+def wait_until_ready(port: int, process, timeout: float = 60) -> None:
+    from bench.driver import Client
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn stopped (exit {process.returncode}); see var/bench/")
+        client = Client(f"http://127.0.0.1:{port}", timeout=5)
+        try:
+            if client.request("GET", "/robots.txt").status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+        finally:
+            client.close()
+    raise SystemExit(f"gunicorn did not answer on port {port} within {timeout:.0f} s")
+
+
+def process_tree_cpu_seconds(root_pid: int) -> float:
+    """User + system CPU seconds of a process and its children (gunicorn's workers), read
+    from /proc; 0 where /proc is missing."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    tree = {root_pid}
+    grew = True
+    while grew:
+        children = {pid for pid, parent in parents.items() if parent in tree} - tree
+        grew = bool(children)
+        tree |= children
+    return sum(times.get(pid, 0.0) for pid in tree)
+
+
+# --- running ------------------------------------------------------------------------------
+
+
+def run_http(modules, problems, base_url: str, args, server_pid: int) -> list[dict]:
+    from bench.driver import LoginFailed, login, run_http_scenario
+    from bench.harness import PASSWORD
+
+    sessions = {}
+    results = []
+    for module in modules:
+        if getattr(module, "bench_prepare_failed", False) or not hasattr(module, "scenarios"):
+            continue
+        try:
+            scenarios = module.scenarios()
+        except Exception as error:
+            problems.append({"module": module.__name__, "stage": "scenarios", "error": repr(error)})
+            continue
+        for scenario in scenarios:
+            if args.only and not any(word in scenario.name for word in args.only):
+                continue
+            if args.scale != 1:
+                scenario = replace(
+                    scenario, requests=max(10, round(scenario.requests * args.scale))
+                )
+            log(f"{scenario.name}: {scenario.requests} x {scenario.method} {scenario.path}")
+            try:
+                cookies = None
+                if scenario.login:
+                    if scenario.login not in sessions:
+                        sessions[scenario.login] = login(base_url, scenario.login, PASSWORD)
+                    cookies = sessions[scenario.login]
+                result = run_http_scenario(
+                    base_url,
+                    scenario,
+                    cookies,
+                    server_cpu=lambda: process_tree_cpu_seconds(server_pid),
+                )
+            except (LoginFailed, OSError) as error:
+                problems.append(
+                    {"module": module.__name__, "scenario": scenario.name, "error": repr(error)}
+                )
+                log(f"{scenario.name} failed: {error!r}")
+                continue
+            result["module"] = module.__name__
+            results.append(result)
+    return results
+
+
+def run_tasks(modules, problems, args) -> list[dict]:
+    results = []
+    for module in modules:
+        if getattr(module, "bench_prepare_failed", False) or not hasattr(module, "tasks"):
+            continue
+        try:
+            tasks = module.tasks()
+        except Exception as error:
+            problems.append({"module": module.__name__, "stage": "tasks", "error": repr(error)})
+            continue
+        for index, task in enumerate(tasks):
+            if args.only and not any(word in task.name for word in args.only):
+                continue
+            log(f"task {task.name}")
+            completed = subprocess.run(
+                [sys.executable, __file__, "--task", f"{module.__name__}:{index}"],
+                cwd=BASE_DIR,
+                env={**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS},
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            lines = [
+                line[len(TASK_RESULT_MARKER) :]
+                for line in completed.stdout.splitlines()
+                if line.startswith(TASK_RESULT_MARKER)
+            ]
+            if completed.returncode != 0 or not lines:
+                problems.append(
+                    {
+                        "module": module.__name__,
+                        "task": task.name,
+                        "error": completed.stderr.strip()[-2000:],
+                    }
+                )
+                log(f"task {task.name} failed")
+                continue
+            result = json.loads(lines[-1])
+            result["module"] = module.__name__
+            results.append(result)
+    return results
+
+
+def run_one_task(target: str) -> None:
+    """Runs in a fresh process: time one TaskScenario and report its peak memory."""
+    module_name, index = target.rsplit(":", 1)
+    setup_django()
+    task = importlib.import_module(module_name).tasks()[int(index)]
+    baseline_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    task.run()
+    wall = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    result = {
+        "name": task.name,
+        "units": task.units,
+        "wall_s": round(wall, 3),
+        "items_per_s": round(task.units / wall, 2) if wall else None,
+        "peak_rss_mb": round(peak_kb / 1024, 1),
+        "rss_before_mb": round(baseline_kb / 1024, 1),
+    }
+    print(TASK_RESULT_MARKER + json.dumps(result), flush=True)
+
+
+# --- the report ---------------------------------------------------------------------------
+
+
+def git_commit() -> dict:
+    def git(*arguments):
+        return subprocess.run(
+            ["git", *arguments], cwd=BASE_DIR, capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    return {
+        "commit": git("rev-parse", "HEAD"),
+        "branch": git("rev-parse", "--abbrev-ref", "HEAD"),
+        "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+    }
+
+
+def database_description(connection) -> str:
+    if connection.vendor == "sqlite":
+        return f"SQLite {connection.Database.sqlite_version}"
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+    return connection.vendor
+
+
+def machine(workers: int, threads: int) -> dict:
+    import django
+    import gunicorn as gunicorn_package
+    import wagtail
+    from django.conf import settings
+    from django.db import connection
+
+    cpu_model = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu_model = line.split(":", 1)[1].strip()
+                break
+    memory_gb = None
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory_gb = round(kb / 1024 / 1024, 1)
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "cpu_count": os.cpu_count(),
+        "cpu_model": cpu_model,
+        "memory_gb": memory_gb,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "wagtail": wagtail.__version__,
+        "gunicorn": gunicorn_package.__version__,
+        "server": f"gunicorn gthread, {workers} workers x {threads} threads",
+        "database": database_description(connection),
+        "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+        "settings": SETTINGS,
+        # Other work on the machine skews every figure: the load when the report was written.
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        **git_commit(),
+    }
+
+
+def table(http_results: list[dict], task_results: list[dict]) -> str:
+    def cell(value, digits=1):
+        if value is None:
+            return "-"
+        return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+
+    header = (
+        f"{'scenario':<24} {'req':>5} {'conc':>4} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'p99 ms':>8} {'err':>4} {'q/req':>6} {'cpu ms':>7} {'weight KB':>10}"
+    )
+    lines = [header, "-" * len(header)]
+    for r in http_results:
+        weight = r.get("weight")
+        weight_cell = "-"
+        if weight:
+            mark = {True: " ok", False: " OVER", None: ""}[weight["within_budget"]]
+            weight_cell = f"{weight['total_gzip_kb']:.1f}{mark}"
+        lines.append(
+            f"{r['name']:<24} {r['requests']:>5} {r['concurrency']:>4} "
+            f"{cell(r['requests_per_s']):>8} {cell(r['p50_ms']):>8} {cell(r['p95_ms']):>8} "
+            f"{cell(r['p99_ms']):>8} {r['errors']:>4} {cell(r['queries_per_request']):>6} "
+            f"{cell(r['server_cpu_ms_per_request']):>7} {weight_cell:>10}"
+        )
+    if task_results:
+        lines += ["", f"{'task':<32} {'units':>7} {'wall s':>8} {'items/s':>9} {'peak MB':>8}"]
+        for t in task_results:
+            lines.append(
+                f"{t['name']:<32} {t['units']:>7} {cell(t['wall_s'], 2):>8} "
+                f"{cell(t['items_per_s']):>9} {cell(t['peak_rss_mb']):>8}"
+            )
+    return "\n".join(lines)
+
+
+def markdown(report: dict) -> str:
+    """The report as Markdown tables, for docs/benchmarks.md."""
+    m = report["machine"]
+    lines = [
+        f"Measured {m['date']} on {m['cpu_count']} CPUs ({m['cpu_model'] or 'unknown CPU'}, "
+        f"{m['memory_gb']} GB), {m['platform']}; Python {m['python']}, Django {m['django']}, "
+        f"Wagtail {m['wagtail']}; {m['server']}; {m['database']}, cache {m['cache']}; "
+        f"commit {m['commit'][:10]}{' (with local changes)' if m['dirty'] else ''}; "
+        f"load average when written {', '.join(str(x) for x in m.get('load_average', []))}.",
+        "",
+        "| scenario | requests x concurrency | req/s | p50 ms | p95 ms | p99 ms | errors "
+        "| queries/req | server CPU ms/req |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in report["scenarios"]:
+        lines.append(
+            f"| {r['name']} (`{r['path']}`{', signed in' if r['login'] else ''}) "
+            f"| {r['requests']} x {r['concurrency']} | {r['requests_per_s']} | {r['p50_ms']} "
+            f"| {r['p95_ms']} | {r['p99_ms']} | {r['errors']} | {r['queries_per_request']} "
+            f"| {r.get('server_cpu_ms_per_request')} |"
+        )
+    weighed = [r for r in report["scenarios"] if r.get("weight")]
+    if weighed:
+        lines += [
+            "",
+            "| page | HTML + CSS + JS, gzip | budget | files | web fonts it may load |",
+            "|---|---|---|---|---|",
+        ]
+        for r in weighed:
+            w = r["weight"]
+            budget = "-" if w["budget_kb"] is None else f"{w['budget_kb']} KB"
+            if w["within_budget"] is not None:
+                budget += " (within)" if w["within_budget"] else " (OVER)"
+            files = ", ".join(
+                f"{Path(i['url']).name or i['url']} {i['gzip_bytes'] / 1024:.1f} KB"
+                for i in w["items"]
+            )
+            fonts = f"{w.get('fonts_kb', 0)} KB ({len(w.get('fonts', []))} files)"
+            lines.append(
+                f"| {r['name']} | {w['total_gzip_kb']} KB ({w['total_gzip_bytes']} bytes) "
+                f"| {budget} | {files} | {fonts} |"
+            )
+    if report["tasks"]:
+        lines += ["", "| task | units | wall s | items/s | peak RSS MB |", "|---|---|---|---|---|"]
+        for t in report["tasks"]:
+            lines.append(
+                f"| {t['name']} | {t['units']} | {t['wall_s']} | {t['items_per_s']} "
+                f"| {t['peak_rss_mb']} |"
+            )
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="*", help="run scenarios whose name contains a word")
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply every request count")
+    parser.add_argument("--skip-prepare", action="store_true", help="reuse the data set")
+    parser.add_argument("--output", default=str(RESULTS_DIR / "latest.json"))
+    parser.add_argument(
+        "--markdown", action="store_true", help="print the results file as Markdown, run nothing"
+    )
+    parser.add_argument("--task", help=argparse.SUPPRESS)  # internal: module:index
+    args = parser.parse_args(argv)
+    if args.markdown:
+        print(markdown(json.loads(Path(args.output).read_text())))
+        return 0
+    if args.task:
+        run_one_task(args.task)
+        return 0
+
+    workers = int(os.environ.get("BENCH_WORKERS", 2))
+    threads = int(os.environ.get("BENCH_THREADS", 4))
+    started = time.perf_counter()
+    setup_django()
+    problems: list[dict] = []
+    modules = import_scenario_modules(problems)
+    timings = build_database(modules, problems, skip_prepare=args.skip_prepare)
+
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    log(f"gunicorn on {base_url} ({workers} workers x {threads} threads)")
+    with gunicorn(port, workers, threads) as server:
+        http_results = run_http(modules, problems, base_url, args, server.pid)
+    task_results = run_tasks(modules, problems, args)
+
+    report = {
+        "machine": machine(workers, threads),
+        "timings": {**timings, "total_s": round(time.perf_counter() - started, 1)},
+        "scenarios": http_results,
+        "tasks": task_results,
+        "problems": problems,
+    }
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print()
+    print(table(http_results, task_results))
+    for problem in problems:
+        print(f"PROBLEM: {problem}")
+    if any(r["errors"] for r in http_results):
+        print("Some requests failed: the server's log is var/bench/gunicorn.log")
+    log(f"written to {output.relative_to(BASE_DIR) if output.is_relative_to(BASE_DIR) else output}")
+    for r in http_results:
+        fonts = (r.get("weight") or {}).get("fonts")
+        if fonts:
+            print(
+                f"Web fonts {r['name']} may load (outside the budget): "
+                f"{r['weight']['fonts_kb']} KB in {len(fonts)} files"
+            )
+    over_budget = [
+        r["name"] for r in http_results if (r.get("weight") or {}).get("within_budget") is False
+    ]
+    if over_budget:
+        print(f"Over the page-weight budget: {', '.join(over_budget)}")
+    # A failed module, a failed request or a page over its budget fails the run (and CI).
+    failed = problems or over_budget or any(r["errors"] for r in http_results)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
