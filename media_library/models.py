@@ -36,6 +36,10 @@ def _audio_track_path(instance, filename):
     return f"media_library/videos/{instance.video.uuid}/audio/{instance.language}-{filename}"
 
 
+def _poster_path(instance, filename):
+    return f"media_library/videos/{instance.uuid}/{filename}"
+
+
 def _rendition_path(instance, filename):
     return f"media_library/videos/{instance.video.uuid}/{filename}"
 
@@ -81,7 +85,7 @@ class VideoItem(ClusterableModel):
     width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     poster = models.FileField(
-        _("poster"), upload_to=_rendition_path, max_length=300, blank=True, editable=False
+        _("poster"), upload_to=_poster_path, max_length=300, blank=True, editable=False
     )
     processed_checksum = models.CharField(max_length=64, blank=True, editable=False)
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True, editable=False)

@@ -55,7 +55,12 @@ def service_worker(request):
     saved_pages = [f"/{code}/watch/saved/" for code, _name in settings.LANGUAGES]
     body = render_to_string(
         "media_library/sw.js",
-        {"shell_json": json.dumps(shell), "saved_pages_json": json.dumps(saved_pages)},
+        {
+            "shell_json": json.dumps(shell),
+            "saved_pages_json": json.dumps(saved_pages),
+            "media_url_json": json.dumps(settings.MEDIA_URL),
+            "static_url_json": json.dumps(settings.STATIC_URL),
+        },
     )
     version = hashlib.sha256(body.encode()).hexdigest()[:12]
     body = body.replace("__VERSION__", version)
