@@ -18,7 +18,9 @@ AUDIO_EXTENSIONS = {"m4a", "aac", "mp3", "ogg", "opus", "wav", "flac"}
 @contextmanager
 def local_copy(file):
     """A path on disk for an uploaded file, wherever Django keeps it."""
-    path = getattr(file, "temporary_file_path", None)
+    path = getattr(file, "temporary_file_path", None) or getattr(
+        getattr(file, "file", None), "temporary_file_path", None
+    )
     if callable(path):
         yield Path(path())
         return
@@ -52,9 +54,8 @@ def _check(value, *, extensions, max_bytes, need_video):
             code="too_large",
             params={"size": filesizeformat(value.size), "limit": filesizeformat(max_bytes)},
         )
-    upload = getattr(value, "file", value)
     try:
-        with local_copy(upload) as path:
+        with local_copy(value) as path:
             found = probe(path)
     except TranscodeError:
         raise ValidationError(

@@ -65,23 +65,41 @@
   var key = "comic:" + root.dataset.comic;
   row.hidden = false;
 
-  function chosenUrls() {
-    return panels.map(function (panel) {
-      var img = panel.querySelector("img");
-      img.loading = "eager";
-      return img;
+  // The drawing each panel would show on this phone: the same format and width the browser
+  // picked for the first panel (already loaded), so nothing more is downloaded to tell the size.
+  function firstLoaded() {
+    var img = panels[0].querySelector("img");
+    return img.complete && img.currentSrc ? Promise.resolve(img) : new Promise(function (resolve) {
+      img.addEventListener("load", function () { resolve(img); }, {once: true});
+      img.addEventListener("error", function () { resolve(img); }, {once: true});
     });
   }
 
-  async function drawingUrls() {
-    var images = chosenUrls();
-    await Promise.all(images.map(function (img) {
-      return img.complete && img.currentSrc ? null : new Promise(function (resolve) {
-        img.addEventListener("load", resolve, {once: true});
-        img.addEventListener("error", resolve, {once: true});
+  function candidates(picture) {
+    var list = [];
+    Array.prototype.forEach.call(picture.querySelectorAll("source, img"), function (node) {
+      var type = node.getAttribute("type") || "";
+      (node.getAttribute("srcset") || node.getAttribute("src") || "").split(",").forEach(function (part) {
+        var bits = part.trim().split(/\s+/);
+        if (bits[0]) list.push({url: new URL(bits[0], location.href).href, type: type, width: bits[1] || ""});
       });
-    }));
-    return images.map(function (img) { return img.currentSrc || img.src; });
+    });
+    return list;
+  }
+
+  async function drawingUrls() {
+    var first = await firstLoaded();
+    var chosen = candidates(panels[0].querySelector("picture") || panels[0]).filter(function (c) {
+      return c.url === first.currentSrc;
+    })[0];
+    return panels.map(function (panel, index) {
+      var img = panel.querySelector("img");
+      if (index === 0 || !chosen) return img.currentSrc || img.src;
+      var match = candidates(panel.querySelector("picture") || panel).filter(function (c) {
+        return c.type === chosen.type && c.width === chosen.width;
+      })[0];
+      return match ? match.url : (img.currentSrc || img.src);
+    });
   }
 
   async function showSize() {
