@@ -135,7 +135,7 @@
       var urls = await drawingUrls();
       await O.save({
         key: key, kind: "comic", title: root.dataset.title, url: root.dataset.pageUrl,
-        urls: urls, language: root.dataset.language,
+        urls: urls, language: root.dataset.language, savedListUrl: root.dataset.savedUrl,
       });
       status.textContent = m.saved;
     } catch (error) {

@@ -43,6 +43,10 @@
       total += blob.size;
       await cache.put(urls[i], response);
     }
+    if (item.savedListUrl) {
+      // The list of saved items must open offline too.
+      try { await cache.add(item.savedListUrl); } catch (e) { /* not essential */ }
+    }
     var index = readIndex();
     item.size = total;
     item.savedAt = new Date().toISOString();

@@ -122,7 +122,7 @@
         try {
           await O.save({
             key: key, kind: "video", title: root.dataset.title, url: root.dataset.pageUrl,
-            urls: offlineUrls(), language: root.dataset.language, quality: chosen().value,
+            urls: offlineUrls(), language: root.dataset.language, savedListUrl: root.dataset.savedUrl, quality: chosen().value,
           });
           localStorage.setItem(PREF, chosen().value);
           saveStatus.textContent = m.saved;

@@ -1,0 +1,127 @@
+"""A worker on a phone: choose a rendition, turn on Arabic captions, save a comic for
+offline, reload with the network off and read it."""
+
+import pytest
+from django.core.files import File
+from wagtail.models import Locale
+
+from lms.portal.models import HomePage
+from media_library import services
+from tests.media_library.factories import comic_page, episode_page, series_page, tiny_clip
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def axe():
+    """Like the shared fixture, but injects axe-core through the debugger protocol, which the
+    site's Content Security Policy (no inline scripts) does not block."""
+    from tests.browser.conftest import AXE
+
+    source = AXE.read_text()
+
+    def run(page):
+        page.evaluate(source + "\n;undefined")
+        result = page.evaluate(
+            """async () => {
+                const r = await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']});
+                return r.violations.map(v => ({id: v.id, impact: v.impact,
+                    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+            }"""
+        )
+        return [v for v in result if v["impact"] in ("serious", "critical")]
+
+    return run
+
+
+@pytest.fixture
+def media_site(settings):
+    settings.ROOT_URLCONF = "tests.media_library.urls_with_media"
+
+
+@pytest.fixture
+def episode(tmp_path, media_site):
+    clip = tiny_clip(tmp_path / "clip.mp4", seconds=2, size="640x360")
+    with open(clip, "rb") as handle:
+        video = services.video_create(
+            title="The long shift",
+            master=File(handle, name="clip.mp4"),
+            captions={
+                "en": "WEBVTT\n\n00:00.000 --> 00:02.000\nEveryone stays until ten.\n",
+                "ar": "WEBVTT\n\n00:00.000 --> 00:02.000\nالجميع يبقى حتى العاشرة.\n",
+            },
+        )
+    home = HomePage.objects.get(locale__language_code="en")
+    return episode_page(series_page(home), video=video)
+
+
+def test_a_worker_chooses_a_rendition_and_turns_on_arabic_captions(page, live_server, episode, axe):
+    page.goto(live_server.url + episode.url)
+
+    page.get_by_label("Audio only", exact=False).check()
+    assert page.eval_on_selector("video source", "s => s.getAttribute('src')").endswith("audio.m4a")
+    page.get_by_label("Low", exact=False).check()
+    assert page.eval_on_selector("video source", "s => s.getAttribute('src')").endswith("low.mp4")
+    assert "Low" in page.locator("[data-save-size]").inner_text() or page.locator(
+        "[data-save-size]"
+    ).inner_text().startswith("Size")
+
+    page.select_option("[data-captions]", "ar")
+    modes = page.evaluate(
+        "() => Array.from(document.querySelector('video').textTracks)"
+        ".map(t => [t.language, t.mode])"
+    )
+    assert ["ar", "showing"] in modes
+    assert ["en", "disabled"] in modes
+    assert axe(page) == []
+
+
+def test_a_worker_saves_a_comic_and_reads_it_with_the_network_off(
+    page, browser_context, live_server, media_site
+):
+    home = HomePage.objects.get(locale__language_code="en")
+    comic = comic_page(home, panels=3)
+    arabic = comic.copy_for_translation(Locale.objects.get(language_code="ar"), copy_parents=True)
+    panels = list(arabic.panels.all().order_by("sort_order"))
+    for index, panel in enumerate(panels, start=1):
+        panel.text = f"نص اللوحة {index}"
+    arabic.panels = panels
+    arabic.save_revision().publish()
+    url = live_server.url + arabic.url
+
+    page.goto(url)
+    page.evaluate("() => navigator.serviceWorker.ready")
+    page.reload()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_function(
+        "() => /\\d/.test(document.querySelector('[data-save-size]').textContent)"
+    )
+    page.click("[data-save]")
+    page.wait_for_function(
+        "() => JSON.parse(localStorage.getItem('bw-saved-index') || '{}')"
+        f"['comic:{arabic.pk}'] !== undefined"
+    )
+
+    browser_context.set_offline(True)
+    page.reload()
+
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.get_by_text("نص اللوحة 1").is_visible()
+    page.click("[data-next]")
+    page.wait_for_function(
+        "() => document.querySelector('[data-counter]').textContent.trim().length > 0"
+    )
+    loaded = page.evaluate(
+        "() => Promise.all(Array.from(document.querySelectorAll('.comic-panel img')).map("
+        "img => img.decode().then(() => img.naturalWidth, () => 0)))"
+    )
+    assert all(width > 0 for width in loaded)
+
+    # The saved list works offline too, and frees the space.
+    page.goto(live_server.url + "/ar/watch/saved/")
+    saved = page.get_by_role("link", name=arabic.title)
+    assert saved.is_visible()
+    page.click(".saved-item button")
+    page.wait_for_function("() => !document.querySelector('.saved-item')")
+    assert page.evaluate("() => localStorage.getItem('bw-saved-index')") == "{}"
+    browser_context.set_offline(False)
