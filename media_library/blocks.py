@@ -6,6 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
 
 
 class VideoChooserBlock(blocks.ChooserBlock):
@@ -72,6 +73,21 @@ class ComicBlock(blocks.StructBlock):
         return context
 
 
+class DocumentBlock(blocks.StructBlock):
+    """A downloadable document (a handout, a guide), shown with its type and size so that
+    someone on metered data knows what a download costs."""
+
+    document = DocumentChooserBlock(label=_("document"))
+    title = blocks.CharBlock(
+        label=_("title"), required=False, max_length=160, help_text=_("Defaults to its title.")
+    )
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Document")
+        template = "media_library/blocks/document.html"
+
+
 class DiscussionQuestionBlock(blocks.StructBlock):
     question = blocks.TextBlock(label=_("question"), max_length=400)
     prompt = blocks.TextBlock(
@@ -93,6 +109,7 @@ class DiscussionGuideBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(label=_("heading"), max_length=120, icon="title")
     paragraph = blocks.RichTextBlock(label=_("paragraph"), features=["bold", "italic", "ol", "ul"])
     question = DiscussionQuestionBlock()
+    handout = DocumentBlock()
 
 
 class QuizQuestionBlock(blocks.StructBlock):

@@ -85,3 +85,30 @@ def test_a_quiz_question_must_point_at_one_of_its_choices():
         block.clean(value)
     good = block.to_python({"question": "Q?", "choices": ["a", "b"], "correct": 2})
     assert block.clean(good)["correct"] == 2
+
+
+def test_the_video_chooser_block_can_be_used_in_the_admin():
+    from wagtail.admin.telepath import JSContext
+
+    video = ready_video()
+    block = VideoBlock()
+    packed = JSContext().pack(block)
+    assert packed
+    state = block.get_form_state({"video": video, "title": "", "caption": ""})
+    assert state["video"]["id"] == video.pk
+
+
+def test_a_document_block_shows_the_type_and_size_before_download():
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    from media_library.blocks import DocumentBlock
+
+    document = Document(title="Overtime handout")
+    document.file.save("handout.pdf", ContentFile(b"%PDF" + b"0" * 2048), save=False)
+    document.save()
+    block = DocumentBlock()
+    html = block.render(block.to_python({"document": document.pk, "title": ""}))
+    assert "Overtime handout" in html
+    assert "PDF" in html
+    assert "KB" in html
