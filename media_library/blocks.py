@@ -136,9 +136,7 @@ class QuizQuestionBlock(blocks.StructBlock):
         value = super().clean(value)
         if value["correct"] > len(value["choices"]):
             raise StructBlockValidationError(
-                block_errors={
-                    "correct": ValidationError(_("There is no choice with this number."))
-                }
+                block_errors={"correct": ValidationError(_("There is no choice with this number."))}
             )
         return value
 

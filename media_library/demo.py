@@ -51,8 +51,7 @@ SERIES = {
     },
     "vi": {
         "title": "Cuộc sống nơi chuyền may",
-        "summary": "Phim truyền hình ba tập ngắn về làm thêm giờ và tiền lương trong nhà máy "
-        "may.",
+        "summary": "Phim truyền hình ba tập ngắn về làm thêm giờ và tiền lương trong nhà máy may.",
         "intro": "<p>Lan may cổ áo ở chuyền số 7. Cùng chị tìm hiểu pháp luật nói gì về làm "
         "thêm giờ, cách đọc phiếu lương và cách nêu vấn đề mà không sợ hãi.</p>",
     },
@@ -193,25 +192,83 @@ EPISODES = [
 ]
 
 DISCUSSION = {
-    1: [
-        "Has anyone been asked to stay late without being asked first? What happened?",
-        "What could Lan say to the line leader?",
-        "Who in your factory can you ask about the overtime limit?",
-    ],
-    2: [
-        "Where on your pay slip do you find your overtime hours?",
-        "How would you work out the pay for two hours of overtime?",
-    ],
-    3: [
-        "Who are the worker representatives on your factory's committee?",
-        "What makes people afraid to raise a problem, and what helps?",
-    ],
+    "en": {
+        "heading": "Before you watch",
+        "intro": "<p>Ask the group to watch for what Lan feels and what she decides.</p>",
+        1: [
+            "Has anyone been told to stay late without being asked first? What happened?",
+            "What could Lan say to the line leader?",
+            "Who in your factory can you ask about the overtime limit?",
+        ],
+        2: [
+            "Where on your pay slip do you find your overtime hours?",
+            "How would you work out the pay for two hours of overtime?",
+        ],
+        3: [
+            "Who are the worker representatives on your factory's committee?",
+            "What makes people afraid to raise a problem, and what helps?",
+        ],
+    },
+    "vi": {
+        "heading": "Trước khi xem",
+        "intro": "<p>Đề nghị cả nhóm chú ý Lan cảm thấy gì và quyết định ra sao.</p>",
+        1: [
+            "Có ai từng bị bảo ở lại muộn mà không được hỏi trước không? Chuyện gì đã xảy ra?",
+            "Lan có thể nói gì với tổ trưởng?",
+            "Trong nhà máy, bạn có thể hỏi ai về giới hạn làm thêm giờ?",
+        ],
+        2: [
+            "Bạn tìm số giờ làm thêm ở đâu trên phiếu lương?",
+            "Bạn tính tiền cho hai giờ làm thêm như thế nào?",
+        ],
+        3: [
+            "Ai là đại diện người lao động trong ủy ban của nhà máy bạn?",
+            "Điều gì khiến mọi người sợ nêu vấn đề, và điều gì giúp họ?",
+        ],
+    },
+    "ar": {
+        "heading": "قبل المشاهدة",
+        "intro": "<p>اطلب من المجموعة أن تنتبه لما تشعر به لان وما تقرره.</p>",
+        1: [
+            "هل طُلب من أحدكم البقاء متأخرًا دون أن يُسأل أولًا؟ ماذا حدث؟",
+            "ماذا يمكن أن تقول لان لرئيس الخط؟",
+            "من يمكنك أن تسأل في مصنعك عن حد العمل الإضافي؟",
+        ],
+        2: [
+            "أين تجد ساعات العمل الإضافي في قسيمة راتبك؟",
+            "كيف تحسب أجر ساعتين من العمل الإضافي؟",
+        ],
+        3: [
+            "من هم ممثلو العمال في لجنة مصنعك؟",
+            "ما الذي يجعل الناس يخافون من طرح مشكلة، وما الذي يساعدهم؟",
+        ],
+    },
 }
 
 QUIZ = {
-    1: ("Must overtime be voluntary?", ["Yes", "No, the supervisor decides"], 1),
-    2: ("On a normal working day, overtime is paid at least at…", ["100%", "150%", "300%"], 2),
-    3: ("Can you be fired for raising a problem with the committee?", ["Yes", "No"], 2),
+    "en": {
+        1: ("Must overtime be voluntary?", ["Yes", "No, the supervisor decides"], 1),
+        2: ("On a normal working day, overtime is paid at least at…", ["100%", "150%", "300%"], 2),
+        3: ("Can you be fired for raising a problem with the committee?", ["Yes", "No"], 2),
+    },
+    "vi": {
+        1: ("Làm thêm giờ có phải là tự nguyện không?", ["Có", "Không, tổ trưởng quyết định"], 1),
+        2: (
+            "Vào ngày làm việc bình thường, làm thêm giờ được trả ít nhất…",
+            ["100%", "150%", "300%"],
+            2,
+        ),
+        3: ("Bạn có thể bị sa thải vì nêu vấn đề với ủy ban không?", ["Có", "Không"], 2),
+    },
+    "ar": {
+        1: ("هل يجب أن يكون العمل الإضافي طوعيًا؟", ["نعم", "لا، المشرف يقرر"], 1),
+        2: (
+            "في يوم العمل العادي، يُدفع العمل الإضافي على الأقل بنسبة…",
+            ["100%", "150%", "300%"],
+            2,
+        ),
+        3: ("هل يمكن فصلك لأنك طرحت مشكلة على اللجنة؟", ["نعم", "لا"], 2),
+    },
 }
 
 COMIC = {
@@ -234,8 +291,7 @@ COMIC = {
     },
     "km": {
         "title": "ទ្វារដែលបើកមិនចេញ",
-        "summary": "រឿងគំនូរប្រាំបីផ្ទាំងអំពីសុវត្ថិភាពអគ្គីភ័យ៖ ច្រកចេញ ឧបករណ៍ពន្លត់ភ្លើង "
-        "និងការហ្វឹកហាត់។",
+        "summary": "រឿងគំនូរប្រាំបីផ្ទាំងអំពីសុវត្ថិភាពអគ្គីភ័យ៖ ច្រកចេញ ឧបករណ៍ពន្លត់ភ្លើង និងការហ្វឹកហាត់។",
         "intro": "ម៉ៃ រកឃើញច្រកចេញពេលអាសន្នមួយត្រូវបានបិទ។ តើនាងគួរធ្វើអ្វី?",
     },
 }
@@ -244,91 +300,183 @@ COMIC = {
 PANELS = [
     {
         "scene": "smoke",
-        "en": ("Mai at her sewing machine; grey smoke rises behind the cutting table.", "",
-               "Mai smells smoke near the cutting table."),
-        "vi": ("Mai ngồi bên máy may; khói xám bốc lên sau bàn cắt.", "",
-               "Mai ngửi thấy mùi khói gần bàn cắt."),
-        "ar": ("ماي عند ماكينة الخياطة؛ دخان رمادي يتصاعد خلف طاولة القص.", "",
-               "تشم ماي رائحة دخان قرب طاولة القص."),
-        "km": ("ម៉ៃ នៅម៉ាស៊ីនដេររបស់នាង ផ្សែងពណ៌ប្រផេះហុយឡើងពីក្រោយតុកាត់។", "",
-               "ម៉ៃ ធុំក្លិនផ្សែងនៅជិតតុកាត់។"),
+        "en": (
+            "Mai at her sewing machine; grey smoke rises behind the cutting table.",
+            "",
+            "Mai smells smoke near the cutting table.",
+        ),
+        "vi": (
+            "Mai ngồi bên máy may; khói xám bốc lên sau bàn cắt.",
+            "",
+            "Mai ngửi thấy mùi khói gần bàn cắt.",
+        ),
+        "ar": (
+            "ماي عند ماكينة الخياطة؛ دخان رمادي يتصاعد خلف طاولة القص.",
+            "",
+            "تشم ماي رائحة دخان قرب طاولة القص.",
+        ),
+        "km": ("ម៉ៃ នៅម៉ាស៊ីនដេររបស់នាង ផ្សែងពណ៌ប្រផេះហុយឡើងពីក្រោយតុកាត់។", "", "ម៉ៃ ធុំក្លិនផ្សែងនៅជិតតុកាត់។"),
     },
     {
         "scene": "blocked",
-        "en": ("A green exit sign above a door hidden behind stacked boxes.", "Mai",
-               "The exit door is blocked by boxes! Nobody could get out."),
-        "vi": ("Biển lối thoát màu xanh phía trên cánh cửa bị che bởi chồng thùng.", "Mai",
-               "Cửa thoát hiểm bị thùng hàng chặn! Không ai ra được."),
-        "ar": ("لافتة مخرج خضراء فوق باب مخفي خلف صناديق مكدسة.", "ماي",
-               "باب الطوارئ مسدود بالصناديق! لن يستطيع أحد الخروج."),
-        "km": ("ស្លាកច្រកចេញពណ៌បៃតងនៅលើទ្វារដែលបាំងដោយប្រអប់គំនរ។", "ម៉ៃ",
-               "ទ្វារចេញពេលអាសន្នត្រូវប្រអប់បិទ! គ្មាននរណាអាចចេញបានទេ។"),
+        "en": (
+            "A green exit sign above a door hidden behind stacked boxes.",
+            "Mai",
+            "The exit door is blocked by boxes! Nobody could get out.",
+        ),
+        "vi": (
+            "Biển lối thoát màu xanh phía trên cánh cửa bị che bởi chồng thùng.",
+            "Mai",
+            "Cửa thoát hiểm bị thùng hàng chặn! Không ai ra được.",
+        ),
+        "ar": (
+            "لافتة مخرج خضراء فوق باب مخفي خلف صناديق مكدسة.",
+            "ماي",
+            "باب الطوارئ مسدود بالصناديق! لن يستطيع أحد الخروج.",
+        ),
+        "km": (
+            "ស្លាកច្រកចេញពណ៌បៃតងនៅលើទ្វារដែលបាំងដោយប្រអប់គំនរ។",
+            "ម៉ៃ",
+            "ទ្វារចេញពេលអាសន្នត្រូវប្រអប់បិទ! គ្មាននរណាអាចចេញបានទេ។",
+        ),
     },
     {
         "scene": "tell",
-        "en": ("Mai speaks to her supervisor, pointing at the door.", "Mai",
-               "Mr. Tan, the fire exit is blocked. That is dangerous and against the law."),
-        "vi": ("Mai nói với tổ trưởng, tay chỉ về phía cánh cửa.", "Mai",
-               "Anh Tân ơi, lối thoát hiểm bị chặn. Như vậy rất nguy hiểm và trái luật."),
-        "ar": ("ماي تتحدث إلى مشرفها وتشير إلى الباب.", "ماي",
-               "سيد تان، مخرج الطوارئ مسدود. هذا خطير ومخالف للقانون."),
-        "km": ("ម៉ៃ និយាយជាមួយប្រធានក្រុមរបស់នាង ដោយចង្អុលទៅទ្វារ។", "ម៉ៃ",
-               "លោកតាន់ ច្រកចេញពេលអាសន្នត្រូវបានបិទ។ វាគ្រោះថ្នាក់ ហើយខុសច្បាប់។"),
+        "en": (
+            "Mai speaks to her supervisor, pointing at the door.",
+            "Mai",
+            "Mr. Tan, the fire exit is blocked. That is dangerous and against the law.",
+        ),
+        "vi": (
+            "Mai nói với tổ trưởng, tay chỉ về phía cánh cửa.",
+            "Mai",
+            "Anh Tân ơi, lối thoát hiểm bị chặn. Như vậy rất nguy hiểm và trái luật.",
+        ),
+        "ar": (
+            "ماي تتحدث إلى مشرفها وتشير إلى الباب.",
+            "ماي",
+            "سيد تان، مخرج الطوارئ مسدود. هذا خطير ومخالف للقانون.",
+        ),
+        "km": (
+            "ម៉ៃ និយាយជាមួយប្រធានក្រុមរបស់នាង ដោយចង្អុលទៅទ្វារ។",
+            "ម៉ៃ",
+            "លោកតាន់ ច្រកចេញពេលអាសន្នត្រូវបានបិទ។ វាគ្រោះថ្នាក់ ហើយខុសច្បាប់។",
+        ),
     },
     {
         "scene": "clear",
-        "en": ("The supervisor and two workers move the boxes away from the door.", "Mr. Tan",
-               "You are right. Exits and aisles must always be clear and unlocked."),
-        "vi": ("Tổ trưởng và hai công nhân dời các thùng hàng khỏi cửa.", "Anh Tân",
-               "Em nói đúng. Lối thoát và lối đi phải luôn thông thoáng và không khóa."),
-        "ar": ("المشرف وعاملان ينقلون الصناديق بعيدًا عن الباب.", "السيد تان",
-               "أنتِ على حق. يجب أن تبقى المخارج والممرات خالية وغير مقفلة دائمًا."),
-        "km": ("ប្រធានក្រុម និងកម្មករពីរនាក់រើប្រអប់ចេញពីទ្វារ។", "លោកតាន់",
-               "នាងនិយាយត្រូវ។ ច្រកចេញ និងផ្លូវដើរត្រូវតែទំនេរ និងមិនចាក់សោជានិច្ច។"),
+        "en": (
+            "The supervisor and two workers move the boxes away from the door.",
+            "Mr. Tan",
+            "You are right. Exits and aisles must always be clear and unlocked.",
+        ),
+        "vi": (
+            "Tổ trưởng và hai công nhân dời các thùng hàng khỏi cửa.",
+            "Anh Tân",
+            "Em nói đúng. Lối thoát và lối đi phải luôn thông thoáng và không khóa.",
+        ),
+        "ar": (
+            "المشرف وعاملان ينقلون الصناديق بعيدًا عن الباب.",
+            "السيد تان",
+            "أنتِ على حق. يجب أن تبقى المخارج والممرات خالية وغير مقفلة دائمًا.",
+        ),
+        "km": (
+            "ប្រធានក្រុម និងកម្មករពីរនាក់រើប្រអប់ចេញពីទ្វារ។",
+            "លោកតាន់",
+            "នាងនិយាយត្រូវ។ ច្រកចេញ និងផ្លូវដើរត្រូវតែទំនេរ និងមិនចាក់សោជានិច្ច។",
+        ),
     },
     {
         "scene": "extinguisher",
-        "en": ("A trainer shows workers a red fire extinguisher.", "Trainer",
-               "Pull the pin, aim at the base of the fire, squeeze, and sweep."),
-        "vi": ("Giảng viên hướng dẫn công nhân dùng bình chữa cháy màu đỏ.", "Giảng viên",
-               "Rút chốt, hướng vào gốc lửa, bóp cò và quét qua lại."),
-        "ar": ("مدرب يري العمال طفاية حريق حمراء.", "المدرب",
-               "اسحب المسمار، وجّه إلى قاعدة النار، اضغط، وحرّك يمينًا ويسارًا."),
-        "km": ("គ្រូបង្វឹកបង្ហាញកម្មករពីឧបករណ៍ពន្លត់អគ្គីភ័យពណ៌ក្រហម។", "គ្រូបង្វឹក",
-               "ទាញកាវ តម្រង់ទៅគល់ភ្លើង ច្របាច់ ហើយបក់ទៅមក។"),
+        "en": (
+            "A trainer shows workers a red fire extinguisher.",
+            "Trainer",
+            "Pull the pin, aim at the base of the fire, squeeze, and sweep.",
+        ),
+        "vi": (
+            "Giảng viên hướng dẫn công nhân dùng bình chữa cháy màu đỏ.",
+            "Giảng viên",
+            "Rút chốt, hướng vào gốc lửa, bóp cò và quét qua lại.",
+        ),
+        "ar": (
+            "مدرب يري العمال طفاية حريق حمراء.",
+            "المدرب",
+            "اسحب المسمار، وجّه إلى قاعدة النار، اضغط، وحرّك يمينًا ويسارًا.",
+        ),
+        "km": (
+            "គ្រូបង្វឹកបង្ហាញកម្មករពីឧបករណ៍ពន្លត់អគ្គីភ័យពណ៌ក្រហម។",
+            "គ្រូបង្វឹក",
+            "ទាញកាវ តម្រង់ទៅគល់ភ្លើង ច្របាច់ ហើយបក់ទៅមក។",
+        ),
     },
     {
         "scene": "alarm",
-        "en": ("An alarm bell rings; workers walk in a line towards the exit.", "",
-               "When the alarm rings: stop work, walk calmly, do not run, do not go back."),
-        "vi": ("Chuông báo động reo; công nhân đi thành hàng về phía lối thoát.", "",
-               "Khi chuông reo: dừng việc, đi bình tĩnh, không chạy, không quay lại."),
-        "ar": ("جرس الإنذار يرن؛ العمال يمشون في صف نحو المخرج.", "",
-               "عندما يرن الإنذار: أوقف العمل، امشِ بهدوء، لا تركض، لا تعد إلى الداخل."),
-        "km": ("កណ្ដឹងរោទិ៍បន្លឺ កម្មករដើរជាជួរទៅកាន់ច្រកចេញ។", "",
-               "ពេលកណ្ដឹងរោទិ៍៖ ឈប់ធ្វើការ ដើរដោយស្ងប់ស្ងាត់ កុំរត់ កុំត្រឡប់ក្រោយ។"),
+        "en": (
+            "An alarm bell rings; workers walk in a line towards the exit.",
+            "",
+            "When the alarm rings: stop work, walk calmly, do not run, do not go back.",
+        ),
+        "vi": (
+            "Chuông báo động reo; công nhân đi thành hàng về phía lối thoát.",
+            "",
+            "Khi chuông reo: dừng việc, đi bình tĩnh, không chạy, không quay lại.",
+        ),
+        "ar": (
+            "جرس الإنذار يرن؛ العمال يمشون في صف نحو المخرج.",
+            "",
+            "عندما يرن الإنذار: أوقف العمل، امشِ بهدوء، لا تركض، لا تعد إلى الداخل.",
+        ),
+        "km": (
+            "កណ្ដឹងរោទិ៍បន្លឺ កម្មករដើរជាជួរទៅកាន់ច្រកចេញ។",
+            "",
+            "ពេលកណ្ដឹងរោទិ៍៖ ឈប់ធ្វើការ ដើរដោយស្ងប់ស្ងាត់ កុំរត់ កុំត្រឡប់ក្រោយ។",
+        ),
     },
     {
         "scene": "assembly",
-        "en": ("Workers stand at a green assembly-point sign outside; a leader counts them.",
-               "Mr. Tan", "Everyone meet here. We count so that nobody is left inside."),
-        "vi": ("Công nhân đứng ở biển điểm tập kết màu xanh bên ngoài; tổ trưởng điểm danh.",
-               "Anh Tân", "Mọi người tập trung ở đây. Chúng ta điểm danh để không ai bị bỏ lại."),
-        "ar": ("العمال عند لافتة نقطة التجمع الخضراء في الخارج؛ القائد يعدّهم.", "السيد تان",
-               "يجتمع الجميع هنا. نعدّ الأشخاص حتى لا يبقى أحد في الداخل."),
-        "km": ("កម្មករឈរនៅស្លាកចំណុចជួបជុំពណ៌បៃតងខាងក្រៅ ប្រធានរាប់ចំនួន។", "លោកតាន់",
-               "គ្រប់គ្នាជួបជុំនៅទីនេះ។ យើងរាប់ដើម្បីកុំឲ្យនរណាម្នាក់នៅខាងក្នុង។"),
+        "en": (
+            "Workers stand at a green assembly-point sign outside; a leader counts them.",
+            "Mr. Tan",
+            "Everyone meet here. We count so that nobody is left inside.",
+        ),
+        "vi": (
+            "Công nhân đứng ở biển điểm tập kết màu xanh bên ngoài; tổ trưởng điểm danh.",
+            "Anh Tân",
+            "Mọi người tập trung ở đây. Chúng ta điểm danh để không ai bị bỏ lại.",
+        ),
+        "ar": (
+            "العمال عند لافتة نقطة التجمع الخضراء في الخارج؛ القائد يعدّهم.",
+            "السيد تان",
+            "يجتمع الجميع هنا. نعدّ الأشخاص حتى لا يبقى أحد في الداخل.",
+        ),
+        "km": (
+            "កម្មករឈរនៅស្លាកចំណុចជួបជុំពណ៌បៃតងខាងក្រៅ ប្រធានរាប់ចំនួន។",
+            "លោកតាន់",
+            "គ្រប់គ្នាជួបជុំនៅទីនេះ។ យើងរាប់ដើម្បីកុំឲ្យនរណាម្នាក់នៅខាងក្នុង។",
+        ),
     },
     {
         "scene": "committee",
-        "en": ("Workers and managers sit together around a table with a checklist.", "Mai",
-               "Our safety committee checks the exits every week. Anyone can raise a concern."),
-        "vi": ("Công nhân và quản lý ngồi quanh bàn với một bảng kiểm tra.", "Mai",
-               "Ủy ban an toàn kiểm tra lối thoát mỗi tuần. Ai cũng có thể nêu lo ngại."),
-        "ar": ("عمال ومديرون يجلسون معًا حول طاولة عليها قائمة تحقق.", "ماي",
-               "تفحص لجنة السلامة المخارج كل أسبوع. يمكن لأي شخص أن يطرح مخاوفه."),
-        "km": ("កម្មករ និងអ្នកគ្រប់គ្រងអង្គុយជុំគ្នានៅតុជាមួយបញ្ជីត្រួតពិនិត្យ។", "ម៉ៃ",
-               "គណៈកម្មការសុវត្ថិភាពពិនិត្យច្រកចេញរៀងរាល់សប្ដាហ៍។ អ្នកណាក៏អាចលើកបញ្ហាបានដែរ។"),
+        "en": (
+            "Workers and managers sit together around a table with a checklist.",
+            "Mai",
+            "Our safety committee checks the exits every week. Anyone can raise a concern.",
+        ),
+        "vi": (
+            "Công nhân và quản lý ngồi quanh bàn với một bảng kiểm tra.",
+            "Mai",
+            "Ủy ban an toàn kiểm tra lối thoát mỗi tuần. Ai cũng có thể nêu lo ngại.",
+        ),
+        "ar": (
+            "عمال ومديرون يجلسون معًا حول طاولة عليها قائمة تحقق.",
+            "ماي",
+            "تفحص لجنة السلامة المخارج كل أسبوع. يمكن لأي شخص أن يطرح مخاوفه.",
+        ),
+        "km": (
+            "កម្មករ និងអ្នកគ្រប់គ្រងអង្គុយជុំគ្នានៅតុជាមួយបញ្ជីត្រួតពិនិត្យ។",
+            "ម៉ៃ",
+            "គណៈកម្មការសុវត្ថិភាពពិនិត្យច្រកចេញរៀងរាល់សប្ដាហ៍។ អ្នកណាក៏អាចលើកបញ្ហាបានដែរ។",
+        ),
     },
 ]
 
@@ -463,16 +611,16 @@ def _tag(page, *, clusters=(), points=()):
     page.save_revision().publish()
 
 
-def _guide(number):
-    guide = [("heading", "Before you watch")]
-    guide.append(("paragraph", "<p>Ask the group to watch for what Lan feels and decides.</p>"))
-    for question in DISCUSSION[number]:
+def _guide(number, language="en"):
+    text = DISCUSSION[language]
+    guide = [("heading", text["heading"]), ("paragraph", text["intro"])]
+    for question in text[number]:
         guide.append(("question", {"question": question, "prompt": ""}))
     return guide
 
 
-def _quiz(number):
-    question, choices, correct = QUIZ[number]
+def _quiz(number, language="en"):
+    question, choices, correct = QUIZ[language][number]
     return [("question", {"question": question, "choices": choices, "correct": correct})]
 
 
@@ -523,6 +671,8 @@ def load_series(videos: dict[int, VideoItem]) -> SeriesPage:
                 title=episode[language]["title"],
                 summary=episode[language]["summary"],
                 synopsis=episode[language]["synopsis"],
+                discussion_guide=_guide(episode["number"], language),
+                quiz=_quiz(episode["number"], language),
             )
     return series
 
@@ -564,12 +714,16 @@ def _boxes(draw, x, y):
         for column in range(2):
             left = x + column * 95
             top = y - row * 80
-            draw.rectangle([left, top, left + 90, top + 75], fill=(196, 152, 96), outline="black", width=3)
+            draw.rectangle(
+                [left, top, left + 90, top + 75], fill=(196, 152, 96), outline="black", width=3
+            )
             draw.line([left + 45, top, left + 45, top + 75], fill=(140, 100, 60), width=3)
 
 
 def _extinguisher(draw, x, y):
-    draw.rounded_rectangle([x, y, x + 60, y + 170], radius=20, fill=(210, 30, 30), outline="black", width=3)
+    draw.rounded_rectangle(
+        [x, y, x + 60, y + 170], radius=20, fill=(210, 30, 30), outline="black", width=3
+    )
     draw.rectangle([x + 15, y - 30, x + 45, y], fill=(40, 40, 40))
     draw.line([x + 45, y - 20, x + 100, y + 10], fill=(40, 40, 40), width=8)
 
@@ -625,14 +779,22 @@ def _draw_scene(scene: str) -> bytes:
             draw.ellipse([170 + dx - 12, 180, 170 + dx + 12, 204], fill="white")
         draw.rectangle([165, 260, 175, 520], fill=(80, 80, 80))
         for index, x in enumerate((380, 480, 580, 680, 780)):
-            _person(draw, x, 430, [(230, 120, 150), (240, 200, 80), (140, 200, 140)][index % 3], 0.8)
+            _person(
+                draw, x, 430, [(230, 120, 150), (240, 200, 80), (140, 200, 140)][index % 3], 0.8
+            )
     elif scene == "committee":
         draw.rectangle([220, 420, 740, 470], fill=(150, 110, 70), outline="black", width=4)
         draw.rectangle([420, 380, 540, 420], fill="white", outline="black", width=2)
         for row in range(3):
             draw.line([430, 390 + row * 10, 530, 390 + row * 10], fill=(0, 120, 60), width=3)
         for index, x in enumerate((260, 380, 580, 700)):
-            _person(draw, x, 330, [(230, 120, 150), (70, 110, 180), (240, 200, 80), (70, 110, 180)][index], 0.8)
+            _person(
+                draw,
+                x,
+                330,
+                [(230, 120, 150), (70, 110, 180), (240, 200, 80), (70, 110, 180)][index],
+                0.8,
+            )
     buffer = io.BytesIO()
     image.save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
@@ -694,7 +856,7 @@ def load_comic() -> ComicPage:
 
 def load_reach(videos: dict[int, VideoItem], comic: ComicPage) -> int:
     """Sixty days of views and completions, the same every time (seeded, fixed ids)."""
-    rng = random.Random(2026)  # noqa: S311 - demo figures, not security
+    rng = random.Random(2026)
     countries = {c.code: c for c in Country.objects.canonical().filter(code__in=REACH_COUNTRIES)}
     today = timezone.localdate()
     items = [("video", video.pk) for video in videos.values()] + [("comic", comic.pk)]

@@ -147,7 +147,8 @@ class Caption(Orderable):
         return f"{self.video} ({self.language})"
 
     def clean(self):
-        if self.upload and not getattr(self.upload, "_committed", True):
+        uploaded = bool(self.upload) and not getattr(self.upload, "_committed", True)
+        if uploaded:
             raw = self.upload.read(settings.MEDIA_CAPTION_MAX_BYTES + 1)
             self.upload.seek(0)
             if len(raw) > settings.MEDIA_CAPTION_MAX_BYTES:
@@ -163,7 +164,9 @@ class Caption(Orderable):
         try:
             parse_webvtt(self.vtt)
         except CaptionError as error:
-            field = "upload" if self.upload and not getattr(self.upload, "_committed", True) else "vtt"
+            field = (
+                "upload" if self.upload and not getattr(self.upload, "_committed", True) else "vtt"
+            )
             raise ValidationError({field: error.message}) from None
 
 
@@ -436,5 +439,3 @@ class ReachEvent(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.action} {self.language} {self.day}"
-
-

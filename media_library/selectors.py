@@ -72,9 +72,7 @@ class Player:
 
 
 def caption_url(*, video_id: int, language: str, version: int = 0) -> str:
-    url = reverse(
-        "media_library_api:caption", kwargs={"video_id": video_id, "language": language}
-    )
+    url = reverse("media_library_api:caption", kwargs={"video_id": video_id, "language": language})
     return f"{url}?v={version}" if version else url
 
 
@@ -192,9 +190,7 @@ def _country_filter(country):
     return Q(country_id=country.pk)
 
 
-def reach_counts(
-    *, since: date | None = None, until: date | None = None, country=None
-) -> QuerySet:
+def reach_counts(*, since: date | None = None, until: date | None = None, country=None) -> QuerySet:
     """Reach of awareness media per item, language and country: one row each with
     ``kind``, ``video_id``, ``comic_id``, ``title``, ``language``, ``country_code``,
     ``views`` and ``completions``. ``since``/``until`` are inclusive days; ``country`` is a

@@ -107,9 +107,7 @@ def web_manifest(request):
 @require_GET
 @cache_control(max_age=86400, public=True)
 def caption(request, video_id: int, language: str):
-    found = get_object_or_404(
-        Caption.objects.only("vtt"), video_id=video_id, language=language
-    )
+    found = get_object_or_404(Caption.objects.only("vtt"), video_id=video_id, language=language)
     if not found.vtt:
         raise Http404
     return HttpResponse(found.vtt, content_type="text/vtt; charset=utf-8")

@@ -155,11 +155,7 @@ def test_an_episode_page_weighs_at_most_100_kb_before_the_video_starts(client, h
     text = html.decode()
 
     poster = re.search(r'poster="([^"]+)"', text).group(1)
-    weight = (
-        _compressed(html)
-        + sum(_compressed(a) for a in _assets(text))
-        + len(_media(poster))
-    )
+    weight = _compressed(html) + sum(_compressed(a) for a in _assets(text)) + len(_media(poster))
 
     assert weight <= settings.MEDIA_EPISODE_PAGE_BUDGET
     # preload="none": no video bytes before the person presses play.
@@ -173,9 +169,7 @@ def test_a_comic_first_panel_is_on_screen_within_150_kb(client, home_page):
     first_panel = re.search(r'srcset="([^" ]+\.avif) 360w', text).group(1)
 
     weight = (
-        _compressed(html)
-        + sum(_compressed(a) for a in _assets(text))
-        + len(_media(first_panel))
+        _compressed(html) + sum(_compressed(a) for a in _assets(text)) + len(_media(first_panel))
     )
 
     assert weight <= settings.MEDIA_COMIC_FIRST_PANEL_BUDGET

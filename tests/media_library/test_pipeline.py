@@ -109,7 +109,8 @@ def test_a_broken_master_fails_with_its_error_shown(tmp_path):
     broken = tmp_path / "broken.mp4"
     broken.write_bytes(b"\x00\x00\x00\x18ftypmp42 but nothing else")
     video = VideoItem(title="Broken")
-    video.master.save("broken.mp4", File(open(broken, "rb")), save=False)
+    with open(broken, "rb") as handle:
+        video.master.save("broken.mp4", File(handle), save=False)
     video.save()
 
     outcome = services.video_process(video_id=video.pk)

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.urls import re_path
 from django.views.static import serve
 
-from lms.urls import handler404, handler500, urlpatterns as site_urlpatterns  # noqa: F401
+from lms.urls import handler404, handler500  # noqa: F401
+from lms.urls import urlpatterns as site_urlpatterns
 
 
 def _media(request, path):
