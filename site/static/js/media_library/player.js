@@ -6,13 +6,15 @@
   var O = window.BWOffline;
   var PREF = "bw-quality";
 
+  // The lightest video on a slow or data-saving connection (whatever was chosen before),
+  // and when the browser cannot tell; the person's last choice otherwise.
   function suggested(options) {
     var connection = navigator.connection || {};
-    var slow = connection.saveData || /(^|-)2g|3g/.test(connection.effectiveType || "");
+    var type = connection.effectiveType || "";
+    if (connection.saveData || type === "slow-2g" || type === "2g") return "low";
     var stored = localStorage.getItem(PREF);
     if (stored && options.some(function (o) { return o.value === stored; })) return stored;
-    if (slow || !connection.effectiveType) return "low";
-    return connection.effectiveType === "4g" ? "medium" : "low";
+    return type === "4g" ? "medium" : "low";
   }
 
   function statement(root, verb, extra) {
