@@ -296,10 +296,11 @@ class EpisodePage(BasePage):
         verbose_name_plural = _("episodes")
 
     def get_context(self, request, *args, **kwargs):
-        from media_library.selectors import player_for_video
+        from media_library.selectors import episode_neighbours, player_for_video
 
         context = super().get_context(request, *args, **kwargs)
         context["player"] = player_for_video(video=self.video, language=self.locale.language_code)
+        context["previous_episode"], context["next_episode"] = episode_neighbours(episode=self)
         return context
 
 

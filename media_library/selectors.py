@@ -158,6 +158,23 @@ def series_episodes(*, series: SeriesPage) -> QuerySet[EpisodePage]:
     )
 
 
+def episode_neighbours(*, episode: EpisodePage) -> tuple[EpisodePage | None, EpisodePage | None]:
+    """The episodes before and after ``episode`` in its series (one query)."""
+    siblings = list(
+        EpisodePage.objects.sibling_of(episode, inclusive=True)
+        .live()
+        .public()
+        .only("id", "title", "number", "path", "url_path", "depth", "locale_id")
+        .order_by("number", "path")
+    )
+    index = next((i for i, s in enumerate(siblings) if s.pk == episode.pk), None)
+    if index is None:
+        return None, None
+    before = siblings[index - 1] if index > 0 else None
+    after = siblings[index + 1] if index + 1 < len(siblings) else None
+    return before, after
+
+
 @dataclass
 class ComicReader:
     comic: ComicPage

@@ -179,3 +179,28 @@ def test_the_saved_page_works_for_everyone(client):
     response = client.get("/vi/watch/saved/")
     assert response.status_code == 200
     assert b"data-saved-list" in response.content
+
+
+def test_an_episode_links_to_the_episodes_before_and_after_it(client, home_page):
+    series = series_page(home_page)
+    first = episode_page(series, number=1, title="Long shift", slug="one", video=ready_video())
+    second = episode_page(series, number=2, title="Pay slip", slug="two", video=ready_video())
+    episode_page(series, number=3, title="Committee", slug="three", video=ready_video())
+
+    html = client.get(second.url).content.decode()
+
+    assert f'href="{first.url}" rel="prev"' in html
+    assert "Next: Committee" in html
+    assert 'rel="prev"' not in client.get(first.url).content.decode()
+
+
+def test_wagtail_localize_offers_each_panels_words_for_translation_not_its_drawing(home_page):
+    from wagtail_localize.models import String, TranslationSource
+
+    comic = comic_page(home_page, panels=2)
+    source, _created = TranslationSource.get_or_create_from_instance(comic)
+
+    strings = set(String.objects.filter(segments__source=source).values_list("data", flat=True))
+
+    assert {"Panel text 1", "Panel text 2", "Drawing 1", "Mai"} <= strings
+    assert not any(s == "panel 1" for s in strings)  # the image's own title is not copied
