@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.core import is_ratelimited
 
 from media_library.models import Caption
 from media_library.services import ReachInvalid, reach_record
@@ -140,6 +141,15 @@ def reach(request):
 
     No account needed and no personal data kept. A retried event (same id) is stored once.
     """
+    if is_ratelimited(
+        request,
+        group="media_library.reach",
+        key="ip",
+        rate=settings.MEDIA_REACH_RATE,
+        method="POST",
+        increment=True,
+    ):
+        return _error(429, "too_many", _("Too many requests. Try again in a minute."))
     if len(request.body) > MAX_REACH_BODY:
         return _error(413, "too_large", _("This request is too large."))
     try:

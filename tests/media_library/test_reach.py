@@ -180,3 +180,11 @@ def test_the_same_id_twice_in_one_batch_is_refused():
     event = _event(video.pk)
     with pytest.raises(ReachInvalid):
         reach_record(events=[event, event])
+
+
+def test_a_flood_of_beacons_from_one_address_is_slowed_down(client, settings):
+    settings.MEDIA_REACH_RATE = "2/m"
+    video = VideoFactory()
+    statuses = [_post(client, {"events": [_event(video.pk)]}).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert ReachEvent.objects.count() == 2

@@ -42,13 +42,19 @@ async function fromSaved(request, options) {
   return cache.match(request, options);
 }
 
+// A saved page is shown if the network has not answered within this time (2G can hang).
+const SAVED_PAGE_PATIENCE = 4000;
+
 async function page(request) {
+  const saved = await fromSaved(request, {ignoreSearch: true});
+  const network = fetch(request);
+  if (saved) {
+    const late = new Promise((resolve) => setTimeout(() => resolve(saved), SAVED_PAGE_PATIENCE));
+    return Promise.race([network.catch(() => saved), late]);
+  }
   try {
-    const response = await fetch(request);
-    return response;
+    return await network;
   } catch (error) {
-    const saved = await fromSaved(request, {ignoreSearch: true});
-    if (saved) return saved;
     const url = new URL(request.url);
     const fallback = "/" + languageOf(url) + "/watch/saved/";
     for (const candidate of [fallback, ...SAVED_PAGES]) {
