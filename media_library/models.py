@@ -162,12 +162,18 @@ class Caption(Orderable):
         if not self.vtt.strip():
             raise ValidationError({"vtt": _("Upload a WebVTT file or type the captions.")})
         try:
-            parse_webvtt(self.vtt)
+            parse_webvtt(self.vtt, duration=self._video_duration())
         except CaptionError as error:
             field = (
                 "upload" if self.upload and not getattr(self.upload, "_committed", True) else "vtt"
             )
             raise ValidationError({field: error.message}) from None
+
+    def _video_duration(self) -> float | None:
+        try:
+            return self.video.duration
+        except VideoItem.DoesNotExist:
+            return None
 
 
 class AudioTrack(Orderable):

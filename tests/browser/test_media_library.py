@@ -95,6 +95,26 @@ def test_a_worker_chooses_a_rendition_and_turns_on_arabic_captions(page, live_se
     assert ["en", "disabled"] in modes
     assert axe(page) == []
 
+    # Save the low rendition; with the network off it is served in byte ranges, so it plays.
+    page.evaluate("() => navigator.serviceWorker.ready")
+    page.reload()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.get_by_label("Low", exact=False).check()
+    page.click("[data-save]")
+    page.wait_for_function(
+        "() => Object.keys(JSON.parse(localStorage.getItem('bw-saved-index') || '{}')).length"
+    )
+    page.context.set_offline(True)
+    page.reload()
+    low = page.eval_on_selector("video source", "s => s.src")
+    ranged = page.evaluate(
+        "async (url) => { const r = await fetch(url, {headers: {Range: 'bytes=0-99'}});"
+        " return [r.status, (await r.arrayBuffer()).byteLength]; }",
+        low,
+    )
+    assert ranged == [206, 100]
+    page.context.set_offline(False)
+
 
 def test_a_worker_saves_a_comic_and_reads_it_with_the_network_off(
     page, browser_context, live_server, media_site

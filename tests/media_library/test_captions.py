@@ -102,3 +102,12 @@ def test_captions_are_served_as_webvtt(client):
     assert response["Content-Type"].startswith("text/vtt")
     assert response.content.decode().startswith("WEBVTT")
     assert client.get(f"/api/media/videos/{video.pk}/captions/vi.vtt").status_code == 404
+
+
+@pytest.mark.django_db
+def test_captions_longer_than_a_processed_video_are_refused():
+    video = ready_video(captions=())  # sixty seconds long
+    late = "WEBVTT\n\n05:00.000 --> 05:02.000\nToo late\n"
+    with pytest.raises(ValidationError) as error:
+        Caption(video=video, language="vi", vtt=late).full_clean()
+    assert "after the video ends" in str(error.value)

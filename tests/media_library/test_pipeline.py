@@ -149,3 +149,16 @@ def test_uploads_over_the_limit_are_refused(settings, tiny_mp4):
     with pytest.raises(ValidationError) as error:
         validate_video_upload(SimpleUploadedFile("tiny.mp4", tiny_mp4.read_bytes()))
     assert error.value.code == "too_large"
+
+
+def test_deleting_a_video_removes_its_files(tiny_mp4, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        video = _upload(tiny_mp4)
+    video.refresh_from_db()
+    folder = Path(video.poster.path).parent
+    assert any(folder.iterdir())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        video.delete()
+
+    assert [p for p in folder.rglob("*") if p.is_file()] == []
