@@ -1,4 +1,8 @@
-"""Public, language-prefixed URLs of media_library."""
+"""Public, language-prefixed URLs of media_library (under /<lang>/watch/)."""
+
+from django.urls import path
+
+from media_library import views
 
 app_name = "media_library"
-urlpatterns = []
+urlpatterns = [path("saved/", views.saved, name="saved")]

@@ -47,11 +47,14 @@ def copy_fonts():
         unicode_range = json.loads((folder / "unicode.json").read_text())[subset]
         for weight in (400, 700):
             filename = f"{package}-{subset}-{weight}-normal.woff2"
+            local_name = family if weight == 400 else f"{family} Bold"
             shutil.copy2(folder / "files" / filename, target / filename)
             rules.append(
                 "@font-face{"
                 f"font-family:'{family}';font-style:normal;font-display:swap;"
-                f"font-weight:{weight};src:url(fonts/{filename}) format('woff2');"
+                # A phone that has the font (Android ships Noto) downloads nothing.
+                f"font-weight:{weight};src:local('{local_name}'),"
+                f"url(fonts/{filename}) format('woff2');"
                 f"unicode-range:{unicode_range}}}"
             )
     (VENDOR / "fonts.css").write_text("\n".join(rules) + "\n")

@@ -283,3 +283,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
 }
+
+# --- media_library ---
+MEDIA_FFMPEG = env("MEDIA_FFMPEG", default="/usr/bin/ffmpeg")
+MEDIA_FFPROBE = env("MEDIA_FFPROBE", default="/usr/bin/ffprobe")
+MEDIA_TRANSCODE_TIMEOUT = env.int("MEDIA_TRANSCODE_TIMEOUT", default=3600)
+MEDIA_VIDEO_MAX_UPLOAD_BYTES = env.int("MEDIA_VIDEO_MAX_UPLOAD_BYTES", default=2 * 1024**3)
+MEDIA_AUDIO_MAX_UPLOAD_BYTES = env.int("MEDIA_AUDIO_MAX_UPLOAD_BYTES", default=200 * 1024**2)
+MEDIA_CAPTION_MAX_BYTES = 512 * 1024
+# The request header a CDN or load balancer sets to the visitor's country (ISO 3166 alpha-2),
+# e.g. CF-IPCountry; reach counts use it for anonymous visitors. Empty: not counted by country.
+MEDIA_REACH_COUNTRY_HEADER = env("MEDIA_REACH_COUNTRY_HEADER", default="")
+# Reach beacons per IP address (a factory's workers may share one address).
+MEDIA_REACH_RATE = env("MEDIA_REACH_RATE", default="600/m")
+# Page-weight budgets in bytes (compressed), checked by the tests and `make bench`.
+MEDIA_EPISODE_PAGE_BUDGET = 100 * 1024
+MEDIA_COMIC_FIRST_PANEL_BUDGET = 150 * 1024
