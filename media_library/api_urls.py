@@ -1,3 +1,7 @@
 """URLs of media_library without a language prefix (APIs, public verification links)."""
 
-urlpatterns = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("media_library.interactive.api_urls")),
+]
