@@ -37,7 +37,9 @@
   }
 
   function reportHeight() {
-    var height = Math.max(document.documentElement.scrollHeight, document.body.scrollHeight);
+    // Measure the content, not the document: the document is at least as tall as the frame,
+    // so measuring it would never let the frame shrink.
+    var height = Math.ceil(container.getBoundingClientRect().height) + 8;
     if (Math.abs(height - lastHeight) > 2) {
       lastHeight = height;
       send({ type: "bw:resize", height: height });
@@ -46,15 +48,14 @@
 
   function start(message) {
     channel = message.channel;
-    var settings = Object.assign({}, options, {
-      // A placeholder person: the page replaces the actor with the real learner.
-      user: { name: "learner", mail: "learner@players.invalid" },
-      saveFreq: false
-    });
+    // No user: H5P then makes no requests of its own for state (it has no session anyway),
+    // and the page puts the real learner in each statement. A save frequency lets H5P hand
+    // the saved state to the content; the state itself is preloaded here.
+    var settings = Object.assign({}, options, { saveFreq: 30 });
     if (message.state) {
-      settings.contentUserData = [{ dataType: "state", previousState: message.state, subContentId: "*" }];
-      settings.saveFreq = 30;
+      settings.contentUserData = [{ state: message.state }];
     }
+    if (message.translations) { settings.translations = message.translations; }
     new H5PStandalone.H5P(container, settings).then(function () {
       H5P.externalDispatcher.on("xAPI", function (event) {
         send({ type: "bw:xapi", statement: event.data.statement });
@@ -62,7 +63,7 @@
       });
       setInterval(reportState, 15000);
       if (window.ResizeObserver) {
-        new ResizeObserver(reportHeight).observe(document.body);
+        new ResizeObserver(reportHeight).observe(container);
       }
       setInterval(reportHeight, 1000);
       reportHeight();
