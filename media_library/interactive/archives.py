@@ -9,6 +9,7 @@ archive that lies about its sizes is stopped at the limit, not trusted.
 
 import stat
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -158,14 +159,21 @@ class SafeArchive:
         """The entry's bytes, never more than its declared size (a lying header is refused)."""
         info = self.entries[name]
         produced = 0
-        with self.zip.open(info) as stream:
-            while chunk := stream.read(CHUNK):
-                produced += len(chunk)
-                if produced > info.file_size or produced > self.limits.max_unpacked_bytes:
-                    raise PackageInvalid(
-                        _("The file %(name)s is larger than the archive says.") % {"name": name}
-                    )
-                yield chunk
+        try:
+            with self.zip.open(info) as stream:
+                while chunk := stream.read(CHUNK):
+                    produced += len(chunk)
+                    if produced > info.file_size or produced > self.limits.max_unpacked_bytes:
+                        raise PackageInvalid(
+                            _("The file %(name)s is larger than the archive says.")
+                            % {"name": name}
+                        )
+                    yield chunk
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as error:
+            # zipfile stops at the declared size; a lying header then fails its checksum.
+            raise PackageInvalid(
+                _("The file %(name)s in the archive is damaged.") % {"name": name}
+            ) from error
 
     def read(self, name: str, *, max_bytes: int = 5 * 1024 * 1024) -> bytes:
         info = self.entries[name]
@@ -174,9 +182,4 @@ class SafeArchive:
                 _("The file %(name)s is too large (at most %(max)s).")
                 % {"name": name, "max": filesizeformat(max_bytes)}
             )
-        try:
-            return b"".join(self.iter_chunks(name))
-        except (zipfile.BadZipFile, OSError, EOFError) as error:
-            raise PackageInvalid(
-                _("The file %(name)s in the archive is damaged.") % {"name": name}
-            ) from error
+        return b"".join(self.iter_chunks(name))
