@@ -191,6 +191,10 @@ def _bridge(view):
             return _error(400, "no_page", _("Say on which page the package is played (page=<id>)."))
         try:
             return view(request, payload, page, *args, **kwargs)
+        except Http404:
+            # Not 404: LocaleMiddleware would turn a 404 on an unprefixed path into a redirect
+            # to a language-prefixed page, which no API client wants.
+            return _error(400, "not_found", _("There is no such package or attempt for you."))
         except PackageRefused as refusal:
             return _error(403, "refused", refusal)
         except StatementError as error:

@@ -3,6 +3,7 @@ that embed them."""
 
 from django.core.files.base import ContentFile
 from django.test import TestCase
+from django.utils.text import slugify
 from wagtail.models import Page
 
 from media_library.interactive import package_builders
@@ -40,7 +41,7 @@ def scorm_package(*, title="Working time", version="2004", **builder) -> ScormPa
 def interactive_page(*, parent: Page, h5p=(), scorm=(), title="Quick quizzes", slug=None) -> InteractivePage:
     body = [{"type": "h5p", "value": {"content": c.pk, "title": ""}} for c in h5p]
     body += [{"type": "scorm", "value": {"package": p.pk, "title": ""}} for p in scorm]
-    page = InteractivePage(title=title, slug=slug or title.lower().replace(" ", "-"), body=body)
+    page = InteractivePage(title=title, slug=slug or slugify(title), body=body)
     parent.add_child(instance=page)
     page.save_revision().publish()
     return page
