@@ -7,12 +7,14 @@ import re
 
 from csp.decorators import csp_exempt
 from django.conf import settings
+from django.core import signing
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -64,8 +66,68 @@ def _package_headers(response, *, document: bool):
     return response
 
 
-def _scorm_runtime_tags() -> bytes:
+LAUNCH_SALT = "interactive.scorm-launch"
+LAUNCH_MAX_AGE = 6 * 60 * 60
+
+
+def scorm_launch_token(attempt) -> str:
+    """A short-lived, signed reference to an attempt, carried in the SCO's address so that
+    the cookie-free package origin can hand the SCO its saved data as it starts."""
+    return signing.dumps({"a": str(attempt.uuid), "u": attempt.learner_id}, salt=LAUNCH_SALT)
+
+
+def _flatten(value, prefix="cmi"):
+    flat = {}
+    if isinstance(value, dict):
+        for key, item in value.items():
+            flat.update(_flatten(item, f"{prefix}.{key}"))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            flat.update(_flatten(item, f"{prefix}.{index}"))
+        flat[f"{prefix}._count"] = str(len(value))
+    elif value is not None:
+        flat[prefix] = str(value)
+    return flat
+
+
+def _primed_cmi(token: str) -> dict:
+    """The attempt's saved run-time data, flattened, for the SCO's first synchronous reads."""
+    try:
+        data = signing.loads(token, salt=LAUNCH_SALT, max_age=LAUNCH_MAX_AGE)
+    except signing.BadSignature:
+        return {}
+    attempt = (
+        ScormAttempt.objects.filter(uuid=data.get("a"), learner_id=data.get("u"))
+        .select_related("sco__package", "learner")
+        .first()
+    )
+    if attempt is None:
+        return {}
+    flat = _flatten(attempt.cmi)
+    resumed = bool(attempt.cmi)
+    if attempt.sco.package.is_2004:
+        flat.update(
+            {
+                "cmi.entry": "resume" if resumed else "ab-initio",
+                "cmi.learner_id": str(attempt.learner_id),
+                "cmi.learner_name": str(attempt.learner),
+            }
+        )
+    else:
+        flat.update(
+            {
+                "cmi.core.entry": "resume" if resumed else "ab-initio",
+                "cmi.core.student_id": str(attempt.learner_id),
+                "cmi.core.student_name": str(attempt.learner),
+            }
+        )
+    return flat
+
+
+def _scorm_runtime_tags(primed: dict) -> bytes:
+    data = json.dumps(primed).replace("<", "\\u003c").replace(">", "\\u003e")
     return (
+        f'<script type="application/json" id="bw-scorm-cmi">{data}</script>'
         f'<script src="{static("vendor/scorm-again/cross-frame-api.min.js")}"></script>'
         f'<script src="{static("js/interactive/scorm-frame.js")}"></script>'
     ).encode()
@@ -104,9 +166,12 @@ def package_file(request, path):
         content_type = "text/javascript"
     is_document = extension in HTML_EXTENSIONS or extension in {"svg", "xml"}
     if extension in HTML_EXTENSIONS and path.startswith("scorm/") and _is_scorm_launch(path):
+        token = request.GET.get("bw_launch", "")
         with default_storage.open(name, "rb") as file:
-            body = _inject(file.read(), _scorm_runtime_tags())
+            body = _inject(file.read(), _scorm_runtime_tags(_primed_cmi(token) if token else {}))
         response = HttpResponse(body, content_type=content_type)
+        response["Cache-Control"] = "no-store"
+        return _package_headers(response, document=True)
     else:
         response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
     response["Cache-Control"] = "public, max-age=600"
@@ -246,6 +311,7 @@ def scorm_attempt(request, payload, page, sco_id):
             "sequence": attempt.commit_sequence,
             "resumed": bool(attempt.cmi),
             "commit_url": f"/api/interactive/scorm/attempts/{attempt.uuid}/commit?page={page.pk}",
+            "launch_query": urlencode({"bw_launch": scorm_launch_token(attempt)}),
         }
     )
 

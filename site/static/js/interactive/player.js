@@ -240,7 +240,9 @@
       api.on(is2004 ? "Commit" : "LMSCommit", schedule);
       api.on(is2004 ? "Terminate" : "LMSFinish", function () { dirty = true; flush(true); });
 
-      var iframe = makeFrame(slot, item.dataset.scoSrc, item.dataset.scoTitle, root.dataset.sandbox);
+      var src = item.dataset.scoSrc;
+      src += (src.indexOf("?") === -1 ? "?" : "&") + attempt.launch_query;
+      var iframe = makeFrame(slot, src, item.dataset.scoTitle, root.dataset.sandbox);
       iframe.classList.add("interactive-iframe-tall");
 
       function onMessage(event) {
