@@ -52,6 +52,22 @@ class PackageRefused(Exception):
     """A learner may not record results here (not enrolled, or the page does not embed it)."""
 
 
+UPLOADERS_GROUP = "Interactive package uploaders"
+
+
+@transaction.atomic
+def package_uploaders_group_ensure():
+    """The group whose members may upload H5P and SCORM packages (``upload_package``)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _created = Group.objects.get_or_create(name=UPLOADERS_GROUP)
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="interactive", codename="upload_package"),
+        *Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin"),
+    )
+    return group
+
+
 # --- upload and processing -------------------------------------------------------------
 
 

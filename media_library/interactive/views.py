@@ -22,6 +22,7 @@ from wagtail.models import Page
 
 from lms.records.services import StatementError
 from media_library.interactive import package_files
+from media_library.interactive.player_strings import h5p_translations
 from media_library.interactive.models import H5PContent, PackageStatus, ScormAttempt, ScormSco
 from media_library.interactive.services import (
     PackageRefused,
@@ -206,6 +207,7 @@ def h5p_player(request, uuid):
                     "frameCss": static("vendor/h5p-standalone/styles/h5p.css"),
                     "embedType": content.embed_type,
                     "id": str(content.uuid),
+                    "translations": h5p_translations(),
                 },
             },
         )

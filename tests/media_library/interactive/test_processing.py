@@ -104,3 +104,14 @@ def test_scorm_12_packages_are_processed():
     package = scorm_package(version="1.2")
     assert package.version == "1.2"
     assert package.scos.get().mastery_score == 50
+
+
+def test_deleting_a_package_removes_its_files_but_not_shared_libraries():
+    from django.test import TestCase
+
+    content = h5p_content()
+    prefix = content.storage_prefix
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        content.delete()
+    assert not default_storage.exists(f"{prefix}/h5p.json")
+    assert default_storage.exists(LIBRARY_JS)
