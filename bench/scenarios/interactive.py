@@ -68,7 +68,12 @@ def _completion(request_number: int) -> tuple[bytes, str]:
         "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
         "object": {"id": "http://localhost/h5p"},
         "result": {
-            "score": {"min": 0, "max": 2, "raw": request_number % 3, "scaled": (request_number % 3) / 2},
+            "score": {
+                "min": 0,
+                "max": 2,
+                "raw": request_number % 3,
+                "scaled": (request_number % 3) / 2,
+            },
             "success": request_number % 3 >= 1,
             "completion": True,
         },

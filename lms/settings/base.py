@@ -303,11 +303,50 @@ INTERACTIVE_MAX_UNPACKED_BYTES = env.int(
 )
 INTERACTIVE_MAX_COMPRESSION_RATIO = env.int("INTERACTIVE_MAX_COMPRESSION_RATIO", default=100)
 # H5P's own allowlist (H5PCore::$defaultContentWhitelist without Flash); libraries add js, css.
-INTERACTIVE_H5P_CONTENT_EXTENSIONS = (
-    "json png jpg jpeg gif bmp tif tiff svg eot ttf woff woff2 otf webm mp4 ogg mp3 m4a wav "
-    "txt pdf rtf doc docx xls xlsx ppt pptx odt ods odp xml csv diff patch md textile vtt "
-    "webvtt gltf glb"
-).split()
+INTERACTIVE_H5P_CONTENT_EXTENSIONS = [
+    "json",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "bmp",
+    "tif",
+    "tiff",
+    "svg",
+    "eot",
+    "ttf",
+    "woff",
+    "woff2",
+    "otf",
+    "webm",
+    "mp4",
+    "ogg",
+    "mp3",
+    "m4a",
+    "wav",
+    "txt",
+    "pdf",
+    "rtf",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "ppt",
+    "pptx",
+    "odt",
+    "ods",
+    "odp",
+    "xml",
+    "csv",
+    "diff",
+    "patch",
+    "md",
+    "textile",
+    "vtt",
+    "webvtt",
+    "gltf",
+    "glb",
+]
 INTERACTIVE_H5P_LIBRARY_EXTRA_EXTENSIONS = ["js", "css"]
 MIDDLEWARE = ["media_library.interactive.middleware.PackageOriginMiddleware", *MIDDLEWARE]
 if INTERACTIVE_PACKAGE_ORIGIN:

@@ -11,8 +11,8 @@ class InteractiveConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from media_library.interactive import signals  # noqa: F401  (connects the receivers)
         from lms.records.activities import register_activity_kind
+        from media_library.interactive import signals  # noqa: F401  (connects the receivers)
         from media_library.interactive.services import (
             H5P_KIND,
             SCORM_KIND,

@@ -165,8 +165,7 @@ class SafeArchive:
                     produced += len(chunk)
                     if produced > info.file_size or produced > self.limits.max_unpacked_bytes:
                         raise PackageInvalid(
-                            _("The file %(name)s is larger than the archive says.")
-                            % {"name": name}
+                            _("The file %(name)s is larger than the archive says.") % {"name": name}
                         )
                     yield chunk
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as error:

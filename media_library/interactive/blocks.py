@@ -16,7 +16,9 @@ class H5PBlock(blocks.StructBlock):
         label=_("title"),
         required=False,
         max_length=200,
-        help_text=_("Shown above the exercise and given to its frame; the exercise's title if empty."),
+        help_text=_(
+            "Shown above the exercise and given to its frame; the exercise's title if empty."
+        ),
     )
 
     class Meta:

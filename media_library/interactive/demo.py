@@ -22,12 +22,21 @@ QUIZZES = {
             "Quiz: your rights at work",
             "Check what you know about your rights at work.",
             [
-                ("How many days of paid annual leave does the law give a full-time worker?",
-                 ["None", "At least 12 days a year", "Only the days the manager chooses"], 1),
-                ("May a worker join a trade union without asking the employer?",
-                 ["Yes, it is the worker's right", "Only with the manager's permission", "No"], 0),
-                ("Who pays for the safety equipment you need for your job?",
-                 ["The worker", "The employer", "Worker and employer half each"], 1),
+                (
+                    "How many days of paid annual leave does the law give a full-time worker?",
+                    ["None", "At least 12 days a year", "Only the days the manager chooses"],
+                    1,
+                ),
+                (
+                    "May a worker join a trade union without asking the employer?",
+                    ["Yes, it is the worker's right", "Only with the manager's permission", "No"],
+                    0,
+                ),
+                (
+                    "Who pays for the safety equipment you need for your job?",
+                    ["The worker", "The employer", "Worker and employer half each"],
+                    1,
+                ),
             ],
             {"check": "Check my answers", "result": "You got :score out of :total right."},
         ),
@@ -35,12 +44,22 @@ QUIZZES = {
             "Câu đố: quyền của bạn tại nơi làm việc",
             "Kiểm tra hiểu biết của bạn về quyền tại nơi làm việc.",
             [
-                ("Luật cho người lao động toàn thời gian bao nhiêu ngày nghỉ phép năm có lương?",
-                 ["Không có", "Ít nhất 12 ngày mỗi năm", "Chỉ những ngày quản lý chọn"], 1),
-                ("Người lao động có được gia nhập công đoàn mà không cần hỏi chủ sử dụng lao động không?",
-                 ["Có, đó là quyền của người lao động", "Chỉ khi quản lý cho phép", "Không"], 0),
-                ("Ai trả tiền cho thiết bị bảo hộ bạn cần cho công việc?",
-                 ["Người lao động", "Người sử dụng lao động", "Mỗi bên một nửa"], 1),
+                (
+                    "Luật cho người lao động toàn thời gian bao nhiêu ngày nghỉ phép năm có lương?",
+                    ["Không có", "Ít nhất 12 ngày mỗi năm", "Chỉ những ngày quản lý chọn"],
+                    1,
+                ),
+                (
+                    "Người lao động có được gia nhập công đoàn mà không cần hỏi "
+                    "chủ sử dụng lao động không?",
+                    ["Có, đó là quyền của người lao động", "Chỉ khi quản lý cho phép", "Không"],
+                    0,
+                ),
+                (
+                    "Ai trả tiền cho thiết bị bảo hộ bạn cần cho công việc?",
+                    ["Người lao động", "Người sử dụng lao động", "Mỗi bên một nửa"],
+                    1,
+                ),
             ],
             {"check": "Kiểm tra câu trả lời", "result": "Bạn trả lời đúng :score trên :total câu."},
         ),
@@ -48,12 +67,21 @@ QUIZZES = {
             "اختبار: حقوقك في العمل",
             "تحقق مما تعرفه عن حقوقك في العمل.",
             [
-                ("كم يوماً من الإجازة السنوية المدفوعة يمنح القانون للعامل بدوام كامل؟",
-                 ["لا شيء", "12 يوماً على الأقل في السنة", "الأيام التي يختارها المدير فقط"], 1),
-                ("هل يجوز للعامل الانضمام إلى نقابة دون استئذان صاحب العمل؟",
-                 ["نعم، هذا حق العامل", "فقط بإذن المدير", "لا"], 0),
-                ("من يدفع ثمن معدات السلامة التي تحتاجها لعملك؟",
-                 ["العامل", "صاحب العمل", "العامل وصاحب العمل مناصفة"], 1),
+                (
+                    "كم يوماً من الإجازة السنوية المدفوعة يمنح القانون للعامل بدوام كامل؟",
+                    ["لا شيء", "12 يوماً على الأقل في السنة", "الأيام التي يختارها المدير فقط"],
+                    1,
+                ),
+                (
+                    "هل يجوز للعامل الانضمام إلى نقابة دون استئذان صاحب العمل؟",
+                    ["نعم، هذا حق العامل", "فقط بإذن المدير", "لا"],
+                    0,
+                ),
+                (
+                    "من يدفع ثمن معدات السلامة التي تحتاجها لعملك؟",
+                    ["العامل", "صاحب العمل", "العامل وصاحب العمل مناصفة"],
+                    1,
+                ),
             ],
             {"check": "تحقق من إجاباتي", "result": "أجبت عن :score من :total إجابة صحيحة."},
         ),
@@ -63,12 +91,25 @@ QUIZZES = {
             "Quiz: working time and overtime",
             "Hours, rest days and overtime pay.",
             [
-                ("Overtime work must be...",
-                 ["Voluntary and paid at a higher rate", "Required whenever orders are late", "Unpaid"], 0),
-                ("How often is a worker entitled to a rest day?",
-                 ["Once a month", "At least one day in every seven", "Never during peak season"], 1),
-                ("Your wage slip should show...",
-                 ["Only the total", "Hours worked, overtime and deductions", "Nothing"], 1),
+                (
+                    "Overtime work must be...",
+                    [
+                        "Voluntary and paid at a higher rate",
+                        "Required whenever orders are late",
+                        "Unpaid",
+                    ],
+                    0,
+                ),
+                (
+                    "How often is a worker entitled to a rest day?",
+                    ["Once a month", "At least one day in every seven", "Never during peak season"],
+                    1,
+                ),
+                (
+                    "Your wage slip should show...",
+                    ["Only the total", "Hours worked, overtime and deductions", "Nothing"],
+                    1,
+                ),
             ],
             {"check": "Check my answers", "result": "You got :score out of :total right."},
         ),
@@ -76,12 +117,33 @@ QUIZZES = {
             "Câu đố: thời giờ làm việc và làm thêm giờ",
             "Giờ làm, ngày nghỉ và tiền làm thêm giờ.",
             [
-                ("Làm thêm giờ phải là...",
-                 ["Tự nguyện và được trả lương cao hơn", "Bắt buộc khi đơn hàng bị trễ", "Không được trả lương"], 0),
-                ("Người lao động được nghỉ bao lâu một lần?",
-                 ["Mỗi tháng một lần", "Ít nhất một ngày trong mỗi bảy ngày", "Không được nghỉ vào mùa cao điểm"], 1),
-                ("Phiếu lương của bạn cần ghi...",
-                 ["Chỉ tổng số tiền", "Số giờ làm, giờ làm thêm và các khoản khấu trừ", "Không ghi gì"], 1),
+                (
+                    "Làm thêm giờ phải là...",
+                    [
+                        "Tự nguyện và được trả lương cao hơn",
+                        "Bắt buộc khi đơn hàng bị trễ",
+                        "Không được trả lương",
+                    ],
+                    0,
+                ),
+                (
+                    "Người lao động được nghỉ bao lâu một lần?",
+                    [
+                        "Mỗi tháng một lần",
+                        "Ít nhất một ngày trong mỗi bảy ngày",
+                        "Không được nghỉ vào mùa cao điểm",
+                    ],
+                    1,
+                ),
+                (
+                    "Phiếu lương của bạn cần ghi...",
+                    [
+                        "Chỉ tổng số tiền",
+                        "Số giờ làm, giờ làm thêm và các khoản khấu trừ",
+                        "Không ghi gì",
+                    ],
+                    1,
+                ),
             ],
             {"check": "Kiểm tra câu trả lời", "result": "Bạn trả lời đúng :score trên :total câu."},
         ),
@@ -89,12 +151,21 @@ QUIZZES = {
             "اختبار: ساعات العمل والعمل الإضافي",
             "الساعات وأيام الراحة وأجر العمل الإضافي.",
             [
-                ("يجب أن يكون العمل الإضافي...",
-                 ["طوعياً ومدفوعاً بأجر أعلى", "إلزامياً كلما تأخرت الطلبيات", "بدون أجر"], 0),
-                ("كم مرة يحق للعامل الحصول على يوم راحة؟",
-                 ["مرة في الشهر", "يوم واحد على الأقل كل سبعة أيام", "أبداً في موسم الذروة"], 1),
-                ("يجب أن تبين قسيمة راتبك...",
-                 ["المجموع فقط", "ساعات العمل والعمل الإضافي والخصومات", "لا شيء"], 1),
+                (
+                    "يجب أن يكون العمل الإضافي...",
+                    ["طوعياً ومدفوعاً بأجر أعلى", "إلزامياً كلما تأخرت الطلبيات", "بدون أجر"],
+                    0,
+                ),
+                (
+                    "كم مرة يحق للعامل الحصول على يوم راحة؟",
+                    ["مرة في الشهر", "يوم واحد على الأقل كل سبعة أيام", "أبداً في موسم الذروة"],
+                    1,
+                ),
+                (
+                    "يجب أن تبين قسيمة راتبك...",
+                    ["المجموع فقط", "ساعات العمل والعمل الإضافي والخصومات", "لا شيء"],
+                    1,
+                ),
             ],
             {"check": "تحقق من إجاباتي", "result": "أجبت عن :score من :total إجابة صحيحة."},
         ),
@@ -104,12 +175,29 @@ QUIZZES = {
             "Quiz: a workplace free of harassment",
             "Recognise sexual harassment and know where to turn.",
             [
-                ("Comments about a co-worker's body that make her uncomfortable are...",
-                 ["A joke", "Sexual harassment", "Part of factory life"], 1),
-                ("Where can a worker report harassment safely?",
-                 ["Nowhere", "The grievance channel or the bipartite committee", "Only to the police"], 1),
-                ("May a worker be punished for reporting harassment?",
-                 ["No, retaliation is not allowed", "Yes, if the supervisor is upset", "Only once"], 0),
+                (
+                    "Comments about a co-worker's body that make her uncomfortable are...",
+                    ["A joke", "Sexual harassment", "Part of factory life"],
+                    1,
+                ),
+                (
+                    "Where can a worker report harassment safely?",
+                    [
+                        "Nowhere",
+                        "The grievance channel or the bipartite committee",
+                        "Only to the police",
+                    ],
+                    1,
+                ),
+                (
+                    "May a worker be punished for reporting harassment?",
+                    [
+                        "No, retaliation is not allowed",
+                        "Yes, if the supervisor is upset",
+                        "Only once",
+                    ],
+                    0,
+                ),
             ],
             {"check": "Check my answers", "result": "You got :score out of :total right."},
         ),
@@ -117,12 +205,25 @@ QUIZZES = {
             "Câu đố: nơi làm việc không quấy rối",
             "Nhận biết quấy rối tình dục và biết tìm đến ai.",
             [
-                ("Những lời bình luận về cơ thể của đồng nghiệp khiến cô ấy khó chịu là...",
-                 ["Một câu đùa", "Quấy rối tình dục", "Chuyện bình thường ở nhà máy"], 1),
-                ("Người lao động có thể báo cáo quấy rối một cách an toàn ở đâu?",
-                 ["Không ở đâu cả", "Kênh khiếu nại hoặc ban hai bên", "Chỉ với công an"], 1),
-                ("Người lao động có thể bị phạt vì báo cáo quấy rối không?",
-                 ["Không, trả thù là không được phép", "Có, nếu tổ trưởng không vui", "Chỉ một lần"], 0),
+                (
+                    "Những lời bình luận về cơ thể của đồng nghiệp khiến cô ấy khó chịu là...",
+                    ["Một câu đùa", "Quấy rối tình dục", "Chuyện bình thường ở nhà máy"],
+                    1,
+                ),
+                (
+                    "Người lao động có thể báo cáo quấy rối một cách an toàn ở đâu?",
+                    ["Không ở đâu cả", "Kênh khiếu nại hoặc ban hai bên", "Chỉ với công an"],
+                    1,
+                ),
+                (
+                    "Người lao động có thể bị phạt vì báo cáo quấy rối không?",
+                    [
+                        "Không, trả thù là không được phép",
+                        "Có, nếu tổ trưởng không vui",
+                        "Chỉ một lần",
+                    ],
+                    0,
+                ),
             ],
             {"check": "Kiểm tra câu trả lời", "result": "Bạn trả lời đúng :score trên :total câu."},
         ),
@@ -130,12 +231,21 @@ QUIZZES = {
             "اختبار: مكان عمل خالٍ من التحرش",
             "تعرّف على التحرش الجنسي واعرف إلى أين تتوجه.",
             [
-                ("التعليقات على جسد زميلة تجعلها غير مرتاحة هي...",
-                 ["مزحة", "تحرش جنسي", "جزء من الحياة في المصنع"], 1),
-                ("أين يمكن للعامل الإبلاغ عن التحرش بأمان؟",
-                 ["لا مكان", "قناة التظلمات أو اللجنة الثنائية", "للشرطة فقط"], 1),
-                ("هل يجوز معاقبة العامل لأنه أبلغ عن التحرش؟",
-                 ["لا، الانتقام غير مسموح", "نعم، إذا انزعج المشرف", "مرة واحدة فقط"], 0),
+                (
+                    "التعليقات على جسد زميلة تجعلها غير مرتاحة هي...",
+                    ["مزحة", "تحرش جنسي", "جزء من الحياة في المصنع"],
+                    1,
+                ),
+                (
+                    "أين يمكن للعامل الإبلاغ عن التحرش بأمان؟",
+                    ["لا مكان", "قناة التظلمات أو اللجنة الثنائية", "للشرطة فقط"],
+                    1,
+                ),
+                (
+                    "هل يجوز معاقبة العامل لأنه أبلغ عن التحرش؟",
+                    ["لا، الانتقام غير مسموح", "نعم، إذا انزعج المشرف", "مرة واحدة فقط"],
+                    0,
+                ),
             ],
             {"check": "تحقق من إجاباتي", "result": "أجبت عن :score من :total إجابة صحيحة."},
         ),
@@ -145,12 +255,21 @@ QUIZZES = {
 SCORM_TITLE = "Working time and overtime: a self-study module"
 
 PAGE_TEXT = {
-    "en": ("Quick quizzes: know your rights", "quick-quizzes",
-           "<p>Short exercises to check what you know. Sign in to keep your score.</p>"),
-    "vi": ("Câu đố nhanh: hiểu quyền của bạn", "quick-quizzes",
-           "<p>Các bài tập ngắn để kiểm tra hiểu biết của bạn. Đăng nhập để lưu điểm.</p>"),
-    "ar": ("اختبارات سريعة: اعرف حقوقك", "quick-quizzes",
-           "<p>تمارين قصيرة لتختبر معلوماتك. سجّل الدخول لحفظ نتيجتك.</p>"),
+    "en": (
+        "Quick quizzes: know your rights",
+        "quick-quizzes",
+        "<p>Short exercises to check what you know. Sign in to keep your score.</p>",
+    ),
+    "vi": (
+        "Câu đố nhanh: hiểu quyền của bạn",
+        "quick-quizzes",
+        "<p>Các bài tập ngắn để kiểm tra hiểu biết của bạn. Đăng nhập để lưu điểm.</p>",
+    ),
+    "ar": (
+        "اختبارات سريعة: اعرف حقوقك",
+        "quick-quizzes",
+        "<p>تمارين قصيرة لتختبر معلوماتك. سجّل الدخول لحفظ نتيجتك.</p>",
+    ),
 }
 
 
@@ -193,7 +312,9 @@ def load_packages() -> dict:
 
 def demo_h5p_contents() -> dict[str, H5PContent]:
     """The English demo exercises by key, for other rooms' demo lessons to embed."""
-    return {key: H5PContent.objects.get(title=QUIZZES[key]["en"][0], language="en") for key in QUIZZES}
+    return {
+        key: H5PContent.objects.get(title=QUIZZES[key]["en"][0], language="en") for key in QUIZZES
+    }
 
 
 def _body(packages):

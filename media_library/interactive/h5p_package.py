@@ -118,7 +118,7 @@ def _paths(value, *, where: str, key: str, folder: str, names: set[str]) -> list
         isinstance(v, dict) and isinstance(v.get("path"), str) for v in value
     ):
         raise PackageInvalid(
-            _("%(file)s: %(key)s must be a list of {\"path\": ...} objects.")
+            _('%(file)s: %(key)s must be a list of {"path": ...} objects.')
             % {"file": where, "key": key}
         )
     paths = [v["path"] for v in value]
@@ -143,7 +143,10 @@ def _library(archive: SafeArchive, folder: str, names: set[str]) -> LibraryInfo:
     title = definition.get("title")
     if not isinstance(name, str) or not MACHINE_NAME.match(name):
         raise PackageInvalid(
-            _("%(file)s: machineName is missing or has characters other than letters, digits, dots and dashes.")
+            _(
+                "%(file)s: machineName is missing or has characters other than letters, "
+                "digits, dots and dashes."
+            )
             % {"file": where}
         )
     if None in (major, minor, patch):
@@ -174,7 +177,11 @@ def _library(archive: SafeArchive, folder: str, names: set[str]) -> LibraryInfo:
         runnable=bool(runnable),
         embed_types=embed_types,
         preloaded_js=_paths(
-            definition.get("preloadedJs"), where=where, key="preloadedJs", folder=folder, names=names
+            definition.get("preloadedJs"),
+            where=where,
+            key="preloadedJs",
+            folder=folder,
+            names=names,
         ),
         preloaded_css=_paths(
             definition.get("preloadedCss"),

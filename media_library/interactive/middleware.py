@@ -24,10 +24,12 @@ class PackageOriginMiddleware:
 
     def __call__(self, request):
         on_package_path = request.path_info.startswith(PACKAGE_PATHS)
-        if self.package_host and request.get_host().lower() == self.package_host:
-            if not request.path_info.startswith(PACKAGE_HOST_PATHS):
-                return HttpResponseNotFound("Not found")
-        if on_package_path or (self.package_host and request.get_host().lower() == self.package_host):
+        on_package_host = (
+            bool(self.package_host) and request.get_host().lower() == self.package_host
+        )
+        if on_package_host and not request.path_info.startswith(PACKAGE_HOST_PATHS):
+            return HttpResponseNotFound("Not found")
+        if on_package_path or on_package_host:
             request.COOKIES = {}
             request.META.pop("HTTP_COOKIE", None)
             response = self.get_response(request)

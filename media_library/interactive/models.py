@@ -169,7 +169,9 @@ class ScormPackage(Package):
         SCORM_2004_3 = "2004-3", _("SCORM 2004 3rd Edition")
         SCORM_2004_4 = "2004-4", _("SCORM 2004 4th Edition")
 
-    version = models.CharField(_("SCORM version"), max_length=10, choices=Version.choices, blank=True)
+    version = models.CharField(
+        _("SCORM version"), max_length=10, choices=Version.choices, blank=True
+    )
     manifest = models.JSONField(_("manifest"), default=dict, blank=True)
 
     class Meta(Package.Meta):
@@ -217,7 +219,10 @@ class H5PState(models.Model):
     """A learner's answers so far in one H5P exercise on one page, to resume where they left."""
 
     learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("learner"), on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("learner"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     content = models.ForeignKey(
         H5PContent, verbose_name=_("H5P content"), on_delete=models.CASCADE, related_name="states"
@@ -237,6 +242,9 @@ class H5PState(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.learner} · {self.content}"
+
 
 class ScormAttempt(models.Model):
     """One attempt of one learner at one SCO on one page; retakes start a new attempt and the
@@ -244,7 +252,10 @@ class ScormAttempt(models.Model):
 
     uuid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)
     learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("learner"), on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("learner"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     sco = models.ForeignKey(
         ScormSco, verbose_name=_("SCO"), on_delete=models.CASCADE, related_name="attempts"

@@ -37,7 +37,10 @@ def quiz_content(*, questions, intro="", pass_percentage=50, l10n=None) -> dict:
         "questions": [
             {
                 "text": text,
-                "answers": [{"text": answer, "correct": index == correct} for index, answer in enumerate(answers)],
+                "answers": [
+                    {"text": answer, "correct": index == correct}
+                    for index, answer in enumerate(answers)
+                ],
             }
             for text, answers, correct in questions
         ],
@@ -67,7 +70,7 @@ def zip_bytes(files: dict[str, bytes | str], *, symlinks: dict[str, str] | None 
         for name, target in (symlinks or {}).items():
             info = zipfile.ZipInfo(name)
             info.create_system = 3
-            info.external_attr = (0o120777 << 16)
+            info.external_attr = 0o120777 << 16
             archive.writestr(info, target)
     return buffer.getvalue()
 
@@ -82,7 +85,11 @@ def h5p_files(
 ) -> dict[str, bytes | str]:
     content = content or quiz_content(
         questions=[
-            ("How many days of paid annual leave does the law give?", ["None", "At least 12", "2"], 1),
+            (
+                "How many days of paid annual leave does the law give?",
+                ["None", "At least 12", "2"],
+                1,
+            ),
             ("Who may join a trade union?", ["Only managers", "Every worker", "Nobody"], 1),
         ]
     )
@@ -106,7 +113,8 @@ MANIFEST_12 = """<?xml version="1.0" encoding="UTF-8"?>
   xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
   xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2"
   xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-  xsi:schemaLocation="http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd">
+  xsi:schemaLocation="http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd
+    http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd">
   <metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion></metadata>
   <organizations default="org1">
     <organization identifier="org1">
@@ -128,7 +136,8 @@ MANIFEST_2004 = """<?xml version="1.0" encoding="UTF-8"?>
   xmlns:adlnav="http://www.adlnet.org/xsd/adlnav_v1p3"
   xmlns:imsss="http://www.imsglobal.org/xsd/imsss"
   xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-  xsi:schemaLocation="http://www.imsglobal.org/xsd/imscp_v1p1 imscp_v1p1.xsd http://www.adlnet.org/xsd/adlcp_v1p3 adlcp_v1p3.xsd">
+  xsi:schemaLocation="http://www.imsglobal.org/xsd/imscp_v1p1 imscp_v1p1.xsd
+    http://www.adlnet.org/xsd/adlcp_v1p3 adlcp_v1p3.xsd">
   <metadata><schema>ADL SCORM</schema><schemaversion>{edition}</schemaversion></metadata>
   <organizations default="org1">
     <organization identifier="org1" adlseq:objectivesGlobalToSystem="false">
@@ -151,7 +160,8 @@ SCO_PAGE = """<!doctype html>
 body {{ font-family: system-ui, sans-serif; margin: 1rem; line-height: 1.5; }}
 fieldset {{ border: 1px solid #c9d1d9; border-radius: .4rem; margin-block-end: .8rem; }}
 label {{ display: flex; gap: .5rem; align-items: center; min-height: 44px; }}
-button {{ font: inherit; background: #0b5394; color: #fff; border: 0; border-radius: .35rem; padding: .55rem 1rem; min-height: 44px; }}
+button {{ font: inherit; background: #0b5394; color: #fff; border: 0; border-radius: .35rem;
+  padding: .55rem 1rem; min-height: 44px; }}
 </style>
 </head>
 <body>
@@ -180,8 +190,12 @@ function call(name12, name2004) {{
   var fn = VERSION === "2004" ? api[name2004] : api[name12];
   return fn.apply(api, args);
 }}
-function set(el12, el2004, value) {{ return call("LMSSetValue", "SetValue", VERSION === "2004" ? el2004 : el12, String(value)); }}
-function get(el12, el2004) {{ return call("LMSGetValue", "GetValue", VERSION === "2004" ? el2004 : el12); }}
+function set(el12, el2004, value) {{
+  return call("LMSSetValue", "SetValue", VERSION === "2004" ? el2004 : el12, String(value));
+}}
+function get(el12, el2004) {{
+  return call("LMSGetValue", "GetValue", VERSION === "2004" ? el2004 : el12);
+}}
 var answers = {{}};
 function render() {{
   var form = document.getElementById("quiz");
@@ -222,23 +236,28 @@ function start() {{
 }}
 document.getElementById("submit").addEventListener("click", function () {{
   var score = 0;
-  QUESTIONS.forEach(function (q, i) {{ if (q.answers[answers[i]] && q.answers[answers[i]].correct) score++; }});
+  QUESTIONS.forEach(function (q, i) {{
+    if (q.answers[answers[i]] && q.answers[answers[i]].correct) score++;
+  }});
   var pct = Math.round(100 * score / QUESTIONS.length);
   var passed = pct >= 50;
   if (VERSION === "2004") {{
-    set("", "cmi.score.raw", score); set("", "cmi.score.min", 0); set("", "cmi.score.max", QUESTIONS.length);
+    set("", "cmi.score.raw", score); set("", "cmi.score.min", 0);
+    set("", "cmi.score.max", QUESTIONS.length);
     set("", "cmi.score.scaled", (score / QUESTIONS.length).toFixed(2));
     set("", "cmi.success_status", passed ? "passed" : "failed");
     set("", "cmi.completion_status", "completed");
     set("", "cmi.exit", "normal");
   }} else {{
-    set("cmi.core.score.raw", "", pct); set("cmi.core.score.min", "", 0); set("cmi.core.score.max", "", 100);
+    set("cmi.core.score.raw", "", pct); set("cmi.core.score.min", "", 0);
+    set("cmi.core.score.max", "", 100);
     set("cmi.core.lesson_status", "", passed ? "passed" : "failed");
     set("cmi.core.exit", "", "");
   }}
   call("LMSCommit", "Commit", "");
   call("LMSFinish", "Terminate", "");
-  document.getElementById("result").textContent = RESULT.replace(":score", score).replace(":total", QUESTIONS.length);
+  document.getElementById("result").textContent =
+    RESULT.replace(":score", score).replace(":total", QUESTIONS.length);
 }});
 start();
 </script>
@@ -265,7 +284,10 @@ def scorm_files(
     ]
     question_json = json.dumps(
         [
-            {"text": text, "answers": [{"text": a, "correct": i == correct} for i, a in enumerate(answers)]}
+            {
+                "text": text,
+                "answers": [{"text": a, "correct": i == correct} for i, a in enumerate(answers)],
+            }
             for text, answers, correct in questions
         ],
         ensure_ascii=False,
@@ -283,7 +305,8 @@ def scorm_files(
             + "</item>"
         )
         resources.append(
-            f'<resource identifier="res{number}" type="webcontent" {scorm_type}="sco" href="{href}">'
+            f'<resource identifier="res{number}" type="webcontent" '
+            f'{scorm_type}="sco" href="{href}">'
             f'<file href="{href}"/></resource>'
         )
         files[href] = SCO_PAGE.format(

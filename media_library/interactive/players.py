@@ -37,7 +37,9 @@ def h5p_player(*, content: H5PContent, page, request, title: str = "") -> dict |
         "content": content,
         "title": title or content.title,
         "language": language,
-        "src": package_files.player_url("h5p_player", uuid=uuid) + "?" + urlencode({"lang": language}),
+        "src": package_files.player_url("h5p_player", uuid=uuid)
+        + "?"
+        + urlencode({"lang": language}),
         "sandbox": package_files.sandbox_tokens(),
         "origin": expected_origin(),
         "recording": recording,

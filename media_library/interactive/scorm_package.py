@@ -196,14 +196,18 @@ def parse_manifest(archive: SafeArchive) -> ScormManifest:
     resources = {}
     base = (resources_element.get(XML_BASE) or "") if resources_element is not None else ""
     base = _join(root.get(XML_BASE) or "", base)
-    for resource in _children(resources_element, "resource") if resources_element is not None else []:
+    for resource in (
+        _children(resources_element, "resource") if resources_element is not None else []
+    ):
         identifier = resource.get("identifier")
         if identifier:
             resources[identifier] = (resource, _join(base, resource.get(XML_BASE) or ""))
 
     organisations_element = _child(root, "organizations")
     if organisations_element is None or not _children(organisations_element, "organization"):
-        raise PackageInvalid(_("imsmanifest.xml has no <organization>: there is nothing to launch."))
+        raise PackageInvalid(
+            _("imsmanifest.xml has no <organization>: there is nothing to launch.")
+        )
 
     def item_of(element) -> ScormItem:
         identifier = element.get("identifier") or ""
@@ -213,7 +217,10 @@ def parse_manifest(archive: SafeArchive) -> ScormManifest:
         if ref:
             if ref not in resources:
                 raise PackageInvalid(
-                    _("The item %(item)s refers to the resource %(resource)s, which the manifest does not define.")
+                    _(
+                        "The item %(item)s refers to the resource %(resource)s, "
+                        "which the manifest does not define."
+                    )
                     % {"item": identifier, "resource": ref}
                 )
             resource, resource_base = resources[ref]
@@ -225,7 +232,10 @@ def parse_manifest(archive: SafeArchive) -> ScormManifest:
             parts = urlsplit(href)
             if parts.scheme or parts.netloc or href.startswith("/"):
                 raise PackageInvalid(
-                    _("The resource %(resource)s launches an outside address (%(href)s); a package must launch its own files.")
+                    _(
+                        "The resource %(resource)s launches an outside address (%(href)s); "
+                        "a package must launch its own files."
+                    )
                     % {"resource": ref, "href": href}
                 )
             path = posixpath.normpath(_join(resource_base, parts.path))
@@ -254,7 +264,9 @@ def parse_manifest(archive: SafeArchive) -> ScormManifest:
         identifier = element.get("identifier") or f"org-{len(organisations) + 1}"
         items = [item_of(child) for child in _children(element, "item")]
         organisations.append(
-            ScormOrganisation(identifier=identifier, title=_text(element, "title") or identifier, items=items)
+            ScormOrganisation(
+                identifier=identifier, title=_text(element, "title") or identifier, items=items
+            )
         )
     default = organisations_element.get("default") or organisations[0].identifier
     if default not in {o.identifier for o in organisations}:

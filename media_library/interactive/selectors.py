@@ -30,9 +30,7 @@ def page_embeds_package(*, page, package) -> bool:
     if isinstance(package, H5PContent):
         root = package.variant_of_id or package.pk
         target = Q(
-            to_object_id__in=_as_text(
-                H5PContent.objects.filter(Q(pk=root) | Q(variant_of_id=root))
-            )
+            to_object_id__in=_as_text(H5PContent.objects.filter(Q(pk=root) | Q(variant_of_id=root)))
         )
     else:
         target = Q(to_object_id=str(package.pk))
@@ -122,6 +120,6 @@ def h5p_state_for(*, learner, content, page) -> str:
 
 def scorm_attempts_for(*, learner, package: ScormPackage, page) -> QuerySet[ScormAttempt]:
     """A learner's attempts at a package's SCOs on a page, newest first (their history)."""
-    return ScormAttempt.objects.filter(learner=learner, sco__package=package, page=page).select_related(
-        "sco"
-    )
+    return ScormAttempt.objects.filter(
+        learner=learner, sco__package=package, page=page
+    ).select_related("sco")

@@ -62,7 +62,9 @@ def package_uploaders_group_ensure():
 
     group, _created = Group.objects.get_or_create(name=UPLOADERS_GROUP)
     group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="interactive", codename="upload_package"),
+        *Permission.objects.filter(
+            content_type__app_label="interactive", codename="upload_package"
+        ),
         *Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin"),
     )
     return group
@@ -94,7 +96,11 @@ def scorm_package_check(file) -> None:
 def _queue(package) -> None:
     from media_library.interactive import tasks
 
-    task = tasks.process_h5p_content if isinstance(package, H5PContent) else tasks.process_scorm_package
+    task = (
+        tasks.process_h5p_content
+        if isinstance(package, H5PContent)
+        else tasks.process_scorm_package
+    )
     transaction.on_commit(lambda: task.delay(package.pk))
 
 
@@ -188,7 +194,9 @@ def h5p_content_process(*, content: H5PContent) -> H5PContent:
     def work(archive):
         validated = validate_h5p(archive, installed=installed_libraries())
         with transaction.atomic():
-            by_ref = {ref: _install_library(archive, info) for ref, info in validated.libraries.items()}
+            by_ref = {
+                ref: _install_library(archive, info) for ref, info in validated.libraries.items()
+            }
             for ref, info in validated.libraries.items():
                 wanted = {
                     (d.machine_name, d.major, d.minor)
@@ -220,7 +228,11 @@ def h5p_content_process(*, content: H5PContent) -> H5PContent:
             lib
             for lib in libraries
             if (lib.machine_name, lib.major_version, lib.minor_version)
-            == (validated.main_library.machine_name, validated.main_library.major, validated.main_library.minor)
+            == (
+                validated.main_library.machine_name,
+                validated.main_library.major,
+                validated.main_library.minor,
+            )
         )
         content.main_library = main
         content.h5p_json = validated.h5p_json
@@ -410,7 +422,9 @@ def scorm_attempt_open(*, learner, sco: ScormSco, page, restart: bool = False) -
         .order_by("-number")
         .first()
     )
-    finished = latest is not None and latest.terminated and not latest.suspended and _completed(latest)
+    finished = (
+        latest is not None and latest.terminated and not latest.suspended and _completed(latest)
+    )
     if latest is None or restart or finished:
         return ScormAttempt.objects.create(
             learner=learner, sco=sco, page=page, number=(latest.number + 1) if latest else 1
@@ -511,7 +525,9 @@ def _scorm_statements(attempt, package, page) -> list[dict]:
     return statements
 
 
-def scorm_commit(*, learner, attempt: ScormAttempt, sequence: int, cmi: dict, terminate: bool = False):
+def scorm_commit(
+    *, learner, attempt: ScormAttempt, sequence: int, cmi: dict, terminate: bool = False
+):
     """Store a batch of run-time data from the player (many SetValue calls, one request).
 
     Commits carry an increasing ``sequence``; a repeated or late one changes nothing, so a

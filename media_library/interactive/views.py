@@ -22,8 +22,8 @@ from wagtail.models import Page
 
 from lms.records.services import StatementError
 from media_library.interactive import package_files
-from media_library.interactive.player_strings import h5p_translations
 from media_library.interactive.models import H5PContent, PackageStatus, ScormAttempt, ScormSco
+from media_library.interactive.player_strings import h5p_translations
 from media_library.interactive.services import (
     PackageRefused,
     h5p_state_save,
@@ -173,8 +173,7 @@ def package_file(request, path):
         response = HttpResponse(body, content_type=content_type)
         response["Cache-Control"] = "no-store"
         return _package_headers(response, document=True)
-    else:
-        response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
+    response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
     response["Cache-Control"] = "public, max-age=600"
     return _package_headers(response, document=is_document)
 
@@ -289,7 +288,7 @@ def h5p_statements(request, payload, page, uuid):
 def h5p_state(request, payload, page, uuid):
     """``POST /api/interactive/h5p/<uuid>/state?page=<id>`` with ``{"state": "<json>"}``."""
     if not isinstance(payload, dict):
-        return _error(400, "invalid", _("Send {\"state\": ...}."))
+        return _error(400, "invalid", _('Send {"state": ...}.'))
     h5p_state_save(
         learner=request.user, content=_ready_content(uuid), page=page, state=payload.get("state")
     )
@@ -328,7 +327,7 @@ def scorm_attempt_commit(request, payload, page, attempt_uuid):
         learner=request.user,
     )
     if not isinstance(payload, dict):
-        return _error(400, "invalid", _("Send {\"sequence\": ..., \"cmi\": {...}}."))
+        return _error(400, "invalid", _('Send {"sequence": ..., "cmi": {...}}.'))
     attempt, outcome = scorm_commit(
         learner=request.user,
         attempt=attempt,

@@ -27,7 +27,8 @@ def axe():
         page.evaluate(source)
         result = page.evaluate(
             """async () => {
-                const r = await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']});
+                const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+                const r = await axe.run(document, {runOnly: tags});
                 return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                     nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
             }"""
@@ -92,7 +93,9 @@ def test_a_learner_answers_an_h5p_exercise_and_the_score_is_recorded(
 
     iframe = page.locator('[data-interactive-player="h5p"] iframe')
     assert iframe.get_attribute("title") == content.title
-    assert iframe.get_attribute("sandbox") == "allow-scripts allow-forms allow-popups allow-downloads"
+    assert (
+        iframe.get_attribute("sandbox") == "allow-scripts allow-forms allow-popups allow-downloads"
+    )
 
     frame = player_frame(page, "h5p")
     frame.wait_for_selector(".bw-quiz input")
@@ -108,7 +111,9 @@ def test_a_learner_answers_an_h5p_exercise_and_the_score_is_recorded(
     assert completed.score_scaled == 0.5
 
     # The frame cannot reach the site's cookies: it runs in an opaque origin.
-    assert frame.evaluate("() => { try { return document.cookie; } catch (e) { return 'blocked'; } }") in (
+    assert frame.evaluate(
+        "() => { try { return document.cookie; } catch (e) { return 'blocked'; } }"
+    ) in (
         "blocked",
         "",
     )
@@ -158,7 +163,8 @@ def test_a_scorm_2004_sco_runs_through_initialize_setvalue_commit_terminate(
         lambda: ScormAttempt.objects.filter(learner=learner, cmi__suspend_data='{"0":0}').first(),
         timeout=8,
     )
-    assert attempt is not None and attempt.suspended
+    assert attempt is not None
+    assert attempt.suspended
 
     frame.locator("#quiz input").nth(4).check()
     frame.click("#submit")  # SetValue score and status, Commit, Terminate
@@ -177,7 +183,9 @@ def test_a_scorm_2004_sco_runs_through_initialize_setvalue_commit_terminate(
     assert attempt.commit_sequence <= 3
 
 
-def test_a_suspended_scorm_attempt_resumes_where_it_stopped(page, live_server, login, home, enrolled):
+def test_a_suspended_scorm_attempt_resumes_where_it_stopped(
+    page, live_server, login, home, enrolled
+):
     package = scorm_package(version="2004")
     lesson = interactive_page(parent=home, scorm=[package], title="Resume lesson")
     learner = UserFactory(username="ha")

@@ -24,7 +24,9 @@ def h5p_content(*, title="Workers' rights quiz", language="en", **builder) -> H5
         model=H5PContent,
         title=title,
         language=language,
-        file=ContentFile(package_builders.h5p_bytes(title=title, language=language, **builder), name="quiz.h5p"),
+        file=ContentFile(
+            package_builders.h5p_bytes(title=title, language=language, **builder), name="quiz.h5p"
+        ),
     )
 
 
@@ -38,7 +40,9 @@ def scorm_package(*, title="Working time", version="2004", **builder) -> ScormPa
     )
 
 
-def interactive_page(*, parent: Page, h5p=(), scorm=(), title="Quick quizzes", slug=None) -> InteractivePage:
+def interactive_page(
+    *, parent: Page, h5p=(), scorm=(), title="Quick quizzes", slug=None
+) -> InteractivePage:
     body = [{"type": "h5p", "value": {"content": c.pk, "title": ""}} for c in h5p]
     body += [{"type": "scorm", "value": {"package": p.pk, "title": ""}} for p in scorm]
     page = InteractivePage(title=title, slug=slug or slugify(title), body=body)

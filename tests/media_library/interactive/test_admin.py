@@ -134,7 +134,9 @@ def test_country_staff_cannot_edit_another_countrys_package(client, vn_uploader)
     vietnam.save()
     client.force_login(vn_uploader)
     assert denied(client.get(f"/admin/snippets/interactive/h5pcontent/edit/{jordan.pk}/"))
-    assert client.get(f"/admin/snippets/interactive/h5pcontent/edit/{vietnam.pk}/").status_code == 200
+    assert (
+        client.get(f"/admin/snippets/interactive/h5pcontent/edit/{vietnam.pk}/").status_code == 200
+    )
     listing = client.get("/admin/snippets/interactive/h5pcontent/").content.decode()
     assert "Vietnam quiz" in listing
     assert "Jordan quiz" not in listing

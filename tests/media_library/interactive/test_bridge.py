@@ -54,7 +54,10 @@ def statement(content, *, verb=COMPLETED, actor=None, sub=None, statement_id=Non
 
 
 def actor_of(user):
-    return {"objectType": "Agent", "account": {"homePage": "http://testserver", "name": str(user.pk)}}
+    return {
+        "objectType": "Agent",
+        "account": {"homePage": "http://testserver", "name": str(user.pk)},
+    }
 
 
 def post(client, url, body):
@@ -162,7 +165,9 @@ def test_a_retried_request_is_stored_once(client, content, lesson, learner):
     assert Statement.objects.count() == 1
 
 
-def test_the_generic_records_endpoint_also_asks_the_access_check(client, content, lesson, enrolments):
+def test_the_generic_records_endpoint_also_asks_the_access_check(
+    client, content, lesson, enrolments
+):
     outsider = UserFactory()
     client.force_login(outsider)
     body = {

@@ -5,7 +5,12 @@ from django.test import TestCase
 from wagtail.models import Locale
 
 from media_library.interactive import demo
-from media_library.interactive.models import H5PContent, InteractivePage, PackageStatus, ScormPackage
+from media_library.interactive.models import (
+    H5PContent,
+    InteractivePage,
+    PackageStatus,
+    ScormPackage,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -106,7 +106,9 @@ def test_a_lesson_embeds_each_player_in_a_titled_sandboxed_frame(client, home_pa
 def test_with_a_separate_origin_the_frame_comes_from_it(client, home_page, content):
     page = interactive_page(parent=home_page, h5p=[content])
     html = client.get(page.url).content.decode()
-    assert f'data-src="http://localhost:8106/interactive/player/h5p/{content.uuid}/?lang=en"' in html
+    assert (
+        f'data-src="http://localhost:8106/interactive/player/h5p/{content.uuid}/?lang=en"' in html
+    )
     assert 'data-origin="http://localhost:8106"' in html
     assert "allow-same-origin" in html
 
@@ -119,7 +121,9 @@ def test_a_page_in_vietnamese_plays_the_vietnamese_version(client, home_page, co
     vietnamese.save()
     page = interactive_page(parent=home_page, h5p=[content])
     Locale.objects.get_or_create(language_code="vi")
-    translation = page.copy_for_translation(Locale.objects.get(language_code="vi"), copy_parents=True)
+    translation = page.copy_for_translation(
+        Locale.objects.get(language_code="vi"), copy_parents=True
+    )
     translation.save_revision().publish()
     html = client.get(translation.url).content.decode()
     assert f"/interactive/player/h5p/{vietnamese.uuid}/?lang=vi" in html

@@ -49,7 +49,10 @@ def test_a_newer_patch_version_replaces_the_library_for_all_content():
         title="Two",
         file=ContentFile(
             b.zip_bytes(
-                {**b.h5p_files(title="Two", with_library=False), **b.quiz_library_files(patch=5, js_extra="\n/* patched */")}
+                {
+                    **b.h5p_files(title="Two", with_library=False),
+                    **b.quiz_library_files(patch=5, js_extra="\n/* patched */"),
+                }
             ),
             name="two.h5p",
         ),
@@ -79,9 +82,7 @@ def test_a_package_that_fails_in_processing_shows_why():
 
 def test_a_bad_archive_never_reaches_storage():
     with pytest.raises(PackageInvalid):
-        package_upload(
-            model=H5PContent, title="Bad", file=ContentFile(b"nope", name="bad.h5p")
-        )
+        package_upload(model=H5PContent, title="Bad", file=ContentFile(b"nope", name="bad.h5p"))
     assert not H5PContent.objects.exists()
 
 

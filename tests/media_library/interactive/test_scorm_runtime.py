@@ -123,7 +123,11 @@ def test_a_finished_attempt_is_kept_and_a_new_launch_starts_attempt_two(
     post(
         client,
         attempt["commit_url"],
-        {"sequence": 1, "cmi": cmi_2004(completion_status="completed", exit="normal"), "terminate": True},
+        {
+            "sequence": 1,
+            "cmi": cmi_2004(completion_status="completed", exit="normal"),
+            "terminate": True,
+        },
     )
     second = open_attempt(client, package, lesson)
     assert second["number"] == 2
@@ -147,7 +151,13 @@ def test_scorm_12_lesson_status_and_score_map_to_records(client, home_page, enro
     enrolments.add(learner, lesson)
     client.force_login(learner)
     attempt = open_attempt(client, package, lesson)
-    cmi = {"core": {"lesson_status": "failed", "score": {"raw": "30", "min": "0", "max": "100"}, "exit": ""}}
+    cmi = {
+        "core": {
+            "lesson_status": "failed",
+            "score": {"raw": "30", "min": "0", "max": "100"},
+            "exit": "",
+        }
+    }
     assert post(client, attempt["commit_url"], {"sequence": 1, "cmi": cmi}).json()["stored"] == 2
     failed = Statement.objects.get(verb__endswith="failed")
     assert failed.score_scaled == pytest.approx(0.3)

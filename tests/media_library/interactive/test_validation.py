@@ -1,8 +1,8 @@
 """Every way an uploaded archive can be refused, each with its own specific reason."""
 
 import io
-import random
 import json
+import random
 import zipfile
 
 import pytest
@@ -18,15 +18,19 @@ LIMITS = Limits(max_entries=50, max_unpacked_bytes=5 * 1024 * 1024, max_ratio=10
 
 def h5p_problem(files, *, installed=None, limits=LIMITS, symlinks=None) -> str:
     data = b.zip_bytes(files, symlinks=symlinks)
-    with pytest.raises(PackageInvalid) as error, SafeArchive(io.BytesIO(data), limits=limits) as archive:
+    with (
+        pytest.raises(PackageInvalid) as error,
+        SafeArchive(io.BytesIO(data), limits=limits) as archive,
+    ):
         validate_h5p(archive, installed=installed)
     return " ".join(error.value.messages)
 
 
 def scorm_problem(files) -> str:
-    with pytest.raises(PackageInvalid) as error, SafeArchive(
-        io.BytesIO(b.zip_bytes(files)), limits=LIMITS
-    ) as archive:
+    with (
+        pytest.raises(PackageInvalid) as error,
+        SafeArchive(io.BytesIO(b.zip_bytes(files)), limits=LIMITS) as archive,
+    ):
         parse_manifest(archive)
     return " ".join(error.value.messages)
 
@@ -166,7 +170,7 @@ def test_an_archive_that_lies_about_its_sizes_is_stopped_while_reading():
     archive.close()
     with SafeArchive(io.BytesIO(bytes(data)), limits=LIMITS) as safe:
         safe.entries["content/content.json"].file_size = 10  # as a forged header would say
-        with pytest.raises(PackageInvalid, match="damaged|larger than the archive says"):
+        with pytest.raises(PackageInvalid, match=r"damaged|larger than the archive says"):
             b"".join(safe.iter_chunks("content/content.json"))
     assert info.file_size > 10
 
@@ -226,7 +230,7 @@ def test_a_2004_manifest_with_prefixed_namespaces_and_xml_base_is_read():
   </imscp:resources>
 </imscp:manifest>"""
     manifest = manifest_of({"imsmanifest.xml": manifest, "content/start.html": "<html></html>"})
-    (_org, item), = manifest.launchable()
+    ((_org, item),) = manifest.launchable()
     assert item.launch == "content/start.html?lang=vi"
     assert item.is_sco
     assert manifest.organisations[0].items[0].title == "Part 1"
@@ -267,7 +271,9 @@ def test_a_launch_file_missing_from_the_package_is_refused():
 
 def test_an_item_pointing_at_an_undefined_resource_is_refused():
     files = b.scorm_files()
-    files["imsmanifest.xml"] = files["imsmanifest.xml"].replace('identifierref="res1"', 'identifierref="nope"')
+    files["imsmanifest.xml"] = files["imsmanifest.xml"].replace(
+        'identifierref="res1"', 'identifierref="nope"'
+    )
     assert "refers to the resource nope" in scorm_problem(files)
 
 
