@@ -16,6 +16,16 @@ VENDOR = SITE / "static" / "vendor"
 # (package folder, files or folders inside it, destination folder under vendor/)
 FILES: list[tuple[str, list[str], str]] = [
     ("axe-core", ["axe.min.js"], "axe"),
+    (
+        "h5p-standalone/dist",
+        ["main.bundle.js", "frame.bundle.js", "styles", "fonts", "images"],
+        "h5p-standalone",
+    ),
+    (
+        "scorm-again/dist",
+        ["scorm12.min.js", "scorm2004.min.js", "cross-frame-api.min.js"],
+        "scorm-again",
+    ),
 ]
 
 FONTS = [

@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("lms.records.urls")),
     path("", include("media_library.api_urls")),
+    path("", include("media_library.interactive.api_urls")),
     path("", include("courses.api_urls")),
     path("", include("certification.api_urls")),
     path("", include("community.api_urls")),

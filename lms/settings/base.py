@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "lms.records",
     # The rooms.
     "media_library",
+    "media_library.interactive",
     "courses",
     "certification",
     "community",
@@ -299,3 +300,69 @@ MEDIA_REACH_RATE = env("MEDIA_REACH_RATE", default="600/m")
 # Page-weight budgets in bytes (compressed), checked by the tests and `make bench`.
 MEDIA_EPISODE_PAGE_BUDGET = 100 * 1024
 MEDIA_COMIC_FIRST_PANEL_BUDGET = 150 * 1024
+# --- interactive ---
+# H5P and SCORM packages carry JavaScript: their files are served from a separate origin
+# (another host, so that no cookie of the site reaches them) when INTERACTIVE_PACKAGE_ORIGIN is
+# set (e.g. http://localhost:8106 in the demo, https://packages.example.org in production),
+# else from this host inside a sandboxed frame without allow-same-origin.
+INTERACTIVE_PACKAGE_ORIGIN = env("INTERACTIVE_PACKAGE_ORIGIN", default="").rstrip("/")
+# Origins allowed to frame the players (CSP frame-ancestors on package responses).
+INTERACTIVE_EMBEDDING_ORIGINS = env.list(
+    "INTERACTIVE_EMBEDDING_ORIGINS",
+    default=["http://127.0.0.1:*", "http://localhost:*", "http://testserver"],
+)
+INTERACTIVE_MAX_UPLOAD_BYTES = env.int("INTERACTIVE_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
+INTERACTIVE_MAX_ENTRIES = env.int("INTERACTIVE_MAX_ENTRIES", default=5000)
+INTERACTIVE_MAX_UNPACKED_BYTES = env.int(
+    "INTERACTIVE_MAX_UNPACKED_BYTES", default=500 * 1024 * 1024
+)
+INTERACTIVE_MAX_COMPRESSION_RATIO = env.int("INTERACTIVE_MAX_COMPRESSION_RATIO", default=100)
+# H5P's own allowlist (H5PCore::$defaultContentWhitelist without Flash); libraries add js, css.
+INTERACTIVE_H5P_CONTENT_EXTENSIONS = [
+    "json",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "bmp",
+    "tif",
+    "tiff",
+    "svg",
+    "eot",
+    "ttf",
+    "woff",
+    "woff2",
+    "otf",
+    "webm",
+    "mp4",
+    "ogg",
+    "mp3",
+    "m4a",
+    "wav",
+    "txt",
+    "pdf",
+    "rtf",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "ppt",
+    "pptx",
+    "odt",
+    "ods",
+    "odp",
+    "xml",
+    "csv",
+    "diff",
+    "patch",
+    "md",
+    "textile",
+    "vtt",
+    "webvtt",
+    "gltf",
+    "glb",
+]
+INTERACTIVE_H5P_LIBRARY_EXTRA_EXTENSIONS = ["js", "css"]
+MIDDLEWARE = ["media_library.interactive.middleware.PackageOriginMiddleware", *MIDDLEWARE]
+if INTERACTIVE_PACKAGE_ORIGIN:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"].append(INTERACTIVE_PACKAGE_ORIGIN)

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 DEMO_MODULES = [
     "lms.portal.demo",
     "media_library.demo",
+    "media_library.interactive.demo",
     "courses.demo",
     "certification.demo",
     "community.demo",

@@ -1,0 +1,17 @@
+"""Language-prefixed pages: a staff preview of an H5P exercise (nothing is recorded)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+
+from media_library.interactive import players
+from media_library.interactive.models import H5PContent
+
+
+@login_required
+def h5p_preview(request, uuid):
+    if not (request.user.is_superuser or request.user.has_perm("wagtailadmin.access_admin")):
+        raise PermissionDenied
+    content = get_object_or_404(H5PContent, uuid=uuid)
+    player = players.h5p_player(content=content, page=None, request=request)
+    return render(request, "interactive/h5p_preview.html", {"content": content, "player": player})

@@ -1,0 +1,595 @@
+"""Write-side operations on interactive packages: upload, processing, the results bridge
+(H5P xAPI statements, H5P resume state, SCORM commits) into ``lms.records``."""
+
+import contextvars
+import json
+import uuid
+from contextlib import contextmanager
+from urllib.parse import parse_qs, urlsplit
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from lms.records import verbs
+from lms.records.activities import activity_id
+from lms.records.services import (
+    StatementForbidden,
+    StatementInvalid,
+    statements_record,
+)
+from media_library.interactive import package_files
+from media_library.interactive.access import learner_may_record
+from media_library.interactive.archives import PackageInvalid, SafeArchive
+from media_library.interactive.h5p_package import LibraryRef, validate_h5p
+from media_library.interactive.models import (
+    H5PContent,
+    H5PLibrary,
+    H5PState,
+    PackageStatus,
+    ScormAttempt,
+    ScormPackage,
+    ScormSco,
+)
+from media_library.interactive.scorm_package import parse_manifest
+from media_library.interactive.selectors import page_embeds_package
+
+H5P_KIND = "h5p"
+SCORM_KIND = "scorm"
+LESSON_KIND = "lesson"
+MAX_STATE_BYTES = 64 * 1024
+MAX_CMI_BYTES = 64 * 1024
+H5P_VERBS = {verbs.ANSWERED, verbs.COMPLETED, verbs.PASSED, verbs.FAILED, verbs.PROGRESSED}
+
+# Keys of packages a bridge request has already authorised for its page (see the records
+# authoriser in apps.py): the store does not ask the access checks a second time.
+_preauthorised: contextvars.ContextVar[frozenset] = contextvars.ContextVar(
+    "interactive_preauthorised", default=frozenset()
+)
+
+
+class PackageRefused(Exception):
+    """A learner may not record results here (not enrolled, or the page does not embed it)."""
+
+
+UPLOADERS_GROUP = "Interactive package uploaders"
+
+
+@transaction.atomic
+def package_uploaders_group_ensure():
+    """The group whose members may upload H5P and SCORM packages (``upload_package``)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _created = Group.objects.get_or_create(name=UPLOADERS_GROUP)
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="interactive", codename="upload_package"
+        ),
+        *Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin"),
+    )
+    return group
+
+
+# --- upload and processing -------------------------------------------------------------
+
+
+def installed_libraries() -> set[LibraryRef]:
+    return {
+        LibraryRef(name, major, minor)
+        for name, major, minor in H5PLibrary.objects.values_list(
+            "machine_name", "major_version", "minor_version"
+        )
+    }
+
+
+def h5p_package_check(file) -> None:
+    """Validate an .h5p upload before it is stored; raise :class:`PackageInvalid`."""
+    with SafeArchive(file) as archive:
+        validate_h5p(archive, installed=installed_libraries())
+
+
+def scorm_package_check(file) -> None:
+    with SafeArchive(file) as archive:
+        parse_manifest(archive)
+
+
+def _queue(package) -> None:
+    from media_library.interactive import tasks
+
+    task = (
+        tasks.process_h5p_content
+        if isinstance(package, H5PContent)
+        else tasks.process_scorm_package
+    )
+    transaction.on_commit(lambda: task.delay(package.pk))
+
+
+@transaction.atomic
+def package_store(*, package, file=None):
+    """Save a package (new, or with a new archive) and queue its processing. The archive is
+    checked first: a bad one never reaches storage."""
+    if file is not None:
+        (h5p_package_check if isinstance(package, H5PContent) else scorm_package_check)(file)
+        package.source.save(
+            getattr(file, "name", "package.zip").rsplit("/", 1)[-1], file, save=False
+        )
+        package.status = PackageStatus.PENDING
+        package.status_message = ""
+    package.full_clean()
+    package.save()
+    if file is not None:
+        _queue(package)
+    return package
+
+
+def package_upload(
+    *, model, title: str, file, uploaded_by=None, language="en", country=None, **fields
+):
+    """Upload an archive as a new package of ``model`` (H5PContent or ScormPackage)."""
+    package = model(
+        title=title, language=language, country=country, uploaded_by=uploaded_by, **fields
+    )
+    return package_store(package=package, file=file)
+
+
+def _uploader_language(package) -> str:
+    user = package.uploaded_by
+    if user is None:
+        return translation.get_language() or "en"
+    from wagtail.users.models import UserProfile
+
+    return UserProfile.get_for_user(user).get_preferred_language() or user.preferred_language
+
+
+def _process(package, work) -> None:
+    """Run ``work(archive)`` with a visible status: processing, then ready or failed with the
+    reasons, in the uploader's language."""
+    type(package).objects.filter(pk=package.pk).update(status=PackageStatus.PROCESSING)
+    with translation.override(_uploader_language(package)):
+        try:
+            with package.source.open("rb") as file, SafeArchive(file) as archive:
+                work(archive)
+        except PackageInvalid as error:
+            package.status = PackageStatus.FAILED
+            package.status_message = "\n".join(error.messages)
+        except OSError:
+            package.status = PackageStatus.FAILED
+            package.status_message = _("The uploaded file could not be read. Upload it again.")
+        else:
+            package.status = PackageStatus.READY
+            package.status_message = ""
+    package.processed_at = timezone.now()
+    package.save()
+
+
+def _install_library(archive, info) -> H5PLibrary:
+    """Store a library once; a newer patch of the same major.minor replaces it for all."""
+    existing = H5PLibrary.objects.filter(
+        machine_name=info.ref.machine_name,
+        major_version=info.ref.major,
+        minor_version=info.ref.minor,
+    ).first()
+    if existing and existing.patch_version >= info.patch:
+        return existing
+    folder = f"{package_files.LIBRARIES}/{info.ref.folder}"
+    package_files.delete_tree(folder)
+    for name in info.files:
+        package_files.save_stream(f"{package_files.LIBRARIES}/{name}", archive.iter_chunks(name))
+    library = existing or H5PLibrary(
+        machine_name=info.ref.machine_name,
+        major_version=info.ref.major,
+        minor_version=info.ref.minor,
+    )
+    library.patch_version = info.patch
+    library.title = info.title
+    library.runnable = info.runnable
+    library.embed_types = info.embed_types
+    library.preloaded_js = info.preloaded_js
+    library.preloaded_css = info.preloaded_css
+    library.save()
+    return library
+
+
+def h5p_content_process(*, content: H5PContent) -> H5PContent:
+    def work(archive):
+        validated = validate_h5p(archive, installed=installed_libraries())
+        with transaction.atomic():
+            by_ref = {
+                ref: _install_library(archive, info) for ref, info in validated.libraries.items()
+            }
+            for ref, info in validated.libraries.items():
+                wanted = {
+                    (d.machine_name, d.major, d.minor)
+                    for d in info.preloaded_dependencies + info.dynamic_dependencies
+                }
+                by_ref[ref].dependencies.set(
+                    [
+                        lib
+                        for lib in H5PLibrary.objects.filter(
+                            machine_name__in={w[0] for w in wanted}
+                        )
+                        if (lib.machine_name, lib.major_version, lib.minor_version) in wanted
+                    ]
+                )
+            libraries = [
+                lib
+                for lib in H5PLibrary.objects.filter(
+                    machine_name__in={d.machine_name for d in validated.dependencies}
+                )
+                if LibraryRef(lib.machine_name, lib.major_version, lib.minor_version)
+                in validated.dependencies
+            ]
+        prefix = content.storage_prefix
+        package_files.delete_tree(prefix)
+        package_files.save_stream(f"{prefix}/h5p.json", archive.iter_chunks("h5p.json"))
+        for name in validated.content_files:
+            package_files.save_stream(f"{prefix}/{name}", archive.iter_chunks(name))
+        main = next(
+            lib
+            for lib in libraries
+            if (lib.machine_name, lib.major_version, lib.minor_version)
+            == (
+                validated.main_library.machine_name,
+                validated.main_library.major,
+                validated.main_library.minor,
+            )
+        )
+        content.main_library = main
+        content.h5p_json = validated.h5p_json
+        content.embed_type = "div" if "div" in validated.embed_types else "iframe"
+        content.save()
+        content.libraries.set(libraries)
+
+    _process(content, work)
+    return content
+
+
+def scorm_package_process(*, package: ScormPackage) -> ScormPackage:
+    def work(archive):
+        manifest = parse_manifest(archive)
+        prefix = package.storage_prefix
+        package_files.delete_tree(prefix)
+        for name in archive.names():
+            package_files.save_stream(f"{prefix}/{name}", archive.iter_chunks(name))
+        with transaction.atomic():
+            package.version = manifest.version
+            package.manifest = manifest.as_json()
+            kept = []
+            for order, (organisation, item) in enumerate(manifest.launchable()):
+                sco, _created = ScormSco.objects.update_or_create(
+                    package=package,
+                    identifier=item.identifier[:200],
+                    defaults={
+                        "organisation": organisation[:200],
+                        "title": item.title,
+                        "launch": item.launch[:1000],
+                        "is_sco": item.is_sco,
+                        "mastery_score": item.mastery_score,
+                        "sort_order": order,
+                    },
+                )
+                kept.append(sco.pk)
+            package.scos.exclude(pk__in=kept).delete()
+
+    _process(package, work)
+    return package
+
+
+# --- the results bridge ----------------------------------------------------------------
+
+
+def lesson_activity(page) -> str:
+    return activity_id(LESSON_KIND, page.pk)
+
+
+@contextmanager
+def _authorised_for_store(keys):
+    token = _preauthorised.set(frozenset(keys))
+    try:
+        yield
+    finally:
+        _preauthorised.reset(token)
+
+
+def preauthorised_keys() -> frozenset:
+    return _preauthorised.get()
+
+
+def _check_launch(*, learner, package, page) -> None:
+    if not package.is_ready:
+        raise PackageRefused(_("This package is not ready to be played."))
+    if not page_embeds_package(page=page, package=package):
+        raise PackageRefused(_("This page does not contain this package."))
+    if not learner_may_record(user=learner, package=package, page=page):
+        raise PackageRefused(_("Enrol in the course to have your results recorded."))
+
+
+def _actor_is(actor, learner) -> bool:
+    if not isinstance(actor, dict):
+        return False
+    account = actor.get("account")
+    return isinstance(account, dict) and str(account.get("name")) == str(learner.pk)
+
+
+def _h5p_key(content, object_id) -> str:
+    """The key of our activity id for an H5P object id (the main content or a sub-question)."""
+    key = str(content.uuid)
+    if isinstance(object_id, str):
+        sub = parse_qs(urlsplit(object_id).query).get("subContentId")
+        if sub and sub[0] and len(sub[0]) <= 64 and sub[0].replace("-", "").isalnum():
+            key = f"{key}/{sub[0]}"
+    return key
+
+
+def _bounded(value, limit=4000):
+    """Keep a client-sent structure only while it stays small."""
+    try:
+        return value if len(json.dumps(value)) <= limit else None
+    except (TypeError, ValueError):
+        return None
+
+
+def h5p_statements_record(*, learner, content: H5PContent, page, statements):
+    """Record the xAPI statements an H5P player sent through the bridge, as ``learner``.
+
+    The learner must be allowed to record for this page (enrolled) and the page must embed
+    the content. A statement naming any other actor is refused. Object ids become ours
+    (``urn:betterwork:h5p:<uuid>[/<subContentId>]``) and the page becomes the parent.
+    """
+    _check_launch(learner=learner, package=content, page=page)
+    batch = [statements] if isinstance(statements, dict) else statements
+    if not isinstance(batch, list) or not batch:
+        raise StatementInvalid(_("Send one statement or a list of statements."))
+    mapped = []
+    keys = set()
+    for index, raw in enumerate(batch):
+        if not isinstance(raw, dict):
+            raise StatementInvalid(_("A statement must be a JSON object."), index=index)
+        if "actor" in raw and not _actor_is(raw["actor"], learner):
+            raise StatementForbidden(
+                _("A statement may only record the learning of the person who sends it."),
+                index=index,
+            )
+        verb = raw.get("verb") if isinstance(raw.get("verb"), dict) else {}
+        if verb.get("id") not in H5P_VERBS:
+            raise StatementInvalid(
+                _("The verb %(verb)s is not recorded for H5P content.")
+                % {"verb": str(verb.get("id"))[:200]},
+                index=index,
+            )
+        obj = raw.get("object") if isinstance(raw.get("object"), dict) else {}
+        key = _h5p_key(content, obj.get("id"))
+        keys.add(key)
+        definition = _bounded(obj.get("definition"))
+        result = raw.get("result") if isinstance(raw.get("result"), dict) else None
+        statement = {
+            "id": raw.get("id"),
+            "verb": {"id": verb["id"], "display": _bounded(verb.get("display"), 500) or {}},
+            "object": {"id": activity_id(H5P_KIND, key), "objectType": "Activity"},
+            "context": {
+                "contextActivities": {"parent": [{"id": lesson_activity(page)}]},
+                "extensions": {"https://betterwork.org/xapi/page": page.pk},
+            },
+        }
+        if definition:
+            statement["object"]["definition"] = definition
+        if result is not None:
+            statement["result"] = {
+                k: result[k]
+                for k in ("score", "success", "completion", "duration", "response")
+                if k in result and _bounded(result[k], 2000) is not None
+            }
+        if raw.get("timestamp") is not None:
+            statement["timestamp"] = raw["timestamp"]
+        mapped.append(statement)
+    with _authorised_for_store({(H5P_KIND, k) for k in keys}):
+        return statements_record(actor=learner, statements=mapped)
+
+
+def h5p_state_save(*, learner, content: H5PContent, page, state: str) -> H5PState | None:
+    """Keep the learner's answers so far; an empty state forgets them."""
+    _check_launch(learner=learner, package=content, page=page)
+    if not isinstance(state, str) or len(state.encode()) > MAX_STATE_BYTES:
+        raise StatementInvalid(_("The saved state is too large or not text."))
+    if not state:
+        H5PState.objects.filter(learner=learner, content=content, page=page).delete()
+        return None
+    try:
+        json.loads(state)
+    except ValueError as error:
+        raise StatementInvalid(_("The saved state is not valid JSON.")) from error
+    saved, _created = H5PState.objects.update_or_create(
+        learner=learner, content=content, page=page, defaults={"state": state}
+    )
+    return saved
+
+
+# --- SCORM -----------------------------------------------------------------------------
+
+
+def _completed(attempt) -> bool:
+    return attempt.completion_status == "completed" or attempt.success_status == "passed"
+
+
+@transaction.atomic
+def scorm_attempt_open(*, learner, sco: ScormSco, page, restart: bool = False) -> ScormAttempt:
+    """The attempt a launch continues: the latest one unless it was finished (or the learner
+    asked to start again), in which case a new attempt begins and the old stays as history."""
+    _check_launch(learner=learner, package=sco.package, page=page)
+    latest = (
+        ScormAttempt.objects.select_for_update()
+        .filter(learner=learner, sco=sco, page=page)
+        .order_by("-number")
+        .first()
+    )
+    finished = (
+        latest is not None and latest.terminated and not latest.suspended and _completed(latest)
+    )
+    if latest is None or restart or finished:
+        return ScormAttempt.objects.create(
+            learner=learner, sco=sco, page=page, number=(latest.number + 1) if latest else 1
+        )
+    return latest
+
+
+def _float(value):
+    try:
+        return float(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _statuses(version: str, cmi: dict) -> dict:
+    """completion, success, score and suspension from a scorm-again CMI object."""
+    if version == ScormPackage.Version.SCORM_12:
+        core = cmi.get("core") if isinstance(cmi.get("core"), dict) else {}
+        lesson_status = str(core.get("lesson_status") or "not attempted")
+        score = core.get("score") if isinstance(core.get("score"), dict) else {}
+        raw, high = _float(score.get("raw")), _float(score.get("max"))
+        completion = (
+            "completed"
+            if lesson_status in {"completed", "passed", "failed"}
+            else "incomplete"
+            if lesson_status in {"incomplete", "browsed"}
+            else "not attempted"
+        )
+        success = lesson_status if lesson_status in {"passed", "failed"} else "unknown"
+        scaled = None
+        if raw is not None:
+            scaled = raw / (high or 100.0)
+        return {
+            "completion_status": completion,
+            "success_status": success,
+            "score_raw": raw,
+            "score_max": high or (100.0 if raw is not None else None),
+            "score_scaled": max(-1.0, min(1.0, scaled)) if scaled is not None else None,
+            "suspended": core.get("exit") == "suspend",
+        }
+    score = cmi.get("score") if isinstance(cmi.get("score"), dict) else {}
+    scaled = _float(score.get("scaled"))
+    return {
+        "completion_status": str(cmi.get("completion_status") or "unknown")[:20],
+        "success_status": str(cmi.get("success_status") or "unknown")[:20],
+        "score_raw": _float(score.get("raw")),
+        "score_max": _float(score.get("max")),
+        "score_scaled": max(-1.0, min(1.0, scaled)) if scaled is not None else None,
+        "suspended": cmi.get("exit") == "suspend",
+    }
+
+
+def _scorm_statements(attempt, package, page) -> list[dict]:
+    """Statements for what changed in this attempt since the last commit, each sent once."""
+    key = f"{package.uuid}/{attempt.sco.identifier}"
+    wanted = []
+    if attempt.completion_status == "completed":
+        wanted.append(verbs.COMPLETED)
+    if attempt.success_status == "passed":
+        wanted.append(verbs.PASSED)
+    elif attempt.success_status == "failed":
+        wanted.append(verbs.FAILED)
+    statements = []
+    for verb in wanted:
+        if verb in attempt.reported:
+            continue
+        result = {"completion": attempt.completion_status == "completed"}
+        if attempt.success_status in {"passed", "failed"}:
+            result["success"] = attempt.success_status == "passed"
+        score = {
+            k: v
+            for k, v in (
+                ("scaled", attempt.score_scaled),
+                ("raw", attempt.score_raw),
+                ("max", attempt.score_max),
+            )
+            if v is not None
+        }
+        if score:
+            result["score"] = score
+        statements.append(
+            {
+                "id": str(uuid.uuid5(attempt.uuid, verb)),
+                "verb": {"id": verb},
+                "object": {
+                    "id": activity_id(SCORM_KIND, key),
+                    "definition": {"name": {package.language: attempt.sco.title}},
+                },
+                "result": result,
+                "context": {
+                    "registration": str(attempt.uuid),
+                    "contextActivities": {"parent": [{"id": lesson_activity(page)}]},
+                    "extensions": {"https://betterwork.org/xapi/attempt": attempt.number},
+                },
+            }
+        )
+        attempt.reported = [*attempt.reported, verb]
+    return statements
+
+
+def scorm_commit(
+    *, learner, attempt: ScormAttempt, sequence: int, cmi: dict, terminate: bool = False
+):
+    """Store a batch of run-time data from the player (many SetValue calls, one request).
+
+    Commits carry an increasing ``sequence``; a repeated or late one changes nothing, so a
+    retried request never counts twice. Completion and success become statements once.
+    """
+    if attempt.learner_id != learner.pk:
+        raise StatementForbidden(_("This attempt belongs to someone else."))
+    sco = attempt.sco
+    package = sco.package
+    page = attempt.page
+    _check_launch(learner=learner, package=package, page=page)
+    if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 1:
+        raise StatementInvalid(_("sequence must be a positive whole number."))
+    if not isinstance(cmi, dict) or len(json.dumps(cmi)) > MAX_CMI_BYTES:
+        raise StatementInvalid(_("cmi must be a JSON object of at most 64 KB."))
+    with transaction.atomic():
+        updated = ScormAttempt.objects.filter(pk=attempt.pk, commit_sequence__lt=sequence).update(
+            commit_sequence=sequence
+        )
+        if not updated:
+            return attempt, None
+        for field, value in _statuses(package.version, cmi).items():
+            setattr(attempt, field, value)
+        attempt.cmi = cmi
+        attempt.commit_sequence = sequence
+        attempt.terminated = attempt.terminated or terminate
+        statements = _scorm_statements(attempt, package, page)
+        attempt.save()
+        outcome = None
+        if statements:
+            with _authorised_for_store({(SCORM_KIND, f"{package.uuid}/{sco.identifier}")}):
+                outcome = statements_record(actor=learner, statements=statements)
+    return attempt, outcome
+
+
+# --- the records authoriser ------------------------------------------------------------
+
+
+def authorise_package_keys(kind: str, user, keys: set[str]) -> set[str]:
+    """For ``lms.records``: which of these h5p/scorm activity keys may ``user`` record?
+
+    Inside a bridge request the keys it checked are allowed at once; otherwise a key is
+    allowed when some page embedding the package lets the user record there.
+    """
+    pre = {k for (k_kind, k) in preauthorised_keys() if k_kind == kind}
+    allowed = keys & pre
+    rest = keys - allowed
+    if not rest or not user.is_authenticated:
+        return allowed
+    from media_library.interactive.selectors import pages_using
+
+    model = H5PContent if kind == H5P_KIND else ScormPackage
+    by_uuid = {}
+    for key in rest:
+        try:
+            by_uuid.setdefault(uuid.UUID(key.split("/", 1)[0]), set()).add(key)
+        except ValueError:
+            continue
+    for package in model.objects.filter(uuid__in=list(by_uuid)):
+        if any(
+            learner_may_record(user=user, package=package, page=page)
+            for page in pages_using(package)
+        ):
+            allowed |= by_uuid[package.uuid]
+    return allowed

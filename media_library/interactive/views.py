@@ -1,0 +1,345 @@
+"""Views of the package origin (files and player documents, cookie-free, sandboxed) and the
+site's bridge endpoints (results, resume state, SCORM attempts and commits)."""
+
+import json
+import mimetypes
+import re
+
+from csp.decorators import csp_exempt
+from django.conf import settings
+from django.core import signing
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.utils import translation
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_GET, require_POST
+from wagtail.models import Page
+
+from lms.records.services import StatementError
+from media_library.interactive import package_files
+from media_library.interactive.models import H5PContent, PackageStatus, ScormAttempt, ScormSco
+from media_library.interactive.player_strings import h5p_translations
+from media_library.interactive.services import (
+    PackageRefused,
+    h5p_state_save,
+    h5p_statements_record,
+    scorm_attempt_open,
+    scorm_commit,
+)
+
+MAX_BODY_BYTES = 256 * 1024
+HTML_EXTENSIONS = {"html", "htm", "xhtml"}
+HEAD_TAG = re.compile(rb"<head[^>]*>", re.IGNORECASE)
+HTML_TAG = re.compile(rb"<html[^>]*>", re.IGNORECASE)
+LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+
+
+def _package_policy(*, document: bool) -> str:
+    ancestors = " ".join(["'self'", *settings.INTERACTIVE_EMBEDDING_ORIGINS])
+    policy = [
+        "default-src 'self' data: blob:",
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "media-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "form-action 'none'",
+        "base-uri 'self'",
+        "object-src 'none'",
+        f"frame-ancestors {ancestors}",
+    ]
+    if document:
+        policy.append(f"sandbox {package_files.sandbox_tokens()}")
+    return "; ".join(policy)
+
+
+def _package_headers(response, *, document: bool):
+    response["Content-Security-Policy"] = _package_policy(document=document)
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+LAUNCH_SALT = "interactive.scorm-launch"
+LAUNCH_MAX_AGE = 6 * 60 * 60
+
+
+def scorm_launch_token(attempt) -> str:
+    """A short-lived, signed reference to an attempt, carried in the SCO's address so that
+    the cookie-free package origin can hand the SCO its saved data as it starts."""
+    return signing.dumps({"a": str(attempt.uuid), "u": attempt.learner_id}, salt=LAUNCH_SALT)
+
+
+def _flatten(value, prefix="cmi"):
+    flat = {}
+    if isinstance(value, dict):
+        for key, item in value.items():
+            flat.update(_flatten(item, f"{prefix}.{key}"))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            flat.update(_flatten(item, f"{prefix}.{index}"))
+        flat[f"{prefix}._count"] = str(len(value))
+    elif value is not None:
+        flat[prefix] = str(value)
+    return flat
+
+
+def _primed_cmi(token: str) -> dict:
+    """The attempt's saved run-time data, flattened, for the SCO's first synchronous reads."""
+    try:
+        data = signing.loads(token, salt=LAUNCH_SALT, max_age=LAUNCH_MAX_AGE)
+    except signing.BadSignature:
+        return {}
+    attempt = (
+        ScormAttempt.objects.filter(uuid=data.get("a"), learner_id=data.get("u"))
+        .select_related("sco__package", "learner")
+        .first()
+    )
+    if attempt is None:
+        return {}
+    flat = _flatten(attempt.cmi)
+    resumed = bool(attempt.cmi)
+    if attempt.sco.package.is_2004:
+        flat.update(
+            {
+                "cmi.entry": "resume" if resumed else "ab-initio",
+                "cmi.learner_id": str(attempt.learner_id),
+                "cmi.learner_name": str(attempt.learner),
+            }
+        )
+    else:
+        flat.update(
+            {
+                "cmi.core.entry": "resume" if resumed else "ab-initio",
+                "cmi.core.student_id": str(attempt.learner_id),
+                "cmi.core.student_name": str(attempt.learner),
+            }
+        )
+    return flat
+
+
+def _scorm_runtime_tags(primed: dict) -> bytes:
+    data = json.dumps(primed).replace("<", "\\u003c").replace(">", "\\u003e")
+    return (
+        f'<script type="application/json" id="bw-scorm-cmi">{data}</script>'
+        f'<script src="{static("vendor/scorm-again/cross-frame-api.min.js")}"></script>'
+        f'<script src="{static("js/interactive/scorm-frame.js")}"></script>'
+    ).encode()
+
+
+def _inject(body: bytes, tags: bytes) -> bytes:
+    for pattern in (HEAD_TAG, HTML_TAG):
+        match = pattern.search(body)
+        if match:
+            return body[: match.end()] + tags + body[match.end() :]
+    return tags + body
+
+
+def _is_scorm_launch(path: str) -> bool:
+    """Is ``path`` (``scorm/<uuid>/<file>``) the launch document of one of the package's SCOs?"""
+    parts = path.split("/", 2)
+    if len(parts) != 3:
+        return False
+    if not re.fullmatch(r"[0-9a-f-]{36}", parts[1]):
+        return False
+    launches = ScormSco.objects.filter(package__uuid=parts[1]).values_list("launch", flat=True)
+    return any(launch.split("?", 1)[0] == parts[2] for launch in launches)
+
+
+@csp_exempt()
+@xframe_options_exempt
+@require_GET
+def package_file(request, path):
+    """A stored package file, served without cookies, sandboxed if it is a document."""
+    name = package_files.stored_path(path)
+    if name is None or not default_storage.exists(name):
+        raise Http404
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name.rsplit("/", 1)[-1] else ""
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if extension == "js":
+        content_type = "text/javascript"
+    is_document = extension in HTML_EXTENSIONS or extension in {"svg", "xml"}
+    if extension in HTML_EXTENSIONS and path.startswith("scorm/") and _is_scorm_launch(path):
+        token = request.GET.get("bw_launch", "")
+        with default_storage.open(name, "rb") as file:
+            body = _inject(file.read(), _scorm_runtime_tags(_primed_cmi(token) if token else {}))
+        response = HttpResponse(body, content_type=content_type)
+        response["Cache-Control"] = "no-store"
+        return _package_headers(response, document=True)
+    response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
+    response["Cache-Control"] = "public, max-age=600"
+    return _package_headers(response, document=is_document)
+
+
+@csp_exempt()
+@xframe_options_exempt
+@require_GET
+def h5p_player(request, uuid):
+    """The document inside the H5P frame: h5p-standalone and the frame half of the bridge."""
+    content = get_object_or_404(
+        H5PContent.objects.select_related("main_library"), uuid=uuid, status=PackageStatus.READY
+    )
+    language = request.GET.get("lang", "")
+    if language not in LANGUAGE_CODES:
+        language = content.language
+    with translation.override(language):
+        html = render_to_string(
+            "interactive/h5p_player.html",
+            {
+                "content": content,
+                "language": language,
+                "direction": "rtl" if language in settings.RTL_LANGUAGES else "ltr",
+                "options": {
+                    "h5pJsonPath": package_files.file_url(f"h5p/content/{content.uuid}"),
+                    "contentJsonPath": package_files.file_url(
+                        f"h5p/content/{content.uuid}/content"
+                    ),
+                    "librariesPath": package_files.library_folder_url(),
+                    "frameJs": static("vendor/h5p-standalone/frame.bundle.js"),
+                    "frameCss": static("vendor/h5p-standalone/styles/h5p.css"),
+                    "embedType": content.embed_type,
+                    "id": str(content.uuid),
+                    "translations": h5p_translations(),
+                },
+            },
+        )
+    response = HttpResponse(html)
+    response["Cache-Control"] = "public, max-age=300"
+    return _package_headers(response, document=True)
+
+
+# --- the site's bridge endpoints -------------------------------------------------------
+
+
+def _error(status, code, message, index=None):
+    body = {"error": code, "detail": str(message)}
+    if index is not None:
+        body["index"] = index
+    return JsonResponse(body, status=status)
+
+
+def _payload(request):
+    if len(request.body) > MAX_BODY_BYTES:
+        return None, _error(413, "too_large", _("This request is too large."))
+    try:
+        return json.loads(request.body or b"null"), None
+    except (ValueError, UnicodeDecodeError):
+        return None, _error(400, "invalid_json", _("The request body is not valid JSON."))
+
+
+def _context_page(request):
+    try:
+        page_id = int(request.GET.get("page", ""))
+    except ValueError:
+        return None
+    return Page.objects.filter(pk=page_id).first()
+
+
+def _bridge(view):
+    """Shared by the bridge endpoints: signed-in learner, a JSON body, a known page, and
+    the services' refusals as JSON errors with a reason."""
+
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return _error(401, "unauthenticated", _("Sign in to record your learning."))
+        payload, problem = _payload(request)
+        if problem:
+            return problem
+        page = _context_page(request)
+        if page is None:
+            return _error(400, "no_page", _("Say on which page the package is played (page=<id>)."))
+        try:
+            return view(request, payload, page, *args, **kwargs)
+        except Http404:
+            # Not 404: LocaleMiddleware would turn a 404 on an unprefixed path into a redirect
+            # to a language-prefixed page, which no API client wants.
+            return _error(400, "not_found", _("There is no such package or attempt for you."))
+        except PackageRefused as refusal:
+            return _error(403, "refused", refusal)
+        except StatementError as error:
+            return _error(error.status, error.code, error.message, error.index)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return require_POST(wrapped)
+
+
+def _ready_content(uuid):
+    return get_object_or_404(H5PContent, uuid=uuid, status=PackageStatus.READY)
+
+
+@_bridge
+def h5p_statements(request, payload, page, uuid):
+    """``POST /api/interactive/h5p/<uuid>/statements?page=<id>``: xAPI from the player."""
+    outcome = h5p_statements_record(
+        learner=request.user, content=_ready_content(uuid), page=page, statements=payload
+    )
+    return JsonResponse({"ids": outcome.ids, "stored": len(outcome.created)})
+
+
+@_bridge
+def h5p_state(request, payload, page, uuid):
+    """``POST /api/interactive/h5p/<uuid>/state?page=<id>`` with ``{"state": "<json>"}``."""
+    if not isinstance(payload, dict):
+        return _error(400, "invalid", _('Send {"state": ...}.'))
+    h5p_state_save(
+        learner=request.user, content=_ready_content(uuid), page=page, state=payload.get("state")
+    )
+    return JsonResponse({"saved": True})
+
+
+@_bridge
+def scorm_attempt(request, payload, page, sco_id):
+    """``POST /api/interactive/scorm/<sco>/attempts?page=<id>``: start or continue an attempt;
+    ``{"restart": true}`` starts a new one (the old stays as history)."""
+    sco = get_object_or_404(
+        ScormSco.objects.select_related("package"), pk=sco_id, package__status=PackageStatus.READY
+    )
+    restart = isinstance(payload, dict) and payload.get("restart") is True
+    attempt = scorm_attempt_open(learner=request.user, sco=sco, page=page, restart=restart)
+    return JsonResponse(
+        {
+            "attempt": str(attempt.uuid),
+            "number": attempt.number,
+            "cmi": attempt.cmi,
+            "sequence": attempt.commit_sequence,
+            "resumed": bool(attempt.cmi),
+            "commit_url": f"/api/interactive/scorm/attempts/{attempt.uuid}/commit?page={page.pk}",
+            "launch_query": urlencode({"bw_launch": scorm_launch_token(attempt)}),
+        }
+    )
+
+
+@_bridge
+def scorm_attempt_commit(request, payload, page, attempt_uuid):
+    """``POST /api/interactive/scorm/attempts/<uuid>/commit`` with
+    ``{"sequence": n, "cmi": {...}, "terminate": bool}``: a batch of run-time data."""
+    attempt = get_object_or_404(
+        ScormAttempt.objects.select_related("sco__package", "page"),
+        uuid=attempt_uuid,
+        learner=request.user,
+    )
+    if not isinstance(payload, dict):
+        return _error(400, "invalid", _('Send {"sequence": ..., "cmi": {...}}.'))
+    attempt, outcome = scorm_commit(
+        learner=request.user,
+        attempt=attempt,
+        sequence=payload.get("sequence"),
+        cmi=payload.get("cmi"),
+        terminate=payload.get("terminate") is True,
+    )
+    return JsonResponse(
+        {
+            "sequence": attempt.commit_sequence,
+            "completion_status": attempt.completion_status,
+            "success_status": attempt.success_status,
+            "stored": len(outcome.created) if outcome else 0,
+        }
+    )
