@@ -32,9 +32,7 @@ def authorise_lessons(user, keys):
 
 
 def authorise_questions(user, keys):
-    return _page_keys(
-        user, {k for k in keys if "." in k}, head_of=lambda key: key.split(".", 1)[0]
-    )
+    return _page_keys(user, {k for k in keys if "." in k}, head_of=lambda key: key.split(".", 1)[0])
 
 
 def authorise_tests(user, keys):
@@ -50,9 +48,9 @@ def authorise_sessions(user, keys):
     ids = {int(k) for k in keys if k.isdigit()}
     if not user.is_authenticated or not ids:
         return set()
-    allowed = ClassSession.objects.filter(
-        pk__in=ids, cohort__enrolments__learner=user
-    ).values_list("pk", flat=True)
+    allowed = ClassSession.objects.filter(pk__in=ids, cohort__enrolments__learner=user).values_list(
+        "pk", flat=True
+    )
     return {str(pk) for pk in allowed}
 
 

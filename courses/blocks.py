@@ -106,9 +106,7 @@ class DiscussInClassBlock(blocks.StructBlock):
 
 class TryAtWorkBlock(blocks.StructBlock):
     task = blocks.TextBlock(label=_("task"), max_length=600)
-    evidence_hint = blocks.CharBlock(
-        label=_("what to bring back"), required=False, max_length=200
-    )
+    evidence_hint = blocks.CharBlock(label=_("what to bring back"), required=False, max_length=200)
 
     class Meta:
         icon = "site"

@@ -21,7 +21,6 @@ from wagtail.models import Locale, Page
 from courses import services
 from courses.models import (
     Attendance,
-    ClassSession,
     Cohort,
     Enrolment,
     InductionKitPage,
@@ -459,9 +458,7 @@ def load_programme():
         complete_lessons=True,
         complete_knowledge_checks=True,
         complete_attendance_percent=75,
-        test_questions=[
-            ("question", _question(m[5][0][2], m[5][0][3])) for m in MODULES[:6]
-        ],
+        test_questions=[("question", _question(m[5][0][2], m[5][0][3])) for m in MODULES[:6]],
     )
     if created:
         _tag(
@@ -837,8 +834,12 @@ def load_policies():
                         published_on=published_on,
                         summary=summary,
                         text=text,
-                        template_docx=_document(f"{title} {label} (DOCX)", f"{slug}-{label}.docx", _docx(text)),
-                        template_pdf=_document(f"{title} {label} (PDF)", f"{slug}-{label}.pdf", _pdf(title, text)),
+                        template_docx=_document(
+                            f"{title} {label} (DOCX)", f"{slug}-{label}.docx", _docx(text)
+                        ),
+                        template_pdf=_document(
+                            f"{title} {label} (PDF)", f"{slug}-{label}.pdf", _pdf(title, text)
+                        ),
                     )
                 )
             _publish(resources, page)
@@ -949,7 +950,9 @@ def _progress(programme, cohort, learners):
                         lesson=lesson,
                         block_id=block_id,
                         choice=0 if (l_index + module.month) % 4 else 1,
-                        form_token=services.derived_statement_id("demo-check", block_id, learner.pk),
+                        form_token=services.derived_statement_id(
+                            "demo-check", block_id, learner.pk
+                        ),
                     )
 
 
@@ -986,7 +989,9 @@ def load_delivery(programme, seminar, sst, kit, workbook, policies):
     today = timezone.localdate()
 
     # Vietnam: the 12-month programme at Saigon Garment, 20 learners, started 3 months ago.
-    vn_learners = _learners("vn.learner", VN_LEARNERS, country=vn, organisation=saigon, language="vi")
+    vn_learners = _learners(
+        "vn.learner", VN_LEARNERS, country=vn, organisation=saigon, language="vi"
+    )
     vn_learners = [p for p in (_person("worker"), _person("supervisor")) if p] + vn_learners
     start = today - dt.timedelta(days=95)
     cohort = _cohort(
@@ -1046,8 +1051,11 @@ def load_delivery(programme, seminar, sst, kit, workbook, policies):
 
     # Vietnam: the workbook at Hanoi Stitch Workshop, reviewed by the trainer.
     owner = _learners(
-        "vn.hanoi", [("Trương Thị Mỹ", "woman"), ("Đinh Văn Sơn", "man")],
-        country=vn, organisation=hanoi, language="vi",
+        "vn.hanoi",
+        [("Trương Thị Mỹ", "woman"), ("Đinh Văn Sơn", "man")],
+        country=vn,
+        organisation=hanoi,
+        language="vi",
     )
     wb_cohort = _cohort(
         "Hanoi Stitch Workshop - committee mini-project",

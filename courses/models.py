@@ -11,6 +11,7 @@ another way into the same course.
 """
 
 import secrets
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -166,9 +167,13 @@ class LessonPage(BasePage):
         verbose_name_plural = _("lessons")
 
     def save(self, *args, **kwargs):
-        self.knowledge_check_ids = [
-            block.id for block in self.body if block.block_type == "knowledge_check"
-        ]
+        ids = []
+        for block in self.body:
+            if not block.id:  # new blocks get their id here rather than on the way to the DB
+                block.id = str(uuid.uuid4())
+            if block.block_type == "knowledge_check":
+                ids.append(block.id)
+        self.knowledge_check_ids = ids
         return super().save(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):

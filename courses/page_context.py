@@ -120,7 +120,9 @@ def lesson_context(request, page) -> dict:
         key = structure.lesson_key(page)
         context["done"] = key in progress.lessons_done
         context["passed_checks"] = {
-            q.rsplit(".", 1)[1] for q in progress.checks_passed if q.split(":")[-1].startswith(f"{key}.")
+            q.rsplit(".", 1)[1]
+            for q in progress.checks_passed
+            if q.split(":")[-1].startswith(f"{key}.")
         }
         module = next((m for m in structure.modules if page in m.lessons), None)
         if module:

@@ -184,9 +184,7 @@ def course_structure(*, course: CoursePage, locale: Locale | None = None) -> Cou
     if course.locale_id != locale.pk:
         course = course.get_translation_or_none(locale) or course
         course = course.specific
-    parts = list(
-        Page.objects.descendant_of(course).live().filter(locale=course.locale).specific()
-    )
+    parts = list(Page.objects.descendant_of(course).live().filter(locale=course.locale).specific())
     parts.sort(key=lambda p: p.path)
     modules: dict[str, Module] = {}
     lessons, steps = [], []
@@ -208,7 +206,9 @@ def course_structure(*, course: CoursePage, locale: Locale | None = None) -> Cou
                 translation_key__in=[p.translation_key for p in parts], locale=default
             ).values_list("translation_key", "pk")
         )
-        canonical_ids = {p.pk: by_key[p.translation_key] for p in parts if p.translation_key in by_key}
+        canonical_ids = {
+            p.pk: by_key[p.translation_key] for p in parts if p.translation_key in by_key
+        }
     practice = []
     if isinstance(course, SupervisorTrainingPage):
         # Keys come from the default-language blocks, matched by position.
@@ -368,9 +368,7 @@ def progress_for_learners(
 
 
 def progress_for_course(*, learner, course: CoursePage, structure=None) -> Progress:
-    return progress_for_learners(course=course, learners=[learner], structure=structure)[
-        learner.pk
-    ]
+    return progress_for_learners(course=course, learners=[learner], structure=structure)[learner.pk]
 
 
 def courses_completed_by(*, learner) -> set[int]:
@@ -422,9 +420,7 @@ def cohort_learners(*, cohort: Cohort):
 
 
 def sessions_for_learner(*, learner) -> QuerySet[ClassSession]:
-    return ClassSession.objects.filter(cohort__enrolments__learner=learner).select_related(
-        "cohort"
-    )
+    return ClassSession.objects.filter(cohort__enrolments__learner=learner).select_related("cohort")
 
 
 def submissions_to_review(*, user) -> QuerySet[Submission]:
@@ -437,9 +433,11 @@ def submissions_to_review(*, user) -> QuerySet[Submission]:
         return submissions.filter(learner__country_id=scope)
     if user.has_role("enterprise_advisor", "trainer"):
         mine = Cohort.objects.filter(trainers=user).values("enrolments__learner")
-        same_country = Q(learner__country_id=user.country_id) if user.has_role(
-            "enterprise_advisor"
-        ) else Q(pk__in=[])
+        same_country = (
+            Q(learner__country_id=user.country_id)
+            if user.has_role("enterprise_advisor")
+            else Q(pk__in=[])
+        )
         return submissions.filter(Q(learner__in=mine) | same_country)
     return submissions.none()
 
@@ -565,9 +563,7 @@ def learning_overview(*, learner, locale: Locale) -> list[LearningRow]:
         progress = progress_for_course(learner=learner, course=course, structure=structure)
         start = enrolment.cohort.start_date if enrolment.cohort_id else enrolment.enrolled_at.date()
         next_lesson, opens_on = None, None
-        module_of = {
-            lesson.pk: module for module in structure.modules for lesson in module.lessons
-        }
+        module_of = {lesson.pk: module for module in structure.modules for lesson in module.lessons}
         for lesson in structure.lessons:
             if structure.lesson_key(lesson) in progress.lessons_done:
                 continue

@@ -170,9 +170,13 @@ CHECK_IN_OPEN_AFTER_HOURS = 2
 @transaction.atomic
 def attendance_check_in(*, learner: User, code: str) -> Attendance:
     code = re.sub(r"\s", "", code or "").upper()
-    session = ClassSession.objects.select_related("cohort__course").filter(check_in_code=code).first()
+    session = (
+        ClassSession.objects.select_related("cohort__course").filter(check_in_code=code).first()
+    )
     if session is None:
-        raise CourseActionError(_("There is no session with this code. Check it with your trainer."))
+        raise CourseActionError(
+            _("There is no session with this code. Check it with your trainer.")
+        )
     now = timezone.now()
     opens = session.starts_at - timezone.timedelta(minutes=CHECK_IN_OPEN_BEFORE_MINUTES)
     closes = session.ends_at + timezone.timedelta(hours=CHECK_IN_OPEN_AFTER_HOURS)
@@ -305,9 +309,7 @@ def _check_rows(*, cohort, rows: list[ImportRow]):
             except ValidationError:
                 row.errors.append(_("“%(email)s” is not an email address.") % {"email": row.email})
         if row.username and not re.fullmatch(r"[\w.@+-]{3,150}", row.username):
-            row.errors.append(
-                _("A username has 3 to 150 letters, digits and . @ + - _ only.")
-            )
+            row.errors.append(_("A username has 3 to 150 letters, digits and . @ + - _ only."))
         if row.gender and row.gender not in genders:
             row.errors.append(
                 _("Gender must be one of: %(choices)s.") % {"choices": ", ".join(sorted(genders))}
@@ -364,9 +366,7 @@ def class_import_run(*, cohort: Cohort, data: bytes, enrolled_by: User) -> list[
     if not plan.valid:
         raise CourseActionError(_("The class list has errors; nothing was imported."))
     wanted = {r.username.lower() for r in plan.rows if r.username and not r.existing}
-    taken = set(
-        User.objects.filter(username__in=wanted).values_list("username", flat=True)
-    )
+    taken = set(User.objects.filter(username__in=wanted).values_list("username", flat=True))
     imported = []
     for row in plan.rows:
         password = None
@@ -493,9 +493,7 @@ def test_submit(
         choice = answers.get(block.id)
         if choice is None or not 0 <= choice < len(block.value["choices"]):
             raise CourseActionError(_("Answer every question."))
-        key = (
-            canonical_questions[position].id if position < len(canonical_questions) else block.id
-        )
+        key = canonical_questions[position].id if position < len(canonical_questions) else block.id
         marks[key] = bool(block.value["choices"][choice]["correct"])
     score = sum(marks.values())
     token = _parse_statement_id(form_token)
@@ -622,10 +620,15 @@ def completion_evaluate(*, learner: User, course: CoursePage) -> bool:
     return bool(updated)
 
 
+PROGRESS_VERBS = {verbs.COMPLETED, verbs.PASSED, verbs.ANSWERED}
+
+
 def completion_after_statements(*, actor: User, statements) -> None:
     """React to new learning records: re-evaluate the courses they touch."""
     page_ids = set()
     for statement in statements:
+        if statement.verb not in PROGRESS_VERBS:
+            continue  # "experienced", "attempted" ... never change progress
         for value in (statement.activity, statement.parent_activity):
             parsed = parse_activity_id(value)
             if not parsed:

@@ -378,7 +378,9 @@ def cohort_enrol(request, cohort_id: int):
     cohort = _cohort_for(request, cohort_id)
     form = forms.EnrolByUsernameForm(request.POST)
     if form.is_valid():
-        learner = selectors.person_for_cohort(cohort=cohort, identifier=form.cleaned_data["username"])
+        learner = selectors.person_for_cohort(
+            cohort=cohort, identifier=form.cleaned_data["username"]
+        )
         if learner is None:
             messages.error(request, _("No one in this country has that username or email."))
         else:
@@ -472,9 +474,7 @@ def session_roster(request, session_id: int):
 
             return JsonResponse({"learner": learner.pk, "present": request.POST["present"] == "1"})
         return redirect(f"{reverse('courses:session_roster', args=[session.pk])}#l-{learner.pk}")
-    marks = dict(
-        Attendance.objects.filter(session=session).values_list("learner_id", "present")
-    )
+    marks = dict(Attendance.objects.filter(session=session).values_list("learner_id", "present"))
     roster = [{"learner": learner, "present": marks.get(learner.pk)} for learner in learners]
     return render(
         request,
@@ -527,4 +527,3 @@ def review(request, submission_id: int):
         {"submission": submission, "form": form, "title": selectors.submission_title(submission)},
         status=400 if form.errors else 200,
     )
-
