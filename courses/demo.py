@@ -41,7 +41,8 @@ from lms.taxonomy.models import Cluster, Country, Sector
 
 DEMO_PASSWORD = "betterwork-demo-2026"  # the same as the portal's demo people
 
-# month, cluster codes, en / vi / ar title, lessons: (title, text, question, answers (first correct), discuss, try at work)
+# slug, cluster codes, en / vi / ar title, lessons: (title, text, question,
+# answers (the first is correct), discuss in class, try at work)
 MODULES = [
     (
         "workplace-cooperation",
@@ -775,11 +776,11 @@ POLICIES = [
 
 
 def _document(title, filename, data):
-    Document = get_document_model()
-    existing = Document.objects.filter(title=title).first()
+    document_model = get_document_model()
+    existing = document_model.objects.filter(title=title).first()
     if existing:
         return existing
-    document = Document(title=title)
+    document = document_model(title=title)
     document.file.save(filename, ContentFile(data), save=False)
     document.save()
     return document
@@ -1017,13 +1018,16 @@ def load_delivery(programme, seminar, sst, kit, workbook, policies):
     _tests(programme, vn_learners, post_for=8)
 
     # Vietnam: Supervisory Skills Training at Dong Nai Footwear, in the practice gap now.
-    sst_learners = [_person("supervisor")] + _learners(
-        "vn.supervisor",
-        [("Nguyễn Văn Bình", "man"), ("Lê Thị Thanh", "woman"), ("Phạm Văn Khoa", "man")],
-        country=vn,
-        organisation=dong_nai,
-        language="vi",
-    )
+    sst_learners = [
+        _person("supervisor"),
+        *_learners(
+            "vn.supervisor",
+            [("Nguyễn Văn Bình", "man"), ("Lê Thị Thanh", "woman"), ("Phạm Văn Khoa", "man")],
+            country=vn,
+            organisation=dong_nai,
+            language="vi",
+        ),
+    ]
     sst_cohort = _cohort(
         "Dong Nai Footwear - supervisory skills",
         course=sst,
@@ -1086,9 +1090,10 @@ def load_delivery(programme, seminar, sst, kit, workbook, policies):
         )
 
     # Jordan: the harassment seminar at Al-Hassan Apparel, in Arabic.
-    jo_learners = [_person("worker.jo")] + _learners(
-        "jo.learner", JO_LEARNERS, country=jo, organisation=al_hassan, language="ar"
-    )
+    jo_learners = [
+        _person("worker.jo"),
+        *_learners("jo.learner", JO_LEARNERS, country=jo, organisation=al_hassan, language="ar"),
+    ]
     jo_learners = [p for p in jo_learners if p]
     jo_cohort = _cohort(
         "Al-Hassan Apparel - harassment prevention seminar",

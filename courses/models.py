@@ -401,6 +401,9 @@ class PolicyAdoption(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.organisation} - {self.version}"
+
 
 class Cohort(models.Model):
     """A class that a trainer runs for an organisation, in one language."""
@@ -436,11 +439,12 @@ class Cohort(models.Model):
         return self.name
 
     def clean(self):
-        if self.organisation_id and self.country_id:
-            if self.organisation.country_id != self.country_id:
-                raise ValidationError(
-                    {"organisation": _("The organisation is in another country.")}
-                )
+        if (
+            self.organisation_id
+            and self.country_id
+            and self.organisation.country_id != self.country_id
+        ):
+            raise ValidationError({"organisation": _("The organisation is in another country.")})
 
 
 class Enrolment(models.Model):
@@ -559,6 +563,9 @@ class Attendance(models.Model):
             models.UniqueConstraint(fields=["session", "learner"], name="courses_attend_once")
         ]
 
+    def __str__(self):
+        return f"{self.learner} - {self.session}"
+
 
 def evidence_upload_to(instance, filename):
     return f"courses/evidence/{instance.course_id}/{secrets.token_hex(8)}/{filename}"
@@ -632,6 +639,9 @@ class Submission(models.Model):
         verbose_name_plural = _("submissions")
         ordering = ["-submitted_at"]
         indexes = [models.Index(fields=["course", "item"], name="courses_submission_item")]
+
+    def __str__(self):
+        return f"{self.learner} - {self.course} - {self.item}"
 
     def clean(self):
         if not (self.text.strip() or self.photo or self.file):

@@ -5,7 +5,9 @@ How progress is derived from ``lms.records`` (the rule other rooms rely on):
 * A **lesson** is done for a learner when a statement by that learner with verb
   ``completed`` or ``passed`` has the lesson's activity id (``urn:betterwork:lesson:<id>``)
   either as its object **or as its ``parent_activity``**. So an H5P or SCORM activity
-  recorded by another room, with the lesson as its parent, completes the lesson.
+  recorded by another room, with the lesson as its parent, completes the lesson. (The
+  lesson's own knowledge-check questions also name the lesson as parent, for reports; they
+  are the one exception and never complete the lesson by themselves.)
 * A **knowledge check** is passed when a statement with verb ``passed`` (or ``answered``
   with ``success`` true) has the object ``urn:betterwork:question:<lesson id>.<block id>``.
 * **Pre/post tests** are statements with verb ``completed`` on
@@ -46,6 +48,7 @@ from lms.records.models import Statement
 STEPLEN = Page.steplen
 DONE_VERBS = {verbs.COMPLETED, verbs.PASSED}
 ANSWERS_EXTENSION = "urn:betterwork:ext:answers"
+QUESTION_PREFIX = activity_id("question", "")
 
 
 # --- pages and their course -------------------------------------------------------------
@@ -275,7 +278,7 @@ def _statement_progress(statements, lesson_ids: set[str], question_ids: set[str]
         if verb in DONE_VERBS:
             if activity in lesson_ids:
                 lessons.add(activity)
-            elif parent in lesson_ids:
+            elif parent in lesson_ids and not activity.startswith(QUESTION_PREFIX):
                 lessons.add(parent)
         if activity in question_ids and (
             verb == verbs.PASSED or (verb == verbs.ANSWERED and success)

@@ -320,7 +320,8 @@ def test_asking_for_changes_needs_a_comment(training):
 def test_practice_assignment_is_a_submission_item(training):
     sst = factories.supervisor_training(training)
     items = selectors.course_structure(course=sst).submission_items
-    assert len(items) == 1 and items[0].startswith("practice-")
+    assert len(items) == 1
+    assert items[0].startswith("practice-")
 
 
 def test_check_in_with_a_session_code(small_programme):
@@ -330,7 +331,8 @@ def test_check_in_with_a_session_code(small_programme):
     factories.enrol(small_programme, [person], cohort)
     session = factories.session(cohort)
     attendance = services.attendance_check_in(learner=person, code=session.check_in_code.lower())
-    assert attendance.present and attendance.via == "code"
+    assert attendance.present
+    assert attendance.via == "code"
     with pytest.raises(services.CourseActionError):
         services.attendance_check_in(learner=stranger, code=session.check_in_code)
     with pytest.raises(services.CourseActionError):
@@ -340,3 +342,19 @@ def test_check_in_with_a_session_code(small_programme):
     )
     with pytest.raises(services.CourseActionError):
         services.attendance_check_in(learner=person, code=later.check_in_code)
+
+
+def test_answering_a_knowledge_check_does_not_complete_the_lesson(small_programme):
+    person = factories.learner()
+    services.enrolment_create(learner=person, course=small_programme)
+    lesson = lessons_of(small_programme)[0]
+    services.knowledge_check_answer(
+        learner=person,
+        lesson=lesson,
+        block_id=lesson.knowledge_check_ids[0],
+        choice=0,
+        form_token=services.derived_statement_id("q"),
+    )
+    progress = selectors.progress_for_course(learner=person, course=small_programme)
+    assert progress.lessons_done == set()
+    assert len(progress.checks_passed) == 1
