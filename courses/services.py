@@ -484,6 +484,10 @@ def test_submit(
     if phase not in ("pre", "post"):
         raise CourseActionError(_("Unknown test."))
     canonical = selectors.canonical_page(course).specific
+    if phase == "pre" and selectors.test_results(course=canonical, learner_ids=[learner.pk])[
+        "pre"
+    ].get(learner.pk):
+        raise CourseActionError(_("You have already taken the test before the course."))
     questions = list(course.test_questions)
     canonical_questions = list(canonical.test_questions)
     if not questions:

@@ -2,6 +2,7 @@
 the contracts other rooms rely on."""
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.utils import timezone
@@ -358,3 +359,17 @@ def test_answering_a_knowledge_check_does_not_complete_the_lesson(small_programm
     progress = selectors.progress_for_course(learner=person, course=small_programme)
     assert progress.lessons_done == set()
     assert len(progress.checks_passed) == 1
+
+
+def test_the_pre_test_is_taken_once(training):
+    course = factories.seminar(training, questions=1, self_enrolment=True)
+    person = factories.learner()
+    services.enrolment_create(learner=person, course=course)
+    answers = {next(iter(course.test_questions)).id: 0}
+    services.test_submit(
+        learner=person, course=course, phase="pre", answers=answers, form_token=uuid.uuid4()
+    )
+    with pytest.raises(services.CourseActionError):
+        services.test_submit(
+            learner=person, course=course, phase="pre", answers=answers, form_token=uuid.uuid4()
+        )
