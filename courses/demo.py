@@ -331,6 +331,11 @@ AR_LESSON = {
     "Running a good committee meeting": ("إدارة اجتماع ناجح للجنة", None),
 }
 
+PROGRAMME_AUDIENCE = {
+    "vi": ("Quản lý, tổ trưởng và đại diện công nhân", "12 tháng, mỗi tháng một mô-đun"),
+    "ar": ("المديرون والمشرفون وممثلو العمال", "12 شهراً، وحدة واحدة كل شهر"),
+}
+
 PROGRAMME_TEXT = {
     "en": (
         "The 12-month modular programme",
@@ -489,7 +494,15 @@ def load_programme():
 def _translate_programme(programme):
     for language, lesson_text in (("vi", VI_LESSON), ("ar", AR_LESSON)):
         title, summary = PROGRAMME_TEXT[language]
-        _translate(programme, language, title=title, summary=summary)
+        audience, duration = PROGRAMME_AUDIENCE[language]
+        _translate(
+            programme,
+            language,
+            title=title,
+            summary=summary,
+            audience=audience,
+            duration=duration,
+        )
         for module in ModulePage.objects.child_of(programme).order_by("path"):
             index = [m[0] for m in MODULES].index(module.slug)
             module_title = MODULES[index][3 if language == "vi" else 4]
@@ -884,13 +897,15 @@ def _cohort(name, **fields):
     return cohort or services.cohort_create(name=name, **fields)
 
 
-def _sessions(cohort, *, titles, first_day, every_days, venue, hour=8):
+def _sessions(cohort, *, titles, first_day, every_days=0, every_months=0, venue, hour=8):
     existing = list(cohort.sessions.all())
     if existing:
         return existing
     sessions = []
     for number, title in enumerate(titles):
         day = first_day + dt.timedelta(days=every_days * number)
+        if every_months:
+            day = selectors.add_months(first_day, every_months * number)
         starts = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
         sessions.append(
             services.class_session_create(
@@ -935,7 +950,7 @@ def _progress(programme, cohort, learners):
     for l_index, learner in enumerate(learners):
         reach = max(0, len(learners) - l_index) % 5  # 0-4 lessons further than the others
         for module in modules:
-            opens = cohort.start_date + dt.timedelta(days=30 * (module.month - 1))
+            opens = selectors.add_months(cohort.start_date, module.month - 1)
             if opens > today:
                 break
             lessons = list(LessonPage.objects.child_of(module).order_by("path"))
@@ -1012,7 +1027,7 @@ def load_delivery(programme, seminar, sst, kit, workbook, policies):
         cohort,
         titles=[f"Month {m}: {MODULES[m - 1][2]}" for m in range(1, 7)],
         first_day=start,
-        every_days=30,
+        every_months=1,
         venue="Saigon Garment Co., training room 2",
     )
     _attendance(sessions, vn_learners, trainer)
