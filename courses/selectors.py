@@ -517,6 +517,14 @@ def team_submissions(*, learner, course: CoursePage) -> QuerySet[Submission]:
     return Submission.objects.filter(mine, course=course).select_related("learner", "reviewer")
 
 
+def may_see_submission(*, user, submission: Submission) -> bool:
+    if submission.learner_id == user.pk:
+        return True
+    if submission.organisation_id and submission.organisation_id == user.organisation_id:
+        return True
+    return submissions_to_review(user=user).filter(pk=submission.pk).exists()
+
+
 def organisations_for_adoption(*, user):
     """Organisations for which this person may record a policy adoption."""
     from lms.accounts.models import Organisation

@@ -21,6 +21,11 @@ urlpatterns = [
         views.submission_create,
         name="submission_create",
     ),
+    path(
+        "submissions/<int:submission_id>/<str:field>/",
+        views.submission_file,
+        name="submission_file",
+    ),
     path("kits/<int:page_id>/print.pdf", views.induction_kit_pdf, name="induction_kit_pdf"),
     path("policies/<int:version_id>/adopt/", views.policy_adopt, name="policy_adopt"),
     path("cohorts/", views.cohort_list, name="cohort_list"),

@@ -236,6 +236,27 @@ def submission_create(request, course_id: int, item: str):
     return redirect(back)
 
 
+@login_required
+@require_GET
+def submission_file(request, submission_id: int, field: str):
+    """Evidence is private: the team that sent it and the people who review it may open it."""
+    if field not in ("photo", "file"):
+        raise Http404
+    submission = get_object_or_404(Submission, pk=submission_id)
+    if not selectors.may_see_submission(user=request.user, submission=submission):
+        raise Http404
+    stored = getattr(submission, field)
+    if not stored:
+        raise Http404
+    from django.http import FileResponse
+
+    return FileResponse(
+        stored.open("rb"),
+        as_attachment=field == "file",
+        filename=stored.name.rsplit("/", 1)[-1],
+    )
+
+
 @require_GET
 def induction_kit_pdf(request, page_id: int):
     kit = _live_page(page_id, InductionKitPage)

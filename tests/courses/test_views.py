@@ -364,9 +364,12 @@ def test_evidence_upload_is_validated_and_reviewed(client, training):
     assert Submission.objects.count() == 0
     client.post(url, {"text": "We held the election.", "file": upload("minutes", "minutes.txt")})
     submission = Submission.objects.get()
+    file_url = reverse("courses:submission_file", args=[submission.pk, "file"])
+    assert b"".join(client.get(file_url).streaming_content) == b"minutes"
     assert client.get(reverse("courses:review", args=[submission.pk])).status_code == 403
     client.force_login(factories.trainer())
     assert client.get(reverse("courses:review", args=[submission.pk])).status_code == 404
+    assert client.get(file_url).status_code == 404
     client.force_login(trainer)
     response = client.post(reverse("courses:review", args=[submission.pk]), {"decision": "approve"})
     assert response.status_code == 302
