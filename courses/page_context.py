@@ -6,7 +6,7 @@ import uuid
 from django.utils import timezone
 
 from courses import selectors
-from courses.models import ClassSession, PolicyAdoption
+from courses.models import ClassSession, PolicyAdoption, SeminarPage
 
 
 def _start_date(enrolment):
@@ -51,9 +51,13 @@ def course_context(request, page) -> dict:
         }
         for lesson in structure.lessons
     ]
-    upcoming = ClassSession.objects.filter(
-        cohort__course=course, ends_at__gte=timezone.now()
-    ).select_related("cohort")[:10]
+    # A seminar's dates and venues are public; other classes are shown to their own learners.
+    upcoming = ClassSession.objects.none()
+    if isinstance(course, SeminarPage):
+        upcoming = ClassSession.objects.filter(cohort__course=course)
+    elif enrolment and enrolment.cohort_id:
+        upcoming = ClassSession.objects.filter(cohort_id=enrolment.cohort_id)
+    upcoming = upcoming.filter(ends_at__gte=timezone.now()).select_related("cohort")[:10]
     submissions = {}
     if enrolment and structure.submission_items:
         for submission in selectors.team_submissions(learner=request.user, course=course):

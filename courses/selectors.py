@@ -548,13 +548,6 @@ def locale_for_request(request) -> Locale:
     return Locale.objects.filter(language_code=get_language()).first() or default_locale()
 
 
-def in_locale(page: Page, locale: Locale) -> Page:
-    if page.locale_id == locale.pk:
-        return page
-    translation = page.get_translation_or_none(locale)
-    return translation.specific if translation and translation.live else page
-
-
 @dataclass
 class LearningRow:
     enrolment: Enrolment

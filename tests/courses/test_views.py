@@ -399,3 +399,19 @@ def test_a_manager_records_a_policy_adoption(client, home_page):
         client.post(url, {"organisation": organisation.pk, "adopted_on": "2026-01-10"}).status_code
         == 403
     )
+
+
+def test_seminar_dates_are_public_but_a_factory_class_is_not(client, training, small_programme):
+    seminar = factories.seminar(training)
+    trainer = factories.trainer()
+    later = timezone.now() + dt.timedelta(days=5)
+    factories.session(
+        factories.cohort(seminar, trainers=[trainer]), starts_at=later, title="Open seminar day"
+    )
+    factories.session(
+        factories.cohort(small_programme, trainers=[trainer]),
+        starts_at=later,
+        title="In-house class",
+    )
+    assert "Open seminar day" in client.get(seminar.url).content.decode()
+    assert "In-house class" not in client.get(small_programme.url).content.decode()
