@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Courses")
+
+    def ready(self):
+        from courses import activities
+        from courses.receivers import connect
+
+        activities.register()
+        connect()

@@ -1,4 +1,45 @@
-"""Public, language-prefixed URLs of courses."""
+"""Public, language-prefixed URLs of courses (mounted under /<lang>/learn/)."""
+
+from django.urls import path
+
+from courses import views
 
 app_name = "courses"
-urlpatterns = []
+urlpatterns = [
+    path("my/", views.my_learning, name="my_learning"),
+    path("check-in/", views.check_in, name="check_in"),
+    path("enrol/<int:course_id>/", views.enrol, name="enrol"),
+    path("lessons/<int:page_id>/complete/", views.lesson_complete, name="lesson_complete"),
+    path(
+        "lessons/<int:page_id>/check/<str:block_id>/",
+        views.knowledge_check,
+        name="knowledge_check",
+    ),
+    path("courses/<int:page_id>/test/<str:phase>/", views.course_test, name="test"),
+    path(
+        "courses/<int:course_id>/submit/<str:item>/",
+        views.submission_create,
+        name="submission_create",
+    ),
+    path(
+        "submissions/<int:submission_id>/<str:field>/",
+        views.submission_file,
+        name="submission_file",
+    ),
+    path("kits/<int:page_id>/print.pdf", views.induction_kit_pdf, name="induction_kit_pdf"),
+    path("policies/<int:version_id>/adopt/", views.policy_adopt, name="policy_adopt"),
+    path("cohorts/", views.cohort_list, name="cohort_list"),
+    path("cohorts/new/", views.cohort_create, name="cohort_create"),
+    path("cohorts/<int:cohort_id>/", views.cohort_detail, name="cohort_detail"),
+    path(
+        "cohorts/<int:cohort_id>/export.<str:file_format>",
+        views.cohort_export,
+        name="cohort_export",
+    ),
+    path("cohorts/<int:cohort_id>/enrol/", views.cohort_enrol, name="cohort_enrol"),
+    path("cohorts/<int:cohort_id>/import/", views.cohort_import, name="cohort_import"),
+    path("cohorts/<int:cohort_id>/sessions/new/", views.session_create, name="session_create"),
+    path("sessions/<int:session_id>/roster/", views.session_roster, name="session_roster"),
+    path("reviews/", views.review_list, name="review_list"),
+    path("reviews/<int:submission_id>/", views.review, name="review"),
+]

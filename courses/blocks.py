@@ -1,0 +1,188 @@
+"""The one lesson StreamBlock family every course body uses, plus the question block that
+pre/post tests share with lesson knowledge checks.
+
+Video and H5P are placeholders: the media room's ``media_library.blocks.VideoBlock`` and the
+interactive room's ``media_library.interactive.blocks.H5PBlock`` replace
+``VideoPlaceholderBlock`` and ``H5PPlaceholderBlock`` at merge time, keeping the stream
+names ``video`` and ``h5p`` so stored bodies stay valid.
+"""
+
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.blocks import StructBlockValidationError
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.images.blocks import ImageBlock
+
+RICH_TEXT_FEATURES = ["h3", "bold", "italic", "link", "ol", "ul", "document-link"]
+
+
+class ChoiceBlock(blocks.StructBlock):
+    text = blocks.CharBlock(label=_("answer"), max_length=200)
+    correct = blocks.BooleanBlock(label=_("correct"), required=False)
+
+    class Meta:
+        icon = "tick"
+        label = _("Answer")
+
+
+class QuestionBlock(blocks.StructBlock):
+    """A multiple-choice question: at least two answers, at least one correct."""
+
+    question = blocks.TextBlock(label=_("question"), max_length=500)
+    choices = blocks.ListBlock(ChoiceBlock(), label=_("answers"), min_num=2, max_num=6)
+    explanation = blocks.TextBlock(
+        label=_("explanation"),
+        required=False,
+        max_length=600,
+        help_text=_("Shown after the learner answers."),
+    )
+
+    class Meta:
+        icon = "help"
+        label = _("Knowledge check question")
+        template = "courses/blocks/question.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not any(choice["correct"] for choice in value["choices"]):
+            raise StructBlockValidationError(
+                block_errors={
+                    "choices": ErrorList(
+                        [ValidationError(_("Mark at least one answer as correct."))]
+                    )
+                }
+            )
+        return value
+
+
+class DocumentDownloadBlock(blocks.StructBlock):
+    document = DocumentChooserBlock(label=_("document"))
+    title = blocks.CharBlock(label=_("title"), required=False, max_length=120)
+    description = blocks.TextBlock(label=_("description"), required=False, max_length=300)
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Document download")
+        template = "courses/blocks/document.html"
+
+
+class VideoPlaceholderBlock(blocks.StructBlock):
+    """Stands in for the media room's VideoBlock until it lands."""
+
+    title = blocks.CharBlock(label=_("title"), max_length=120)
+    description = blocks.TextBlock(label=_("description"), required=False, max_length=400)
+    minutes = blocks.IntegerBlock(label=_("length in minutes"), required=False, min_value=0)
+
+    class Meta:
+        icon = "media"
+        label = _("Video")
+        template = "courses/blocks/video_placeholder.html"
+
+
+class H5PPlaceholderBlock(blocks.StructBlock):
+    """Stands in for the interactive room's H5PBlock until it lands."""
+
+    title = blocks.CharBlock(label=_("title"), max_length=120)
+    description = blocks.TextBlock(label=_("description"), required=False, max_length=400)
+
+    class Meta:
+        icon = "pick"
+        label = _("H5P activity")
+        template = "courses/blocks/h5p_placeholder.html"
+
+
+class DiscussInClassBlock(blocks.StructBlock):
+    prompt = blocks.TextBlock(label=_("prompt"), max_length=500)
+    minutes = blocks.IntegerBlock(label=_("minutes"), required=False, min_value=1, max_value=240)
+    facilitator_notes = blocks.TextBlock(label=_("notes for the trainer"), required=False)
+
+    class Meta:
+        icon = "group"
+        label = _("Discuss in class")
+        template = "courses/blocks/discuss.html"
+
+
+class TryAtWorkBlock(blocks.StructBlock):
+    task = blocks.TextBlock(label=_("task"), max_length=600)
+    evidence_hint = blocks.CharBlock(label=_("what to bring back"), required=False, max_length=200)
+
+    class Meta:
+        icon = "site"
+        label = _("Try at work")
+        template = "courses/blocks/try_at_work.html"
+
+
+class LessonStreamBlock(blocks.StreamBlock):
+    rich_text = blocks.RichTextBlock(
+        label=_("text"), features=RICH_TEXT_FEATURES, template="courses/blocks/rich_text.html"
+    )
+    image = ImageBlock(label=_("image"), template="courses/blocks/image.html")
+    document = DocumentDownloadBlock()
+    video = VideoPlaceholderBlock()
+    h5p = H5PPlaceholderBlock()
+    knowledge_check = QuestionBlock()
+    discuss = DiscussInClassBlock()
+    try_at_work = TryAtWorkBlock()
+
+
+class TestQuestionsBlock(blocks.StreamBlock):
+    """The questions of a course's pre/post test: the same questions before and after."""
+
+    question = QuestionBlock(template="courses/blocks/test_question.html")
+
+
+class ClassroomBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("title"), max_length=120)
+    days = blocks.DecimalBlock(label=_("days"), min_value=0.5, max_value=30, decimal_places=1)
+    topics = blocks.ListBlock(blocks.CharBlock(max_length=120), label=_("topics"))
+
+    class Meta:
+        icon = "group"
+        label = _("Classroom block")
+
+
+class PracticeGapBlock(blocks.StructBlock):
+    weeks_min = blocks.IntegerBlock(label=_("at least (weeks)"), min_value=1, max_value=26)
+    weeks_max = blocks.IntegerBlock(label=_("at most (weeks)"), min_value=1, max_value=26)
+    assignment = blocks.RichTextBlock(label=_("practice assignment"), features=RICH_TEXT_FEATURES)
+
+    class Meta:
+        icon = "time"
+        label = _("Practice at work")
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value["weeks_max"] < value["weeks_min"]:
+            raise StructBlockValidationError(
+                block_errors={
+                    "weeks_max": ErrorList(
+                        [ValidationError(_("At most must not be less than at least."))]
+                    )
+                }
+            )
+        return value
+
+
+class TrainingStructureBlock(blocks.StreamBlock):
+    """Supervisor training: classroom blocks with practice gaps between them."""
+
+    classroom = ClassroomBlock()
+    practice = PracticeGapBlock()
+
+
+class HandoutBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("title"), max_length=120)
+    kind = blocks.ChoiceBlock(
+        label=_("kind"),
+        choices=[("handout", _("Handout")), ("poster", _("Poster"))],
+        default="handout",
+    )
+    text = blocks.RichTextBlock(label=_("text"), features=RICH_TEXT_FEATURES, required=False)
+    image = ImageBlock(label=_("image"), required=False)
+    document = DocumentChooserBlock(label=_("printable file"), required=False)
+
+    class Meta:
+        icon = "doc-full-inverse"
+        label = _("Handout or poster")

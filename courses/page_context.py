@@ -1,0 +1,170 @@
+"""What the course pages served by Wagtail show a visitor: assembled from selectors, so the
+page models keep only their schema."""
+
+import uuid
+
+from django.utils import timezone
+
+from courses import selectors
+from courses.models import ClassSession, PolicyAdoption, SeminarPage
+
+
+def _start_date(enrolment):
+    if enrolment is None:
+        return None
+    if enrolment.cohort_id:
+        return enrolment.cohort.start_date
+    return timezone.localdate(enrolment.enrolled_at)
+
+
+def course_context(request, page) -> dict:
+    course = selectors.canonical_page(page).specific
+    structure = selectors.course_structure(course=course, locale=page.locale)
+    enrolment = selectors.enrolment_for(learner=request.user, course=course)
+    progress = None
+    if enrolment:
+        progress = selectors.progress_for_course(
+            learner=request.user, course=course, structure=structure
+        )
+    start = _start_date(enrolment)
+    today = timezone.localdate()
+    modules = [
+        {
+            "module": module,
+            "opens_on": module.opens_on(start),
+            "open": start is not None and module.opens_on(start) <= today,
+            "lessons": [
+                {
+                    "page": lesson,
+                    "done": bool(progress)
+                    and structure.lesson_key(lesson) in progress.lessons_done,
+                }
+                for lesson in module.lessons
+            ],
+        }
+        for module in structure.modules
+    ]
+    lessons = [
+        {
+            "page": lesson,
+            "done": bool(progress) and structure.lesson_key(lesson) in progress.lessons_done,
+        }
+        for lesson in structure.lessons
+    ]
+    # A seminar's dates and venues are public; other classes are shown to their own learners.
+    upcoming = ClassSession.objects.none()
+    if isinstance(course, SeminarPage):
+        upcoming = ClassSession.objects.filter(cohort__course=course)
+    elif enrolment and enrolment.cohort_id:
+        upcoming = ClassSession.objects.filter(cohort_id=enrolment.cohort_id)
+    upcoming = upcoming.filter(ends_at__gte=timezone.now()).select_related("cohort")[:10]
+    submissions = {}
+    if enrolment and structure.submission_items:
+        for submission in selectors.team_submissions(learner=request.user, course=course):
+            submissions.setdefault(submission.item, submission)
+    steps = [
+        {
+            "page": step,
+            "item": str(structure.canonical_ids.get(step.pk, step.pk)),
+            "submission": submissions.get(str(structure.canonical_ids.get(step.pk, step.pk))),
+        }
+        for step in structure.steps
+    ]
+    practice = [
+        {"item": item, "number": number, "submission": submissions.get(item)}
+        for item, number in structure.practice_items
+    ]
+    tests = {}
+    if enrolment and course.test_questions:
+        results = selectors.test_results(course=course, learner_ids=[request.user.pk])
+        tests = {phase: results[phase].get(request.user.pk) for phase in ("pre", "post")}
+    return {
+        "course": course,
+        "structure": structure,
+        "enrolment": enrolment,
+        "progress": progress,
+        "percent": progress.percent(course) if progress else 0,
+        "modules": modules,
+        "lessons": lessons,
+        "steps": steps,
+        "practice": practice,
+        "upcoming_sessions": upcoming,
+        "tests": tests,
+        "has_test": bool(page.test_questions),
+        "kind": type(page).__name__,
+    }
+
+
+def lesson_context(request, page) -> dict:
+    course = selectors.course_of_page(page)
+    enrolment = selectors.enrolment_for(learner=request.user, course=course) if course else None
+    context = {
+        "course": course,
+        "enrolment": enrolment,
+        "activity_id": selectors.lesson_activity_id(page),
+        "form_token": uuid.uuid4(),
+        "done": False,
+        "passed_checks": set(),
+        "open": True,
+        "opens_on": None,
+    }
+    if course is None:
+        return context
+    structure = selectors.course_structure(course=course, locale=page.locale)
+    lessons = structure.lessons
+    position = next((i for i, lesson in enumerate(lessons) if lesson.pk == page.pk), None)
+    if position is not None:
+        context["previous"] = lessons[position - 1] if position > 0 else None
+        context["next"] = lessons[position + 1] if position + 1 < len(lessons) else None
+    context["course_in_language"] = structure.course
+    if enrolment:
+        progress = selectors.progress_for_course(
+            learner=request.user, course=course, structure=structure
+        )
+        key = structure.lesson_key(page)
+        context["done"] = key in progress.lessons_done
+        context["passed_checks"] = {
+            q.rsplit(".", 1)[1]
+            for q in progress.checks_passed
+            if q.split(":")[-1].startswith(f"{key}.")
+        }
+        module = next((m for m in structure.modules if page in m.lessons), None)
+        if module:
+            opens_on = module.opens_on(_start_date(enrolment))
+            context["opens_on"] = opens_on
+            context["open"] = opens_on <= timezone.localdate()
+    return context
+
+
+def step_context(request, page) -> dict:
+    course = selectors.course_of_page(page)
+    enrolment = selectors.enrolment_for(learner=request.user, course=course) if course else None
+    item = str(selectors.canonical_page(page).pk)
+    submissions = []
+    if enrolment:
+        submissions = [
+            s
+            for s in selectors.team_submissions(learner=request.user, course=course)
+            if s.item == item
+        ]
+    return {"course": course, "enrolment": enrolment, "item": item, "submissions": submissions}
+
+
+def policy_context(request, page) -> dict:
+    versions = sorted(page.versions.all(), key=lambda v: v.published_on, reverse=True)
+    organisations = selectors.organisations_for_adoption(user=request.user)
+    adoptions = []
+    if request.user.is_authenticated and request.user.organisation_id:
+        adoptions = list(
+            PolicyAdoption.objects.filter(
+                version__page__translation_key=page.translation_key,
+                organisation_id=request.user.organisation_id,
+            ).select_related("version")
+        )
+    return {
+        "versions": versions,
+        "current": versions[0] if versions else None,
+        "adoption_organisations": list(organisations.order_by("name")[:200]),
+        "may_adopt": organisations.exists(),
+        "adoptions": adoptions,
+    }

@@ -1,0 +1,722 @@
+"""Read-side queries of courses: course structure, progress, completion, cohorts.
+
+How progress is derived from ``lms.records`` (the rule other rooms rely on):
+
+* A **lesson** is done for a learner when a statement by that learner with verb
+  ``completed`` or ``passed`` has the lesson's activity id (``urn:betterwork:lesson:<id>``)
+  either as its object **or as its ``parent_activity``**. So an H5P or SCORM activity
+  recorded by another room, with the lesson as its parent, completes the lesson. (The
+  lesson's own knowledge-check questions also name the lesson as parent, for reports; they
+  are the one exception and never complete the lesson by themselves.)
+* A **knowledge check** is passed when a statement with verb ``passed`` (or ``answered``
+  with ``success`` true) has the object ``urn:betterwork:question:<lesson id>.<block id>``.
+* **Pre/post tests** are statements with verb ``completed`` on
+  ``urn:betterwork:test:<course id>.pre`` / ``.post``; the score is the raw score, the
+  answers per question are in the result extension ``urn:betterwork:ext:answers``.
+* **Attendance** comes from ``Attendance`` rows (a trainer may correct a mark after the
+  fact); each first presence is also written as an ``attended`` statement for reports.
+* **Workbook steps and practice assignments** count when their ``Submission`` is approved.
+
+Activity ids always use the id of the page in the default language, so a learner who
+studies the Arabic translation progresses in the same course as one who studies English.
+Completion is monotonic: ``Enrolment.completed_at`` is set once and never cleared.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from wagtail.models import Locale, Page
+
+from courses.models import (
+    Attendance,
+    ClassSession,
+    Cohort,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    ModulePage,
+    Submission,
+    SupervisorTrainingPage,
+    WorkbookStepPage,
+)
+from lms.accounts.selectors import country_scope
+from lms.records import verbs
+from lms.records.activities import activity_id, parse_activity_id
+from lms.records.models import Statement
+
+STEPLEN = Page.steplen
+DONE_VERBS = {verbs.COMPLETED, verbs.PASSED}
+ANSWERS_EXTENSION = "urn:betterwork:ext:answers"
+QUESTION_PREFIX = activity_id("question", "")
+
+
+# --- pages and their course -------------------------------------------------------------
+
+
+def default_locale() -> Locale:
+    return Locale.get_default()
+
+
+def canonical_page(page: Page) -> Page:
+    """The version of ``page`` in the default language (the page itself when it has none)."""
+    locale = default_locale()
+    if page.locale_id == locale.pk:
+        return page
+    translation = (
+        Page.objects.filter(translation_key=page.translation_key, locale=locale).specific().first()
+    )
+    return translation or page
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    return [path[:end] for end in range(STEPLEN, len(path) + 1, STEPLEN)]
+
+
+def course_of_page(page: Page) -> CoursePage | None:
+    """The canonical course that contains ``page`` (or is ``page``)."""
+    course = CoursePage.objects.filter(path__in=_ancestor_paths(page.path)).first()
+    if course is None:
+        return None
+    return canonical_page(course.specific).specific
+
+
+def lesson_activity_id(page: Page) -> str:
+    """The activity id of a lesson in any language (other rooms use it as the parent)."""
+    return activity_id("lesson", canonical_page(page).pk)
+
+
+def _enrolled_translation_keys(learner) -> set:
+    return set(
+        Enrolment.objects.filter(learner=learner).values_list("course__translation_key", flat=True)
+    )
+
+
+def page_ids_in_enrolled_courses(*, learner, page_ids: set[int]) -> set[int]:
+    """Which of these pages lie in a course (in any language) the learner is enrolled in."""
+    if not learner.is_authenticated or not page_ids:
+        return set()
+    paths = dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "path"))
+    prefixes = {prefix for path in paths.values() for prefix in _ancestor_paths(path)}
+    enrolled_keys = _enrolled_translation_keys(learner)
+    course_paths = set(
+        CoursePage.objects.filter(path__in=prefixes, translation_key__in=enrolled_keys).values_list(
+            "path", flat=True
+        )
+    )
+    return {
+        pk
+        for pk, path in paths.items()
+        if any(prefix in course_paths for prefix in _ancestor_paths(path))
+    }
+
+
+def learner_is_enrolled_in_page(*, learner, page) -> bool:
+    """Is the learner enrolled in the course that contains this page (in any language)?"""
+    return bool(page_ids_in_enrolled_courses(learner=learner, page_ids={page.pk}))
+
+
+def enrolment_for(*, learner, course: CoursePage) -> Enrolment | None:
+    if not learner.is_authenticated:
+        return None
+    return (
+        Enrolment.objects.select_related("cohort")
+        .filter(learner=learner, course__translation_key=course.translation_key)
+        .first()
+    )
+
+
+# --- structure --------------------------------------------------------------------------
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    days_in_month = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28]
+    days_in_month += [31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    return dt.date(year, month, min(day.day, days_in_month[month - 1]))
+
+
+@dataclass
+class Module:
+    page: ModulePage
+    lessons: list[LessonPage] = field(default_factory=list)
+
+    def opens_on(self, start: dt.date | None) -> dt.date | None:
+        if start is None:
+            return None
+        return add_months(start, self.page.month - 1)
+
+
+@dataclass
+class CourseStructure:
+    """A course's parts in reading order, in one language. ``ids`` maps each part to the
+    id of its default-language version, which activity ids use."""
+
+    course: CoursePage
+    modules: list[Module]
+    lessons: list[LessonPage]
+    steps: list[WorkbookStepPage]
+    practice_items: list[tuple[str, int]]  # (item key, number of the gap)
+    canonical_ids: dict[int, int]
+
+    def lesson_key(self, lesson) -> int:
+        return self.canonical_ids.get(lesson.pk, lesson.pk)
+
+    @property
+    def lesson_ids(self) -> list[int]:
+        return [self.lesson_key(lesson) for lesson in self.lessons]
+
+    @property
+    def question_ids(self) -> list[str]:
+        return [
+            activity_id("question", f"{self.lesson_key(lesson)}.{block_id}")
+            for lesson in self.lessons
+            for block_id in lesson.knowledge_check_ids
+        ]
+
+    @property
+    def submission_items(self) -> list[str]:
+        steps = [str(self.canonical_ids.get(step.pk, step.pk)) for step in self.steps]
+        return steps + [key for key, _title in self.practice_items]
+
+
+def course_structure(*, course: CoursePage, locale: Locale | None = None) -> CourseStructure:
+    """Modules, lessons and steps of ``course`` in ``locale`` (default: the course's own)."""
+    locale = locale or course.locale
+    if course.locale_id != locale.pk:
+        course = course.get_translation_or_none(locale) or course
+        course = course.specific
+    parts = list(Page.objects.descendant_of(course).live().filter(locale=course.locale).specific())
+    parts.sort(key=lambda p: p.path)
+    modules: dict[str, Module] = {}
+    lessons, steps = [], []
+    for part in parts:
+        if isinstance(part, ModulePage):
+            modules[part.path] = Module(page=part)
+        elif isinstance(part, LessonPage):
+            lessons.append(part)
+            module = modules.get(part.path[:-STEPLEN])
+            if module:
+                module.lessons.append(part)
+        elif isinstance(part, WorkbookStepPage):
+            steps.append(part)
+    canonical_ids = {}
+    default = default_locale()
+    if course.locale_id != default.pk and parts:
+        by_key = dict(
+            Page.objects.filter(
+                translation_key__in=[p.translation_key for p in parts], locale=default
+            ).values_list("translation_key", "pk")
+        )
+        canonical_ids = {
+            p.pk: by_key[p.translation_key] for p in parts if p.translation_key in by_key
+        }
+    practice = []
+    if isinstance(course, SupervisorTrainingPage):
+        # Keys come from the default-language blocks, matched by position.
+        keyed = course
+        if course.locale_id != default.pk:
+            keyed = canonical_page(course).specific
+        key_blocks = keyed.practice_assignments()
+        for number, block in enumerate(course.practice_assignments()):
+            key_block = key_blocks[number] if number < len(key_blocks) else block
+            practice.append((f"practice-{key_block.id}", number + 1))
+    return CourseStructure(
+        course=course,
+        modules=list(modules.values()),
+        lessons=lessons,
+        steps=steps,
+        practice_items=practice,
+        canonical_ids=canonical_ids,
+    )
+
+
+# --- progress ---------------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    lessons_done: set[int]
+    lessons_total: int
+    checks_passed: set[str]
+    checks_total: int
+    sessions_attended: int
+    sessions_total: int
+    submissions_approved: set[str]
+    submissions_total: int
+    completed_at: dt.datetime | None = None
+
+    def parts(self, course: CoursePage) -> list[tuple[int, int]]:
+        """(done, total) of each part the course's completion rule asks for."""
+        parts = []
+        if course.complete_lessons:
+            parts.append((len(self.lessons_done), self.lessons_total))
+        if course.complete_knowledge_checks:
+            parts.append((len(self.checks_passed), self.checks_total))
+        if course.complete_attendance_percent:
+            needed = -(-self.sessions_total * course.complete_attendance_percent // 100)
+            parts.append((min(self.sessions_attended, needed), needed))
+        if course.complete_submissions:
+            parts.append((len(self.submissions_approved), self.submissions_total))
+        return parts
+
+    def percent(self, course: CoursePage) -> int:
+        parts = [p for p in self.parts(course) if p[1]]
+        if not parts:
+            return 100 if self.completed_at else 0
+        return round(100 * sum(d for d, _t in parts) / sum(t for _d, t in parts))
+
+    def rule_met(self, course: CoursePage) -> bool:
+        parts = self.parts(course)
+        return any(total for _done, total in parts) and all(done >= total for done, total in parts)
+
+
+def _statement_progress(statements, lesson_ids: set[str], question_ids: set[str]):
+    lessons, questions = set(), set()
+    for activity, parent, verb, success in statements:
+        if verb in DONE_VERBS:
+            if activity in lesson_ids:
+                lessons.add(activity)
+            elif parent in lesson_ids and not activity.startswith(QUESTION_PREFIX):
+                lessons.add(parent)
+        if activity in question_ids and (
+            verb == verbs.PASSED or (verb == verbs.ANSWERED and success)
+        ):
+            questions.add(activity)
+    return lessons, questions
+
+
+def _progress_statements(*, learners, lesson_ids: set[str], question_ids: set[str]):
+    return (
+        Statement.objects.filter(actor__in=learners)
+        .filter(
+            Q(activity__in=lesson_ids | question_ids) | Q(parent_activity__in=lesson_ids),
+            verb__in=[*DONE_VERBS, verbs.ANSWERED],
+        )
+        .values_list("actor_id", "activity", "parent_activity", "verb", "success")
+    )
+
+
+def _canonical_course(course: CoursePage) -> CoursePage:
+    return course if course.locale_id == default_locale().pk else canonical_page(course).specific
+
+
+def progress_for_learners(
+    *, course: CoursePage, learners, cohort: Cohort | None = None, structure=None
+) -> dict[int, Progress]:
+    """Progress of several learners in one course, in a fixed number of queries."""
+    course = _canonical_course(course)
+    structure = structure or course_structure(course=course, locale=course.locale)
+    lesson_activities = {activity_id("lesson", pk) for pk in structure.lesson_ids}
+    question_activities = set(structure.question_ids)
+    learner_ids = [getattr(learner, "pk", learner) for learner in learners]
+    by_learner: dict[int, list] = {pk: [] for pk in learner_ids}
+    for actor_id, *row in _progress_statements(
+        learners=learner_ids, lesson_ids=lesson_activities, question_ids=question_activities
+    ):
+        by_learner[actor_id].append(row)
+
+    enrolments = {
+        e.learner_id: e
+        for e in Enrolment.objects.filter(course=course, learner_id__in=learner_ids).only(
+            "learner_id", "cohort_id", "completed_at"
+        )
+    }
+    cohort_ids = {e.cohort_id for e in enrolments.values() if e.cohort_id}
+    if cohort:
+        cohort_ids.add(cohort.pk)
+    sessions_per_cohort: dict[int, int] = {}
+    for cohort_id in ClassSession.objects.filter(cohort_id__in=cohort_ids).values_list(
+        "cohort_id", flat=True
+    ):
+        sessions_per_cohort[cohort_id] = sessions_per_cohort.get(cohort_id, 0) + 1
+    attended: dict[int, int] = {}
+    for learner_id in Attendance.objects.filter(
+        learner_id__in=learner_ids, present=True, session__cohort__course=course
+    ).values_list("learner_id", flat=True):
+        attended[learner_id] = attended.get(learner_id, 0) + 1
+
+    items = set(structure.submission_items)
+    approved_rows = Submission.objects.filter(
+        course=course, status=Submission.Status.APPROVED, item__in=items
+    ).filter(Q(learner_id__in=learner_ids) | Q(organisation__people__in=learner_ids))
+    approved_by_learner: dict[int, set[str]] = {pk: set() for pk in learner_ids}
+    for learner_id, organisation_member, item in approved_rows.values_list(
+        "learner_id", "organisation__people", "item"
+    ):
+        for pk in {learner_id, organisation_member}:
+            if pk in approved_by_learner:
+                approved_by_learner[pk].add(item)
+
+    result = {}
+    for pk in learner_ids:
+        lessons, questions = _statement_progress(
+            by_learner[pk], lesson_activities, question_activities
+        )
+        enrolment = enrolments.get(pk)
+        cohort_id = (enrolment.cohort_id if enrolment else None) or (cohort.pk if cohort else None)
+        result[pk] = Progress(
+            lessons_done={int(parse_activity_id(a)[1]) for a in lessons},
+            lessons_total=len(lesson_activities),
+            checks_passed=questions,
+            checks_total=len(question_activities),
+            sessions_attended=attended.get(pk, 0),
+            sessions_total=sessions_per_cohort.get(cohort_id, 0),
+            submissions_approved=approved_by_learner[pk],
+            submissions_total=len(items),
+            completed_at=enrolment.completed_at if enrolment else None,
+        )
+    return result
+
+
+def progress_for_course(*, learner, course: CoursePage, structure=None) -> Progress:
+    return progress_for_learners(course=course, learners=[learner], structure=structure)[learner.pk]
+
+
+def courses_completed_by(*, learner) -> set[int]:
+    """Ids of the course pages the learner has completed, in every language they exist in."""
+    keys = Enrolment.objects.filter(learner=learner, completed_at__isnull=False).values(
+        "course__translation_key"
+    )
+    return set(CoursePage.objects.filter(translation_key__in=keys).values_list("pk", flat=True))
+
+
+# --- learners and trainers --------------------------------------------------------------
+
+
+def enrolments_of(*, learner) -> QuerySet[Enrolment]:
+    return (
+        Enrolment.objects.filter(learner=learner)
+        .select_related("course", "cohort")
+        .order_by("completed_at", "-enrolled_at")
+    )
+
+
+def is_trainer(user) -> bool:
+    return user.is_authenticated and (
+        user.has_role("trainer", "enterprise_advisor") or country_scope(user) is not False
+    )
+
+
+def cohorts_visible_to(*, user) -> QuerySet[Cohort]:
+    """Global staff see every cohort, country staff their country's, trainers their own."""
+    cohorts = Cohort.objects.select_related("course", "country", "organisation")
+    if not user.is_authenticated:
+        return cohorts.none()
+    scope = country_scope(user)
+    if scope is None:
+        return cohorts
+    if scope is not False:
+        return cohorts.filter(Q(country_id=scope) | Q(trainers=user)).distinct()
+    return cohorts.filter(trainers=user)
+
+
+def cohort_learners(*, cohort: Cohort):
+    from lms.accounts.models import User
+
+    return list(
+        User.objects.filter(enrolments__cohort=cohort)
+        .select_related("organisation")
+        .order_by("display_name", "username")
+    )
+
+
+def sessions_for_learner(*, learner) -> QuerySet[ClassSession]:
+    return ClassSession.objects.filter(cohort__enrolments__learner=learner).select_related("cohort")
+
+
+def submissions_to_review(*, user) -> QuerySet[Submission]:
+    """Workbook evidence and practice reports a trainer or advisor may review."""
+    submissions = Submission.objects.select_related("course", "learner", "organisation")
+    scope = country_scope(user)
+    if scope is None:
+        return submissions
+    if scope is not False:
+        return submissions.filter(learner__country_id=scope)
+    if user.has_role("enterprise_advisor", "trainer"):
+        mine = Cohort.objects.filter(trainers=user).values("enrolments__learner")
+        same_country = (
+            Q(learner__country_id=user.country_id)
+            if user.has_role("enterprise_advisor")
+            else Q(pk__in=[])
+        )
+        return submissions.filter(Q(learner__in=mine) | same_country)
+    return submissions.none()
+
+
+# --- pre/post tests ---------------------------------------------------------------------
+
+
+@dataclass
+class TestResult:
+    score: float
+    out_of: float
+    answers: dict[str, bool]
+
+
+def test_results(*, course: CoursePage, learner_ids) -> dict[str, dict[int, TestResult]]:
+    """The latest pre and post result of each learner: ``{"pre": {id: result}, "post": ...}``."""
+    course = _canonical_course(course)
+    activities = {phase: activity_id("test", f"{course.pk}.{phase}") for phase in ("pre", "post")}
+    results = {"pre": {}, "post": {}}
+    phase_of = {v: k for k, v in activities.items()}
+    rows = Statement.objects.filter(
+        actor_id__in=learner_ids, activity__in=activities.values(), verb=verbs.COMPLETED
+    ).values_list("actor_id", "activity", "score_raw", "score_max", "data")
+    for actor_id, activity, raw, maximum, data in rows:  # ordered by timestamp: last wins
+        answers = ((data.get("result") or {}).get("extensions") or {}).get(ANSWERS_EXTENSION, {})
+        results[phase_of[activity]][actor_id] = TestResult(
+            score=raw or 0, out_of=maximum or 0, answers=answers
+        )
+    return results
+
+
+@dataclass
+class KnowledgeGain:
+    per_learner: dict[int, tuple[float | None, float | None, float | None]]
+    per_question: list[tuple[str, float | None, float | None]]  # (question, pre %, post %)
+
+
+def knowledge_gain(*, course: CoursePage, learner_ids) -> KnowledgeGain:
+    course = _canonical_course(course)
+    results = test_results(course=course, learner_ids=learner_ids)
+    per_learner = {}
+    for pk in learner_ids:
+        pre, post = results["pre"].get(pk), results["post"].get(pk)
+        pre_pct = 100 * pre.score / pre.out_of if pre and pre.out_of else None
+        post_pct = 100 * post.score / post.out_of if post and post.out_of else None
+        gain = post_pct - pre_pct if pre_pct is not None and post_pct is not None else None
+        per_learner[pk] = (pre_pct, post_pct, gain)
+    per_question = []
+    for block in course.test_questions:
+        rates = []
+        for phase in ("pre", "post"):
+            marks = [r.answers[block.id] for r in results[phase].values() if block.id in r.answers]
+            rates.append(100 * sum(marks) / len(marks) if marks else None)
+        per_question.append((block.value["question"], *rates))
+    return KnowledgeGain(per_learner=per_learner, per_question=per_question)
+
+
+def courses_containing(*, page_ids: set[int], learner) -> list[CoursePage]:
+    """The canonical courses the learner is enrolled in that contain any of these pages."""
+    paths = Page.objects.filter(pk__in=page_ids).values_list("path", flat=True)
+    prefixes = {prefix for path in paths for prefix in _ancestor_paths(path)}
+    keys = CoursePage.objects.filter(path__in=prefixes).values("translation_key")
+    return list(
+        CoursePage.objects.filter(enrolments__learner=learner, translation_key__in=keys).specific()
+    )
+
+
+def team_submissions(*, learner, course: CoursePage) -> QuerySet[Submission]:
+    """The learner's own submissions and their team's (same organisation), newest first."""
+    course = _canonical_course(course)
+    mine = Q(learner=learner)
+    if learner.organisation_id:
+        mine |= Q(organisation_id=learner.organisation_id)
+    return Submission.objects.filter(mine, course=course).select_related("learner", "reviewer")
+
+
+def may_see_submission(*, user, submission: Submission) -> bool:
+    if submission.learner_id == user.pk:
+        return True
+    if submission.organisation_id and submission.organisation_id == user.organisation_id:
+        return True
+    return submissions_to_review(user=user).filter(pk=submission.pk).exists()
+
+
+def organisations_for_adoption(*, user):
+    """Organisations for which this person may record a policy adoption."""
+    from lms.accounts.models import Organisation
+    from lms.accounts.selectors import organisations_visible_to
+
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    scope = country_scope(user)
+    if scope is not False:
+        return organisations_visible_to(user=user)
+    if user.has_role("enterprise_advisor") and user.country_id:
+        return Organisation.objects.filter(country_id=user.country_id)
+    if user.has_role("manager") and user.organisation_id:
+        return Organisation.objects.filter(pk=user.organisation_id)
+    return Organisation.objects.none()
+
+
+def locale_for_request(request) -> Locale:
+    from django.utils.translation import get_language
+
+    return Locale.objects.filter(language_code=get_language()).first() or default_locale()
+
+
+@dataclass
+class LearningRow:
+    enrolment: Enrolment
+    course: CoursePage
+    percent: int
+    next_lesson: Page | None
+    opens_on: dt.date | None
+
+
+def learning_overview(*, learner, locale: Locale) -> list[LearningRow]:
+    """The learner's courses, each with progress and the lesson to open next."""
+    rows = []
+    today = dt.date.today()
+    for enrolment in enrolments_of(learner=learner):
+        course = enrolment.course.specific
+        structure = course_structure(course=course, locale=locale)
+        progress = progress_for_course(learner=learner, course=course, structure=structure)
+        start = enrolment.cohort.start_date if enrolment.cohort_id else enrolment.enrolled_at.date()
+        next_lesson, opens_on = None, None
+        module_of = {lesson.pk: module for module in structure.modules for lesson in module.lessons}
+        for lesson in structure.lessons:
+            if structure.lesson_key(lesson) in progress.lessons_done:
+                continue
+            module = module_of.get(lesson.pk)
+            if module and module.opens_on(start) > today:
+                opens_on = opens_on or module.opens_on(start)
+                continue
+            next_lesson = lesson
+            break
+        rows.append(
+            LearningRow(
+                enrolment=enrolment,
+                course=structure.course,
+                percent=progress.percent(course),
+                next_lesson=next_lesson,
+                opens_on=opens_on if next_lesson is None else None,
+            )
+        )
+    return rows
+
+
+def person_for_cohort(*, cohort: Cohort, identifier: str):
+    from lms.accounts.models import User
+
+    identifier = identifier.strip()
+    return (
+        User.objects.filter(Q(username__iexact=identifier) | Q(email__iexact=identifier))
+        .exclude(email="", username="")
+        .filter(Q(country_id=cohort.country_id) | Q(country__isnull=True))
+        .first()
+    )
+
+
+def submission_title(submission: Submission) -> str:
+    if submission.item.isdigit():
+        step = Page.objects.filter(pk=int(submission.item)).first()
+        return step.title if step else submission.item
+    return str(submission.course.title)
+
+
+# --- the trainer's grid -----------------------------------------------------------------
+
+
+@dataclass
+class GridColumn:
+    title: str
+    lesson_keys: list[int]
+
+
+@dataclass
+class GridRow:
+    learner: object
+    cells: list[tuple[int, int]]  # (done, total) per column
+    progress: Progress
+    percent: int
+    pre: float | None
+    post: float | None
+    gain: float | None
+
+
+@dataclass
+class CohortGrid:
+    cohort: Cohort
+    columns: list[GridColumn]
+    rows: list[GridRow]
+    sessions_total: int
+    gain: KnowledgeGain
+
+    def header(self) -> list[str]:
+        from django.utils.translation import gettext as _
+
+        return [
+            _("Learner"),
+            _("Username"),
+            *[c.title for c in self.columns],
+            _("Sessions attended"),
+            _("Pre-test %"),
+            _("Post-test %"),
+            _("Gain (points)"),
+            _("Progress %"),
+            _("Completed"),
+        ]
+
+    def table(self) -> list[list]:
+        def number(value):
+            return None if value is None else round(value, 1)
+
+        return [
+            [
+                str(row.learner),
+                row.learner.get_username(),
+                *[f"{done}/{total}" for done, total in row.cells],
+                row.progress.sessions_attended,
+                number(row.pre),
+                number(row.post),
+                number(row.gain),
+                row.percent,
+                row.progress.completed_at.date().isoformat() if row.progress.completed_at else "",
+            ]
+            for row in self.rows
+        ]
+
+
+def cohort_grid(*, cohort: Cohort, locale: Locale | None = None) -> CohortGrid:
+    """Learners x modules (or lessons, for courses without modules), in fixed queries."""
+    course = cohort.course.specific
+    structure = course_structure(course=course, locale=locale or course.locale)
+    if structure.modules:
+        columns = [
+            GridColumn(
+                title=module.page.title,
+                lesson_keys=[structure.lesson_key(lesson) for lesson in module.lessons],
+            )
+            for module in structure.modules
+        ]
+    else:
+        columns = [
+            GridColumn(title=lesson.title, lesson_keys=[structure.lesson_key(lesson)])
+            for lesson in structure.lessons
+        ]
+    learners = cohort_learners(cohort=cohort)
+    progress = progress_for_learners(
+        course=course, learners=learners, cohort=cohort, structure=structure
+    )
+    gain = knowledge_gain(course=course, learner_ids=[learner.pk for learner in learners])
+    rows = []
+    for learner in learners:
+        learner_progress = progress[learner.pk]
+        rows.append(
+            GridRow(
+                learner=learner,
+                cells=[
+                    (
+                        len(set(column.lesson_keys) & learner_progress.lessons_done),
+                        len(column.lesson_keys),
+                    )
+                    for column in columns
+                ],
+                progress=learner_progress,
+                percent=learner_progress.percent(course),
+                pre=gain.per_learner[learner.pk][0],
+                post=gain.per_learner[learner.pk][1],
+                gain=gain.per_learner[learner.pk][2],
+            )
+        )
+    return CohortGrid(
+        cohort=cohort,
+        columns=columns,
+        rows=rows,
+        sessions_total=cohort.sessions.count(),
+        gain=gain,
+    )

@@ -1,0 +1,33 @@
+"""The demo loads, and loading it again adds nothing."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    from courses.models import Attendance, ClassSession, Cohort, CoursePage, Enrolment
+    from lms.records.models import Statement
+
+    return [
+        m.objects.count()
+        for m in (CoursePage, Cohort, ClassSession, Enrolment, Attendance, Statement)
+    ]
+
+
+def test_the_demo_loads_twice_without_duplicates(home_page):
+    from courses import demo as courses_demo
+    from courses.models import Cohort, Enrolment, ProgrammePage
+    from lms.portal import demo as portal_demo
+
+    portal_demo.load()
+    courses_demo.load()
+    first = counts()
+    courses_demo.load()
+    assert counts() == first
+    programme = ProgrammePage.objects.get(locale__language_code="en")
+    assert programme.get_children().count() == 12
+    assert {p.locale.language_code for p in ProgrammePage.objects.all()} == {"en", "vi", "ar"}
+    vietnam = Cohort.objects.get(country__code="vn", course=programme)
+    assert Enrolment.objects.filter(cohort=vietnam).count() == 20
+    assert vietnam.sessions.filter(attendance__present=True).exists()

@@ -1,0 +1,417 @@
+"""The delivery views: who may see what, what they show, and their query budgets."""
+
+import datetime as dt
+import io
+import json
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from courses import services
+from courses.models import Attendance, Enrolment, LessonPage, PolicyAdoption, Submission
+from lms.records.activities import activity_id
+from lms.records.models import Statement
+from tests.accounts.factories import OrganisationFactory, country_staff, global_admin
+from tests.courses import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cohort_setup(small_programme):
+    trainer = factories.trainer()
+    cohort = factories.cohort(small_programme, trainers=[trainer])
+    people = [factories.learner() for _ in range(3)]
+    factories.enrol(small_programme, people, cohort)
+    return cohort, trainer, people
+
+
+# --- permissions on the trainer's views -------------------------------------------------
+
+
+def cohort_urls(cohort, session):
+    return [
+        reverse("courses:cohort_detail", args=[cohort.pk]),
+        reverse("courses:cohort_export", args=[cohort.pk, "csv"]),
+        reverse("courses:cohort_export", args=[cohort.pk, "xlsx"]),
+        reverse("courses:cohort_import", args=[cohort.pk]),
+        reverse("courses:session_create", args=[cohort.pk]),
+        reverse("courses:session_roster", args=[session.pk]),
+    ]
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, cohort_setup):
+    cohort, _trainer, _people = cohort_setup
+    for url in cohort_urls(cohort, factories.session(cohort)):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert "login" in response["Location"]
+
+
+def test_learners_may_not_open_a_cohort(client, cohort_setup):
+    cohort, _trainer, people = cohort_setup
+    client.force_login(people[0])
+    for url in cohort_urls(cohort, factories.session(cohort)):
+        assert client.get(url).status_code == 403
+
+
+def test_another_trainer_cannot_see_the_cohort(client, cohort_setup):
+    cohort, _trainer, _people = cohort_setup
+    client.force_login(factories.trainer())
+    for url in cohort_urls(cohort, factories.session(cohort)):
+        assert client.get(url).status_code == 404
+    assert cohort.name not in client.get(reverse("courses:cohort_list")).content.decode()
+
+
+def test_country_staff_see_their_country_only(client, cohort_setup, totp_for):
+    cohort, _trainer, _people = cohort_setup
+    session = factories.session(cohort)
+    client.force_login(totp_for(country_staff("jo")))
+    for url in cohort_urls(cohort, session):
+        assert client.get(url).status_code == 404
+    client.force_login(totp_for(country_staff("vn")))
+    for url in cohort_urls(cohort, session):
+        assert client.get(url).status_code == 200
+    client.force_login(totp_for(global_admin()))
+    assert client.get(cohort_urls(cohort, session)[0]).status_code == 200
+
+
+def test_the_trainer_grid_shows_each_learners_progress(client, cohort_setup):
+    cohort, trainer, people = cohort_setup
+    lesson = LessonPage.objects.descendant_of(cohort.course).order_by("path").first()
+    services.lesson_complete(learner=people[0], lesson=lesson, form_token=uuid.uuid4())
+    client.force_login(trainer)
+    response = client.get(reverse("courses:cohort_export", args=[cohort.pk, "csv"]))
+    rows = response.content.decode("utf-8-sig").splitlines()
+    assert rows[0].startswith("Learner,Username,Module 1,Module 2")
+    by_name = {row.split(",")[0]: row.split(",") for row in rows[1:]}
+    assert by_name[str(people[0])][2:4] == ["1/2", "0/2"]
+    assert by_name[str(people[1])][2:4] == ["0/2", "0/2"]
+    xlsx = client.get(reverse("courses:cohort_export", args=[cohort.pk, "xlsx"]))
+    assert xlsx.content[:2] == b"PK"
+
+
+@pytest.mark.parametrize("size", [25, 250])
+def test_the_grid_query_count_does_not_grow_with_the_class(
+    client, small_programme, size, django_assert_max_num_queries
+):
+    trainer = factories.trainer()
+    cohort = factories.cohort(small_programme, trainers=[trainer])
+    organisation = OrganisationFactory()
+    people = [factories.learner(organisation=organisation) for _ in range(size)]
+    Enrolment.objects.bulk_create(
+        Enrolment(learner=p, course=small_programme, cohort=cohort, source="trainer")
+        for p in people
+    )
+    client.force_login(trainer)
+    url = reverse("courses:cohort_detail", args=[cohort.pk])
+    with django_assert_max_num_queries(24):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count('<th scope="row">') == size
+
+
+# --- course and lesson pages ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("modules", "lessons"), [(12, 5), (30, 10)])
+def test_the_course_page_query_count_does_not_grow_with_the_course(
+    client, training, modules, lessons, django_assert_max_num_queries
+):
+    course = factories.programme(training, modules=modules, lessons=lessons)
+    person = factories.learner()
+    services.enrolment_create(learner=person, course=course)
+    client.force_login(person)
+    with django_assert_max_num_queries(29):
+        response = client.get(course.url)
+    assert response.status_code == 200
+    assert response.content.decode().count('<li class="module') == modules
+
+
+def test_a_learner_completes_a_lesson_and_its_knowledge_check(client, small_programme):
+    person = factories.learner()
+    services.enrolment_create(learner=person, course=small_programme)
+    lesson = LessonPage.objects.descendant_of(small_programme).order_by("path").first()
+    client.force_login(person)
+    page = client.get(lesson.url).content.decode()
+    assert "I have finished this lesson" in page
+    block_id = lesson.knowledge_check_ids[0]
+    token = str(uuid.uuid4())
+    url = reverse("courses:knowledge_check", args=[lesson.pk, block_id])
+    for _retry in range(2):  # a retried form counts once
+        client.post(url, {"choice": "0", "token": token})
+    assert Statement.objects.filter(actor=person, verb__endswith="passed").count() == 1
+    client.post(reverse("courses:lesson_complete", args=[lesson.pk]), {"token": token})
+    page = client.get(lesson.url).content.decode()
+    assert "You completed this lesson." in page
+    assert "answered correctly" in page
+
+
+def test_the_lesson_page_sends_the_activity_id_for_the_statement_endpoint(client, small_programme):
+    person = factories.learner()
+    services.enrolment_create(learner=person, course=small_programme)
+    lesson = LessonPage.objects.descendant_of(small_programme).order_by("path").first()
+    client.force_login(person)
+    page = client.get(lesson.url).content.decode()
+    assert f'data-activity="{activity_id("lesson", lesson.pk)}"' in page
+    response = client.post(
+        "/api/records/statements",
+        json.dumps(factories.statement(activity_id("lesson", lesson.pk), "experienced")),
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 50])
+@pytest.mark.parametrize(("verb", "budget"), [("experienced", 9), ("completed", 24)])
+def test_statement_batches_cost_the_same_queries(
+    client, small_programme, size, verb, budget, django_assert_max_num_queries
+):
+    person = factories.learner()
+    services.enrolment_create(learner=person, course=small_programme)
+    lessons = list(LessonPage.objects.descendant_of(small_programme))
+    batch = [
+        factories.statement(activity_id("lesson", lessons[n % len(lessons)].pk), verb)
+        for n in range(size)
+    ]
+    client.force_login(person)
+    with django_assert_max_num_queries(budget):
+        response = client.post(
+            "/api/records/statements", json.dumps(batch), content_type="application/json"
+        )
+    assert response.status_code == 200
+    assert response.json()["stored"] == size
+
+
+def test_a_module_that_has_not_opened_shows_its_date(client, small_programme):
+    trainer = factories.trainer()
+    cohort = factories.cohort(small_programme, trainers=[trainer], start_date=timezone.localdate())
+    person = factories.learner()
+    factories.enrol(small_programme, [person], cohort)
+    client.force_login(person)
+    page = client.get(small_programme.url).content.decode()
+    assert page.count("module-locked") == 1
+    later = LessonPage.objects.descendant_of(small_programme).order_by("path").last()
+    assert "This module opens on" in client.get(later.url).content.decode()
+
+
+def test_self_enrolment_from_the_course_page(client, small_programme):
+    person = factories.learner()
+    client.force_login(person)
+    response = client.post(reverse("courses:enrol", args=[small_programme.pk]))
+    assert response.status_code == 302
+    assert Enrolment.objects.filter(learner=person, course=small_programme, source="self").exists()
+    assert client.get(reverse("courses:enrol", args=[small_programme.pk])).status_code == 405
+
+
+def test_my_learning_shows_what_next(client, small_programme):
+    person = factories.learner()
+    services.enrolment_create(learner=person, course=small_programme)
+    client.force_login(person)
+    page = client.get(reverse("courses:my_learning")).content.decode()
+    assert "Lesson 1.1" in page
+    assert "0% done" in page
+
+
+def test_the_pre_test_form_rejects_missing_answers_and_keeps_input(client, training):
+    course = factories.seminar(training, self_enrolment=True, questions=2)
+    person = factories.learner()
+    services.enrolment_create(learner=person, course=course)
+    client.force_login(person)
+    url = reverse("courses:test", args=[course.pk, "pre"])
+    first = next(iter(course.test_questions)).id
+    response = client.post(url, {f"q-{first}": "0", "token": str(uuid.uuid4())})
+    assert response.status_code == 400
+    assert "Answer every question." in response.content.decode()
+    assert "checked" in response.content.decode()
+    outsider = factories.learner()
+    client.force_login(outsider)
+    assert client.get(url).status_code == 403
+
+
+def test_the_induction_kit_prints_as_one_pdf(client, training):
+    kit = factories.induction_kit(training)
+    response = client.get(reverse("courses:induction_kit_pdf", args=[kit.pk]))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+
+
+# --- class import -----------------------------------------------------------------------
+
+
+def upload(text, name="class.csv"):
+    file = io.BytesIO(text.encode())
+    file.name = name
+    return file
+
+
+def test_a_class_imports_with_login_slips(client, cohort_setup):
+    cohort, trainer, _people = cohort_setup
+    existing = factories.learner(email="hoa@example.org")
+    client.force_login(trainer)
+    csv_text = (
+        "name,username,email,gender,role\n"
+        "Nguyễn Thị Hoa,,hoa@example.org,woman,worker\n"
+        "Trần Văn Nam,,,man,supervisor\n"
+        "Lê Thị Mai,lethimai,,,\n"
+    )
+    response = client.post(
+        reverse("courses:cohort_import", args=[cohort.pk]), {"file": upload(csv_text)}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "lethimai" in page
+    assert page.count('class="slip"') == 2
+    assert Enrolment.objects.filter(cohort=cohort, learner=existing).exists()
+    nam = Enrolment.objects.get(cohort=cohort, learner__display_name="Trần Văn Nam").learner
+    assert nam.username.startswith("tran.van.nam.")
+    assert nam.email == ""
+    assert nam.has_role("supervisor")
+    assert nam.country_id == cohort.country_id
+
+
+def test_a_bad_class_list_imports_nothing_and_says_which_rows(client, cohort_setup):
+    cohort, trainer, _people = cohort_setup
+    client.force_login(trainer)
+    before = Enrolment.objects.count()
+    csv_text = (
+        "name,email,role\n"
+        "Good Person,good@example.org,worker\n"
+        ",missing@example.org,worker\n"
+        "Bad Email,not-an-email,worker\n"
+        "Bad Role,,owner\n"
+        "Twice,good@example.org,worker\n"
+    )
+    response = client.post(
+        reverse("courses:cohort_import", args=[cohort.pk]), {"file": upload(csv_text)}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The name is missing." in page
+    assert "is not an email address" in page
+    assert "Role must be one of" in page
+    assert "Line 2 has the same username or email." in page
+    assert Enrolment.objects.count() == before
+
+
+def test_a_class_list_needs_a_csv_with_known_columns(client, cohort_setup):
+    cohort, trainer, _people = cohort_setup
+    client.force_login(trainer)
+    url = reverse("courses:cohort_import", args=[cohort.pk])
+    response = client.post(url, {"file": upload("a,b\n1,2\n", "class.xlsx")})
+    assert response.status_code == 400
+    assert "Upload a .csv file." in response.content.decode()
+    response = client.post(url, {"file": upload("name,phone\nA,1\n")})
+    assert "Unknown columns: phone" in response.content.decode()
+
+
+def test_someone_from_another_country_is_not_imported(cohort_setup):
+    cohort, _trainer, _people = cohort_setup
+    factories.learner(code="jo", email="far@example.org")
+    plan = services.class_import_plan(cohort=cohort, data=b"name,email\nFar,far@example.org\n")
+    assert not plan.valid
+    assert "another country" in plan.rows[0].errors[0]
+
+
+# --- attendance -------------------------------------------------------------------------
+
+
+def test_the_trainer_marks_attendance_on_the_roster(client, cohort_setup):
+    cohort, trainer, people = cohort_setup
+    session = factories.session(cohort, starts_at=timezone.now() - dt.timedelta(days=3))
+    client.force_login(trainer)
+    url = reverse("courses:session_roster", args=[session.pk])
+    assert client.get(url).content.decode().count('class="roster-button') == 3
+    client.post(url, {"learner": people[0].pk, "present": "1"})
+    response = client.post(
+        url, {"learner": people[1].pk, "present": "1"}, HTTP_ACCEPT="application/json"
+    )
+    assert response.json() == {"learner": people[1].pk, "present": True}
+    client.post(url, {"learner": people[1].pk, "present": "0"})
+    marks = dict(Attendance.objects.filter(session=session).values_list("learner_id", "present"))
+    assert marks == {people[0].pk: True, people[1].pk: False}
+    assert Statement.objects.filter(verb__endswith="attended").count() == 2
+    stranger = factories.learner()
+    assert client.post(url, {"learner": stranger.pk, "present": "1"}).status_code == 400
+
+
+def test_a_learner_checks_in_with_the_code(client, cohort_setup):
+    cohort, _trainer, people = cohort_setup
+    session = factories.session(cohort)
+    client.force_login(people[0])
+    response = client.post(reverse("courses:check_in"), {"code": session.check_in_code})
+    assert response.status_code == 302
+    response = client.post(reverse("courses:check_in"), {"code": "WRONG1"})
+    assert response.status_code == 400
+    assert 'value="WRONG1"' in response.content.decode()
+
+
+# --- workbook, reviews and policies ------------------------------------------------------
+
+
+def test_evidence_upload_is_validated_and_reviewed(client, training):
+    book = factories.workbook(training, steps=1)
+    trainer = factories.trainer()
+    cohort = factories.cohort(book, trainers=[trainer])
+    person = factories.learner()
+    factories.enrol(book, [person], cohort)
+    item = str(book.get_children().first().pk)
+    client.force_login(person)
+    url = reverse("courses:submission_create", args=[book.pk, item])
+    client.post(url, {"text": "", "file": upload("MZ...", "virus.exe")})
+    assert Submission.objects.count() == 0
+    client.post(url, {"text": "We held the election.", "file": upload("minutes", "minutes.txt")})
+    submission = Submission.objects.get()
+    file_url = reverse("courses:submission_file", args=[submission.pk, "file"])
+    assert b"".join(client.get(file_url).streaming_content) == b"minutes"
+    assert client.get(reverse("courses:review", args=[submission.pk])).status_code == 403
+    client.force_login(factories.trainer())
+    assert client.get(reverse("courses:review", args=[submission.pk])).status_code == 404
+    assert client.get(file_url).status_code == 404
+    client.force_login(trainer)
+    response = client.post(reverse("courses:review", args=[submission.pk]), {"decision": "approve"})
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert submission.status == "approved"
+    assert Enrolment.objects.get(learner=person).completed_at is not None
+
+
+def test_a_manager_records_a_policy_adoption(client, home_page):
+    resources = factories.section(home_page, "resources")
+    page = factories.policy(resources)
+    version = page.versions.get()
+    organisation = OrganisationFactory()
+    manager = factories.learner(organisation=organisation)
+    manager.roles.add(*manager.roles.model.objects.filter(code="manager"))
+    manager = type(manager).objects.get(pk=manager.pk)
+    client.force_login(manager)
+    assert "Record an adoption" in client.get(page.url).content.decode()
+    url = reverse("courses:policy_adopt", args=[version.pk])
+    for _retry in range(2):
+        client.post(url, {"organisation": organisation.pk, "adopted_on": "2026-01-10"})
+    assert PolicyAdoption.objects.filter(organisation=organisation).count() == 1
+    assert "Your organisation adopted version 1.0" in client.get(page.url).content.decode()
+    worker = factories.learner(organisation=OrganisationFactory())
+    client.force_login(worker)
+    assert (
+        client.post(url, {"organisation": organisation.pk, "adopted_on": "2026-01-10"}).status_code
+        == 403
+    )
+
+
+def test_seminar_dates_are_public_but_a_factory_class_is_not(client, training, small_programme):
+    seminar = factories.seminar(training)
+    trainer = factories.trainer()
+    later = timezone.now() + dt.timedelta(days=5)
+    factories.session(
+        factories.cohort(seminar, trainers=[trainer]), starts_at=later, title="Open seminar day"
+    )
+    factories.session(
+        factories.cohort(small_programme, trainers=[trainer]),
+        starts_at=later,
+        title="In-house class",
+    )
+    assert "Open seminar day" in client.get(seminar.url).content.decode()
+    assert "In-house class" not in client.get(small_programme.url).content.decode()
