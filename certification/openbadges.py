@@ -12,6 +12,7 @@ import base64
 import gzip
 import hashlib
 import hmac
+import uuid
 from datetime import UTC, datetime, time
 
 from django.conf import settings
@@ -146,7 +147,7 @@ def credential(certificate: Certificate) -> dict:
     status_url = public_url("status_list")
     document = {
         "@context": [VC2_CONTEXT, OB3_CONTEXT],
-        "id": public_url("credential", code=certificate.code),
+        "id": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, verify_url(certificate))}",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": {
             "id": signing.issuer_did(),

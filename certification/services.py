@@ -249,10 +249,13 @@ def submission_review(
 ) -> Submission:
     """An assessor approves a submission or asks for changes, with a comment. Observed
     practice is approved only with every rubric criterion scored 1-4."""
-    submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if not permissions.can_review(reviewer, submission):
         raise PermissionDenied(_("You may not review this submission."))
-    if submission.status != Submission.Status.SUBMITTED:
+    # Two assessors reviewing at once: the row lock lets one decide.
+    current = (
+        Submission.objects.select_for_update().values_list("status", flat=True).get(pk=submission.pk)
+    )
+    if current != Submission.Status.SUBMITTED:
         raise ValidationError(_("This submission has already been reviewed."))
     Decision = ReviewComment.Decision
     if decision not in (Decision.APPROVED, Decision.CHANGES_REQUESTED):
