@@ -498,6 +498,10 @@ def verify(request, code):
         return render(request, "certification/verify_limited.html", status=429)
     certificate = selectors.certificate_by_code(code=code[:64])
     if certificate is None:
+        if request.resolver_match.namespace == "certification_api":
+            # A 404 without a language prefix would be turned by LocaleMiddleware into a
+            # redirect to the site's generic 404; send the visitor to our clear one.
+            return redirect("certification:verify", code=code[:64])
         return render(request, "certification/verify_unknown.html", {"code": code[:64]}, status=404)
     language = get_language()
     return render(
