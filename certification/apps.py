@@ -8,5 +8,7 @@ class CertificationConfig(AppConfig):
 
     def ready(self):
         from certification import receivers
+        from lms.records.activities import register_activity_kind
 
         receivers.connect()
+        register_activity_kind(receivers.ASSESSMENT_KIND, receivers.authorise_assessments)

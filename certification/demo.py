@@ -84,7 +84,7 @@ PROGRAMMES = [
                  "vi": "Đạt bài kiểm tra kiến thức giảng viên (75%)",
                  "ar": "اجتياز اختبار المعرفة للمدربين (75%)"},
                 {"minimum_score": 75,
-                 "assessment_activity": "urn:betterwork:quiz:trainer-knowledge-test"},
+                 "assessment_activity": "urn:betterwork:assessment:trainer-knowledge-test"},
             ),
             (
                 Kind.OBSERVED_PRACTICE,
@@ -148,7 +148,7 @@ PROGRAMMES = [
                  "vi": "Đạt bài đánh giá tình huống (70%)",
                  "ar": "اجتياز تقييم دراسة الحالة (70%)"},
                 {"minimum_score": 70,
-                 "assessment_activity": "urn:betterwork:quiz:advisor-case-study"},
+                 "assessment_activity": "urn:betterwork:assessment:advisor-case-study"},
             ),
             (
                 Kind.OBSERVED_PRACTICE,

@@ -156,7 +156,7 @@ class Requirement(TranslatableMixin, Orderable):
         blank=True,
         help_text=_(
             "For an assessment: the learning-record activity id whose scored result counts, "
-            "e.g. urn:betterwork:quiz:trainer-final. Assessors may also record a score."
+            "e.g. urn:betterwork:assessment:trainer-final. Assessors may also record a score."
         ),
     )
     minimum_score = models.PositiveSmallIntegerField(

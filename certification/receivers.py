@@ -2,7 +2,27 @@
 learning record (lms.records). Each receiver only hands over to a service."""
 
 from courses.signals import course_completed
+from lms.records.activities import activity_id
 from lms.records.signals import statements_recorded
+
+# Learning records about ``urn:betterwork:assessment:<key>`` are certification assessments
+# (e.g. an H5P or SCORM test a requirement names); a scored one becomes a result.
+ASSESSMENT_KIND = "assessment"
+
+
+def authorise_assessments(user, keys: set[str]) -> set[str]:
+    """A person may record results of the assessments of programmes they are a candidate
+    for."""
+    from certification.models import Candidacy, Requirement
+
+    wanted = {activity_id(ASSESSMENT_KIND, key): key for key in keys}
+    allowed = Requirement.objects.filter(
+        kind=Requirement.Kind.ASSESSMENT,
+        assessment_activity__in=wanted,
+        programme__candidacies__candidate=user,
+        programme__candidacies__status=Candidacy.Status.IN_PROGRESS,
+    ).values_list("assessment_activity", flat=True)
+    return {wanted[a] for a in allowed}
 
 
 def on_course_completed(sender, *, learner, course, completed_at, **kwargs):

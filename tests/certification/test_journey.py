@@ -12,7 +12,6 @@ from django.utils import timezone
 from certification import selectors, services
 from certification.models import Certificate, CourseCompletion, Requirement
 from courses.signals import course_completed
-from lms.records.activities import register_activity_kind
 from lms.records.services import statements_record
 from tests.certification.factories import (
     RUBRIC,
@@ -34,7 +33,7 @@ def programme():
         programme,
         Kind.ASSESSMENT,
         title="Final knowledge test",
-        assessment_activity="urn:betterwork:quiz:trainer-final",
+        assessment_activity="urn:betterwork:assessment:trainer-final",
     )
     requirement(programme, Kind.OBSERVED_PRACTICE, title="Two observed sessions")
     requirement(programme, Kind.PORTFOLIO, title="Portfolio", required_count=1)
@@ -64,12 +63,11 @@ def test_every_requirement_updates_by_itself_and_the_certificate_is_issued_once(
     assert CourseCompletion.objects.filter(learner=person).count() == 1
     assert _by_kind(selectors.requirement_progress(candidacy=candidacy))[Kind.COURSE].met
 
-    register_activity_kind("quiz", lambda user, keys: keys)
     statement = {
         "id": str(uuid.uuid4()),
         "actor": {"account": {"name": person.username}},
         "verb": {"id": "http://adlnet.gov/expapi/verbs/passed"},
-        "object": {"id": "urn:betterwork:quiz:trainer-final"},
+        "object": {"id": "urn:betterwork:assessment:trainer-final"},
         "result": {"score": {"scaled": 0.65}},
     }
     with django_capture_on_commit_callbacks(execute=True):
@@ -136,3 +134,19 @@ def test_every_requirement_updates_by_itself_and_the_certificate_is_issued_once(
     assert any("Your certificate" in s for s in subjects)
     assert any("Evidence to review" in s for s in subjects)
     assert any("Changes requested" in s for s in subjects)
+
+
+def test_a_person_may_not_record_results_of_an_assessment_they_are_no_candidate_for(programme):
+    from lms.records.services import StatementForbidden
+    from tests.certification.factories import trainer
+
+    outsider = trainer()
+    statement = {
+        "id": str(uuid.uuid4()),
+        "actor": {"account": {"name": outsider.username}},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/passed"},
+        "object": {"id": "urn:betterwork:assessment:trainer-final"},
+        "result": {"score": {"scaled": 0.99}},
+    }
+    with pytest.raises(StatementForbidden):
+        statements_record(actor=outsider, statements=statement)
