@@ -38,6 +38,10 @@ def can_manage_candidacy(user, candidacy) -> bool:
     return _in_scope(user, candidacy.candidate)
 
 
+def can_manage_person(user, person) -> bool:
+    return _in_scope(user, person)
+
+
 def can_manage_certificate(user, certificate) -> bool:
     return _in_scope(user, certificate.holder)
 

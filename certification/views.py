@@ -24,7 +24,7 @@ from certification.forms import (
     RevokeForm,
     SubmissionForm,
 )
-from certification.models import Candidacy, Certificate, Programme, Submission
+from certification.models import Candidacy, Certificate, CPDActivity, Programme, Submission
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -279,6 +279,34 @@ def submission_detail(request, pk):
         },
         status=status,
     )
+
+
+def _private_file(field, *, filename: str):
+    """Evidence is personal: it is served through a permission check, never from a public
+    media address."""
+    if not field:
+        raise Http404
+    return FileResponse(field.open("rb"), as_attachment=True, filename=filename)
+
+
+@login_required
+@require_GET
+def submission_file(request, pk):
+    submission = _submission_for(request, pk)
+    return _private_file(submission.file, filename=submission.file.name.rsplit("/", 1)[-1])
+
+
+@login_required
+@require_GET
+def cpd_evidence(request, pk):
+    activity = get_object_or_404(CPDActivity.objects.select_related("person"), pk=pk)
+    user = request.user
+    if activity.person_id != user.pk and not (
+        (user.is_global_admin or user.is_country_staff)
+        and permissions.can_manage_person(user, activity.person)
+    ):
+        raise PermissionDenied
+    return _private_file(activity.evidence, filename=activity.evidence.name.rsplit("/", 1)[-1])
 
 
 @login_required

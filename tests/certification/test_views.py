@@ -1,6 +1,7 @@
 """Views: who may open what (anonymous, wrong role, another country's staff), forms that
 re-display input with translated errors, uploads validated, and query budgets."""
 
+import datetime
 import uuid
 
 import pytest
@@ -244,3 +245,37 @@ def test_the_holder_cannot_revoke_their_own_certificate(client, candidacy, issue
     client.post(url, {"action": "revoke", "reason": "oops"})
     certificate.refresh_from_db()
     assert certificate.revoked_at is None
+
+
+def test_evidence_files_are_served_only_to_the_candidate_assessors_and_staff(
+    client, candidacy, reviewer
+):
+    submission = services.submission_create(
+        candidacy=candidacy,
+        requirement=candidacy.programme.requirements.get(kind=Kind.PORTFOLIO),
+        title="Plans",
+        file=SimpleUploadedFile("plans.pdf", PDF),
+    )
+    url = reverse("certification:submission_file", args=[submission.pk])
+    for person, status in [
+        (candidacy.candidate, 200),
+        (reviewer, 200),
+        (country_staff("vn"), 200),
+        (country_staff("jo"), 403),
+        (trainer(), 403),
+    ]:
+        client.force_login(person)
+        assert client.get(url).status_code == status, person
+    activity = services.cpd_activity_log(
+        person=candidacy.candidate,
+        kind="coaching",
+        title="Coaching",
+        date=datetime.date(2026, 1, 2),
+        hours=2,
+        evidence=SimpleUploadedFile("note.pdf", PDF),
+    )
+    url = reverse("certification:cpd_evidence", args=[activity.pk])
+    client.force_login(candidacy.candidate)
+    assert client.get(url).status_code == 200
+    client.force_login(trainer())
+    assert client.get(url).status_code == 403
