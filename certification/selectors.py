@@ -274,3 +274,27 @@ def default_locale():
     from wagtail.models import Locale
 
     return Locale.get_default()
+
+
+def programme_titles(programmes, language: str | None = None) -> dict[int, str]:
+    """Each (default-locale) programme's title in ``language``, by id. One query."""
+    language = language or get_language()
+    programmes = list(programmes)
+    keys = {p.translation_key: p.pk for p in programmes}
+    titles = {p.pk: p.title for p in programmes}
+    for key, title in Programme.objects.filter(
+        translation_key__in=keys, locale__language_code=language
+    ).values_list("translation_key", "title"):
+        titles[keys[key]] = title
+    return titles
+
+
+def certificates_filtered(certificates, *, state: str = "", on: date | None = None):
+    on = on or timezone.localdate()
+    if state == Certificate.State.REVOKED:
+        return certificates.filter(revoked_at__isnull=False)
+    if state == Certificate.State.EXPIRED:
+        return certificates.filter(revoked_at__isnull=True, expires_on__lt=on)
+    if state == Certificate.State.VALID:
+        return certificates.filter(revoked_at__isnull=True, expires_on__gte=on)
+    return certificates

@@ -43,17 +43,21 @@ def _form_errors(form, error: ValidationError) -> None:
 def home(request):
     user = request.user
     candidacies = list(selectors.candidacies_of(user=user))
-    enrolled = {c.programme_id for c in candidacies}
+    certificates = list(selectors.certificates_of(user=user))
+    open_programmes = list(
+        selectors.programmes_open_to(user=user).exclude(
+            pk__in=[c.programme_id for c in candidacies]
+        )
+    )
+    programmes = {c.programme for c in candidacies} | {c.programme for c in certificates}
     return render(
         request,
         "certification/home.html",
         {
             "candidacies": candidacies,
-            "programmes": [
-                selectors.localized_programme(p)
-                for p in selectors.programmes_open_to(user=user).exclude(pk__in=enrolled)
-            ],
-            "certificates": selectors.certificates_of(user=user),
+            "programmes": open_programmes,
+            "titles": selectors.programme_titles(programmes | set(open_programmes)),
+            "certificates": certificates,
             "is_assessor": user.assessed_programmes.exists(),
             "is_staff_member": user.is_global_admin or user.is_country_staff,
         },
@@ -400,18 +404,50 @@ def review(request, pk):
 # --- staff --------------------------------------------------------------------------------
 
 
+PAGE_SIZE = 50
+
+
 @login_required
 @require_GET
 def manage(request):
+    from django.core.paginator import Paginator
+
+    from lms.taxonomy.models import Country
+    from lms.taxonomy.selectors import terms_in_language
+
     user = request.user
     if not (user.is_global_admin or user.is_country_staff):
         raise PermissionDenied
+    programme_slug = request.GET.get("programme", "")
+    state = request.GET.get("state", "")
+    candidacies = selectors.candidacies_visible_to(user=user)
+    certificates = selectors.certificates_filtered(
+        selectors.certificates_visible_to(user=user).order_by("-issued_at"), state=state
+    )
+    if programme_slug:
+        candidacies = candidacies.filter(programme__slug=programme_slug)
+        certificates = certificates.filter(programme__slug=programme_slug)
+    programmes = list(Programme.objects.canonical())
+    names = terms_in_language(model=Country)
+    country_names = {
+        pk: names[code].name
+        for code, pk in Country.objects.canonical().values_list("code", "pk")
+        if code in names
+    }
+    candidacy_page = Paginator(candidacies, PAGE_SIZE).get_page(request.GET.get("page"))
+    certificate_page = Paginator(certificates, PAGE_SIZE).get_page(request.GET.get("cpage"))
     return render(
         request,
         "certification/manage.html",
         {
-            "candidacies": selectors.candidacies_visible_to(user=user)[:200],
-            "certificates": selectors.certificates_visible_to(user=user)[:200],
+            "candidacies": candidacy_page,
+            "certificates": certificate_page,
+            "programmes": programmes,
+            "titles": selectors.programme_titles(programmes),
+            "countries": country_names,
+            "selected_programme": programme_slug,
+            "selected_state": state,
+            "states": Certificate.State.choices,
             "counts": selectors.certificate_counts(
                 country=None if user.is_global_admin else user.country_id
             ),

@@ -279,3 +279,34 @@ def test_evidence_files_are_served_only_to_the_candidate_assessors_and_staff(
     assert client.get(url).status_code == 200
     client.force_login(trainer())
     assert client.get(url).status_code == 403
+
+
+def test_the_candidates_page_and_staff_page_cost_the_same_with_more_data(
+    client, programme, issue, django_assert_max_num_queries
+):
+    person = trainer()
+    issue(CandidacyFactory(programme=programme, candidate=person))
+    staff = global_admin()
+    pages = [(person, reverse("certification:home")), (staff, reverse("certification:manage"))]
+    for user, url in pages:
+        client.force_login(user)
+        with django_assert_max_num_queries(18):
+            assert client.get(url).status_code == 200
+    for _ in range(12):
+        issue(CandidacyFactory(programme=programme, candidate=trainer(country=country("jo"))))
+    for user, url in pages:
+        client.force_login(user)
+        with django_assert_max_num_queries(18):
+            assert client.get(url).status_code == 200
+
+
+def test_staff_filter_certificates_by_status(client, programme, issue):
+    valid = issue(CandidacyFactory(programme=programme, candidate=trainer(display_name="Valid Va")))
+    revoked = issue(
+        CandidacyFactory(programme=programme, candidate=trainer(display_name="Revoked Ro"))
+    )
+    services.certificate_revoke(certificate=revoked, revoked_by=global_admin(), reason="x")
+    client.force_login(global_admin())
+    body = client.get(reverse("certification:manage") + "?state=revoked").content.decode()
+    assert revoked.serial in body
+    assert valid.serial not in body
