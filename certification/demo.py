@@ -73,38 +73,50 @@ PROGRAMMES = [
         "requirements": [
             (
                 Kind.COURSE,
-                {"en": "Complete the Supervisory Skills Training of trainers",
-                 "vi": "Hoàn thành khóa đào tạo giảng viên Kỹ năng Giám sát",
-                 "ar": "إكمال دورة تدريب المدربين على مهارات الإشراف"},
+                {
+                    "en": "Complete the Supervisory Skills Training of trainers",
+                    "vi": "Hoàn thành khóa đào tạo giảng viên Kỹ năng Giám sát",
+                    "ar": "إكمال دورة تدريب المدربين على مهارات الإشراف",
+                },
                 {},
             ),
             (
                 Kind.ASSESSMENT,
-                {"en": "Pass the trainer knowledge test (75%)",
-                 "vi": "Đạt bài kiểm tra kiến thức giảng viên (75%)",
-                 "ar": "اجتياز اختبار المعرفة للمدربين (75%)"},
-                {"minimum_score": 75,
-                 "assessment_activity": "urn:betterwork:assessment:trainer-knowledge-test"},
+                {
+                    "en": "Pass the trainer knowledge test (75%)",
+                    "vi": "Đạt bài kiểm tra kiến thức giảng viên (75%)",
+                    "ar": "اجتياز اختبار المعرفة للمدربين (75%)",
+                },
+                {
+                    "minimum_score": 75,
+                    "assessment_activity": "urn:betterwork:assessment:trainer-knowledge-test",
+                },
             ),
             (
                 Kind.OBSERVED_PRACTICE,
-                {"en": "Deliver two sessions observed by an assessor",
-                 "vi": "Giảng dạy hai buổi có đánh giá viên quan sát",
-                 "ar": "تقديم جلستين تدريبيتين بحضور مقيّم"},
+                {
+                    "en": "Deliver two sessions observed by an assessor",
+                    "vi": "Giảng dạy hai buổi có đánh giá viên quan sát",
+                    "ar": "تقديم جلستين تدريبيتين بحضور مقيّم",
+                },
                 {"required_count": 2, "rubric": OBSERVATION_RUBRIC},
             ),
             (
                 Kind.PORTFOLIO,
-                {"en": "Portfolio: lesson plans and participant feedback",
-                 "vi": "Hồ sơ: giáo án và phản hồi của học viên",
-                 "ar": "ملف الإنجاز: خطط الدروس وآراء المشاركين"},
+                {
+                    "en": "Portfolio: lesson plans and participant feedback",
+                    "vi": "Hồ sơ: giáo án và phản hồi của học viên",
+                    "ar": "ملف الإنجاز: خطط الدروس وآراء المشاركين",
+                },
                 {"required_count": 1},
             ),
             (
                 Kind.CPD_HOURS,
-                {"en": "20 hours of continuing professional development",
-                 "vi": "20 giờ phát triển chuyên môn liên tục",
-                 "ar": "20 ساعة من التطوير المهني المستمر"},
+                {
+                    "en": "20 hours of continuing professional development",
+                    "vi": "20 giờ phát triển chuyên môn liên tục",
+                    "ar": "20 ساعة من التطوير المهني المستمر",
+                },
                 {"hours": Decimal("20")},
             ),
         ],
@@ -137,31 +149,41 @@ PROGRAMMES = [
         "requirements": [
             (
                 Kind.COURSE,
-                {"en": "Complete the enterprise advisory course",
-                 "vi": "Hoàn thành khóa học tư vấn doanh nghiệp",
-                 "ar": "إكمال دورة الخدمات الاستشارية للمؤسسات"},
+                {
+                    "en": "Complete the enterprise advisory course",
+                    "vi": "Hoàn thành khóa học tư vấn doanh nghiệp",
+                    "ar": "إكمال دورة الخدمات الاستشارية للمؤسسات",
+                },
                 {},
             ),
             (
                 Kind.ASSESSMENT,
-                {"en": "Pass the case-study assessment (70%)",
-                 "vi": "Đạt bài đánh giá tình huống (70%)",
-                 "ar": "اجتياز تقييم دراسة الحالة (70%)"},
-                {"minimum_score": 70,
-                 "assessment_activity": "urn:betterwork:assessment:advisor-case-study"},
+                {
+                    "en": "Pass the case-study assessment (70%)",
+                    "vi": "Đạt bài đánh giá tình huống (70%)",
+                    "ar": "اجتياز تقييم دراسة الحالة (70%)",
+                },
+                {
+                    "minimum_score": 70,
+                    "assessment_activity": "urn:betterwork:assessment:advisor-case-study",
+                },
             ),
             (
                 Kind.OBSERVED_PRACTICE,
-                {"en": "Facilitate a bipartite committee meeting, observed",
-                 "vi": "Điều phối một cuộc họp ủy ban hai bên có quan sát",
-                 "ar": "تيسير اجتماع للجنة الثنائية بحضور مقيّم"},
+                {
+                    "en": "Facilitate a bipartite committee meeting, observed",
+                    "vi": "Điều phối một cuộc họp ủy ban hai bên có quan sát",
+                    "ar": "تيسير اجتماع للجنة الثنائية بحضور مقيّم",
+                },
                 {"required_count": 1, "rubric": OBSERVATION_RUBRIC},
             ),
             (
                 Kind.CPD_HOURS,
-                {"en": "15 hours of continuing professional development",
-                 "vi": "15 giờ phát triển chuyên môn liên tục",
-                 "ar": "15 ساعة من التطوير المهني المستمر"},
+                {
+                    "en": "15 hours of continuing professional development",
+                    "vi": "15 giờ phát triển chuyên môn liên tục",
+                    "ar": "15 ساعة من التطوير المهني المستمر",
+                },
                 {"hours": Decimal("15")},
             ),
         ],
@@ -212,8 +234,10 @@ def load_programmes() -> dict[str, Programme]:
                 validity_months=spec["validity_months"],
                 renewal_cpd_hours=spec["renewal_cpd_hours"],
             )
-            keywords = ("Supervisory", "trainer") if spec["audience"] == "trainer" else (
-                "advis", "cooperation"
+            keywords = (
+                ("Supervisory", "trainer")
+                if spec["audience"] == "trainer"
+                else ("advis", "cooperation")
             )
             for order, (kind, titles, fields) in enumerate(spec["requirements"]):
                 if kind == Kind.COURSE:
@@ -303,9 +327,12 @@ def _meet_everything(candidacy: Candidacy, assessor, *, days_ago: int = 0) -> No
 
 
 def load_candidates(programmes: dict[str, Programme]) -> None:
-    people = {u.username: u for u in User.objects.filter(
-        username__in=["trainer", "advisor", "assessor", "admin", "trainer.kh", "advisor.bd"]
-    )}
+    people = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=["trainer", "advisor", "assessor", "admin", "trainer.kh", "advisor.bd"]
+        )
+    }
     assessor = people.get("assessor")
     if assessor is None or len(people) < 6:
         return

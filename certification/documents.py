@@ -48,9 +48,7 @@ def certificate_pdf(*, certificate: Certificate) -> bytes:
                 "verify_url": url,
                 "qr": qr_data_uri(url),
                 "badge": "data:image/svg+xml;base64,"
-                + base64.b64encode(
-                    openbadges.badge_svg(certificate.programme).encode()
-                ).decode(),
+                + base64.b64encode(openbadges.badge_svg(certificate.programme).encode()).decode(),
                 "language": language,
                 "direction": "rtl" if language in settings.RTL_LANGUAGES else "ltr",
                 "issuer": settings.CERTIFICATION_ISSUER_NAME,

@@ -353,9 +353,7 @@ class Submission(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    session_date = models.DateField(
-        _("date of the session or work"), null=True, blank=True
-    )
+    session_date = models.DateField(_("date of the session or work"), null=True, blank=True)
     file = models.FileField(
         _("file"),
         upload_to="certification/evidence/%Y/%m/",

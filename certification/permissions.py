@@ -6,9 +6,7 @@ from lms.accounts.selectors import country_scope
 
 
 def can_enrol(user, programme) -> bool:
-    return bool(
-        user.is_authenticated and programme.is_open and user.has_role(programme.audience)
-    )
+    return bool(user.is_authenticated and programme.is_open and user.has_role(programme.audience))
 
 
 def is_assessor_of(user, programme) -> bool:

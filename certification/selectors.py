@@ -207,11 +207,7 @@ def certificates_visible_to(*, user) -> QuerySet[Certificate]:
 
 
 def certificate_by_code(*, code: str) -> Certificate | None:
-    return (
-        Certificate.objects.select_related("programme", "holder")
-        .filter(code=code)
-        .first()
-    )
+    return Certificate.objects.select_related("programme", "holder").filter(code=code).first()
 
 
 def renewal_status(*, certificate: Certificate, today: date | None = None) -> dict:
@@ -227,7 +223,8 @@ def renewal_status(*, certificate: Certificate, today: date | None = None) -> di
         "needed": programme.renewal_cpd_hours,
         "window_open": window_open,
         "enough_hours": hours >= programme.renewal_cpd_hours,
-        "allowed": window_open and certificate.revoked_at is None
+        "allowed": window_open
+        and certificate.revoked_at is None
         and hours >= programme.renewal_cpd_hours,
     }
 
@@ -265,7 +262,9 @@ def cpd_hours(*, since: date | None = None, until: date | None = None, country=N
         activities = activities.filter(person__country_id=_country_id(country))
     return activities.aggregate(
         total=Coalesce(
-            Sum("hours"), Value(Decimal("0")), output_field=DecimalField(max_digits=12, decimal_places=1)
+            Sum("hours"),
+            Value(Decimal("0")),
+            output_field=DecimalField(max_digits=12, decimal_places=1),
         )
     )["total"]
 

@@ -253,20 +253,22 @@ def submission_review(
         raise PermissionDenied(_("You may not review this submission."))
     # Two assessors reviewing at once: the row lock lets one decide.
     current = (
-        Submission.objects.select_for_update().values_list("status", flat=True).get(pk=submission.pk)
+        Submission.objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=submission.pk)
     )
     if current != Submission.Status.SUBMITTED:
         raise ValidationError(_("This submission has already been reviewed."))
-    Decision = ReviewComment.Decision
-    if decision not in (Decision.APPROVED, Decision.CHANGES_REQUESTED):
+    decisions = ReviewComment.Decision
+    if decision not in (decisions.APPROVED, decisions.CHANGES_REQUESTED):
         raise ValidationError(_("Choose approve or ask for changes."))
-    if decision == Decision.CHANGES_REQUESTED and not comment.strip():
+    if decision == decisions.CHANGES_REQUESTED and not comment.strip():
         raise ValidationError({"comment": _("Say what should change.")})
     requirement = submission.requirement
     if requirement.kind == Requirement.Kind.OBSERVED_PRACTICE:
         criteria = requirement.rubric_criteria
         scores = rubric_scores or {}
-        if decision == Decision.APPROVED and (
+        if decision == decisions.APPROVED and (
             set(scores) != set(criteria) or any(s not in (1, 2, 3, 4) for s in scores.values())
         ):
             raise ValidationError(
@@ -281,7 +283,7 @@ def submission_review(
         submission=submission, author=reviewer, body=comment, decision=decision
     )
     _after_commit(_tasks().submission_notify_task, submission.pk, decision)
-    if decision == Decision.APPROVED:
+    if decision == decisions.APPROVED:
         candidacy_evaluate(candidacy=submission.candidacy)
     return submission
 
@@ -412,8 +414,8 @@ def certificate_revoke(*, certificate: Certificate, revoked_by, reason: str) -> 
 def certificate_renew(*, certificate: Certificate, renewed_by, today: date | None = None):
     """Extend a certificate by the programme's validity once the holder has logged the CPD
     hours for the period (from 90 days before expiry; an expired one may renew too)."""
-    certificate = Certificate.objects.select_for_update().select_related("programme").get(
-        pk=certificate.pk
+    certificate = (
+        Certificate.objects.select_for_update().select_related("programme").get(pk=certificate.pk)
     )
     if renewed_by.pk != certificate.holder_id and not permissions.can_manage_certificate(
         renewed_by, certificate
@@ -477,7 +479,9 @@ def expiry_reminders_due(*, today: date | None = None) -> list[tuple[Certificate
     for certificate in certificates:
         days_left = (certificate.expires_on - today).days
         sent = {
-            r.days_before for r in certificate.reminders.all() if r.expires_on == certificate.expires_on
+            r.days_before
+            for r in certificate.reminders.all()
+            if r.expires_on == certificate.expires_on
         }
         # The nearest threshold passed; earlier ones missed (e.g. issued late) are skipped.
         passed = [t for t in thresholds if days_left <= t]

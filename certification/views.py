@@ -137,7 +137,8 @@ def _render_candidacy(request, candidacy, *, submission_form=None, assessment_fo
             "submission_form": submission_form if is_candidate else None,
             "assessment_form": assessment_form if can_assess else None,
         },
-        status=400 if (submission_form and submission_form.errors)
+        status=400
+        if (submission_form and submission_form.errors)
         or (assessment_form and assessment_form.errors)
         else 200,
     )
@@ -206,9 +207,7 @@ def approve_issue(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("certification:candidacy", pk=candidacy.pk)
-    messages.success(
-        request, _("Certificate %(serial)s issued.") % {"serial": certificate.serial}
-    )
+    messages.success(request, _("Certificate %(serial)s issued.") % {"serial": certificate.serial})
     return redirect("certification:certificate", code=certificate.code)
 
 
@@ -622,8 +621,11 @@ def badge_assertion(request, code):
     """The hosted assertion; 410 Gone with ``revoked: true`` once revoked."""
     certificate = selectors.certificate_by_code(code=code[:64])
     if certificate is None:
-        return _json({"error": _("No certificate has this code.")}, status=404,
-                     content_type="application/json")
+        return _json(
+            {"error": _("No certificate has this code.")},
+            status=404,
+            content_type="application/json",
+        )
     return _json(openbadges.assertion(certificate), status=410 if certificate.revoked_at else 200)
 
 

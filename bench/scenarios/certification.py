@@ -39,8 +39,9 @@ def prepare() -> None:
 
 
 def _programme():
-    from certification.models import Programme, Requirement
     from wagtail.models import Locale
+
+    from certification.models import Programme, Requirement
 
     programme = Programme.objects.filter(slug=PROGRAMME_SLUG).first()
     if programme:
@@ -91,18 +92,22 @@ def _candidates(programme) -> None:
         )
         trainer_role = Role.objects.get(code=Role.Code.TRAINER)
         through = User.roles.through
-        people = User.objects.filter(username__startswith=USER_PREFIX).exclude(
-            roles=trainer_role
-        )
+        people = User.objects.filter(username__startswith=USER_PREFIX).exclude(roles=trainer_role)
         through.objects.bulk_create(
-            [through(user_id=pk, role_id=trainer_role.pk) for pk in people.values_list("pk", flat=True)],
+            [
+                through(user_id=pk, role_id=trainer_role.pk)
+                for pk in people.values_list("pk", flat=True)
+            ],
             batch_size=1000,
         )
     people = User.objects.filter(username__startswith=USER_PREFIX).exclude(
         candidacies__programme=programme
     )
     Candidacy.objects.bulk_create(
-        [Candidacy(candidate_id=pk, programme=programme) for pk in people.values_list("pk", flat=True)],
+        [
+            Candidacy(candidate_id=pk, programme=programme)
+            for pk in people.values_list("pk", flat=True)
+        ],
         batch_size=1000,
     )
 
@@ -133,9 +138,9 @@ def _verification_certificates(programme) -> None:
             code=code,
             serial_number=900000 + programme.last_serial,
             issued_on=today - timedelta(days=1200 if state == "expired" else 30),
-            expires_on=today - timedelta(days=100) if state == "expired" else today.replace(
-                year=today.year + 3
-            ),
+            expires_on=today - timedelta(days=100)
+            if state == "expired"
+            else today.replace(year=today.year + 3),
             language="en",
             revoked_at=timezone.now() if state == "revoked" else None,
             revocation_reason="Bench" if state == "revoked" else "",
@@ -172,8 +177,11 @@ def issue_certificates() -> int:
 
 def scenarios() -> list[HttpScenario]:
     return [
-        HttpScenario("certification: verify a valid certificate", f"/verify/{CODES['valid']}/",
-                     measure_weight=True),
+        HttpScenario(
+            "certification: verify a valid certificate",
+            f"/verify/{CODES['valid']}/",
+            measure_weight=True,
+        ),
         HttpScenario(
             "certification: verify (Arabic, expired)",
             f"/ar/certificates/verify/{CODES['expired']}/",
@@ -190,8 +198,9 @@ def scenarios() -> list[HttpScenario]:
             "certification: OB 2.0 hosted assertion",
             f"/certificates/assertions/{CODES['valid']}.json",
         ),
-        HttpScenario("certification: OB 3.0 status list", "/certificates/status/revocation.json",
-                     requests=50),
+        HttpScenario(
+            "certification: OB 3.0 status list", "/certificates/status/revocation.json", requests=50
+        ),
     ]
 
 

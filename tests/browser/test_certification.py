@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.fixture
 def page(playwright_browser):
     """A small phone; CSP bypassed only so that axe-core can be injected."""
-    context = playwright_browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
+    context = playwright_browser.new_context(
+        viewport={"width": 360, "height": 740}, bypass_csp=True
+    )
     page = context.new_page()
     yield page
     context.close()

@@ -13,9 +13,7 @@ from tests.certification.factories import CandidacyFactory, ProgrammeFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="needs PostgreSQL row locks"
-    ),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
 ]
 
 
@@ -27,7 +25,7 @@ def _in_threads(work, items):
         try:
             barrier.wait()
             work(item)
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:
             errors.append(error)
         finally:
             connections.close_all()

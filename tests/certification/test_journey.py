@@ -104,7 +104,9 @@ def test_every_requirement_updates_by_itself_and_the_certificate_is_issued_once(
             title="Lesson plans",
         )
         services.submission_review(
-            submission=portfolio, reviewer=reviewer, decision="changes_requested",
+            submission=portfolio,
+            reviewer=reviewer,
+            decision="changes_requested",
             comment="Add the attendance sheets",
         )
         services.submission_resubmit(submission=portfolio, author=person, body="Added")

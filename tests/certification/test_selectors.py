@@ -38,14 +38,22 @@ def test_certificate_counts_split_issued_active_expiring_expired_and_revoked(
         counts = selectors.certificate_counts()
     assert counts == {"issued": 4, "active": 2, "expiring": 1, "expired": 1, "revoked": 1}
     assert selectors.certificate_counts(country=country("jo")) == {
-        "issued": 1, "active": 0, "expiring": 0, "expired": 0, "revoked": 1,
+        "issued": 1,
+        "active": 0,
+        "expiring": 0,
+        "expired": 0,
+        "revoked": 1,
     }
     assert selectors.certificate_counts(country="vn")["issued"] == 3
     # 150 days ago: the revocation had not happened, the fresh ones were not issued, and
     # the now-expired one had 50 days left.
     past = timezone.localdate() - timedelta(days=150)
     assert selectors.certificate_counts(on=past) == {
-        "issued": 1, "active": 1, "expiring": 1, "expired": 0, "revoked": 0,
+        "issued": 1,
+        "active": 1,
+        "expiring": 1,
+        "expired": 0,
+        "revoked": 0,
     }
 
 

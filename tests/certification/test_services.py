@@ -25,7 +25,6 @@ from tests.certification.factories import (
     CPDActivityFactory,
     ProgrammeFactory,
     assessor,
-    requirement,
     trainer,
 )
 from tests.taxonomy.factories import country
@@ -179,7 +178,10 @@ def test_cpd_in_the_future_or_out_of_range_is_refused():
         )
     with pytest.raises(ValidationError):
         services.cpd_activity_log(
-            person=person, kind="coaching", title="Too long", date=timezone.localdate(),
+            person=person,
+            kind="coaching",
+            title="Too long",
+            date=timezone.localdate(),
             hours=Decimal("200"),
         )
 

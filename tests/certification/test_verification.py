@@ -115,7 +115,10 @@ def test_revocation_shows_in_the_signed_status_list(client, certificate):
     services.certificate_revoke(certificate=certificate, revoked_by=global_admin(), reason="x")
     status_list = client.get(url).json()
     assert openbadges.is_revoked_in_list(status_list, index)
-    assert len(openbadges.decode_status_list(status_list["credentialSubject"]["encodedList"])) * 8 >= 131072
+    assert (
+        len(openbadges.decode_status_list(status_list["credentialSubject"]["encodedList"])) * 8
+        >= 131072
+    )
 
 
 def test_only_the_holder_or_staff_download_the_credential_and_pdf(client, certificate):

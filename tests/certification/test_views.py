@@ -62,9 +62,19 @@ def test_a_candidacy_is_seen_by_its_candidate_assessors_and_country_staff_only(
 ):
     url = reverse("certification:candidacy", args=[candidacy.pk])
     allowed = [candidacy.candidate, reviewer, country_staff("vn"), global_admin()]
-    refused = [trainer(), country_staff("jo"), assessor(type(candidacy.programme).objects.create(
-        locale=candidacy.programme.locale, title="Other", slug="other", audience="trainer",
-        serial_prefix="X"))]
+    refused = [
+        trainer(),
+        country_staff("jo"),
+        assessor(
+            type(candidacy.programme).objects.create(
+                locale=candidacy.programme.locale,
+                title="Other",
+                slug="other",
+                audience="trainer",
+                serial_prefix="X",
+            )
+        ),
+    ]
     for person in allowed:
         client.force_login(person)
         assert client.get(url).status_code == 200, person
