@@ -25,10 +25,10 @@ from certification.models import (
 )
 from lms.accounts.models import User
 from lms.accounts.services import user_create
-from lms.portal.demo import DEMO_PASSWORD
 from lms.taxonomy.models import Country
 
 Kind = Requirement.Kind
+DEMO_PASSWORD = "betterwork-demo-2026"  # the demo people's password (lms/portal/demo.py)
 
 OBSERVATION_RUBRIC = "\n".join(
     [

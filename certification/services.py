@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certification import permissions, selectors
+from certification import permissions, selectors, signals
 from certification.dates import add_months
 from certification.models import (
     AssessmentResult,
@@ -39,6 +39,10 @@ def _after_commit(task, *args):
     transaction.on_commit(lambda: task.delay(*args))
 
 
+def _send_after_commit(signal, **kwargs):
+    transaction.on_commit(lambda: signal.send(sender=Certificate, **kwargs))
+
+
 # --- candidacies -------------------------------------------------------------------------
 
 
@@ -51,6 +55,8 @@ def candidacy_start(*, candidate, programme: Programme) -> Candidacy:
     candidacy, created = Candidacy.objects.get_or_create(candidate=candidate, programme=programme)
     if created:
         candidacy_evaluate(candidacy=candidacy)
+    elif candidacy.status == Candidacy.Status.WITHDRAWN:
+        candidacy_resume(candidacy=candidacy, by=candidate)
     return candidacy
 
 
@@ -63,6 +69,30 @@ def candidacy_evaluate(*, candidacy: Candidacy) -> bool:
     if met:
         _after_commit(_tasks().certificate_issue_task, candidacy.pk)
     return met
+
+
+@transaction.atomic
+def candidacy_withdraw(*, candidacy: Candidacy, by) -> Candidacy:
+    """The candidate (or staff of their country) closes a candidacy; evidence is kept and
+    the candidate may return through :func:`candidacy_resume`."""
+    if by.pk != candidacy.candidate_id and not permissions.can_manage_candidacy(by, candidacy):
+        raise PermissionDenied(_("You may not withdraw this candidacy."))
+    if candidacy.status != Candidacy.Status.IN_PROGRESS:
+        raise ValidationError(_("Only a candidacy in progress can be withdrawn."))
+    candidacy.status = Candidacy.Status.WITHDRAWN
+    candidacy.save(update_fields=["status"])
+    return candidacy
+
+
+@transaction.atomic
+def candidacy_resume(*, candidacy: Candidacy, by) -> Candidacy:
+    if by.pk != candidacy.candidate_id and not permissions.can_manage_candidacy(by, candidacy):
+        raise PermissionDenied(_("You may not change this candidacy."))
+    if candidacy.status == Candidacy.Status.WITHDRAWN:
+        candidacy.status = Candidacy.Status.IN_PROGRESS
+        candidacy.save(update_fields=["status"])
+        candidacy_evaluate(candidacy=candidacy)
+    return candidacy
 
 
 def _evaluate_person(*, person, requirement_filter) -> None:
@@ -297,6 +327,7 @@ def submission_comment(*, submission: Submission, author, body: str) -> ReviewCo
     comment = ReviewComment(submission=submission, author=author, body=body)
     comment.full_clean()
     comment.save()
+    _after_commit(_tasks().submission_notify_task, submission.pk, "commented")
     return comment
 
 
@@ -388,6 +419,7 @@ def certificate_issue(*, candidacy: Candidacy, approved: bool = False) -> Certif
     candidacy.save(update_fields=["status"])
     _after_commit(_tasks().certificate_pdf_task, certificate.pk)
     _after_commit(_tasks().certificate_notify_task, certificate.pk, "issued")
+    _send_after_commit(signals.certificate_issued, certificate=certificate)
     return certificate
 
 
@@ -407,6 +439,7 @@ def certificate_revoke(*, certificate: Certificate, revoked_by, reason: str) -> 
     certificate.revocation_reason = reason.strip()
     certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
     _after_commit(_tasks().certificate_notify_task, certificate.pk, "revoked")
+    _send_after_commit(signals.certificate_revoked, certificate=certificate)
     return certificate
 
 
@@ -447,6 +480,7 @@ def certificate_renew(*, certificate: Certificate, renewed_by, today: date | Non
     )
     _after_commit(_tasks().certificate_pdf_task, certificate.pk)
     _after_commit(_tasks().certificate_notify_task, certificate.pk, "renewed")
+    _send_after_commit(signals.certificate_renewed, certificate=certificate, renewal=renewal)
     return renewal
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("candidacies/<int:pk>/evidence/", views.submission_create, name="submission_create"),
     path("candidacies/<int:pk>/assessment/", views.assessment_record, name="assessment_record"),
     path("candidacies/<int:pk>/approve/", views.approve_issue, name="approve_issue"),
+    path("candidacies/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("evidence/<int:pk>/", views.submission_detail, name="submission"),
     path("evidence/<int:pk>/file/", views.submission_file, name="submission_file"),
     path("cpd/", views.cpd_log, name="cpd"),

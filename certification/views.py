@@ -211,6 +211,19 @@ def approve_issue(request, pk):
     return redirect("certification:certificate", code=certificate.code)
 
 
+@login_required
+@require_POST
+def withdraw(request, pk):
+    candidacy = _candidacy_for(request, pk)
+    try:
+        services.candidacy_withdraw(candidacy=candidacy, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The candidacy is withdrawn. Your evidence is kept."))
+    return redirect("certification:candidacy", pk=candidacy.pk)
+
+
 def _submission_for(request, pk) -> Submission:
     submission = get_object_or_404(
         Submission.objects.select_related(

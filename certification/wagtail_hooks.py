@@ -1,6 +1,10 @@
-"""Programmes (with their requirements) as translatable snippets in the Wagtail admin."""
+"""Programmes (with their requirements) as translatable snippets in the Wagtail admin, and
+a menu link to the staff page of candidates and certificates."""
 
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -19,3 +23,19 @@ class ProgrammeViewSet(SnippetViewSet):
 
 
 register_snippet(ProgrammeViewSet)
+
+
+class StaffMenuItem(MenuItem):
+    def is_shown(self, request):
+        user = request.user
+        return user.is_global_admin or user.is_country_staff
+
+
+@hooks.register("register_admin_menu_item")
+def register_certificates_menu_item():
+    return StaffMenuItem(
+        _("Candidates and certificates"),
+        reverse_lazy("certification:manage"),
+        icon_name="doc-full",
+        order=351,
+    )

@@ -5,7 +5,7 @@ import pytest
 
 from tests.certification.factories import CandidacyFactory, ProgrammeFactory, trainer
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -21,7 +21,20 @@ def page(playwright_browser):
 
 @pytest.fixture
 def certificate():
+    """Transactional tests start from an empty database (no data migrations' rows): make
+    the few rows the factories need."""
+    from wagtail.models import Locale
+
     from certification.services import certificate_issue
+    from lms.accounts.models import Role
+    from lms.taxonomy.models import Country
+
+    locale, _ = Locale.objects.get_or_create(language_code="en")
+    for code in Role.Code.values:
+        Role.objects.get_or_create(code=code)
+    Country.objects.get_or_create(
+        locale=locale, code="vn", defaults={"name": "Vietnam", "iso_code": "VN"}
+    )
 
     holder = trainer(display_name="Rania Haddad")
     return certificate_issue(

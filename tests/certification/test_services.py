@@ -288,3 +288,64 @@ def test_emails_are_written_in_the_recipients_language(programme, issue):
     issue(candidacy, tasks=True)
     assert mail.outbox
     assert "Chứng chỉ" in mail.outbox[0].subject or "chứng chỉ" in mail.outbox[0].subject
+
+
+def test_higher_rooms_hear_of_issue_and_revocation_after_commit(
+    candidacy, django_capture_on_commit_callbacks
+):
+    from certification.signals import certificate_issued, certificate_revoked
+
+    heard = []
+
+    def listener(sender, *, certificate, **kwargs):
+        heard.append(certificate.pk)
+
+    certificate_issued.connect(listener)
+    certificate_revoked.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            certificate = services.certificate_issue(candidacy=candidacy, approved=True)
+            assert heard == []
+        with django_capture_on_commit_callbacks(execute=True):
+            services.certificate_revoke(
+                certificate=certificate, revoked_by=global_admin(), reason="x"
+            )
+    finally:
+        certificate_issued.disconnect(listener)
+        certificate_revoked.disconnect(listener)
+    assert heard == [certificate.pk, certificate.pk]
+
+
+def test_a_comment_notifies_the_other_side(candidacy, reviewer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = services.submission_create(
+            candidacy=candidacy, requirement=_req(candidacy.programme, Kind.PORTFOLIO), title="P"
+        )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submission_comment(
+            submission=submission, author=candidacy.candidate, body="Which format?"
+        )
+    assert [m.to for m in mail.outbox] == [[reviewer.email]]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submission_comment(submission=submission, author=reviewer, body="PDF please")
+    assert mail.outbox[-1].to == [candidacy.candidate.email]
+    assert "PDF please" in mail.outbox[-1].body
+
+
+def test_a_withdrawn_candidate_can_return_with_their_evidence(candidacy, reviewer):
+    submission = services.submission_create(
+        candidacy=candidacy, requirement=_req(candidacy.programme, Kind.PORTFOLIO), title="P"
+    )
+    with pytest.raises(PermissionDenied):
+        services.candidacy_withdraw(candidacy=candidacy, by=trainer())
+    services.candidacy_withdraw(candidacy=candidacy, by=candidacy.candidate)
+    with pytest.raises(ValidationError):
+        services.submission_create(
+            candidacy=candidacy, requirement=_req(candidacy.programme, Kind.PORTFOLIO), title="Q"
+        )
+    again = services.candidacy_start(candidate=candidacy.candidate, programme=candidacy.programme)
+    assert again == candidacy
+    again.refresh_from_db()
+    assert again.status == "in_progress"
+    assert again.submissions.get() == submission
