@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from certification import openbadges
-from certification.selectors import localized_programme
 from certification.models import Certificate, Submission
+from certification.selectors import localized_programme
 
 
 def _absolute(path: str) -> str:
