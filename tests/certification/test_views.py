@@ -320,3 +320,17 @@ def test_staff_filter_certificates_by_status(client, programme, issue):
     body = client.get(reverse("certification:manage") + "?state=revoked").content.decode()
     assert revoked.serial in body
     assert valid.serial not in body
+
+
+def test_a_candidate_withdraws_from_the_candidacy_page(client, candidacy):
+    client.force_login(candidacy.candidate)
+    url = reverse("certification:candidacy", args=[candidacy.pk])
+    body = client.get(url).content.decode()
+    assert body.count("Withdraw from the programme") == 1
+    assert body.index("<title>") < body.index("</title>") < body.index("Withdraw from")
+    client.force_login(trainer())
+    assert client.post(reverse("certification:withdraw", args=[candidacy.pk])).status_code == 403
+    client.force_login(candidacy.candidate)
+    client.post(reverse("certification:withdraw", args=[candidacy.pk]))
+    candidacy.refresh_from_db()
+    assert candidacy.status == "withdrawn"
