@@ -334,3 +334,49 @@ def test_a_candidate_withdraws_from_the_candidacy_page(client, candidacy):
     client.post(reverse("certification:withdraw", args=[candidacy.pk]))
     candidacy.refresh_from_db()
     assert candidacy.status == "withdrawn"
+
+
+def test_an_oversized_upload_is_refused_with_the_limit(client, candidacy, settings):
+    settings.CERTIFICATION_EVIDENCE_MAX_BYTES = 1024
+    client.force_login(candidacy.candidate)
+    portfolio = candidacy.programme.requirements.get(kind=Kind.PORTFOLIO)
+    response = client.post(
+        reverse("certification:submission_create", args=[candidacy.pk]),
+        {
+            "requirement": portfolio.pk,
+            "title": "Big scan",
+            "file": SimpleUploadedFile("scan.pdf", PDF + b"0" * 4096),
+        },
+    )
+    assert response.status_code == 400
+    assert "too large" in response.content.decode()
+    assert not Submission.objects.exists()
+
+
+def test_the_conversation_page_costs_the_same_with_more_comments(
+    client, candidacy, reviewer, django_assert_max_num_queries
+):
+    submission = _submission(candidacy)
+    url = reverse("certification:submission", args=[submission.pk])
+    client.force_login(candidacy.candidate)
+    with django_assert_max_num_queries(14):
+        client.get(url)
+    for n in range(10):
+        services.submission_comment(submission=submission, author=reviewer, body=f"Note {n}")
+    with django_assert_max_num_queries(14):
+        body = client.get(url).content.decode()
+    assert "Note 9" in body
+
+
+def test_the_holders_certificate_page_offers_the_downloads(
+    client, candidacy, issue, django_assert_max_num_queries
+):
+    certificate = issue(candidacy)
+    client.force_login(candidacy.candidate)
+    url = reverse("certification:certificate", args=[certificate.code])
+    with django_assert_max_num_queries(14):
+        body = client.get(url).content.decode()
+    for name in ("certificate_pdf", "credential"):
+        assert reverse(f"certification:{name}", args=[certificate.code]) in body
+    assert reverse("certification_api:badge_assertion", args=[certificate.code]) in body
+    assert "Revoke the certificate" not in body
