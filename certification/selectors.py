@@ -297,3 +297,27 @@ def certificates_filtered(certificates, *, state: str = "", on: date | None = No
     if state == Certificate.State.VALID:
         return certificates.filter(revoked_at__isnull=True, expires_on__gte=on)
     return certificates
+
+
+def certificate_counts_by_country(*, on: date | None = None) -> dict[str, dict[str, int]]:
+    """:func:`certificate_counts` for every holder country at once, keyed by country code
+    (``""`` for holders without a country). One query."""
+    on = on or timezone.localdate()
+    revoked = Q(revoked_at__isnull=False, revoked_at__date__lte=on)
+    standing = ~revoked
+    rows = (
+        Certificate.objects.filter(issued_on__lte=on)
+        .values("holder__country__code")
+        .annotate(
+            issued=Count("pk"),
+            active=Count("pk", filter=standing & Q(expires_on__gte=on)),
+            expiring=Count(
+                "pk",
+                filter=standing & Q(expires_on__gte=on, expires_on__lte=on + timedelta(days=90)),
+            ),
+            expired=Count("pk", filter=standing & Q(expires_on__lt=on)),
+            revoked=Count("pk", filter=revoked),
+        )
+        .order_by()
+    )
+    return {row.pop("holder__country__code") or "": row for row in rows}

@@ -83,3 +83,33 @@ def test_requirement_progress_costs_the_same_for_a_big_programme(
     with django_assert_max_num_queries(7):
         big = selectors.requirement_progress(candidacy=candidacy)
     assert len(big) == len(small) + 20
+
+
+def test_counts_by_country_match_the_per_country_counts(programme, issue):
+    _certificate(programme, issue, code="vn")
+    _certificate(programme, issue, code="vn", issued_days_ago=800, validity_days=700)
+    _certificate(programme, issue, code="jo")
+    by_country = selectors.certificate_counts_by_country()
+    assert set(by_country) == {"vn", "jo"}
+    for code in ("vn", "jo"):
+        assert by_country[code] == selectors.certificate_counts(country=code)
+
+
+def test_the_evaluate_command_issues_what_became_due(programme, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    from certification.models import Requirement
+
+    candidacy = CandidacyFactory(programme=programme)
+    # The programme is cut down to its course, which the candidate completed long ago.
+    programme.requirements.exclude(kind=Requirement.Kind.COURSE).delete()
+    course = programme.requirements.get().course_id
+    from certification.models import CourseCompletion
+
+    CourseCompletion.objects.create(
+        learner=candidacy.candidate, course_id=course, completed_at=timezone.now()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("certification_evaluate")
+    candidacy.refresh_from_db()
+    assert candidacy.status == "certified"
