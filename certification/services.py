@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from certification import permissions, selectors, signals
@@ -404,15 +405,13 @@ def certificate_issue(*, candidacy: Candidacy, approved: bool = False) -> Certif
         programme=programme,
         holder=holder,
         candidacy=candidacy,
-        holder_name=holder.get_full_name() or holder.display_name or holder.username,
+        holder_name=holder.display_name or holder.get_full_name() or holder.username,
         serial_number=programme.last_serial,
         issued_at=now,
         issued_on=today,
         expires_on=add_months(today, programme.validity_months),
         language=holder.preferred_language,
     )
-    if holder.display_name:
-        certificate.holder_name = holder.display_name
     certificate.full_clean()
     certificate.save()
     candidacy.status = Candidacy.Status.CERTIFIED
@@ -460,7 +459,8 @@ def certificate_renew(*, certificate: Certificate, renewed_by, today: date | Non
         raise ValidationError(_("A revoked certificate cannot be renewed."))
     if not status["window_open"]:
         raise ValidationError(
-            _("Renewal opens on %(date)s.") % {"date": certificate.renewal_window_opens()}
+            _("Renewal opens on %(date)s.")
+            % {"date": date_format(certificate.renewal_window_opens(), "DATE_FORMAT")}
         )
     if not status["enough_hours"]:
         raise ValidationError(
