@@ -24,5 +24,6 @@ urlpatterns = [
     path("held/<str:code>/", views.certificate_detail, name="certificate"),
     path("held/<str:code>/certificate.pdf", views.certificate_pdf, name="certificate_pdf"),
     path("held/<str:code>/credential.json", views.credential_download, name="credential"),
+    path("verify/", views.verify_lookup, name="verify_lookup"),
     path("verify/<str:code>/", views.verify, name="verify"),
 ]

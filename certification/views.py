@@ -560,6 +560,15 @@ def credential_download(request, code):
 
 
 @require_GET
+def verify_lookup(request):
+    """For a certificate whose QR code cannot be scanned: type the code printed under it."""
+    code = "".join(request.GET.get("code", "").split())[:64]
+    if code:
+        return redirect("certification:verify", code=code)
+    return render(request, "certification/verify_lookup.html")
+
+
+@require_GET
 @cache_control(no_cache=True, public=True)
 def verify(request, code):
     """Anyone, without signing in: who holds the certificate and whether it is valid now.

@@ -133,3 +133,10 @@ def test_only_the_holder_or_staff_download_the_credential_and_pdf(client, certif
     pdf = client.get(reverse("certification:certificate_pdf", args=[certificate.code]))
     assert pdf.status_code == 200
     assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
+
+
+def test_a_code_typed_in_by_hand_leads_to_the_verification_page(client, certificate):
+    url = reverse("certification:verify_lookup")
+    assert client.get(url).status_code == 200
+    response = client.get(url, {"code": f" {certificate.code} "})
+    assert response["Location"] == reverse("certification:verify", args=[certificate.code])
