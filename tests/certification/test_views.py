@@ -380,3 +380,21 @@ def test_the_holders_certificate_page_offers_the_downloads(
         assert reverse(f"certification:{name}", args=[certificate.code]) in body
     assert reverse("certification_api:badge_assertion", args=[certificate.code]) in body
     assert "Revoke the certificate" not in body
+
+
+def test_the_dashboard_panel_lists_certificates_and_candidacies(rf, candidacy, programme, issue):
+    from django.template import Context, Template
+
+    other = CandidacyFactory(programme=programme)
+    certificate = issue(other)
+    request = rf.get("/")
+    request.user = other.candidate
+    html = Template("{% load certification_tags %}{% certification_panel %}").render(
+        Context({"request": request})
+    )
+    assert reverse("certification:certificate", args=[certificate.code]) in html
+    request.user = candidacy.candidate
+    html = Template("{% load certification_tags %}{% certification_panel %}").render(
+        Context({"request": request})
+    )
+    assert reverse("certification:candidacy", args=[candidacy.pk]) in html
