@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CertificationConfig(AppConfig):
     name = "certification"
     verbose_name = _("Certification")
+
+    def ready(self):
+        from certification import receivers
+        from lms.records.activities import register_activity_kind
+
+        receivers.connect()
+        register_activity_kind(receivers.ASSESSMENT_KIND, receivers.authorise_assessments)

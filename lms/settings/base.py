@@ -366,3 +366,23 @@ INTERACTIVE_H5P_LIBRARY_EXTRA_EXTENSIONS = ["js", "css"]
 MIDDLEWARE = ["media_library.interactive.middleware.PackageOriginMiddleware", *MIDDLEWARE]
 if INTERACTIVE_PACKAGE_ORIGIN:
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"].append(INTERACTIVE_PACKAGE_ORIGIN)
+# --- certification ---
+CERTIFICATION_EVIDENCE_MAX_BYTES = env.int("CERTIFICATION_EVIDENCE_MAX_BYTES", default=20 * 1024**2)
+# Days before expiry when a holder may renew (and the reminders start).
+CERTIFICATION_RENEWAL_WINDOW_DAYS = 90
+CERTIFICATION_REMINDER_DAYS = [90, 30, 7]
+# The public address verification links, QR codes and badges point at (no trailing slash).
+CERTIFICATION_PUBLIC_BASE_URL = env("CERTIFICATION_PUBLIC_BASE_URL", default=WAGTAILADMIN_BASE_URL)
+CERTIFICATION_ISSUER_NAME = env("CERTIFICATION_ISSUER_NAME", default="Better Work (ILO/IFC)")
+CERTIFICATION_ISSUER_EMAIL = env("CERTIFICATION_ISSUER_EMAIL", default="")
+# Ed25519 key that signs Open Badges 3.0 credentials: 32 bytes, base64url. Without it the key
+# is derived from SECRET_KEY (stable across app servers); production sets its own.
+CERTIFICATION_SIGNING_KEY = env("CERTIFICATION_SIGNING_KEY", default="")
+CERTIFICATION_VERIFY_RATE = env("CERTIFICATION_VERIFY_RATE", default="60/m")
+CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
+CELERY_BEAT_SCHEDULE |= {
+    "certification-expiry-reminders": {
+        "task": "certification.tasks.expiry_reminders_send",
+        "schedule": 6 * 60 * 60,
+    },
+}

@@ -29,3 +29,15 @@ CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING["root"]["level"] = env("DJANGO_LOG_LEVEL", default="INFO")
+
+# --- certification ---
+if not CERTIFICATION_PUBLIC_BASE_URL.startswith("https://"):
+    raise ImproperlyConfigured(
+        "CERTIFICATION_PUBLIC_BASE_URL must be the site's public https address: QR codes on "
+        "printed certificates point at it."
+    )
+if len(CERTIFICATION_SIGNING_KEY.rstrip("=")) != 43:
+    raise ImproperlyConfigured(
+        "CERTIFICATION_SIGNING_KEY must be 32 random bytes, base64url-encoded: it signs "
+        "Open Badges 3.0 credentials."
+    )

@@ -1,0 +1,214 @@
+"""Certification under load: the public verification page (anonymous, valid / expired /
+revoked / unknown code) and, in a worker process, issuing BENCH_CERTIFICATES (default 1,000)
+certificates, each with its PDF rendered by WeasyPrint, serial number and QR code.
+
+prepare() loads the foundation's and certification's demo content, then makes a bench
+programme with BENCH_CERTIFICATES candidates (bulk inserts) and a few certificates with
+fixed codes for the HTTP scenarios. The issue task resets the bench programme's
+certificates first, so every run issues the same number from serial 1.
+"""
+
+import os
+
+from bench.harness import HttpScenario, TaskScenario
+
+CERTIFICATES = int(os.environ.get("BENCH_CERTIFICATES", 1000))
+PROGRAMME_SLUG = "bench-certified-trainer"
+USER_PREFIX = "bench.cert."
+CODES = {
+    "valid": "BenchVerifyValid00000001",
+    "expired": "BenchVerifyExpired000001",
+    "revoked": "BenchVerifyRevoked000001",
+}
+# Verification is rate-limited per address; the bench drives it from one address. The
+# gunicorn process inherits this environment from bench/run.py.
+os.environ.setdefault("CERTIFICATION_VERIFY_RATE", "1000000/m")
+
+
+def prepare() -> None:
+    from certification import demo as certification_demo
+    from lms.portal import demo as portal_demo
+    from lms.portal.models import SectionPage
+
+    if not SectionPage.objects.filter(slug="training").exists():
+        portal_demo.load()
+    certification_demo.load()
+    programme = _programme()
+    _candidates(programme)
+    _verification_certificates(programme)
+
+
+def _programme():
+    from wagtail.models import Locale
+
+    from certification.models import Programme, Requirement
+
+    programme = Programme.objects.filter(slug=PROGRAMME_SLUG).first()
+    if programme:
+        return programme
+    programme = Programme.objects.create(
+        locale=Locale.get_default(),
+        slug=PROGRAMME_SLUG,
+        title="Certified Better Work Trainer (bench)",
+        summary="The bench's copy of the trainer programme.",
+        audience=Programme.Audience.TRAINER,
+        serial_prefix="BEN",
+        validity_months=36,
+    )
+    Requirement.objects.create(
+        programme=programme,
+        locale=programme.locale,
+        kind=Requirement.Kind.PORTFOLIO,
+        title="Portfolio",
+        required_count=1,
+    )
+    return programme
+
+
+def _candidates(programme) -> None:
+    from django.contrib.auth.hashers import make_password
+
+    from certification.models import Candidacy
+    from lms.accounts.models import Role, User
+    from lms.taxonomy.models import Country
+
+    have = User.objects.filter(username__startswith=USER_PREFIX).count()
+    if have < CERTIFICATES + 3:
+        countries = list(Country.objects.canonical().filter(code__in=["vn", "kh", "bd", "jo"]))
+        languages = ["vi", "km", "bn", "ar"]
+        password = make_password(None)
+        User.objects.bulk_create(
+            [
+                User(
+                    username=f"{USER_PREFIX}{n:05d}",
+                    display_name=f"Bench Trainer {n}",
+                    password=password,
+                    country=countries[n % len(countries)],
+                    preferred_language=languages[n % len(languages)],
+                )
+                for n in range(have, CERTIFICATES + 3)
+            ],
+            batch_size=500,
+        )
+        trainer_role = Role.objects.get(code=Role.Code.TRAINER)
+        through = User.roles.through
+        people = User.objects.filter(username__startswith=USER_PREFIX).exclude(roles=trainer_role)
+        through.objects.bulk_create(
+            [
+                through(user_id=pk, role_id=trainer_role.pk)
+                for pk in people.values_list("pk", flat=True)
+            ],
+            batch_size=1000,
+        )
+    people = User.objects.filter(username__startswith=USER_PREFIX).exclude(
+        candidacies__programme=programme
+    )
+    Candidacy.objects.bulk_create(
+        [
+            Candidacy(candidate_id=pk, programme=programme)
+            for pk in people.values_list("pk", flat=True)
+        ],
+        batch_size=1000,
+    )
+
+
+def _verification_certificates(programme) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from certification.models import Candidacy, Certificate
+
+    if Certificate.objects.filter(code__in=CODES.values()).count() == len(CODES):
+        return
+    Certificate.objects.filter(code__in=CODES.values()).delete()
+    candidacies = list(
+        Candidacy.objects.filter(programme=programme, certificate__isnull=True).order_by("-pk")[
+            : len(CODES)
+        ]
+    )
+    today = timezone.localdate()
+    for (state, code), candidacy in zip(CODES.items(), candidacies, strict=True):
+        programme.last_serial += 1
+        Certificate.objects.create(
+            programme=programme,
+            holder_id=candidacy.candidate_id,
+            candidacy=candidacy,
+            holder_name=f"Bench Holder ({state})",
+            code=code,
+            serial_number=900000 + programme.last_serial,
+            issued_on=today - timedelta(days=1200 if state == "expired" else 30),
+            expires_on=today - timedelta(days=100)
+            if state == "expired"
+            else today.replace(year=today.year + 3),
+            language="en",
+            revoked_at=timezone.now() if state == "revoked" else None,
+            revocation_reason="Bench" if state == "revoked" else "",
+        )
+        candidacy.status = Candidacy.Status.CERTIFIED
+        candidacy.save(update_fields=["status"])
+
+
+def issue_certificates() -> int:
+    """Reset the bench programme's issued certificates, then issue CERTIFICATES of them as
+    the worker does: serial number under a row lock, then the PDF task (eager here)."""
+    from django.db.models import Q
+
+    from certification.models import Candidacy, Certificate, Programme
+    from certification.services import certificate_issue
+
+    programme = Programme.objects.get(slug=PROGRAMME_SLUG)
+    issued = Certificate.objects.filter(programme=programme).exclude(code__in=CODES.values())
+    for certificate in issued.exclude(pdf=""):
+        certificate.pdf.delete(save=False)
+    candidacy_ids = list(issued.values_list("candidacy_id", flat=True))
+    issued.delete()
+    Candidacy.objects.filter(pk__in=candidacy_ids).update(status=Candidacy.Status.IN_PROGRESS)
+    Programme.objects.filter(pk=programme.pk).update(last_serial=0)
+    candidacies = Candidacy.objects.filter(
+        Q(programme=programme), Q(certificate__isnull=True)
+    ).order_by("pk")[:CERTIFICATES]
+    count = 0
+    for candidacy in candidacies:
+        certificate_issue(candidacy=candidacy, approved=True)
+        count += 1
+    return count
+
+
+def scenarios() -> list[HttpScenario]:
+    return [
+        HttpScenario(
+            "certification: verify a valid certificate",
+            f"/verify/{CODES['valid']}/",
+            measure_weight=True,
+        ),
+        HttpScenario(
+            "certification: verify (Arabic, expired)",
+            f"/ar/certificates/verify/{CODES['expired']}/",
+        ),
+        HttpScenario(
+            "certification: verify (revoked)", f"/en/certificates/verify/{CODES['revoked']}/"
+        ),
+        HttpScenario(
+            "certification: verify an unknown code",
+            "/en/certificates/verify/no-such-certificate/",
+            expect_status=404,
+        ),
+        HttpScenario(
+            "certification: OB 2.0 hosted assertion",
+            f"/certificates/assertions/{CODES['valid']}.json",
+        ),
+        HttpScenario(
+            "certification: OB 3.0 status list", "/certificates/status/revocation.json", requests=50
+        ),
+    ]
+
+
+def tasks() -> list[TaskScenario]:
+    return [
+        TaskScenario(
+            f"certification: issue {CERTIFICATES} certificates (PDF, serial, QR)",
+            issue_certificates,
+            units=CERTIFICATES,
+        )
+    ]

@@ -1,0 +1,111 @@
+"""Forms of certification. They validate input; services do the work."""
+
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from certification.models import CPDActivity, Requirement, ReviewComment, Submission
+
+
+class SubmissionForm(forms.ModelForm):
+    requirement = forms.ModelChoiceField(
+        label=_("Requirement"), queryset=Requirement.objects.none(), empty_label=None
+    )
+
+    class Meta:
+        model = Submission
+        fields = ["requirement", "title", "description", "session_date", "file"]
+        widgets = {"session_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, candidacy, titles=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requirement"].queryset = candidacy.programme.requirements.filter(
+            kind__in=[Requirement.Kind.OBSERVED_PRACTICE, Requirement.Kind.PORTFOLIO]
+        )
+        if titles:
+            self.fields["requirement"].label_from_instance = lambda r: titles.get(r.pk, r.title)
+
+
+class ResubmitForm(forms.Form):
+    body = forms.CharField(label=_("What you changed"), widget=forms.Textarea(attrs={"rows": 4}))
+    file = forms.FileField(label=_("New file (optional)"), required=False)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (ReviewComment.Decision.APPROVED, _("Approve")),
+            (ReviewComment.Decision.CHANGES_REQUESTED, _("Ask for changes")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment to the candidate"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    SCORES = [("", "—"), ("1", "1"), ("2", "2"), ("3", "3"), ("4", "4")]
+
+    def __init__(self, *args, criteria=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for index, criterion in enumerate(self.criteria):
+            self.fields[f"criterion_{index}"] = forms.ChoiceField(
+                label=criterion, choices=self.SCORES, required=False
+            )
+
+    def rubric_scores(self) -> dict[str, int]:
+        scores = {}
+        for index, criterion in enumerate(self.criteria):
+            value = self.cleaned_data.get(f"criterion_{index}")
+            if value:
+                scores[criterion] = int(value)
+        return scores
+
+
+class AssessmentForm(forms.Form):
+    requirement = forms.ModelChoiceField(
+        label=_("Assessment"), queryset=Requirement.objects.none(), empty_label=None
+    )
+    score = forms.DecimalField(
+        label=_("Score (%)"), min_value=0, max_value=100, max_digits=4, decimal_places=1
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
+
+    def __init__(self, *args, candidacy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requirement"].queryset = candidacy.programme.requirements.filter(
+            kind=Requirement.Kind.ASSESSMENT
+        )
+
+
+class CPDActivityForm(forms.ModelForm):
+    client_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    class Meta:
+        model = CPDActivity
+        fields = ["kind", "title", "date", "hours", "description", "evidence", "client_id"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "hours": forms.NumberInput(attrs={"step": "0.5", "min": "0.5", "max": "80"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def validate_unique(self):
+        # A resent form (same client id) is settled by the service, not refused here.
+        pass
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for revoking"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,51 @@
+"""The certificate PDF in the holder's language and script, with its QR code."""
+
+import re
+import zlib
+
+import pytest
+from django.conf import settings
+
+from certification import documents, openbadges
+from tests.certification.factories import CandidacyFactory, trainer
+
+pytestmark = pytest.mark.django_db
+
+
+def _embedded_fonts(pdf: bytes) -> set[str]:
+    names = set(re.findall(rb"/BaseFont\s*/([A-Za-z+\-]+)", pdf))
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        try:
+            names |= set(re.findall(rb"/BaseFont\s*/([A-Za-z+\-]+)", zlib.decompress(match[1])))
+        except zlib.error:
+            continue
+    return {n.decode().split("+", 1)[-1] for n in names}
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "font"),
+    [
+        ("km", "សុខ ដារ៉ា", "Noto-Sans-Khmer"),
+        ("bn", "ফারহানা রহমান", "Noto-Sans-Bengali"),
+        ("ar", "رانيا حداد", "Noto-Naskh-Arabic"),
+    ],
+)
+def test_the_pdf_sets_complex_scripts_in_fonts_that_shape_them(
+    programme, issue, language, name, font
+):
+    holder = trainer(display_name=name, preferred_language=language)
+    certificate = issue(CandidacyFactory(programme=programme, candidate=holder))
+    assert certificate.language == language
+    pdf = documents.certificate_pdf(certificate=certificate)
+    assert pdf.startswith(b"%PDF-")
+    assert font in _embedded_fonts(pdf)
+
+
+def test_the_qr_code_carries_the_public_verification_address(programme, issue):
+    certificate = issue(CandidacyFactory(programme=programme))
+    url = openbadges.verify_url(certificate)
+    assert url.endswith(f"/verify/{certificate.code}/")
+    assert url.startswith(settings.CERTIFICATION_PUBLIC_BASE_URL)
+    svg = documents.qr_svg(url)
+    assert svg.lstrip().startswith("<?xml") or "<svg" in svg[:200]
+    assert "<path" in svg

@@ -1,0 +1,400 @@
+"""Views: who may open what (anonymous, wrong role, another country's staff), forms that
+re-display input with translated errors, uploads validated, and query budgets."""
+
+import datetime
+import uuid
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from certification import services
+from certification.models import CPDActivity, Requirement, Submission
+from tests.accounts.factories import UserFactory, country_staff, global_admin
+from tests.certification.factories import RUBRIC, CandidacyFactory, assessor, trainer
+from tests.taxonomy.factories import country
+
+pytestmark = pytest.mark.django_db
+Kind = Requirement.Kind
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+
+
+def _submission(candidacy, kind=Kind.PORTFOLIO, title="Lesson plans"):
+    return services.submission_create(
+        candidacy=candidacy,
+        requirement=candidacy.programme.requirements.get(kind=kind),
+        title=title,
+    )
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, candidacy):
+    for name, args in [
+        ("home", []),
+        ("candidacy", [candidacy.pk]),
+        ("cpd", []),
+        ("review_queue", []),
+        ("manage", []),
+    ]:
+        response = client.get(reverse(f"certification:{name}", args=args))
+        assert response.status_code == 302, name
+        assert "/accounts/login/" in response["Location"]
+
+
+def test_the_programme_page_is_public_and_a_trainer_can_enrol(client, programme):
+    url = reverse("certification:programme", args=[programme.slug])
+    assert client.get(url).status_code == 200
+    person = trainer()
+    client.force_login(person)
+    assert "Become a candidate" in client.get(url).content.decode()
+    response = client.post(reverse("certification:enrol", args=[programme.slug]))
+    assert response.status_code == 302
+    assert person.candidacies.filter(programme=programme).exists()
+
+
+def test_a_worker_cannot_enrol_in_a_trainer_programme(client, programme):
+    client.force_login(UserFactory(roles=["worker"]))
+    client.post(reverse("certification:enrol", args=[programme.slug]))
+    assert not programme.candidacies.exists()
+
+
+def test_a_candidacy_is_seen_by_its_candidate_assessors_and_country_staff_only(
+    client, candidacy, reviewer
+):
+    url = reverse("certification:candidacy", args=[candidacy.pk])
+    allowed = [candidacy.candidate, reviewer, country_staff("vn"), global_admin()]
+    refused = [
+        trainer(),
+        country_staff("jo"),
+        assessor(
+            type(candidacy.programme).objects.create(
+                locale=candidacy.programme.locale,
+                title="Other",
+                slug="other",
+                audience="trainer",
+                serial_prefix="X",
+            )
+        ),
+    ]
+    for person in allowed:
+        client.force_login(person)
+        assert client.get(url).status_code == 200, person
+    for person in refused:
+        client.force_login(person)
+        assert client.get(url).status_code == 403, person
+
+
+def test_the_candidacy_page_costs_the_same_with_more_evidence(
+    client, candidacy, django_assert_max_num_queries
+):
+    client.force_login(candidacy.candidate)
+    url = reverse("certification:candidacy", args=[candidacy.pk])
+    _submission(candidacy)
+    with django_assert_max_num_queries(22):
+        client.get(url)
+    for n in range(12):
+        _submission(candidacy, title=f"Plan {n}")
+    with django_assert_max_num_queries(22):
+        assert client.get(url).status_code == 200
+
+
+def test_submitting_evidence_validates_the_upload_and_keeps_the_input(client, candidacy):
+    client.force_login(candidacy.candidate)
+    url = reverse("certification:submission_create", args=[candidacy.pk])
+    portfolio = candidacy.programme.requirements.get(kind=Kind.PORTFOLIO)
+    response = client.post(
+        url,
+        {
+            "requirement": portfolio.pk,
+            "title": "My lesson plans",
+            "file": SimpleUploadedFile("plans.pdf", b"MZ\x90\x00 not a pdf"),
+        },
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "does not match its type" in body
+    assert 'value="My lesson plans"' in body
+    response = client.post(
+        url,
+        {
+            "requirement": portfolio.pk,
+            "title": "My lesson plans",
+            "file": SimpleUploadedFile("plans.pdf", PDF),
+        },
+    )
+    assert response.status_code == 302
+    assert Submission.objects.get().file.name.endswith(".pdf")
+
+
+def test_someone_else_cannot_submit_evidence_for_a_candidate(client, candidacy, reviewer):
+    client.force_login(reviewer)
+    url = reverse("certification:submission_create", args=[candidacy.pk])
+    portfolio = candidacy.programme.requirements.get(kind=Kind.PORTFOLIO)
+    response = client.post(url, {"requirement": portfolio.pk, "title": "x"})
+    assert response.status_code == 403
+
+
+def test_the_assessor_queue_lists_only_their_programmes_and_never_their_own(
+    client, candidacy, reviewer, django_assert_max_num_queries
+):
+    _submission(candidacy)
+    own = CandidacyFactory(programme=candidacy.programme, candidate=reviewer)
+    _submission(own, title="My own plans")
+    client.force_login(reviewer)
+    url = reverse("certification:review_queue")
+    with django_assert_max_num_queries(8):
+        body = client.get(url).content.decode()
+    assert "Lesson plans" in body
+    assert "My own plans" not in body
+    for n in range(10):
+        _submission(CandidacyFactory(programme=candidacy.programme), title=f"Other {n}")
+    with django_assert_max_num_queries(8):
+        assert client.get(url).status_code == 200
+    client.force_login(trainer())
+    assert client.get(url).status_code == 403
+
+
+def test_an_assessor_signs_off_observed_practice_with_the_rubric(client, candidacy, reviewer):
+    submission = _submission(candidacy, kind=Kind.OBSERVED_PRACTICE, title="Session 1")
+    url = reverse("certification:review", args=[submission.pk])
+    client.force_login(candidacy.candidate)
+    assert client.get(url).status_code == 403
+    client.force_login(reviewer)
+    response = client.post(url, {"decision": "approved", "comment": "Good"})
+    assert response.status_code == 400
+    assert "Score every criterion" in response.content.decode()
+    data = {"decision": "approved", "comment": "Good"}
+    data |= {f"criterion_{i}": "3" for i, _ in enumerate(RUBRIC.splitlines())}
+    assert client.post(url, data).status_code == 302
+    submission.refresh_from_db()
+    assert submission.status == "approved"
+
+
+def test_the_candidate_resubmits_after_changes_are_requested(client, candidacy, reviewer):
+    submission = _submission(candidacy)
+    services.submission_review(
+        submission=submission,
+        reviewer=reviewer,
+        decision="changes_requested",
+        comment="Add the attendance sheets",
+    )
+    client.force_login(candidacy.candidate)
+    url = reverse("certification:submission", args=[submission.pk])
+    assert "Add the attendance sheets" in client.get(url).content.decode()
+    response = client.post(url, {"action": "resubmit", "body": "Added the sheets"})
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert submission.status == "submitted"
+    client.force_login(trainer())
+    assert client.get(url).status_code == 403
+
+
+def test_cpd_logging_is_not_doubled_by_a_resent_form(client, django_assert_max_num_queries):
+    person = trainer()
+    client.force_login(person)
+    url = reverse("certification:cpd")
+    data = {
+        "kind": "peer_learning",
+        "title": "Trainers' community of practice",
+        "date": "2026-01-15",
+        "hours": "2.5",
+        "client_id": str(uuid.uuid4()),
+    }
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    assert CPDActivity.objects.filter(person=person).count() == 1
+    bad = client.post(url, {**data, "hours": "500", "client_id": str(uuid.uuid4())})
+    assert bad.status_code == 400
+    assert 'value="Trainers&#x27; community of practice"' in bad.content.decode()
+    with django_assert_max_num_queries(8):
+        client.get(url)
+    for n in range(20):
+        CPDActivity.objects.create(
+            person=person, kind="self_study", title=f"Reading {n}", date="2026-01-01", hours=1
+        )
+    with django_assert_max_num_queries(8):
+        assert client.get(url).status_code == 200
+
+
+def test_staff_manage_only_their_countrys_candidates(client, programme, issue):
+    vn = CandidacyFactory(programme=programme, candidate=trainer(display_name="Vietnam Trainer"))
+    jo = CandidacyFactory(
+        programme=programme, candidate=trainer(display_name="Jordan Trainer", country=country("jo"))
+    )
+    issue(vn)
+    client.force_login(country_staff("vn"))
+    body = client.get(reverse("certification:manage")).content.decode()
+    assert "Vietnam Trainer" in body
+    assert "Jordan Trainer" not in body
+    response = client.post(reverse("certification:approve_issue", args=[jo.pk]))
+    assert response.status_code == 403
+    client.force_login(trainer())
+    assert client.get(reverse("certification:manage")).status_code == 403
+
+
+def test_staff_approve_the_issue_and_revoke_with_a_reason(client, candidacy):
+    staff = country_staff("vn")
+    client.force_login(staff)
+    response = client.post(reverse("certification:approve_issue", args=[candidacy.pk]))
+    certificate = candidacy.candidate.certificates.get()
+    assert response["Location"] == reverse("certification:certificate", args=[certificate.code])
+    url = reverse("certification:certificate", args=[certificate.code])
+    response = client.post(url, {"action": "revoke", "reason": ""})
+    assert response.status_code == 400
+    response = client.post(url, {"action": "revoke", "reason": "Forged attendance"})
+    assert response.status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.revoked_by == staff
+    client.force_login(country_staff("jo"))
+    assert client.get(url).status_code == 403
+
+
+def test_the_holder_cannot_revoke_their_own_certificate(client, candidacy, issue):
+    certificate = issue(candidacy)
+    client.force_login(candidacy.candidate)
+    url = reverse("certification:certificate", args=[certificate.code])
+    client.post(url, {"action": "revoke", "reason": "oops"})
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None
+
+
+def test_evidence_files_are_served_only_to_the_candidate_assessors_and_staff(
+    client, candidacy, reviewer
+):
+    submission = services.submission_create(
+        candidacy=candidacy,
+        requirement=candidacy.programme.requirements.get(kind=Kind.PORTFOLIO),
+        title="Plans",
+        file=SimpleUploadedFile("plans.pdf", PDF),
+    )
+    url = reverse("certification:submission_file", args=[submission.pk])
+    for person, status in [
+        (candidacy.candidate, 200),
+        (reviewer, 200),
+        (country_staff("vn"), 200),
+        (country_staff("jo"), 403),
+        (trainer(), 403),
+    ]:
+        client.force_login(person)
+        assert client.get(url).status_code == status, person
+    activity = services.cpd_activity_log(
+        person=candidacy.candidate,
+        kind="coaching",
+        title="Coaching",
+        date=datetime.date(2026, 1, 2),
+        hours=2,
+        evidence=SimpleUploadedFile("note.pdf", PDF),
+    )
+    url = reverse("certification:cpd_evidence", args=[activity.pk])
+    client.force_login(candidacy.candidate)
+    assert client.get(url).status_code == 200
+    client.force_login(trainer())
+    assert client.get(url).status_code == 403
+
+
+def test_the_candidates_page_and_staff_page_cost_the_same_with_more_data(
+    client, programme, issue, django_assert_max_num_queries
+):
+    person = trainer()
+    issue(CandidacyFactory(programme=programme, candidate=person))
+    staff = global_admin()
+    pages = [(person, reverse("certification:home")), (staff, reverse("certification:manage"))]
+    for user, url in pages:
+        client.force_login(user)
+        with django_assert_max_num_queries(18):
+            assert client.get(url).status_code == 200
+    for _ in range(12):
+        issue(CandidacyFactory(programme=programme, candidate=trainer(country=country("jo"))))
+    for user, url in pages:
+        client.force_login(user)
+        with django_assert_max_num_queries(18):
+            assert client.get(url).status_code == 200
+
+
+def test_staff_filter_certificates_by_status(client, programme, issue):
+    valid = issue(CandidacyFactory(programme=programme, candidate=trainer(display_name="Valid Va")))
+    revoked = issue(
+        CandidacyFactory(programme=programme, candidate=trainer(display_name="Revoked Ro"))
+    )
+    services.certificate_revoke(certificate=revoked, revoked_by=global_admin(), reason="x")
+    client.force_login(global_admin())
+    body = client.get(reverse("certification:manage") + "?state=revoked").content.decode()
+    assert revoked.serial in body
+    assert valid.serial not in body
+
+
+def test_a_candidate_withdraws_from_the_candidacy_page(client, candidacy):
+    client.force_login(candidacy.candidate)
+    url = reverse("certification:candidacy", args=[candidacy.pk])
+    body = client.get(url).content.decode()
+    assert body.count("Withdraw from the programme") == 1
+    assert body.index("<title>") < body.index("</title>") < body.index("Withdraw from")
+    client.force_login(trainer())
+    assert client.post(reverse("certification:withdraw", args=[candidacy.pk])).status_code == 403
+    client.force_login(candidacy.candidate)
+    client.post(reverse("certification:withdraw", args=[candidacy.pk]))
+    candidacy.refresh_from_db()
+    assert candidacy.status == "withdrawn"
+
+
+def test_an_oversized_upload_is_refused_with_the_limit(client, candidacy, settings):
+    settings.CERTIFICATION_EVIDENCE_MAX_BYTES = 1024
+    client.force_login(candidacy.candidate)
+    portfolio = candidacy.programme.requirements.get(kind=Kind.PORTFOLIO)
+    response = client.post(
+        reverse("certification:submission_create", args=[candidacy.pk]),
+        {
+            "requirement": portfolio.pk,
+            "title": "Big scan",
+            "file": SimpleUploadedFile("scan.pdf", PDF + b"0" * 4096),
+        },
+    )
+    assert response.status_code == 400
+    assert "too large" in response.content.decode()
+    assert not Submission.objects.exists()
+
+
+def test_the_conversation_page_costs_the_same_with_more_comments(
+    client, candidacy, reviewer, django_assert_max_num_queries
+):
+    submission = _submission(candidacy)
+    url = reverse("certification:submission", args=[submission.pk])
+    client.force_login(candidacy.candidate)
+    with django_assert_max_num_queries(14):
+        client.get(url)
+    for n in range(10):
+        services.submission_comment(submission=submission, author=reviewer, body=f"Note {n}")
+    with django_assert_max_num_queries(14):
+        body = client.get(url).content.decode()
+    assert "Note 9" in body
+
+
+def test_the_holders_certificate_page_offers_the_downloads(
+    client, candidacy, issue, django_assert_max_num_queries
+):
+    certificate = issue(candidacy)
+    client.force_login(candidacy.candidate)
+    url = reverse("certification:certificate", args=[certificate.code])
+    with django_assert_max_num_queries(14):
+        body = client.get(url).content.decode()
+    for name in ("certificate_pdf", "credential"):
+        assert reverse(f"certification:{name}", args=[certificate.code]) in body
+    assert reverse("certification_api:badge_assertion", args=[certificate.code]) in body
+    assert "Revoke the certificate" not in body
+
+
+def test_the_dashboard_panel_lists_certificates_and_candidacies(rf, candidacy, programme, issue):
+    from django.template import Context, Template
+
+    other = CandidacyFactory(programme=programme)
+    certificate = issue(other)
+    request = rf.get("/")
+    request.user = other.candidate
+    html = Template("{% load certification_tags %}{% certification_panel %}").render(
+        Context({"request": request})
+    )
+    assert reverse("certification:certificate", args=[certificate.code]) in html
+    request.user = candidacy.candidate
+    html = Template("{% load certification_tags %}{% certification_panel %}").render(
+        Context({"request": request})
+    )
+    assert reverse("certification:candidacy", args=[candidacy.pk]) in html
