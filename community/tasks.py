@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import get_language, override
 
 from . import permissions
 from .models import MemberProfile, Notification, Post, Subscription
@@ -97,7 +97,13 @@ def _unsubscribe_urls(user, thread=None):
 
 
 def _send(user, subject, context, template, unsubscribe_url):
-    context = {**context, "user": user, "site_url": site_url(), "unsubscribe_url": unsubscribe_url}
+    context = {
+        **context,
+        "user": user,
+        "site_url": site_url(),
+        "unsubscribe_url": unsubscribe_url,
+        "LANGUAGE_CODE": get_language(),
+    }
     text = render_to_string(f"community/email/{template}.txt", context)
     html = render_to_string(f"community/email/{template}.html", context)
     message = EmailMultiAlternatives(
