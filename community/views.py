@@ -143,7 +143,6 @@ def index(request):
             "sectors": sorted(sectors.values(), key=lambda t: t.name),
             "clusters": list(clusters.values()),
             "language_names": dict(selectors.settings.LANGUAGES),
-            "unread_notifications": selectors.unread_notification_count(user=request.user),
         },
     )
 

@@ -14,3 +14,12 @@ def private_community(db):
         slug="certified-trainers", name="Certified trainers", visibility="private",
         join_policy="invite",
     )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Addresses are reversed in English unless a test asks for another language."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

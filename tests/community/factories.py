@@ -39,6 +39,7 @@ class ThreadFactory(factory.django.DjangoModelFactory):
 class PostFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Post
+        skip_postgeneration_save = True
 
     thread = factory.SubFactory(ThreadFactory)
     community = factory.LazyAttribute(lambda p: p.thread.community)
