@@ -14,7 +14,7 @@ from lms.portal.demo import DEMO_PASSWORD
 from lms.taxonomy.models import Cluster, Country, Sector
 
 from . import services
-from .models import Category, Community, Flag, Membership, MemberProfile, Post, Thread
+from .models import Category, Community, Flag, MemberProfile, Membership, Post, Thread
 
 EXTRA_PEOPLE = [
     # username, display name, roles, country, language
@@ -373,7 +373,8 @@ def _communities(people):
         for order, (slug, name, description) in enumerate(spec["categories"]):
             Category.objects.get_or_create(
                 community=community,
-                slug=slug, defaults={"name": name, "description": description, "sort_order": order}
+                slug=slug,
+                defaults={"name": name, "description": description, "sort_order": order},
             )
         for username in spec["moderators"]:
             services.membership_grant(
@@ -411,9 +412,7 @@ def _threads(communities, people):
         community = communities[spec["community"]]
         if Thread.objects.filter(community=community, title=spec["title"]).exists():
             continue
-        category = (
-            community.categories.get(slug=spec["category"]) if spec["category"] else None
-        )
+        category = community.categories.get(slug=spec["category"]) if spec["category"] else None
         thread = services.thread_create(
             author=people[spec["author"]],
             community=community,
@@ -424,16 +423,17 @@ def _threads(communities, people):
         )
         replies = []
         for author, text, _hours in spec["replies"]:
-            replies.append(
-                services.post_create(author=people[author], thread=thread, source=text)
-            )
-        _backdate(thread, now - dt.timedelta(days=spec["days_ago"]), [h for *_x, h in spec["replies"]])
+            replies.append(services.post_create(author=people[author], thread=thread, source=text))
+        _backdate(
+            thread, now - dt.timedelta(days=spec["days_ago"]), [h for *_x, h in spec["replies"]]
+        )
         thread.refresh_from_db()
         if "accept" in spec:
             services.answer_accept(user=people[spec["author"]], post=replies[spec["accept"]])
         if spec.get("pinned"):
             moderator = next(
-                m.user for m in community.memberships.filter(role="moderator").select_related("user")
+                m.user
+                for m in community.memberships.filter(role="moderator").select_related("user")
             )
             services.thread_moderate(moderator=moderator, thread=thread, action="pin")
         if "flag_reply" in spec:
@@ -475,9 +475,7 @@ def _directory(people):
 
 def _trust(people):
     for username in ("worker", "supervisor", "manager", "worker.jo", "staff.jo", "staff.vn"):
-        MemberProfile.objects.update_or_create(
-            user=people[username], defaults={"is_trusted": True}
-        )
+        MemberProfile.objects.update_or_create(user=people[username], defaults={"is_trusted": True})
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from .uploads import check_upload
 MARKUP_HELP = _(
     "Leave an empty line between paragraphs. Web addresses become links; @name tells that "
     "person. You may use <b>bold</b>, <i>italic</i>, <ul><li>lists</li></ul>, "
-    "<blockquote>quotes</blockquote> and <a href=\"…\">links</a>."
+    '<blockquote>quotes</blockquote> and <a href="…">links</a>.'
 )
 
 
@@ -32,8 +32,10 @@ class AttachmentsField(forms.FileField):
         kwargs.setdefault("label", _("Attach pictures or documents"))
         kwargs.setdefault(
             "help_text",
-            _("Pictures (JPEG, PNG, WebP) or documents (PDF, Word, Excel, PowerPoint, text), "
-              "up to 5 files."),
+            _(
+                "Pictures (JPEG, PNG, WebP) or documents (PDF, Word, Excel, PowerPoint, text), "
+                "up to 5 files."
+            ),
         )
         super().__init__(*args, **kwargs)
 
@@ -94,10 +96,15 @@ class ThreadForm(PostForm):
 
 class EditForm(forms.Form):
     title = forms.CharField(
-        label=_("Title"), max_length=200, required=False, widget=forms.TextInput(attrs={"dir": "auto"})
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
     )
     source = forms.CharField(
-        label=_("Text"), widget=forms.Textarea(attrs={"rows": 10, "dir": "auto"}), help_text=MARKUP_HELP
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 10, "dir": "auto"}),
+        help_text=MARKUP_HELP,
     )
 
     def __init__(self, *args, with_title=False, **kwargs):
@@ -107,9 +114,15 @@ class EditForm(forms.Form):
 
 
 class FlagForm(forms.Form):
-    reason = forms.ChoiceField(label=_("What is wrong?"), choices=Flag.Reason.choices, widget=forms.RadioSelect)
-    note = forms.CharField(label=_("Anything the moderators should know"), max_length=500, required=False,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.ChoiceField(
+        label=_("What is wrong?"), choices=Flag.Reason.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Anything the moderators should know"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ReactionForm(forms.Form):
@@ -117,7 +130,9 @@ class ReactionForm(forms.Form):
 
 
 class HideForm(forms.Form):
-    reason = forms.CharField(label=_("Reason (shown to the author)"), max_length=200, required=False)
+    reason = forms.CharField(
+        label=_("Reason (shown to the author)"), max_length=200, required=False
+    )
 
 
 class SilenceForm(forms.Form):
@@ -177,8 +192,14 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = MemberProfile
-        fields = ["email_frequency", "listed_in_directory", "offers_mentoring", "bio",
-                  "languages", "expertise"]
+        fields = [
+            "email_frequency",
+            "listed_in_directory",
+            "offers_mentoring",
+            "bio",
+            "languages",
+            "expertise",
+        ]
         widgets = {"email_frequency": forms.RadioSelect, "bio": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
@@ -187,10 +208,15 @@ class ProfileForm(forms.ModelForm):
 
 
 class MessageForm(forms.Form):
-    subject = forms.CharField(label=_("Subject"), max_length=150, widget=forms.TextInput(attrs={"dir": "auto"}))
-    body = forms.CharField(label=_("Message"), max_length=4000,
-                           widget=forms.Textarea(attrs={"rows": 6, "dir": "auto"}),
-                           help_text=_("Your e-mail address is not shown. They reply here, on the site."))
+    subject = forms.CharField(
+        label=_("Subject"), max_length=150, widget=forms.TextInput(attrs={"dir": "auto"})
+    )
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6, "dir": "auto"}),
+        help_text=_("Your e-mail address is not shown. They reply here, on the site."),
+    )
 
 
 class DirectoryFilterForm(forms.Form):
@@ -201,6 +227,10 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args, countries, clusters, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("Any country"))] + [(c.code, c.name) for c in countries]
+        self.fields["country"].choices = [("", _("Any country"))] + [
+            (c.code, c.name) for c in countries
+        ]
         self.fields["language"].choices = [("", _("Any language")), *settings.LANGUAGES]
-        self.fields["expertise"].choices = [("", _("Any topic"))] + [(c.code, c.name) for c in clusters]
+        self.fields["expertise"].choices = [("", _("Any topic"))] + [
+            (c.code, c.name) for c in clusters
+        ]

@@ -338,6 +338,9 @@ class PostRevision(models.Model):
         verbose_name_plural = _("earlier versions")
         ordering = ["-created_at", "-id"]
 
+    def __str__(self):
+        return f"{self.post} · {self.created_at:%Y-%m-%d %H:%M}"
+
 
 class Reaction(models.Model):
     class Kind(models.TextChoices):
@@ -365,6 +368,9 @@ class Reaction(models.Model):
                 fields=["post", "user", "kind"], name="community_reaction_unique"
             )
         ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.post}"
 
 
 def attachment_path(instance, filename):
@@ -401,9 +407,7 @@ class Attachment(models.Model):
 class ReadPosition(models.Model):
     """The highest post number a person has seen in a thread: unread = post_count - this."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="read_positions")
     last_read_number = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
@@ -412,6 +416,9 @@ class ReadPosition(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "thread"], name="community_read_unique")
         ]
+
+    def __str__(self):
+        return f"{self.user_id} read {self.thread_id} to #{self.last_read_number}"
 
 
 class Subscription(models.Model):
@@ -461,6 +468,9 @@ class Subscription(models.Model):
                 name="community_subscription_category_unique",
             ),
         ]
+
+    def __str__(self):
+        return f"{self.user} → {self.thread or self.category}"
 
 
 class MemberProfile(models.Model):
@@ -564,6 +574,9 @@ class Notification(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.recipient}"
+
 
 class Flag(models.Model):
     class Reason(models.TextChoices):
@@ -611,6 +624,9 @@ class Flag(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["post", "reporter"], name="community_flag_once")
         ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} · {self.post}"
 
 
 class ModerationAction(models.Model):
@@ -664,6 +680,9 @@ class ModerationAction(models.Model):
         verbose_name_plural = _("moderator actions")
         ordering = ["-created_at", "-id"]
 
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.moderator}"
+
 
 class DirectMessage(models.Model):
     """A message from one person to another through the site: no e-mail address is shown."""
@@ -693,3 +712,6 @@ class DirectMessage(models.Model):
             models.Index(fields=["recipient", "-created_at"], name="community_dm_inbox_idx"),
             models.Index(fields=["sender", "created_at"], name="community_dm_sent_idx"),
         ]
+
+    def __str__(self):
+        return self.subject

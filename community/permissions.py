@@ -60,9 +60,7 @@ def can_post(user, community: Community) -> bool:
         return True
     membership = membership_of(user, community)
     if membership is None:
-        return (
-            not community.is_private and community.join_policy == Community.JoinPolicy.OPEN
-        )
+        return not community.is_private and community.join_policy == Community.JoinPolicy.OPEN
     if membership.status != Membership.Status.ACTIVE:
         return False
     return not (membership.silenced_until and membership.silenced_until > timezone.now())

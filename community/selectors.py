@@ -184,9 +184,9 @@ def search_posts(*, user, query: str, community=None, language=None, page_number
         # The expressions match the GIN indexes made by migration 0002.
         search_query = SearchQuery(cut, search_type="websearch", config="simple")
         text_vector = SearchVector("text", config="simple")
-        titled = Thread.objects.annotate(
-            document=SearchVector("title", config="simple")
-        ).filter(document=search_query)
+        titled = Thread.objects.annotate(document=SearchVector("title", config="simple")).filter(
+            document=search_query
+        )
         posts = (
             posts.annotate(document=text_vector)
             .filter(Q(document=search_query) | Q(number=1, thread__in=titled.values("pk")))

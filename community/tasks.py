@@ -11,8 +11,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import get_language, override
+from django.utils.translation import gettext as _
 
 from . import permissions
 from .models import MemberProfile, Notification, Post, Subscription
@@ -36,7 +36,7 @@ def notify_new_post(post_id: int, mentioned_usernames: list[str]) -> int:
     )
     if post is None:
         return 0
-    User = get_user_model()
+    user_model = get_user_model()
     reasons: dict[int, str] = {}
     for user_id in (
         Subscription.objects.filter(
@@ -52,12 +52,14 @@ def notify_new_post(post_id: int, mentioned_usernames: list[str]) -> int:
         )
     if post.reply_to_id:
         reasons[post.reply_to.author_id] = Notification.Kind.REPLY
-    for uid in User.objects.filter(username__in=mentioned_usernames).values_list("pk", flat=True):
+    for uid in user_model.objects.filter(username__in=mentioned_usernames).values_list(
+        "pk", flat=True
+    ):
         reasons[uid] = Notification.Kind.MENTION
     reasons.pop(post.author_id, None)
     if not reasons:
         return 0
-    recipients = User.objects.filter(pk__in=reasons, is_active=True)
+    recipients = user_model.objects.filter(pk__in=reasons, is_active=True)
     if post.community.is_private:
         recipients = [u for u in recipients if permissions.can_view(u, post.community)]
     notifications = [
@@ -137,7 +139,9 @@ def send_immediate_emails(notification_ids: list[int]) -> int:
     for notification in _pending(notification_ids):
         user = notification.recipient
         frequency = (
-            MemberProfile.objects.filter(user=user).values_list("email_frequency", flat=True).first()
+            MemberProfile.objects.filter(user=user)
+            .values_list("email_frequency", flat=True)
+            .first()
         )
         claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
             emailed_at=timezone.now()
@@ -171,9 +175,7 @@ def _link(notification) -> str:
     if notification.message_id:
         return reverse("community:message", kwargs={"pk": notification.message_id})
     if notification.post_id:
-        return reverse(
-            "community:post", kwargs={"pk": notification.post_id}
-        )
+        return reverse("community:post", kwargs={"pk": notification.post_id})
     if notification.thread_id:
         return reverse(
             "community:thread",

@@ -89,8 +89,10 @@ def check_upload(upload) -> CheckedUpload:
             upload, name, DOCUMENT_TYPES[extension], upload.size, False, secrets.token_hex(8)
         )
     raise ValidationError(
-        _("%(name)s: only pictures (JPEG, PNG, WebP) and documents (PDF, Word, Excel, "
-          "PowerPoint, text) may be attached."),
+        _(
+            "%(name)s: only pictures (JPEG, PNG, WebP) and documents (PDF, Word, Excel, "
+            "PowerPoint, text) may be attached."
+        ),
         params={"name": name},
         code="type",
     )

@@ -114,8 +114,7 @@ def _thread_url(thread, page=None, anchor=None):
 @require_GET
 def index(request):
     filters = {
-        key: request.GET.get(key, "")[:40]
-        for key in ("country", "sector", "topic", "language")
+        key: request.GET.get(key, "")[:40] for key in ("country", "sector", "topic", "language")
     }
     communities = list(
         selectors.community_index(
@@ -130,7 +129,9 @@ def index(request):
     sectors = terms_in_language(model=Sector)
     clusters = terms_in_language(model=Cluster)
     for community in communities:
-        community.country_term = countries.get(community.country.code) if community.country else None
+        community.country_term = (
+            countries.get(community.country.code) if community.country else None
+        )
         community.sector_term = sectors.get(community.sector.code) if community.sector else None
         community.cluster_term = clusters.get(community.cluster.code) if community.cluster else None
     return render(
@@ -258,9 +259,7 @@ def thread_detail(request, slug, pk):
     community = _community(request, slug)
     thread = _thread(request, community, pk)
     moderator = permissions.can_moderate(request.user, community)
-    can_post = permissions.can_post(request.user, community) and (
-        not thread.is_locked or moderator
-    )
+    can_post = permissions.can_post(request.user, community) and (not thread.is_locked or moderator)
     form = None
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -314,9 +313,7 @@ def thread_detail(request, slug, pk):
         position = thread.read_positions.filter(user=request.user).first()
         previous_read = position.last_read_number if position else 0
         if posts:
-            services.read_position_update(
-                user=request.user, thread=thread, number=posts[-1].number
-            )
+            services.read_position_update(user=request.user, thread=thread, number=posts[-1].number)
         watching = Subscription.objects.filter(user=request.user, thread=thread).exists()
     for post in posts:
         post.is_new = request.user.is_authenticated and post.number > previous_read
@@ -446,9 +443,7 @@ def post_flag(request, pk):
             except (ValidationError, PermissionDenied) as error:
                 form.add_error(None, _error_text(error))
             else:
-                messages.success(
-                    request, _("Thank you. The moderators will look at this post.")
-                )
+                messages.success(request, _("Thank you. The moderators will look at this post."))
                 return redirect("community:post", pk=post.pk)
     else:
         form = FlagForm()
@@ -691,9 +686,7 @@ def search(request):
     form = SearchForm(request.GET or None, communities=communities)
     results = None
     if form.is_valid():
-        community = next(
-            (c for c in communities if c.slug == form.cleaned_data["community"]), None
-        )
+        community = next((c for c in communities if c.slug == form.cleaned_data["community"]), None)
         results = selectors.search_posts(
             user=request.user,
             query=form.cleaned_data["q"],
@@ -807,7 +800,9 @@ def directory(request):
 
 @require_http_methods(["GET", "POST"])
 def person(request, username):
-    person = get_object_or_404(User.objects.select_related("country", "organisation"), username=username, is_active=True)
+    person = get_object_or_404(
+        User.objects.select_related("country", "organisation"), username=username, is_active=True
+    )
     profile = services.profile_for(user=person)
     listed = profile.listed_in_directory
     form = None
@@ -824,9 +819,7 @@ def person(request, username):
             except (ValidationError, PermissionDenied) as error:
                 form.add_error(None, _error_text(error))
             else:
-                messages.success(
-                    request, _("Your message is sent to %(name)s.") % {"name": person}
-                )
+                messages.success(request, _("Your message is sent to %(name)s.") % {"name": person})
                 return redirect("community:person", username=person.username)
     elif request.method == "POST":
         raise PermissionDenied
@@ -864,9 +857,7 @@ def inbox(request):
 @require_http_methods(["GET", "POST"])
 @login_required
 def message_detail(request, pk):
-    message = get_object_or_404(
-        DirectMessage.objects.select_related("sender", "recipient"), pk=pk
-    )
+    message = get_object_or_404(DirectMessage.objects.select_related("sender", "recipient"), pk=pk)
     if request.user.pk not in (message.sender_id, message.recipient_id):
         raise Http404
     services.message_mark_read(user=request.user, message=message)
@@ -903,8 +894,7 @@ def attachment(request, token, name):
     if not permissions.can_view(request.user, post.community):
         raise Http404
     if (post.is_hidden or post.thread.is_hidden) and not (
-        permissions.can_moderate(request.user, post.community)
-        or post.author_id == request.user.pk
+        permissions.can_moderate(request.user, post.community) or post.author_id == request.user.pk
     ):
         raise Http404
     response = FileResponse(

@@ -31,7 +31,7 @@ def sanitized(html):
 
     from lms.sanitizer import sanitize_html
 
-    return mark_safe(sanitize_html(html))  # noqa: S308 - the allowlist sanitiser's output
+    return mark_safe(sanitize_html(html))
 
 
 @register.filter

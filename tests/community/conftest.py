@@ -11,7 +11,9 @@ def community(db):
 @pytest.fixture
 def private_community(db):
     return CommunityFactory(
-        slug="certified-trainers", name="Certified trainers", visibility="private",
+        slug="certified-trainers",
+        name="Certified trainers",
+        visibility="private",
         join_policy="invite",
     )
 

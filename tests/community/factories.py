@@ -3,7 +3,7 @@ notifications and rate limits); tests of behaviour go through the services."""
 
 import factory
 
-from community.models import Category, Community, Membership, MemberProfile, Post, Thread
+from community.models import Category, Community, MemberProfile, Membership, Post, Thread
 from lms.sanitizer import sanitize_html
 from tests.accounts.factories import UserFactory
 
@@ -57,9 +57,13 @@ class PostFactory(factory.django.DjangoModelFactory):
 
 
 def thread_with_posts(*, community=None, count=1, author=None, **kwargs) -> Thread:
-    thread = ThreadFactory(community=community or CommunityFactory(), author=author or UserFactory(), **kwargs)
+    thread = ThreadFactory(
+        community=community or CommunityFactory(), author=author or UserFactory(), **kwargs
+    )
     for number in range(1, count + 1):
-        PostFactory(thread=thread, number=number, author=thread.author if number == 1 else UserFactory())
+        PostFactory(
+            thread=thread, number=number, author=thread.author if number == 1 else UserFactory()
+        )
     thread.refresh_from_db()
     return thread
 

@@ -26,17 +26,21 @@ def test_watchers_repliers_and_mentioned_people_are_told_once_each(
     asker = trusted(UserFactory(username="asker"))
     with django_capture_on_commit_callbacks(execute=True):
         thread = services.thread_create(
-            author=asker, community=community, title="Fire exits in dormitories",
+            author=asker,
+            community=community,
+            title="Fire exits in dormitories",
             source="How many exits?",
         )
     replier = trusted(UserFactory(username="replier"))
-    mentioned = UserFactory(username="mentioned")
+    UserFactory(username="mentioned")
     with django_capture_on_commit_callbacks(execute=True):
         first = services.post_create(author=replier, thread=thread, source="Two at least.")
     with django_capture_on_commit_callbacks(execute=True):
         services.post_create(
-            author=trusted(UserFactory()), thread=thread,
-            source="Agree with @replier, and @mentioned knows the law.", reply_to=first,
+            author=trusted(UserFactory()),
+            thread=thread,
+            source="Agree with @replier, and @mentioned knows the law.",
+            reply_to=first,
         )
     kinds = dict(Notification.objects.values_list("recipient__username", "kind"))
     assert kinds["mentioned"] == "mention"
@@ -48,7 +52,9 @@ def test_watchers_repliers_and_mentioned_people_are_told_once_each(
 def test_running_the_fan_out_twice_never_notifies_twice(community):
     watcher = UserFactory()
     thread = services.thread_create(
-        author=trusted(UserFactory()), community=community, title="Wage slips in Khmer",
+        author=trusted(UserFactory()),
+        community=community,
+        title="Wage slips in Khmer",
         source="Examples?",
     )
     Subscription.objects.create(user=watcher, thread=thread)
@@ -64,8 +70,11 @@ def test_category_watchers_hear_of_new_threads(community, django_capture_on_comm
     Subscription.objects.create(user=watcher, category=category)
     with django_capture_on_commit_callbacks(execute=True):
         services.thread_create(
-            author=trusted(UserFactory()), community=community, category=category,
-            title="Chemical storage audit", source="Checklist inside",
+            author=trusted(UserFactory()),
+            community=community,
+            category=category,
+            title="Chemical storage audit",
+            source="Checklist inside",
         )
     assert Notification.objects.get(recipient=watcher).kind == "category"
 
@@ -78,7 +87,9 @@ def test_nobody_outside_a_private_community_hears_of_its_posts(
     author = trusted(member(private_community))
     with django_capture_on_commit_callbacks(execute=True):
         services.thread_create(
-            author=author, community=private_community, title="Assessor calibration",
+            author=author,
+            community=private_community,
+            title="Assessor calibration",
             source="@outsider should not see this; @" + insider.username + " should.",
         )
     assert Notification.objects.filter(recipient=insider).exists()
@@ -107,14 +118,17 @@ def test_immediate_email_has_a_one_click_unsubscribe_and_is_sent_once(
     assert len(mail.outbox) == 1
 
 
-def test_daily_digest_gathers_unread_notifications_once(community, django_capture_on_commit_callbacks):
+def test_daily_digest_gathers_unread_notifications_once(
+    community, django_capture_on_commit_callbacks
+):
     reader = wants(UserFactory(), "daily")
     weekly = wants(UserFactory(), "weekly")
     never = wants(UserFactory(), "never")
     with django_capture_on_commit_callbacks(execute=True):
         thread = services.thread_create(
-            author=wants(UserFactory(), "never"), community=community,
-                title="Maternity leave rules",
+            author=wants(UserFactory(), "never"),
+            community=community,
+            title="Maternity leave rules",
             source="What applies?",
         )
     for person in (reader, weekly, never):
@@ -126,7 +140,8 @@ def test_daily_digest_gathers_unread_notifications_once(community, django_captur
             )
     assert mail.outbox == []
     assert send_digests("daily") == 1
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == [reader.email]
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [reader.email]
     assert mail.outbox[0].body.count("Maternity leave rules") == 3
     assert send_digests("daily") == 0
     assert send_digests("weekly") == 1

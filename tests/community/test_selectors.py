@@ -34,11 +34,15 @@ def test_private_communities_are_visible_to_members_and_their_staff_only(
 def test_search_finds_words_in_posts_and_titles_the_person_may_see(community, private_community):
     author = trusted(member(private_community))
     services.thread_create(
-        author=author, community=community, title="Fire drills in dormitories",
+        author=author,
+        community=community,
+        title="Fire drills in dormitories",
         source="Every six months, one at night.",
     )
     services.thread_create(
-        author=author, community=private_community, title="Secret fire calibration",
+        author=author,
+        community=private_community,
+        title="Secret fire calibration",
         source="Observed fire drill checklist.",
     )
     outsider = UserFactory()
@@ -73,12 +77,16 @@ def test_search_leaves_out_hidden_posts_and_filters_by_language(community):
 
 def test_a_long_query_is_cut_not_refused(community):
     result = selectors.search_posts(user=UserFactory(), query="word " * 500)
-    assert result.was_cut and len(result.query) == selectors.SEARCH_MAX_LENGTH
+    assert result.was_cut
+    assert len(result.query) == selectors.SEARCH_MAX_LENGTH
 
 
 def make_question(community, asker, *, created, answer_after=None, answerer=None, accept=False):
     thread = services.thread_create(
-        author=asker, community=community, title="A question about wages", source="Why?",
+        author=asker,
+        community=community,
+        title="A question about wages",
+        source="Why?",
         is_question=True,
     )
     Thread.objects.filter(pk=thread.pk).update(created_at=created)
@@ -98,15 +106,36 @@ def test_activity_summary_counts_in_the_database(community, django_assert_max_nu
     asker = trusted(UserFactory(country=vn))
     helper = trusted(UserFactory(country=vn))
     jordanian = trusted(UserFactory(country=jo))
-    make_question(community, asker, created=now - dt.timedelta(days=5),
-                  answer_after=dt.timedelta(hours=2), answerer=helper, accept=True)
-    make_question(community, asker, created=now - dt.timedelta(days=4),
-                  answer_after=dt.timedelta(hours=10), answerer=helper)
-    make_question(community, asker, created=now - dt.timedelta(days=3),
-                  answer_after=dt.timedelta(hours=6), answerer=jordanian)
+    make_question(
+        community,
+        asker,
+        created=now - dt.timedelta(days=5),
+        answer_after=dt.timedelta(hours=2),
+        answerer=helper,
+        accept=True,
+    )
+    make_question(
+        community,
+        asker,
+        created=now - dt.timedelta(days=4),
+        answer_after=dt.timedelta(hours=10),
+        answerer=helper,
+    )
+    make_question(
+        community,
+        asker,
+        created=now - dt.timedelta(days=3),
+        answer_after=dt.timedelta(hours=6),
+        answerer=jordanian,
+    )
     make_question(community, asker, created=now - dt.timedelta(days=2))
-    make_question(community, jordanian, created=now - dt.timedelta(days=40),
-                  answer_after=dt.timedelta(hours=1), answerer=asker)
+    make_question(
+        community,
+        jordanian,
+        created=now - dt.timedelta(days=40),
+        answer_after=dt.timedelta(hours=1),
+        answerer=asker,
+    )
     with django_assert_max_num_queries(4):
         everything = selectors.activity_summary()
     assert everything["questions_asked"] == 5
@@ -119,7 +148,8 @@ def test_activity_summary_counts_in_the_database(community, django_assert_max_nu
     assert recent["questions_asked"] == 4
     assert recent["median_time_to_first_answer"] == dt.timedelta(hours=6)
     vietnam = selectors.activity_summary(since=now - dt.timedelta(days=10), country=vn)
-    assert vietnam["questions_asked"] == 4 and vietnam["active_members"] == 2
+    assert vietnam["questions_asked"] == 4
+    assert vietnam["active_members"] == 2
     jordan = selectors.activity_summary(country=jo.pk, until=now - dt.timedelta(days=30))
     assert jordan["questions_asked"] == 1
     assert jordan["median_time_to_first_answer"] == dt.timedelta(hours=1)

@@ -51,8 +51,10 @@ def test_starting_a_thread_makes_its_first_post_member_and_watcher(community):
     author = trusted(UserFactory())
     thread = start(community, author, source="Hello <script>x()</script>**world**")
     post = thread.posts.get()
-    assert post.number == 1 and thread.post_count == 1
-    assert "<script" not in post.html and post.html.startswith("<p>Hello")
+    assert post.number == 1
+    assert thread.post_count == 1
+    assert "<script" not in post.html
+    assert post.html.startswith("<p>Hello")
     assert Membership.objects.filter(community=community, user=author).exists()
     assert Subscription.objects.filter(user=author, thread=thread).exists()
 
@@ -61,7 +63,8 @@ def test_a_retried_submission_makes_one_thread_and_one_reply(community):
     author = trusted(UserFactory())
     first = start(community, author, client_id="abc123")
     again = start(community, author, client_id="abc123")
-    assert first.pk == again.pk and Thread.objects.count() == 1
+    assert first.pk == again.pk
+    assert Thread.objects.count() == 1
     replier = trusted(UserFactory())
     reply = services.post_create(author=replier, thread=first, source="Yes", client_id="r1")
     same = services.post_create(author=replier, thread=first, source="Yes", client_id="r1")
@@ -78,7 +81,8 @@ def test_replies_are_numbered_and_the_first_answer_time_is_kept(community):
     assert thread.first_answer_at is None
     answer = services.post_create(author=trusted(UserFactory()), thread=thread, source="Yes.")
     thread.refresh_from_db()
-    assert answer.number == 3 and thread.post_count == 3
+    assert answer.number == 3
+    assert thread.post_count == 3
     assert thread.first_answer_at == answer.created_at
 
 
@@ -97,15 +101,19 @@ def test_a_silenced_member_cannot_post_until_the_silence_ends(community):
     noisy = trusted(member(community))
     thread = start(community)
     services.member_silence(
-        community=community, user=noisy, by=moderator,
-        until=timezone.now() + dt.timedelta(days=1), reason="Insults",
+        community=community,
+        user=noisy,
+        by=moderator,
+        until=timezone.now() + dt.timedelta(days=1),
+        reason="Insults",
     )
     with pytest.raises(PermissionDenied):
         services.post_create(author=noisy, thread=thread, source="again")
     services.member_silence(community=community, user=noisy, by=moderator, until=None)
     services.post_create(author=noisy, thread=thread, source="sorry")
     actions = list(ModerationAction.objects.values_list("action", flat=True))
-    assert "silence" in actions and "unsilence" in actions
+    assert "silence" in actions
+    assert "unsilence" in actions
 
 
 def test_a_member_cannot_silence_anyone(community):
@@ -147,7 +155,8 @@ def test_trusted_members_may_post_links_and_pictures(community):
     )
     assert post.html.count('rel="nofollow noopener ugc"') == 3
     attachment = Attachment.objects.get(post=post)
-    assert attachment.is_image and attachment.content_type == "image/png"
+    assert attachment.is_image
+    assert attachment.content_type == "image/png"
 
 
 def test_trainers_are_trusted_from_the_start():
@@ -172,7 +181,9 @@ def test_a_post_too_long_or_empty_is_refused_with_a_reason(community, settings):
         services.post_create(author=trusted(UserFactory()), thread=thread, source="x" * 101)
     assert error.value.code == "too_long"
     with pytest.raises(ValidationError) as error:
-        services.post_create(author=trusted(UserFactory()), thread=thread, source="<script></script>")
+        services.post_create(
+            author=trusted(UserFactory()), thread=thread, source="<script></script>"
+        )
     assert error.value.code == "empty"
 
 
@@ -183,7 +194,8 @@ def test_editing_keeps_the_earlier_version(community):
     services.post_edit(editor=author, post=post, source="Better words", title="A clearer title")
     post.refresh_from_db()
     thread.refresh_from_db()
-    assert post.text == "Better words" and post.edited_at
+    assert post.text == "Better words"
+    assert post.edited_at
     assert thread.title == "A clearer title"
     assert PostRevision.objects.get(post=post).source == "First words"
     assert not ModerationAction.objects.exists()
@@ -244,7 +256,8 @@ def test_three_reports_hide_a_post_until_a_moderator_decides(community, settings
     services.flag_create(reporter=first_reporter, post=spam, reason="spam")
     services.flag_create(reporter=first_reporter, post=spam, reason="harassment")
     spam.refresh_from_db()
-    assert not spam.is_hidden and Flag.objects.count() == 1
+    assert not spam.is_hidden
+    assert Flag.objects.count() == 1
     services.flag_create(reporter=UserFactory(), post=spam, reason="spam")
     services.flag_create(reporter=UserFactory(), post=spam, reason="spam")
     spam.refresh_from_db()
@@ -265,12 +278,14 @@ def test_hiding_a_post_upholds_its_reports_and_tells_the_author(community):
     services.post_hide(moderator=moderator, post=rude, reason="Personal attack")
     rude.refresh_from_db()
     thread.refresh_from_db()
-    assert rude.is_hidden and rude.hidden_reason == "Personal attack"
+    assert rude.is_hidden
+    assert rude.hidden_reason == "Personal attack"
     assert thread.first_answer_at is None
     assert Flag.objects.get().status == "upheld"
     assert Notification.objects.filter(recipient=rude.author, kind="moderation").exists()
     entry = ModerationAction.objects.get(action="hide_post")
-    assert entry.moderator == moderator and entry.reason == "Personal attack"
+    assert entry.moderator == moderator
+    assert entry.reason == "Personal attack"
 
 
 def test_nobody_reports_their_own_post(community):
@@ -300,7 +315,9 @@ def test_moving_a_thread_moves_its_posts_and_drops_watchers_who_cannot_follow(
     thread = start(community)
     services.post_create(author=outsider, thread=thread, source="Watching")
     category = CategoryFactory(community=private_community)
-    services.thread_move(moderator=moderator, thread=thread, community=private_community, category=category)
+    services.thread_move(
+        moderator=moderator, thread=thread, community=private_community, category=category
+    )
     assert set(Post.objects.filter(thread=thread).values_list("community", flat=True)) == {
         private_community.pk
     }
@@ -351,4 +368,5 @@ def test_mentions_link_to_people_who_exist(community):
     thread = start(community, source="Thanks @lan.nguyen and @nobody.here")
     html = thread.posts.get().html
     assert '<a href="/en/community/people/lan.nguyen/"' in html
-    assert "@nobody.here" in html and "people/nobody.here" not in html
+    assert "@nobody.here" in html
+    assert "people/nobody.here" not in html
