@@ -102,6 +102,12 @@ def _check_rate_and_links(*, user, rendered: markup.Rendered, attachments, commu
             )
 
 
+def _clean_source(source: str) -> str:
+    """What was typed, minus NUL and other control characters (PostgreSQL refuses NUL)
+    and direction overrides."""
+    return strip_bidi_controls(source)
+
+
 def _render(source: str) -> markup.Rendered:
     max_length = _setting("COMMUNITY_POST_MAX_LENGTH", 20000)
     if len(source) > max_length:
@@ -316,6 +322,7 @@ def thread_create(
     title = " ".join(strip_bidi_controls(title).split())
     if len(title) < 5:
         raise ValidationError(_("Give the thread a title of at least 5 characters."), code="title")
+    source = _clean_source(source)
     rendered = _render(source)
     _check_rate_and_links(
         user=author, rendered=rendered, attachments=attachments, community=community
@@ -393,6 +400,7 @@ def post_create(
         raise ValidationError(_("This thread is locked: no new replies."), code="locked")
     if reply_to is not None and reply_to.thread_id != thread.pk:
         raise ValidationError(_("You can only reply to a post in this thread."), code="reply_to")
+    source = _clean_source(source)
     rendered = _render(source)
     _check_rate_and_links(
         user=author, rendered=rendered, attachments=attachments, community=community
@@ -446,6 +454,7 @@ def post_edit(*, editor, post: Post, source: str, title: str | None = None) -> P
     post = Post.objects.select_for_update().select_related("thread", "community").get(pk=post.pk)
     if not can_edit_post(editor, post):
         raise PermissionDenied
+    source = _clean_source(source)
     rendered = _render(source)
     if editor.pk == post.author_id:
         max_links = _setting("COMMUNITY_NEW_MEMBER_MAX_LINKS", 2)

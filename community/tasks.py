@@ -3,6 +3,7 @@ immediate e-mails, and the daily and weekly digests (scheduled by beat)."""
 
 import datetime as dt
 from collections import defaultdict
+from html import unescape
 
 from celery import shared_task
 from django.conf import settings
@@ -185,17 +186,10 @@ def _link(notification) -> str:
 
 
 def _email_subject(notification) -> str:
-    actor = str(notification.actor) if notification.actor else _("A moderator")
-    if notification.message_id:
-        return _("%(name)s sent you a message: %(subject)s") % {
-            "name": actor,
-            "subject": notification.message.subject,
-        }
-    return _("%(name)s %(what)s: %(title)s") % {
-        "name": actor,
-        "what": notification.get_kind_display(),
-        "title": notification.thread.title if notification.thread else "",
-    }
+    text = render_to_string(
+        "community/includes/notification_text.html", {"notification": notification}
+    )
+    return " ".join(unescape(text).split())[:200]
 
 
 @shared_task(ignore_result=True)

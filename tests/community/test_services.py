@@ -370,3 +370,11 @@ def test_mentions_link_to_people_who_exist(community):
     assert '<a href="/en/community/people/lan.nguyen/"' in html
     assert "@nobody.here" in html
     assert "people/nobody.here" not in html
+
+
+def test_control_characters_and_direction_overrides_never_reach_the_database(community):
+    thread = start(community, source="zero\x00byte \u202eevil")
+    post = thread.posts.get()
+    assert "\x00" not in post.source
+    assert "\u202e" not in post.source
+    assert "\u202e" not in post.html

@@ -426,7 +426,7 @@ def test_hostile_posts_are_shown_harmless_on_every_page_that_shows_them(client, 
         title="<script>alert(1)</script>\u202eevil title",
         source="Collected hostile inputs follow.",
     )
-    for n, hostile in enumerate(HOSTILE_INPUTS):
+    for n, hostile in enumerate(h.replace("\x00", "") for h in HOSTILE_INPUTS):
         Post.objects.create(
             thread=thread,
             community=community,
