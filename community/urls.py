@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views
 
 app_name = "community"
 
@@ -29,11 +29,13 @@ RESERVED_SLUGS = {
     "unsubscribe",
     "posts",
     "flags",
+    "feed",
 }
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("search/", views.search, name="search"),
+    path("feed/", feeds.LatestThreadsFeed(), name="feed"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:pk>/", views.notification_open, name="notification"),
     path("settings/", views.preferences, name="preferences"),
@@ -51,6 +53,7 @@ urlpatterns = [
     path("posts/<int:pk>/<modaction:action>/", views.post_moderate, name="post_moderate"),
     path("flags/<int:pk>/dismiss/", views.flag_dismiss, name="flag_dismiss"),
     path("<str:slug>/", views.community_detail, name="community"),
+    path("<str:slug>/feed/", feeds.CommunityThreadsFeed(), name="community_feed"),
     path("<str:slug>/join/", views.community_join, name="join"),
     path("<str:slug>/leave/", views.community_leave, name="leave"),
     path("<str:slug>/new/", views.thread_create, name="thread_create"),

@@ -68,6 +68,24 @@ def test_private_community_is_invisible_to_outsiders_everywhere(client, private_
     assert client.post(url("join", "certified-trainers")).status_code == 404
 
 
+def test_feeds_carry_public_threads_only(client, private_thread, community):
+    services.thread_create(
+        author=trusted(UserFactory()),
+        community=community,
+        title="Public fire drill notes",
+        source="Every six months.",
+    )
+    feed = client.get(url("feed")).content.decode()
+    assert "Public fire drill notes" in feed
+    assert "Assessor calibration" not in feed
+    assert (
+        "Public fire drill notes"
+        in client.get(url("community_feed", community.slug)).content.decode()
+    )
+    client.force_login(member(private_thread.community))
+    assert client.get(url("community_feed", private_thread.community.slug)).status_code == 404
+
+
 def test_members_and_staff_of_its_country_see_a_private_community(client, private_thread):
     community = private_thread.community
     community.country = country("vn")
