@@ -40,6 +40,7 @@ from .models import (
     Community,
     DirectMessage,
     Flag,
+    MemberProfile,
     Membership,
     Notification,
     Post,
@@ -259,6 +260,17 @@ def thread_detail(request, slug, pk):
     community = _community(request, slug)
     thread = _thread(request, community, pk)
     moderator = permissions.can_moderate(request.user, community)
+    first_unread = request.GET.get("from", "")
+    if request.method == "GET" and first_unread.isdigit():
+        # "N new" in the thread list: go to the first post the reader has not seen.
+        posts = thread.posts.filter(number__gte=int(first_unread)).order_by("number")
+        if not moderator:
+            posts = posts.filter(is_hidden=False)
+        target = posts.first()
+        if target is not None:
+            page = selectors.page_of_post(post=target, can_moderate=moderator, user=request.user)
+            return redirect(_thread_url(thread, page, f"post-{target.number}"))
+        return redirect(_thread_url(thread))
     can_post = permissions.can_post(request.user, community) and (not thread.is_locked or moderator)
     form = None
     if request.method == "POST":
@@ -803,7 +815,7 @@ def person(request, username):
     person = get_object_or_404(
         User.objects.select_related("country", "organisation"), username=username, is_active=True
     )
-    profile = services.profile_for(user=person)
+    profile = MemberProfile.objects.filter(user=person).first() or MemberProfile(user=person)
     listed = profile.listed_in_directory
     form = None
     if request.user.is_authenticated and request.user.pk != person.pk and listed:
