@@ -4,6 +4,7 @@ immediate e-mails, and the daily and weekly digests (scheduled by beat)."""
 import datetime as dt
 from collections import defaultdict
 from html import unescape
+from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
@@ -132,7 +133,20 @@ def _pending(ids=None):
     ).order_by("created_at")
 
 
-@shared_task(ignore_result=True)
+# A mail server that is down or refuses for a moment: the notification is released and the
+# task retried later, with back-off.
+MAIL_ERRORS = (OSError, SMTPException)
+
+
+def _send_or_release(user, notification_ids, *args):
+    try:
+        _send(user, *args)
+    except MAIL_ERRORS:
+        Notification.objects.filter(pk__in=notification_ids).update(emailed_at=None)
+        raise
+
+
+@shared_task(ignore_result=True, autoretry_for=MAIL_ERRORS, retry_backoff=60, max_retries=6)
 def send_immediate_emails(notification_ids: list[int]) -> int:
     """E-mail each notification to people who want them straight away. A notification is
     marked as e-mailed in the same step, so a retried task never sends it twice."""
@@ -161,8 +175,9 @@ def send_immediate_emails(notification_ids: list[int]) -> int:
         with override(user.preferred_language or settings.LANGUAGE_CODE):
             thread_url, everything_url = _unsubscribe_urls(user, notification.thread)
             subject = _email_subject(notification)
-            _send(
+            _send_or_release(
                 user,
+                [notification.pk],
                 subject,
                 {"notification": notification, "link": site_url() + _link(notification)},
                 "notification",
@@ -192,7 +207,7 @@ def _email_subject(notification) -> str:
     return " ".join(unescape(text).split())[:200]
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, autoretry_for=MAIL_ERRORS, retry_backoff=300, max_retries=4)
 def send_digests(frequency: str) -> int:
     """One e-mail per person who chose this rhythm, listing what they have not yet read."""
     if frequency not in (MemberProfile.EmailFrequency.DAILY, MemberProfile.EmailFrequency.WEEKLY):
@@ -210,21 +225,25 @@ def send_digests(frequency: str) -> int:
     sent = 0
     for user, notifications in by_user.items():
         ids = [n.pk for n in notifications]
-        claimed = Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).update(
-            emailed_at=now
+        Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).update(emailed_at=now)
+        # Only what this run claimed: a digest running at the same time sends the rest.
+        claimed = set(
+            Notification.objects.filter(pk__in=ids, emailed_at=now).values_list("pk", flat=True)
         )
         visible = [
             n
             for n in notifications
-            if not n.thread or permissions.can_view(user, n.thread.community)
+            if n.pk in claimed and (not n.thread or permissions.can_view(user, n.thread.community))
         ]
-        if not claimed or not user.email or not visible:
+        if not user.email or not visible:
             continue
         with override(user.preferred_language or settings.LANGUAGE_CODE):
             _thread_url, everything_url = _unsubscribe_urls(user)
             items = [{"notification": n, "link": site_url() + _link(n)} for n in visible]
             subject = _("Community digest: %(count)s new for you") % {"count": len(visible)}
-            _send(user, subject, {"items": items}, "digest", everything_url)
+            _send_or_release(
+                user, [n.pk for n in visible], subject, {"items": items}, "digest", everything_url
+            )
         MemberProfile.objects.filter(user=user).update(last_digest_at=now)
         sent += 1
     return sent

@@ -190,6 +190,11 @@ def community_detail(request, slug):
                 if moderator
                 else 0
             ),
+            "pending_count": (
+                community.memberships.filter(status=Membership.Status.PENDING).count()
+                if moderator
+                else 0
+            ),
         },
     )
 

@@ -174,3 +174,33 @@ def test_direct_messages_are_emailed_without_the_senders_address(
     message = mail.outbox[0]
     assert "private.sender@example.org" not in message.body
     assert "private.sender@example.org" not in str(message.message())
+
+
+def test_a_mail_server_failure_releases_the_notification_for_the_retry(community, monkeypatch):
+    from smtplib import SMTPServerDisconnected
+
+    from community import tasks
+
+    reader = wants(UserFactory(), "immediate")
+    thread = services.thread_create(
+        author=trusted(UserFactory()),
+        community=community,
+        title="Night shift breaks",
+        source="How long?",
+    )
+    post = services.post_create(author=trusted(UserFactory()), thread=thread, source="Reply")
+    notification = Notification.objects.create(
+        recipient=reader, kind="thread", thread=thread, post=post
+    )
+
+    def refuse(*args, **kwargs):
+        raise SMTPServerDisconnected("try later")
+
+    monkeypatch.setattr(tasks, "_send", refuse)
+    with pytest.raises(SMTPServerDisconnected):
+        tasks.send_immediate_emails.run([notification.pk])
+    notification.refresh_from_db()
+    assert notification.emailed_at is None
+    monkeypatch.undo()
+    assert tasks.send_immediate_emails.run([notification.pk]) == 1
+    assert len(mail.outbox) == 1

@@ -337,6 +337,19 @@ def test_a_moderator_works_the_review_queue(client, community):
     assert client.get(url("post", spam.pk)).status_code == 404
 
 
+def test_moderators_see_and_approve_requests_to_join(client):
+    community = CommunityFactory(join_policy="approval")
+    applicant = UserFactory()
+    client.force_login(applicant)
+    client.post(url("join", community.slug))
+    assert Membership.objects.get(user=applicant).status == "pending"
+    moderator = member(community, role="moderator")
+    client.force_login(moderator)
+    assert "1 asking to join" in client.get(url("community", community.slug)).content.decode()
+    client.post(url("members", community.slug), {"action": "approve", "user": applicant.pk})
+    assert Membership.objects.get(user=applicant).status == "active"
+
+
 def test_a_member_cannot_use_moderator_actions(client, community):
     thread = thread_with_posts(community=community, count=2)
     post = thread.posts.get(number=2)
