@@ -1,3 +1,12 @@
-"""URLs of community without a language prefix (APIs, public verification links)."""
+"""URLs of community without a language prefix: attached files (a post may show an image
+from here, whatever the reader's language)."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+app_name = "community_files"
+
+urlpatterns = [
+    path("community/files/<str:token>/<str:name>", views.attachment, name="attachment"),
+]

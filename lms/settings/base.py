@@ -384,5 +384,32 @@ CELERY_BEAT_SCHEDULE |= {
     "certification-expiry-reminders": {
         "task": "certification.tasks.expiry_reminders_send",
         "schedule": 6 * 60 * 60,
+# --- community ---
+# Images in user-written HTML may only come from our own storage (see lms/sanitizer.py).
+SANITIZER_IMAGE_URL_PREFIXES = [MEDIA_URL, "/community/files/"]
+COMMUNITY_SITE_URL = env("COMMUNITY_SITE_URL", default=WAGTAILADMIN_BASE_URL)
+COMMUNITY_POST_MAX_LENGTH = 20000
+COMMUNITY_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+COMMUNITY_ATTACHMENTS_PER_POST = 5
+COMMUNITY_RATE_WINDOW_MINUTES = 10
+COMMUNITY_NEW_POSTS_PER_WINDOW = 3
+COMMUNITY_TRUSTED_POSTS_PER_WINDOW = 20
+COMMUNITY_NEW_MEMBER_MAX_LINKS = 2
+COMMUNITY_TRUST_AFTER_DAYS = 2
+COMMUNITY_TRUST_AFTER_POSTS = 3
+COMMUNITY_FLAGS_TO_HIDE = 3
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
+CELERY_BEAT_SCHEDULE |= {
+    "community-daily-digest": {
+        "task": "community.tasks.send_digests",
+        "schedule": crontab(minute=0, hour=6),
+        "args": ("daily",),
+    },
+    "community-weekly-digest": {
+        "task": "community.tasks.send_digests",
+        "schedule": crontab(minute=0, hour=6, day_of_week=1),
+        "args": ("weekly",),
     },
 }
