@@ -384,6 +384,9 @@ CELERY_BEAT_SCHEDULE |= {
     "certification-expiry-reminders": {
         "task": "certification.tasks.expiry_reminders_send",
         "schedule": 6 * 60 * 60,
+    },
+}
+
 # --- community ---
 # Images in user-written HTML may only come from our own storage (see lms/sanitizer.py).
 SANITIZER_IMAGE_URL_PREFIXES = [MEDIA_URL, "/community/files/"]
