@@ -12,11 +12,16 @@ class SubmissionForm(forms.ModelForm):
     requirement = forms.ModelChoiceField(
         label=_("Requirement"), queryset=Requirement.objects.none(), empty_label=None
     )
+    client_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
 
     class Meta:
         model = Submission
-        fields = ["requirement", "title", "description", "session_date", "file"]
+        fields = ["requirement", "title", "description", "session_date", "file", "client_id"]
         widgets = {"session_date": forms.DateInput(attrs={"type": "date"})}
+
+    def validate_unique(self):
+        # A resent form (same client id) is settled by the service, not refused here.
+        pass
 
     def __init__(self, *args, candidacy, titles=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,7 +94,7 @@ class AssessmentForm(forms.Form):
 
 
 class CPDActivityForm(forms.ModelForm):
-    client_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    client_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
 
     class Meta:
         model = CPDActivity

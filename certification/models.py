@@ -374,6 +374,13 @@ class Submission(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     rubric_scores = models.JSONField(_("rubric scores"), default=dict, blank=True)
+    client_id = models.UUIDField(
+        _("client id"),
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("Made by the form, so a resent form is logged once."),
+    )
 
     class Meta:
         verbose_name = _("submission")

@@ -232,7 +232,16 @@ def submission_create(
     description: str = "",
     session_date: date | None = None,
     file=None,
+    client_id: uuid.UUID | None = None,
 ) -> Submission:
+    """Submit evidence for review. A form resent with the same ``client_id`` (a flaky
+    connection, a double click) is stored once."""
+    if client_id:
+        existing = Submission.objects.filter(client_id=client_id).first()
+        if existing:
+            if existing.candidacy_id != candidacy.pk:
+                raise PermissionDenied
+            return existing
     _submission_requirement_check(candidacy, requirement)
     submission = Submission(
         candidacy=candidacy,
@@ -240,11 +249,16 @@ def submission_create(
         title=title,
         description=description,
         session_date=session_date,
+        client_id=client_id,
     )
     if file:
         submission.file = file
     submission.full_clean()
-    submission.save()
+    try:
+        with transaction.atomic():
+            submission.save()
+    except IntegrityError:
+        return Submission.objects.get(client_id=client_id, candidacy=candidacy)
     _after_commit(_tasks().submission_notify_task, submission.pk, "submitted")
     return submission
 

@@ -379,6 +379,10 @@ CERTIFICATION_ISSUER_EMAIL = env("CERTIFICATION_ISSUER_EMAIL", default="")
 # is derived from SECRET_KEY (stable across app servers); production sets its own.
 CERTIFICATION_SIGNING_KEY = env("CERTIFICATION_SIGNING_KEY", default="")
 CERTIFICATION_VERIFY_RATE = env("CERTIFICATION_VERIFY_RATE", default="60/m")
+# Behind a proxy every request comes from the proxy's address: name the header that carries
+# the visitor's (e.g. HTTP_X_REAL_IP) so django-ratelimit limits per visitor.
+if env("RATELIMIT_IP_META_KEY", default=""):
+    RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY")
 CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
 CELERY_BEAT_SCHEDULE |= {
     "certification-expiry-reminders": {

@@ -140,3 +140,12 @@ def test_a_code_typed_in_by_hand_leads_to_the_verification_page(client, certific
     assert client.get(url).status_code == 200
     response = client.get(url, {"code": f" {certificate.code} "})
     assert response["Location"] == reverse("certification:verify", args=[certificate.code])
+
+
+def test_a_configured_signing_key_gives_its_own_did_and_still_verifies(certificate, settings):
+    default_did = signing.issuer_did()
+    settings.CERTIFICATION_SIGNING_KEY = "3q2-796tvu_erb7v3q2-796tvu_erb7v3q2-796tvu8"
+    configured = openbadges.credential(certificate)
+    assert configured["issuer"]["id"] != default_did
+    assert signing.verify(configured)
+    assert signing.base58btc_decode(signing.base58btc(b"\0\0abc")) == b"\0\0abc"

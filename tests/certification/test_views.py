@@ -398,3 +398,18 @@ def test_the_dashboard_panel_lists_certificates_and_candidacies(rf, candidacy, p
         Context({"request": request})
     )
     assert reverse("certification:candidacy", args=[candidacy.pk]) in html
+
+
+def test_a_resent_evidence_form_is_stored_once(client, candidacy):
+    client.force_login(candidacy.candidate)
+    url = reverse("certification:submission_create", args=[candidacy.pk])
+    data = {
+        "requirement": candidacy.programme.requirements.get(kind=Kind.PORTFOLIO).pk,
+        "title": "Lesson plans",
+        "client_id": str(uuid.uuid4()),
+    }
+    first = client.post(url, data)
+    second = client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Submission.objects.count() == 1
