@@ -9,17 +9,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def page(playwright_browser):
-    """A small phone; CSP bypassed only so that axe-core can be injected."""
-    context = playwright_browser.new_context(
-        viewport={"width": 360, "height": 740}, bypass_csp=True
-    )
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-@pytest.fixture
 def certificate():
     """Transactional tests start from an empty database (no data migrations' rows): make
     the few rows the factories need."""
