@@ -6,15 +6,8 @@ higher room registered here: ``register_access_check(fn)`` with
 ``None`` means "not mine to decide" (a page outside that room). The first check that answers
 ``True`` or ``False`` decides. With no answer, only staff may record (they preview content).
 
-courses registers, in its ``AppConfig.ready``::
-
-    from media_library.interactive.access import register_access_check
-
-    def learner_may_record(user, package, context_page):
-        from courses.selectors import learner_is_enrolled_in_page
-        return learner_is_enrolled_in_page(learner=user, page=context_page)
-
-    register_access_check(learner_may_record)
+courses registers its enrolment check from its ``AppConfig.ready``; the ready-to-use code is
+in docs/rooms/interactive.md ("Registering the enrolment check").
 """
 
 from collections.abc import Callable
