@@ -122,7 +122,7 @@ def test_a_learner_answers_an_h5p_exercise_and_the_score_is_recorded(
     frame.locator(".bw-quiz input").nth(1).check()  # right
     frame.locator(".bw-quiz input").nth(5).check()  # wrong
     frame.click(".bw-check")
-    page.wait_for_selector(".interactive-status:has-text('50%')")
+    page.wait_for_selector(".interactive-status:has-text('50 out of 100')")
 
     completed = wait_for(lambda: Statement.objects.filter(verb__endswith="completed").first())
     assert completed.actor == learner
