@@ -15,6 +15,17 @@ from tests.media_library.interactive.factories import h5p_content, interactive_p
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
+@pytest.fixture(autouse=True)
+def _package_storage(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "interactive": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "packages")},
+        },
+    }
+
+
 @pytest.fixture
 def axe():
     """axe-core evaluated in the page rather than added as a script tag, which the site's
