@@ -364,6 +364,23 @@ INTERACTIVE_H5P_CONTENT_EXTENSIONS = [
 ]
 INTERACTIVE_H5P_LIBRARY_EXTRA_EXTENSIONS = ["js", "css"]
 MIDDLEWARE = ["media_library.interactive.middleware.PackageOriginMiddleware", *MIDDLEWARE]
+# Unpacked packages live apart from MEDIA_ROOT, so the media URL never serves their scripts:
+# only the package views do, sandboxed. With object storage, a private prefix of the bucket.
+STORAGES["interactive"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": env("INTERACTIVE_ROOT", default=str(BASE_DIR / "var" / "interactive"))},
+}
+if env("AWS_STORAGE_BUCKET_NAME", default=""):
+    STORAGES["interactive"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("INTERACTIVE_BUCKET_NAME", default=env("AWS_STORAGE_BUCKET_NAME")),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "location": "interactive-packages",
+            "default_acl": "private",
+            "querystring_auth": True,
+        },
+    }
 if INTERACTIVE_PACKAGE_ORIGIN:
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"].append(INTERACTIVE_PACKAGE_ORIGIN)
 # --- certification ---

@@ -1,7 +1,8 @@
 """Where unpacked package files live in storage and at which address the package origin
 serves them.
 
-Storage layout (the default storage: a folder in the demo, object storage in production)::
+Storage layout (``STORAGES["interactive"]``: a folder outside MEDIA_ROOT in the demo, a
+private prefix of the bucket in production)::
 
     interactive/h5p/libraries/<Machine.Name>-<major>.<minor>/...   shared by all content
     interactive/h5p/content/<uuid>/h5p.json, content/content.json, content/<media>
@@ -14,12 +15,19 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.base import File
-from django.core.files.storage import default_storage
 from django.urls import reverse
 
 ROOT = "interactive"
 SERVED_PREFIXES = ("h5p/", "scorm/")
 LIBRARIES = f"{ROOT}/h5p/libraries"
+
+
+def storage():
+    """Where unpacked packages live: ``STORAGES["interactive"]``, apart from the media files so
+    that the media URL never serves their scripts; the default storage if it is not set."""
+    from django.core.files.storage import default_storage, storages
+
+    return storages["interactive"] if "interactive" in settings.STORAGES else default_storage
 
 
 def package_origin(request=None) -> str:
@@ -70,18 +78,18 @@ def save_stream(name: str, chunks) -> None:
         for chunk in chunks:
             buffer.write(chunk)
         buffer.seek(0)
-        if default_storage.exists(name):
-            default_storage.delete(name)
-        default_storage.save(name, File(buffer))
+        if storage().exists(name):
+            storage().delete(name)
+        storage().save(name, File(buffer))
 
 
 def delete_tree(prefix: str) -> None:
     """Remove every stored file under ``prefix`` (a folder)."""
     try:
-        directories, files = default_storage.listdir(prefix)
+        directories, files = storage().listdir(prefix)
     except (FileNotFoundError, NotADirectoryError):
         return
     for name in files:
-        default_storage.delete(f"{prefix}/{name}")
+        storage().delete(f"{prefix}/{name}")
     for directory in directories:
         delete_tree(f"{prefix}/{directory}")

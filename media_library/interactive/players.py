@@ -64,19 +64,20 @@ def scorm_player(*, package: ScormPackage, page, request, title: str = "") -> di
     user = getattr(request, "user", None)
     recording = bool(page is not None and user is not None and user.is_authenticated)
     scos = list(package.scos.all())
-    latest = {}
+    attempts = {}
     if recording:
         for attempt in ScormAttempt.objects.filter(
             learner=user, sco__package=package, page=page
         ).order_by("sco_id", "-number"):
-            latest.setdefault(attempt.sco_id, attempt)
+            attempts.setdefault(attempt.sco_id, []).append(attempt)
     items = []
     for sco in scos:
-        attempt = latest.get(sco.pk)
+        history = attempts.get(sco.pk, [])
         items.append(
             {
                 "sco": sco,
-                "attempt": attempt,
+                "attempt": history[0] if history else None,
+                "earlier": history[1:],
                 "src": package_files.file_url(f"scorm/{package.uuid}/{sco.launch}"),
                 "attempt_url": reverse("interactive_api:scorm_attempt", kwargs={"sco_id": sco.pk})
                 + "?"

@@ -8,7 +8,6 @@ import re
 from csp.decorators import csp_exempt
 from django.conf import settings
 from django.core import signing
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -159,7 +158,7 @@ def _is_scorm_launch(path: str) -> bool:
 def package_file(request, path):
     """A stored package file, served without cookies, sandboxed if it is a document."""
     name = package_files.stored_path(path)
-    if name is None or not default_storage.exists(name):
+    if name is None or not package_files.storage().exists(name):
         raise Http404
     extension = name.rsplit(".", 1)[-1].lower() if "." in name.rsplit("/", 1)[-1] else ""
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
@@ -168,12 +167,12 @@ def package_file(request, path):
     is_document = extension in HTML_EXTENSIONS or extension in {"svg", "xml"}
     if extension in HTML_EXTENSIONS and path.startswith("scorm/") and _is_scorm_launch(path):
         token = request.GET.get("bw_launch", "")
-        with default_storage.open(name, "rb") as file:
+        with package_files.storage().open(name, "rb") as file:
             body = _inject(file.read(), _scorm_runtime_tags(_primed_cmi(token) if token else {}))
         response = HttpResponse(body, content_type=content_type)
         response["Cache-Control"] = "no-store"
         return _package_headers(response, document=True)
-    response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
+    response = FileResponse(package_files.storage().open(name, "rb"), content_type=content_type)
     response["Cache-Control"] = "public, max-age=600"
     return _package_headers(response, document=is_document)
 

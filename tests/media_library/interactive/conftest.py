@@ -24,3 +24,15 @@ def enrolments():
     register_access_check(enrolments)
     yield enrolments
     unregister_access_check(enrolments)
+
+
+@pytest.fixture(autouse=True)
+def _package_storage(settings, tmp_path):
+    """Each test unpacks packages into its own folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "interactive": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "packages")},
+        },
+    }

@@ -189,3 +189,33 @@ def test_the_usage_overview_lists_packages_and_the_pages_using_them(
     assert "Overtime module" in page
     assert "Lesson on rights" in page
     assert "H5P.BWQuiz" in page
+
+
+def test_country_staff_see_their_countrys_and_shared_packages_in_the_overview(client, vn_staff):
+    shared = h5p_content(title="Shared quiz")
+    jordan = h5p_content(title="Jordan quiz")
+    jordan.country = country("jo")
+    jordan.save()
+    vietnam = scorm_package(title="Vietnam module")
+    vietnam.country = country("vn")
+    vietnam.save()
+    client.force_login(vn_staff)
+    page = client.get(USAGE).content.decode()
+    assert shared.title in page
+    assert "Vietnam module" in page
+    assert "Jordan quiz" not in page
+    assert "Upload H5P content" not in page  # no upload permission
+
+
+def test_the_preview_is_for_people_who_use_the_admin(client, totp_for, vn_staff):
+    content = h5p_content()
+    url = f"/en/watch/interactive/h5p/{content.uuid}/"
+    assert client.get(url).status_code == 302
+    client.force_login(UserFactory(roles=["worker"]))
+    assert client.get(url).status_code == 403
+    client.force_login(vn_staff)
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "not recorded" in html
+    assert "data-statements-url" not in html

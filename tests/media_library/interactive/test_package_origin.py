@@ -143,3 +143,13 @@ def test_a_learners_lesson_page_takes_few_queries(
         response = client.get(page.url)
     assert response.status_code == 200
     assert response.content.decode().count('data-interactive-player="h5p"') == exercises
+
+
+def test_unpacked_packages_are_not_under_the_media_root(settings, content):
+    from pathlib import Path
+
+    from media_library.interactive.package_files import storage
+
+    location = Path(storage().path(f"{content.storage_prefix}/h5p.json"))
+    assert location.exists()
+    assert Path(settings.MEDIA_ROOT) not in location.parents

@@ -3,7 +3,6 @@ upgrades for all content, a visible status, SCOs in manifest order."""
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 
 from media_library.interactive import package_builders as b
 from media_library.interactive.archives import PackageInvalid
@@ -13,6 +12,7 @@ from media_library.interactive.models import (
     PackageStatus,
     ScormPackage,
 )
+from media_library.interactive.package_files import storage
 from media_library.interactive.services import package_upload, scorm_package_process
 from media_library.interactive.tasks import process_h5p_content
 from tests.media_library.interactive.factories import h5p_content, scorm_package, upload
@@ -28,9 +28,9 @@ def test_an_uploaded_h5p_package_is_processed_and_ready():
     assert content.status_message == ""
     assert content.main_library.machine_name == "H5P.BWQuiz"
     assert content.embed_type == "div"
-    assert default_storage.exists(f"{content.storage_prefix}/h5p.json")
-    assert default_storage.exists(f"{content.storage_prefix}/content/content.json")
-    assert default_storage.exists(LIBRARY_JS)
+    assert storage().exists(f"{content.storage_prefix}/h5p.json")
+    assert storage().exists(f"{content.storage_prefix}/content/content.json")
+    assert storage().exists(LIBRARY_JS)
     assert content.processed_at is not None
 
 
@@ -59,7 +59,7 @@ def test_a_newer_patch_version_replaces_the_library_for_all_content():
     )
     library = H5PLibrary.objects.get()
     assert library.patch_version == 5
-    with default_storage.open(LIBRARY_JS) as file:
+    with storage().open(LIBRARY_JS) as file:
         assert b"/* patched */" in file.read()
     first.refresh_from_db()
     assert first.main_library == library
@@ -91,7 +91,7 @@ def test_scorm_packages_keep_their_scos_in_manifest_order():
     assert package.status == PackageStatus.READY
     assert package.version == ScormPackage.Version.SCORM_2004_4
     assert list(package.scos.values_list("identifier", flat=True)) == ["item1", "item2", "item3"]
-    assert default_storage.exists(f"{package.storage_prefix}/sco2/index.html")
+    assert storage().exists(f"{package.storage_prefix}/sco2/index.html")
 
 
 def test_reprocessing_a_scorm_package_keeps_attempt_history_of_unchanged_scos():
@@ -114,5 +114,5 @@ def test_deleting_a_package_removes_its_files_but_not_shared_libraries():
     prefix = content.storage_prefix
     with TestCase.captureOnCommitCallbacks(execute=True):
         content.delete()
-    assert not default_storage.exists(f"{prefix}/h5p.json")
-    assert default_storage.exists(LIBRARY_JS)
+    assert not storage().exists(f"{prefix}/h5p.json")
+    assert storage().exists(LIBRARY_JS)

@@ -207,3 +207,21 @@ def test_a_commit_takes_a_constant_number_of_queries(
     with django_assert_max_num_queries(14):
         response = post(client, attempt["commit_url"], {"sequence": 1, "cmi": done})
     assert response.json()["stored"] == 2
+
+
+def test_the_block_shows_the_latest_attempt_and_the_history(client, package, lesson, learner):
+    client.force_login(learner)
+    first = open_attempt(client, package, lesson)
+    done = cmi_2004(
+        completion_status="completed",
+        success_status="failed",
+        exit="normal",
+        score={"scaled": "0.4"},
+    )
+    post(client, first["commit_url"], {"sequence": 1, "cmi": done, "terminate": True})
+    open_attempt(client, package, lesson)
+    html = client.get(lesson.url).content.decode()
+    assert "Attempt 2" in html
+    assert "Earlier attempts" in html
+    assert "not passed yet · 40%" in html
+    assert "Start again" in html

@@ -102,7 +102,7 @@
             var last = batch[batch.length - 1];
             var score = last.result && last.result.score;
             if (score && typeof score.scaled === "number" && /completed|answered/.test(last.verb.id)) {
-              setStatus(statusNode, interpolate(gettext("Saved. Your score: %(score)s%."),
+              setStatus(statusNode, interpolate(gettext("Saved. Your score is %(score)s out of 100."),
                 { score: Math.round(score.scaled * 100) }, true));
             } else {
               setStatus(statusNode, gettext("Your answers are saved."));
