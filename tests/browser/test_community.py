@@ -12,8 +12,28 @@ from tests.community.factories import CommunityFactory, trusted
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
+def _restore_base_data():
+    """A transactional test that ran earlier in this worker without a serialised rollback
+    may have flushed what the data migrations load; load it again if so."""
+    import importlib
+
+    from django.apps import apps
+    from wagtail.models import Locale, Page
+
+    from lms.accounts.models import Role
+
+    if Role.objects.exists() and Locale.objects.exists() and Page.objects.exists():
+        return
+    importlib.import_module("lms.accounts.migrations.0003_load_roles").load(apps, None)
+    importlib.import_module("lms.taxonomy.migrations.0002_load_programme_taxonomy").load(apps, None)
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.get_default()))
+    importlib.import_module("lms.portal.migrations.0002_create_home_page").create_home(apps, None)
+
+
 @pytest.fixture
 def forum():
+    _restore_base_data()
     community = CommunityFactory(slug="osh-browser", name="OSH practitioners")
     author = trusted(UserFactory(username="asker", display_name="Sokha Chan"))
     thread = services.thread_create(
