@@ -58,6 +58,7 @@ def test_a_member_replies_with_javascript_off(browser_context, live_server, foru
     context_without_js.add_cookies(browser_context.cookies())
     no_js = context_without_js.new_page()
     no_js.goto(f"{live_server.url}/en/community/{community.slug}/t/{thread.pk}/")
+    assert no_js.locator("[data-editor-toolbar]").is_hidden()
     no_js.fill("textarea[name=source]", "GHS pictograms at eye level, explained in 5 minutes.")
     no_js.click("#reply button[type=submit]")
     no_js.wait_for_load_state()
@@ -86,3 +87,22 @@ def test_community_pages_have_no_serious_accessibility_problems(
         page.goto(f"{live_server.url}{path}")
         assert axe(page) == [], path
     context.close()
+
+
+def test_the_formatting_toolbar_appears_with_javascript_and_wraps_the_selection(
+    page, live_server, forum, login
+):
+    community, thread = forum
+    trusted(UserFactory(username="writer"))
+    login(page, "writer", PASSWORD)
+    page.goto(f"{live_server.url}/en/community/{community.slug}/t/{thread.pk}/")
+    toolbar = page.locator("#reply [data-editor-toolbar]")
+    assert toolbar.is_visible()
+    box = page.locator("#reply textarea[name=source]")
+    box.fill("Use pictograms")
+    box.evaluate("(element) => element.setSelectionRange(4, 14)")
+    toolbar.locator("button[data-action=bold]").click()
+    assert box.input_value() == "Use <b>pictograms</b>"
+    page.click("#reply button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("#post-2 .post-body b").inner_text() == "pictograms"
