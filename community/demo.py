@@ -15,7 +15,9 @@ from lms.taxonomy.models import Cluster, Country, Sector
 from . import services
 from .models import Category, Community, Flag, MemberProfile, Membership, Post, Thread
 
-DEMO_PASSWORD = "betterwork-demo-2026"  # the demo people's password (lms/portal/demo.py)
+# The demo password of lms/portal/demo.py (the portal sits above the rooms, so it is not
+# imported from here).
+DEMO_PASSWORD = "betterwork-demo-2026"
 
 EXTRA_PEOPLE = [
     # username, display name, roles, country, language

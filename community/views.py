@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -282,7 +282,16 @@ def thread_detail(request, slug, pk):
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={request.path}")
         if not can_post:
-            raise PermissionDenied
+            membership = permissions.membership_of(request.user, community)
+            if membership and membership.is_silenced:
+                messages.error(
+                    request,
+                    _("You may read but not post until %(until)s.")
+                    % {"until": formats.date_format(membership.silenced_until, "DATETIME_FORMAT")},
+                )
+            else:
+                messages.error(request, _("You cannot post in this community."))
+            return redirect(_thread_url(thread))
         form = PostForm(request.POST, request.FILES)
         if form.is_valid():
             reply_to = None

@@ -12,8 +12,28 @@ from tests.community.factories import CommunityFactory, trusted
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
+def _restore_base_data():
+    """A transactional test that ran earlier in this worker without a serialised rollback
+    may have flushed what the data migrations load; load it again if so."""
+    import importlib
+
+    from django.apps import apps
+    from wagtail.models import Locale, Page
+
+    from lms.accounts.models import Role
+
+    if Role.objects.exists() and Locale.objects.exists() and Page.objects.exists():
+        return
+    importlib.import_module("lms.accounts.migrations.0003_load_roles").load(apps, None)
+    importlib.import_module("lms.taxonomy.migrations.0002_load_programme_taxonomy").load(apps, None)
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.get_default()))
+    importlib.import_module("lms.portal.migrations.0002_create_home_page").create_home(apps, None)
+
+
 @pytest.fixture
 def forum():
+    _restore_base_data()
     community = CommunityFactory(slug="osh-browser", name="OSH practitioners")
     author = trusted(UserFactory(username="asker", display_name="Sokha Chan"))
     thread = services.thread_create(
@@ -38,6 +58,7 @@ def test_a_member_replies_with_javascript_off(browser_context, live_server, foru
     context_without_js.add_cookies(browser_context.cookies())
     no_js = context_without_js.new_page()
     no_js.goto(f"{live_server.url}/en/community/{community.slug}/t/{thread.pk}/")
+    assert no_js.locator("[data-editor-toolbar]").is_hidden()
     no_js.fill("textarea[name=source]", "GHS pictograms at eye level, explained in 5 minutes.")
     no_js.click("#reply button[type=submit]")
     no_js.wait_for_load_state()
@@ -66,3 +87,22 @@ def test_community_pages_have_no_serious_accessibility_problems(
         page.goto(f"{live_server.url}{path}")
         assert axe(page) == [], path
     context.close()
+
+
+def test_the_formatting_toolbar_appears_with_javascript_and_wraps_the_selection(
+    page, live_server, forum, login
+):
+    community, thread = forum
+    trusted(UserFactory(username="writer"))
+    login(page, "writer", PASSWORD)
+    page.goto(f"{live_server.url}/en/community/{community.slug}/t/{thread.pk}/")
+    toolbar = page.locator("#reply [data-editor-toolbar]")
+    assert toolbar.is_visible()
+    box = page.locator("#reply textarea[name=source]")
+    box.fill("Use pictograms")
+    box.evaluate("(element) => element.setSelectionRange(4, 14)")
+    toolbar.locator("button[data-action=bold]").click()
+    assert box.input_value() == "Use <b>pictograms</b>"
+    page.click("#reply button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("#post-2 .post-body b").inner_text() == "pictograms"

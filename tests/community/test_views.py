@@ -171,6 +171,19 @@ def test_anyone_signed_in_can_start_a_thread_and_reply_without_javascript(client
     assert thread.posts.count() == 2
 
 
+def test_a_silenced_member_is_told_why_their_reply_was_refused(client, community):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    thread = thread_with_posts(community=community, count=1)
+    noisy = member(community, silenced_until=timezone.now() + dt.timedelta(days=1))
+    client.force_login(noisy)
+    response = client.post(thread_url(thread), {"source": "again", "client_id": "s"}, follow=True)
+    assert "You may read but not post until" in response.content.decode()
+    assert thread.posts.count() == 1
+
+
 def test_bad_input_is_explained_and_kept(client, community):
     client.force_login(trusted(UserFactory()))
     response = client.post(
