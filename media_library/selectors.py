@@ -230,8 +230,13 @@ def reach_counts(*, since: date | None = None, until: date | None = None, countr
     )
 
 
-def reach_totals(*, since=None, until=None, country=None) -> dict:
+def reach_totals(*, since=None, until=None, country=None, video=None, comic=None) -> dict:
+    """Views and completions in all, or of one video or comic."""
     events = ReachEvent.objects.filter(_country_filter(country))
+    if video is not None:
+        events = events.filter(video=video)
+    if comic is not None:
+        events = events.filter(comic=comic)
     if since:
         events = events.filter(day__gte=since)
     if until:
