@@ -299,3 +299,15 @@ MEDIA_REACH_RATE = env("MEDIA_REACH_RATE", default="600/m")
 # Page-weight budgets in bytes (compressed), checked by the tests and `make bench`.
 MEDIA_EPISODE_PAGE_BUDGET = 100 * 1024
 MEDIA_COMIC_FIRST_PANEL_BUDGET = 150 * 1024
+# Media served from another origin (a CDN or S3 custom domain) must be allowed by the Content
+# Security Policy: pictures, posters, video and audio, and fetches that save them offline.
+_media_origins = set()
+if MEDIA_URL.startswith(("http://", "https://")):
+    from urllib.parse import urlsplit
+
+    _parts = urlsplit(MEDIA_URL)
+    _media_origins.add(f"{_parts.scheme}://{_parts.netloc}")
+if env("AWS_S3_CUSTOM_DOMAIN", default=""):
+    _media_origins.add(f"https://{env('AWS_S3_CUSTOM_DOMAIN')}")
+for _directive in ("img-src", "media-src", "connect-src"):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"][_directive] += sorted(_media_origins)
