@@ -130,6 +130,17 @@ def test_a_worker_saves_a_comic_and_reads_it_with_the_network_off(
 
     page.goto(url)
     assert axe(page) == []
+    # Keyboard reading, mirrored for right-to-left: the left arrow goes forward.
+    page.focus("[data-panels]")
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(
+        "() => document.querySelector('[data-counter]').textContent.startsWith('2')"
+    )
+    page.keyboard.press("End")
+    page.wait_for_function(
+        "() => document.querySelector('[data-counter]').textContent.startsWith('3')"
+    )
+    assert page.is_disabled("[data-next]")
     page.evaluate("() => navigator.serviceWorker.ready")
     page.reload()
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
