@@ -22,6 +22,7 @@ from lms.accounts.selectors import country_scope
 from lms.accounts.wagtail_hooks import CountryScopedViewSet
 from media_library import services
 from media_library.models import VideoItem
+from media_library.selectors import reach_totals
 
 
 class VideoItemForm(WagtailAdminModelForm):
@@ -49,6 +50,7 @@ class VideoStatusPanel(Panel):
             context["renditions"] = (
                 list(video.renditions.order_by("language", "profile")) if video.pk else []
             )
+            context["reach"] = reach_totals(video=video) if video.pk else None
             return context
 
 

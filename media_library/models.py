@@ -11,6 +11,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -125,6 +126,7 @@ class Caption(Orderable):
         upload_to="media_library/captions/",
         blank=True,
         max_length=300,
+        validators=[FileExtensionValidator(["vtt"])],
         help_text=_("Optional: a .vtt file replaces the text below when you save."),
     )
     vtt = models.TextField(

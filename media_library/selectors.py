@@ -159,13 +159,11 @@ def series_episodes(*, series: SeriesPage) -> QuerySet[EpisodePage]:
 
 
 def episode_neighbours(*, episode: EpisodePage) -> tuple[EpisodePage | None, EpisodePage | None]:
-    """The episodes before and after ``episode`` in its series (one query)."""
+    """The episodes before and after ``episode`` in its series (one query). Siblings share
+    their series' view restrictions; one with its own restriction is still protected when
+    followed."""
     siblings = list(
-        EpisodePage.objects.sibling_of(episode, inclusive=True)
-        .live()
-        .public()
-        .only("id", "title", "number", "path", "url_path", "depth", "locale_id")
-        .order_by("number", "path")
+        EpisodePage.objects.sibling_of(episode, inclusive=True).live().order_by("number", "path")
     )
     index = next((i for i, s in enumerate(siblings) if s.pk == episode.pk), None)
     if index is None:
@@ -232,8 +230,13 @@ def reach_counts(*, since: date | None = None, until: date | None = None, countr
     )
 
 
-def reach_totals(*, since=None, until=None, country=None) -> dict:
+def reach_totals(*, since=None, until=None, country=None, video=None, comic=None) -> dict:
+    """Views and completions in all, or of one video or comic."""
     events = ReachEvent.objects.filter(_country_filter(country))
+    if video is not None:
+        events = events.filter(video=video)
+    if comic is not None:
+        events = events.filter(comic=comic)
     if since:
         events = events.filter(day__gte=since)
     if until:

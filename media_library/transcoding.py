@@ -145,9 +145,11 @@ def encode(
             "-map",
             audio_input,
             "-vf",
-            # Never upscale; even dimensions for H.264; cap the frame rate.
-            f"scale=-2:'min({profile.height},ih)',fps='min({profile.max_fps},source_fps)',"
-            "format=yuv420p",
+            # The short side gets the profile's size (phones film upright); never upscale;
+            # even dimensions for H.264; cap the frame rate.
+            f"scale=w='if(gt(iw,ih),-2,min({profile.height},iw))'"
+            f":h='if(gt(iw,ih),min({profile.height},ih),-2)',"
+            f"fps='min({profile.max_fps},source_fps)',format=yuv420p",
             "-c:v",
             "libx264",
             "-preset",

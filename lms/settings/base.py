@@ -437,3 +437,15 @@ CELERY_BEAT_SCHEDULE |= {
         "args": ("weekly",),
     },
 }
+# Media served from another origin (a CDN or S3 custom domain) must be allowed by the Content
+# Security Policy: pictures, posters, video and audio, and fetches that save them offline.
+_media_origins = set()
+if MEDIA_URL.startswith(("http://", "https://")):
+    from urllib.parse import urlsplit
+
+    _parts = urlsplit(MEDIA_URL)
+    _media_origins.add(f"{_parts.scheme}://{_parts.netloc}")
+if env("AWS_S3_CUSTOM_DOMAIN", default=""):
+    _media_origins.add(f"https://{env('AWS_S3_CUSTOM_DOMAIN')}")
+for _directive in ("img-src", "media-src", "connect-src"):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"][_directive] += sorted(_media_origins)

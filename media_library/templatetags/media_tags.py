@@ -17,10 +17,16 @@ def duration(seconds) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-@register.simple_tag
-def media_js_messages():
+@register.simple_tag(takes_context=True)
+def media_js_messages(context):
     """The player's and reader's interface text, in the page language, for the scripts
-    (read from a JSON script element: no extra request for a catalogue)."""
+    (read from a JSON script element: no extra request for a catalogue). Written once per
+    page, however many players it has."""
+    request = context.get("request")
+    if request is not None:
+        if getattr(request, "_media_js_messages", False):
+            return ""
+        request._media_js_messages = True
     from django.utils.html import json_script
     from django.utils.translation import gettext as _
 

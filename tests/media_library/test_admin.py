@@ -1,5 +1,7 @@
 """Videos in the Wagtail admin: upload, status, "process again", and country scoping."""
 
+import uuid
+
 import pytest
 from django.urls import reverse
 
@@ -113,9 +115,24 @@ def test_uploading_a_video_in_the_admin_processes_it(
     video = VideoItem.objects.get(title="Uploaded")
     assert video.status == VideoItem.Status.READY
     assert video.captions.get().language == "ar"
+    from media_library.services import reach_record
+
+    reach_record(
+        events=[
+            {
+                "id": str(uuid.uuid4()),
+                "kind": "video",
+                "item": video.pk,
+                "language": "vi",
+                "action": action,
+            }
+            for action in ("view", "view", "complete")
+        ]
+    )
     edit = client.get(reverse("media_videos:edit", args=[video.pk]))
     assert b"Ready" in edit.content
     assert b"Process again" in edit.content
+    assert "Views: 2 · Watched to the end: 1" in edit.content.decode()
 
 
 def test_a_bad_caption_in_the_admin_is_shown_and_the_input_kept(client, totp_for, vn_video):

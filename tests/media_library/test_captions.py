@@ -111,3 +111,15 @@ def test_captions_longer_than_a_processed_video_are_refused():
     with pytest.raises(ValidationError) as error:
         Caption(video=video, language="vi", vtt=late).full_clean()
     assert "after the video ends" in str(error.value)
+
+
+@pytest.mark.django_db
+def test_only_vtt_files_are_accepted_as_captions():
+    caption = Caption(
+        video=VideoFactory(),
+        language="vi",
+        upload=SimpleUploadedFile("page.html", GOOD.encode()),
+    )
+    with pytest.raises(ValidationError) as error:
+        caption.full_clean()
+    assert "upload" in error.value.message_dict

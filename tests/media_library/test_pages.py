@@ -89,7 +89,7 @@ def test_the_episode_page_takes_a_fixed_number_of_queries(
     series = series_page(home_page)
     episode = episode_page(series, video=ready_video(captions=captions))
     client.get(episode.url)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         assert client.get(episode.url).status_code == 200
 
 

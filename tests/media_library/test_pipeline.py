@@ -162,3 +162,14 @@ def test_deleting_a_video_removes_its_files(tiny_mp4, django_capture_on_commit_c
         video.delete()
 
     assert [p for p in folder.rglob("*") if p.is_file()] == []
+
+
+def test_an_upright_phone_video_keeps_its_shape(clip_dir, django_capture_on_commit_callbacks):
+    from tests.media_library.factories import tiny_clip
+
+    upright = tiny_clip(clip_dir / "upright.mp4", seconds=1, size="360x640")
+    with django_capture_on_commit_callbacks(execute=True):
+        video = _upload(upright)
+    renditions = {r.profile: r for r in video.renditions.all()}
+    assert (renditions["low"].width, renditions["low"].height) == (240, 426)
+    assert (renditions["medium"].width, renditions["medium"].height) == (360, 640)

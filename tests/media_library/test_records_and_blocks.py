@@ -112,3 +112,20 @@ def test_a_document_block_shows_the_type_and_size_before_download():
     assert "Overtime handout" in html
     assert "PDF" in html
     assert "KB" in html
+
+
+def test_two_video_blocks_on_one_page_share_one_set_of_interface_text():
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import Context, Template
+
+    block = VideoBlock()
+    first = block.to_python({"video": ready_video().pk, "title": "", "caption": ""})
+    second = block.to_python({"video": ready_video().pk, "title": "", "caption": ""})
+    request = RequestFactory().get("/en/learn/")
+    request.user = AnonymousUser()
+    template = Template("{% load wagtailcore_tags %}{% include_block a %}{% include_block b %}")
+    html = template.render(
+        Context({"a": block.bind(first), "b": block.bind(second), "request": request})
+    )
+    assert html.count("<video") == 2
+    assert html.count('id="media-messages"') == 1

@@ -3,6 +3,7 @@
  * beacon with its offline queue (each event has its own id, so a resend never counts twice). */
 (function () {
   "use strict";
+  if (window.BWOffline) return;
   var CACHE = "bw-saved";
   var INDEX = "bw-saved-index";
   var QUEUE = "bw-reach-queue";

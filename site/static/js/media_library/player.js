@@ -33,6 +33,8 @@
   }
 
   function setup(root) {
+    if (root.dataset.ready) return;  // a page with several video blocks loads this twice
+    root.dataset.ready = "1";
     var video = root.querySelector("video");
     var controls = root.querySelector("[data-controls]");
     var radios = Array.prototype.slice.call(root.querySelectorAll("input[type=radio]"));
