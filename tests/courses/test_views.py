@@ -117,7 +117,7 @@ def test_the_grid_query_count_does_not_grow_with_the_class(
 
 
 @pytest.mark.parametrize(("modules", "lessons"), [(12, 5), (30, 10)])
-def test_the_course_page_query_count_does_not_grow_with_the_course(
+def test_course_and_lesson_page_queries_do_not_grow_with_the_course(
     client, training, modules, lessons, django_assert_max_num_queries
 ):
     course = factories.programme(training, modules=modules, lessons=lessons)
@@ -128,6 +128,10 @@ def test_the_course_page_query_count_does_not_grow_with_the_course(
         response = client.get(course.url)
     assert response.status_code == 200
     assert response.content.decode().count('<li class="module') == modules
+    lesson = LessonPage.objects.descendant_of(course).order_by("path")[lessons + 1]
+    with django_assert_max_num_queries(28):
+        response = client.get(lesson.url)
+    assert "Previous lesson" in response.content.decode()
 
 
 def test_a_learner_completes_a_lesson_and_its_knowledge_check(client, small_programme):
