@@ -457,14 +457,18 @@ def cohorts_visible_to(*, user) -> QuerySet[Cohort]:
     return cohorts.filter(trainers=user)
 
 
-def cohort_learners(*, cohort: Cohort):
+def cohort_learners_queryset(*, cohort: Cohort):
     from lms.accounts.models import User
 
-    return list(
+    return (
         User.objects.filter(enrolments__cohort=cohort)
         .select_related("organisation")
         .order_by("display_name", "username")
     )
+
+
+def cohort_learners(*, cohort: Cohort):
+    return list(cohort_learners_queryset(cohort=cohort))
 
 
 def sessions_for_learner(*, learner) -> QuerySet[ClassSession]:
