@@ -331,6 +331,39 @@ AR_LESSON = {
     "Running a good committee meeting": ("إدارة اجتماع ناجح للجنة", None),
 }
 
+# The rest of the first lesson, translated block by block (ids stay those of the English).
+FIRST_LESSON_BLOCKS = {
+    "vi": {
+        "knowledge_check": {
+            "question": "Có bao nhiêu đại diện công nhân trong ủy ban hai bên?",
+            "choices": [
+                {"text": "Bằng số đại diện của quản lý", "correct": True},
+                {"text": "Một người", "correct": False},
+                {"text": "Không có: chỉ có quản lý", "correct": False},
+            ],
+        },
+        "discuss": {
+            "prompt": "Hãy nghĩ về một vấn đề ở nơi làm việc đã được giải quyết nhờ trao đổi. "
+            "Những ai đã tham gia?"
+        },
+        "try_at_work": {
+            "task": "Hỏi một thành viên ủy ban khi nào có cuộc họp tới và nội dung họp là gì."
+        },
+    },
+    "ar": {
+        "knowledge_check": {
+            "question": "كم عدد ممثلي العمال في اللجنة الثنائية؟",
+            "choices": [
+                {"text": "بعدد ممثلي الإدارة نفسه", "correct": True},
+                {"text": "ممثل واحد", "correct": False},
+                {"text": "لا أحد: المديرون فقط", "correct": False},
+            ],
+        },
+        "discuss": {"prompt": "فكّر في مشكلة في مكان عملك حُلّت بالحوار. من كان حاضراً؟"},
+        "try_at_work": {"task": "اسأل أحد أعضاء اللجنة عن موعد الاجتماع القادم وجدول أعماله."},
+    },
+}
+
 PROGRAMME_AUDIENCE = {
     "vi": ("Quản lý, tổ trưởng và đại diện công nhân", "12 tháng, mỗi tháng một mô-đun"),
     "ar": ("المديرون والمشرفون وممثلو العمال", "12 شهراً، وحدة واحدة كل شهر"),
@@ -515,6 +548,10 @@ def _translate_programme(programme):
                     if new_text:
                         body = list(lesson.body.raw_data)
                         body[0] = {**body[0], "value": f"<p>{new_text}</p>"}
+                        for position, item in enumerate(body):
+                            extra = FIRST_LESSON_BLOCKS[language].get(item["type"])
+                            if extra:
+                                body[position] = {**item, "value": {**item["value"], **extra}}
                         fields["body"] = StreamValue(lesson.body.stream_block, body, is_lazy=True)
                 _translate(lesson, language, **fields)
 

@@ -96,12 +96,16 @@ def course_context(request, page) -> dict:
 
 
 def lesson_context(request, page) -> dict:
-    course = selectors.course_of_page(page)
+    """A lesson costs the same few queries however large its course is."""
+    course_here = selectors.course_containing(page)
+    course = selectors.canonical_page(course_here).specific if course_here else None
     enrolment = selectors.enrolment_for(learner=request.user, course=course) if course else None
+    canonical_lesson = selectors.canonical_page(page)
     context = {
         "course": course,
+        "course_in_language": course_here,
         "enrolment": enrolment,
-        "activity_id": selectors.lesson_activity_id(page),
+        "activity_id": selectors.lesson_activity_id(canonical_lesson),
         "form_token": uuid.uuid4(),
         "done": False,
         "passed_checks": set(),
@@ -110,27 +114,16 @@ def lesson_context(request, page) -> dict:
     }
     if course is None:
         return context
-    structure = selectors.course_structure(course=course, locale=page.locale)
-    lessons = structure.lessons
-    position = next((i for i, lesson in enumerate(lessons) if lesson.pk == page.pk), None)
-    if position is not None:
-        context["previous"] = lessons[position - 1] if position > 0 else None
-        context["next"] = lessons[position + 1] if position + 1 < len(lessons) else None
-    context["course_in_language"] = structure.course
+    context["previous"], context["next"] = selectors.lesson_neighbours(
+        course=course_here, lesson=page
+    )
     if enrolment:
-        progress = selectors.progress_for_course(
-            learner=request.user, course=course, structure=structure
-        )
-        key = structure.lesson_key(page)
-        context["done"] = key in progress.lessons_done
-        context["passed_checks"] = {
-            q.rsplit(".", 1)[1]
-            for q in progress.checks_passed
-            if q.split(":")[-1].startswith(f"{key}.")
-        }
-        module = next((m for m in structure.modules if page in m.lessons), None)
+        done, passed = selectors.lesson_state(learner=request.user, lesson_id=canonical_lesson.pk)
+        context["done"] = done
+        context["passed_checks"] = passed
+        module = selectors.module_of_lesson(page)
         if module:
-            opens_on = module.opens_on(_start_date(enrolment))
+            opens_on = selectors.add_months(_start_date(enrolment), module.month - 1)
             context["opens_on"] = opens_on
             context["open"] = opens_on <= timezone.localdate()
     return context

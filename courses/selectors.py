@@ -73,12 +73,57 @@ def _ancestor_paths(path: str) -> list[str]:
     return [path[:end] for end in range(STEPLEN, len(path) + 1, STEPLEN)]
 
 
+def course_containing(page: Page) -> CoursePage | None:
+    """The course that contains ``page`` (or is ``page``), in the page's own language."""
+    course = CoursePage.objects.filter(path__in=_ancestor_paths(page.path)).first()
+    return course.specific if course else None
+
+
 def course_of_page(page: Page) -> CoursePage | None:
     """The canonical course that contains ``page`` (or is ``page``)."""
-    course = CoursePage.objects.filter(path__in=_ancestor_paths(page.path)).first()
+    course = course_containing(page)
     if course is None:
         return None
-    return canonical_page(course.specific).specific
+    return canonical_page(course).specific
+
+
+def module_of_lesson(page: Page) -> ModulePage | None:
+    return ModulePage.objects.filter(path=page.path[:-STEPLEN]).first()
+
+
+LIGHT_PAGE_FIELDS = ["id", "title", "slug", "path", "depth", "url_path", "locale_id", "live"]
+
+
+def lesson_neighbours(*, course: CoursePage, lesson: Page):
+    """The lessons before and after ``lesson`` in reading order, without their bodies."""
+    lessons = list(
+        LessonPage.objects.descendant_of(course).live().order_by("path").only(*LIGHT_PAGE_FIELDS)
+    )
+    position = next((i for i, other in enumerate(lessons) if other.pk == lesson.pk), None)
+    if position is None:
+        return None, None
+    previous = lessons[position - 1] if position > 0 else None
+    following = lessons[position + 1] if position + 1 < len(lessons) else None
+    return previous, following
+
+
+def lesson_state(*, learner, lesson_id: int) -> tuple[bool, set[str]]:
+    """Whether the learner completed this lesson, and which of its checks they passed."""
+    lesson = activity_id("lesson", lesson_id)
+    question_prefix = activity_id("question", f"{lesson_id}.")
+    rows = (
+        Statement.objects.filter(actor=learner, verb__in=[*DONE_VERBS, verbs.ANSWERED])
+        .filter(Q(activity=lesson) | Q(parent_activity=lesson))
+        .values_list("activity", "parent_activity", "verb", "success")
+    )
+    done, passed = False, set()
+    for activity, parent, verb, success in rows:
+        is_question = activity.startswith(question_prefix)
+        if verb in DONE_VERBS and (activity == lesson or (parent == lesson and not is_question)):
+            done = True
+        if is_question and (verb == verbs.PASSED or (verb == verbs.ANSWERED and success)):
+            passed.add(activity[len(question_prefix) :])
+    return done, passed
 
 
 def lesson_activity_id(page: Page) -> str:
@@ -412,14 +457,18 @@ def cohorts_visible_to(*, user) -> QuerySet[Cohort]:
     return cohorts.filter(trainers=user)
 
 
-def cohort_learners(*, cohort: Cohort):
+def cohort_learners_queryset(*, cohort: Cohort):
     from lms.accounts.models import User
 
-    return list(
+    return (
         User.objects.filter(enrolments__cohort=cohort)
         .select_related("organisation")
         .order_by("display_name", "username")
     )
+
+
+def cohort_learners(*, cohort: Cohort):
+    return list(cohort_learners_queryset(cohort=cohort))
 
 
 def sessions_for_learner(*, learner) -> QuerySet[ClassSession]:

@@ -399,6 +399,25 @@ def class_import_run(*, cohort: Cohort, data: bytes, enrolled_by: User) -> list[
     return imported
 
 
+RESETTABLE_ROLES = {Role.Code.WORKER, Role.Code.SUPERVISOR, Role.Code.MANAGER}
+
+
+@transaction.atomic
+def learner_password_reset(*, cohort: Cohort, learner: User) -> str:
+    """A new password for a learner of the cohort who has no email to reset it themselves
+    (a worker who lost their slip). Never for people with other roles."""
+    if not Enrolment.objects.filter(cohort=cohort, learner=learner).exists():
+        raise CourseActionError(_("This person is not in the cohort."))
+    if learner.email or not set(learner.role_codes()) <= RESETTABLE_ROLES:
+        raise CourseActionError(
+            _("This person can reset their password themselves, with their email address.")
+        )
+    password = login_password()
+    learner.set_password(password)
+    learner.save(update_fields=["password"])
+    return password
+
+
 # --- lessons, knowledge checks and tests -------------------------------------------------
 
 

@@ -38,6 +38,11 @@ urlpatterns = [
     ),
     path("cohorts/<int:cohort_id>/enrol/", views.cohort_enrol, name="cohort_enrol"),
     path("cohorts/<int:cohort_id>/import/", views.cohort_import, name="cohort_import"),
+    path(
+        "cohorts/<int:cohort_id>/learners/<int:learner_id>/new-slip/",
+        views.learner_new_slip,
+        name="learner_new_slip",
+    ),
     path("cohorts/<int:cohort_id>/sessions/new/", views.session_create, name="session_create"),
     path("sessions/<int:session_id>/roster/", views.session_roster, name="session_roster"),
     path("reviews/", views.review_list, name="review_list"),

@@ -445,6 +445,28 @@ def cohort_import(request, cohort_id: int):
     )
 
 
+@require_POST
+def learner_new_slip(request, cohort_id: int, learner_id: int):
+    if response := _trainer_required(request):
+        return response
+    cohort = _cohort_for(request, cohort_id)
+    learner = get_object_or_404(selectors.cohort_learners_queryset(cohort=cohort), pk=learner_id)
+    try:
+        password = services.learner_password_reset(cohort=cohort, learner=learner)
+    except services.CourseActionError as error:
+        messages.error(request, error.message)
+        return redirect("courses:cohort_detail", cohort_id=cohort.pk)
+    return render(
+        request,
+        "courses/login_slips.html",
+        {
+            "cohort": cohort,
+            "imported": [services.ImportedLearner(user=learner, password=password)],
+            "login_url": request.build_absolute_uri(reverse("account_login")),
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def session_create(request, cohort_id: int):
     if response := _trainer_required(request):

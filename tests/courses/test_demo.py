@@ -31,3 +31,11 @@ def test_the_demo_loads_twice_without_duplicates(home_page):
     vietnam = Cohort.objects.get(country__code="vn", course=programme)
     assert Enrolment.objects.filter(cohort=vietnam).count() == 20
     assert vietnam.sessions.filter(attendance__present=True).exists()
+    from courses.models import LessonPage
+
+    english = LessonPage.objects.get(slug="workplace-cooperation-1", locale__language_code="en")
+    arabic = LessonPage.objects.get(slug="workplace-cooperation-1", locale__language_code="ar")
+    question = next(b for b in arabic.body if b.block_type == "knowledge_check")
+    assert question.value["question"].startswith("كم")
+    assert question.value["choices"][0]["correct"] is True
+    assert arabic.knowledge_check_ids == english.knowledge_check_ids

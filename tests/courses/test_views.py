@@ -117,7 +117,7 @@ def test_the_grid_query_count_does_not_grow_with_the_class(
 
 
 @pytest.mark.parametrize(("modules", "lessons"), [(12, 5), (30, 10)])
-def test_the_course_page_query_count_does_not_grow_with_the_course(
+def test_course_and_lesson_page_queries_do_not_grow_with_the_course(
     client, training, modules, lessons, django_assert_max_num_queries
 ):
     course = factories.programme(training, modules=modules, lessons=lessons)
@@ -128,6 +128,10 @@ def test_the_course_page_query_count_does_not_grow_with_the_course(
         response = client.get(course.url)
     assert response.status_code == 200
     assert response.content.decode().count('<li class="module') == modules
+    lesson = LessonPage.objects.descendant_of(course).order_by("path")[lessons + 1]
+    with django_assert_max_num_queries(28):
+        response = client.get(lesson.url)
+    assert "Previous lesson" in response.content.decode()
 
 
 def test_a_learner_completes_a_lesson_and_its_knowledge_check(client, small_programme):
@@ -415,3 +419,23 @@ def test_seminar_dates_are_public_but_a_factory_class_is_not(client, training, s
     )
     assert "Open seminar day" in client.get(seminar.url).content.decode()
     assert "In-house class" not in client.get(small_programme.url).content.decode()
+
+
+def test_a_trainer_prints_a_new_slip_for_a_worker_without_email(client, cohort_setup):
+    cohort, trainer, people = cohort_setup
+    worker = factories.learner(email="")
+    factories.enrol(cohort.course, [worker], cohort)
+    client.force_login(trainer)
+    url = reverse("courses:learner_new_slip", args=[cohort.pk, worker.pk])
+    assert client.get(url).status_code == 405
+    response = client.post(url)
+    password = response.content.decode().split('class="slip-secret">')[2].split("<")[0]
+    worker.refresh_from_db()
+    assert worker.check_password(password)
+    # People with an email reset it themselves; other trainers' learners are out of reach.
+    with_email = people[0]
+    client.post(reverse("courses:learner_new_slip", args=[cohort.pk, with_email.pk]))
+    with_email.refresh_from_db()
+    assert with_email.check_password("correct-horse-battery-42")
+    client.force_login(factories.trainer())
+    assert client.post(url).status_code == 404
