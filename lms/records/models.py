@@ -60,3 +60,27 @@ class Statement(models.Model):
     @property
     def verb_display(self):
         return self.verb.rsplit("/", 1)[-1]
+
+
+class AccessToken(models.Model):
+    """A personal key with which an app (an offline reader, a kiosk) records a person's
+    learning without a browser session. Only a hash of the key is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="record_tokens",
+    )
+    name = models.CharField(_("name"), max_length=80, help_text=_("Where the key is used."))
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recording key")
+        verbose_name_plural = _("recording keys")
+
+    def __str__(self):
+        return f"{self.user_id}: {self.name}"
