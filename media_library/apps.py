@@ -11,6 +11,17 @@ def authorise_videos(user, keys: set[str]) -> set[str]:
     return {str(pk) for pk in found}
 
 
+def episode_quiz_check(user, package, context_page):
+    """Awareness media are open to all: any signed-in person may record their answers to
+    an episode's H5P quiz (the bridge has already checked the page embeds the package).
+    Pages of other kinds are not this room's to decide."""
+    from media_library.models import EpisodePage
+
+    if context_page is not None and isinstance(context_page.specific, EpisodePage):
+        return user.is_authenticated
+    return None
+
+
 class MediaLibraryConfig(AppConfig):
     name = "media_library"
     verbose_name = _("Media library")
@@ -18,5 +29,7 @@ class MediaLibraryConfig(AppConfig):
     def ready(self):
         from lms.records.activities import register_activity_kind
         from media_library import signals  # noqa: F401 - connects the handlers
+        from media_library.interactive.access import register_access_check
 
         register_activity_kind("video", authorise_videos)
+        register_access_check(episode_quiz_check)

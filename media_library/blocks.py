@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 
+from media_library.interactive.blocks import H5PBlock
+
 
 class VideoChooserBlock(blocks.ChooserBlock):
     """Chooses one of the media library's videos (the admin chooser lists ready ones first)."""
@@ -142,4 +144,7 @@ class QuizQuestionBlock(blocks.StructBlock):
 
 
 class EpisodeQuizBlock(blocks.StreamBlock):
+    """A few plain questions that work without JavaScript, or an H5P exercise."""
+
     question = QuizQuestionBlock()
+    h5p = H5PBlock()

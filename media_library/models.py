@@ -299,6 +299,10 @@ class EpisodePage(BasePage):
     parent_page_types = ["media_library.SeriesPage"]
     subpage_types = []
 
+    @property
+    def quiz_has_h5p(self) -> bool:
+        return any(block.block_type == "h5p" for block in self.quiz)
+
     class Meta:
         verbose_name = _("episode")
         verbose_name_plural = _("episodes")
