@@ -89,3 +89,13 @@ def test_without_a_broker_tasks_run_eagerly():
         env=env,
     )
     assert result.stdout.strip() == "True", result.stderr
+
+
+def test_every_environment_variable_the_settings_read_is_in_the_readme():
+    import re
+
+    names = set()
+    for module in (ROOT / "lms" / "settings").glob("*.py"):
+        names |= set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z0-9_]+)"', module.read_text()))
+    readme = (ROOT / "README.md").read_text()
+    assert sorted(n for n in names if f"`{n}`" not in readme) == []
