@@ -6,6 +6,7 @@ import uuid
 from django.utils import timezone
 
 from courses import selectors
+from courses.blocks import uses_interactive
 from courses.models import ClassSession, PolicyAdoption, SeminarPage
 
 
@@ -92,6 +93,7 @@ def course_context(request, page) -> dict:
         "tests": tests,
         "has_test": bool(page.test_questions),
         "kind": type(page).__name__,
+        "interactive_assets": uses_interactive(getattr(page, "materials", None)),
     }
 
 
@@ -111,6 +113,7 @@ def lesson_context(request, page) -> dict:
         "passed_checks": set(),
         "open": True,
         "opens_on": None,
+        "interactive_assets": uses_interactive(page.body),
     }
     if course is None:
         return context

@@ -279,7 +279,20 @@ def scorm_package_process(*, package: ScormPackage) -> ScormPackage:
 
 
 def lesson_activity(page) -> str:
-    return activity_id(LESSON_KIND, page.pk)
+    """The page as the parent activity, named by its version in the site's default language
+    (as courses name lessons), so that a result recorded on a translated lesson counts for the
+    lesson in every language."""
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Page
+
+    default = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    canonical = (
+        Page.objects.filter(translation_key=page.translation_key, locale__language_code=default)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return activity_id(LESSON_KIND, canonical or page.pk)
 
 
 @contextmanager
