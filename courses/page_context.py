@@ -164,3 +164,21 @@ def policy_context(request, page) -> dict:
         "may_adopt": organisations.exists(),
         "adoptions": adoptions,
     }
+
+
+def my_learning_context(request) -> dict:
+    """A learner's start page (courses in progress with the next lesson, next classes,
+    completed courses), for ``courses/includes/my_learning.html``; the portal's dashboard
+    shows the same."""
+    rows = selectors.learning_overview(
+        learner=request.user, locale=selectors.locale_for_request(request)
+    )
+    sessions = selectors.sessions_for_learner(learner=request.user).filter(
+        ends_at__gte=timezone.now()
+    )[:5]
+    return {
+        "in_progress": [r for r in rows if not r.enrolment.completed_at],
+        "completed": [r for r in rows if r.enrolment.completed_at],
+        "sessions": sessions,
+        "is_trainer": selectors.is_trainer(request.user),
+    }
