@@ -8,7 +8,6 @@ Idempotent: it looks for what it made last time before it makes anything.
 from datetime import timedelta
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Locale, Page
@@ -200,10 +199,9 @@ EXTRA_PEOPLE = [
 def _course_page(keywords: tuple[str, ...]) -> Page:
     """A course page from the courses room's demo where there is one; otherwise the
     training section stands in (the requirement still works through the signal)."""
-    courses = Page.objects.filter(
-        content_type__in=ContentType.objects.filter(app_label="courses"),
-        locale=Locale.get_default(),
-    ).live()
+    from courses.models import CoursePage
+
+    courses = CoursePage.objects.filter(locale=Locale.get_default()).live()
     for keyword in keywords:
         page = courses.filter(title__icontains=keyword).first()
         if page:
@@ -215,11 +213,27 @@ def _course_page(keywords: tuple[str, ...]) -> Page:
     )
 
 
+def _point_course_requirements(programme: Programme, keywords: tuple[str, ...]) -> None:
+    """On a demo database made before the courses demo (or by an older loader), course
+    requirements may point at a section or a module: point them at a real course page, in
+    every language of the programme."""
+    from courses.models import CoursePage
+
+    stale = Requirement.objects.filter(
+        programme__in=programme.get_translations(inclusive=True), kind=Kind.COURSE
+    ).exclude(course_id__in=CoursePage.objects.values("pk"))
+    if stale.exists():
+        stale.update(course=_course_page(keywords))
+
+
 @transaction.atomic
 def load_programmes() -> dict[str, Programme]:
     locales = {code: Locale.objects.get(language_code=code) for code in ("en", "vi", "ar")}
     made = {}
     for spec in PROGRAMMES:
+        keywords = (
+            ("Supervisory", "trainer") if spec["audience"] == "trainer" else ("advis", "12-month")
+        )
         programme = Programme.objects.filter(locale=locales["en"], slug=spec["slug"]).first()
         if programme is None:
             title, summary = spec["text"]["en"]
@@ -233,11 +247,6 @@ def load_programmes() -> dict[str, Programme]:
                 serial_prefix=spec["serial_prefix"],
                 validity_months=spec["validity_months"],
                 renewal_cpd_hours=spec["renewal_cpd_hours"],
-            )
-            keywords = (
-                ("Supervisory", "trainer")
-                if spec["audience"] == "trainer"
-                else ("advis", "cooperation")
             )
             for order, (kind, titles, fields) in enumerate(spec["requirements"]):
                 if kind == Kind.COURSE:
@@ -263,6 +272,7 @@ def load_programmes() -> dict[str, Programme]:
             ):
                 item.title = titles[code]
             translation.save()
+        _point_course_requirements(programme, keywords)
         made[spec["slug"]] = programme
     assessor = User.objects.filter(username="assessor").first()
     if assessor:

@@ -143,6 +143,46 @@ def completion_evidence_record(
     return completion
 
 
+def course_completions_backfill(*, candidacy: Candidacy) -> int:
+    """Record as evidence the required courses the candidate completed in the courses room
+    (in any language) that certification has not heard of: completions from before the
+    ``course_completed`` receiver was connected, or lost. Uses the enrolment's completion
+    date. Idempotent; returns how many completions were new."""
+    from courses.selectors import courses_completed_by, enrolments_of
+
+    required = dict(
+        candidacy.programme.requirements.filter(
+            kind=Requirement.Kind.COURSE, course__isnull=False
+        ).values_list("course_id", "course__translation_key")
+    )
+    if not required:
+        return 0
+    person = candidacy.candidate
+    known = set(
+        CourseCompletion.objects.filter(learner=person, course_id__in=required).values_list(
+            "course_id", flat=True
+        )
+    )
+    missing = {pk: key for pk, key in required.items() if pk not in known}
+    if not missing:
+        return 0
+    completed = courses_completed_by(learner=person)
+    dates = {
+        enrolment.course.translation_key: enrolment.completed_at
+        for enrolment in enrolments_of(learner=person)
+        if enrolment.completed_at is not None
+    }
+    recorded = 0
+    for course_id, key in missing.items():
+        completed_at = dates.get(key)
+        if course_id in completed and completed_at is not None:
+            completion_evidence_record(
+                candidate_user=person, course_page_id=course_id, completed_at=completed_at
+            )
+            recorded += 1
+    return recorded
+
+
 @transaction.atomic
 def assessment_result_record(
     *,

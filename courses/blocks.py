@@ -1,10 +1,10 @@
 """The one lesson StreamBlock family every course body uses, plus the question block that
 pre/post tests share with lesson knowledge checks.
 
-Video and H5P are placeholders: the media room's ``media_library.blocks.VideoBlock`` and the
-interactive room's ``media_library.interactive.blocks.H5PBlock`` replace
-``VideoPlaceholderBlock`` and ``H5PPlaceholderBlock`` at merge time, keeping the stream
-names ``video`` and ``h5p`` so stored bodies stay valid.
+Video, H5P and SCORM come from the media room (``media_library.blocks.VideoBlock``, which
+brings its own player assets) and the interactive room
+(``media_library.interactive.blocks.H5PBlock``/``ScormBlock``, whose pages must load the
+player scripts: see ``uses_interactive``).
 """
 
 from django.core.exceptions import ValidationError
@@ -14,6 +14,9 @@ from wagtail import blocks
 from wagtail.blocks import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageBlock
+
+from media_library.blocks import VideoBlock
+from media_library.interactive.blocks import H5PBlock, ScormBlock
 
 RICH_TEXT_FEATURES = ["h3", "bold", "italic", "link", "ol", "ul", "document-link"]
 
@@ -68,31 +71,6 @@ class DocumentDownloadBlock(blocks.StructBlock):
         template = "courses/blocks/document.html"
 
 
-class VideoPlaceholderBlock(blocks.StructBlock):
-    """Stands in for the media room's VideoBlock until it lands."""
-
-    title = blocks.CharBlock(label=_("title"), max_length=120)
-    description = blocks.TextBlock(label=_("description"), required=False, max_length=400)
-    minutes = blocks.IntegerBlock(label=_("length in minutes"), required=False, min_value=0)
-
-    class Meta:
-        icon = "media"
-        label = _("Video")
-        template = "courses/blocks/video_placeholder.html"
-
-
-class H5PPlaceholderBlock(blocks.StructBlock):
-    """Stands in for the interactive room's H5PBlock until it lands."""
-
-    title = blocks.CharBlock(label=_("title"), max_length=120)
-    description = blocks.TextBlock(label=_("description"), required=False, max_length=400)
-
-    class Meta:
-        icon = "pick"
-        label = _("H5P activity")
-        template = "courses/blocks/h5p_placeholder.html"
-
-
 class DiscussInClassBlock(blocks.StructBlock):
     prompt = blocks.TextBlock(label=_("prompt"), max_length=500)
     minutes = blocks.IntegerBlock(label=_("minutes"), required=False, min_value=1, max_value=240)
@@ -120,11 +98,21 @@ class LessonStreamBlock(blocks.StreamBlock):
     )
     image = ImageBlock(label=_("image"), template="courses/blocks/image.html")
     document = DocumentDownloadBlock()
-    video = VideoPlaceholderBlock()
-    h5p = H5PPlaceholderBlock()
+    video = VideoBlock()
+    h5p = H5PBlock()
+    scorm = ScormBlock()
     knowledge_check = QuestionBlock()
     discuss = DiscussInClassBlock()
     try_at_work = TryAtWorkBlock()
+
+
+INTERACTIVE_BLOCK_TYPES = frozenset({"h5p", "scorm"})
+
+
+def uses_interactive(stream) -> bool:
+    """Whether a lesson body (or seminar materials) embeds an H5P or SCORM player, so that
+    the page loads the interactive player's scripts and styles only when it needs them."""
+    return any(block.block_type in INTERACTIVE_BLOCK_TYPES for block in stream or ())
 
 
 class TestQuestionsBlock(blocks.StreamBlock):

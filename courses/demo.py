@@ -9,6 +9,7 @@ people come from ``lms/portal/demo.py`` (looked up by username) plus the class l
 
 import datetime as dt
 import io
+import uuid
 import zipfile
 
 from django.core.files.base import ContentFile
@@ -676,7 +677,6 @@ def load_supervisor_training():
                 minutes=60,
                 body=[
                     ("rich_text", f"<p>{text}</p>"),
-                    ("video", {"title": f"{title}: a scene from the line", "minutes": 4}),
                     (
                         "discuss",
                         {"prompt": "What would you do differently tomorrow?", "minutes": 20},
@@ -1198,6 +1198,108 @@ def load_delivery(programme, seminar, sst, kit, workbook, policies):
         )
 
 
+# --- media in lessons -------------------------------------------------------------------
+
+# Which demo lessons (English slug; their translations follow) embed which media: a soap-opera
+# episode from ``media_library.demo`` by number, an H5P exercise from
+# ``media_library.interactive.demo`` by key.
+LESSON_MEDIA = {
+    "workplace-cooperation-2": [("video", 3)],
+    "compensation-1": [("video", 2)],
+    "working-time-1": [("video", 1), ("h5p", "working-time")],
+    "harassment-prevention-1": [("h5p", "harassment")],
+    "contracts-1": [("h5p", "rights")],
+    "sst-1": [("video", 1)],
+    "sst-2": [("video", 3)],
+    "sst-3": [("video", 2)],
+    "sst-4": [("video", 3)],
+    "sst-5": [("video", 1)],
+    "sst-6": [("video", 2), ("h5p", "rights")],
+}
+
+
+def demo_media() -> tuple[dict, dict]:
+    """The media library's demo videos by episode number and the interactive demo's H5P
+    exercises by key; whatever those demos have not made is simply missing."""
+    from media_library import demo as media_demo
+    from media_library.interactive import demo as interactive_demo
+    from media_library.interactive.models import H5PContent
+    from media_library.models import VideoItem
+
+    titles = {
+        episode["number"]: f"{media_demo.SERIES['en']['title']} {episode['number']}: "
+        f"{episode['en']['title']}"
+        for episode in media_demo.EPISODES
+    }
+    by_title = {v.title: v for v in VideoItem.objects.filter(title__in=titles.values())}
+    videos = {number: by_title[title] for number, title in titles.items() if title in by_title}
+    try:
+        exercises = interactive_demo.demo_h5p_contents()
+    except H5PContent.DoesNotExist:
+        exercises = {}
+    return videos, exercises
+
+
+def _media_block(kind, item, *, english):
+    if kind == "video":
+        title = item.title.split(": ", 1)[-1] if english else ""
+        return {"type": "video", "value": {"video": item.pk, "title": title, "caption": ""}}
+    return {"type": "h5p", "value": {"content": item.pk, "title": ""}}
+
+
+def _with_media(raw, wanted, *, english):
+    """The body with its placeholder-era video blocks (no video chosen) dropped and every
+    wanted media block present once; None when nothing changes."""
+    body = []
+    insert_at = None
+    for item in raw:
+        if item["type"] == "video" and not (item.get("value") or {}).get("video"):
+            insert_at = len(body) if insert_at is None else insert_at
+            continue
+        body.append(item)
+    changed = len(body) != len(raw)
+    if insert_at is None:
+        insert_at = 1 if body and body[0]["type"] == "rich_text" else 0
+    present = {
+        (
+            item["type"],
+            (item.get("value") or {}).get("video" if item["type"] == "video" else "content"),
+        )
+        for item in body
+        if item["type"] in ("video", "h5p")
+    }
+    for kind, item in wanted:
+        if (kind, item.pk) in present:
+            continue
+        block = _media_block(kind, item, english=english)
+        block["id"] = str(uuid.uuid4())
+        body.insert(insert_at, block)
+        insert_at += 1
+        changed = True
+    return body if changed else None
+
+
+def embed_lesson_media():
+    """Puts the demo videos and exercises into the demo lessons, in every language; run on an
+    existing demo database it replaces the old video placeholders and adds nothing twice."""
+    videos, exercises = demo_media()
+    found = {"video": videos, "h5p": exercises}
+    english = _locale("en")
+    updated = 0
+    for slug, wanted in LESSON_MEDIA.items():
+        items = [(kind, found[kind][key]) for kind, key in wanted if key in found[kind]]
+        for lesson in LessonPage.objects.filter(slug=slug):
+            body = _with_media(
+                list(lesson.body.raw_data), items, english=lesson.locale_id == english.pk
+            )
+            if body is None:
+                continue
+            lesson.body = StreamValue(lesson.body.stream_block, body, is_lazy=True)
+            lesson.save_revision().publish()
+            updated += 1
+    return updated
+
+
 def load():
     programme = load_programme()
     seminar = load_seminar()
@@ -1205,4 +1307,5 @@ def load():
     kit = load_induction_kit()
     workbook = load_workbook()
     policies = load_policies()
+    embed_lesson_media()
     load_delivery(programme, seminar, sst, kit, workbook, policies)

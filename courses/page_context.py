@@ -6,6 +6,7 @@ import uuid
 from django.utils import timezone
 
 from courses import selectors
+from courses.blocks import uses_interactive
 from courses.models import ClassSession, PolicyAdoption, SeminarPage
 
 
@@ -92,6 +93,7 @@ def course_context(request, page) -> dict:
         "tests": tests,
         "has_test": bool(page.test_questions),
         "kind": type(page).__name__,
+        "interactive_assets": uses_interactive(getattr(page, "materials", None)),
     }
 
 
@@ -111,6 +113,7 @@ def lesson_context(request, page) -> dict:
         "passed_checks": set(),
         "open": True,
         "opens_on": None,
+        "interactive_assets": uses_interactive(page.body),
     }
     if course is None:
         return context
@@ -160,4 +163,22 @@ def policy_context(request, page) -> dict:
         "adoption_organisations": list(organisations.order_by("name")[:200]),
         "may_adopt": organisations.exists(),
         "adoptions": adoptions,
+    }
+
+
+def my_learning_context(request) -> dict:
+    """A learner's start page (courses in progress with the next lesson, next classes,
+    completed courses), for ``courses/includes/my_learning.html``; the portal's dashboard
+    shows the same."""
+    rows = selectors.learning_overview(
+        learner=request.user, locale=selectors.locale_for_request(request)
+    )
+    sessions = selectors.sessions_for_learner(learner=request.user).filter(
+        ends_at__gte=timezone.now()
+    )[:5]
+    return {
+        "in_progress": [r for r in rows if not r.enrolment.completed_at],
+        "completed": [r for r in rows if r.enrolment.completed_at],
+        "sessions": sessions,
+        "is_trainer": selectors.is_trainer(request.user),
     }

@@ -161,6 +161,25 @@ def learner_is_enrolled_in_page(*, learner, page) -> bool:
     return bool(page_ids_in_enrolled_courses(learner=learner, page_ids={page.pk}))
 
 
+def course_translation_key_of(page: Page):
+    """The translation key of the course containing ``page`` (or being it); None outside
+    courses. One query, no specific page loaded."""
+    return (
+        CoursePage.objects.filter(path__in=_ancestor_paths(page.path))
+        .values_list("translation_key", flat=True)
+        .first()
+    )
+
+
+def learner_is_enrolled_in_course_key(*, learner, translation_key) -> bool:
+    """Is the learner enrolled in the course with this translation key (any language)?"""
+    if not learner.is_authenticated:
+        return False
+    return Enrolment.objects.filter(
+        learner=learner, course__translation_key=translation_key
+    ).exists()
+
+
 def enrolment_for(*, learner, course: CoursePage) -> Enrolment | None:
     if not learner.is_authenticated:
         return None

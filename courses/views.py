@@ -14,7 +14,6 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from wagtail.models import Page
@@ -54,22 +53,9 @@ def _live_page(page_id, model):
 @login_required
 @require_GET
 def my_learning(request):
-    rows = selectors.learning_overview(
-        learner=request.user, locale=selectors.locale_for_request(request)
-    )
-    sessions = selectors.sessions_for_learner(learner=request.user).filter(
-        ends_at__gte=timezone.now()
-    )[:5]
-    return render(
-        request,
-        "courses/my_learning.html",
-        {
-            "in_progress": [r for r in rows if not r.enrolment.completed_at],
-            "completed": [r for r in rows if r.enrolment.completed_at],
-            "sessions": sessions,
-            "is_trainer": selectors.is_trainer(request.user),
-        },
-    )
+    from courses.page_context import my_learning_context
+
+    return render(request, "courses/my_learning.html", my_learning_context(request))
 
 
 @login_required

@@ -67,7 +67,11 @@ def search(request):
 
 @login_required
 def dashboard(request):
-    return render(request, "portal/dashboard.html", {})
+    """The signed-in person's start page: their courses and classes (from courses) and
+    their certificates and candidacies (certification's panel)."""
+    from courses.page_context import my_learning_context
+
+    return render(request, "portal/dashboard.html", my_learning_context(request))
 
 
 def admin_login_redirect(request):

@@ -279,7 +279,20 @@ def scorm_package_process(*, package: ScormPackage) -> ScormPackage:
 
 
 def lesson_activity(page) -> str:
-    return activity_id(LESSON_KIND, page.pk)
+    """The page as the parent activity, named by its version in the site's default language
+    (as courses name lessons), so that a result recorded on a translated lesson counts for the
+    lesson in every language."""
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Page
+
+    default = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    canonical = (
+        Page.objects.filter(translation_key=page.translation_key, locale__language_code=default)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return activity_id(LESSON_KIND, canonical or page.pk)
 
 
 @contextmanager
@@ -342,6 +355,7 @@ def h5p_statements_record(*, learner, content: H5PContent, page, statements):
         raise StatementInvalid(_("Send one statement or a list of statements."))
     mapped = []
     keys = set()
+    parent = lesson_activity(page)
     for index, raw in enumerate(batch):
         if not isinstance(raw, dict):
             raise StatementInvalid(_("A statement must be a JSON object."), index=index)
@@ -367,7 +381,7 @@ def h5p_statements_record(*, learner, content: H5PContent, page, statements):
             "verb": {"id": verb["id"], "display": _bounded(verb.get("display"), 500) or {}},
             "object": {"id": activity_id(H5P_KIND, key), "objectType": "Activity"},
             "context": {
-                "contextActivities": {"parent": [{"id": lesson_activity(page)}]},
+                "contextActivities": {"parent": [{"id": parent}]},
                 "extensions": {"https://betterwork.org/xapi/page": page.pk},
             },
         }
@@ -488,9 +502,11 @@ def _scorm_statements(attempt, package, page) -> list[dict]:
     elif attempt.success_status == "failed":
         wanted.append(verbs.FAILED)
     statements = []
+    parent = None
     for verb in wanted:
         if verb in attempt.reported:
             continue
+        parent = parent or lesson_activity(page)
         result = {"completion": attempt.completion_status == "completed"}
         if attempt.success_status in {"passed", "failed"}:
             result["success"] = attempt.success_status == "passed"
@@ -516,7 +532,7 @@ def _scorm_statements(attempt, package, page) -> list[dict]:
                 "result": result,
                 "context": {
                     "registration": str(attempt.uuid),
-                    "contextActivities": {"parent": [{"id": lesson_activity(page)}]},
+                    "contextActivities": {"parent": [{"id": parent}]},
                     "extensions": {"https://betterwork.org/xapi/attempt": attempt.number},
                 },
             }

@@ -1,11 +1,12 @@
 """Re-check every candidacy in progress and issue the certificates now due: after a
-programme's requirements were edited, or after a backfill of course completions."""
+programme's requirements were edited, or after courses were connected. First backfills the
+course completions the courses room recorded but certification never heard of."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from certification.models import Candidacy
-from certification.services import candidacy_evaluate
+from certification.services import candidacy_evaluate, course_completions_backfill
 
 
 class Command(BaseCommand):
@@ -18,8 +19,11 @@ class Command(BaseCommand):
         candidacies = Candidacy.objects.filter(status=Candidacy.Status.IN_PROGRESS)
         if programme:
             candidacies = candidacies.filter(programme__slug=programme)
-        due = 0
+        due = backfilled = 0
         for candidacy in candidacies.select_related("programme", "candidate").iterator():
             with transaction.atomic():
+                # Course completions the courses room knows of but certification missed.
+                backfilled += course_completions_backfill(candidacy=candidacy)
                 due += candidacy_evaluate(candidacy=candidacy)
+        self.stdout.write(f"{backfilled} course completion(s) backfilled.")
         self.stdout.write(f"{due} certificate(s) due and scheduled.")

@@ -1,0 +1,174 @@
+"""Lessons embed the media library's videos and the interactive room's H5P/SCORM players:
+the players' assets load only where needed, and H5P results posted through the interactive
+bridge are recorded for enrolled learners only, with the lesson as parent, so they count
+toward course progress (in every language of the lesson)."""
+
+import json
+import uuid
+
+import pytest
+from wagtail.blocks import StreamValue
+from wagtail.models import Locale
+
+from courses import demo as courses_demo
+from courses import selectors, services
+from courses.models import LessonPage
+from lms.records.models import Statement
+from media_library.interactive.access import learner_may_record
+from tests.courses import factories
+from tests.media_library.factories import ready_video
+from tests.media_library.interactive.factories import h5p_content, interactive_page
+
+pytestmark = pytest.mark.django_db
+
+COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
+
+
+@pytest.fixture(autouse=True)
+def _package_storage(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "interactive": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "packages")},
+        },
+    }
+
+
+@pytest.fixture
+def content():
+    return h5p_content()
+
+
+@pytest.fixture
+def lesson(small_programme, content):
+    lesson = LessonPage.objects.descendant_of(small_programme).order_by("path").first()
+    lesson.body = [
+        *factories.lesson_body(checks=0),
+        ("h5p", {"content": content, "title": "Check yourself"}),
+    ]
+    lesson.save_revision().publish()
+    lesson.refresh_from_db()
+    return lesson
+
+
+def completed(content, score=1.0):
+    return {
+        "id": str(uuid.uuid4()),
+        "verb": {"id": COMPLETED, "display": {"en-US": "completed"}},
+        "object": {"id": "http://127.0.0.1/x", "definition": {"name": {"en-US": content.title}}},
+        "result": {
+            "score": {"min": 0, "max": 2, "raw": 2 * score, "scaled": score},
+            "success": score >= 0.5,
+            "completion": True,
+        },
+    }
+
+
+def post(client, content, page, body):
+    return client.post(
+        f"/api/interactive/h5p/{content.uuid}/statements?page={page.pk}",
+        json.dumps(body),
+        content_type="application/json",
+    )
+
+
+def test_an_enrolled_learners_h5p_result_completes_the_lesson(
+    client, small_programme, lesson, content
+):
+    person = factories.learner()
+    services.enrolment_create(learner=person, course=small_programme)
+    client.force_login(person)
+    response = post(client, content, lesson, [completed(content)])
+    assert response.status_code == 200, response.content
+    stored = Statement.objects.get()
+    assert stored.actor == person
+    assert stored.parent_activity == selectors.lesson_activity_id(lesson)
+    progress = selectors.progress_for_course(learner=person, course=small_programme)
+    assert progress.lessons_done == {lesson.pk}
+
+
+def test_a_learner_not_enrolled_is_refused(client, small_programme, lesson, content):
+    outsider = factories.learner()
+    client.force_login(outsider)
+    response = post(client, content, lesson, [completed(content)])
+    assert response.status_code == 403
+    assert not Statement.objects.exists()
+    # Enrolled in another course is not enough either.
+    other = factories.programme(small_programme.get_parent(), modules=1, lessons=1)
+    services.enrolment_create(learner=outsider, course=other)
+    assert post(client, content, lesson, [completed(content)]).status_code == 403
+
+
+def test_pages_outside_courses_are_left_to_the_interactive_room(home_page, content):
+    page = interactive_page(parent=home_page, h5p=[content])
+    worker = factories.learner()
+    assert learner_may_record(user=worker, package=content, page=page) is False
+
+
+def test_a_result_on_a_translated_lesson_counts_for_the_lesson(
+    client, small_programme, lesson, content
+):
+    vietnamese = Locale.objects.get_or_create(language_code="vi")[0]
+    translated = lesson.copy_for_translation(vietnamese, copy_parents=True)
+    translated.save_revision().publish()
+    person = factories.learner()
+    services.enrolment_create(learner=person, course=small_programme)
+    client.force_login(person)
+    assert post(client, content, translated, [completed(content)]).status_code == 200
+    assert Statement.objects.get().parent_activity == selectors.lesson_activity_id(lesson)
+    progress = selectors.progress_for_course(learner=person, course=small_programme)
+    assert progress.lessons_done == {lesson.pk}
+
+
+def test_the_lesson_loads_the_player_assets_only_when_it_has_players(
+    client, small_programme, lesson, django_assert_max_num_queries
+):
+    person = factories.learner()
+    services.enrolment_create(learner=person, course=small_programme)
+    client.force_login(person)
+    with django_assert_max_num_queries(40):
+        html = client.get(lesson.url).content.decode()
+    assert "js/interactive/player.js" in html
+    assert "css/interactive.css" in html
+    assert 'data-interactive-player="h5p"' in html
+    assert "data-statements-url=" in html  # enrolled: the player records
+    plain = LessonPage.objects.descendant_of(small_programme).order_by("path")[1]
+    html = client.get(plain.url).content.decode()
+    assert "js/interactive/player.js" not in html
+    assert "css/interactive.css" not in html
+    assert "js/media_library/player.js" not in html
+
+
+def test_a_lesson_plays_a_library_video(client, small_programme):
+    video = ready_video(title="Life on the Line 2: Reading the pay slip")
+    lesson = LessonPage.objects.descendant_of(small_programme).order_by("path").first()
+    lesson.body = [("video", {"video": video, "title": "Reading the pay slip", "caption": ""})]
+    lesson.save_revision().publish()
+    html = client.get(lesson.url).content.decode()
+    assert "<video" in html
+    assert "js/media_library/player.js" in html
+    assert "Reading the pay slip" in html
+
+
+def test_the_demo_replaces_video_placeholders_once(small_programme, content):
+    from media_library import demo as media_demo
+
+    episode = media_demo.EPISODES[1]
+    video = ready_video(
+        title=f"{media_demo.SERIES['en']['title']} {episode['number']}: {episode['en']['title']}"
+    )
+    lesson = LessonPage.objects.descendant_of(small_programme).order_by("path").first()
+    old = [
+        {"type": "rich_text", "value": "<p>Text</p>", "id": str(uuid.uuid4())},
+        {"type": "video", "value": {"title": "A scene", "minutes": 4}, "id": str(uuid.uuid4())},
+    ]
+    lesson.slug = "compensation-1"
+    lesson.body = StreamValue(lesson.body.stream_block, old, is_lazy=True)
+    lesson.save_revision().publish()
+
+    assert courses_demo.embed_lesson_media() == 1
+    lesson = LessonPage.objects.get(pk=lesson.pk)
+    assert [b.block_type for b in lesson.body] == ["rich_text", "video"]
+    assert lesson.body[1].value["video"] == video
+    assert courses_demo.embed_lesson_media() == 0
