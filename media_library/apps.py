@@ -17,7 +17,8 @@ def episode_quiz_check(user, package, context_page):
     Pages of other kinds are not this room's to decide."""
     from media_library.models import EpisodePage
 
-    if context_page is not None and isinstance(context_page.specific, EpisodePage):
+    page_class = getattr(context_page, "specific_class", None)  # no query: the content type
+    if page_class is not None and issubclass(page_class, EpisodePage):
         return user.is_authenticated
     return None
 
