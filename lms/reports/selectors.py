@@ -56,6 +56,10 @@ class Table:
     chart_label: str = ""  # the column naming each bar
     chart_values: list[str] = field(default_factory=list)  # the columns drawn as bars
 
+    def cells(self) -> list[list]:
+        """The rows as lists of values in column order (for templates)."""
+        return [[row.get(column.key) for column in self.columns] for row in self.rows]
+
 
 def _period_enrolments(f: ReportFilters):
     enrolments = Enrolment.objects.filter(f.people_q("learner__"))
