@@ -95,14 +95,14 @@ class FilterForm(forms.Form):
     until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
     country = forms.ModelChoiceField(
         label=_("Country"),
-        queryset=Country.objects.all(),
+        queryset=Country.objects.none(),
         to_field_name="code",
         required=False,
         empty_label=_("All countries"),
     )
     sector = forms.ModelChoiceField(
         label=_("Sector"),
-        queryset=Sector.objects.all(),
+        queryset=Sector.objects.none(),
         to_field_name="code",
         required=False,
         empty_label=_("All sectors"),
@@ -139,8 +139,12 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Terms are translatable: choose among the default-language rows (set here, since
+        # finding the default locale needs the database).
+        self.fields["country"].queryset = Country.objects.canonical()
+        self.fields["sector"].queryset = Sector.objects.canonical()
         if scope:
-            self.fields["country"].queryset = Country.objects.filter(pk=scope)
+            self.fields["country"].queryset = Country.objects.canonical().filter(pk=scope)
             self.fields["country"].empty_label = None
             self.fields["organisation"].queryset = Organisation.objects.filter(country_id=scope)
             self.fields["cohort"].queryset = Cohort.objects.filter(country_id=scope)
@@ -164,7 +168,7 @@ def parse_filters(data, *, user) -> tuple[ReportFilters, FilterForm]:
         raise PermissionDenied
     if scope is not None:
         asked = data.get("country")
-        own = Country.objects.filter(pk=scope).values_list("code", flat=True).first()
+        own = Country.objects.filter(pk=scope).values_list("code", flat=True).first() or ""
         if asked and asked != own:
             raise PermissionDenied
         data = data.copy()
