@@ -226,6 +226,36 @@ def knowledge_gain(f: ReportFilters) -> list[dict]:
     return result
 
 
+def knowledge_gain_per_question(f: ReportFilters) -> list[dict]:
+    """For one course (the course filter): the share of right answers to each pre/post test
+    question, from each learner's latest test in each phase. One query (streamed)."""
+    if not f.course:
+        return []
+    from courses.selectors import ANSWERS_EXTENSION
+
+    phases = {f"{TEST_PREFIX}{f.course.pk}.{phase}": phase for phase in ("pre", "post")}
+    statements = Statement.objects.filter(
+        f.people_q("actor__"), activity__in=phases, verb=verbs.COMPLETED
+    ).filter(f.period_q("timestamp"))
+    if f.cohort:
+        statements = statements.filter(actor__enrolments__cohort_id=f.cohort.pk)
+    latest: dict[str, dict[int, dict]] = {"pre": {}, "post": {}}
+    rows = statements.order_by("timestamp").values_list("actor_id", "activity", "data")
+    for actor_id, activity, data in rows.iterator(chunk_size=2000):
+        result = (data or {}).get("result") or {}
+        answers = (result.get("extensions") or {}).get(ANSWERS_EXTENSION) or {}
+        latest[phases[activity]][actor_id] = answers
+    questions = []
+    for block in f.course.test_questions:
+        rates = {}
+        for phase in ("pre", "post"):
+            marks = [bool(a[block.id]) for a in latest[phase].values() if block.id in a]
+            rates[phase] = round(100 * sum(marks) / len(marks), 1) if marks else None
+            rates[f"{phase}_answers"] = len(marks)
+        questions.append({"question": block.value["question"], **rates})
+    return questions
+
+
 def attendance(f: ReportFilters) -> list[dict]:
     """Presences out of expected presences per country. Two queries."""
     session_period = f.period_q("cohort__sessions__starts_at")
@@ -442,6 +472,25 @@ def indicator_tables(f: ReportFilters) -> list[Table]:
             ["pre", "post"],
         )
     )
+    if f.course:
+        tables.append(
+            Table(
+                "knowledge_gain_questions",
+                str(_("Right answers per test question")),
+                [
+                    Column("question", str(_("Question"))),
+                    Column("pre", str(_("Before (% right)"))),
+                    Column("post", str(_("After (% right)"))),
+                    Column("post_answers", str(_("Answers after")), count=True),
+                ],
+                [
+                    {k: r[k] for k in ("question", "pre", "post", "post_answers")}
+                    for r in knowledge_gain_per_question(f)
+                ],
+                "question",
+                ["pre", "post"],
+            )
+        )
     tables.append(
         Table(
             "attendance",

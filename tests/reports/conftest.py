@@ -35,9 +35,10 @@ def person(code, role, *, gender="", migrant_status="", organisation=None):
     )
 
 
-def record_test(learner, course, phase, raw, maximum=10):
+def record_test(learner, course, phase, raw, maximum=10, answers=None):
     activity = f"urn:betterwork:test:{course.pk}.{phase}"
     data = {"actor": {}, "verb": {"id": verbs.COMPLETED}, "object": {"id": activity}}
+    data["result"] = {"extensions": {"urn:betterwork:ext:answers": answers or {}}}
     return Statement.objects.create(
         id=uuid.uuid4(),
         actor=learner,
@@ -99,9 +100,21 @@ def data(home_page, settings, tmp_path):
     course_services.attendance_mark(session=session_y, learner=w6, present=True, marked_by=trainer)
     Enrolment.objects.filter(learner__in=[w1, s1, w6]).update(completed_at=now)
 
+    course.test_questions = [
+        ("question", courses.question("Who pays for protective equipment?")),
+        ("question", courses.question("May exits be locked during shifts?")),
+    ]
+    course.save()
+    q1, q2 = (block.id for block in course.test_questions)
+    answers = {
+        (w1, "pre"): {q1: False, q2: True},
+        (w1, "post"): {q1: True, q2: True},
+        (w2, "pre"): {q1: True, q2: False},
+        (w2, "post"): {q1: True, q2: False},
+    }
     for learner, pre, post in ((w1, 4, 8), (w2, 6, 9)):
-        record_test(learner, course, "pre", pre)
-        record_test(learner, course, "post", post)
+        record_test(learner, course, "pre", pre, answers=answers[(learner, "pre")])
+        record_test(learner, course, "post", post, answers=answers[(learner, "post")])
 
     holder_vn, holder_vn2, holder_jo = (
         courses.trainer("vn"),

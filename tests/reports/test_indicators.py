@@ -92,6 +92,16 @@ def test_knowledge_gain_per_course(data):
     assert (man["pre"], man["post"], man["gain"]) == (60.0, 90.0, 30.0)
 
 
+def test_knowledge_gain_per_question(data):
+    assert selectors.knowledge_gain_per_question(ReportFilters()) == []
+    first, second = selectors.knowledge_gain_per_question(ReportFilters(course=data.course))
+    assert first["question"] == "Who pays for protective equipment?"
+    assert (first["pre"], first["post"], first["post_answers"]) == (50.0, 100.0, 2)
+    assert (second["pre"], second["post"]) == (50.0, 50.0)
+    tables = {t.key for t in selectors.indicator_tables(ReportFilters(course=data.course))}
+    assert "knowledge_gain_questions" in tables
+
+
 def test_attendance_rate(data):
     rows = by(selectors.attendance(ReportFilters()), "country_code")
     # vn: 3 sessions x 4 learners = 12 expected; 3 + 2 + 1 present (an absence not counted)
