@@ -479,8 +479,8 @@ def indicator_tables(f: ReportFilters) -> list[Table]:
                 str(_("Right answers per test question")),
                 [
                     Column("question", str(_("Question"))),
-                    Column("pre", str(_("Before (% right)"))),
-                    Column("post", str(_("After (% right)"))),
+                    Column("pre", str(_("Right answers before (%)"))),
+                    Column("post", str(_("Right answers after (%)"))),
                     Column("post_answers", str(_("Answers after")), count=True),
                 ],
                 [
