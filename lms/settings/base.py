@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "community",
     # The top: may read every room.
     "lms.portal",
+    "lms.reports",
     # Wagtail and its translation workflow.
     "wagtail_localize",
     "wagtail_localize.locales",

@@ -1,0 +1,153 @@
+"""CSV and XLSX files of the indicator tables (and, for the country team only, the
+underlying anonymised enrolment records), written row by row to keep memory flat."""
+
+import csv
+import hashlib
+import hmac
+import io
+import tempfile
+from collections.abc import Iterable, Iterator
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from lms.reports.filters import ReportFilters
+from lms.reports.selectors import Table
+
+SUPPRESSED = "<5"
+SMALLEST_SHARED_COUNT = 5
+
+
+def suppress(value):
+    """Counts of 1 to 4 could point at a person: shown as "<5" outside the country team.
+    (A zero discloses no one and stays.)"""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < SMALLEST_SHARED_COUNT:
+        return SUPPRESSED
+    return value
+
+
+def table_rows(table: Table, *, for_sharing: bool) -> Iterator[list]:
+    yield [column.label for column in table.columns]
+    for row in table.rows:
+        cells = []
+        for column in table.columns:
+            value = row.get(column.key)
+            if for_sharing and column.count:
+                value = suppress(value)
+            cells.append("" if value is None else value)
+        yield cells
+
+
+def pseudonym(person_id: int) -> str:
+    """A stable code for a person that cannot be turned back into them without the key."""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"learner:{person_id}".encode(), hashlib.sha256).hexdigest()[:12]
+
+
+def record_header() -> list[str]:
+    return [
+        _("Learner (pseudonym)"),
+        _("Country"),
+        _("Sector"),
+        _("Gender"),
+        _("Migrant status"),
+        _("Course"),
+        _("Cohort"),
+        _("Enrolled on"),
+        _("Completed on"),
+    ]
+
+
+def anonymised_records(filters: ReportFilters) -> Iterator[list]:
+    """One row per enrolment in the filters, without names or contact details."""
+    from lms.reports.selectors import _period_enrolments
+
+    rows = (
+        _period_enrolments(filters)
+        .order_by("pk")
+        .values_list(
+            "learner_id",
+            "learner__country__code",
+            "learner__sector__code",
+            "learner__gender",
+            "learner__migrant_status",
+            "course_id",
+            "cohort_id",
+            "enrolled_at",
+            "completed_at",
+        )
+    )
+    for (
+        learner,
+        country,
+        sector,
+        gender,
+        migrant,
+        course,
+        cohort,
+        enrolled,
+        completed,
+    ) in rows.iterator(chunk_size=2000):
+        yield [
+            pseudonym(learner),
+            country or "",
+            sector or "",
+            gender,
+            migrant,
+            course,
+            cohort or "",
+            enrolled.date().isoformat(),
+            completed.date().isoformat() if completed else "",
+        ]
+
+
+def write_csv(
+    tables: Iterable[Table], records: Iterator[list] | None, *, for_sharing: bool
+) -> tuple[tempfile.SpooledTemporaryFile, int]:
+    """Every table one after another (a title line, a header, the rows, a blank line)."""
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - the caller closes it
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+    writer = csv.writer(text)
+    count = 0
+    for table in tables:
+        writer.writerow([table.title])
+        for row in table_rows(table, for_sharing=for_sharing):
+            writer.writerow(row)
+            count += 1
+        writer.writerow([])
+    if records is not None:
+        writer.writerow([_("Learning records (anonymised)")])
+        writer.writerow(record_header())
+        for row in records:
+            writer.writerow(row)
+            count += 1
+    text.flush()
+    text.detach()
+    out.seek(0)
+    return out, count
+
+
+def write_xlsx(
+    tables: Iterable[Table], records: Iterator[list] | None, *, for_sharing: bool
+) -> tuple[tempfile.SpooledTemporaryFile, int]:
+    """One sheet per table (openpyxl's write-only mode: rows are streamed, not kept)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    count = 0
+    for table in tables:
+        sheet = book.create_sheet(title=table.key[:31])
+        sheet.append([table.title])
+        for row in table_rows(table, for_sharing=for_sharing):
+            sheet.append([str(v) if not isinstance(v, int | float | str) else v for v in row])
+            count += 1
+    if records is not None:
+        sheet = book.create_sheet(title="records")
+        sheet.append(record_header())
+        for row in records:
+            sheet.append(row)
+            count += 1
+    out = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 - the caller closes it
+    book.save(out)
+    out.seek(0)
+    return out, count

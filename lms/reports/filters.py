@@ -1,0 +1,192 @@
+"""The filters every indicator accepts, parsed from a query string.
+
+``parse_filters(data, user=...)`` validates with a form (translated errors, the input kept
+for re-display) and applies the viewer's country scope: country staff always see their own
+country; asking for another country is refused.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Cohort, CoursePage
+from lms.accounts.models import Organisation, User
+from lms.accounts.selectors import country_scope
+from lms.reports.models import COVERAGE_ROLES
+from lms.taxonomy.models import Country, Sector
+
+ROLE_CHOICES = [
+    (code, label)
+    for code, label in User.roles.rel.model.Code.choices
+    if code in (*COVERAGE_ROLES, "trainer", "enterprise_advisor")
+]
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    since: dt.date | None = None
+    until: dt.date | None = None
+    country: Country | None = None
+    sector: Sector | None = None
+    organisation: Organisation | None = None
+    course: CoursePage | None = None
+    cohort: Cohort | None = None
+    role: str = ""
+    gender: str = ""
+    migrant_status: str = ""
+    errors: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def country_id(self):
+        return self.country.pk if self.country else None
+
+    def people_q(self, prefix: str = "", *, with_role: bool = True) -> Q:
+        """Conditions on a person reached through ``prefix`` (e.g. ``"learner__"``)."""
+        q = Q()
+        if self.country:
+            q &= Q(**{f"{prefix}country_id": self.country.pk})
+        if self.sector:
+            q &= Q(**{f"{prefix}sector_id": self.sector.pk})
+        if self.organisation:
+            q &= Q(**{f"{prefix}organisation_id": self.organisation.pk})
+        if self.gender:
+            q &= Q(**{f"{prefix}gender": self.gender})
+        if self.migrant_status:
+            q &= Q(**{f"{prefix}migrant_status": self.migrant_status})
+        if self.role and with_role:
+            holders = User.objects.filter(roles__code=self.role).values("pk")
+            q &= Q(**{f"{prefix}pk__in" if prefix else "pk__in": holders})
+        return q
+
+    def period_q(self, field_name: str, *, is_date: bool = False) -> Q:
+        lookup = field_name if is_date else f"{field_name}__date"
+        q = Q()
+        if self.since:
+            q &= Q(**{f"{lookup}__gte": self.since})
+        if self.until:
+            q &= Q(**{f"{lookup}__lte": self.until})
+        return q
+
+    def as_query(self) -> dict:
+        """The filters as query-string values (for links and stored exports)."""
+        values = {
+            "since": self.since.isoformat() if self.since else "",
+            "until": self.until.isoformat() if self.until else "",
+            "country": self.country.code if self.country else "",
+            "sector": self.sector.code if self.sector else "",
+            "organisation": self.organisation.pk if self.organisation else "",
+            "course": self.course.pk if self.course else "",
+            "cohort": self.cohort.pk if self.cohort else "",
+            "role": self.role,
+            "gender": self.gender,
+            "migrant_status": self.migrant_status,
+        }
+        return {key: str(value) for key, value in values.items() if value not in ("", None)}
+
+
+class FilterForm(forms.Form):
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
+    )
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
+    country = forms.ModelChoiceField(
+        label=_("Country"),
+        queryset=Country.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All countries"),
+    )
+    sector = forms.ModelChoiceField(
+        label=_("Sector"),
+        queryset=Sector.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All sectors"),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.all(),
+        required=False,
+        empty_label=_("All organisations"),
+    )
+    course = forms.ModelChoiceField(
+        label=_("Course"),
+        queryset=CoursePage.objects.filter(locale__language_code="en"),
+        required=False,
+        empty_label=_("All courses"),
+    )
+    cohort = forms.ModelChoiceField(
+        label=_("Cohort"),
+        queryset=Cohort.objects.all(),
+        required=False,
+        empty_label=_("All cohorts"),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[("", _("All roles")), *ROLE_CHOICES], required=False
+    )
+    gender = forms.ChoiceField(
+        label=_("Gender"), choices=[("", _("All")), *User.Gender.choices], required=False
+    )
+    migrant_status = forms.ChoiceField(
+        label=_("Migrant status"),
+        choices=[("", _("All")), *User.MigrantStatus.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, scope=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Terms are translatable: choose among the default-language rows (set here, since
+        # finding the default locale needs the database).
+        self.fields["country"].queryset = Country.objects.canonical()
+        self.fields["sector"].queryset = Sector.objects.canonical()
+        if scope:
+            self.fields["country"].queryset = Country.objects.canonical().filter(pk=scope)
+            self.fields["country"].empty_label = None
+            self.fields["organisation"].queryset = Organisation.objects.filter(country_id=scope)
+            self.fields["cohort"].queryset = Cohort.objects.filter(country_id=scope)
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end of the period is before its start."))
+        organisation, country = data.get("organisation"), data.get("country")
+        if organisation and country and organisation.country_id != country.pk:
+            self.add_error("organisation", _("This organisation is in another country."))
+        return data
+
+
+def parse_filters(data, *, user) -> tuple[ReportFilters, FilterForm]:
+    """The filters a viewer asked for, limited to what they may see. Invalid fields are
+    ignored (and reported on the form); another country is refused outright."""
+    scope = country_scope(user)
+    if scope is False:
+        raise PermissionDenied
+    if scope is not None:
+        asked = data.get("country")
+        own = Country.objects.filter(pk=scope).values_list("code", flat=True).first() or ""
+        if asked and asked != own:
+            raise PermissionDenied
+        data = data.copy()
+        data["country"] = own
+    form = FilterForm(data, scope=scope)
+    form.is_valid()
+    cleaned = {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
+    filters = ReportFilters(
+        since=cleaned.get("since"),
+        until=cleaned.get("until"),
+        country=cleaned.get("country"),
+        sector=cleaned.get("sector"),
+        organisation=cleaned.get("organisation"),
+        course=cleaned.get("course"),
+        cohort=cleaned.get("cohort"),
+        role=cleaned.get("role") or "",
+        gender=cleaned.get("gender") or "",
+        migrant_status=cleaned.get("migrant_status") or "",
+        errors=dict(form.errors),
+    )
+    return filters, form

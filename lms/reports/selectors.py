@@ -1,0 +1,586 @@
+"""Impact indicators, each counted in the database in a fixed number of queries whatever
+the number of learners or records.
+
+Definitions (the figures a funder gets):
+
+* **Participants trained**: distinct people with an enrolment in the period (enrolled or
+  completed in it); **completions**: enrolments completed in the period.
+* **Training days delivered**: class sessions held in the period for an organisation's
+  cohorts (one session is one training day), against ``Organisation.training_days_allocation``.
+* **Coverage**: people of a role (manager, supervisor, worker) trained in the period out of
+  the people of that role registered, against the country's ``CoverageTarget`` (defaults
+  100% managers, 50% supervisors, 20% workers).
+* **Knowledge gain**: the mean pre-test and post-test score (% of the maximum) of every
+  recorded test in ``lms.records`` per course; gain = post - pre in points.
+* **Attendance rate**: presences marked, out of sessions x learners enrolled in the cohort.
+* Certificates, CPD hours, media reach and community activity come from the rooms' own
+  selectors (which filter by period and country only).
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Avg, Count, F, FloatField, Q
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from certification import selectors as certification_selectors
+from community import selectors as community_selectors
+from courses.models import Attendance, CoursePage, Enrolment
+from lms.accounts.models import Organisation, User
+from lms.records import verbs
+from lms.records.activities import PREFIX
+from lms.records.models import Statement
+from lms.reports.filters import ReportFilters
+from lms.reports.models import COVERAGE_ROLES, DEFAULT_TARGETS, CoverageTarget
+from lms.taxonomy.models import Country
+from media_library import selectors as media_selectors
+
+TEST_PREFIX = f"{PREFIX}test:"
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    count: bool = False  # a count of people or events, suppressed under 5 when shared
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[dict]
+    chart_label: str = ""  # the column naming each bar
+    chart_values: list[str] = field(default_factory=list)  # the columns drawn as bars
+
+    def cells(self) -> list[list]:
+        """The rows as lists of values in column order (for templates)."""
+        return [[row.get(column.key) for column in self.columns] for row in self.rows]
+
+
+def _period_enrolments(f: ReportFilters):
+    enrolments = Enrolment.objects.filter(f.people_q("learner__"))
+    if f.course:
+        enrolments = enrolments.filter(course__translation_key=f.course.translation_key)
+    if f.cohort:
+        enrolments = enrolments.filter(cohort_id=f.cohort.pk)
+    if f.since or f.until:
+        enrolments = enrolments.filter(
+            f.period_q("enrolled_at") | (Q(completed_at__isnull=False) & f.period_q("completed_at"))
+        )
+    return enrolments
+
+
+def _completed_q(f: ReportFilters) -> Q:
+    return Q(completed_at__isnull=False) & f.period_q("completed_at")
+
+
+def participation_totals(f: ReportFilters) -> dict:
+    """``participants``, ``enrolments`` and ``completions``. One query."""
+    return _period_enrolments(f).aggregate(
+        participants=Count("learner", distinct=True),
+        enrolments=Count("pk"),
+        completions=Count("pk", filter=_completed_q(f)),
+    )
+
+
+DIMENSIONS = {
+    "country": "learner__country__code",
+    "gender": "learner__gender",
+    "role": "learner__roles__code",
+    "migrant_status": "learner__migrant_status",
+    "organisation": "learner__organisation__name",
+}
+
+
+def participation_by(f: ReportFilters, dimension: str) -> list[dict]:
+    """Participants and completions per value of ``dimension`` (country, gender, role,
+    migrant_status, organisation). A person with two roles counts under each. One query."""
+    column = DIMENSIONS[dimension]
+    rows = (
+        _period_enrolments(f)
+        .values(value=F(column))
+        .annotate(
+            participants=Count("learner", distinct=True),
+            completions=Count("pk", filter=_completed_q(f), distinct=True),
+        )
+        .order_by("value")
+    )
+    return list(rows)
+
+
+def training_days(f: ReportFilters) -> list[dict]:
+    """Sessions held per organisation against its allocation. One query."""
+    sessions = Q(cohorts__sessions__isnull=False) & f.period_q("cohorts__sessions__starts_at")
+    if f.course:
+        sessions &= Q(cohorts__course__translation_key=f.course.translation_key)
+    if f.cohort:
+        sessions &= Q(cohorts__pk=f.cohort.pk)
+    organisations = Organisation.objects.all()
+    if f.country:
+        organisations = organisations.filter(country_id=f.country.pk)
+    if f.sector:
+        organisations = organisations.filter(sector_id=f.sector.pk)
+    if f.organisation:
+        organisations = organisations.filter(pk=f.organisation.pk)
+    rows = (
+        organisations.values(
+            "pk", "name", "training_days_allocation", country_code=F("country__code")
+        )
+        .annotate(delivered=Count("cohorts__sessions", filter=sessions, distinct=True))
+        .order_by("country__code", "name")
+    )
+    result = []
+    for row in rows:
+        allocation = row["training_days_allocation"] or Decimal("0")
+        row["allocation"] = allocation
+        row["used_percent"] = round(100 * row["delivered"] / allocation) if allocation else None
+        result.append(row)
+    return result
+
+
+def coverage(f: ReportFilters) -> list[dict]:
+    """People trained out of people registered, per country and role, with the target.
+    Two queries."""
+    trained = _period_enrolments(f).values("learner_id")
+    roles = [f.role] if f.role in COVERAGE_ROLES else ([] if f.role else list(COVERAGE_ROLES))
+    rows = (
+        User.objects.filter(
+            f.people_q(with_role=False), roles__code__in=roles, country__isnull=False
+        )
+        .values(country_code=F("country__code"), country_pk=F("country_id"), role=F("roles__code"))
+        .annotate(
+            people=Count("pk", distinct=True),
+            trained=Count("pk", distinct=True, filter=Q(pk__in=trained)),
+        )
+        .order_by("country__code", "roles__code")
+    )
+    rows = list(rows)
+    targets = {
+        (country_id, role): percent
+        for country_id, role, percent in CoverageTarget.objects.filter(
+            country_id__in={r["country_pk"] for r in rows}
+        ).values_list("country_id", "role", "percent")
+    }
+    for row in rows:
+        row["target_percent"] = targets.get(
+            (row["country_pk"], row["role"]), DEFAULT_TARGETS[row["role"]]
+        )
+        row["coverage_percent"] = (
+            round(100 * row["trained"] / row["people"]) if row["people"] else 0
+        )
+        row["met"] = row["coverage_percent"] >= row["target_percent"]
+    return rows
+
+
+def knowledge_gain(f: ReportFilters) -> list[dict]:
+    """Mean pre- and post-test score per course from the learning records. Two queries."""
+    statements = Statement.objects.filter(
+        f.people_q("actor__"),
+        activity__startswith=TEST_PREFIX,
+        verb=verbs.COMPLETED,
+        score_max__gt=0,
+    ).filter(f.period_q("timestamp"))
+    if f.course:
+        statements = statements.filter(
+            activity__in=[f"{TEST_PREFIX}{f.course.pk}.pre", f"{TEST_PREFIX}{f.course.pk}.post"]
+        )
+    if f.cohort:
+        statements = statements.filter(actor__enrolments__cohort_id=f.cohort.pk)
+    rows = (
+        statements.values("activity")
+        .annotate(
+            mean=Avg(Cast("score_raw", FloatField()) * 100.0 / Cast("score_max", FloatField())),
+            learners=Count("actor", distinct=True),
+        )
+        .order_by()
+    )
+    courses: dict[int, dict] = {}
+    for row in rows:
+        key = row["activity"][len(TEST_PREFIX) :]
+        course_id, _dot, phase = key.rpartition(".")
+        if not course_id.isdigit() or phase not in ("pre", "post"):
+            continue
+        entry = courses.setdefault(
+            int(course_id),
+            {
+                "course_id": int(course_id),
+                "pre": None,
+                "post": None,
+                "pre_learners": 0,
+                "post_learners": 0,
+            },
+        )
+        entry[phase] = round(row["mean"], 1)
+        entry[f"{phase}_learners"] = row["learners"]
+    titles = dict(CoursePage.objects.filter(pk__in=courses).values_list("pk", "title"))
+    result = []
+    for course_id, entry in sorted(courses.items()):
+        entry["course"] = titles.get(course_id, str(course_id))
+        pre, post = entry["pre"], entry["post"]
+        entry["gain"] = round(post - pre, 1) if pre is not None and post is not None else None
+        result.append(entry)
+    return result
+
+
+def knowledge_gain_per_question(f: ReportFilters) -> list[dict]:
+    """For one course (the course filter): the share of right answers to each pre/post test
+    question, from each learner's latest test in each phase. One query (streamed)."""
+    if not f.course:
+        return []
+    from courses.selectors import ANSWERS_EXTENSION
+
+    phases = {f"{TEST_PREFIX}{f.course.pk}.{phase}": phase for phase in ("pre", "post")}
+    statements = Statement.objects.filter(
+        f.people_q("actor__"), activity__in=phases, verb=verbs.COMPLETED
+    ).filter(f.period_q("timestamp"))
+    if f.cohort:
+        statements = statements.filter(actor__enrolments__cohort_id=f.cohort.pk)
+    latest: dict[str, dict[int, dict]] = {"pre": {}, "post": {}}
+    rows = statements.order_by("timestamp").values_list("actor_id", "activity", "data")
+    for actor_id, activity, data in rows.iterator(chunk_size=2000):
+        result = (data or {}).get("result") or {}
+        answers = (result.get("extensions") or {}).get(ANSWERS_EXTENSION) or {}
+        latest[phases[activity]][actor_id] = answers
+    questions = []
+    for block in f.course.test_questions:
+        rates = {}
+        for phase in ("pre", "post"):
+            marks = [bool(a[block.id]) for a in latest[phase].values() if block.id in a]
+            rates[phase] = round(100 * sum(marks) / len(marks), 1) if marks else None
+            rates[f"{phase}_answers"] = len(marks)
+        questions.append({"question": block.value["question"], **rates})
+    return questions
+
+
+def attendance(f: ReportFilters) -> list[dict]:
+    """Presences out of expected presences per country. Two queries."""
+    session_period = f.period_q("cohort__sessions__starts_at")
+    enrolments = Enrolment.objects.filter(f.people_q("learner__"), cohort__isnull=False)
+    presences = Attendance.objects.filter(
+        f.people_q("learner__"), present=True, session__cohort__enrolments__learner=F("learner")
+    ).filter(f.period_q("session__starts_at"))
+    if f.course:
+        enrolments = enrolments.filter(course__translation_key=f.course.translation_key)
+        presences = presences.filter(
+            session__cohort__course__translation_key=f.course.translation_key
+        )
+    if f.cohort:
+        enrolments = enrolments.filter(cohort_id=f.cohort.pk)
+        presences = presences.filter(session__cohort_id=f.cohort.pk)
+    expected = dict(
+        enrolments.values_list("learner__country__code")
+        .annotate(n=Count("cohort__sessions", filter=session_period))
+        .order_by()
+    )
+    present = dict(
+        presences.values_list("learner__country__code")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
+    rows = []
+    for code in sorted(set(expected) | set(present), key=lambda c: c or ""):
+        e, p = expected.get(code, 0), present.get(code, 0)
+        rows.append(
+            {
+                "country_code": code or "",
+                "expected": e,
+                "present": p,
+                "rate": round(100 * p / e, 1) if e else None,
+            }
+        )
+    return rows
+
+
+def certificates(f: ReportFilters) -> list[dict]:
+    """Certificates issued, active, expiring, expired, revoked (on the period's end), per
+    country. One query."""
+    on = f.until or timezone.localdate()
+    if f.country:
+        counts = certification_selectors.certificate_counts(country=f.country, on=on)
+        return [{"country_code": f.country.code, **counts}]
+    by_country = certification_selectors.certificate_counts_by_country(on=on)
+    return [{"country_code": code, **counts} for code, counts in sorted(by_country.items())]
+
+
+def cpd_hours(f: ReportFilters) -> Decimal:
+    return certification_selectors.cpd_hours(since=f.since, until=f.until, country=f.country)
+
+
+def media_reach(f: ReportFilters) -> list[dict]:
+    """Views and completions per item, language and country. One query."""
+    return list(media_selectors.reach_counts(since=f.since, until=f.until, country=f.country))
+
+
+def community_activity(f: ReportFilters) -> dict:
+    """Active members, questions asked and answered, median time to a first answer."""
+    import datetime as dt
+
+    def moment(day, extra_days=0):
+        if day is None:
+            return None
+        return timezone.make_aware(
+            dt.datetime.combine(day + dt.timedelta(days=extra_days), dt.time())
+        )
+
+    return community_selectors.activity_summary(
+        since=moment(f.since), until=moment(f.until, 1), country=f.country
+    )
+
+
+def countries_for(f: ReportFilters) -> dict[str, str]:
+    """Country names by code, in the viewer's language where translated. Two queries."""
+    from lms.taxonomy.selectors import terms_in_language
+
+    return {code: str(term) for code, term in terms_in_language(model=Country).items()}
+
+
+# --- the tables shown on the dashboard and exported --------------------------------------
+
+
+def _label(choices, value):
+    return str(dict(choices).get(value, value)) if value else str(_("Not given"))
+
+
+def indicator_tables(f: ReportFilters) -> list[Table]:
+    """Every indicator as a table (with the columns to chart). A fixed number of queries."""
+    from lms.accounts.models import Role
+
+    names = countries_for(f)
+    country = lambda code: names.get(code, code or str(_("No country")))  # noqa: E731
+    totals = participation_totals(f)
+    tables = [
+        Table(
+            "summary",
+            str(_("Summary")),
+            [
+                Column("indicator", str(_("Indicator"))),
+                Column("value", str(_("Value")), count=True),
+            ],
+            [
+                {"indicator": str(_("Participants trained")), "value": totals["participants"]},
+                {"indicator": str(_("Enrolments")), "value": totals["enrolments"]},
+                {"indicator": str(_("Completions")), "value": totals["completions"]},
+            ],
+            "indicator",
+            ["value"],
+        )
+    ]
+    people_columns = [
+        Column("participants", str(_("Participants")), count=True),
+        Column("completions", str(_("Completions")), count=True),
+    ]
+    for dimension, title, label_of in (
+        ("country", _("Participants by country"), country),
+        ("gender", _("Participants by gender"), lambda v: _label(User.Gender.choices, v)),
+        ("role", _("Participants by role"), lambda v: _label(Role.Code.choices, v)),
+        (
+            "migrant_status",
+            _("Participants by migrant status"),
+            lambda v: _label(User.MigrantStatus.choices, v),
+        ),
+    ):
+        rows = [
+            {
+                "group": label_of(row["value"]),
+                "participants": row["participants"],
+                "completions": row["completions"],
+            }
+            for row in participation_by(f, dimension)
+        ]
+        tables.append(
+            Table(
+                f"participants_{dimension}",
+                str(title),
+                [Column("group", str(_("Group"))), *people_columns],
+                rows,
+                "group",
+                ["participants", "completions"],
+            )
+        )
+    tables.append(
+        Table(
+            "training_days",
+            str(_("Training days delivered against allocation")),
+            [
+                Column("organisation", str(_("Organisation"))),
+                Column("country", str(_("Country"))),
+                Column("delivered", str(_("Days delivered")), count=True),
+                Column("allocation", str(_("Days allocated"))),
+                Column("used_percent", str(_("Used (%)"))),
+            ],
+            [
+                {
+                    "organisation": r["name"],
+                    "country": country(r["country_code"]),
+                    "delivered": r["delivered"],
+                    "allocation": r["allocation"],
+                    "used_percent": r["used_percent"],
+                }
+                for r in training_days(f)
+            ],
+            "organisation",
+            ["delivered", "allocation"],
+        )
+    )
+    tables.append(
+        Table(
+            "coverage",
+            str(_("Coverage against targets")),
+            [
+                Column("group", str(_("Country and role"))),
+                Column("people", str(_("People registered")), count=True),
+                Column("trained", str(_("People trained")), count=True),
+                Column("coverage_percent", str(_("Coverage (%)"))),
+                Column("target_percent", str(_("Target (%)"))),
+            ],
+            [
+                {
+                    "group": " · ".join(
+                        (country(r["country_code"]), _label(Role.Code.choices, r["role"]))
+                    ),
+                    "people": r["people"],
+                    "trained": r["trained"],
+                    "coverage_percent": r["coverage_percent"],
+                    "target_percent": r["target_percent"],
+                }
+                for r in coverage(f)
+            ],
+            "group",
+            ["coverage_percent", "target_percent"],
+        )
+    )
+    tables.append(
+        Table(
+            "knowledge_gain",
+            str(_("Knowledge gain (pre/post tests)")),
+            [
+                Column("course", str(_("Course"))),
+                Column("pre", str(_("Pre-test mean (%)"))),
+                Column("post", str(_("Post-test mean (%)"))),
+                Column("gain", str(_("Gain (points)"))),
+                Column("post_learners", str(_("Learners tested after")), count=True),
+            ],
+            [
+                {k: r[k] for k in ("course", "pre", "post", "gain", "post_learners")}
+                for r in knowledge_gain(f)
+            ],
+            "course",
+            ["pre", "post"],
+        )
+    )
+    if f.course:
+        tables.append(
+            Table(
+                "knowledge_gain_questions",
+                str(_("Right answers per test question")),
+                [
+                    Column("question", str(_("Question"))),
+                    Column("pre", str(_("Right answers before (%)"))),
+                    Column("post", str(_("Right answers after (%)"))),
+                    Column("post_answers", str(_("Answers after")), count=True),
+                ],
+                [
+                    {k: r[k] for k in ("question", "pre", "post", "post_answers")}
+                    for r in knowledge_gain_per_question(f)
+                ],
+                "question",
+                ["pre", "post"],
+            )
+        )
+    tables.append(
+        Table(
+            "attendance",
+            str(_("Attendance")),
+            [
+                Column("country", str(_("Country"))),
+                Column("present", str(_("Presences")), count=True),
+                Column("expected", str(_("Expected presences")), count=True),
+                Column("rate", str(_("Attendance rate (%)"))),
+            ],
+            [
+                {
+                    "country": country(r["country_code"]),
+                    "present": r["present"],
+                    "expected": r["expected"],
+                    "rate": r["rate"],
+                }
+                for r in attendance(f)
+            ],
+            "country",
+            ["rate"],
+        )
+    )
+    tables.append(
+        Table(
+            "certificates",
+            str(_("Certificates")),
+            [
+                Column("country", str(_("Country"))),
+                Column("issued", str(_("Issued")), count=True),
+                Column("active", str(_("Active")), count=True),
+                Column("expiring", str(_("Expiring within 90 days")), count=True),
+                Column("expired", str(_("Expired")), count=True),
+                Column("revoked", str(_("Revoked")), count=True),
+            ],
+            [{"country": country(r.pop("country_code")), **r} for r in certificates(f)],
+            "country",
+            ["issued", "active"],
+        )
+    )
+    hours = cpd_hours(f)
+    summary = community_activity(f)
+    wait = summary["median_time_to_first_answer"]
+    tables.append(
+        Table(
+            "cpd_community",
+            str(_("CPD hours and community activity")),
+            [Column("indicator", str(_("Indicator"))), Column("value", str(_("Value")))],
+            [
+                {"indicator": str(_("CPD hours logged")), "value": hours},
+                {
+                    "indicator": str(_("Active community members")),
+                    "value": summary["active_members"],
+                },
+                {"indicator": str(_("Questions asked")), "value": summary["questions_asked"]},
+                {"indicator": str(_("Questions answered")), "value": summary["questions_answered"]},
+                {
+                    "indicator": str(_("Questions with an accepted answer")),
+                    "value": summary["questions_with_accepted_answer"],
+                },
+                {
+                    "indicator": str(_("Median hours to a first answer")),
+                    "value": round(wait.total_seconds() / 3600, 1) if wait is not None else None,
+                },
+            ],
+        )
+    )
+    tables.append(
+        Table(
+            "media_reach",
+            str(_("Reach of awareness media")),
+            [
+                Column("title", str(_("Item"))),
+                Column("language", str(_("Language"))),
+                Column("country", str(_("Country"))),
+                Column("views", str(_("Views")), count=True),
+                Column("completions", str(_("Completions")), count=True),
+            ],
+            [
+                {
+                    "title": r["title"],
+                    "language": r["language"],
+                    "country": country(r["country_code"]),
+                    "views": r["views"],
+                    "completions": r["completions"],
+                }
+                for r in media_reach(f)
+            ],
+            "title",
+            ["views", "completions"],
+        )
+    )
+    return tables

@@ -1,0 +1,45 @@
+"""Exports are built in a worker: a large country's records do not fit in a request."""
+
+from celery import shared_task
+from django.core.files import File
+from django.http import QueryDict
+from django.utils import timezone
+
+from lms.reports import exports
+from lms.reports.filters import parse_filters
+from lms.reports.models import ReportExport
+from lms.reports.selectors import indicator_tables
+
+
+@shared_task
+def export_build(export_id: int) -> str:
+    """Build one export (once: a retried task finds it done and does nothing)."""
+    claimed = ReportExport.objects.filter(pk=export_id, status=ReportExport.Status.PENDING).update(
+        status=ReportExport.Status.RUNNING
+    )
+    if not claimed:
+        return "skipped"
+    export = ReportExport.objects.select_related("requested_by").get(pk=export_id)
+    try:
+        from django.utils import translation
+
+        with translation.override(export.requested_by.preferred_language):
+            query = QueryDict(mutable=True)
+            query.update(export.filters)
+            filters, _form = parse_filters(query, user=export.requested_by)
+            tables = indicator_tables(filters)
+            records = None if export.for_sharing else exports.anonymised_records(filters)
+            writer = exports.write_xlsx if export.format == "xlsx" else exports.write_csv
+            handle, rows = writer(tables, records, for_sharing=export.for_sharing)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        name = f"impact-report-{stamp}.{export.format}"
+        with handle:
+            export.file.save(name, File(handle), save=False)
+        export.rows = rows
+        export.status = ReportExport.Status.READY
+    except Exception as error:
+        export.status = ReportExport.Status.FAILED
+        export.error = str(error)[:2000]
+    export.finished_at = timezone.now()
+    export.save()
+    return export.status

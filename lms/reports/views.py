@@ -1,0 +1,95 @@
+"""The impact dashboard in the Wagtail admin, and its exports."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from lms.accounts.selectors import country_scope
+from lms.reports.charts import bar_chart
+from lms.reports.filters import parse_filters
+from lms.reports.models import ReportExport
+from lms.reports.selectors import indicator_tables
+
+
+def may_see_reports(user) -> bool:
+    return user.is_authenticated and country_scope(user) is not False
+
+
+class ExportForm(forms.Form):
+    format = forms.ChoiceField(
+        label=gettext_lazy("Format"), choices=ReportExport.Format.choices, initial="xlsx"
+    )
+    for_sharing = forms.BooleanField(
+        label=gettext_lazy("For sharing outside the country team"),
+        help_text=gettext_lazy(
+            "Counts under 5 are suppressed and no individual records are included."
+        ),
+        required=False,
+    )
+
+
+def dashboard(request):
+    if not may_see_reports(request.user):
+        raise PermissionDenied
+    filters, form = parse_filters(request.GET, user=request.user)
+    tables = indicator_tables(filters)
+    panels = [(table, bar_chart(table)) for table in tables]
+    scope = country_scope(request.user)
+    return render(
+        request,
+        "reports/admin/dashboard.html",
+        {
+            "form": form,
+            "filters": filters,
+            "panels": panels,
+            "global_view": scope is None and filters.country is None,
+            "query": urlencode(filters.as_query()),
+            "export_form": ExportForm(),
+            "exports": ReportExport.objects.filter(requested_by=request.user)[:10],
+        },
+    )
+
+
+@require_POST
+def export_create(request):
+    if not may_see_reports(request.user):
+        raise PermissionDenied
+    filters, _form = parse_filters(request.GET, user=request.user)
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a format for the export."))
+        return redirect(f"{reverse('reports_dashboard')}?{urlencode(filters.as_query())}")
+    export = ReportExport.objects.create(
+        requested_by=request.user,
+        format=form.cleaned_data["format"],
+        for_sharing=form.cleaned_data["for_sharing"],
+        filters=filters.as_query(),
+    )
+    from lms.reports.tasks import export_build
+
+    transaction.on_commit(lambda: export_build.delay(export.pk))
+    messages.success(
+        request, _("The export is being built. Its download link appears below when ready.")
+    )
+    return redirect(f"{reverse('reports_dashboard')}?{urlencode(filters.as_query())}")
+
+
+def export_download(request, pk: int):
+    if not may_see_reports(request.user):
+        raise PermissionDenied
+    export = get_object_or_404(ReportExport, pk=pk, requested_by=request.user)
+    if export.status != ReportExport.Status.READY or not export.file:
+        raise Http404
+    return FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=export.file.name.rsplit("/", 1)[-1],
+    )

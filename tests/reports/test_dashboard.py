@@ -1,0 +1,93 @@
+"""The dashboard in the Wagtail admin: who may see it, what each viewer sees, the charts
+and tables, and a query budget that does not grow with the data."""
+
+import re
+
+import pytest
+from defusedxml import ElementTree
+from django.urls import reverse
+
+from tests.accounts.factories import UserFactory, country_staff, global_admin
+from tests.reports.conftest import add_learners
+
+pytestmark = pytest.mark.django_db
+
+
+def denied(response) -> bool:
+    return response.status_code == 403 or (
+        response.status_code == 302
+        and (response["Location"] == "/admin/" or "/accounts/login/" in response["Location"])
+    )
+
+
+def sign_in(client, user, totp_for):
+    totp_for(user)
+    client.force_login(user)
+    session = client.session
+    session["account_authentication_methods"] = [{"method": "mfa", "type": "totp"}]
+    session.save()
+    return user
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, data):
+    response = client.get(reverse("reports_dashboard"))
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_a_worker_may_not_see_reports(client, data, totp_for):
+    client.force_login(UserFactory(roles=["worker"]))
+    assert denied(client.get(reverse("reports_dashboard")))
+    assert denied(client.post(reverse("reports_export"), {"format": "csv"}))
+
+
+def test_country_staff_see_their_country_only(client, data, totp_for):
+    sign_in(client, country_staff("jo"), totp_for)
+    response = client.get(reverse("reports_dashboard"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Irbid Apparel" in body
+    assert "Saigon Garments" not in body
+    assert "<svg" in body
+    assert '<table class="listing reports-panel__table">' in body
+    assert denied(client.get(reverse("reports_dashboard"), {"country": "vn"}))
+
+
+def test_global_staff_see_every_country_side_by_side(client, data, totp_for):
+    sign_in(client, global_admin(), totp_for)
+    body = client.get(reverse("reports_dashboard")).content.decode()
+    assert "Irbid Apparel" in body
+    assert "Saigon Garments" in body
+    assert "All countries, side by side." in body
+    assert "<script" not in body.split('class="nice-padding reports"')[1]
+    charts = re.findall(r"<svg class=\"reports-chart__svg\".*?</svg>", body, flags=re.S)
+    assert len(charts) >= 8
+    for svg in charts:
+        chart = ElementTree.fromstring(svg)  # well-formed, with a title for screen readers
+        assert chart.find("{http://www.w3.org/2000/svg}title").text.startswith("Bar chart: ")
+
+
+def test_bad_filters_show_a_translated_error(client, data, totp_for):
+    sign_in(client, global_admin(), totp_for)
+    response = client.get(
+        reverse("reports_dashboard"), {"since": "2026-05-01", "until": "2026-01-01"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["until"] == [
+        "The end of the period is before its start."
+    ]
+    assert 'value="2026-05-01"' in response.content.decode()
+
+
+def test_dashboard_queries_do_not_grow_with_the_data(
+    client, data, totp_for, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sign_in(client, global_admin(), totp_for)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(reverse("reports_dashboard")).status_code == 200
+    add_learners(data.course, data.cohort_x, "vn", 40, organisation=data.org_a)
+    with django_assert_max_num_queries(len(small)):
+        assert client.get(reverse("reports_dashboard")).status_code == 200

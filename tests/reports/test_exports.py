@@ -1,0 +1,111 @@
+"""Exports: built by the Celery task, downloaded by their requester only, with small
+counts suppressed when shared outside the country team."""
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from lms.reports.exports import SUPPRESSED, pseudonym, suppress
+from lms.reports.models import ReportExport
+from lms.reports.tasks import export_build
+from tests.accounts.factories import country_staff, global_admin
+from tests.reports.test_dashboard import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def request_export(client, django_capture_on_commit_callbacks, query="", **fields):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{reverse('reports_export')}?{query}", fields)
+    assert response.status_code == 302
+    return ReportExport.objects.latest("created_at")
+
+
+def download(client, export) -> bytes:
+    response = client.get(reverse("reports_export_download", args=[export.pk]))
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def test_small_counts_are_suppressed_only_when_shared():
+    assert suppress(3) == SUPPRESSED
+    assert suppress(0) == 0
+    assert suppress(5) == 5
+    assert suppress(True) is True
+    assert suppress(4.5) == 4.5
+
+
+def test_csv_for_the_country_team_has_figures_and_anonymised_records(
+    client, data, totp_for, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    sign_in(client, country_staff("vn"), totp_for)
+    export = request_export(client, django_capture_on_commit_callbacks, format="csv")
+    export.refresh_from_db()
+    assert export.status == ReportExport.Status.READY
+    assert export.filters == {"country": "vn"}
+    text = download(client, export).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert ["Participants trained", "4"] in rows
+    saigon = next(row for row in rows if row and row[0] == "Saigon Garments")
+    assert saigon[2:] == ["3", "10.0", "30"]  # days delivered, allocated, used %
+    assert "Irbid Apparel" not in text
+    assert pseudonym(data.w1.pk) in text
+    assert data.w1.username not in text
+    assert SUPPRESSED not in text
+
+
+def test_xlsx_for_sharing_suppresses_small_counts_and_leaves_out_records(
+    client, data, totp_for, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    sign_in(client, global_admin(), totp_for)
+    export = request_export(
+        client,
+        django_capture_on_commit_callbacks,
+        query="country=vn",
+        format="xlsx",
+        for_sharing="on",
+    )
+    export.refresh_from_db()
+    assert export.status == ReportExport.Status.READY
+    book = load_workbook(io.BytesIO(download(client, export)), read_only=True)
+    assert "records" not in book.sheetnames
+    summary = [list(row) for row in book["summary"].iter_rows(values_only=True)]
+    assert ["Participants trained", SUPPRESSED] in summary
+    coverage = [list(row) for row in book["coverage"].iter_rows(values_only=True)]
+    workers = next(row for row in coverage if row[0] and "Worker" in str(row[0]))
+    assert workers[1:] == [5, SUPPRESSED, 40, 20]  # 5 people stays, 2 trained is hidden
+
+
+def test_only_the_requester_downloads_an_export(
+    client, data, totp_for, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    sign_in(client, global_admin(), totp_for)
+    export = request_export(client, django_capture_on_commit_callbacks, format="csv")
+    other = Client()
+    sign_in(other, country_staff("vn"), totp_for)
+    response = other.get(reverse("reports_export_download", args=[export.pk]), follow=True)
+    assert response.status_code == 404
+    assert download(client, export)
+
+
+def test_a_retried_task_builds_the_export_once(data, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    export = ReportExport.objects.create(requested_by=global_admin(), format="csv")
+    assert export_build(export.pk) == ReportExport.Status.READY
+    name = ReportExport.objects.get(pk=export.pk).file.name
+    assert export_build(export.pk) == "skipped"
+    assert ReportExport.objects.get(pk=export.pk).file.name == name
+
+
+def test_an_invalid_export_request_changes_nothing(client, data, totp_for):
+    sign_in(client, global_admin(), totp_for)
+    response = client.post(reverse("reports_export"), {"format": "pdf"})
+    assert response.status_code == 302
+    assert not ReportExport.objects.exists()
