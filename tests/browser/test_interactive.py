@@ -5,6 +5,7 @@ Initialize / SetValue / Commit / Terminate, with axe on the player page."""
 import time
 
 import pytest
+from django.db.utils import OperationalError
 
 from lms.records.models import Statement
 from media_library.interactive.access import register_access_check, unregister_access_check
@@ -54,7 +55,12 @@ def wait_for(check, timeout=10.0, page=None):
     events between polls (its sync API does nothing while Python sleeps)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        result = check()
+        try:
+            result = check()
+        except OperationalError:
+            # SQLite's shared in-memory test database locks a table while the live
+            # server writes to it: look again in a moment.
+            result = None
         if result:
             return result
         if page is not None:
