@@ -18,3 +18,13 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 CELERY_TASK_ALWAYS_EAGER = True
 STATIC_ROOT = str(BASE_DIR / "var" / "test-static")
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+# Parallel test processes (pytest-xdist) each get a Redis database of their own: a test
+# clears the cache, and must not empty another process's cache in the middle of its test.
+_worker = env("PYTEST_XDIST_WORKER", default="")
+if REDIS_URL and _worker.startswith("gw"):
+    from urllib.parse import urlsplit, urlunsplit
+
+    _url = urlsplit(REDIS_URL)
+    _db = 8 + int(_worker[2:]) % 8
+    CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{_db}"))
