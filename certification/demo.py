@@ -22,12 +22,12 @@ from certification.models import (
     Programme,
     Requirement,
 )
+from lms.accounts.demo import DEMO_PASSWORD
 from lms.accounts.models import User
 from lms.accounts.services import user_create
 from lms.taxonomy.models import Country
 
 Kind = Requirement.Kind
-DEMO_PASSWORD = "betterwork-demo-2026"  # the demo people's password (lms/portal/demo.py)
 
 OBSERVATION_RUBRIC = "\n".join(
     [

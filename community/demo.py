@@ -8,16 +8,13 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from lms.accounts.demo import DEMO_PASSWORD
 from lms.accounts.models import User
 from lms.accounts.services import user_create
 from lms.taxonomy.models import Cluster, Country, Sector
 
 from . import services
 from .models import Category, Community, Flag, MemberProfile, Membership, Post, Thread
-
-# The demo password of lms/portal/demo.py (the portal sits above the rooms, so it is not
-# imported from here).
-DEMO_PASSWORD = "betterwork-demo-2026"
 
 EXTRA_PEOPLE = [
     # username, display name, roles, country, language

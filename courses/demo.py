@@ -36,11 +36,10 @@ from courses.models import (
     WorkbookPage,
     WorkbookStepPage,
 )
+from lms.accounts.demo import DEMO_PASSWORD
 from lms.accounts.models import Organisation, User
 from lms.accounts.services import user_create
 from lms.taxonomy.models import Cluster, Country, Sector
-
-DEMO_PASSWORD = "betterwork-demo-2026"  # the same as the portal's demo people
 
 # slug, cluster codes, en / vi / ar title, lessons: (title, text, question,
 # answers (the first is correct), discuss in class, try at work)

@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from wagtail.models import Locale, Page
 
+from lms.accounts.demo import DEMO_PASSWORD
 from lms.accounts.models import Organisation, User
 from lms.accounts.services import organisation_create, user_create
 from lms.portal.models import HomePage, SectionPage
 from lms.portal.services import country_page_create
 from lms.taxonomy.models import Country, Sector
-
-DEMO_PASSWORD = "betterwork-demo-2026"
 
 
 @dataclass(frozen=True)
