@@ -1,5 +1,9 @@
 """The activity kinds courses owns in ``lms.records`` and who may record about them: only
-learners enrolled in the course the activity belongs to.
+learners enrolled in the course the activity belongs to, and, inside a modular programme,
+only once the activity's module has opened for them (their cohort's start date plus the
+module's month). A module not open yet is refused with its opening day as the reason, code
+``not_open``; the record store then also refuses statements that name such a lesson as their
+parent (an H5P or SCORM result inside it).
 
 =========  =============================  ==========================================
 kind       key                            what
@@ -12,19 +16,42 @@ step       <course page id>.<item>        a workbook step or practice assignment
 =========  =============================  ==========================================
 """
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
 from courses.models import ClassSession
-from courses.selectors import page_ids_in_enrolled_courses
-from lms.records.activities import register_activity_kind
+from courses.selectors import page_access
+from lms.records.activities import Authorisation, Refusal, register_activity_kind
+
+NOT_OPEN = "not_open"
 
 
-def _page_keys(user, keys: set[str], *, head_of=lambda key: key) -> set[str]:
+def _page_keys(user, keys: set[str], *, head_of=lambda key: key) -> Authorisation:
     heads = {}
     for key in keys:
         head = head_of(key)
         if head.isdigit():
             heads[key] = int(head)
-    allowed = page_ids_in_enrolled_courses(learner=user, page_ids=set(heads.values()))
-    return {key for key, page_id in heads.items() if page_id in allowed}
+    access = page_access(learner=user, page_ids=set(heads.values()))
+    refusals = {
+        page_id: Refusal(
+            reason=_(
+                "This module opens for you on %(date)s. Your learning in it can be recorded "
+                "from that day."
+            )
+            % {"date": date_format(opens_on, "DATE_FORMAT")},
+            code=NOT_OPEN,
+        )
+        for page_id, opens_on in access.opens_on.items()
+    }
+    return Authorisation(
+        allowed={
+            key
+            for key, page_id in heads.items()
+            if page_id in access.enrolled and page_id not in refusals
+        },
+        refused={key: refusals[page_id] for key, page_id in heads.items() if page_id in refusals},
+    )
 
 
 def authorise_lessons(user, keys):

@@ -10,14 +10,6 @@ from courses.blocks import uses_interactive
 from courses.models import ClassSession, PolicyAdoption, SeminarPage
 
 
-def _start_date(enrolment):
-    if enrolment is None:
-        return None
-    if enrolment.cohort_id:
-        return enrolment.cohort.start_date
-    return timezone.localdate(enrolment.enrolled_at)
-
-
 def course_context(request, page) -> dict:
     course = selectors.canonical_page(page).specific
     structure = selectors.course_structure(course=course, locale=page.locale)
@@ -27,7 +19,7 @@ def course_context(request, page) -> dict:
         progress = selectors.progress_for_course(
             learner=request.user, course=course, structure=structure
         )
-    start = _start_date(enrolment)
+    start = selectors.enrolment_release_start(enrolment)
     today = timezone.localdate()
     modules = [
         {
@@ -126,7 +118,9 @@ def lesson_context(request, page) -> dict:
         context["passed_checks"] = passed
         module = selectors.module_of_lesson(page)
         if module:
-            opens_on = selectors.add_months(_start_date(enrolment), module.month - 1)
+            opens_on = selectors.module_opens_on(
+                selectors.enrolment_release_start(enrolment), module.month
+            )
             context["opens_on"] = opens_on
             context["open"] = opens_on <= timezone.localdate()
     return context

@@ -26,6 +26,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from wagtail.models import Locale, Page
 
 from courses.models import (
@@ -44,6 +45,7 @@ from lms.accounts.selectors import country_scope
 from lms.records import verbs
 from lms.records.activities import activity_id, parse_activity_id
 from lms.records.models import Statement
+from lms.taxonomy.models import BasePage
 
 STEPLEN = Page.steplen
 DONE_VERBS = {verbs.COMPLETED, verbs.PASSED}
@@ -131,29 +133,56 @@ def lesson_activity_id(page: Page) -> str:
     return activity_id("lesson", canonical_page(page).pk)
 
 
-def _enrolled_translation_keys(learner) -> set:
-    return set(
-        Enrolment.objects.filter(learner=learner).values_list("course__translation_key", flat=True)
-    )
+@dataclass(frozen=True)
+class PageAccess:
+    """Of some pages: those in a course (in any language) the learner is enrolled in, and,
+    of those, the ones in a module that has not opened for them yet, with the day it opens."""
+
+    enrolled: set[int]
+    opens_on: dict[int, dt.date]
+
+
+def page_access(*, learner, page_ids: set[int], today: dt.date | None = None) -> PageAccess:
+    """Enrolment and monthly release for these pages, in three queries however many."""
+    if not learner.is_authenticated or not page_ids:
+        return PageAccess(enrolled=set(), opens_on={})
+    paths = dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "path"))
+    prefixes = {prefix for path in paths.values() for prefix in _ancestor_paths(path)}
+    course_keys, months = {}, {}
+    for path, key, month in (
+        BasePage.objects.filter(path__in=prefixes)
+        .filter(Q(coursepage__isnull=False) | Q(modulepage__isnull=False))
+        .values_list("path", "translation_key", "modulepage__month")
+    ):
+        if month is None:
+            course_keys[path] = key
+        else:
+            months[path] = month
+    if not course_keys:
+        return PageAccess(enrolled=set(), opens_on={})
+    starts = {
+        key: release_start(cohort_start=cohort_start, enrolled_at=enrolled_at)
+        for key, cohort_start, enrolled_at in Enrolment.objects.filter(
+            learner=learner, course__translation_key__in=set(course_keys.values())
+        ).values_list("course__translation_key", "cohort__start_date", "enrolled_at")
+    }
+    today = today or timezone.localdate()
+    enrolled, opens_on = set(), {}
+    for pk, path in paths.items():
+        chain = _ancestor_paths(path)
+        key = next((course_keys[p] for p in chain if p in course_keys), None)
+        if key not in starts:
+            continue
+        enrolled.add(pk)
+        month = next((months[p] for p in chain if p in months), None)
+        if month is not None and module_opens_on(starts[key], month) > today:
+            opens_on[pk] = module_opens_on(starts[key], month)
+    return PageAccess(enrolled=enrolled, opens_on=opens_on)
 
 
 def page_ids_in_enrolled_courses(*, learner, page_ids: set[int]) -> set[int]:
     """Which of these pages lie in a course (in any language) the learner is enrolled in."""
-    if not learner.is_authenticated or not page_ids:
-        return set()
-    paths = dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "path"))
-    prefixes = {prefix for path in paths.values() for prefix in _ancestor_paths(path)}
-    enrolled_keys = _enrolled_translation_keys(learner)
-    course_paths = set(
-        CoursePage.objects.filter(path__in=prefixes, translation_key__in=enrolled_keys).values_list(
-            "path", flat=True
-        )
-    )
-    return {
-        pk
-        for pk, path in paths.items()
-        if any(prefix in course_paths for prefix in _ancestor_paths(path))
-    }
+    return page_access(learner=learner, page_ids=page_ids).enrolled
 
 
 def learner_is_enrolled_in_page(*, learner, page) -> bool:
@@ -201,6 +230,24 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, days_in_month[month - 1]))
 
 
+def release_start(*, cohort_start: dt.date | None, enrolled_at: dt.datetime) -> dt.date:
+    """The day a learner's modules count from: their cohort's start, else the day they
+    enrolled."""
+    return cohort_start or timezone.localdate(enrolled_at)
+
+
+def enrolment_release_start(enrolment: Enrolment | None) -> dt.date | None:
+    if enrolment is None:
+        return None
+    cohort_start = enrolment.cohort.start_date if enrolment.cohort_id else None
+    return release_start(cohort_start=cohort_start, enrolled_at=enrolment.enrolled_at)
+
+
+def module_opens_on(start: dt.date, month: int) -> dt.date:
+    """Month 1 opens on the start date, month 2 a month later, and so on."""
+    return add_months(start, month - 1)
+
+
 @dataclass
 class Module:
     page: ModulePage
@@ -209,7 +256,7 @@ class Module:
     def opens_on(self, start: dt.date | None) -> dt.date | None:
         if start is None:
             return None
-        return add_months(start, self.page.month - 1)
+        return module_opens_on(start, self.page.month)
 
 
 @dataclass

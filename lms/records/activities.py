@@ -5,14 +5,37 @@ The room that owns a kind registers it with an authoriser: given a person and th
 a batch, it answers which of them that person may record learning about (for example: the
 lessons of courses they are enrolled in). The core never imports a room; rooms call
 :func:`register_activity_kind` from their ``AppConfig.ready``.
+
+An authoriser answers with the set of allowed keys, or with an :class:`Authorisation` when
+it can say why a key is refused (a module that has not opened yet for this learner). A
+refusal with a reason binds more widely than a plain "not allowed": it also refuses
+statements that name the activity as their context parent (an H5P result inside a lesson),
+whereas a parent the person is merely not enrolled in is left alone (staff previewing a
+package in a lesson record their own results; they count for no one's progress).
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 PREFIX = "urn:betterwork:"
 
-Authoriser = Callable[[object, set[str]], set[str]]
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a person may not record about an activity now: ``reason`` is translated, for
+    them; ``code`` is for apps (the endpoint's ``error``)."""
+
+    reason: str
+    code: str = "forbidden"
+
+
+@dataclass(frozen=True)
+class Authorisation:
+    allowed: set[str]
+    refused: dict[str, Refusal] = field(default_factory=dict)
+
+
+Authoriser = Callable[[object, set[str]], "set[str] | Authorisation"]
 
 
 @dataclass(frozen=True)
@@ -20,12 +43,21 @@ class ActivityKind:
     name: str
     authorise: Authoriser
 
+    def decide(self, user, keys: set[str]) -> Authorisation:
+        """The authoriser's answer, always as an :class:`Authorisation`."""
+        answer = self.authorise(user, keys)
+        if isinstance(answer, Authorisation):
+            return answer
+        return Authorisation(allowed=set(answer))
+
 
 _kinds: dict[str, ActivityKind] = {}
 
 
 def register_activity_kind(name: str, authorise: Authoriser) -> None:
-    """Let ``authorise(user, keys) -> allowed_keys`` decide who may record about ``name``."""
+    """Let ``authorise(user, keys) -> allowed_keys | Authorisation`` decide who may record
+    about ``name``. It is called once per kind and batch, so it should cost a fixed number
+    of queries whatever the number of keys."""
     _kinds[name] = ActivityKind(name=name, authorise=authorise)
 
 

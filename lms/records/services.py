@@ -2,7 +2,8 @@
 
 ``statements_record`` is the one way in: it validates a batch of xAPI-shaped statements,
 checks the person may record about each activity (through the rooms' registered
-authorisers), stores what is new in one insert and tells the rooms what was stored.
+authorisers; a batch with any refused statement is refused whole, with the reason the
+owning room gives), stores what is new in one insert and tells the rooms what was stored.
 Storing the same statement id twice is a no-op; the same id with other content is a
 conflict. The number of queries does not grow with the size of the batch.
 """
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from lms.records.activities import parse_activity_id, registered_kinds
+from lms.records.activities import Refusal, parse_activity_id, registered_kinds
 from lms.records.models import Statement
 from lms.records.signals import statements_recorded
 
@@ -30,10 +31,12 @@ class StatementError(Exception):
     status = 400
     code = "invalid"
 
-    def __init__(self, message: str, *, index: int | None = None):
+    def __init__(self, message: str, *, index: int | None = None, code: str | None = None):
         super().__init__(message)
         self.message = message
         self.index = index
+        if code:
+            self.code = code
 
 
 class StatementInvalid(StatementError):
@@ -196,20 +199,45 @@ def _parse(raw, index, user, now) -> Statement:
     )
 
 
-def _authorise(user, statements: list[Statement]) -> None:
-    by_kind: dict[str, set[str]] = {}
-    for statement in statements:
-        kind, key = parse_activity_id(statement.activity)
-        by_kind.setdefault(kind, set()).add(key)
+def _authorise(user, statements: list[tuple[int, Statement]]) -> None:
+    """Refuse the whole batch unless the person may record about every statement's object,
+    and about its parent activity when the parent's owner refused that with a reason (see
+    ``lms.records.activities``). One authoriser call per kind, whatever the batch's size."""
     kinds = registered_kinds()
-    for kind, keys in by_kind.items():
-        allowed = kinds[kind].authorise(user, keys)
-        refused = keys - set(allowed)
-        if refused:
-            raise StatementForbidden(
-                _("You are not enrolled in the course this activity belongs to: %(activities)s.")
-                % {"activities": ", ".join(sorted(f"{kind}:{k}" for k in refused))}
-            )
+    keys_by_kind: dict[str, set[str]] = {}
+    for _index, statement in statements:
+        for activity in (statement.activity, statement.parent_activity):
+            parsed = parse_activity_id(activity)
+            if parsed and parsed[0] in kinds:
+                keys_by_kind.setdefault(parsed[0], set()).add(parsed[1])
+    answers = {kind: kinds[kind].decide(user, keys) for kind, keys in keys_by_kind.items()}
+    refused: list[tuple[int, str, Refusal | None]] = []
+    for index, statement in statements:
+        kind, key = parse_activity_id(statement.activity)
+        answer = answers[kind]
+        if key in answer.refused or key not in answer.allowed:
+            refused.append((index, f"{kind}:{key}", answer.refused.get(key)))
+            continue
+        parent = parse_activity_id(statement.parent_activity)
+        if parent and parent[0] in answers and parent[1] in answers[parent[0]].refused:
+            refused.append((index, ":".join(parent), answers[parent[0]].refused[parent[1]]))
+    if not refused:
+        return
+    # The first refused statement speaks for the batch, listing the activities refused for
+    # the same reason; nothing in the batch is stored.
+    index, _activity, refusal = refused[0]
+    activities = ", ".join(sorted({activity for _i, activity, r in refused if r == refusal}))
+    if refusal is None:
+        raise StatementForbidden(
+            _("You are not enrolled in the course this activity belongs to: %(activities)s.")
+            % {"activities": activities},
+            index=index,
+        )
+    raise StatementForbidden(
+        _("%(reason)s (%(activities)s)") % {"reason": refusal.reason, "activities": activities},
+        index=index,
+        code=refusal.code,
+    )
 
 
 def statements_record(
@@ -237,7 +265,7 @@ def statements_record(
             )
     new = [s for s in parsed if s.id not in existing]
     if new:
-        _authorise(actor, new)
+        _authorise(actor, [(index, s) for index, s in enumerate(parsed) if s.id not in existing])
         try:
             with transaction.atomic():
                 Statement.objects.bulk_create(new)

@@ -15,6 +15,7 @@ from courses import selectors, services
 from courses.models import LessonPage
 from lms.records.models import Statement
 from media_library.interactive.access import learner_may_record
+from tests.accounts.factories import global_admin
 from tests.courses import factories
 from tests.media_library.factories import ready_video
 from tests.media_library.interactive.factories import h5p_content, interactive_page
@@ -98,6 +99,41 @@ def test_a_learner_not_enrolled_is_refused(client, small_programme, lesson, cont
     other = factories.programme(small_programme.get_parent(), modules=1, lessons=1)
     services.enrolment_create(learner=outsider, course=other)
     assert post(client, content, lesson, [completed(content)]).status_code == 403
+
+
+@pytest.fixture
+def later_lesson(small_programme, content):
+    """A lesson of module 2, which opens a month after a learner starts."""
+    lesson = LessonPage.objects.descendant_of(small_programme).order_by("path").last()
+    lesson.body = [("h5p", {"content": content, "title": "Check yourself"})]
+    lesson.save_revision().publish()
+    lesson.refresh_from_db()
+    return lesson
+
+
+def test_an_h5p_result_in_a_module_not_open_yet_is_refused_with_the_day_it_opens(
+    client, small_programme, later_lesson, content
+):
+    person = factories.learner()
+    services.enrolment_create(learner=person, course=small_programme)
+    client.force_login(person)
+    response = post(client, content, later_lesson, [completed(content)])
+    assert response.status_code == 403
+    assert response.json()["error"] == "not_open"
+    assert "opens for you on" in response.json()["detail"]
+    assert not Statement.objects.exists()
+
+
+def test_staff_previewing_a_closed_module_still_try_its_h5p(
+    client, small_programme, later_lesson, content
+):
+    """The interactive room lets staff record while they preview; a course they do not
+    take has no release date for them, so nothing stops them, and nothing counts."""
+    staff = global_admin()
+    client.force_login(staff)
+    response = post(client, content, later_lesson, [completed(content)])
+    assert response.status_code == 200, response.content
+    assert Statement.objects.get().actor == staff
 
 
 def test_pages_outside_courses_are_left_to_the_interactive_room(home_page, content):

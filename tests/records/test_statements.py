@@ -19,23 +19,40 @@ URL = "/api/records/statements"
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 
 
+def authorise_drills(user, keys):
+    """Keys starting with "open" are allowed; "later" ones are refused with a reason."""
+    return activities.Authorisation(
+        allowed={k for k in keys if k.startswith("open")},
+        refused={
+            k: activities.Refusal(reason="This drill starts next week.", code="not_open")
+            for k in keys
+            if k.startswith("later")
+        },
+    )
+
+
 @pytest.fixture(autouse=True)
 def practice_kind(monkeypatch):
-    """An activity kind whose keys starting with "open" anyone may record about."""
+    """An activity kind whose keys starting with "open" anyone may record about, and one
+    that gives reasons."""
     kinds = dict(activities._kinds)
     monkeypatch.setattr(activities, "_kinds", kinds)
     activities.register_activity_kind(
         "practice", lambda user, keys: {k for k in keys if k.startswith("open")}
     )
+    activities.register_activity_kind("drill", authorise_drills)
 
 
-def statement(key="open-1", **extra):
-    return {
+def statement(key="open-1", kind="practice", parent=None, **extra):
+    raw = {
         "id": str(uuid.uuid4()),
         "verb": {"id": COMPLETED},
-        "object": {"id": f"urn:betterwork:practice:{key}"},
+        "object": {"id": f"urn:betterwork:{kind}:{key}"},
         **extra,
     }
+    if parent:
+        raw["context"] = {"contextActivities": {"parent": [{"id": parent}]}}
+    return raw
 
 
 def post(client, payload, **headers):
@@ -121,8 +138,48 @@ def test_a_forged_actor_is_refused(client, learner):
 def test_activities_the_learner_may_not_record_are_refused(client, learner):
     response = post(client, [statement(), statement(key="closed-7")])
     assert response.status_code == 403
+    assert response.json()["error"] == "forbidden"
+    assert response.json()["index"] == 1
     assert "closed-7" in response.json()["detail"]
     assert Statement.objects.count() == 0
+
+
+def test_a_refusal_with_a_reason_gives_the_reason_and_its_code(client, learner):
+    response = post(client, [statement("open-1", "drill"), statement("later-2", "drill")])
+    assert response.status_code == 403
+    body = response.json()
+    assert body == {
+        "error": "not_open",
+        "detail": "This drill starts next week. (drill:later-2)",
+        "index": 1,
+    }
+    assert Statement.objects.count() == 0
+    # The allowed statement alone is stored.
+    assert post(client, statement("open-1", "drill")).json()["stored"] == 1
+
+
+def test_a_refusal_with_a_reason_also_refuses_what_names_it_as_parent(client, learner):
+    inside = statement(parent="urn:betterwork:drill:later-2")
+    response = post(client, inside)
+    assert response.status_code == 403
+    assert response.json()["error"] == "not_open"
+    assert "drill:later-2" in response.json()["detail"]
+    # A parent that is merely not allowed (staff previewing a lesson they do not take)
+    # does not stop a statement its object allows; nor does a parent this site does not own.
+    for parent in ("urn:betterwork:drill:other-3", "https://elsewhere.example/course"):
+        assert post(client, statement(parent=parent)).status_code == 200
+    assert Statement.objects.count() == 2
+
+
+def test_a_stored_statement_sent_again_is_not_authorised_again(client, learner, monkeypatch):
+    """Idempotent retries: once stored, a statement is a no-op even if the rule changed."""
+    first = statement("open-1", "drill")
+    post(client, first)
+    monkeypatch.setattr(activities, "_kinds", {**activities._kinds})
+    activities.register_activity_kind("drill", lambda user, keys: set())
+    again = post(client, first)
+    assert again.status_code == 200
+    assert again.json()["stored"] == 0
 
 
 def test_anonymous_visitors_cannot_record(client):
