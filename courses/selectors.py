@@ -25,7 +25,7 @@ Completion is monotonic: ``Enrolment.completed_at`` is set once and never cleare
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
@@ -35,10 +35,14 @@ from courses.models import (
     Cohort,
     CoursePage,
     Enrolment,
+    InductionKitPage,
     LessonPage,
     ModulePage,
+    ProgrammePage,
+    SeminarPage,
     Submission,
     SupervisorTrainingPage,
+    WorkbookPage,
     WorkbookStepPage,
 )
 from lms.accounts.selectors import country_scope
@@ -294,53 +298,116 @@ class CourseStructure:
 
 def course_structure(*, course: CoursePage, locale: Locale | None = None) -> CourseStructure:
     """Modules, lessons and steps of ``course`` in ``locale`` (default: the course's own)."""
-    locale = locale or course.locale
-    if course.locale_id != locale.pk:
-        course = course.get_translation_or_none(locale) or course
-        course = course.specific
-    parts = list(Page.objects.descendant_of(course).live().filter(locale=course.locale).specific())
-    parts.sort(key=lambda p: p.path)
-    modules: dict[str, Module] = {}
-    lessons, steps = [], []
-    for part in parts:
-        if isinstance(part, ModulePage):
-            modules[part.path] = Module(page=part)
-        elif isinstance(part, LessonPage):
-            lessons.append(part)
-            module = modules.get(part.path[:-STEPLEN])
-            if module:
-                module.lessons.append(part)
-        elif isinstance(part, WorkbookStepPage):
-            steps.append(part)
-    canonical_ids = {}
-    default = default_locale()
-    if course.locale_id != default.pk and parts:
-        by_key = dict(
-            Page.objects.filter(
-                translation_key__in=[p.translation_key for p in parts], locale=default
-            ).values_list("translation_key", "pk")
-        )
-        canonical_ids = {
-            p.pk: by_key[p.translation_key] for p in parts if p.translation_key in by_key
+    return course_structures(courses=[course], locale=locale or course.locale)[course.pk]
+
+
+def course_structures(
+    *, courses, locale: Locale | None = None, bodies: bool = True
+) -> dict[int, CourseStructure]:
+    """The structures of several courses, keyed by the id of each course given, each in
+    ``locale`` (the course's translation there, else the course itself; default: each
+    course's own language). ``structure.course`` is that version, as a ``CoursePage``.
+
+    A fixed number of queries however many courses: their translations, their live lessons
+    (without their bodies unless ``bodies``), modules and workbook steps, the
+    default-language ids of translated parts and the practice assignments of supervisor
+    trainings (each only when some course has such parts)."""
+    courses = list(courses)
+    shown = {course.pk: course for course in courses}
+    elsewhere = [c for c in courses if locale is not None and c.locale_id != locale.pk]
+    if elsewhere:
+        translations = {
+            t.translation_key: t
+            for t in CoursePage.objects.filter(
+                translation_key__in={c.translation_key for c in elsewhere}, locale=locale
+            )
         }
-    practice = []
-    if isinstance(course, SupervisorTrainingPage):
-        # Keys come from the default-language blocks, matched by position.
-        keyed = course
-        if course.locale_id != default.pk:
-            keyed = canonical_page(course).specific
-        key_blocks = keyed.practice_assignments()
-        for number, block in enumerate(course.practice_assignments()):
-            key_block = key_blocks[number] if number < len(key_blocks) else block
-            practice.append((f"practice-{key_block.id}", number + 1))
-    return CourseStructure(
-        course=course,
-        modules=list(modules.values()),
-        lessons=lessons,
-        steps=steps,
-        practice_items=practice,
-        canonical_ids=canonical_ids,
+        for course in elsewhere:
+            shown[course.pk] = translations.get(course.translation_key, course)
+    structures = {
+        course.pk: CourseStructure(
+            course=course, modules=[], lessons=[], steps=[], practice_items=[], canonical_ids={}
+        )
+        for course in shown.values()
+    }
+    if not structures:
+        return {}
+
+    def parts(queryset, course_kinds):
+        within = [
+            s.course
+            for s in structures.values()
+            if issubclass(s.course.specific_class, course_kinds)
+        ]
+        if not within:
+            return []
+        inside = Q()
+        for course in within:
+            inside |= Q(
+                path__startswith=course.path, depth__gt=course.depth, locale=course.locale_id
+            )
+        return list(queryset.live().filter(inside).order_by("path"))
+
+    lessons = parts(
+        LessonPage.objects.all() if bodies else LessonPage.objects.defer("body"),
+        (ProgrammePage, SeminarPage, SupervisorTrainingPage, InductionKitPage),
     )
+    modules = parts(ModulePage.objects.all(), ProgrammePage)
+    steps = parts(WorkbookStepPage.objects.all(), WorkbookPage)
+
+    # Each part belongs to the course whose path starts its own.
+    course_at = {s.course.path: s for s in structures.values()}
+
+    def structure_of(page) -> CourseStructure:
+        return next(
+            (course_at[p] for p in reversed(_ancestor_paths(page.path)) if p in course_at), None
+        )
+
+    modules_at = {}
+    for module in modules:
+        modules_at[module.path] = Module(page=module)
+        structure_of(module).modules.append(modules_at[module.path])
+    for lesson in lessons:
+        structure_of(lesson).lessons.append(lesson)
+        if lesson.path[:-STEPLEN] in modules_at:
+            modules_at[lesson.path[:-STEPLEN]].lessons.append(lesson)
+    for step in steps:
+        structure_of(step).steps.append(step)
+
+    default = default_locale()
+    supervisor = [
+        s.course
+        for s in structures.values()
+        if issubclass(s.course.specific_class, SupervisorTrainingPage)
+    ]
+    translated = [p for p in [*modules, *lessons, *steps] if p.locale_id != default.pk]
+    keys = {p.translation_key for p in [*translated, *supervisor] if p.locale_id != default.pk}
+    canonical = {}
+    if keys:
+        canonical = dict(
+            Page.objects.filter(translation_key__in=keys, locale=default).values_list(
+                "translation_key", "pk"
+            )
+        )
+    for page in translated:
+        if page.translation_key in canonical:
+            structure_of(page).canonical_ids[page.pk] = canonical[page.translation_key]
+    if supervisor:
+        pages = SupervisorTrainingPage.objects.in_bulk(
+            {c.pk for c in supervisor}
+            | {canonical.get(c.translation_key, c.pk) for c in supervisor}
+        )
+        for course in supervisor:
+            # Keys come from the default-language blocks, matched by position.
+            key_blocks = pages[
+                canonical.get(course.translation_key, course.pk)
+            ].practice_assignments()
+            for number, block in enumerate(pages[course.pk].practice_assignments()):
+                key_block = key_blocks[number] if number < len(key_blocks) else block
+                structures[course.pk].practice_items.append(
+                    (f"practice-{key_block.id}", number + 1)
+                )
+    return {given.pk: structures[shown[given.pk].pk] for given in courses}
 
 
 # --- progress ---------------------------------------------------------------------------
@@ -419,66 +486,89 @@ def progress_for_learners(
     """Progress of several learners in one course, in a fixed number of queries."""
     course = _canonical_course(course)
     structure = structure or course_structure(course=course, locale=course.locale)
-    lesson_activities = {activity_id("lesson", pk) for pk in structure.lesson_ids}
-    question_activities = set(structure.question_ids)
     learner_ids = [getattr(learner, "pk", learner) for learner in learners]
-    by_learner: dict[int, list] = {pk: [] for pk in learner_ids}
+    table = _progress_table(
+        learner_ids=learner_ids,
+        structures={course.pk: structure},
+        fallback_cohort_id=cohort.pk if cohort else None,
+    )
+    return {pk: table[pk, course.pk] for pk in learner_ids}
+
+
+def _progress_table(
+    *,
+    learner_ids: list[int],
+    structures: dict[int, CourseStructure],
+    fallback_cohort_id: int | None = None,
+    enrolments: list[Enrolment] | None = None,
+) -> dict[tuple[int, int], Progress]:
+    """Progress of each learner in each course (keyed by the default-language course's id,
+    with its structure), in five queries however many learners and courses (four when
+    the caller has the enrolments already)."""
+    courses = list(structures)
+    lessons = {pk: {activity_id("lesson", k) for k in s.lesson_ids} for pk, s in structures.items()}
+    questions = {pk: set(s.question_ids) for pk, s in structures.items()}
+    items = {pk: set(s.submission_items) for pk, s in structures.items()}
+    rows: dict[int, list] = {pk: [] for pk in learner_ids}
     for actor_id, *row in _progress_statements(
-        learners=learner_ids, lesson_ids=lesson_activities, question_ids=question_activities
+        learners=learner_ids,
+        lesson_ids=set().union(*lessons.values()),
+        question_ids=set().union(*questions.values()),
     ):
-        by_learner[actor_id].append(row)
+        rows[actor_id].append(row)
 
-    enrolments = {
-        e.learner_id: e
-        for e in Enrolment.objects.filter(course=course, learner_id__in=learner_ids).only(
-            "learner_id", "cohort_id", "completed_at"
-        )
-    }
+    if enrolments is None:
+        enrolments = Enrolment.objects.filter(
+            course_id__in=courses, learner_id__in=learner_ids
+        ).only("learner_id", "course_id", "cohort_id", "completed_at")
+    enrolments = {(e.learner_id, e.course_id): e for e in enrolments}
     cohort_ids = {e.cohort_id for e in enrolments.values() if e.cohort_id}
-    if cohort:
-        cohort_ids.add(cohort.pk)
-    sessions_per_cohort: dict[int, int] = {}
-    for cohort_id in ClassSession.objects.filter(cohort_id__in=cohort_ids).values_list(
-        "cohort_id", flat=True
-    ):
-        sessions_per_cohort[cohort_id] = sessions_per_cohort.get(cohort_id, 0) + 1
-    attended: dict[int, int] = {}
-    for learner_id in Attendance.objects.filter(
-        learner_id__in=learner_ids, present=True, session__cohort__course=course
-    ).values_list("learner_id", flat=True):
-        attended[learner_id] = attended.get(learner_id, 0) + 1
-
-    items = set(structure.submission_items)
-    approved_rows = Submission.objects.filter(
-        course=course, status=Submission.Status.APPROVED, item__in=items
-    ).filter(Q(learner_id__in=learner_ids) | Q(organisation__people__in=learner_ids))
-    approved_by_learner: dict[int, set[str]] = {pk: set() for pk in learner_ids}
-    for learner_id, organisation_member, item in approved_rows.values_list(
-        "learner_id", "organisation__people", "item"
-    ):
-        for pk in {learner_id, organisation_member}:
-            if pk in approved_by_learner:
-                approved_by_learner[pk].add(item)
-
-    result = {}
-    for pk in learner_ids:
-        lessons, questions = _statement_progress(
-            by_learner[pk], lesson_activities, question_activities
+    if fallback_cohort_id:
+        cohort_ids.add(fallback_cohort_id)
+    sessions_per_cohort = dict(
+        ClassSession.objects.filter(cohort_id__in=cohort_ids)
+        .order_by()
+        .values("cohort_id")
+        .annotate(sessions=Count("pk"))
+        .values_list("cohort_id", "sessions")
+    )
+    attended: dict[tuple[int, int], int] = {}
+    for pair in Attendance.objects.filter(
+        learner_id__in=learner_ids, present=True, session__cohort__course_id__in=courses
+    ).values_list("learner_id", "session__cohort__course_id"):
+        attended[pair] = attended.get(pair, 0) + 1
+    approved: dict[tuple[int, int], set[str]] = {}
+    for course_id, learner_id, organisation_member, item in (
+        Submission.objects.filter(
+            course_id__in=courses,
+            status=Submission.Status.APPROVED,
+            item__in=set().union(*items.values()),
         )
-        enrolment = enrolments.get(pk)
-        cohort_id = (enrolment.cohort_id if enrolment else None) or (cohort.pk if cohort else None)
-        result[pk] = Progress(
-            lessons_done={int(parse_activity_id(a)[1]) for a in lessons},
-            lessons_total=len(lesson_activities),
-            checks_passed=questions,
-            checks_total=len(question_activities),
-            sessions_attended=attended.get(pk, 0),
-            sessions_total=sessions_per_cohort.get(cohort_id, 0),
-            submissions_approved=approved_by_learner[pk],
-            submissions_total=len(items),
-            completed_at=enrolment.completed_at if enrolment else None,
-        )
-    return result
+        .filter(Q(learner_id__in=learner_ids) | Q(organisation__people__in=learner_ids))
+        .values_list("course_id", "learner_id", "organisation__people", "item")
+    ):
+        if item in items[course_id]:
+            for pk in {learner_id, organisation_member} & rows.keys():
+                approved.setdefault((pk, course_id), set()).add(item)
+
+    table = {}
+    for course_id in courses:
+        for pk in learner_ids:
+            done, passed = _statement_progress(rows[pk], lessons[course_id], questions[course_id])
+            enrolment = enrolments.get((pk, course_id))
+            cohort_id = (enrolment.cohort_id if enrolment else None) or fallback_cohort_id
+            table[pk, course_id] = Progress(
+                lessons_done={int(parse_activity_id(a)[1]) for a in done},
+                lessons_total=len(lessons[course_id]),
+                checks_passed=passed,
+                checks_total=len(questions[course_id]),
+                sessions_attended=attended.get((pk, course_id), 0),
+                sessions_total=sessions_per_cohort.get(cohort_id, 0),
+                submissions_approved=approved.get((pk, course_id), set()),
+                submissions_total=len(items[course_id]),
+                completed_at=enrolment.completed_at if enrolment else None,
+            )
+    return table
 
 
 def progress_for_course(*, learner, course: CoursePage, structure=None) -> Progress:
@@ -673,18 +763,27 @@ class LearningRow:
 
 
 def learning_overview(*, learner, locale: Locale) -> list[LearningRow]:
-    """The learner's courses, each with progress and the lesson to open next."""
+    """The learner's courses, each with progress and the lesson to open next, in a fixed
+    number of queries however many courses they take."""
+    enrolments = list(enrolments_of(learner=learner))
+    structures = course_structures(
+        courses=[e.course for e in enrolments], locale=locale, bodies=False
+    )
+    progress = _progress_table(
+        learner_ids=[learner.pk],
+        structures={e.course_id: structures[e.course_id] for e in enrolments},
+        enrolments=enrolments,
+    )
+    today = timezone.localdate()
     rows = []
-    today = dt.date.today()
-    for enrolment in enrolments_of(learner=learner):
-        course = enrolment.course.specific
-        structure = course_structure(course=course, locale=locale)
-        progress = progress_for_course(learner=learner, course=course, structure=structure)
-        start = enrolment.cohort.start_date if enrolment.cohort_id else enrolment.enrolled_at.date()
+    for enrolment in enrolments:
+        structure = structures[enrolment.course_id]
+        course_progress = progress[learner.pk, enrolment.course_id]
+        start = enrolment_release_start(enrolment)
         next_lesson, opens_on = None, None
         module_of = {lesson.pk: module for module in structure.modules for lesson in module.lessons}
         for lesson in structure.lessons:
-            if structure.lesson_key(lesson) in progress.lessons_done:
+            if structure.lesson_key(lesson) in course_progress.lessons_done:
                 continue
             module = module_of.get(lesson.pk)
             if module and module.opens_on(start) > today:
@@ -696,7 +795,7 @@ def learning_overview(*, learner, locale: Locale) -> list[LearningRow]:
             LearningRow(
                 enrolment=enrolment,
                 course=structure.course,
-                percent=progress.percent(course),
+                percent=course_progress.percent(enrolment.course),
                 next_lesson=next_lesson,
                 opens_on=opens_on if next_lesson is None else None,
             )

@@ -174,7 +174,11 @@ def test_statement_batches_cost_the_same_queries(
     client, small_programme, size, verb, budget, django_assert_max_num_queries
 ):
     person = factories.learner()
-    services.enrolment_create(learner=person, course=small_programme)
+    enrolment = services.enrolment_create(learner=person, course=small_programme)
+    # Enrolled two months ago: both modules are open.
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        enrolled_at=timezone.now() - dt.timedelta(days=70)
+    )
     lessons = list(LessonPage.objects.descendant_of(small_programme))
     batch = [
         factories.statement(activity_id("lesson", lessons[n % len(lessons)].pk), verb)

@@ -211,8 +211,10 @@ def test_posting_a_completion_takes_a_constant_number_of_queries(
     client.force_login(learner)
     client.get("/robots.txt")  # settle the session
     # 9 of the bridge's own, + the courses room's access check and the lesson's canonical
-    # parent id (1 each) + the courses and certification receivers of statements_recorded.
-    with django_assert_max_num_queries(14):
+    # parent id (1 each) + the record store asking courses whether the parent lesson is
+    # open (2: the page, its course and module ancestors) + the courses and certification
+    # receivers of statements_recorded.
+    with django_assert_max_num_queries(16):
         response = post(
             client,
             statements_url(content, lesson),

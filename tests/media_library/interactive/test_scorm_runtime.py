@@ -204,9 +204,10 @@ def test_a_commit_takes_a_constant_number_of_queries(
     client.force_login(learner)
     attempt = open_attempt(client, package, lesson)
     done = cmi_2004(completion_status="completed", success_status="passed", score={"scaled": "1"})
-    # + the courses access check, the canonical parent id and the courses/certification
-    # receivers of statements_recorded (merged rooms).
-    with django_assert_max_num_queries(18):
+    # + the courses access check, the canonical parent id, the record store asking courses
+    # whether the parent lesson is open (2) and the courses/certification receivers of
+    # statements_recorded (merged rooms).
+    with django_assert_max_num_queries(20):
         response = post(client, attempt["commit_url"], {"sequence": 1, "cmi": done})
     assert response.json()["stored"] == 2
 
