@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from courses import services
 from courses.models import (
+    Enrolment,
     InductionKitPage,
     LessonPage,
     ModulePage,
@@ -165,6 +166,16 @@ def session(cohort, *, starts_at=None, title="Session 1"):
 def enrol(course, people, cohort=None):
     for person in people:
         services.enrolment_create(learner=person, course=course, cohort=cohort, source="trainer")
+
+
+def enrolled_long_ago(course, person):
+    """A learner who enrolled alone long enough ago that every module has opened."""
+    enrolment = services.enrolment_create(learner=person, course=course)
+    Enrolment.objects.filter(pk=enrolment.pk).update(enrolled_at=timezone.now() - LONG_AGO)
+    return enrolment
+
+
+LONG_AGO = dt.timedelta(days=3 * 366)
 
 
 def statement(activity, verb="completed", parent=None, **extra):

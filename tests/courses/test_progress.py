@@ -48,7 +48,7 @@ def test_completing_every_lesson_completes_the_course_and_signals_once(
     small_programme, signals_received, django_capture_on_commit_callbacks
 ):
     person = factories.learner()
-    services.enrolment_create(learner=person, course=small_programme)
+    factories.enrolled_long_ago(small_programme, person)
     lessons = lessons_of(small_programme)
     with django_capture_on_commit_callbacks(execute=True):
         statements_record(
@@ -133,7 +133,9 @@ def test_completion_is_never_undone(small_programme, django_capture_on_commit_ca
     small_programme.complete_attendance_percent = 100
     small_programme.save()
     trainer = factories.trainer()
-    cohort = factories.cohort(small_programme, trainers=[trainer])
+    cohort = factories.cohort(
+        small_programme, trainers=[trainer], start_date=timezone.localdate() - factories.LONG_AGO
+    )
     person = factories.learner()
     factories.enrol(small_programme, [person], cohort)
     session = factories.session(cohort)
@@ -167,7 +169,7 @@ def test_knowledge_checks_count_when_the_rule_asks_for_them(small_programme):
     small_programme.complete_knowledge_checks = True
     small_programme.save()
     person = factories.learner()
-    services.enrolment_create(learner=person, course=small_programme)
+    factories.enrolled_long_ago(small_programme, person)
     complete_all_lessons(person, small_programme)
     assert Enrolment.objects.get(learner=person).completed_at is None
     for lesson in lessons_of(small_programme):
@@ -200,7 +202,7 @@ def test_a_translated_lesson_counts_in_the_same_course(small_programme):
     person = factories.learner()
     translated_lesson = LessonPage.objects.filter(locale=arabic).order_by("path").first()
     translated_course = small_programme.get_translation(arabic)
-    services.enrolment_create(learner=person, course=translated_course)
+    factories.enrolled_long_ago(translated_course, person)
     assert Enrolment.objects.get(learner=person).course_id == small_programme.pk
     assert selectors.learner_is_enrolled_in_page(learner=person, page=translated_lesson)
     services.lesson_complete(
