@@ -84,9 +84,7 @@ class ReportFilters:
             return None
         people = User.objects.filter(self.people_q())
         if self.course:
-            people = people.filter(
-                enrolments__course__translation_key=self.course.translation_key
-            )
+            people = people.filter(enrolments__course__translation_key=self.course.translation_key)
         if self.cohort:
             people = people.filter(enrolments__cohort_id=self.cohort.pk)
         return people.values("pk")

@@ -20,7 +20,7 @@ def current_code() -> str:
 
 
 @pytest.fixture
-def viewer(data):
+def viewer(data):  # noqa: F811 - the imported fixture
     person = global_admin(display_name="Programme Officer")
     TOTP.activate(person, SECRET)
     return person

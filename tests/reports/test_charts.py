@@ -35,7 +35,8 @@ def test_right_to_left_charts_are_mirrored():
     rows = [{"name": "x", "a": 10, "b": 5}]
     ltr = bar_chart(table(rows))
     rtl = bar_chart(table(rows), rtl=True)
-    assert rtl.rtl and not ltr.rtl
+    assert rtl.rtl
+    assert not ltr.rtl
     for plain, mirrored in zip(ltr.groups[0].bars, rtl.groups[0].bars, strict=True):
         assert float(mirrored.x) + float(mirrored.width) == WIDTH - float(plain.x)
         assert float(mirrored.value_x) == WIDTH - float(plain.value_x)

@@ -93,9 +93,7 @@ def test_dashboard_queries_do_not_grow_with_the_data(
         assert client.get(reverse("reports_dashboard")).status_code == 200
 
 
-def test_the_dashboard_speaks_the_viewers_language_and_mirrors_its_charts(
-    client, data, totp_for
-):
+def test_the_dashboard_speaks_the_viewers_language_and_mirrors_its_charts(client, data, totp_for):
     viewer = global_admin()
     viewer.preferred_language = "ar"
     viewer.save(update_fields=["preferred_language"])
@@ -104,7 +102,8 @@ def test_the_dashboard_speaks_the_viewers_language_and_mirrors_its_charts(
     assert re.search(r'<html lang="ar" dir="rtl"', body)
     assert "المشاركون" in body  # "Participants", from the Arabic catalogue
     charts = re.findall(r"<svg class=\"reports-chart__svg\".*?</svg>", body, flags=re.S)
-    assert charts and all('direction="rtl"' in svg for svg in charts)
+    assert charts
+    assert all('direction="rtl"' in svg for svg in charts)
 
 
 def test_a_chosen_admin_language_wins_over_the_preferred_one(client, data, totp_for):

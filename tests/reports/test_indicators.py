@@ -216,9 +216,7 @@ def test_reach_says_it_follows_only_period_and_country(data):
 def test_course_titles_follow_the_viewers_language(data):
     from django.utils import translation
 
-    ar = data.course.copy_for_translation(
-        Locale.objects.get(language_code="ar"), copy_parents=True
-    )
+    ar = data.course.copy_for_translation(Locale.objects.get(language_code="ar"), copy_parents=True)
     ar.title = "السلامة من الحرائق"
     ar.save_revision().publish()
     with translation.override("ar"):
