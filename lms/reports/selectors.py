@@ -25,6 +25,7 @@ Definitions (the figures a funder gets):
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
@@ -380,6 +381,7 @@ def indicator_tables(f: ReportFilters) -> list[Table]:
     from lms.accounts.models import Role
 
     names = countries_for(f)
+    languages = {code: str(name) for code, name in settings.LANGUAGES}
     country = lambda code: names.get(code, code or str(_("No country")))  # noqa: E731
     totals = participation_totals(f)
     tables = [
@@ -608,7 +610,7 @@ def indicator_tables(f: ReportFilters) -> list[Table]:
             [
                 {
                     "title": r["title"],
-                    "language": r["language"],
+                    "language": languages.get(r["language"], r["language"]),
                     "country": country(r["country_code"]),
                     "views": r["views"],
                     "completions": r["completions"],
