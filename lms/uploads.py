@@ -305,7 +305,7 @@ def _check_content(file, *, name, extension, kind, policy):
     if found != kind.content:
         raise _mismatch(name=name, extension=extension, found=found)
     if kind.content in PICTURES:
-        _check_picture(file, name=name, extension=extension, kind=kind, policy=policy)
+        _check_picture(file, name=name, kind=kind, policy=policy)
     elif kind.content == "pdf":
         _check_pdf(file, name=name)
     elif kind.content == "text" and not _is_text(file):
@@ -319,7 +319,7 @@ def _check_content(file, *, name, extension, kind, policy):
 # --- pictures --------------------------------------------------------------------------------
 
 
-def _check_picture(file, *, name, extension, kind, policy):
+def _check_picture(file, *, name, kind, policy):
     limit = policy.limit("max_image_pixels")
     too_many_pixels = ValidationError(
         _("“%(name)s” has too many pixels: pictures may have at most %(limit)s million."),
@@ -350,9 +350,15 @@ def _check_picture(file, *, name, extension, kind, policy):
                 image.load()
     except Image.DecompressionBombError:
         raise too_many_pixels from None
-    except UnidentifiedImageError:
-        raise _mismatch(name=name, extension=extension, found="unknown") from None
-    except (OSError, SyntaxError, ValueError, EOFError, zlib.error) as error:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        EOFError,
+        zlib.error,
+    ) as error:
+        # The first bytes already said this kind of picture: what follows is broken.
         raise damaged from error
 
 
