@@ -17,6 +17,7 @@ in ``media_library``; this module is for the files people attach to their work.
 
 import codecs
 import stat
+import struct
 import unicodedata
 import zipfile
 import zlib
@@ -141,6 +142,13 @@ OOXML_MAIN_TYPES = {
 ODF_MIMETYPES = {"application/vnd.oasis.opendocument.text": "odt"}
 CONTENT_TYPES_PART = "[Content_Types].xml"
 SMALL_PART_BYTES = 1024 * 1024
+
+# What parsers of hostile bytes raise (besides our own ValidationError): each means "broken".
+PICTURE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error)
+PICTURE_ERRORS += (zlib.error,)
+# Also NotImplementedError (a method zipfile lacks, e.g. Deflate64) and RuntimeError (encryption).
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, struct.error)
+ZIP_ERRORS += (NotImplementedError, RuntimeError)
 
 
 @dataclass(frozen=True)
@@ -350,14 +358,7 @@ def _check_picture(file, *, name, kind, policy):
                 image.load()
     except Image.DecompressionBombError:
         raise too_many_pixels from None
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        EOFError,
-        zlib.error,
-    ) as error:
+    except PICTURE_ERRORS as error:
         # The first bytes already said this kind of picture: what follows is broken.
         raise damaged from error
 
@@ -421,7 +422,7 @@ def _check_zip_document(file, *, name, extension, kind, policy):
     file.seek(0)
     try:
         archive = zipfile.ZipFile(file)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+    except ZIP_ERRORS as error:
         raise damaged from error
     with archive:
         infos = archive.infolist()
@@ -437,7 +438,7 @@ def _check_zip_document(file, *, name, extension, kind, policy):
                     with archive.open(info) as stream:
                         while stream.read(CHUNK):
                             pass
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as error:
+        except ZIP_ERRORS as error:
             raise damaged from error
 
 

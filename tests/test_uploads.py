@@ -327,6 +327,16 @@ def test_an_old_or_password_protected_office_file_is_explained():
     assert "password-protected" in refusal(upload("old.docx", ole)).messages[0]
 
 
+def test_a_docx_compressed_with_a_method_we_cannot_read_is_refused():
+    data = bytearray(office(parts={"word/document.xml": b"<w/>" * 1000}))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = archive.getinfo("word/document.xml")
+    struct.pack_into("<H", data, info.header_offset + 8, 9)  # Deflate64
+    central = data.rfind(b"PK\x01\x02")
+    struct.pack_into("<H", data, central + 10, 9)
+    assert refusal(upload("deflate64.docx", bytes(data))).code == "damaged"
+
+
 def test_a_truncated_docx_is_refused():
     whole = office(parts={"word/document.xml": os.urandom(20_000)})
     assert refusal(upload("cut.docx", whole[: len(whole) // 2])).code == "damaged"
