@@ -143,12 +143,11 @@ ODF_MIMETYPES = {"application/vnd.oasis.opendocument.text": "odt"}
 CONTENT_TYPES_PART = "[Content_Types].xml"
 SMALL_PART_BYTES = 1024 * 1024
 
-# What parsers of hostile bytes raise (besides our own ValidationError): each means "broken".
-PICTURE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error)
-PICTURE_ERRORS += (zlib.error,)
-# Also NotImplementedError (a method zipfile lacks, e.g. Deflate64) and RuntimeError (encryption).
-ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, struct.error)
-ZIP_ERRORS += (NotImplementedError, RuntimeError)
+# What parsers raise on hostile bytes: each means the file is broken, never a server error.
+PARSER_ERRORS = (OSError, EOFError, ValueError, struct.error, zlib.error)
+PICTURE_ERRORS = (*PARSER_ERRORS, UnidentifiedImageError, SyntaxError)
+# NotImplementedError: a compression zipfile lacks (Deflate64); RuntimeError: encryption.
+ZIP_ERRORS = (*PARSER_ERRORS, zipfile.BadZipFile, NotImplementedError, RuntimeError)
 
 
 @dataclass(frozen=True)
