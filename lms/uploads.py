@@ -338,6 +338,10 @@ def _check_picture(file, *, name, kind, policy):
         code="damaged",
         params={"name": name},
     )
+    # Pillow decodes a cut-off JPEG without complaint once anything in the process has set
+    # ImageFile.LOAD_TRUNCATED_IMAGES (WeasyPrint does, on import): look for its end ourselves.
+    if kind.content == "jpeg" and not _jpeg_is_complete(file):
+        raise damaged
     try:
         file.seek(0)
         with Image.open(file, formats=[kind.pillow_format]) as image:
@@ -360,6 +364,44 @@ def _check_picture(file, *, name, kind, policy):
     except PICTURE_ERRORS as error:
         # The first bytes already said this kind of picture: what follows is broken.
         raise damaged from error
+
+
+def _jpeg_is_complete(file) -> bool:
+    """Walk the JPEG's segments to its end-of-image marker. Entropy-coded data after a
+    start-of-scan has no length: it runs to the next marker that is neither a stuffed 0xFF00
+    nor a restart marker. Data after the end (camera trailers) is allowed."""
+    file.seek(0)
+    data = file.read()
+    position = 2  # after the start-of-image marker
+    while position + 1 < len(data):
+        if data[position] != 0xFF:
+            return False
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte before a marker
+            position += 1
+        elif marker == 0xD9:
+            return True
+        elif marker == 0x01 or 0xD0 <= marker <= 0xD7:
+            position += 2
+        else:
+            if position + 4 > len(data):
+                return False
+            position += 2 + int.from_bytes(data[position + 2 : position + 4], "big")
+            if marker == 0xDA:
+                position = _end_of_scan(data, position)
+    return False
+
+
+def _end_of_scan(data: bytes, position: int) -> int:
+    while (position := data.find(b"\xff", position)) != -1 and position + 1 < len(data):
+        following = data[position + 1]
+        if following == 0x00 or 0xD0 <= following <= 0xD7:
+            position += 2
+        elif following == 0xFF:
+            position += 1
+        else:
+            return position
+    return len(data)
 
 
 # --- PDF -------------------------------------------------------------------------------------

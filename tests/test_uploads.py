@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.utils import translation
-from PIL import Image
+from PIL import Image, ImageFile
 
 from lms.uploads import UploadPolicy, check_upload, sanitize_filename, validate_upload
 
@@ -211,12 +211,25 @@ def test_a_picture_over_the_pixel_limit_is_refused(settings):
     check_upload(upload("wide.png", png_header_only(2000, 1000)), policy=policy)
 
 
+@pytest.mark.parametrize("lenient_pillow", [False, True])
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
-def test_a_truncated_picture_is_refused(fmt):
+def test_a_truncated_picture_is_refused(fmt, lenient_pillow, monkeypatch):
+    # WeasyPrint sets LOAD_TRUNCATED_IMAGES for the whole process when it is imported.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", lenient_pillow)
     whole = picture(fmt, size=(128, 128))
     error = refusal(upload(f"cut.{fmt.lower()}", whole[: len(whole) // 2]))
     assert error.code == "damaged"
     assert "is damaged or incomplete" in error.messages[0]
+
+
+def test_a_progressive_jpeg_with_a_camera_trailer_passes():
+    buffer = io.BytesIO()
+    noise = Image.frombytes("RGB", (200, 150), os.urandom(200 * 150 * 3))
+    noise.save(buffer, "JPEG", progressive=True, quality=90)
+    data = buffer.getvalue() + b"SEFT trailer written by a phone after the picture"
+    assert check_upload(upload("phone.jpg", data), policy=EVERYTHING).is_image
+    cut = buffer.getvalue()[: len(buffer.getvalue()) * 3 // 4]
+    assert refusal(upload("phone.jpg", cut)).code == "damaged"
 
 
 def test_a_picture_with_a_broken_checksum_is_refused():
