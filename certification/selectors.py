@@ -229,31 +229,49 @@ def renewal_status(*, certificate: Certificate, today: date | None = None) -> di
     }
 
 
-def certificate_counts(*, country=None, on: date | None = None) -> dict[str, int]:
-    """Certificates issued (up to ``on``), active, expiring within 90 days, expired and
-    revoked on ``on`` (today by default), for one country's holders or all. One query."""
-    on = on or timezone.localdate()
-    certificates = Certificate.objects.filter(issued_on__lte=on)
-    country_id = _country_id(country)
-    if country is not None:
-        certificates = certificates.filter(holder__country_id=country_id)
+def _certificate_states(on: date) -> dict:
     revoked = Q(revoked_at__isnull=False, revoked_at__date__lte=on)
     standing = ~revoked
-    return certificates.aggregate(
-        issued=Count("pk"),
-        active=Count("pk", filter=standing & Q(expires_on__gte=on)),
-        expiring=Count(
-            "pk",
-            filter=standing & Q(expires_on__gte=on, expires_on__lte=on + timedelta(days=90)),
+    return {
+        "active": Count("pk", filter=standing & Q(expires_on__gte=on)),
+        "expiring": Count(
+            "pk", filter=standing & Q(expires_on__gte=on, expires_on__lte=on + timedelta(days=90))
         ),
-        expired=Count("pk", filter=standing & Q(expires_on__lt=on)),
-        revoked=Count("pk", filter=revoked),
-    )
+        "expired": Count("pk", filter=standing & Q(expires_on__lt=on)),
+        "revoked": Count("pk", filter=revoked),
+    }
 
 
-def cpd_hours(*, since: date | None = None, until: date | None = None, country=None) -> Decimal:
-    """CPD hours logged with a date in [since, until], by people of ``country`` or all."""
+def _certificates_for(*, on: date, since: date | None, country, holders):
+    certificates = Certificate.objects.filter(issued_on__lte=on)
+    if country is not None:
+        certificates = certificates.filter(holder__country_id=_country_id(country))
+    if holders is not None:
+        certificates = certificates.filter(holder__in=holders)
+    issued = Count("pk", filter=Q(issued_on__gte=since)) if since else Count("pk")
+    return certificates, issued
+
+
+def certificate_counts(
+    *, country=None, on: date | None = None, since: date | None = None, holders=None
+) -> dict[str, int]:
+    """Certificates issued (up to ``on``, or from ``since`` to ``on``), and those active,
+    expiring within 90 days, expired and revoked on ``on`` (today by default), for one
+    country's holders or all; ``holders`` (people, e.g. a queryset of pks) narrows further.
+    One query."""
+    on = on or timezone.localdate()
+    certificates, issued = _certificates_for(on=on, since=since, country=country, holders=holders)
+    return certificates.aggregate(issued=issued, **_certificate_states(on))
+
+
+def cpd_hours(
+    *, since: date | None = None, until: date | None = None, country=None, people=None
+) -> Decimal:
+    """CPD hours logged with a date in [since, until], by people of ``country`` or all;
+    ``people`` (e.g. a queryset of pks) narrows further."""
     activities = CPDActivity.objects.all()
+    if people is not None:
+        activities = activities.filter(person__in=people)
     if since:
         activities = activities.filter(date__gte=since)
     if until:
@@ -299,25 +317,16 @@ def certificates_filtered(certificates, *, state: str = "", on: date | None = No
     return certificates
 
 
-def certificate_counts_by_country(*, on: date | None = None) -> dict[str, dict[str, int]]:
+def certificate_counts_by_country(
+    *, on: date | None = None, since: date | None = None, country=None, holders=None
+) -> dict[str, dict[str, int]]:
     """:func:`certificate_counts` for every holder country at once, keyed by country code
     (``""`` for holders without a country). One query."""
     on = on or timezone.localdate()
-    revoked = Q(revoked_at__isnull=False, revoked_at__date__lte=on)
-    standing = ~revoked
+    certificates, issued = _certificates_for(on=on, since=since, country=country, holders=holders)
     rows = (
-        Certificate.objects.filter(issued_on__lte=on)
-        .values("holder__country__code")
-        .annotate(
-            issued=Count("pk"),
-            active=Count("pk", filter=standing & Q(expires_on__gte=on)),
-            expiring=Count(
-                "pk",
-                filter=standing & Q(expires_on__gte=on, expires_on__lte=on + timedelta(days=90)),
-            ),
-            expired=Count("pk", filter=standing & Q(expires_on__lt=on)),
-            revoked=Count("pk", filter=revoked),
-        )
+        certificates.values("holder__country__code")
+        .annotate(issued=issued, **_certificate_states(on))
         .order_by()
     )
     return {row.pop("holder__country__code") or "": row for row in rows}

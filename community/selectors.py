@@ -283,10 +283,11 @@ def inbox(*, user) -> QuerySet[DirectMessage]:
     )
 
 
-def activity_summary(*, since=None, until=None, country=None) -> dict:
+def activity_summary(*, since=None, until=None, country=None, members=None) -> dict:
     """Community activity for the reports room, counted in the database.
 
-    ``country`` (a Country or its id) limits to people of that country (the authors).
+    ``country`` (a Country or its id) limits to people of that country (the authors);
+    ``members`` (people, e.g. a queryset of pks) narrows to those authors.
     Hidden posts and threads do not count. Returns ``active_members`` (distinct people
     who posted), ``questions_asked``, ``questions_answered`` (a reply from someone other
     than the asker), ``questions_with_accepted_answer`` and
@@ -304,6 +305,9 @@ def activity_summary(*, since=None, until=None, country=None) -> dict:
         country_id = getattr(country, "pk", country)
         posts = posts.filter(author__country_id=country_id)
         questions = questions.filter(author__country_id=country_id)
+    if members is not None:
+        posts = posts.filter(author__in=members)
+        questions = questions.filter(author__in=members)
     figures = questions.aggregate(
         asked=Count("pk"),
         answered=Count("pk", filter=Q(first_answer_at__isnull=False)),
