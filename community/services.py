@@ -3,6 +3,7 @@ subscribing, moderating and messaging. Views call these; these check permissions
 validate, write inside a transaction and leave notifications to Celery."""
 
 import datetime as dt
+import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from lms.sanitizer import strip_bidi_controls
+from lms.uploads import CheckedUpload
 
 from . import markup, permissions
 from .models import (
@@ -35,7 +37,6 @@ from .models import (
     Subscription,
     Thread,
 )
-from .uploads import CheckedUpload
 
 User = get_user_model()
 UNSUBSCRIBE_SALT = "community.unsubscribe"
@@ -277,7 +278,7 @@ def _save_attachments(*, post: Post, uploads: list[CheckedUpload], user) -> None
     for upload in uploads:
         attachment = Attachment(
             post=post,
-            token=upload.token,
+            token=secrets.token_hex(8),
             name=upload.name,
             content_type=upload.content_type,
             size=upload.size,
