@@ -21,6 +21,8 @@ FTYP = {"mp4", "m4a"}
 
 
 def validate_evidence_file(file) -> None:
+    if getattr(file, "_committed", False):
+        return  # already in storage: it was checked when it was uploaded
     limit = settings.CERTIFICATION_EVIDENCE_MAX_BYTES
     if file.size > limit:
         raise ValidationError(
