@@ -293,6 +293,19 @@ def certificates_visible_to(*, user) -> QuerySet[Certificate]:
     return certificates.filter(holder__country_id=scope)
 
 
+def valid_certificate_holdings(
+    *, programme_ids, holder=None, on: date | None = None
+) -> set[tuple[int, int]]:
+    """(holder id, programme id) for every certificate of those programmes valid on ``on``
+    (today by default: issued, not expired, not revoked), of one holder or all. One query."""
+    certificates = Certificate.objects.active_on(on or timezone.localdate()).filter(
+        programme_id__in=programme_ids
+    )
+    if holder is not None:
+        certificates = certificates.filter(holder=holder)
+    return set(certificates.values_list("holder_id", "programme_id"))
+
+
 def certificate_by_code(*, code: str) -> Certificate | None:
     return Certificate.objects.select_related("programme", "holder").filter(code=code).first()
 
