@@ -132,9 +132,7 @@ def test_more_hours_after_a_correction_issue_the_certificate(
     person = candidacy.candidate
     activity = _log(person, hours="4")
     with django_capture_on_commit_callbacks(execute=True):
-        services.cpd_activity_update(
-            activity=activity, by=person, **_changes(hours=Decimal("10"))
-        )
+        services.cpd_activity_update(activity=activity, by=person, **_changes(hours=Decimal("10")))
     candidacy.refresh_from_db()
     assert candidacy.status == Candidacy.Status.CERTIFIED
 
@@ -180,7 +178,8 @@ def test_a_renewal_locks_the_activities_of_its_period(cpd_programme, issue):
     with freeze_time(near_expiry):
         services.certificate_renew(certificate=certificate, renewed_by=person)
     lock = selectors.cpd_activity_lock(activity=period)
-    assert lock.is_renewal and lock.certificate == certificate
+    assert lock.is_renewal
+    assert lock.certificate == certificate
     with freeze_time(near_expiry + timedelta(days=2)):
         after = _log(person, hours="2", days_ago=1, title="After the renewal")
         assert selectors.cpd_activity_lock(activity=after) is None

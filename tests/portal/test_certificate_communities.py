@@ -139,7 +139,9 @@ def test_a_retried_task_grants_once_and_a_late_one_after_revocation_grants_nothi
     assert _membership(lounge, candidacy.candidate) is None
 
 
-def test_a_moderators_removal_is_not_undone_by_a_renewal(programme, lounge, moderator, after_commit):
+def test_a_moderators_removal_is_not_undone_by_a_renewal(
+    programme, lounge, moderator, after_commit
+):
     candidacy = CandidacyFactory(programme=programme)
     holder = candidacy.candidate
     certificate = _issue(after_commit, candidacy)
@@ -201,9 +203,7 @@ def test_linking_a_community_adds_current_holders_and_unlinking_takes_them_back(
     _issue(after_commit, valid)
     _revoke(after_commit, _issue(after_commit, revoked))
     forum = CommunityFactory()
-    link = after_commit(
-        CertificateCommunity.objects.create, programme=programme, community=forum
-    )
+    link = after_commit(CertificateCommunity.objects.create, programme=programme, community=forum)
     assert set(forum.memberships.values_list("user_id", flat=True)) == {valid.candidate_id}
     after_commit(link.delete)
     assert not forum.memberships.exists()
