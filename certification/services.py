@@ -401,17 +401,18 @@ def _storage_delete_after_commit(field) -> None:
     transaction.on_commit(lambda: storage.delete(name))
 
 
-def _cpd_activity_for_change(*, activity: CPDActivity, by) -> CPDActivity:
-    """The activity, locked for this transaction, once its owner may still change it: an
-    activity that counted towards an issued or renewed certificate stays as it was
-    (docs/decisions/0402)."""
+def _cpd_activity_for_change(*, activity: CPDActivity, by) -> tuple[CPDActivity, list]:
+    """The activity, locked for this transaction, and the person's CPD counts, once its
+    owner may still change it: an activity that counted towards an issued or renewed
+    certificate stays as it was (docs/decisions/0402)."""
     if by.pk != activity.person_id:
         raise PermissionDenied(_("Only the person who logged a CPD activity may change it."))
     activity = CPDActivity.objects.select_for_update().get(pk=activity.pk)
-    count = selectors.cpd_activity_lock(activity=activity)
+    counts = selectors.cpd_counts(person=activity.person_id)
+    count = selectors.cpd_activity_lock(activity=activity, counts=counts)
     if count is not None:
         raise ValidationError(cpd_lock_message(count), code="locked")
-    return activity
+    return activity, counts
 
 
 def cpd_lock_message(count) -> str:
@@ -493,7 +494,7 @@ def cpd_activity_update(
     """The owner corrects an activity that has not counted towards a certificate yet.
     ``evidence`` replaces the file; ``remove_evidence`` drops it. More hours may complete
     a candidacy's requirements, so the person's candidacies are evaluated again."""
-    activity = _cpd_activity_for_change(activity=activity, by=by)
+    activity, counts = _cpd_activity_for_change(activity=activity, by=by)
     _cpd_date_check(date)
     old_file = activity.evidence if activity.evidence else None
     activity.kind = kind
@@ -501,6 +502,23 @@ def cpd_activity_update(
     activity.date = date
     activity.hours = hours
     activity.description = description
+    # Logged before an issue or renewal but dated outside its period, it did not count;
+    # moved into that period it would look as if it had.
+    count = selectors.cpd_activity_lock(activity=activity, counts=counts)
+    if count is not None:
+        raise ValidationError(
+            {
+                "date": _(
+                    "The CPD hours from %(since)s to %(until)s were already counted towards "
+                    "certificate %(serial)s; an activity cannot be moved into that period."
+                )
+                % {
+                    "since": date_format(count.since, "DATE_FORMAT"),
+                    "until": date_format(count.until, "DATE_FORMAT"),
+                    "serial": count.certificate.serial,
+                }
+            }
+        )
     if evidence:
         activity.evidence = evidence
     elif remove_evidence:
@@ -517,7 +535,7 @@ def cpd_activity_update(
 def cpd_activity_delete(*, activity: CPDActivity, by) -> None:
     """The owner deletes an activity that has not counted towards a certificate yet, with
     its evidence file."""
-    activity = _cpd_activity_for_change(activity=activity, by=by)
+    activity, _counts = _cpd_activity_for_change(activity=activity, by=by)
     if activity.evidence:
         _storage_delete_after_commit(activity.evidence)
     activity.delete()

@@ -168,6 +168,20 @@ def test_activities_outside_the_counted_period_or_programme_stay_editable(issue)
     assert selectors.cpd_activity_lock(activity=old) is None
 
 
+def test_an_activity_cannot_be_moved_into_a_period_already_counted(cpd_programme, issue):
+    candidacy = CandidacyFactory(programme=cpd_programme)
+    person = candidacy.candidate
+    old = _log(person, days_ago=800, title="Long before the candidacy")
+    issue(candidacy)
+    assert selectors.cpd_activity_lock(activity=old) is None
+    with pytest.raises(ValidationError) as error:
+        services.cpd_activity_update(activity=old, by=person, **_changes())
+    assert "already counted" in str(error.value.error_dict["date"])
+    services.cpd_activity_update(
+        activity=old, by=person, **_changes(date=timezone.localdate() - timedelta(days=790))
+    )
+
+
 def test_a_renewal_locks_the_activities_of_its_period(cpd_programme, issue):
     candidacy = CandidacyFactory(programme=cpd_programme)
     person = candidacy.candidate
