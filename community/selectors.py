@@ -246,6 +246,15 @@ def members_of(*, community: Community) -> QuerySet[Membership]:
     )
 
 
+def automatic_memberships(*, source: str, user=None) -> set[tuple[int, int]]:
+    """(community id, user id) of the memberships granted automatically for ``source``
+    (see ``services.membership_grant_automatic``), of one person or everyone. One query."""
+    memberships = Membership.objects.filter(grant_source=source)
+    if user is not None:
+        memberships = memberships.filter(user=user)
+    return set(memberships.values_list("community_id", "user_id"))
+
+
 DIRECTORY_ROLES = ("trainer", "enterprise_advisor", "assessor", "supervisor", "manager")
 
 

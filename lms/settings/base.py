@@ -448,6 +448,12 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": crontab(minute=0, hour=6, day_of_week=1),
         "args": ("weekly",),
     },
+    # Certificates expire by date, without an event: the portal takes back, once a day,
+    # the community memberships that came with a certificate no longer valid.
+    "portal-certificate-communities": {
+        "task": "lms.portal.tasks.certificate_communities_withdraw_task",
+        "schedule": crontab(minute=30, hour=0),
+    },
 }
 # Media served from another origin (a CDN or S3 custom domain) must be allowed by the Content
 # Security Policy: pictures, posters, video and audio, and fetches that save them offline.
