@@ -5,7 +5,7 @@ certified trainer, an advisor half-way, an expired and a revoked certificate.
 Idempotent: it looks for what it made last time before it makes anything.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -193,6 +193,8 @@ PROGRAMMES = [
 EXTRA_PEOPLE = [
     ("trainer.kh", "Sok Dara", ["trainer"], "kh", "km"),
     ("advisor.bd", "Farhana Rahman", ["enterprise_advisor"], "bd", "bn"),
+    # Also a community moderator (community/demo.py finds her here).
+    ("trainer.jo", "Lina Nasser", ["trainer"], "jo", "ar"),
 ]
 
 
@@ -340,11 +342,19 @@ def load_candidates(programmes: dict[str, Programme]) -> None:
     people = {
         u.username: u
         for u in User.objects.filter(
-            username__in=["trainer", "advisor", "assessor", "admin", "trainer.kh", "advisor.bd"]
+            username__in=[
+                "trainer",
+                "advisor",
+                "assessor",
+                "admin",
+                "trainer.kh",
+                "advisor.bd",
+                "trainer.jo",
+            ]
         )
     }
     assessor = people.get("assessor")
-    if assessor is None or len(people) < 6:
+    if assessor is None or len(people) < 7:
         return
     trainer_programme = programmes["certified-trainer"]
     advisor_programme = programmes["certified-enterprise-advisor"]
@@ -401,6 +411,24 @@ def load_candidates(programmes: dict[str, Programme]) -> None:
             issued_on=issued,
             issued_at=timezone.now() - timedelta(days=365 * 3 + 30),
             expires_on=add_months(issued, trainer_programme.validity_months),
+        )
+        certificate.refresh_from_db()
+        services.certificate_pdf_store(certificate=certificate)
+
+    # A trainer certificate running out in six weeks (renewal is due: it shows among the
+    # certificates expiring within 90 days).
+    candidacy, created = Candidacy.objects.get_or_create(
+        candidate=people["trainer.jo"], programme=trainer_programme
+    )
+    if created:
+        _meet_everything(candidacy, assessor, days_ago=200)
+        certificate = services.certificate_issue(candidacy=candidacy)
+        expires = timezone.localdate() + timedelta(weeks=6)
+        issued = add_months(expires, -trainer_programme.validity_months)
+        Certificate.objects.filter(pk=certificate.pk).update(
+            issued_on=issued,
+            issued_at=timezone.make_aware(datetime.combine(issued, time(10, 0))),
+            expires_on=expires,
         )
         certificate.refresh_from_db()
         services.certificate_pdf_store(certificate=certificate)

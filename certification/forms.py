@@ -3,6 +3,7 @@
 import uuid
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from certification.models import CPDActivity, Requirement, ReviewComment, Submission
@@ -108,6 +109,24 @@ class CPDActivityForm(forms.ModelForm):
     def validate_unique(self):
         # A resent form (same client id) is settled by the service, not refused here.
         pass
+
+
+class CPDActivityEditForm(CPDActivityForm):
+    """Correct a logged activity: the same fields and checks as logging one; the evidence
+    can be kept, replaced or removed."""
+
+    client_id = None  # an edit is the same whether sent once or twice
+
+    class Meta(CPDActivityForm.Meta):
+        fields = ["kind", "title", "date", "hours", "description", "evidence"]
+
+    def service_arguments(self) -> dict:
+        """The cleaned data as :func:`certification.services.cpd_activity_update` takes it."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        evidence = data.pop("evidence")
+        data["evidence"] = evidence if isinstance(evidence, UploadedFile) else None
+        data["remove_evidence"] = evidence is False
+        return data
 
 
 class RevokeForm(forms.Form):

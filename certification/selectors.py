@@ -2,10 +2,20 @@
 see, and the figures the reports room reads (computed in the database)."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -18,6 +28,7 @@ from certification.models import (
     CourseCompletion,
     CPDActivity,
     Programme,
+    Renewal,
     Requirement,
     Submission,
 )
@@ -88,6 +99,82 @@ def cpd_hours_for(*, person, since: date | None = None, until: date | None = Non
     return activities.aggregate(total=Sum("hours"))["total"] or Decimal("0")
 
 
+def cpd_counted_since(candidacy: Candidacy) -> date:
+    """The first day whose CPD activities count towards a candidacy's CPD requirement."""
+    return candidacy.started_at.date() - timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class CPDCount:
+    """A moment a person's CPD hours were counted: a certificate issued or renewed. The
+    activities logged before it and dated within [since, until] are part of that record."""
+
+    certificate: Certificate
+    since: date
+    until: date
+    at: datetime
+    is_renewal: bool = False
+
+    def covers(self, activity: CPDActivity) -> bool:
+        return activity.logged_at <= self.at and self.since <= activity.date <= self.until
+
+
+def cpd_counts(*, person) -> list[CPDCount]:
+    """Every issue and renewal of the person's certificates that counted CPD hours (a
+    programme with a CPD requirement; a renewal that counted hours). Two queries."""
+    certificates = Certificate.objects.filter(holder=person).select_related(
+        "programme", "candidacy"
+    )
+    counts = [
+        CPDCount(
+            certificate=certificate,
+            since=cpd_counted_since(certificate.candidacy),
+            until=certificate.issued_on,
+            at=certificate.issued_at,
+        )
+        for certificate in certificates.filter(
+            Exists(
+                Requirement.objects.filter(
+                    programme_id=OuterRef("programme_id"), kind=Kind.CPD_HOURS
+                )
+            )
+        )
+    ]
+    for renewal in Renewal.objects.filter(
+        certificate__holder=person, cpd_hours__gt=0
+    ).select_related("certificate__programme"):
+        certificate = renewal.certificate
+        counts.append(
+            CPDCount(
+                certificate=certificate,
+                since=add_months(
+                    renewal.previous_expires_on, -certificate.programme.validity_months
+                ),
+                until=timezone.localdate(renewal.renewed_at),
+                at=renewal.renewed_at,
+                is_renewal=True,
+            )
+        )
+    return counts
+
+
+def cpd_activity_lock(*, activity: CPDActivity, counts=None) -> CPDCount | None:
+    """The issue or renewal an activity counted towards (which locks it), or None."""
+    if counts is None:
+        counts = cpd_counts(person=activity.person_id)
+    return next((count for count in counts if count.covers(activity)), None)
+
+
+def cpd_log_of(*, person, limit: int = 200) -> list[CPDActivity]:
+    """The person's CPD activities, newest first, each with ``locked_by`` (a
+    :class:`CPDCount` or None). Three queries."""
+    counts = cpd_counts(person=person)
+    activities = list(CPDActivity.objects.filter(person=person)[:limit])
+    for activity in activities:
+        activity.locked_by = cpd_activity_lock(activity=activity, counts=counts)
+    return activities
+
+
 def requirement_progress(*, candidacy: Candidacy) -> list[RequirementProgress]:
     """How far the candidate is with each requirement, computed from the records that meet
     them (so it is always current). Six queries whatever the programme's size."""
@@ -113,7 +200,7 @@ def requirement_progress(*, candidacy: Candidacy) -> list[RequirementProgress]:
     )
     cpd_needed = [r for r in requirements if r.kind == Kind.CPD_HOURS]
     cpd_done = (
-        cpd_hours_for(person=person, since=candidacy.started_at.date() - timedelta(days=365))
+        cpd_hours_for(person=person, since=cpd_counted_since(candidacy))
         if cpd_needed
         else Decimal("0")
     )
@@ -206,6 +293,19 @@ def certificates_visible_to(*, user) -> QuerySet[Certificate]:
     return certificates.filter(holder__country_id=scope)
 
 
+def valid_certificate_holdings(
+    *, programme_ids, holder=None, on: date | None = None
+) -> set[tuple[int, int]]:
+    """(holder id, programme id) for every certificate of those programmes valid on ``on``
+    (today by default: issued, not expired, not revoked), of one holder or all. One query."""
+    certificates = Certificate.objects.active_on(on or timezone.localdate()).filter(
+        programme_id__in=programme_ids
+    )
+    if holder is not None:
+        certificates = certificates.filter(holder=holder)
+    return set(certificates.values_list("holder_id", "programme_id"))
+
+
 def certificate_by_code(*, code: str) -> Certificate | None:
     return Certificate.objects.select_related("programme", "holder").filter(code=code).first()
 
@@ -229,31 +329,49 @@ def renewal_status(*, certificate: Certificate, today: date | None = None) -> di
     }
 
 
-def certificate_counts(*, country=None, on: date | None = None) -> dict[str, int]:
-    """Certificates issued (up to ``on``), active, expiring within 90 days, expired and
-    revoked on ``on`` (today by default), for one country's holders or all. One query."""
-    on = on or timezone.localdate()
-    certificates = Certificate.objects.filter(issued_on__lte=on)
-    country_id = _country_id(country)
-    if country is not None:
-        certificates = certificates.filter(holder__country_id=country_id)
+def _certificate_states(on: date) -> dict:
     revoked = Q(revoked_at__isnull=False, revoked_at__date__lte=on)
     standing = ~revoked
-    return certificates.aggregate(
-        issued=Count("pk"),
-        active=Count("pk", filter=standing & Q(expires_on__gte=on)),
-        expiring=Count(
-            "pk",
-            filter=standing & Q(expires_on__gte=on, expires_on__lte=on + timedelta(days=90)),
+    return {
+        "active": Count("pk", filter=standing & Q(expires_on__gte=on)),
+        "expiring": Count(
+            "pk", filter=standing & Q(expires_on__gte=on, expires_on__lte=on + timedelta(days=90))
         ),
-        expired=Count("pk", filter=standing & Q(expires_on__lt=on)),
-        revoked=Count("pk", filter=revoked),
-    )
+        "expired": Count("pk", filter=standing & Q(expires_on__lt=on)),
+        "revoked": Count("pk", filter=revoked),
+    }
 
 
-def cpd_hours(*, since: date | None = None, until: date | None = None, country=None) -> Decimal:
-    """CPD hours logged with a date in [since, until], by people of ``country`` or all."""
+def _certificates_for(*, on: date, since: date | None, country, holders):
+    certificates = Certificate.objects.filter(issued_on__lte=on)
+    if country is not None:
+        certificates = certificates.filter(holder__country_id=_country_id(country))
+    if holders is not None:
+        certificates = certificates.filter(holder__in=holders)
+    issued = Count("pk", filter=Q(issued_on__gte=since)) if since else Count("pk")
+    return certificates, issued
+
+
+def certificate_counts(
+    *, country=None, on: date | None = None, since: date | None = None, holders=None
+) -> dict[str, int]:
+    """Certificates issued (up to ``on``, or from ``since`` to ``on``), and those active,
+    expiring within 90 days, expired and revoked on ``on`` (today by default), for one
+    country's holders or all; ``holders`` (people, e.g. a queryset of pks) narrows further.
+    One query."""
+    on = on or timezone.localdate()
+    certificates, issued = _certificates_for(on=on, since=since, country=country, holders=holders)
+    return certificates.aggregate(issued=issued, **_certificate_states(on))
+
+
+def cpd_hours(
+    *, since: date | None = None, until: date | None = None, country=None, people=None
+) -> Decimal:
+    """CPD hours logged with a date in [since, until], by people of ``country`` or all;
+    ``people`` (e.g. a queryset of pks) narrows further."""
     activities = CPDActivity.objects.all()
+    if people is not None:
+        activities = activities.filter(person__in=people)
     if since:
         activities = activities.filter(date__gte=since)
     if until:
@@ -299,25 +417,16 @@ def certificates_filtered(certificates, *, state: str = "", on: date | None = No
     return certificates
 
 
-def certificate_counts_by_country(*, on: date | None = None) -> dict[str, dict[str, int]]:
+def certificate_counts_by_country(
+    *, on: date | None = None, since: date | None = None, country=None, holders=None
+) -> dict[str, dict[str, int]]:
     """:func:`certificate_counts` for every holder country at once, keyed by country code
     (``""`` for holders without a country). One query."""
     on = on or timezone.localdate()
-    revoked = Q(revoked_at__isnull=False, revoked_at__date__lte=on)
-    standing = ~revoked
+    certificates, issued = _certificates_for(on=on, since=since, country=country, holders=holders)
     rows = (
-        Certificate.objects.filter(issued_on__lte=on)
-        .values("holder__country__code")
-        .annotate(
-            issued=Count("pk"),
-            active=Count("pk", filter=standing & Q(expires_on__gte=on)),
-            expiring=Count(
-                "pk",
-                filter=standing & Q(expires_on__gte=on, expires_on__lte=on + timedelta(days=90)),
-            ),
-            expired=Count("pk", filter=standing & Q(expires_on__lt=on)),
-            revoked=Count("pk", filter=revoked),
-        )
+        certificates.values("holder__country__code")
+        .annotate(issued=issued, **_certificate_states(on))
         .order_by()
     )
     return {row.pop("holder__country__code") or "": row for row in rows}

@@ -389,6 +389,54 @@ def submission_comment(*, submission: Submission, author, body: str) -> ReviewCo
 # --- CPD ---------------------------------------------------------------------------------
 
 
+def _cpd_date_check(day: date) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({"date": _("CPD activities are logged once they have happened.")})
+
+
+def _storage_delete_after_commit(field) -> None:
+    """Forget a replaced or deleted evidence file once the change is committed (it is
+    personal data; a rolled-back change keeps it)."""
+    storage, name = field.storage, field.name
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def _cpd_activity_for_change(*, activity: CPDActivity, by) -> tuple[CPDActivity, list]:
+    """The activity, locked for this transaction, and the person's CPD counts, once its
+    owner may still change it: an activity that counted towards an issued or renewed
+    certificate stays as it was (docs/decisions/0402)."""
+    if by.pk != activity.person_id:
+        raise PermissionDenied(_("Only the person who logged a CPD activity may change it."))
+    activity = CPDActivity.objects.select_for_update().get(pk=activity.pk)
+    counts = selectors.cpd_counts(person=activity.person_id)
+    count = selectors.cpd_activity_lock(activity=activity, counts=counts)
+    if count is not None:
+        raise ValidationError(cpd_lock_message(count), code="locked")
+    return activity, counts
+
+
+def cpd_lock_message(count) -> str:
+    params = {
+        "serial": count.certificate.serial,
+        "date": date_format(timezone.localtime(count.at), "DATE_FORMAT"),
+    }
+    if count.is_renewal:
+        return (
+            _(
+                "This activity counted towards the renewal of certificate %(serial)s on "
+                "%(date)s, so it can no longer be changed or deleted."
+            )
+            % params
+        )
+    return (
+        _(
+            "This activity counted towards certificate %(serial)s, issued on %(date)s, so it "
+            "can no longer be changed or deleted."
+        )
+        % params
+    )
+
+
 @transaction.atomic
 def cpd_activity_log(
     *,
@@ -408,8 +456,7 @@ def cpd_activity_log(
             if existing.person_id != person.pk:
                 raise PermissionDenied
             return existing
-    if date > timezone.localdate():
-        raise ValidationError({"date": _("CPD activities are logged once they have happened.")})
+    _cpd_date_check(date)
     activity = CPDActivity(
         person=person,
         kind=kind,
@@ -429,6 +476,69 @@ def cpd_activity_log(
         return CPDActivity.objects.get(client_id=client_id, person=person)
     _evaluate_person(person=person, requirement_filter={"kind": Requirement.Kind.CPD_HOURS})
     return activity
+
+
+@transaction.atomic
+def cpd_activity_update(
+    *,
+    activity: CPDActivity,
+    by,
+    kind: str,
+    title: str,
+    date: date,
+    hours: Decimal,
+    description: str = "",
+    evidence=None,
+    remove_evidence: bool = False,
+) -> CPDActivity:
+    """The owner corrects an activity that has not counted towards a certificate yet.
+    ``evidence`` replaces the file; ``remove_evidence`` drops it. More hours may complete
+    a candidacy's requirements, so the person's candidacies are evaluated again."""
+    activity, counts = _cpd_activity_for_change(activity=activity, by=by)
+    _cpd_date_check(date)
+    old_file = activity.evidence if activity.evidence else None
+    activity.kind = kind
+    activity.title = title
+    activity.date = date
+    activity.hours = hours
+    activity.description = description
+    # Logged before an issue or renewal but dated outside its period, it did not count;
+    # moved into that period it would look as if it had.
+    count = selectors.cpd_activity_lock(activity=activity, counts=counts)
+    if count is not None:
+        raise ValidationError(
+            {
+                "date": _(
+                    "The CPD hours from %(since)s to %(until)s were already counted towards "
+                    "certificate %(serial)s; an activity cannot be moved into that period."
+                )
+                % {
+                    "since": date_format(count.since, "DATE_FORMAT"),
+                    "until": date_format(count.until, "DATE_FORMAT"),
+                    "serial": count.certificate.serial,
+                }
+            }
+        )
+    if evidence:
+        activity.evidence = evidence
+    elif remove_evidence:
+        activity.evidence = ""
+    activity.full_clean()
+    activity.save()
+    if old_file is not None and (evidence or remove_evidence):
+        _storage_delete_after_commit(old_file)
+    _evaluate_person(person=by, requirement_filter={"kind": Requirement.Kind.CPD_HOURS})
+    return activity
+
+
+@transaction.atomic
+def cpd_activity_delete(*, activity: CPDActivity, by) -> None:
+    """The owner deletes an activity that has not counted towards a certificate yet, with
+    its evidence file."""
+    activity, _counts = _cpd_activity_for_change(activity=activity, by=by)
+    if activity.evidence:
+        _storage_delete_after_commit(activity.evidence)
+    activity.delete()
 
 
 # --- certificates ------------------------------------------------------------------------

@@ -1,45 +1,19 @@
-"""Checks on files candidates upload as evidence: size, and that the content is what the
-name says (a renamed executable is refused)."""
+"""The evidence candidates upload (portfolio submissions, CPD activities): which kinds, how
+large. The checks themselves are the core's (lms/uploads.py)."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext_lazy as _
 
-# The first bytes each kind of file starts with.
-SIGNATURES = {
-    "pdf": [b"%PDF-"],
-    "png": [b"\x89PNG\r\n\x1a\n"],
-    "jpg": [b"\xff\xd8\xff"],
-    "jpeg": [b"\xff\xd8\xff"],
-    "docx": [b"PK\x03\x04"],
-    "odt": [b"PK\x03\x04"],
-    "mp3": [b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"],
-}
-# MP4 and M4A carry "ftyp" at offset 4.
-FTYP = {"mp4", "m4a"}
+from lms.uploads import UploadPolicy, validate_upload
+
+
+def evidence_policy() -> UploadPolicy:
+    # certification.models imports this module, hence the late import.
+    from certification.models import EVIDENCE_EXTENSIONS
+
+    return UploadPolicy(
+        extensions=EVIDENCE_EXTENSIONS, max_bytes=settings.CERTIFICATION_EVIDENCE_MAX_BYTES
+    )
 
 
 def validate_evidence_file(file) -> None:
-    limit = settings.CERTIFICATION_EVIDENCE_MAX_BYTES
-    if file.size > limit:
-        raise ValidationError(
-            _("This file is too large: the limit is %(limit)s."),
-            code="too_large",
-            params={"limit": filesizeformat(limit)},
-        )
-    extension = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
-    position = file.tell() if hasattr(file, "tell") else 0
-    file.seek(0)
-    head = file.read(16)
-    file.seek(position)
-    if extension in FTYP:
-        ok = head[4:8] == b"ftyp"
-    else:
-        ok = any(head.startswith(sig) for sig in SIGNATURES.get(extension, [b""]))
-    if not ok:
-        raise ValidationError(
-            _("The content of this file does not match its type (.%(extension)s)."),
-            code="mismatch",
-            params={"extension": extension},
-        )
+    validate_upload(file, policy=evidence_policy())

@@ -2,6 +2,8 @@
 management, the holder's certificate, and the public verification page. Each view checks
 who may act, then calls one service or selector."""
 
+import copy
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,13 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from certification import openbadges, permissions, selectors, services
 from certification.forms import (
     AssessmentForm,
     CommentForm,
+    CPDActivityEditForm,
     CPDActivityForm,
     ResubmitForm,
     ReviewForm,
@@ -340,17 +343,83 @@ def cpd_log(request):
                 messages.success(request, _("Your CPD activity is logged."))
                 return redirect("certification:cpd")
         status = 400
-    activities = request.user.cpd_activities.all()
     return render(
         request,
         "certification/cpd.html",
         {
             "form": form,
-            "activities": activities[:200],
+            "activities": selectors.cpd_log_of(person=request.user),
             "total": selectors.cpd_hours_for(person=request.user),
         },
         status=status,
     )
+
+
+def _own_cpd_activity(request, pk) -> CPDActivity:
+    """Only the person who logged an activity corrects or deletes it; staff read the
+    evidence but never change someone's declaration (docs/decisions/0402)."""
+    activity = get_object_or_404(CPDActivity, pk=pk)
+    if activity.person_id != request.user.pk:
+        raise PermissionDenied
+    return activity
+
+
+def _locked_redirect(request, activity):
+    """Send the owner back to the log, saying why, when the activity is locked."""
+    count = selectors.cpd_activity_lock(activity=activity)
+    if count is None:
+        return None
+    messages.error(request, services.cpd_lock_message(count))
+    return redirect("certification:cpd")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cpd_edit(request, pk):
+    activity = _own_cpd_activity(request, pk)
+    if locked := _locked_redirect(request, activity):
+        return locked
+    status = 200
+    if request.method == "POST":
+        # The form validates a copy: the page keeps showing what is stored until saved.
+        form = CPDActivityEditForm(request.POST, request.FILES, instance=copy.copy(activity))
+        if form.is_valid():
+            try:
+                services.cpd_activity_update(
+                    activity=activity, by=request.user, **form.service_arguments()
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Your CPD activity is corrected."))
+                return redirect("certification:cpd")
+        status = 400
+    else:
+        form = CPDActivityEditForm(instance=activity)
+    return render(
+        request,
+        "certification/cpd_edit.html",
+        {"form": form, "activity": activity},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cpd_delete(request, pk):
+    """Ask first (a page that works without JavaScript), then delete on POST."""
+    activity = _own_cpd_activity(request, pk)
+    if locked := _locked_redirect(request, activity):
+        return locked
+    if request.method == "POST":
+        try:
+            services.cpd_activity_delete(activity=activity, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The CPD activity is deleted."))
+        return redirect("certification:cpd")
+    return render(request, "certification/cpd_delete.html", {"activity": activity})
 
 
 # --- assessors ----------------------------------------------------------------------------

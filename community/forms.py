@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from lms.taxonomy.models import Cluster
 
 from .models import Category, Flag, MemberProfile, Reaction
-from .uploads import check_upload
+from .uploads import check_attachment
 
 MARKUP_HELP = _(
     "Leave an empty line between paragraphs. Web addresses become links; @name tells that "
@@ -44,7 +44,7 @@ class AttachmentsField(forms.FileField):
         checked, errors = [], []
         for upload in files:
             try:
-                checked.append(check_upload(upload))
+                checked.append(check_attachment(upload))
             except ValidationError as error:
                 errors.extend(error.messages)
         if errors:

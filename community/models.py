@@ -172,6 +172,17 @@ class Membership(models.Model):
         help_text=_("A silenced member may read but not post until this time."),
     )
     joined_at = models.DateTimeField(_("joined"), default=timezone.now)
+    grant_source = models.CharField(
+        _("added automatically for"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "Set when the site added this person by itself (for example for holding a "
+            "certificate); the membership ends when that reason does. Empty when the person "
+            "joined or a moderator added them: such memberships are never withdrawn "
+            "automatically."
+        ),
+    )
 
     panels = [
         FieldPanel("community"),
@@ -179,6 +190,7 @@ class Membership(models.Model):
         FieldPanel("role"),
         FieldPanel("status"),
         FieldPanel("silenced_until"),
+        FieldPanel("grant_source", read_only=True),
     ]
 
     class Meta:

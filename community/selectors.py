@@ -246,6 +246,15 @@ def members_of(*, community: Community) -> QuerySet[Membership]:
     )
 
 
+def automatic_memberships(*, source: str, user=None) -> set[tuple[int, int]]:
+    """(community id, user id) of the memberships granted automatically for ``source``
+    (see ``services.membership_grant_automatic``), of one person or everyone. One query."""
+    memberships = Membership.objects.filter(grant_source=source)
+    if user is not None:
+        memberships = memberships.filter(user=user)
+    return set(memberships.values_list("community_id", "user_id"))
+
+
 DIRECTORY_ROLES = ("trainer", "enterprise_advisor", "assessor", "supervisor", "manager")
 
 
@@ -283,10 +292,11 @@ def inbox(*, user) -> QuerySet[DirectMessage]:
     )
 
 
-def activity_summary(*, since=None, until=None, country=None) -> dict:
+def activity_summary(*, since=None, until=None, country=None, members=None) -> dict:
     """Community activity for the reports room, counted in the database.
 
-    ``country`` (a Country or its id) limits to people of that country (the authors).
+    ``country`` (a Country or its id) limits to people of that country (the authors);
+    ``members`` (people, e.g. a queryset of pks) narrows to those authors.
     Hidden posts and threads do not count. Returns ``active_members`` (distinct people
     who posted), ``questions_asked``, ``questions_answered`` (a reply from someone other
     than the asker), ``questions_with_accepted_answer`` and
@@ -304,6 +314,9 @@ def activity_summary(*, since=None, until=None, country=None) -> dict:
         country_id = getattr(country, "pk", country)
         posts = posts.filter(author__country_id=country_id)
         questions = questions.filter(author__country_id=country_id)
+    if members is not None:
+        posts = posts.filter(author__in=members)
+        questions = questions.filter(author__in=members)
     figures = questions.aggregate(
         asked=Count("pk"),
         answered=Count("pk", filter=Q(first_answer_at__isnull=False)),

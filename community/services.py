@@ -3,6 +3,7 @@ subscribing, moderating and messaging. Views call these; these check permissions
 validate, write inside a transaction and leave notifications to Celery."""
 
 import datetime as dt
+import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from lms.sanitizer import strip_bidi_controls
+from lms.uploads import CheckedUpload
 
 from . import markup, permissions
 from .models import (
@@ -35,7 +37,6 @@ from .models import (
     Subscription,
     Thread,
 )
-from .uploads import CheckedUpload
 
 User = get_user_model()
 UNSUBSCRIBE_SALT = "community.unsubscribe"
@@ -187,6 +188,10 @@ def membership_grant(
         community=community, user=user, defaults={"role": role}
     )
     changed = created
+    if membership.grant_source:
+        # Granted outright now: no longer withdrawn with the automatic reason.
+        membership.grant_source = ""
+        membership.save(update_fields=["grant_source"])
     if membership.status != Membership.Status.ACTIVE or membership.role != role:
         was_pending = membership.status == Membership.Status.PENDING
         membership.status = Membership.Status.ACTIVE
@@ -211,6 +216,69 @@ def membership_grant(
         )
     _forget_membership_cache(user)
     return membership
+
+
+def _removed_by_moderator(*, community: Community, user) -> bool:
+    """Whether a moderator's latest decision about this person was to remove them."""
+    last = (
+        ModerationAction.objects.filter(
+            community=community,
+            target_user=user,
+            action__in=[
+                ModerationAction.Action.REMOVE_MEMBER,
+                ModerationAction.Action.ADD_MEMBER,
+                ModerationAction.Action.APPROVE_MEMBER,
+            ],
+        )
+        .values_list("action", flat=True)
+        .first()
+    )
+    return last == ModerationAction.Action.REMOVE_MEMBER
+
+
+@transaction.atomic
+def membership_grant_automatic(*, community: Community, user, source: str) -> Membership | None:
+    """Add ``user`` to ``community`` for a reason another room keeps (``source``, e.g.
+    "certificate"), so that :func:`membership_withdraw_automatic` can later take back what
+    this added and nothing else. Idempotent. A membership the person already has (joined,
+    or added by a moderator) stays as it is; a request to join is approved. Never
+    overrides a moderator who removed the person: returns None then."""
+    membership = (
+        Membership.objects.select_for_update().filter(community=community, user=user).first()
+    )
+    if membership is None:
+        if _removed_by_moderator(community=community, user=user):
+            return None
+        try:
+            with transaction.atomic():
+                membership = Membership.objects.create(
+                    community=community, user=user, grant_source=source
+                )
+        except IntegrityError:  # granted at the same moment by another worker
+            membership = Membership.objects.get(community=community, user=user)
+    elif membership.status == Membership.Status.PENDING:
+        membership.status = Membership.Status.ACTIVE
+        membership.grant_source = source
+        membership.save(update_fields=["status", "grant_source"])
+    _forget_membership_cache(user)
+    return membership
+
+
+@transaction.atomic
+def membership_withdraw_automatic(*, community: Community, user, source: str) -> bool:
+    """Take back a membership :func:`membership_grant_automatic` made for ``source``
+    (the reason lapsed). A membership the person has for another reason, or as a
+    moderator, stays. Returns whether one was withdrawn."""
+    deleted, _rows = (
+        Membership.objects.filter(community=community, user=user, grant_source=source)
+        .exclude(role=Membership.Role.MODERATOR)
+        .delete()
+    )
+    if deleted:
+        Subscription.objects.filter(user=user, thread__community=community).delete()
+        Subscription.objects.filter(user=user, category__community=community).delete()
+        _forget_membership_cache(user)
+    return bool(deleted)
 
 
 @transaction.atomic
@@ -277,7 +345,7 @@ def _save_attachments(*, post: Post, uploads: list[CheckedUpload], user) -> None
     for upload in uploads:
         attachment = Attachment(
             post=post,
-            token=upload.token,
+            token=secrets.token_hex(8),
             name=upload.name,
             content_type=upload.content_type,
             size=upload.size,

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 
 # Paths a staff member without TOTP may still use: to set it up, sign out, or load assets.
 _ALLOWED_PREFIXES = ("/accounts/", "/static/", "/media/", "/jsi18n/")
@@ -43,3 +44,24 @@ class StaffTwoFactorMiddleware:
         from allauth.mfa.models import Authenticator
 
         return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class PreferredLanguageMiddleware:
+    """Pages without a language in their path (the Wagtail admin) speak the signed-in
+    person's preferred language, unless they chose another one for the admin in its own
+    account settings (Wagtail asks its profile first and falls back to the active one)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        language = getattr(user, "preferred_language", "") if user is not None else ""
+        if (
+            language in _LANGUAGES
+            and user.is_authenticated
+            and translation.get_language_from_path(request.path_info) is None
+        ):
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)

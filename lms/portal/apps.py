@@ -8,4 +8,6 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from lms.portal import signals  # noqa: F401
+        from lms.portal import receivers, signals  # noqa: F401
+
+        receivers.connect()

@@ -1,4 +1,5 @@
-"""The portal's pages: the home page, section pages and one page per country programme."""
+"""The portal's pages (the home page, section pages and one page per country programme),
+and the links between rooms that only the portal, which may read every room, can make."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +9,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from lms.portal.blocks import PortalStreamBlock
-from lms.taxonomy.models import BasePage
+from lms.taxonomy.models import BasePage, canonical_terms
 
 
 class HomePage(Page):
@@ -94,3 +95,41 @@ class CountryPage(BasePage):
             country_code=self.country.code, locale=self.locale, exclude=self, limit=12
         )
         return context
+
+
+class CertificateCommunity(models.Model):
+    """A community whose members include, automatically, everyone holding a valid
+    certificate of a programme (e.g. the certified trainers' lounge). Certification and
+    community may not import each other, so the link lives here (docs/decisions/0004)."""
+
+    programme = models.ForeignKey(
+        "certification.Programme",
+        verbose_name=_("certification programme"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to=canonical_terms,
+    )
+    community = models.ForeignKey(
+        "community.Community",
+        verbose_name=_("community"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_(
+            "Holders join it when their certificate is issued or renewed and leave it when it "
+            "is revoked or expires. Members added by a moderator stay."
+        ),
+    )
+
+    panels = [FieldPanel("programme"), FieldPanel("community")]
+
+    class Meta:
+        verbose_name = _("community of certificate holders")
+        verbose_name_plural = _("communities of certificate holders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "community"], name="portal_one_certificate_community"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.programme} → {self.community}"

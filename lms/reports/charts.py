@@ -1,5 +1,8 @@
 """Horizontal bar charts drawn as SVG by a template: the geometry is worked out here (as
-strings with a dot as the decimal mark, whatever the viewer's locale)."""
+strings with a dot as the decimal mark, whatever the viewer's locale).
+
+For a right-to-left language the chart is mirrored: labels on the right, bars growing
+leftwards, and the SVG's ``direction`` set so each text is anchored at its right edge."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,6 +32,7 @@ class Bar:
 @dataclass
 class Group:
     label: str
+    label_x: str
     label_y: str
     bars: list[Bar] = field(default_factory=list)
 
@@ -51,6 +55,7 @@ class BarChart:
     height: int
     groups: list[Group]
     legend: list[Legend]
+    rtl: bool = False
 
 
 def _number(value) -> float | None:
@@ -69,9 +74,28 @@ def _shown(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:.1f}"
 
 
-def bar_chart(table: Table, *, max_groups: int = 20) -> BarChart | None:
+def _mirror(chart: BarChart) -> BarChart:
+    """The chart seen in a mirror: every shape's left edge moves to where its right edge
+    was; a text's start point (its right edge under ``direction="rtl"``) likewise."""
+
+    def flip(x: str, width: str = "0") -> str:
+        return _fmt(chart.width - float(x) - float(width))
+
+    for group in chart.groups:
+        group.label_x = flip(group.label_x)
+        for bar in group.bars:
+            bar.x = flip(bar.x, bar.width)
+            bar.value_x = flip(bar.value_x)
+    for item in chart.legend:
+        item.x = flip(item.x, "12")
+        item.text_x = flip(item.text_x)
+    chart.rtl = True
+    return chart
+
+
+def bar_chart(table: Table, *, max_groups: int = 20, rtl: bool = False) -> BarChart | None:
     """A grouped bar chart of ``table`` (one bar per charted column in each row), or
-    ``None`` when it has nothing to draw."""
+    ``None`` when it has nothing to draw; mirrored for a right-to-left language."""
     if not table.chart_values or not table.rows:
         return None
     labels = {c.key: c.label for c in table.columns}
@@ -86,6 +110,7 @@ def bar_chart(table: Table, *, max_groups: int = 20) -> BarChart | None:
         top = legend_height + index * group_height
         group = Group(
             label=str(row.get(table.chart_label, ""))[:32],
+            label_x="0",
             label_y=_fmt(top + series * BAR_HEIGHT / 2 + 4),
         )
         for number, key in enumerate(table.chart_values):
@@ -116,7 +141,7 @@ def bar_chart(table: Table, *, max_groups: int = 20) -> BarChart | None:
         )
         for number, key in enumerate(table.chart_values)
     ]
-    return BarChart(
+    chart = BarChart(
         key=table.key,
         title=table.title,
         width=WIDTH,
@@ -124,3 +149,4 @@ def bar_chart(table: Table, *, max_groups: int = 20) -> BarChart | None:
         groups=groups,
         legend=legend,
     )
+    return _mirror(chart) if rtl else chart

@@ -1,7 +1,9 @@
 """Demo content for the impact dashboard: coverage targets for Viet Nam and Jordan, the
 optional demographics of demo learners (so the gender and migrant charts say something),
-registered workers and supervisors not yet trained (so coverage is below 100%), and a
-month of awareness-media views. Idempotent."""
+registered workers and supervisors not yet trained (so coverage is below 100%), a
+finished seminar in Cambodia (managers, supervisors and workers who completed it through
+real learning records, so completions, roles and knowledge gain show), and a month of
+awareness-media views. Idempotent."""
 
 import datetime as dt
 import uuid
@@ -121,9 +123,118 @@ def load_reach():
     ReachEvent.objects.bulk_create(events, ignore_conflicts=True)
 
 
+# A finished one-day seminar in Cambodia: (name, gender, role); the last two missed the day.
+FINISHED_SEMINAR = "Phnom Penh Textiles - harassment prevention seminar"
+SEMINAR_PEOPLE = [
+    ("Chan Sophea", "woman", "manager"),
+    ("Keo Vannak", "man", "manager"),
+    ("Lim Sreymom", "woman", "supervisor"),
+    ("Heng Dara", "man", "supervisor"),
+    ("Sok Channary", "woman", "supervisor"),
+    ("Mao Srey Pich", "woman", "worker"),
+    ("Nhem Bopha", "woman", "worker"),
+    ("Ouk Sambath", "man", "worker"),
+    ("Pen Sokha", "woman", "worker"),
+    ("Ros Kanha", "woman", "worker"),
+    ("Touch Rithy", "man", "worker"),
+    ("Vong Leakhena", "woman", "worker"),
+]
+
+
+def load_finished_seminar():
+    """Through the courses room's own services: enrol, hold the day, mark attendance, work
+    through the lessons and tests; the completion rule then marks who completed."""
+    from courses import services as course_services
+    from courses.models import Cohort, LessonPage, SeminarPage
+    from lms.accounts.demo import DEMO_PASSWORD
+    from lms.accounts.services import user_create
+
+    seminar = SeminarPage.objects.filter(
+        slug="preventing-sexual-harassment", locale__language_code="en"
+    ).first()
+    organisation = Organisation.objects.filter(name="Phnom Penh Textiles").first()
+    trainer = User.objects.filter(username="trainer.kh").first()
+    if not (seminar and organisation and trainer):
+        return
+    if Cohort.objects.filter(name=FINISHED_SEMINAR).exists():
+        return
+    day = timezone.localdate() - dt.timedelta(days=24)
+    cohort = course_services.cohort_create(
+        name=FINISHED_SEMINAR,
+        course=seminar,
+        country=organisation.country,
+        organisation=organisation,
+        language="km",
+        start_date=day,
+        trainers=[trainer],
+    )
+    people = []
+    for number, (name, gender, role) in enumerate(SEMINAR_PEOPLE, start=1):
+        username = f"kh.seminar{number:02d}"
+        person = User.objects.filter(username=username).first() or user_create(
+            username=username,
+            password=DEMO_PASSWORD,
+            display_name=name,
+            roles=[role],
+            country=organisation.country,
+            sector=organisation.sector,
+            organisation=organisation,
+            preferred_language="km",
+            gender=gender,
+            migrant_status="local",
+        )
+        course_services.enrolment_create(
+            learner=person, course=seminar, cohort=cohort, source="trainer", enrolled_by=trainer
+        )
+        people.append(person)
+    starts = timezone.make_aware(dt.datetime.combine(day, dt.time(8, 0)))
+    session = course_services.class_session_create(
+        cohort=cohort,
+        title="Seminar day",
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=7),
+        venue="Phnom Penh Textiles, canteen",
+    )
+    questions = [block.id for block in seminar.test_questions]
+    lessons = list(LessonPage.objects.child_of(seminar).order_by("path"))
+    attended = len(people) - 2
+    for index, person in enumerate(people):
+        present = index < attended
+        course_services.attendance_mark(
+            session=session, learner=person, present=present, marked_by=trainer
+        )
+        pre = {q: (0 if (index + n) % 2 else 1) for n, q in enumerate(questions)}
+        course_services.test_submit(
+            learner=person,
+            course=seminar,
+            phase="pre",
+            answers=pre,
+            form_token=course_services.derived_statement_id("demo-kh-pre", person.pk),
+        )
+        if not present:
+            continue
+        for lesson in lessons:
+            course_services.lesson_complete(
+                learner=person,
+                lesson=lesson,
+                form_token=course_services.derived_statement_id(
+                    "demo-kh-lesson", lesson.pk, person.pk
+                ),
+            )
+        post = {q: (1 if (index + n) % 5 == 0 else 0) for n, q in enumerate(questions)}
+        course_services.test_submit(
+            learner=person,
+            course=seminar,
+            phase="post",
+            answers=post,
+            form_token=course_services.derived_statement_id("demo-kh-post", person.pk),
+        )
+
+
 @transaction.atomic
 def load():
     load_targets()
     load_demographics()
     load_untrained()
+    load_finished_seminar()
     load_reach()

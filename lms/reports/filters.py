@@ -62,6 +62,33 @@ class ReportFilters:
             q &= Q(**{f"{prefix}pk__in" if prefix else "pk__in": holders})
         return q
 
+    @property
+    def narrows_people(self) -> bool:
+        """Whether a filter beyond period and country picks out particular people."""
+        return bool(
+            self.sector
+            or self.organisation
+            or self.course
+            or self.cohort
+            or self.role
+            or self.gender
+            or self.migrant_status
+        )
+
+    def people(self):
+        """The people these filters pick out (country, sector, organisation, role, gender,
+        migrant status, and enrolment in the course or cohort), as a queryset to use as a
+        subquery; ``None`` when only period and country are set (the rooms' selectors then
+        filter by country themselves, which is cheaper)."""
+        if not self.narrows_people:
+            return None
+        people = User.objects.filter(self.people_q())
+        if self.course:
+            people = people.filter(enrolments__course__translation_key=self.course.translation_key)
+        if self.cohort:
+            people = people.filter(enrolments__cohort_id=self.cohort.pk)
+        return people.values("pk")
+
     def period_q(self, field_name: str, *, is_date: bool = False) -> Q:
         lookup = field_name if is_date else f"{field_name}__date"
         q = Q()

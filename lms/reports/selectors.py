@@ -13,16 +13,23 @@ Definitions (the figures a funder gets):
 * **Knowledge gain**: the mean pre-test and post-test score (% of the maximum) of every
   recorded test in ``lms.records`` per course; gain = post - pre in points.
 * **Attendance rate**: presences marked, out of sessions x learners enrolled in the cohort.
-* Certificates, CPD hours, media reach and community activity come from the rooms' own
-  selectors (which filter by period and country only).
+* **Certificates**: issued in the period; active, expiring within 90 days, expired and
+  revoked on the period's end. **CPD hours**: logged with a date in the period.
+  **Community activity**: posts and questions written in the period. These come from the
+  rooms' own selectors, for the people the filters pick out (a course or cohort filter
+  means the people enrolled in it).
+* **Reach of awareness media** is counted anonymously (no person is stored with a view),
+  so it follows the period and country filters only; the dashboard says so.
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, FloatField, Q
-from django.db.models.functions import Cast
+from django.conf import settings
+from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from certification import selectors as certification_selectors
@@ -55,6 +62,7 @@ class Table:
     rows: list[dict]
     chart_label: str = ""  # the column naming each bar
     chart_values: list[str] = field(default_factory=list)  # the columns drawn as bars
+    note: str = ""  # what the reader must know to read the figures right
 
     def cells(self) -> list[list]:
         """The rows as lists of values in column order (for templates)."""
@@ -216,7 +224,7 @@ def knowledge_gain(f: ReportFilters) -> list[dict]:
         )
         entry[phase] = round(row["mean"], 1)
         entry[f"{phase}_learners"] = row["learners"]
-    titles = dict(CoursePage.objects.filter(pk__in=courses).values_list("pk", "title"))
+    titles = course_titles(courses)
     result = []
     for course_id, entry in sorted(courses.items()):
         entry["course"] = titles.get(course_id, str(course_id))
@@ -224,6 +232,20 @@ def knowledge_gain(f: ReportFilters) -> list[dict]:
         entry["gain"] = round(post - pre, 1) if pre is not None and post is not None else None
         result.append(entry)
     return result
+
+
+def course_titles(course_ids, language: str | None = None) -> dict[int, str]:
+    """Each course's title in ``language`` (default: the viewer's), or in the language it
+    was written in where not translated, by id. One query."""
+    translated = CoursePage.objects.filter(
+        translation_key=OuterRef("translation_key"),
+        locale__language_code=language or get_language(),
+    ).values("title")[:1]
+    return dict(
+        CoursePage.objects.filter(pk__in=course_ids)
+        .annotate(shown=Coalesce(Subquery(translated), F("title")))
+        .values_list("pk", "shown")
+    )
 
 
 def knowledge_gain_per_question(f: ReportFilters) -> list[dict]:
@@ -296,27 +318,33 @@ def attendance(f: ReportFilters) -> list[dict]:
 
 
 def certificates(f: ReportFilters) -> list[dict]:
-    """Certificates issued, active, expiring, expired, revoked (on the period's end), per
-    country. One query."""
-    on = f.until or timezone.localdate()
-    if f.country:
-        counts = certification_selectors.certificate_counts(country=f.country, on=on)
-        return [{"country_code": f.country.code, **counts}]
-    by_country = certification_selectors.certificate_counts_by_country(on=on)
+    """Certificates issued in the period and those active, expiring, expired and revoked
+    on its end, per holder country, for the people the filters pick out. One query."""
+    by_country = certification_selectors.certificate_counts_by_country(
+        on=f.until or timezone.localdate(),
+        since=f.since,
+        country=f.country,
+        holders=f.people(),
+    )
     return [{"country_code": code, **counts} for code, counts in sorted(by_country.items())]
 
 
 def cpd_hours(f: ReportFilters) -> Decimal:
-    return certification_selectors.cpd_hours(since=f.since, until=f.until, country=f.country)
+    """CPD hours logged in the period by the people the filters pick out. One query."""
+    return certification_selectors.cpd_hours(
+        since=f.since, until=f.until, country=f.country, people=f.people()
+    )
 
 
 def media_reach(f: ReportFilters) -> list[dict]:
-    """Views and completions per item, language and country. One query."""
+    """Views and completions per item, language and country (anonymous: period and
+    country only). One query."""
     return list(media_selectors.reach_counts(since=f.since, until=f.until, country=f.country))
 
 
 def community_activity(f: ReportFilters) -> dict:
-    """Active members, questions asked and answered, median time to a first answer."""
+    """Active members, questions asked and answered, median time to a first answer, for
+    the people the filters pick out."""
     import datetime as dt
 
     def moment(day, extra_days=0):
@@ -327,7 +355,10 @@ def community_activity(f: ReportFilters) -> dict:
         )
 
     return community_selectors.activity_summary(
-        since=moment(f.since), until=moment(f.until, 1), country=f.country
+        since=moment(f.since),
+        until=moment(f.until, 1),
+        country=f.country,
+        members=f.people(),
     )
 
 
@@ -350,6 +381,7 @@ def indicator_tables(f: ReportFilters) -> list[Table]:
     from lms.accounts.models import Role
 
     names = countries_for(f)
+    languages = {code: str(name) for code, name in settings.LANGUAGES}
     country = lambda code: names.get(code, code or str(_("No country")))  # noqa: E731
     totals = participation_totals(f)
     tables = [
@@ -529,6 +561,12 @@ def indicator_tables(f: ReportFilters) -> list[Table]:
             [{"country": country(r.pop("country_code")), **r} for r in certificates(f)],
             "country",
             ["issued", "active"],
+            note=str(
+                _(
+                    "Issued: in the period. Active, expiring, expired and revoked: on the "
+                    "last day of the period (today if it has no end)."
+                )
+            ),
         )
     )
     hours = cpd_hours(f)
@@ -572,7 +610,7 @@ def indicator_tables(f: ReportFilters) -> list[Table]:
             [
                 {
                     "title": r["title"],
-                    "language": r["language"],
+                    "language": languages.get(r["language"], r["language"]),
                     "country": country(r["country_code"]),
                     "views": r["views"],
                     "completions": r["completions"],
@@ -581,6 +619,14 @@ def indicator_tables(f: ReportFilters) -> list[Table]:
             ],
             "title",
             ["views", "completions"],
+            note=str(
+                _(
+                    "Views are counted without knowing who watched, so this table follows "
+                    "the period and country filters only."
+                )
+            )
+            if f.narrows_people
+            else "",
         )
     )
     return tables

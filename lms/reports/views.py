@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -41,7 +42,8 @@ def dashboard(request):
         raise PermissionDenied
     filters, form = parse_filters(request.GET, user=request.user)
     tables = indicator_tables(filters)
-    panels = [(table, bar_chart(table)) for table in tables]
+    rtl = translation.get_language_bidi()
+    panels = [(table, bar_chart(table, rtl=rtl)) for table in tables]
     scope = country_scope(request.user)
     return render(
         request,

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "lms.accounts.middleware.StaffTwoFactorMiddleware",
+    "lms.accounts.middleware.PreferredLanguageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -206,6 +207,13 @@ if env("AWS_STORAGE_BUCKET_NAME", default=""):
     }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Limits of the one upload checker (lms/uploads.py) that every room's policy may override.
+# A picture is decoded in full to find damage: its pixels bound the memory that takes.
+UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=40_000_000)
+# Office documents are zip archives: bounds against zip bombs.
+UPLOAD_MAX_ARCHIVE_ENTRIES = env.int("UPLOAD_MAX_ARCHIVE_ENTRIES", default=2000)
+UPLOAD_MAX_UNPACKED_BYTES = env.int("UPLOAD_MAX_UNPACKED_BYTES", default=200 * 1024**2)
+UPLOAD_MAX_COMPRESSION_RATIO = env.int("UPLOAD_MAX_COMPRESSION_RATIO", default=100)
 
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
@@ -285,6 +293,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
 }
+
+# --- courses ---
+COURSES_EVIDENCE_MAX_BYTES = env.int("COURSES_EVIDENCE_MAX_BYTES", default=10 * 1024**2)
 
 # --- media_library ---
 MEDIA_FFMPEG = env("MEDIA_FFMPEG", default="/usr/bin/ffmpeg")
@@ -436,6 +447,12 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "community.tasks.send_digests",
         "schedule": crontab(minute=0, hour=6, day_of_week=1),
         "args": ("weekly",),
+    },
+    # Certificates expire by date, without an event: the portal takes back, once a day,
+    # the community memberships that came with a certificate no longer valid.
+    "portal-certificate-communities": {
+        "task": "lms.portal.tasks.certificate_communities_withdraw_task",
+        "schedule": crontab(minute=30, hour=0),
     },
 }
 # Media served from another origin (a CDN or S3 custom domain) must be allowed by the Content

@@ -23,7 +23,7 @@ from community.models import (
     Subscription,
     Thread,
 )
-from community.uploads import check_upload
+from community.uploads import check_attachment
 from tests.accounts.factories import UserFactory, country_staff, global_admin
 from tests.community.factories import CategoryFactory, CommunityFactory, member, trusted
 
@@ -139,7 +139,10 @@ def test_new_accounts_are_limited_in_rate_links_and_files(community):
     assert error.value.code == "links"
     with pytest.raises(ValidationError) as error:
         services.post_create(
-            author=other, thread=thread, source="photo", attachments=[check_upload(png_upload())]
+            author=other,
+            thread=thread,
+            source="photo",
+            attachments=[check_attachment(png_upload())],
         )
     assert error.value.code == "attachments"
 
@@ -151,7 +154,7 @@ def test_trusted_members_may_post_links_and_pictures(community):
         author=author,
         thread=thread,
         source="See https://a.example/1 https://a.example/2 https://a.example/3",
-        attachments=[check_upload(png_upload())],
+        attachments=[check_attachment(png_upload())],
     )
     assert post.html.count('rel="nofollow noopener ugc"') == 3
     attachment = Attachment.objects.get(post=post)

@@ -386,6 +386,26 @@ def test_evidence_upload_is_validated_and_reviewed(client, training):
     assert Enrolment.objects.get(learner=person).completed_at is not None
 
 
+def test_a_fake_or_oversized_evidence_photo_is_refused_with_the_reason(client, training, settings):
+    book = factories.workbook(training, steps=1)
+    person = factories.learner()
+    factories.enrol(book, [person], factories.cohort(book, trainers=[factories.trainer()]))
+    item = str(book.get_children().first().pk)
+    client.force_login(person)
+    url = reverse("courses:submission_create", args=[book.pk, item])
+    response = client.post(
+        url, {"text": "Our notice board", "photo": upload("<svg onload=alert(1)>", "board.png")}
+    )
+    assert (
+        "“board.png” is not a picture we can show"
+        in client.get(response["Location"]).content.decode()
+    )
+    settings.COURSES_EVIDENCE_MAX_BYTES = 4
+    response = client.post(url, {"text": "Minutes", "file": upload("minutes", "minutes.txt")})
+    assert "the limit is 4" in client.get(response["Location"]).content.decode()
+    assert not Submission.objects.exists()
+
+
 def test_a_manager_records_a_policy_adoption(client, home_page):
     resources = factories.section(home_page, "resources")
     page = factories.policy(resources)

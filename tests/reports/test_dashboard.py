@@ -91,3 +91,30 @@ def test_dashboard_queries_do_not_grow_with_the_data(
     add_learners(data.course, data.cohort_x, "vn", 40, organisation=data.org_a)
     with django_assert_max_num_queries(len(small)):
         assert client.get(reverse("reports_dashboard")).status_code == 200
+
+
+def test_the_dashboard_speaks_the_viewers_language_and_mirrors_its_charts(client, data, totp_for):
+    viewer = global_admin()
+    viewer.preferred_language = "ar"
+    viewer.save(update_fields=["preferred_language"])
+    sign_in(client, viewer, totp_for)
+    body = client.get(reverse("reports_dashboard")).content.decode()
+    assert re.search(r'<html lang="ar" dir="rtl"', body)
+    assert "المشاركون" in body  # "Participants", from the Arabic catalogue
+    charts = re.findall(r"<svg class=\"reports-chart__svg\".*?</svg>", body, flags=re.S)
+    assert charts
+    assert all('direction="rtl"' in svg for svg in charts)
+
+
+def test_a_chosen_admin_language_wins_over_the_preferred_one(client, data, totp_for):
+    from wagtail.users.models import UserProfile
+
+    viewer = global_admin()
+    viewer.preferred_language = "ar"
+    viewer.save(update_fields=["preferred_language"])
+    profile = UserProfile.get_for_user(viewer)
+    profile.preferred_language = "vi"
+    profile.save()
+    sign_in(client, viewer, totp_for)
+    body = client.get(reverse("reports_dashboard")).content.decode()
+    assert re.search(r'<html lang="vi" dir="ltr"', body)

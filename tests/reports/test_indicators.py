@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from wagtail.models import Locale
 
 from lms.reports import selectors
 from lms.reports.filters import ReportFilters, parse_filters
@@ -172,3 +174,54 @@ def test_indicator_queries_do_not_grow_with_the_data(data, scope, django_assert_
     summary = {row["indicator"]: row["value"] for row in large_tables[0].rows}
     assert summary["Participants trained"] == (34 if scope == "country" else 35)
     assert small <= 20
+
+
+def test_person_filters_reach_certificates_cpd_and_community(data):
+    trainers = ReportFilters(role="trainer")
+    rows = by(selectors.certificates(trainers), "country_code")
+    assert (rows["vn"]["issued"], rows["vn"]["active"], rows["vn"]["revoked"]) == (2, 1, 1)
+    assert selectors.cpd_hours(trainers) == Decimal("15")
+    assert selectors.certificates(ReportFilters(role="worker")) == []
+    assert selectors.cpd_hours(ReportFilters(role="worker")) == Decimal("0")
+    # The course filter means the people enrolled in it: w1 and s1 wrote in the forum.
+    enrolled = ReportFilters(course=data.course)
+    assert selectors.community_activity(enrolled)["active_members"] == 2
+    assert selectors.certificates(enrolled) == []
+    women_of_a = ReportFilters(organisation=data.org_a, gender="woman")
+    assert selectors.community_activity(women_of_a)["active_members"] == 2
+    assert selectors.community_activity(women_of_a)["questions_asked"] == 1
+    men = ReportFilters(gender="man")
+    assert selectors.community_activity(men)["active_members"] == 0
+
+
+def test_certificates_issued_count_the_period_and_states_its_end(data):
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    rows = by(selectors.certificates(ReportFilters(since=tomorrow)), "country_code")
+    # Nothing was issued from tomorrow on, but yesterday's certificates still stand then.
+    assert (rows["vn"]["issued"], rows["vn"]["active"]) == (0, 1)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    assert selectors.certificates(ReportFilters(until=yesterday)) == []
+
+
+def test_reach_says_it_follows_only_period_and_country(data):
+    def reach_table(filters):
+        return next(t for t in selectors.indicator_tables(filters) if t.key == "media_reach")
+
+    assert reach_table(ReportFilters()).note == ""
+    narrowed = reach_table(ReportFilters(gender="woman"))
+    assert "period and country filters only" in narrowed.note
+    assert sum(row["views"] for row in narrowed.rows) == 5
+
+
+def test_course_titles_follow_the_viewers_language(data):
+    from django.utils import translation
+
+    ar = data.course.copy_for_translation(Locale.objects.get(language_code="ar"), copy_parents=True)
+    ar.title = "السلامة من الحرائق"
+    ar.save_revision().publish()
+    with translation.override("ar"):
+        (row,) = selectors.knowledge_gain(ReportFilters())
+    assert row["course"] == "السلامة من الحرائق"
+    with translation.override("vi"):
+        (row,) = selectors.knowledge_gain(ReportFilters())
+    assert row["course"] == data.course.title

@@ -4,14 +4,19 @@ import importlib
 
 from django.core.management.base import BaseCommand
 
-# Lower rooms first: a room's demo may use what a lower room's demo made.
-DEMO_MODULES = [
+# Lower rooms first: a room's demo may use what a lower room's demo made. A step is a
+# module's ``load()``, or ``module:function``. The portal links the certified trainers'
+# lounge to the trainer programme between the community's communities and its
+# conversations, so that the certified trainer, a member by their certificate, can post.
+DEMO_STEPS = [
     "lms.portal.demo",
     "media_library.demo",
     "media_library.interactive.demo",
     "courses.demo",
     "certification.demo",
-    "community.demo",
+    "community.demo:load_communities",
+    "lms.portal.demo_certificate_communities",
+    "community.demo:load_conversations",
     "lms.reports.demo",
 ]
 
@@ -20,13 +25,14 @@ class Command(BaseCommand):
     help = "Load realistic demo content. Safe to run again: it adds only what is missing."
 
     def handle(self, *args, **options):
-        for name in DEMO_MODULES:
+        for step in DEMO_STEPS:
+            name, _colon, function = step.partition(":")
             try:
                 module = importlib.import_module(name)
             except ModuleNotFoundError as error:
                 if error.name in (name, name.rsplit(".", 1)[0]):
                     continue
                 raise
-            self.stdout.write(f"Loading demo content: {name}")
-            module.load()
+            self.stdout.write(f"Loading demo content: {step}")
+            getattr(module, function or "load")()
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))

@@ -1,0 +1,43 @@
+"""Where the portal listens to the rooms it connects. Each receiver only hands over to a
+task (after commit), so that a failure never undoes the change that was heard of.
+
+Certification's signals are sent after its transaction commits; a certificate issued,
+renewed or revoked updates the communities of certificate holders (docs/decisions/0004).
+"""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from certification.signals import certificate_issued, certificate_renewed, certificate_revoked
+from lms.portal import tasks
+from lms.portal.models import CertificateCommunity
+
+
+def on_certificate_granted(sender, *, certificate, **kwargs):
+    tasks.certificate_communities_grant_task.delay(certificate.pk)
+
+
+def on_certificate_revoked(sender, *, certificate, **kwargs):
+    tasks.certificate_communities_withdraw_task.delay(certificate.holder_id)
+
+
+def on_link_saved(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        link_id = instance.pk
+        transaction.on_commit(lambda: tasks.certificate_community_fill_task.delay(link_id))
+
+
+def on_link_deleted(sender, instance, **kwargs):
+    transaction.on_commit(lambda: tasks.certificate_communities_withdraw_task.delay())
+
+
+def connect():
+    certificate_issued.connect(on_certificate_granted, dispatch_uid="portal.certificate_issued")
+    certificate_renewed.connect(on_certificate_granted, dispatch_uid="portal.certificate_renewed")
+    certificate_revoked.connect(on_certificate_revoked, dispatch_uid="portal.certificate_revoked")
+    post_save.connect(
+        on_link_saved, sender=CertificateCommunity, dispatch_uid="portal.certificate_community"
+    )
+    post_delete.connect(
+        on_link_deleted, sender=CertificateCommunity, dispatch_uid="portal.certificate_community"
+    )

@@ -1,0 +1,89 @@
+"""The impact dashboard in a real browser: a staff member signs in with their second
+factor, reads every chart (no JavaScript needed) and its table, in English and Arabic, and
+downloads an export; axe finds no serious accessibility problem."""
+
+import time
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+
+from tests.accounts.factories import PASSWORD, global_admin
+from tests.reports.conftest import data  # noqa: F401 - the known data set, as a fixture
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def current_code() -> str:
+    return format_hotp_value(hotp_value(SECRET, int(time.time()) // 30))
+
+
+@pytest.fixture
+def viewer(data):  # noqa: F811 - the imported fixture
+    person = global_admin(display_name="Programme Officer")
+    TOTP.activate(person, SECRET)
+    return person
+
+
+def sign_in_with_second_factor(page, live_server, person):
+    page.set_viewport_size({"width": 1280, "height": 900})  # staff work at a desk
+    page.goto(f"{live_server.url}/en/accounts/login/")
+    page.fill("input[name=login]", person.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form [type=submit]")
+    page.wait_for_load_state()
+    assert "/2fa/authenticate/" in page.url
+    page.fill("input[name=code]", current_code())
+    page.click("form [type=submit]")
+    page.wait_for_load_state()
+
+
+def test_the_dashboard_reads_without_javascript_and_exports(
+    live_server, browser_context, page, axe, viewer
+):
+    sign_in_with_second_factor(page, live_server, viewer)
+    page.goto(f"{live_server.url}/admin/reports/")
+    assert page.title().startswith("Impact reports")
+    charts = page.locator("svg.reports-chart__svg")
+    assert charts.count() >= 8
+    assert page.locator("#panel-training_days").is_visible()
+    assert "Saigon Garments" in page.locator(".reports-panel__table").nth(5).inner_text()
+    assert axe(page) == []
+
+    # Narrow to one organisation: the form works as a plain GET.
+    page.select_option("#id_organisation", label="Irbid Apparel")
+    page.click(".reports-filters button[type=submit]")
+    page.wait_for_load_state()
+    assert "organisation=" in page.url
+    panels = " ".join(page.locator(".reports-panel").all_inner_texts())
+    assert "Irbid Apparel" in panels
+    assert "Saigon Garments" not in panels
+
+    page.select_option("#id_format", "csv")
+    page.click("text=Export these figures")
+    page.wait_for_load_state()
+    link = page.get_by_role("link", name="Download", exact=True)
+    answer = page.request.get(live_server.url + link.get_attribute("href"))
+    assert answer.status == 200
+    assert answer.headers["content-disposition"].startswith("attachment")
+    assert ".csv" in answer.headers["content-disposition"]
+    assert "Irbid Apparel" in answer.body().decode("utf-8-sig")
+
+    # With JavaScript off the charts and tables are all there.
+    no_script = browser_context.browser.new_context(java_script_enabled=False)
+    no_script.add_cookies(browser_context.cookies())
+    other = no_script.new_page()
+    other.goto(f"{live_server.url}/admin/reports/")
+    assert other.locator("svg.reports-chart__svg").count() >= 8
+    no_script.close()
+
+
+def test_the_dashboard_in_arabic_is_right_to_left_and_accessible(live_server, page, axe, viewer):
+    viewer.preferred_language = "ar"
+    viewer.save(update_fields=["preferred_language"])
+    sign_in_with_second_factor(page, live_server, viewer)
+    page.goto(f"{live_server.url}/admin/reports/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("svg.reports-chart__svg").first.get_attribute("direction") == "rtl"
+    assert axe(page) == []
