@@ -86,8 +86,11 @@ def test_a_record_about_a_module_not_open_yet_is_refused_with_the_day_it_opens(c
 
 
 def test_the_reason_is_in_the_learners_language(client, release):
-    client.force_login(release["learner"])
-    response = post(client, lesson_statement(release["closed"][0]), HTTP_ACCEPT_LANGUAGE="vi")
+    learner = release["learner"]
+    learner.preferred_language = "vi"
+    learner.save(update_fields=["preferred_language"])
+    client.force_login(learner)
+    response = post(client, lesson_statement(release["closed"][0]))
     with override("vi"):
         day = date_format(release["opens_on"], "DATE_FORMAT")
     detail = response.json()["detail"]
