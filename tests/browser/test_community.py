@@ -9,7 +9,7 @@ from tests.community.factories import CommunityFactory, trusted
 
 # The live server needs committed data; the serialised rollback restores the taxonomy and
 # locales that the migrations load, for the next test.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _restore_base_data():

@@ -7,7 +7,7 @@ import pytest
 from tests.accounts.factories import PASSWORD
 from tests.courses import factories
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

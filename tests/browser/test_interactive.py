@@ -13,7 +13,7 @@ from media_library.interactive.models import H5PState, ScormAttempt
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.media_library.interactive.factories import h5p_content, interactive_page, scorm_package
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ from lms.portal.models import HomePage
 from media_library import services
 from tests.media_library.factories import comic_page, episode_page, series_page, tiny_clip
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

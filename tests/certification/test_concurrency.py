@@ -12,7 +12,7 @@ from certification.services import certificate_issue
 from tests.certification.factories import CandidacyFactory, ProgrammeFactory
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
 ]
 
