@@ -590,7 +590,7 @@ class Submission(models.Model):
     )
     item = models.CharField(
         _("step or assignment"),
-        max_length=40,
+        max_length=64,
         help_text=_("A workbook step page id, or practice-<block id>."),
     )
     learner = models.ForeignKey(

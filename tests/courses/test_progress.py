@@ -325,6 +325,13 @@ def test_practice_assignment_is_a_submission_item(training):
     items = selectors.course_structure(course=sst).submission_items
     assert len(items) == 1
     assert items[0].startswith("practice-")
+    # A practice report on that item is stored (its key is longer than a page id).
+    person = factories.learner()
+    services.enrolment_create(learner=person, course=sst, source="trainer")
+    report = services.submission_create(
+        learner=person, course=sst, item=items[0], text="Coached two operators."
+    )
+    assert report.item == items[0]
 
 
 def test_check_in_with_a_session_code(small_programme):
