@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -153,7 +153,9 @@ def training_days(f: ReportFilters) -> list[dict]:
 def coverage(f: ReportFilters) -> list[dict]:
     """People trained out of people registered, per country and role, with the target.
     Two queries."""
-    trained = _period_enrolments(f).values("learner_id")
+    # A correlated EXISTS (an index look-up per person), not IN (a list of every enrolment:
+    # PostgreSQL scans it again for each person once it outgrows work_mem).
+    trained = Exists(_period_enrolments(f).filter(learner_id=OuterRef("pk")))
     roles = [f.role] if f.role in COVERAGE_ROLES else ([] if f.role else list(COVERAGE_ROLES))
     rows = (
         User.objects.filter(
@@ -162,7 +164,7 @@ def coverage(f: ReportFilters) -> list[dict]:
         .values(country_code=F("country__code"), country_pk=F("country_id"), role=F("roles__code"))
         .annotate(
             people=Count("pk", distinct=True),
-            trained=Count("pk", distinct=True, filter=Q(pk__in=trained)),
+            trained=Count("pk", distinct=True, filter=Q(trained)),
         )
         .order_by("country__code", "roles__code")
     )
