@@ -3,6 +3,7 @@ write the figures to bench/results/latest.json (see bench/harness.py for what a 
 
     .venv/bin/python bench/run.py                  # everything
     .venv/bin/python bench/run.py --only home      # scenarios whose name contains "home"
+    .venv/bin/python bench/run.py --only reports   # only bench/scenarios/reports.py
     .venv/bin/python bench/run.py --scale 0.25     # a quarter of each scenario's requests
     .venv/bin/python bench/run.py --skip-prepare   # reuse the data set as it is
 
@@ -72,6 +73,14 @@ def import_scenario_modules(problems: list[dict]):
             problems.append({"module": name, "stage": "import", "error": repr(error)})
             log(f"cannot import {name}: {error!r}")
     return modules
+
+
+def modules_named(modules, words: list[str] | None):
+    """With ``--only``: the modules whose name (``reports`` for bench/scenarios/reports.py)
+    is one of the words, when any is; else every module. Only those are prepared and run,
+    so ``--only reports`` does not build the other rooms' data."""
+    named = [m for m in modules if m.__name__.rsplit(".", 1)[-1] in (words or [])]
+    return named or modules
 
 
 def ensure_database() -> None:
@@ -259,7 +268,7 @@ def process_tree_cpu_seconds(root_pid: int) -> float:
 
 def run_http(modules, problems, base_url: str, args, server_pid: int) -> list[dict]:
     from bench.driver import LoginFailed, login, run_http_scenario
-    from bench.harness import PASSWORD
+    from bench.harness import PASSWORD, TOTP_SECRET
 
     sessions = {}
     results = []
@@ -283,7 +292,9 @@ def run_http(modules, problems, base_url: str, args, server_pid: int) -> list[di
                 cookies = None
                 if scenario.login:
                     if scenario.login not in sessions:
-                        sessions[scenario.login] = login(base_url, scenario.login, PASSWORD)
+                        sessions[scenario.login] = login(
+                            base_url, scenario.login, PASSWORD, TOTP_SECRET
+                        )
                     cookies = sessions[scenario.login]
                 result = run_http_scenario(
                     base_url,
@@ -516,7 +527,12 @@ def markdown(report: dict) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", nargs="*", help="run scenarios whose name contains a word")
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        help="run scenarios whose name contains a word; a word naming a module "
+        "(reports, portal...) prepares and runs that module only",
+    )
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every request count")
     parser.add_argument("--skip-prepare", action="store_true", help="reuse the data set")
     parser.add_argument("--output", default=str(RESULTS_DIR / "latest.json"))
@@ -537,7 +553,7 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     setup_django()
     problems: list[dict] = []
-    modules = import_scenario_modules(problems)
+    modules = modules_named(import_scenario_modules(problems), args.only)
     timings = build_database(modules, problems, skip_prepare=args.skip_prepare)
 
     port = free_port()
