@@ -14,6 +14,8 @@ import datetime as dt
 import hashlib
 import uuid
 
+from bench.datasets.fast_insert import insert_rows
+
 LEARNER_PREFIX = "bench.report.learner."
 COUNTRY_CODES = ["bd", "id", "jo", "kh", "vn"]
 ORGANISATIONS_PER_COUNTRY = 10
@@ -21,18 +23,22 @@ SESSIONS_PER_COHORT = 4
 ROLE_PATTERN = ["worker"] * 8 + ["supervisor", "manager"]
 GENDERS = ["woman", "woman", "man", "undisclosed", ""]
 MIGRANT_STATUSES = ["local", "migrant", "local", ""]
-BATCH = 5000
 # Statement ids are derived from the learner and the statement's number: building twice
 # makes the same ids, which the records' primary key refuses.
 NAMESPACE = uuid.UUID("0b7d5bd4-1c1a-4a53-9f0f-3d3f7a6c0a11")
 
 
-def report_data_build(*, course, learners: int, statements_per_learner: int = 2) -> dict:
+def report_data_build(
+    *, course, learners: int, statements_per_learner: int = 2, attending_every: int = 1
+) -> dict:
     """Make sure ``learners`` generated learners exist, each enrolled in ``course`` with
-    presences and ``statements_per_learner`` test statements (pre and post alternately).
-    Returns how many rows of each kind were added."""
+    ``statements_per_learner`` test statements (pre and post alternately), and every
+    ``attending_every``-th of them present at some sessions. Returns how many rows of each
+    kind were added."""
     added = {"learners": learners_build(count=learners)}
-    added["enrolments"], added["attendance"] = enrolments_build(course=course)
+    added["enrolments"], added["attendance"] = enrolments_build(
+        course=course, attending_every=attending_every
+    )
     added["statements"] = statements_build(course=course, per_learner=statements_per_learner)
     return added
 
@@ -64,6 +70,7 @@ def organisations_build() -> dict:
 def learners_build(*, count: int) -> int:
     """Learners numbered 0 to count - 1, with one role each (8 in 10 workers)."""
     from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
 
     from lms.accounts.models import Role, User
 
@@ -72,35 +79,41 @@ def learners_build(*, count: int) -> int:
         return 0
     organisations = organisations_build()
     countries = list(organisations)
-    password = make_password(None)  # nobody signs in as a generated learner
-    new = []
-    for n in range(have, count):
-        country = countries[n % len(countries)]
-        new.append(
-            User(
-                username=f"{LEARNER_PREFIX}{n:06d}",
-                password=password,
-                country=country,
-                organisation=organisations[country][
-                    n // len(countries) % len(organisations[country])
-                ],
-                gender=GENDERS[n % len(GENDERS)],
-                migrant_status=MIGRANT_STATUSES[n % len(MIGRANT_STATUSES)],
-            )
+    places = [
+        (country.pk, organisation.pk)
+        for country in countries
+        for organisation in organisations[country]
+    ]
+
+    def person(n):
+        country_id, organisation_id = places[
+            n % len(countries) * ORGANISATIONS_PER_COUNTRY
+            + n // len(countries) % ORGANISATIONS_PER_COUNTRY
+        ]
+        return (
+            f"{LEARNER_PREFIX}{n:06d}",
+            country_id,
+            organisation_id,
+            GENDERS[n % len(GENDERS)],
+            MIGRANT_STATUSES[n % len(MIGRANT_STATUSES)],
         )
-        if len(new) == BATCH:
-            User.objects.bulk_create(new)
-            new = []
-    User.objects.bulk_create(new)
+
+    insert_rows(
+        User,
+        ["username", "country", "organisation", "gender", "migrant_status"],
+        (person(n) for n in range(have, count)),
+        password=make_password(None),  # nobody signs in as a generated learner
+        date_joined=timezone.now(),
+    )
     roles = dict(Role.objects.filter(code__in=set(ROLE_PATTERN)).values_list("code", "pk"))
-    through = User.roles.through
     # Read before writing: SQLite may show a cursor rows that were inserted after it opened.
     without_role = list(
         generated_learners().filter(roles__isnull=True).values_list("pk", flat=True)
     )
-    _bulk_insert(
-        through,
-        (through(user_id=pk, role_id=roles[ROLE_PATTERN[pk % 10]]) for pk in without_role),
+    insert_rows(
+        User.roles.through,
+        ["user", "role"],
+        ((pk, roles[ROLE_PATTERN[pk % 10]]) for pk in without_role),
     )
     return count - have
 
@@ -138,10 +151,10 @@ def cohorts_build(*, course) -> dict:
     return cohorts
 
 
-def enrolments_build(*, course) -> tuple[int, int]:
+def enrolments_build(*, course, attending_every: int = 1) -> tuple[int, int]:
     """Enrol every generated learner not enrolled yet in their organisation's cohort (two
-    in three completed), and mark them present at one to four of its sessions. Returns
-    the enrolments and presences added."""
+    in three completed), and mark every ``attending_every``-th of them (by id) present at
+    one to four of its sessions. Returns the enrolments and presences added."""
     from django.utils import timezone
 
     from courses.models import Attendance, Enrolment
@@ -156,26 +169,26 @@ def enrolments_build(*, course) -> tuple[int, int]:
     )
     if not new:
         return 0, 0
-    enrolments = _bulk_insert(
+    enrolments = insert_rows(
         Enrolment,
-        (
-            Enrolment(
-                learner_id=pk,
-                course=course,
-                cohort_id=cohorts[organisation_id][0],
-                source="trainer",
-                completed_at=now if pk % 3 else None,
-            )
-            for pk, organisation_id in new
-        ),
+        ["learner", "cohort", "completed_at"],
+        ((pk, cohorts[organisation_id][0], now if pk % 3 else None) for pk, organisation_id in new),
+        course=course.pk,
+        source="trainer",
     )
-    presences = _bulk_insert(
+    presences = insert_rows(
         Attendance,
+        ["session", "learner"],
         (
-            Attendance(session_id=session_id, learner_id=pk, present=True, via="roster")
+            (session_id, pk)
             for pk, organisation_id in new
-            for session_id in cohorts[organisation_id][1][: 1 + pk % SESSIONS_PER_COHORT]
+            if pk % attending_every == 0
+            for session_id in cohorts[organisation_id][1][
+                : 1 + pk // attending_every % SESSIONS_PER_COHORT
+            ]
         ),
+        present=True,
+        via="roster",
     )
     return enrolments, presences
 
@@ -187,7 +200,8 @@ def knowledge_test_activity(course, phase: str) -> str:
 
 
 def statements_build(*, course, per_learner: int) -> int:
-    """``per_learner`` completed pre/post tests (alternately) for every generated learner who
+    """``per_learner`` completed tests, pre and post alternately (with one each, half the
+    learners took the pre-test and half the post-test), for every generated learner who
     has none for ``course`` yet; post-test scores run three points above pre-test ones."""
     from django.utils import timezone
 
@@ -201,39 +215,31 @@ def statements_build(*, course, per_learner: int) -> int:
     )
     now = timezone.now()
 
-    def rows():
-        for pk in learners:
-            for n in range(per_learner):
-                phase = "pre" if n % 2 == 0 else "post"
-                statement_id = uuid.uuid5(NAMESPACE, f"{course.pk}:{pk}:{n}")
-                score = (pk + n) % 11 if phase == "pre" else min(10, (pk + n) % 11 + 3)
-                yield Statement(
-                    id=statement_id,
-                    actor_id=pk,
-                    verb=verbs.COMPLETED,
-                    activity=activities[phase],
-                    activity_kind="test",
-                    score_raw=score,
-                    score_max=10,
-                    timestamp=now - dt.timedelta(days=30 if phase == "pre" else 10),
-                    content_hash=hashlib.sha256(statement_id.bytes).hexdigest(),
-                    data={"verb": {"id": verbs.COMPLETED}, "object": {"id": activities[phase]}},
-                )
+    data = {
+        phase: {"verb": {"id": verbs.COMPLETED}, "object": {"id": activity}}
+        for phase, activity in activities.items()
+    }
+    timestamps = {"pre": now - dt.timedelta(days=30), "post": now - dt.timedelta(days=10)}
 
-    return _bulk_insert(Statement, rows())
+    def statement(pk, n):
+        phase = "pre" if (pk + n) % 2 == 0 else "post"
+        statement_id = uuid.uuid5(NAMESPACE, f"{course.pk}:{pk}:{n}")
+        score = (pk + n) % 11 if phase == "pre" else min(10, (pk + n) % 11 + 3)
+        return (
+            statement_id,
+            pk,
+            activities[phase],
+            score,
+            timestamps[phase],
+            hashlib.sha256(statement_id.bytes).hexdigest(),
+            data[phase],
+        )
 
-
-def _bulk_insert(model, objects) -> int:
-    """Insert a stream of unsaved objects in batches (memory stays flat); the count."""
-    count = 0
-    batch = []
-    for instance in objects:
-        batch.append(instance)
-        if len(batch) == BATCH:
-            model.objects.bulk_create(batch)
-            count += len(batch)
-            batch = []
-    if batch:
-        model.objects.bulk_create(batch)
-        count += len(batch)
-    return count
+    return insert_rows(
+        Statement,
+        ["id", "actor", "activity", "score_raw", "timestamp", "content_hash", "data"],
+        (statement(pk, n) for pk in learners for n in range(per_learner)),
+        verb=verbs.COMPLETED,
+        activity_kind="test",
+        score_max=10,
+    )
