@@ -356,23 +356,48 @@ def run_tasks(modules, problems, args) -> list[dict]:
     return results
 
 
+def memory_kb(field: str) -> int | None:
+    """This process's ``VmRSS`` (resident now) or ``VmHWM`` (the peak since the last
+    reset) in KiB, from /proc; ``None`` without it."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1])
+    return None
+
+
+def reset_peak_memory() -> bool:
+    """Start ``VmHWM`` again from the current RSS (Linux 4.0+), so that the peak measured
+    is the task's, not Django's start-up's."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
 def run_one_task(target: str) -> None:
     """Runs in a fresh process: time one TaskScenario and report its peak memory."""
     module_name, index = target.rsplit(":", 1)
     setup_django()
     task = importlib.import_module(module_name).tasks()[int(index)]
-    baseline_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before_kb = memory_kb("VmRSS") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_reset = reset_peak_memory()
     started = time.perf_counter()
     task.run()
     wall = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    peak_kb = (memory_kb("VmHWM") if peak_reset else None) or resource.getrusage(
+        resource.RUSAGE_SELF
+    ).ru_maxrss  # KiB on Linux
     result = {
         "name": task.name,
         "units": task.units,
         "wall_s": round(wall, 3),
         "items_per_s": round(task.units / wall, 2) if wall else None,
         "peak_rss_mb": round(peak_kb / 1024, 1),
-        "rss_before_mb": round(baseline_kb / 1024, 1),
+        "rss_before_mb": round(before_kb / 1024, 1),
+        # What the task itself added on top of the process it started in.
+        "rss_growth_mb": round((peak_kb - before_kb) / 1024, 1),
     }
     print(TASK_RESULT_MARKER + json.dumps(result), flush=True)
 
@@ -464,11 +489,16 @@ def table(http_results: list[dict], task_results: list[dict]) -> str:
             f"{cell(r['server_cpu_ms_per_request']):>7} {weight_cell:>10}"
         )
     if task_results:
-        lines += ["", f"{'task':<32} {'units':>7} {'wall s':>8} {'items/s':>9} {'peak MB':>8}"]
+        lines += [
+            "",
+            f"{'task':<32} {'units':>7} {'wall s':>8} {'items/s':>9} {'peak MB':>8} "
+            f"{'growth MB':>9}",
+        ]
         for t in task_results:
             lines.append(
                 f"{t['name']:<32} {t['units']:>7} {cell(t['wall_s'], 2):>8} "
-                f"{cell(t['items_per_s']):>9} {cell(t['peak_rss_mb']):>8}"
+                f"{cell(t['items_per_s']):>9} {cell(t['peak_rss_mb']):>8} "
+                f"{cell(t.get('rss_growth_mb')):>9}"
             )
     return "\n".join(lines)
 
@@ -516,11 +546,15 @@ def markdown(report: dict) -> str:
                 f"| {budget} | {files} | {fonts} |"
             )
     if report["tasks"]:
-        lines += ["", "| task | units | wall s | items/s | peak RSS MB |", "|---|---|---|---|---|"]
+        lines += [
+            "",
+            "| task | units | wall s | items/s | peak RSS MB | RSS before MB | growth MB |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for t in report["tasks"]:
             lines.append(
                 f"| {t['name']} | {t['units']} | {t['wall_s']} | {t['items_per_s']} "
-                f"| {t['peak_rss_mb']} |"
+                f"| {t['peak_rss_mb']} | {t['rss_before_mb']} | {t.get('rss_growth_mb', '-')} |"
             )
     return "\n".join(lines)
 

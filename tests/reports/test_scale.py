@@ -15,9 +15,10 @@ from tests.courses import factories as courses
 
 pytestmark = pytest.mark.django_db
 
-# What the global dashboard may run, whatever the data: the session and user, the
-# second-factor check, the filter form's choices, about two queries per indicator.
-QUERY_BUDGET = 60
+# What the global dashboard may run, whatever the data (33 in November 2026): the session
+# and the user, the second-factor check, the filter form's choices, one to three queries
+# per indicator.
+QUERY_BUDGET = 40
 
 
 def dashboard_queries(client) -> int:
@@ -38,15 +39,18 @@ def test_the_global_dashboard_runs_as_many_queries_for_100000_learners_as_for_10
     session["account_authentication_methods"] = [{"method": "mfa", "type": "totp"}]
     session.save()
 
-    report_data_build(course=course, learners=1_000, statements_per_learner=2)
+    # One test statement per learner and presences for a quarter of them keep the build
+    # short; the bench has ten statements and presences for everyone.
+    size = {"course": course, "statements_per_learner": 1, "attending_every": 4}
+    report_data_build(learners=1_000, **size)
     small = dashboard_queries(client)
 
-    added = report_data_build(course=course, learners=100_000, statements_per_learner=2)
-    assert added["learners"] == added["enrolments"] == 99_000
+    added = report_data_build(learners=100_000, **size)
+    assert added["learners"] == added["enrolments"] == added["statements"] == 99_000
     assert generated_learners().count() == 100_000
     assert Enrolment.objects.filter(course=course).count() == 100_000
-    assert Attendance.objects.filter(session__cohort__course=course).count() > 100_000
-    assert Statement.objects.filter(activity_kind="test").count() == 200_000
+    assert Attendance.objects.filter(session__cohort__course=course).count() >= 25_000
+    assert Statement.objects.filter(activity_kind="test").count() == 100_000
     large = dashboard_queries(client)
 
     assert small == large
