@@ -30,7 +30,7 @@ $(STAMPS)/python: uv.lock pyproject.toml $(UV) | $(STAMPS)
 	$(UV) sync --frozen --python $(PYTHON) --quiet
 	@touch $@
 
-$(STAMPS)/node: site/package.json site/package-lock.json | $(STAMPS)
+$(STAMPS)/node: site/package.json site/package-lock.json site/copy_vendor.py | $(STAMPS)
 	cd site && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	$(PY) site/copy_vendor.py
 	@touch $@

@@ -5,11 +5,15 @@ It imports nothing from Django, so it runs in the process that started gunicorn,
 gunicorn's own workers.
 """
 
+import base64
 import gzip
+import hashlib
+import hmac
 import http.client
 import itertools
 import math
 import re
+import struct
 import threading
 import time
 from dataclasses import dataclass, field
@@ -19,6 +23,8 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 QUERY_COUNT_HEADER = "X-Query-Count"
 LOGIN_PATH = "/en/accounts/login/"
+SECOND_FACTOR_PATH = "/accounts/2fa/authenticate/"  # allauth's, after a language prefix
+TOTP_PERIOD = 30  # seconds; allauth's default, with no tolerance for a neighbouring period
 ERROR_SAMPLES = 5
 
 
@@ -171,31 +177,70 @@ def csrf_token_in(html: bytes) -> str | None:
     return (match.group(1) or match.group(2)).decode()
 
 
-def login(base_url: str, username: str, password: str) -> CookieJar:
+def totp_code(secret: str, at: float | None = None, *, digits: int = 6) -> str:
+    """The time-based one-time password (RFC 6238) for a base32 ``secret`` at the Unix time
+    ``at`` (now by default): HMAC-SHA1 of the number of 30-second periods since the epoch,
+    dynamically truncated to ``digits`` decimal digits (RFC 4226)."""
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    counter = int((time.time() if at is None else at) // TOTP_PERIOD)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = int.from_bytes(digest[offset : offset + 4], "big") & 0x7FFFFFFF
+    return f"{value % 10**digits:0{digits}d}"
+
+
+def login(base_url: str, username: str, password: str, totp_secret: str | None = None):
     """Sign in through allauth's form, as a browser would: GET the form for the CSRF cookie
-    and token, POST the credentials, expect the redirect and a session cookie."""
+    and token, POST the credentials, expect the redirect and a session cookie. When the
+    site then asks for a second factor (staff), answer with the TOTP code for
+    ``totp_secret``. Returns the signed-in visitor's cookies."""
     client = Client(base_url)
     try:
         form = client.request("GET", LOGIN_PATH)
         token = csrf_token_in(form.body)
         if form.status != 200 or not token:
             raise LoginFailed(f"login form answered {form.status} without a CSRF token")
-        answer = client.request(
-            "POST",
+        answer = _post_form(
+            client,
             LOGIN_PATH,
-            urlencode(
-                {"csrfmiddlewaretoken": token, "login": username, "password": password}
-            ).encode(),
-            {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Referer": client.base_url + LOGIN_PATH,
-            },
+            {"csrfmiddlewaretoken": token, "login": username, "password": password},
         )
         if answer.status != 302 or "sessionid" not in client.cookies.values:
             raise LoginFailed(f"signing in as {username!r} answered {answer.status}")
+        next_path = _target(urljoin(base_url + LOGIN_PATH, answer.header("Location") or ""))
+        if SECOND_FACTOR_PATH in next_path:
+            if not totp_secret:
+                raise LoginFailed(f"{username!r} must give a second factor: no TOTP secret")
+            _second_factor(client, next_path, username, totp_secret)
         return client.cookies
     finally:
         client.close()
+
+
+def _post_form(client: Client, path: str, fields: dict) -> Response:
+    return client.request(
+        "POST",
+        path,
+        urlencode(fields).encode(),
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": client.base_url + path,
+        },
+    )
+
+
+def _second_factor(client: Client, path: str, username: str, secret: str) -> None:
+    form = client.request("GET", path)
+    token = csrf_token_in(form.body)
+    if form.status != 200 or not token:
+        raise LoginFailed(f"the second-factor form answered {form.status} without a CSRF token")
+    # A code is valid only within its own period: do not send one about to expire.
+    if TOTP_PERIOD - time.time() % TOTP_PERIOD < 2:
+        time.sleep(TOTP_PERIOD - time.time() % TOTP_PERIOD + 0.1)
+    answer = _post_form(client, path, {"csrfmiddlewaretoken": token, "code": totp_code(secret)})
+    location = answer.header("Location") or ""
+    if answer.status != 302 or SECOND_FACTOR_PATH in location:
+        raise LoginFailed(f"{username!r}: the TOTP code was refused ({answer.status})")
 
 
 def ensure_csrf_cookie(base_url: str, cookies: CookieJar) -> None:

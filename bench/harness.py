@@ -5,7 +5,9 @@ A scenario module defines:
 
     def prepare() -> None
         Build its data set in the bench database (runs inside Django, bench settings).
-        Idempotent: skip what exists. Use bench.harness.PASSWORD for people who log in.
+        Idempotent: skip what exists. Use bench.harness.PASSWORD for people who log in;
+        staff (who must pass a second factor) also get a TOTP authenticator on
+        bench.harness.TOTP_SECRET (see bench/scenarios/reports.py: staff_with_totp).
 
     def scenarios() -> list[HttpScenario]
         Requests to drive against gunicorn from a second process.
@@ -29,6 +31,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 PASSWORD = "bench-password-2026"
+# The TOTP secret (base32, as allauth keeps it) of every bench staff member: when the site
+# asks for a second factor, the driver answers with the current code for it (RFC 6238).
+TOTP_SECRET = "MJSW4Y3IHIQHI33UOAQGWZLZEAZDAMRW"
 
 
 @dataclass

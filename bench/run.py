@@ -3,6 +3,7 @@ write the figures to bench/results/latest.json (see bench/harness.py for what a 
 
     .venv/bin/python bench/run.py                  # everything
     .venv/bin/python bench/run.py --only home      # scenarios whose name contains "home"
+    .venv/bin/python bench/run.py --only reports   # only bench/scenarios/reports.py
     .venv/bin/python bench/run.py --scale 0.25     # a quarter of each scenario's requests
     .venv/bin/python bench/run.py --skip-prepare   # reuse the data set as it is
 
@@ -72,6 +73,14 @@ def import_scenario_modules(problems: list[dict]):
             problems.append({"module": name, "stage": "import", "error": repr(error)})
             log(f"cannot import {name}: {error!r}")
     return modules
+
+
+def modules_named(modules, words: list[str] | None):
+    """With ``--only``: the modules whose name (``reports`` for bench/scenarios/reports.py)
+    is one of the words, when any is; else every module. Only those are prepared and run,
+    so ``--only reports`` does not build the other rooms' data."""
+    named = [m for m in modules if m.__name__.rsplit(".", 1)[-1] in (words or [])]
+    return named or modules
 
 
 def ensure_database() -> None:
@@ -259,7 +268,7 @@ def process_tree_cpu_seconds(root_pid: int) -> float:
 
 def run_http(modules, problems, base_url: str, args, server_pid: int) -> list[dict]:
     from bench.driver import LoginFailed, login, run_http_scenario
-    from bench.harness import PASSWORD
+    from bench.harness import PASSWORD, TOTP_SECRET
 
     sessions = {}
     results = []
@@ -283,7 +292,9 @@ def run_http(modules, problems, base_url: str, args, server_pid: int) -> list[di
                 cookies = None
                 if scenario.login:
                     if scenario.login not in sessions:
-                        sessions[scenario.login] = login(base_url, scenario.login, PASSWORD)
+                        sessions[scenario.login] = login(
+                            base_url, scenario.login, PASSWORD, TOTP_SECRET
+                        )
                     cookies = sessions[scenario.login]
                 result = run_http_scenario(
                     base_url,
@@ -345,23 +356,48 @@ def run_tasks(modules, problems, args) -> list[dict]:
     return results
 
 
+def memory_kb(field: str) -> int | None:
+    """This process's ``VmRSS`` (resident now) or ``VmHWM`` (the peak since the last
+    reset) in KiB, from /proc; ``None`` without it."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1])
+    return None
+
+
+def reset_peak_memory() -> bool:
+    """Start ``VmHWM`` again from the current RSS (Linux 4.0+), so that the peak measured
+    is the task's, not Django's start-up's."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
 def run_one_task(target: str) -> None:
     """Runs in a fresh process: time one TaskScenario and report its peak memory."""
     module_name, index = target.rsplit(":", 1)
     setup_django()
     task = importlib.import_module(module_name).tasks()[int(index)]
-    baseline_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before_kb = memory_kb("VmRSS") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_reset = reset_peak_memory()
     started = time.perf_counter()
     task.run()
     wall = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    peak_kb = (memory_kb("VmHWM") if peak_reset else None) or resource.getrusage(
+        resource.RUSAGE_SELF
+    ).ru_maxrss  # KiB on Linux
     result = {
         "name": task.name,
         "units": task.units,
         "wall_s": round(wall, 3),
         "items_per_s": round(task.units / wall, 2) if wall else None,
         "peak_rss_mb": round(peak_kb / 1024, 1),
-        "rss_before_mb": round(baseline_kb / 1024, 1),
+        "rss_before_mb": round(before_kb / 1024, 1),
+        # What the task itself added on top of the process it started in.
+        "rss_growth_mb": round((peak_kb - before_kb) / 1024, 1),
     }
     print(TASK_RESULT_MARKER + json.dumps(result), flush=True)
 
@@ -453,11 +489,16 @@ def table(http_results: list[dict], task_results: list[dict]) -> str:
             f"{cell(r['server_cpu_ms_per_request']):>7} {weight_cell:>10}"
         )
     if task_results:
-        lines += ["", f"{'task':<32} {'units':>7} {'wall s':>8} {'items/s':>9} {'peak MB':>8}"]
+        lines += [
+            "",
+            f"{'task':<32} {'units':>7} {'wall s':>8} {'items/s':>9} {'peak MB':>8} "
+            f"{'growth MB':>9}",
+        ]
         for t in task_results:
             lines.append(
                 f"{t['name']:<32} {t['units']:>7} {cell(t['wall_s'], 2):>8} "
-                f"{cell(t['items_per_s']):>9} {cell(t['peak_rss_mb']):>8}"
+                f"{cell(t['items_per_s']):>9} {cell(t['peak_rss_mb']):>8} "
+                f"{cell(t.get('rss_growth_mb')):>9}"
             )
     return "\n".join(lines)
 
@@ -505,18 +546,27 @@ def markdown(report: dict) -> str:
                 f"| {budget} | {files} | {fonts} |"
             )
     if report["tasks"]:
-        lines += ["", "| task | units | wall s | items/s | peak RSS MB |", "|---|---|---|---|---|"]
+        lines += [
+            "",
+            "| task | units | wall s | items/s | peak RSS MB | RSS before MB | growth MB |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for t in report["tasks"]:
             lines.append(
                 f"| {t['name']} | {t['units']} | {t['wall_s']} | {t['items_per_s']} "
-                f"| {t['peak_rss_mb']} |"
+                f"| {t['peak_rss_mb']} | {t['rss_before_mb']} | {t.get('rss_growth_mb', '-')} |"
             )
     return "\n".join(lines)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", nargs="*", help="run scenarios whose name contains a word")
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        help="run scenarios whose name contains a word; a word naming a module "
+        "(reports, portal...) prepares and runs that module only",
+    )
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every request count")
     parser.add_argument("--skip-prepare", action="store_true", help="reuse the data set")
     parser.add_argument("--output", default=str(RESULTS_DIR / "latest.json"))
@@ -537,7 +587,7 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     setup_django()
     problems: list[dict] = []
-    modules = import_scenario_modules(problems)
+    modules = modules_named(import_scenario_modules(problems), args.only)
     timings = build_database(modules, problems, skip_prepare=args.skip_prepare)
 
     port = free_port()

@@ -46,6 +46,11 @@ def copy_files():
                 shutil.copytree(source, target / Path(name).name, dirs_exist_ok=True)
             else:
                 shutil.copy2(source, target / Path(name).name)
+                # A minified file names its source map: collectstatic's manifest storage
+                # refuses to finish (in production too) when that file is missing.
+                source_map = source.with_name(f"{source.name}.map")
+                if source_map.exists():
+                    shutil.copy2(source_map, target / source_map.name)
 
 
 def copy_fonts():

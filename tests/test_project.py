@@ -63,3 +63,16 @@ def test_rooms_never_import_upward(lower, upper):
         if pattern.search(path.read_text())
     ]
     assert offenders == []
+
+
+def test_every_source_map_a_static_file_names_is_there():
+    """collectstatic's manifest storage (production's and the bench's) stops at a script
+    or stylesheet whose sourceMappingURL names a missing file."""
+    static = ROOT / "site" / "static"
+    named = re.compile(r"sourceMappingURL=([^\s*]+)")
+    missing = []
+    for path in [*static.rglob("*.js"), *static.rglob("*.css")]:
+        for target in named.findall(path.read_text(encoding="utf-8", errors="replace")[-500:]):
+            if not target.startswith("data:") and not (path.parent / target).exists():
+                missing.append(f"{path.relative_to(static)} -> {target}")
+    assert missing == []

@@ -8,7 +8,9 @@ from django.db import connections
 from django.test.testcases import LiveServerThread
 
 from bench.driver import LoginFailed, login, run_http_scenario
-from bench.harness import HttpScenario
+from bench.harness import PASSWORD as BENCH_PASSWORD
+from bench.harness import TOTP_SECRET, HttpScenario
+from bench.scenarios.reports import staff_with_totp
 from tests.accounts.factories import PASSWORD, UserFactory
 
 
@@ -43,6 +45,22 @@ def test_a_signed_in_scenario_runs_without_errors_and_counts_queries(server):
     assert result["errors"] == 0
     assert result["queries_per_request"] > 0
     assert result["p50_ms"] <= result["p95_ms"] <= result["p99_ms"] <= result["max_ms"]
+
+
+def test_staff_sign_in_with_a_totp_code_and_open_the_admin(server):
+    staff_with_totp("bench.staff", roles=["global_admin"])
+    cookies = login(server, "bench.staff", BENCH_PASSWORD, TOTP_SECRET)
+    scenario = HttpScenario("reports", "/admin/reports/", requests=3, concurrency=1)
+    result = run_http_scenario(server, scenario, cookies)
+    assert (result["requests"], result["errors"]) == (3, 0)
+
+
+def test_staff_without_the_totp_secret_cannot_finish_signing_in(server):
+    staff_with_totp("bench.staff", roles=["global_admin"])
+    with pytest.raises(LoginFailed, match="second factor"):
+        login(server, "bench.staff", BENCH_PASSWORD)
+    with pytest.raises(LoginFailed, match="refused"):
+        login(server, "bench.staff", BENCH_PASSWORD, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
 
 
 def test_unexpected_statuses_are_counted_as_errors(server):

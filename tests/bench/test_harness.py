@@ -1,6 +1,7 @@
 """The bench's own machinery: the driver's statistics, the page-weight parser and the
 query-count middleware (installed only by the bench settings)."""
 
+import base64
 import gzip
 from http.client import HTTPMessage
 from pathlib import Path
@@ -20,9 +21,11 @@ from bench.driver import (
     percentile,
     query_summary,
     same_origin_assets,
+    totp_code,
     visible_characters,
     warmup_count,
 )
+from bench.harness import TOTP_SECRET
 from bench.middleware import QUERY_COUNT_HEADER
 
 FIXTURE = Path(__file__).parent / "fixtures" / "page.html"
@@ -66,6 +69,21 @@ def test_query_summary_ignores_responses_without_the_header():
         "queries_max": 6,
     }
     assert query_summary([None])["queries_per_request"] is None
+
+
+def test_totp_codes_match_the_rfc_6238_test_vectors():
+    secret = base64.b32encode(b"12345678901234567890").decode()
+    vectors = {59: "94287082", 1111111109: "07081804", 1234567890: "89005924"}
+    for moment, code in vectors.items():
+        assert totp_code(secret, moment, digits=8) == code
+
+
+def test_totp_codes_are_the_ones_allauth_accepts():
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    assert totp_code(TOTP_SECRET, 1_800_000_000) == format_hotp_value(
+        hotp_value(TOTP_SECRET, 1_800_000_000 // 30)
+    )
 
 
 def test_warm_up_is_a_tenth_of_the_run_within_bounds():

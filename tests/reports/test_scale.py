@@ -1,0 +1,57 @@
+"""The global dashboard counts in the database: 1,000 or 100,000 learners (with their
+enrolments, presences and test records), the page runs the same queries. The data set is
+the bench's (`bench.datasets.reports`), built with bulk inserts."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bench.datasets.reports import generated_learners, report_data_build
+from courses.models import Attendance, Enrolment
+from lms.records.models import Statement
+from tests.accounts.factories import global_admin
+from tests.courses import factories as courses
+
+pytestmark = pytest.mark.django_db
+
+# What the global dashboard may run, whatever the data (33 in November 2026): the session
+# and the user, the second-factor check, the filter form's choices, one to three queries
+# per indicator.
+QUERY_BUDGET = 40
+
+
+def dashboard_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("reports_dashboard"))
+    assert response.status_code == 200
+    assert "All countries, side by side." in response.content.decode()
+    return len(queries)
+
+
+def test_the_global_dashboard_runs_as_many_queries_for_100000_learners_as_for_1000(
+    client, home_page, totp_for
+):
+    course = courses.programme(courses.section(home_page), modules=1, lessons=1, checks=0)
+    admin = totp_for(global_admin())
+    client.force_login(admin)
+    session = client.session
+    session["account_authentication_methods"] = [{"method": "mfa", "type": "totp"}]
+    session.save()
+
+    # One test statement per learner and presences for a quarter of them keep the build
+    # short; the bench has ten statements and presences for everyone.
+    size = {"course": course, "statements_per_learner": 1, "attending_every": 4}
+    report_data_build(learners=1_000, **size)
+    small = dashboard_queries(client)
+
+    added = report_data_build(learners=100_000, **size)
+    assert added["learners"] == added["enrolments"] == added["statements"] == 99_000
+    assert generated_learners().count() == 100_000
+    assert Enrolment.objects.filter(course=course).count() == 100_000
+    assert Attendance.objects.filter(session__cohort__course=course).count() >= 25_000
+    assert Statement.objects.filter(activity_kind="test").count() == 100_000
+    large = dashboard_queries(client)
+
+    assert small == large
+    assert large <= QUERY_BUDGET
