@@ -3,6 +3,7 @@ the defaults make the embedded demo work (SQLite, local memory cache, eager Cele
 
 from pathlib import Path
 
+import django.conf.locale
 import environ
 from django.utils.translation import gettext_lazy as _
 
@@ -178,6 +179,16 @@ LANGUAGES = [
     ("st", "Sesotho"),
 ]
 RTL_LANGUAGES = {"ar", "ur"}
+# Languages Django's own table lacks: without an entry (and a catalogue, see locale/) their
+# URL prefix is never recognised and every page under it answers 404.
+EXTRA_LANG_INFO = {
+    "am": {"bidi": False, "code": "am", "name": "Amharic", "name_local": "አማርኛ"},
+    "ht": {"bidi": False, "code": "ht", "name": "Haitian Creole", "name_local": "Kreyòl ayisyen"},
+    "st": {"bidi": False, "code": "st", "name": "Sesotho", "name_local": "Sesotho"},
+}
+django.conf.locale.LANG_INFO.update(
+    {code: info for code, info in EXTRA_LANG_INFO.items() if code not in django.conf.locale.LANG_INFO}
+)
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
