@@ -177,7 +177,7 @@ def test_compiled_catalogue_is_current(language, domain):
             if e.msgid
             and not e.obsolete
             and "fuzzy" not in e.flags
-            and (e.msgstr or all(e.msgstr_plural.values()) and e.msgstr_plural)
+            and (e.msgstr or (all(e.msgstr_plural.values()) and e.msgstr_plural))
         }
 
     assert contents(polib.mofile(str(mo))) == contents(load(language, domain)), hint

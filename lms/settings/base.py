@@ -186,9 +186,8 @@ EXTRA_LANG_INFO = {
     "ht": {"bidi": False, "code": "ht", "name": "Haitian Creole", "name_local": "Kreyòl ayisyen"},
     "st": {"bidi": False, "code": "st", "name": "Sesotho", "name_local": "Sesotho"},
 }
-django.conf.locale.LANG_INFO.update(
-    {code: info for code, info in EXTRA_LANG_INFO.items() if code not in django.conf.locale.LANG_INFO}
-)
+for _code, _info in EXTRA_LANG_INFO.items():
+    django.conf.locale.LANG_INFO.setdefault(_code, _info)
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
