@@ -190,7 +190,9 @@ for _code, _info in EXTRA_LANG_INFO.items():
     django.conf.locale.LANG_INFO.setdefault(_code, _info)
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first; then catalogues we provide for libraries that ship none in a language (allauth's
+# sign-in, sign-up and two-factor pages in Vietnamese, Khmer, Bengali ...: locale/README.md).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "vendor"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
