@@ -237,3 +237,54 @@ def test_english_home_page_is_left_to_right(client, home_page):
     assert 'lang="en"' in html_tag
     assert 'dir="ltr"' in html_tag
     assert "Skip to content" in html
+
+
+# --- catalogues we provide for libraries (locale/vendor/) -------------------------------------
+
+VENDOR_DIR = LOCALE_DIR / "vendor"
+
+
+def vendor_catalogues():
+    return sorted(VENDOR_DIR.glob("*/LC_MESSAGES/django.po"))
+
+
+def test_vendor_catalogues_exist_for_the_complete_languages_allauth_lacks():
+    import allauth
+
+    allauth_locale = Path(allauth.__file__).parent / "locale"
+    for language in COMPLETE_LANGUAGES:
+        if not (allauth_locale / language).exists():
+            assert (VENDOR_DIR / language / "LC_MESSAGES" / "django.po").exists(), language
+
+
+@pytest.mark.parametrize("path", vendor_catalogues(), ids=lambda p: p.parts[-3])
+def test_vendor_catalogue_is_correct(path):
+    language = path.parts[-3]
+    catalogue = polib.pofile(str(path))
+    assert catalogue.metadata.get("Language") == language
+    problems = []
+    for entry in live(catalogue):
+        for source, text in translations_of(entry):
+            if not text:
+                if language in COMPLETE_LANGUAGES:
+                    problems.append(f"untranslated: {entry.msgid!r}")
+                continue
+            if placeholders(text) != placeholders(source):
+                problems.append(f"placeholders differ: {entry.msgid!r} -> {text!r}")
+            if html_tags(text) != html_tags(source):
+                problems.append(f"HTML tags differ: {entry.msgid!r} -> {text!r}")
+    assert not problems, f"{path}:\n" + "\n".join(problems)
+
+
+def test_sign_in_and_two_factor_pages_speak_vietnamese(client, django_user_model):
+    html = client.get("/vi/accounts/login/").content.decode()
+    assert "Forgot your password?" not in html
+    assert escape("Quên mật khẩu?") in html or escape("Bạn quên mật khẩu?") in html
+    user = django_user_model.objects.create_user(username="lan", password="a-long-passphrase-1")
+    client.force_login(user)
+    # Setting up TOTP first asks for the password again (allauth's reauthentication).
+    response = client.get("/vi/accounts/2fa/totp/activate/", follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Please reauthenticate" not in html and "Confirm Access" not in html
+    assert escape("Xác nhận quyền truy cập") in html
