@@ -286,5 +286,6 @@ def test_sign_in_and_two_factor_pages_speak_vietnamese(client, django_user_model
     response = client.get("/vi/accounts/2fa/totp/activate/", follow=True)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Please reauthenticate" not in html and "Confirm Access" not in html
+    assert "Please reauthenticate" not in html
+    assert "Confirm Access" not in html
     assert escape("Xác nhận quyền truy cập") in html
