@@ -208,10 +208,14 @@ KNOWN = {
         "Skip to content": "الانتقال إلى المحتوى",
         "Sign in": "تسجيل الدخول",
     },
+    "km": {
+        "Skip to content": "រំលងទៅខ្លឹមសារ",
+        "Sign in": "ចូលគណនី",
+    },
 }
 
 
-@pytest.mark.parametrize(("language", "direction"), [("vi", "ltr"), ("ar", "rtl")])
+@pytest.mark.parametrize(("language", "direction"), [("vi", "ltr"), ("ar", "rtl"), ("km", "ltr")])
 def test_home_page_renders_in_the_language(client, home_page, language, direction):
     response = client.get(f"/{language}/")
     assert response.status_code == 200
