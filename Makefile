@@ -51,9 +51,14 @@ install: $(STAMPS)/debian $(STAMPS)/python $(STAMPS)/node ## install Python, fro
 messages-compile: $(STAMPS)/python
 	@$(MANAGE) compilemessages --ignore=.venv --ignore=.uv --ignore=site -v 0
 
+# The interface languages (LANGUAGES in lms/settings/base.py), named one by one: `--all` would
+# take locale/vendor/ (catalogues for libraries that ship none) for a language.
+LOCALES := en vi ar km bn id es fr am ur ht st
+LOCALE_FLAGS := $(foreach l,$(LOCALES),-l $(l))
+
 messages: install ## extract interface strings into locale/ (then translate, then make messages-compile)
-	$(MANAGE) makemessages --all --no-obsolete --ignore=.venv --ignore=.uv --ignore="site/node_modules" --ignore=tests --ignore=bench -v 0
-	$(MANAGE) makemessages --all -d djangojs --no-obsolete --ignore=.venv --ignore=.uv --ignore="site/node_modules" --ignore="site/static/vendor" -v 0
+	$(MANAGE) makemessages $(LOCALE_FLAGS) --no-obsolete --ignore=.venv --ignore=.uv --ignore="site/node_modules" --ignore=tests --ignore=bench -v 0
+	$(MANAGE) makemessages $(LOCALE_FLAGS) -d djangojs --no-obsolete --ignore=.venv --ignore=.uv --ignore="site/node_modules" --ignore="site/static/vendor" -v 0
 
 db: install messages-compile
 	$(MANAGE) migrate --no-input -v 0

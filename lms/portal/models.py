@@ -10,9 +10,10 @@ from wagtail.search import index
 
 from lms.portal.blocks import PortalStreamBlock
 from lms.taxonomy.models import BasePage, canonical_terms
+from lms.taxonomy.routing import LocaleFallbackRoutingMixin
 
 
-class HomePage(Page):
+class HomePage(LocaleFallbackRoutingMixin, Page):
     """The front door, one per language."""
 
     tagline = models.CharField(_("tagline"), max_length=160, blank=True)

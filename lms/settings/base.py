@@ -3,6 +3,7 @@ the defaults make the embedded demo work (SQLite, local memory cache, eager Cele
 
 from pathlib import Path
 
+import django.conf.locale
 import environ
 from django.utils.translation import gettext_lazy as _
 
@@ -178,9 +179,20 @@ LANGUAGES = [
     ("st", "Sesotho"),
 ]
 RTL_LANGUAGES = {"ar", "ur"}
+# Languages Django's own table lacks: without an entry (and a catalogue, see locale/) their
+# URL prefix is never recognised and every page under it answers 404.
+EXTRA_LANG_INFO = {
+    "am": {"bidi": False, "code": "am", "name": "Amharic", "name_local": "አማርኛ"},
+    "ht": {"bidi": False, "code": "ht", "name": "Haitian Creole", "name_local": "Kreyòl ayisyen"},
+    "st": {"bidi": False, "code": "st", "name": "Sesotho", "name_local": "Sesotho"},
+}
+for _code, _info in EXTRA_LANG_INFO.items():
+    django.conf.locale.LANG_INFO.setdefault(_code, _info)
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first; then catalogues we provide for libraries that ship none in a language (allauth's
+# sign-in, sign-up and two-factor pages in Vietnamese, Khmer, Bengali ...: locale/README.md).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "vendor"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

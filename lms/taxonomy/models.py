@@ -12,6 +12,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 
+from lms.taxonomy.routing import LocaleFallbackRoutingMixin
+
 
 class TermQuerySet(models.QuerySet):
     def canonical(self):
@@ -124,7 +126,7 @@ def canonical_terms():
     return {"locale__language_code": settings.LANGUAGE_CODE}
 
 
-class BasePage(Page):
+class BasePage(LocaleFallbackRoutingMixin, Page):
     """What every content page shares: a summary, a listing image and the taxonomy tags that
     let a visitor browse "everything about Working Time in Khmer".
 

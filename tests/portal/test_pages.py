@@ -4,6 +4,7 @@ switcher, error pages, the sitemap and robots.txt."""
 import re
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 
 from lms.portal.models import HomePage
@@ -32,6 +33,26 @@ def test_home_page_is_served_in_each_language_with_its_direction(
     assert response.status_code == 200
     html = response.content.decode()
     assert f'<html lang="{language}" dir="{direction}">' in html
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_every_listed_language_answers_its_pages(client, homes, language):
+    """Each prefix in LANGUAGES is recognised (Sesotho and Haitian Creole are not in Django's
+    own table): home, sign-in and browse answer, and the page says which language it is in."""
+    direction = "rtl" if language in settings.RTL_LANGUAGES else "ltr"
+    for path in (f"/{language}/", f"/{language}/accounts/login/", f"/{language}/browse/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert f'<html lang="{language}" dir="{direction}">' in response.content.decode(), path
+
+
+def test_the_language_menu_leads_to_a_page_in_every_language(client, homes):
+    html = client.get("/en/").content.decode()
+    for code, _name in settings.LANGUAGES:
+        links = re.findall(rf'href="(/{code}/[^"]*)"', html)
+        assert links, code
+        for link in set(links):
+            assert client.get(link).status_code == 200, link
 
 
 def test_each_language_gets_its_own_home_page(client, homes):

@@ -1,8 +1,11 @@
 """Template tags for the public layout: the language switcher and page listings."""
 
+from functools import lru_cache
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from wagtail.models import Page
@@ -47,6 +50,32 @@ def _home_pages():
     from lms.portal.models import HomePage
 
     return {h.locale.language_code: h for h in HomePage.objects.live().select_related("locale")}
+
+
+@register.simple_tag
+def content_lang(item):
+    """` lang=".." dir=".."` for an element showing ``item``'s text when it is not in the
+    reader's language (a page or term not translated yet, served from the default language),
+    so that browsers and screen readers read it in its real language; nothing otherwise."""
+    locale_id = getattr(item, "locale_id", None)
+    if locale_id is None:
+        return ""
+    code = _locale_codes().get(locale_id)
+    if code is None:
+        _locale_codes.cache_clear()
+        code = _locale_codes().get(locale_id)
+    if code is None or code == get_language():
+        return ""
+    direction = "rtl" if code in settings.RTL_LANGUAGES else "ltr"
+    return format_html(' lang="{}" dir="{}"', code, direction)
+
+
+@lru_cache(maxsize=1)
+def _locale_codes() -> dict[int, str]:
+    """Locale ids and their language codes: a handful of rows that never change once made."""
+    from wagtail.models import Locale
+
+    return dict(Locale.objects.values_list("pk", "language_code"))
 
 
 @register.filter
