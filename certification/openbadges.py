@@ -79,9 +79,8 @@ def issuer_profile() -> dict:
         "id": public_url("badge_issuer"),
         "name": settings.CERTIFICATION_ISSUER_NAME,
         "url": settings.CERTIFICATION_PUBLIC_BASE_URL.rstrip("/") + "/",
+        "email": settings.CERTIFICATION_ISSUER_EMAIL,  # required by Open Badges 2.0
     }
-    if settings.CERTIFICATION_ISSUER_EMAIL:
-        profile["email"] = settings.CERTIFICATION_ISSUER_EMAIL
     return profile
 
 

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Every deployment choice comes from the environment;
 the defaults make the embedded demo work (SQLite, local memory cache, eager Celery)."""
 
+import email.utils
 from pathlib import Path
 
 import environ
@@ -178,6 +179,8 @@ LANGUAGES = [
     ("st", "Sesotho"),
 ]
 RTL_LANGUAGES = {"ar", "ur"}
+# Our corrections to Django's date formats (lms/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["lms.formats"]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -403,7 +406,11 @@ CERTIFICATION_REMINDER_DAYS = [90, 30, 7]
 # The public address verification links, QR codes and badges point at (no trailing slash).
 CERTIFICATION_PUBLIC_BASE_URL = env("CERTIFICATION_PUBLIC_BASE_URL", default=WAGTAILADMIN_BASE_URL)
 CERTIFICATION_ISSUER_NAME = env("CERTIFICATION_ISSUER_NAME", default="Better Work (ILO/IFC)")
-CERTIFICATION_ISSUER_EMAIL = env("CERTIFICATION_ISSUER_EMAIL", default="")
+# The issuer's contact address, required in Open Badges 2.0 issuer profiles; by default the
+# address the site sends from.
+CERTIFICATION_ISSUER_EMAIL = env(
+    "CERTIFICATION_ISSUER_EMAIL", default=email.utils.parseaddr(DEFAULT_FROM_EMAIL)[1]
+)
 # Ed25519 key that signs Open Badges 3.0 credentials: 32 bytes, base64url. Without it the key
 # is derived from SECRET_KEY (stable across app servers); production sets its own.
 CERTIFICATION_SIGNING_KEY = env("CERTIFICATION_SIGNING_KEY", default="")
