@@ -15,8 +15,7 @@ import qrcode.image.svg
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import formats, translation
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext, gettext_noop
 
 from certification import openbadges
 from certification.models import Certificate
@@ -42,13 +41,13 @@ def qr_data_uri(url: str) -> str:
 
 
 # The certificate's fixed sentences (marked for translation here, translated when printed).
-CERTIFIES = N_("This certifies that")
-MET = N_("has met every requirement of this programme.")
-SERIAL = N_("Serial number")
-ISSUED = N_("Issued")
-VALID_UNTIL = N_("Valid until")
-SCAN = N_("Scan to verify")
-CODE = N_("Code")
+CERTIFIES = gettext_noop("This certifies that")
+MET = gettext_noop("has met every requirement of this programme.")
+SERIAL = gettext_noop("Serial number")
+ISSUED = gettext_noop("Issued")
+VALID_UNTIL = gettext_noop("Valid until")
+SCAN = gettext_noop("Scan to verify")
+CODE = gettext_noop("Code")
 
 
 def _direction(language: str) -> str:

@@ -73,7 +73,7 @@ def verify_url(certificate: Certificate) -> str:
 
 
 def issuer_profile() -> dict:
-    profile = {
+    return {
         "@context": OB2_CONTEXT,
         "type": "Issuer",
         "id": public_url("badge_issuer"),
@@ -81,7 +81,6 @@ def issuer_profile() -> dict:
         "url": settings.CERTIFICATION_PUBLIC_BASE_URL.rstrip("/") + "/",
         "email": settings.CERTIFICATION_ISSUER_EMAIL,  # required by Open Badges 2.0
     }
-    return profile
 
 
 def badge_class(programme: Programme) -> dict:

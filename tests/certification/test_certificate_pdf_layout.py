@@ -85,14 +85,17 @@ def test_nothing_overlaps_and_the_address_reads_left_to_right(render, language):
         if not (w["text"] == prefix and seal and w["x0"] >= seal["x0"] and w["x1"] <= seal["x1"])
     ]
     qr = _bbox([r for r in page.rects if r["width"] < 10 and r["height"] < 10])
-    assert seal and qr
+    assert seal
+    assert qr
     # No two words overlap, and no text runs under the seal or the QR code or off the page.
     for i, a in enumerate(words):
         for b in words[i + 1 :]:
             assert not _overlap(a, b), (a["text"], b["text"])
         assert not _overlap(a, seal), (a["text"], "seal")
         assert not _overlap(a, qr), (a["text"], "QR code")
-        assert a["x0"] >= 0 and a["x1"] <= page.width and a["bottom"] <= page.height
+        assert a["x0"] >= 0
+        assert a["x1"] <= page.width
+        assert a["bottom"] <= page.height
     # The verification address, printed in one piece, left to right; the code likewise.
     url = openbadges.verify_url(certificate)
     assert [w["text"] for w in words if "/verify/" in w["text"]] == [url]
@@ -102,7 +105,8 @@ def test_nothing_overlaps_and_the_address_reads_left_to_right(render, language):
         printed = iter(_nfc(w["text"]) for w in words)
         missing = [t for t in _nfc(LONG_TITLES[language]).split() if t not in printed]
         assert missing == []
-    assert "Ngày Ngày" not in text and "ngày Ngày" not in text
+    assert "Ngày Ngày" not in text
+    assert "ngày Ngày" not in text
 
 
 def test_fixed_text_is_in_the_holders_language_where_translated(render):
@@ -140,4 +144,5 @@ def test_a_sentence_comes_whole_from_one_language():
     km = documents.sentence("km", documents.VALID_UNTIL, day=day)
     assert km == {"text": "Valid until", "date": "March 5, 2028", "lang": "en", "dir": "ltr"}
     ar = documents.sentence("ar", documents.SCAN)
-    assert ar["lang"] == "ar" and ar["dir"] == "rtl"
+    assert ar["lang"] == "ar"
+    assert ar["dir"] == "rtl"
