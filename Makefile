@@ -58,7 +58,7 @@ messages-compile: $(STAMPS)/python
 
 messages: install ## extract interface strings into locale/ (then translate, then make messages-compile)
 	$(MANAGE) makemessages --all --no-obsolete --ignore=.venv --ignore=.uv --ignore="site/node_modules" --ignore=tests --ignore=bench -v 0
-	$(MANAGE) makemessages --all -d djangojs --no-obsolete --ignore=.venv --ignore=.uv --ignore="site/node_modules" --ignore="site/static/vendor" -v 0
+	$(MANAGE) makemessages --all -d djangojs --no-obsolete --ignore=.venv --ignore=.uv --ignore="site/node_modules" --ignore="tests/verifiers/node_modules" --ignore="site/static/vendor" -v 0
 
 db: install messages-compile
 	$(MANAGE) migrate --no-input -v 0
