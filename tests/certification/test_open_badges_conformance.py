@@ -140,3 +140,15 @@ def test_the_local_contexts_are_the_ones_the_verifiers_ship():
     ).stdout
     assert signing.document_loader(openbadges.OB3_CONTEXT)["document"] == json.loads(shipped)
     assert "npm package" in (signing.CONTEXTS_DIR / "README.md").read_text()
+
+
+def test_the_status_list_costs_the_same_queries_whatever_the_data(
+    client, programme, issue, certificate, django_assert_max_num_queries
+):
+    url = reverse("certification_api:status_list")
+    with django_assert_max_num_queries(2):
+        assert client.get(url).status_code == 200
+    for _ in range(8):
+        issue(CandidacyFactory(programme=programme))
+    with django_assert_max_num_queries(2):
+        assert client.get(url).status_code == 200
