@@ -146,3 +146,21 @@ def test_a_sentence_comes_whole_from_one_language():
     ar = documents.sentence("ar", documents.SCAN)
     assert ar["lang"] == "ar"
     assert ar["dir"] == "rtl"
+
+
+def test_the_font_configuration_is_made_once_per_worker(render, monkeypatch):
+    import weasyprint.text.fonts
+
+    made = []
+    original = weasyprint.text.fonts.FontConfiguration
+
+    def counting(*args, **kwargs):
+        made.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.text.fonts, "FontConfiguration", counting)
+    monkeypatch.setattr(documents, "_local", __import__("threading").local())
+    _, first = render("km")
+    _, second = render("bn")
+    assert len(made) == 1
+    assert len(first.pages) == len(second.pages) == 1
