@@ -35,6 +35,11 @@ $(STAMPS)/node: site/package.json site/package-lock.json site/copy_vendor.py | $
 	$(PY) site/copy_vendor.py
 	@touch $@
 
+# The independent Open Badges 3.0 verifiers the tests run (tests/verifiers/package.json).
+$(STAMPS)/verifiers: tests/verifiers/package.json tests/verifiers/package-lock.json | $(STAMPS)
+	cd tests/verifiers && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
 $(STAMPS)/debian: | $(STAMPS)
 	@missing=""; for p in $(DEBIAN_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
@@ -46,7 +51,7 @@ $(STAMPS)/debian: | $(STAMPS)
 	fi
 	@touch $@
 
-install: $(STAMPS)/debian $(STAMPS)/python $(STAMPS)/node ## install Python, front-end and Debian packages
+install: $(STAMPS)/debian $(STAMPS)/python $(STAMPS)/node $(STAMPS)/verifiers ## install Python, front-end and Debian packages
 
 messages-compile: $(STAMPS)/python
 	@$(MANAGE) compilemessages --ignore=.venv --ignore=.uv --ignore=site -v 0
@@ -58,7 +63,7 @@ LOCALE_FLAGS := $(foreach l,$(LOCALES),-l $(l))
 
 messages: install ## extract interface strings into locale/ (then translate, then make messages-compile)
 	$(MANAGE) makemessages $(LOCALE_FLAGS) --no-obsolete --ignore=.venv --ignore=.uv --ignore="site/node_modules" --ignore=tests --ignore=bench -v 0
-	$(MANAGE) makemessages $(LOCALE_FLAGS) -d djangojs --no-obsolete --ignore=.venv --ignore=.uv --ignore="site/node_modules" --ignore="site/static/vendor" -v 0
+	$(MANAGE) makemessages $(LOCALE_FLAGS) -d djangojs --no-obsolete --ignore=.venv --ignore=.uv --ignore="site/node_modules" --ignore="tests/verifiers/node_modules" --ignore="site/static/vendor" -v 0
 
 db: install messages-compile
 	$(MANAGE) migrate --no-input -v 0
@@ -83,6 +88,6 @@ bench: install messages-compile ## measure speed and page weight into bench/resu
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean: ## remove the demo database, media and installed packages
-	rm -rf $(VENV) .uv $(STAMPS) site/node_modules site/static/vendor var db.sqlite3*
+	rm -rf $(VENV) .uv $(STAMPS) site/node_modules tests/verifiers/node_modules site/static/vendor var db.sqlite3*
 
 .PHONY: help install messages messages-compile db demo test lint bench clean

@@ -1,15 +1,22 @@
 """Documents made from a certificate: the QR code to its verification page and the PDF,
 laid out in the holder's language (right-to-left for Arabic and Urdu; Noto fonts shape
-Khmer, Bengali and Arabic)."""
+Khmer, Bengali and Arabic).
+
+The PDF's fixed text is in the holder's language sentence by sentence: a sentence whose
+translation the catalogues do not have yet (Khmer and Bengali until their catalogues come)
+is printed whole in English, its date too, so no sentence mixes two languages."""
 
 import base64
 import io
+import threading
+from datetime import date
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import formats, translation
+from django.utils.translation import gettext, gettext_noop
 
 from certification import openbadges
 from certification.models import Certificate
@@ -34,24 +41,94 @@ def qr_data_uri(url: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(qr_svg(url).encode()).decode()
 
 
+# The certificate's fixed sentences (marked for translation here, translated when printed).
+CERTIFIES = gettext_noop("This certifies that")
+MET = gettext_noop("has met every requirement of this programme.")
+SERIAL = gettext_noop("Serial number")
+ISSUED = gettext_noop("Issued")
+VALID_UNTIL = gettext_noop("Valid until")
+SCAN = gettext_noop("Scan to verify")
+CODE = gettext_noop("Code")
+
+
+def _direction(language: str) -> str:
+    return "rtl" if language in settings.RTL_LANGUAGES else "ltr"
+
+
+def has_translation(language: str, message: str) -> bool:
+    """Whether the catalogues translate ``message`` into ``language``."""
+    if language == settings.LANGUAGE_CODE:
+        return True
+    with translation.override(language):
+        return gettext(message) != message
+
+
+def sentence(language: str, message: str, *, day: date | None = None) -> dict:
+    """One fixed sentence (or a label with its date) in ``language`` if translated, else
+    wholly in the site's default language: text, the date, and the language printed."""
+    used = language if has_translation(language, message) else settings.LANGUAGE_CODE
+    with translation.override(used):
+        return {
+            "text": gettext(message),
+            "date": formats.date_format(day, "DATE_FORMAT") if day else "",
+            "lang": used,
+            "dir": _direction(used),
+        }
+
+
+def title_size(title: str) -> str:
+    """A smaller type for long programme titles, so they wrap within the page."""
+    if len(title) > 90:
+        return "title-longest"
+    if len(title) > 50:
+        return "title-long"
+    return "title-short"
+
+
+_local = threading.local()
+
+
+def font_config():
+    """WeasyPrint's font configuration (fontconfig and Pango's font map), made once per
+    worker process and thread rather than for every PDF: building it took about half of
+    each certificate's rendering time."""
+    config = getattr(_local, "font_config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _local.font_config = FontConfiguration()
+    return config
+
+
 def certificate_pdf(*, certificate: Certificate) -> bytes:
     from weasyprint import HTML
 
     language = certificate.language or settings.LANGUAGE_CODE
     url = openbadges.verify_url(certificate)
+    programme = localized_programme(certificate.programme, language)
     with translation.override(language):
         html = render_to_string(
             "certification/certificate_pdf.html",
             {
                 "certificate": certificate,
-                "programme": localized_programme(certificate.programme, language),
+                "programme": programme,
+                "title_size": title_size(programme.title),
                 "verify_url": url,
                 "qr": qr_data_uri(url),
                 "badge": "data:image/svg+xml;base64,"
                 + base64.b64encode(openbadges.badge_svg(certificate.programme).encode()).decode(),
                 "language": language,
-                "direction": "rtl" if language in settings.RTL_LANGUAGES else "ltr",
+                "direction": _direction(language),
                 "issuer": settings.CERTIFICATION_ISSUER_NAME,
+                "text": {
+                    "certifies": sentence(language, CERTIFIES),
+                    "met": sentence(language, MET),
+                    "serial": sentence(language, SERIAL),
+                    "issued": sentence(language, ISSUED, day=certificate.issued_on),
+                    "valid_until": sentence(language, VALID_UNTIL, day=certificate.expires_on),
+                    "scan": sentence(language, SCAN),
+                    "code": sentence(language, CODE),
+                },
             },
         )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=font_config())

@@ -516,6 +516,12 @@ class Certificate(models.Model):
     expires_on = models.DateField(_("expiry date"))
     language = models.CharField(_("language of the certificate"), max_length=10)
     pdf = models.FileField(_("PDF"), upload_to="certification/certificates/", blank=True)
+    status_index = models.PositiveIntegerField(
+        _("status list index"),
+        unique=True,
+        editable=False,
+        help_text=_("Its random position in the public revocation status list."),
+    )
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revocation_reason = models.TextField(_("reason for revocation"), blank=True)
     revoked_by = models.ForeignKey(
@@ -562,11 +568,6 @@ class Certificate(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.state == self.State.VALID
-
-    @property
-    def status_list_index(self) -> int:
-        """The certificate's position in the revocation status list."""
-        return self.pk
 
     def get_state_display(self):
         return self.State(self.state).label

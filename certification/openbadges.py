@@ -5,10 +5,9 @@
   answers 410 Gone with ``revoked: true``. The badge image is an SVG, "baked" per assertion.
 - 3.0: an ``OpenBadgeCredential`` (W3C Verifiable Credentials 2.0 data model) with a
   ``did:key`` issuer, ``validFrom``/``validUntil``, a ``BitstringStatusListEntry`` pointing
-  at the public revocation list, and an ``eddsa-jcs-2022`` Data Integrity proof.
+  at the public revocation list, and an ``eddsa-rdfc-2022`` Data Integrity proof.
 """
 
-import base64
 import gzip
 import hashlib
 import hmac
@@ -16,9 +15,11 @@ import uuid
 from datetime import UTC, datetime, time
 
 from django.conf import settings
+from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from multiformats import multibase
 
 from certification import signing
 from certification.models import Certificate, Programme
@@ -27,6 +28,14 @@ OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 STATUS_LIST_MIN_BITS = 131072  # 16 KiB: the privacy floor of the Bitstring Status List spec
+
+
+def status_list_length(certificates: int) -> int:
+    """Entries in the status list for a number of certificates: at least 131,072 and at
+    least twice the number of certificates (in blocks of 131,072), so that a random free
+    index is found in a try or two and an index says little about when it was issued."""
+    blocks = max(1, -(-2 * certificates // STATUS_LIST_MIN_BITS))
+    return blocks * STATUS_LIST_MIN_BITS
 
 
 def public_url(name: str, **kwargs) -> str:
@@ -64,16 +73,14 @@ def verify_url(certificate: Certificate) -> str:
 
 
 def issuer_profile() -> dict:
-    profile = {
+    return {
         "@context": OB2_CONTEXT,
         "type": "Issuer",
         "id": public_url("badge_issuer"),
         "name": settings.CERTIFICATION_ISSUER_NAME,
         "url": settings.CERTIFICATION_PUBLIC_BASE_URL.rstrip("/") + "/",
+        "email": settings.CERTIFICATION_ISSUER_EMAIL,  # required by Open Badges 2.0
     }
-    if settings.CERTIFICATION_ISSUER_EMAIL:
-        profile["email"] = settings.CERTIFICATION_ISSUER_EMAIL
-    return profile
 
 
 def badge_class(programme: Programme) -> dict:
@@ -143,7 +150,7 @@ def credential(certificate: Certificate) -> dict:
     """The signed Open Badges 3.0 credential of a certificate."""
     programme = certificate.programme
     kind, identity, salt = _recipient(certificate)
-    index = certificate.status_list_index
+    index = certificate.status_index
     status_url = public_url("status_list")
     document = {
         "@context": [VC2_CONTEXT, OB3_CONTEXT],
@@ -164,7 +171,9 @@ def credential(certificate: Certificate) -> dict:
                 {
                     "type": "IdentityObject",
                     "identityHash": identity,
-                    "identityType": "emailAddress" if kind == "email" else "url",
+                    # Without an email, the hashed verification address (as in OB 2.0) is a
+                    # general "identifier", the nearest of the schema's identity types.
+                    "identityType": "emailAddress" if kind == "email" else "identifier",
                     "hashed": True,
                     "salt": salt,
                 }
@@ -191,28 +200,28 @@ def credential(certificate: Certificate) -> dict:
     return signing.sign(document, created=_iso(certificate.issued_at))
 
 
-def encoded_status_list(revoked_indexes: list[int]) -> str:
+def encoded_status_list(revoked_indexes: list[int], *, length: int = STATUS_LIST_MIN_BITS) -> str:
     """Multibase (base64url, no padding) GZIP of the bitstring; bit 0 is the first byte's
     most significant bit."""
-    size = max(STATUS_LIST_MIN_BITS, max(revoked_indexes, default=0) + 1)
+    size = max(length, STATUS_LIST_MIN_BITS, max(revoked_indexes, default=0) + 1)
     size += -size % 8
     bits = bytearray(size // 8)
     for index in revoked_indexes:
         bits[index // 8] |= 0x80 >> (index % 8)
-    compressed = gzip.compress(bytes(bits), mtime=0)
-    return "u" + base64.urlsafe_b64encode(compressed).decode().rstrip("=")
+    return multibase.encode(gzip.compress(bytes(bits), mtime=0), "base64url")
 
 
 def decode_status_list(encoded: str) -> bytes:
-    body = encoded[1:]
-    return gzip.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    return gzip.decompress(multibase.decode(encoded))
 
 
 def status_list_credential() -> dict:
     url = public_url("status_list")
+    summary = Certificate.objects.aggregate(count=Count("pk"), highest=Max("status_index"))
     revoked = list(
-        Certificate.objects.filter(revoked_at__isnull=False).values_list("pk", flat=True)
+        Certificate.objects.filter(revoked_at__isnull=False).values_list("status_index", flat=True)
     )
+    length = max(status_list_length(summary["count"]), (summary["highest"] or 0) + 1)
     now = _iso(timezone.now())
     document = {
         "@context": [VC2_CONTEXT],
@@ -224,7 +233,7 @@ def status_list_credential() -> dict:
             "id": f"{url}#list",
             "type": "BitstringStatusList",
             "statusPurpose": "revocation",
-            "encodedList": encoded_status_list(revoked),
+            "encodedList": encoded_status_list(revoked, length=length),
         },
     }
     return signing.sign(document, created=now)

@@ -2,6 +2,7 @@
 requirements ends in :func:`candidacy_evaluate`, which schedules the issue once they are met.
 """
 
+import secrets
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
@@ -544,6 +545,20 @@ def cpd_activity_delete(*, activity: CPDActivity, by) -> None:
 # --- certificates ------------------------------------------------------------------------
 
 
+def status_index_allocate() -> int:
+    """A random free position in the revocation status list (the Bitstring Status List
+    asks for random indexes, so a position tells nothing about the certificate). The list
+    is at least twice as long as the number of certificates, so a try or two finds one;
+    the unique constraint settles the rare race between two programmes issuing at once."""
+    from certification.openbadges import status_list_length
+
+    length = status_list_length(Certificate.objects.count() + 1)
+    while True:
+        index = secrets.randbelow(length)
+        if not Certificate.objects.filter(status_index=index).exists():
+            return index
+
+
 @transaction.atomic
 def certificate_issue(*, candidacy: Candidacy, approved: bool = False) -> Certificate:
     """Issue the candidacy's certificate, once. Locks the programme row, so serial numbers
@@ -575,9 +590,23 @@ def certificate_issue(*, candidacy: Candidacy, approved: bool = False) -> Certif
         issued_on=today,
         expires_on=add_months(today, programme.validity_months),
         language=holder.preferred_language,
+        status_index=status_index_allocate(),
     )
     certificate.full_clean()
-    certificate.save()
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                certificate.save()
+            break
+        except IntegrityError:
+            # Another programme took the same status index a moment ago.
+            if (
+                attempt == 2
+                or not Certificate.objects.filter(status_index=certificate.status_index).exists()
+            ):
+                raise
+            certificate.pk = None
+            certificate.status_index = status_index_allocate()
     candidacy.status = Candidacy.Status.CERTIFIED
     candidacy.save(update_fields=["status"])
     _after_commit(_tasks().certificate_pdf_task, certificate.pk)

@@ -1,43 +1,78 @@
-"""The issuer's Ed25519 key, its ``did:key`` identifier, and Data Integrity proofs with the
-``eddsa-jcs-2022`` cryptosuite (JSON canonicalisation, RFC 8785) for Open Badges 3.0
-credentials and the revocation status list."""
+"""The issuer's Ed25519 key, its ``did:key`` identifier, and W3C Data Integrity proofs with
+the ``eddsa-rdfc-2022`` cryptosuite for Open Badges 3.0 credentials and the revocation
+status list (decision 0401).
+
+Libraries do the work: ``pyld`` canonicalises the JSON-LD (RDF Dataset Canonicalization,
+RDFC-1.0, which pyld names URDNA2015) with a document loader that serves the JSON-LD
+contexts from ``certification/contexts/`` and never goes to the network; ``multiformats``
+encodes the multibase (base58btc) and multicodec (``ed25519-pub``) values; ``cryptography``
+signs and verifies Ed25519.
+"""
 
 import base64
+import copy
 import hashlib
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from multiformats import multibase, multicodec
+from pyld import jsonld
 
-B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-ED25519_PUB_MULTICODEC = b"\xed\x01"
-
-
-def base58btc(data: bytes) -> str:
-    number = int.from_bytes(data, "big")
-    out = ""
-    while number:
-        number, remainder = divmod(number, 58)
-        out = B58[remainder] + out
-    pad = len(data) - len(data.lstrip(b"\0"))
-    return "1" * pad + out
+CRYPTOSUITE = "eddsa-rdfc-2022"
+CONTEXTS_DIR = Path(__file__).resolve().parent / "contexts"
+# The JSON-LD contexts our documents use, served from local copies (see contexts/README.md).
+CONTEXT_FILES = {
+    "https://www.w3.org/ns/credentials/v2": "credentials-v2.jsonld",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": "ob-v3p0-context-3.0.3.json",
+}
 
 
-def base58btc_decode(text: str) -> bytes:
-    number = 0
-    for char in text:
-        number = number * 58 + B58.index(char)
-    pad = len(text) - len(text.lstrip("1"))
-    body = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
-    return b"\0" * pad + body
+class SigningError(ValueError):
+    """A document could not be canonicalised (e.g. it names a context we do not hold)."""
 
 
-def canonical_json(value) -> bytes:
-    """RFC 8785 for the documents we make (strings, integers, booleans, lists, objects)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+@cache
+def _context(url: str) -> dict:
+    return json.loads((CONTEXTS_DIR / CONTEXT_FILES[url]).read_text(encoding="utf-8"))
+
+
+def document_loader(url: str, options=None) -> dict:
+    """pyld document loader: our local copies of the contexts, nothing from the network."""
+    if url not in CONTEXT_FILES:
+        raise jsonld.JsonLdError(
+            f"Context {url} is not held locally; refusing to fetch it.",
+            "jsonld.LoadDocumentError",
+            code="loading document failed",
+        )
+    return {"contextUrl": None, "documentUrl": url, "document": copy.deepcopy(_context(url))}
+
+
+def canonicalize(document: dict) -> bytes:
+    """The RDFC-1.0 canonical N-Quads of a JSON-LD document."""
+    try:
+        nquads = jsonld.normalize(
+            document,
+            {
+                "algorithm": "URDNA2015",
+                "format": "application/n-quads",
+                "documentLoader": document_loader,
+                "base": None,
+            },
+        )
+    except jsonld.JsonLdError as error:
+        raise SigningError(str(error)) from error
+    if not nquads:
+        raise SigningError("The document has no linked data to sign.")
+    return nquads.encode()
+
+
+# --- keys ---------------------------------------------------------------------------------
 
 
 @lru_cache(maxsize=4)
@@ -60,9 +95,11 @@ def private_key() -> Ed25519PrivateKey:
 
 
 def public_key_multibase(public_key: Ed25519PublicKey | None = None) -> str:
+    """The Multikey form of the public key: multibase base58btc of the multicodec
+    ``ed25519-pub`` header and the 32 raw bytes (``z6Mk…``)."""
     public_key = public_key or private_key().public_key()
     raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return "z" + base58btc(ED25519_PUB_MULTICODEC + raw)
+    return multibase.encode(multicodec.wrap("ed25519-pub", raw), "base58btc")
 
 
 def issuer_did() -> str:
@@ -74,51 +111,81 @@ def verification_method() -> str:
 
 
 def public_key_from_did(did: str) -> Ed25519PublicKey:
-    multibase = did.removeprefix("did:key:").split("#")[0]
-    decoded = base58btc_decode(multibase[1:])
-    if not decoded.startswith(ED25519_PUB_MULTICODEC):
+    """The Ed25519 key of a ``did:key`` (or of one of its verification methods)."""
+    fingerprint = did.removeprefix("did:key:").split("#")[0]
+    try:
+        codec, raw = multicodec.unwrap(multibase.decode(fingerprint))
+    except (KeyError, ValueError) as error:
+        raise ValueError("not a did:key") from error
+    if codec.name != "ed25519-pub":
         raise ValueError("not an Ed25519 did:key")
-    return Ed25519PublicKey.from_public_bytes(decoded[2:])
+    return Ed25519PublicKey.from_public_bytes(raw)
 
 
-def _hash_data(document: dict, proof_config: dict) -> bytes:
+# --- Data Integrity proofs (eddsa-rdfc-2022) ----------------------------------------------
+
+
+def _hash_data(unsecured: dict, proof_config: dict) -> bytes:
+    """Hashing (vc-di-eddsa 3.3.4): SHA-256 of the canonical proof configuration, then
+    SHA-256 of the canonical document."""
     return (
-        hashlib.sha256(canonical_json(proof_config)).digest()
-        + hashlib.sha256(canonical_json(document)).digest()
+        hashlib.sha256(canonicalize(proof_config)).digest()
+        + hashlib.sha256(canonicalize(unsecured)).digest()
     )
 
 
 def sign(document: dict, *, created: str) -> dict:
-    """Return ``document`` with a ``DataIntegrityProof`` (eddsa-jcs-2022) attached."""
-    unsigned = {k: v for k, v in document.items() if k != "proof"}
-    proof_config = {
+    """Return ``document`` with an ``eddsa-rdfc-2022`` ``DataIntegrityProof``.
+
+    As the cryptosuite's Proof Configuration says, the configuration that is signed carries
+    the document's ``@context``; the published proof is the proof options plus
+    ``proofValue`` and takes its terms from the document's context."""
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    options = {
         "type": "DataIntegrityProof",
-        "cryptosuite": "eddsa-jcs-2022",
+        "cryptosuite": CRYPTOSUITE,
         "created": created,
         "verificationMethod": verification_method(),
         "proofPurpose": "assertionMethod",
-        "@context": unsigned["@context"],
     }
-    signature = private_key().sign(_hash_data(unsigned, proof_config))
-    proof = {k: v for k, v in proof_config.items() if k != "@context"}
-    proof["proofValue"] = "z" + base58btc(signature)
-    return {**unsigned, "proof": proof}
+    proof_config = {"@context": unsecured["@context"], **options}
+    signature = private_key().sign(_hash_data(unsecured, proof_config))
+    return {
+        **unsecured,
+        "proof": {**options, "proofValue": multibase.encode(signature, "base58btc")},
+    }
+
+
+def _contexts(value) -> list:
+    return value if isinstance(value, list) else [value]
 
 
 def verify(document: dict) -> bool:
-    """Check a document signed by :func:`sign` against the key in its proof."""
-    from cryptography.exceptions import InvalidSignature
-
-    proof = dict(document.get("proof") or {})
-    proof_value = proof.pop("proofValue", "")
-    if proof.get("cryptosuite") != "eddsa-jcs-2022" or not proof_value.startswith("z"):
+    """Verify an ``eddsa-rdfc-2022`` proof (vc-data-integrity 4.4 and vc-di-eddsa 3.3.2)."""
+    proof = document.get("proof")
+    if not isinstance(proof, dict):
         return False
-    unsigned = {k: v for k, v in document.items() if k != "proof"}
-    proof_config = {**proof, "@context": unsigned["@context"]}
+    options = {k: v for k, v in proof.items() if k != "proofValue"}
+    proof_value = proof.get("proofValue", "")
+    if (
+        options.get("type") != "DataIntegrityProof"
+        or options.get("cryptosuite") != CRYPTOSUITE
+        or not isinstance(proof_value, str)
+        or not proof_value.startswith("z")
+    ):
+        return False
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    if "@context" in options:
+        # The proof's own context must open the document's, and then stands for it.
+        mine, theirs = _contexts(options["@context"]), _contexts(unsecured.get("@context"))
+        if theirs[: len(mine)] != mine:
+            return False
+        unsecured["@context"] = options["@context"]
+    proof_config = {**options, "@context": unsecured.get("@context")}
     try:
-        public_key_from_did(proof["verificationMethod"]).verify(
-            base58btc_decode(proof_value[1:]), _hash_data(unsigned, proof_config)
-        )
-    except (InvalidSignature, ValueError, KeyError):
+        signature = multibase.decode(proof_value)
+        key = public_key_from_did(options["verificationMethod"])
+        key.verify(signature, _hash_data(unsecured, proof_config))
+    except (InvalidSignature, ValueError, KeyError, TypeError, SigningError):
         return False
     return True

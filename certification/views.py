@@ -3,6 +3,8 @@ management, the holder's certificate, and the public verification page. Each vie
 who may act, then calls one service or selector."""
 
 import copy
+import re
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,6 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -628,13 +632,40 @@ def credential_download(request, code):
 # --- public verification ------------------------------------------------------------------
 
 
+CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def code_from_input(text: str) -> str | None:
+    """The certificate code in what a visitor typed or pasted: the code itself, the code
+    with the slash printed after it, or the whole verification address (with or without a
+    language prefix, query or fragment). None when nothing there can be a code."""
+    text = "".join(text.split())[:500]
+    if "://" in text or text.startswith("//"):
+        text = urlsplit(text).path
+    else:
+        text = text.split("?")[0].split("#")[0]
+    segments = [segment for segment in text.split("/") if segment]
+    if not segments or not CODE_PATTERN.fullmatch(segments[-1]):
+        return None
+    return segments[-1]
+
+
 @require_GET
 def verify_lookup(request):
-    """For a certificate whose QR code cannot be scanned: type the code printed under it."""
-    code = "".join(request.GET.get("code", "").split())[:64]
+    """For a certificate whose QR code cannot be scanned: type the code printed under it,
+    or paste the address."""
+    typed = request.GET.get("code", "")
+    if not typed.strip():
+        return render(request, "certification/verify_lookup.html")
+    code = code_from_input(typed)
     if code:
         return redirect("certification:verify", code=code)
-    return render(request, "certification/verify_lookup.html")
+    return render(
+        request,
+        "certification/verify_unknown.html",
+        {"code": "".join(typed.split())[:64], "typed": typed[:500]},
+        status=404,
+    )
 
 
 @require_GET
@@ -669,8 +700,19 @@ def verify(request, code):
             "language_links": [
                 (c, name) for c, name in settings.LANGUAGES if c in {"en", "vi", "ar", language}
             ],
+            # The address without a prefix answers in the browser's language, so the
+            # language switcher must point at the prefixed twins.
+            "language_urls": _verify_urls(certificate.code),
         },
     )
+
+
+def _verify_urls(code: str) -> dict[str, str]:
+    urls = {}
+    for language_code, _name in settings.LANGUAGES:
+        with translation.override(language_code):
+            urls[language_code] = reverse("certification:verify", kwargs={"code": code})
+    return urls
 
 
 # --- Open Badges (public, no language prefix) ---------------------------------------------

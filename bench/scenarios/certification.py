@@ -118,6 +118,7 @@ def _verification_certificates(programme) -> None:
     from django.utils import timezone
 
     from certification.models import Candidacy, Certificate
+    from certification.services import status_index_allocate
 
     if Certificate.objects.filter(code__in=CODES.values()).count() == len(CODES):
         return
@@ -142,6 +143,7 @@ def _verification_certificates(programme) -> None:
             if state == "expired"
             else today.replace(year=today.year + 3),
             language="en",
+            status_index=status_index_allocate(),
             revoked_at=timezone.now() if state == "revoked" else None,
             revocation_reason="Bench" if state == "revoked" else "",
         )

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Every deployment choice comes from the environment;
 the defaults make the embedded demo work (SQLite, local memory cache, eager Celery)."""
 
+import email.utils
 from pathlib import Path
 
 import django.conf.locale
@@ -188,6 +189,8 @@ EXTRA_LANG_INFO = {
 }
 for _code, _info in EXTRA_LANG_INFO.items():
     django.conf.locale.LANG_INFO.setdefault(_code, _info)
+# Our corrections to Django's date formats (lms/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["lms.formats"]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # Ours first; then catalogues we provide for libraries that ship none in a language (allauth's
@@ -415,7 +418,11 @@ CERTIFICATION_REMINDER_DAYS = [90, 30, 7]
 # The public address verification links, QR codes and badges point at (no trailing slash).
 CERTIFICATION_PUBLIC_BASE_URL = env("CERTIFICATION_PUBLIC_BASE_URL", default=WAGTAILADMIN_BASE_URL)
 CERTIFICATION_ISSUER_NAME = env("CERTIFICATION_ISSUER_NAME", default="Better Work (ILO/IFC)")
-CERTIFICATION_ISSUER_EMAIL = env("CERTIFICATION_ISSUER_EMAIL", default="")
+# The issuer's contact address, required in Open Badges 2.0 issuer profiles; by default the
+# address the site sends from.
+CERTIFICATION_ISSUER_EMAIL = env(
+    "CERTIFICATION_ISSUER_EMAIL", default=email.utils.parseaddr(DEFAULT_FROM_EMAIL)[1]
+)
 # Ed25519 key that signs Open Badges 3.0 credentials: 32 bytes, base64url. Without it the key
 # is derived from SECRET_KEY (stable across app servers); production sets its own.
 CERTIFICATION_SIGNING_KEY = env("CERTIFICATION_SIGNING_KEY", default="")

@@ -36,6 +36,11 @@ if not CERTIFICATION_PUBLIC_BASE_URL.startswith("https://"):
         "CERTIFICATION_PUBLIC_BASE_URL must be the site's public https address: QR codes on "
         "printed certificates point at it."
     )
+if not CERTIFICATION_ISSUER_EMAIL or CERTIFICATION_ISSUER_EMAIL.endswith("@localhost"):
+    raise ImproperlyConfigured(
+        "CERTIFICATION_ISSUER_EMAIL (or DJANGO_DEFAULT_FROM_EMAIL) must be a real address: "
+        "Open Badges issuer profiles publish it as the issuer's contact."
+    )
 if len(CERTIFICATION_SIGNING_KEY.rstrip("=")) != 43:
     raise ImproperlyConfigured(
         "CERTIFICATION_SIGNING_KEY must be 32 random bytes, base64url-encoded: it signs "

@@ -1,6 +1,7 @@
 """The public verification page and the Open Badges documents."""
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
@@ -148,4 +149,50 @@ def test_a_configured_signing_key_gives_its_own_did_and_still_verifies(certifica
     configured = openbadges.credential(certificate)
     assert configured["issuer"]["id"] != default_did
     assert signing.verify(configured)
-    assert signing.base58btc_decode(signing.base58btc(b"\0\0abc")) == b"\0\0abc"
+    did = configured["issuer"]["id"]
+    assert signing.public_key_multibase(signing.public_key_from_did(did)) == did[len("did:key:") :]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "{code}/",
+        " {code} / ",
+        "{base}/verify/{code}/",
+        "{base}/verify/{code}",
+        "{base}/en/certificates/verify/{code}/?utm=x#top",
+        "verify/{code}/",
+    ],
+)
+def test_the_form_accepts_a_pasted_address_or_a_code_with_its_slash(client, certificate, typed):
+    base = settings.CERTIFICATION_PUBLIC_BASE_URL.rstrip("/")
+    response = client.get(
+        reverse("certification:verify_lookup"),
+        {"code": typed.format(code=certificate.code, base=base)},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert certificate.serial in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["../../etc/passwd", "<script>alert(1)</script>", "a/b/c%00", "/", "https://x/", "x" * 400],
+)
+def test_hostile_or_malformed_codes_answer_404(client, certificate, typed):
+    response = client.get(reverse("certification:verify_lookup"), {"code": typed}, follow=True)
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "<script>alert" not in body
+    assert "Certificate not found" in body or "No certificate has the code" in body
+
+
+def test_the_language_switcher_works_on_the_unprefixed_verification_page(client, certificate):
+    response = client.get(f"/verify/{certificate.code}/", HTTP_ACCEPT_LANGUAGE="en")
+    body = response.content.decode()
+    switcher = body.split('class="language-switcher"', 1)[1].split("</details>", 1)[0]
+    assert f'href="/verify/{certificate.code}/"' not in switcher  # that answers in any language
+    for language in ("vi", "ar", "km"):
+        target = f"/{language}/certificates/verify/{certificate.code}/"
+        assert f'href="{target}"' in switcher
+        assert f'lang="{language}"' in client.get(target).content.decode()

@@ -16,12 +16,18 @@ register = template.Library()
 @register.inclusion_tag("portal/includes/language_switcher.html", takes_context=True)
 def language_switcher(context):
     """One link per language, landing on the same page in that language where it exists,
-    on that language's home page otherwise."""
+    on that language's home page otherwise. A view whose address has no language prefix
+    gives its own links as ``language_urls`` ({code: url})."""
     request = context["request"]
     current = get_language()
     page = context.get("page")
     links = []
-    if isinstance(page, Page) and page.pk:
+    own = context.get("language_urls")  # a view's own address for each language
+    if own:
+        for code, name in settings.LANGUAGES:
+            if code in own:
+                links.append({"code": code, "name": name, "url": own[code], "translated": True})
+    elif isinstance(page, Page) and page.pk:
         translations = {
             p.locale.language_code: p
             for p in page.get_translations(inclusive=True).live().select_related("locale")
