@@ -31,6 +31,8 @@ urlpatterns += i18n_patterns(
     path("certificates/", include("certification.urls")),
     path("community/", include("community.urls")),
     path("", include("lms.portal.urls")),
+    # Wagtail's sign-in for private pages signs in with a password alone: allauth's instead.
+    path("_util/login/", portal_views.admin_login_redirect, name="wagtailcore_login"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
