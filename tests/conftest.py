@@ -119,7 +119,9 @@ def totp_for():
     def give(user):
         from allauth.mfa.models import Authenticator
 
-        Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+        Authenticator.objects.get_or_create(
+            user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
+        )
         return user
 
     return give

@@ -2,7 +2,8 @@
 
 from allauth.account.internal.flows.login import record_authentication
 from allauth.account.signals import user_logged_in
-from allauth.mfa.signals import authenticator_added
+from allauth.mfa.models import Authenticator
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import translation
 
@@ -15,13 +16,15 @@ def activate_preferred_language(sender, request, user, **kwargs):
         request.session["preferred_language"] = user.preferred_language
 
 
-@receiver(authenticator_added)
-def confirm_session_after_totp_set_up(sender, request, user, authenticator, **kwargs):
-    """Setting up TOTP proves a current code: the session counts as confirmed with a second
-    factor, as if the person had just signed in with it."""
-    from allauth.mfa.models import Authenticator
+@receiver(post_save, sender=Authenticator)
+def confirm_session_after_totp_set_up(sender, instance, created, **kwargs):
+    """Setting up TOTP proves a current code (allauth's form checks it before saving): the
+    session that did it counts as confirmed with a second factor, as after a sign-in with
+    it. Recorded at once, while the request's session is still open."""
+    from allauth.core import context
 
-    if request is not None and authenticator.type == Authenticator.Type.TOTP:
-        record_authentication(
-            request, user, "mfa", id=authenticator.pk, type=authenticator.type, activated=True
-        )
+    request = context.request
+    if not created or instance.type != Authenticator.Type.TOTP or request is None:
+        return
+    if getattr(request, "user", None) is not None and request.user.pk == instance.user_id:
+        record_authentication(request, request.user, "mfa", id=instance.pk, type=instance.type)

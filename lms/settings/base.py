@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "lms.content_security.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "lms.accounts.middleware.SecondFactorMiddleware",
     "lms.accounts.middleware.PreferredLanguageMiddleware",
@@ -158,6 +158,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
 }
+# Behind a proxy every request comes from the proxy's address: the header that carries the
+# visitor's (HTTP_X_REAL_IP behind the shipped nginx, which overwrites what visitors send).
+# Every rate limit, django-ratelimit's and allauth's, reads it through lms.client_address.
+CLIENT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+RATELIMIT_IP_META_KEY = "lms.client_address.client_ip"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Better Work Learning")
 
@@ -266,10 +271,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Content Security Policy. The Wagtail admin needs inline styles and scripts of its own;
-# public pages do not use inline scripts.
+# Content Security Policy. Public pages use no inline scripts; the Wagtail admin needs
+# inline styles and scripts of its own (ADMIN_CONTENT_SECURITY_POLICY, lms/content_security.py).
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
@@ -287,6 +291,17 @@ CONTENT_SECURITY_POLICY = {
         "manifest-src": ["'self'"],
     },
 }
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "font-src": ["'self'", "data:"],
+    }
+}
+# Avatars are initials drawn by Wagtail, never a third party's (gravatar.com would learn
+# which staff member opens the admin).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Search input is bounded: longer queries are cut, never an error.
 PORTAL_SEARCH_MAX_LENGTH = 200
@@ -412,10 +427,6 @@ CERTIFICATION_ISSUER_EMAIL = env("CERTIFICATION_ISSUER_EMAIL", default="")
 # is derived from SECRET_KEY (stable across app servers); production sets its own.
 CERTIFICATION_SIGNING_KEY = env("CERTIFICATION_SIGNING_KEY", default="")
 CERTIFICATION_VERIFY_RATE = env("CERTIFICATION_VERIFY_RATE", default="60/m")
-# Behind a proxy every request comes from the proxy's address: name the header that carries
-# the visitor's (e.g. HTTP_X_REAL_IP) so django-ratelimit limits per visitor.
-if env("RATELIMIT_IP_META_KEY", default=""):
-    RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY")
 CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
 CELERY_BEAT_SCHEDULE |= {
     "certification-expiry-reminders": {
