@@ -20,8 +20,10 @@ from tests.url_walk import SAMPLE_UUID, all_routes
 
 pytestmark = pytest.mark.django_db
 
-ROUTES = sorted(all_routes(), key=lambda r: r.route)
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
+# Wagtail's page that fails on purpose, for superusers to try the error reports.
+DELIBERATE_ERRORS = {"wagtailadmin_error_test"}
+ROUTES = sorted((r for r in all_routes() if r.name not in DELIBERATE_ERRORS), key=lambda r: r.route)
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
 
 HOSTILE = [
     "0",
@@ -98,6 +100,14 @@ def answer(client, path):
 def test_every_route_with_sample_parameters_answers_without_a_server_error(clients, who):
     errors = []
     for route in ROUTES:
+        if (
+            who != "staff"
+            and route.route.startswith("admin/")
+            and route.name != "wagtailadmin_login"
+        ):
+            # Visitors and workers are turned away before any admin view runs (sign-in, second
+            # factor); the admin's views themselves are exercised as staff.
+            continue
         path = route.path()
         if path is None:
             continue

@@ -69,3 +69,18 @@ def test_setting_up_totp_confirms_the_session(client):
     assert response.status_code == 302
     assert trainer.authenticator_set.filter(type="totp").exists()
     assert client.get("/en/learn/cohorts/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/en/_util/authenticate_with_password/1/1/", "/documents/authenticate_with_password/1/"],
+)
+def test_passwords_of_private_pages_and_documents_are_limited_per_address(client, path):
+    answers = [
+        client.post(path, {"password": f"guess-{n}"}, REMOTE_ADDR="203.0.113.5").status_code
+        for n in range(11)
+    ]
+    assert 403 not in answers[:10]
+    assert answers[10] == 403
+    # Another address is not held back.
+    assert client.post(path, {"password": "x"}, REMOTE_ADDR="203.0.113.6").status_code != 403

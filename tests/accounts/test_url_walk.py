@@ -152,16 +152,12 @@ def test_a_password_only_session_with_totp_set_up_must_confirm_the_code(client, 
     assert "/accounts/2fa/reauthenticate/" in response["Location"]
 
 
-def test_apis_answer_403_with_a_reason(client, settings):
-    from lms.accounts.middleware import second_factor_refusal
-
-    staff = global_admin(is_staff=True)
-    client.force_login(staff)
-    request = client.get("/en/my/").wsgi_request
-    request.path_info = "/api/reports/export"
-    response = second_factor_refusal(request)
+def test_machines_get_403_with_a_reason_instead_of_a_redirect(client):
+    client.force_login(global_admin(is_staff=True))
+    response = client.get("/en/learn/cohorts/1/export.csv", HTTP_ACCEPT="application/json")
     assert response.status_code == 403
-    assert b"second_factor_required" in response.content
+    assert response.json()["error"] == "second_factor_required"
+    assert "second factor" in response.json()["detail"]
 
 
 def test_people_see_their_own_objects_without_a_second_factor(client, world):
