@@ -860,10 +860,18 @@ def directory(request):
 
 
 @public_data
+@require_GET
+def person_by_username(request, username):
+    """Where a mention (@username) links: the person's page, addressed by number."""
+    person = get_object_or_404(User, username=username, is_active=True)
+    return redirect("community:person", pk=person.pk)
+
+
+@public_data
 @require_http_methods(["GET", "POST"])
-def person(request, username):
+def person(request, pk):
     person = get_object_or_404(
-        User.objects.select_related("country", "organisation"), username=username, is_active=True
+        User.objects.select_related("country", "organisation"), pk=pk, is_active=True
     )
     profile = MemberProfile.objects.filter(user=person).first() or MemberProfile(user=person)
     listed = profile.listed_in_directory
@@ -882,7 +890,7 @@ def person(request, username):
                 form.add_error(None, _error_text(error))
             else:
                 messages.success(request, _("Your message is sent to %(name)s.") % {"name": person})
-                return redirect("community:person", username=person.username)
+                return redirect("community:person", pk=person.pk)
     elif request.method == "POST":
         raise PermissionDenied
     visible = selectors.communities_visible_to(user=request.user).values("pk")

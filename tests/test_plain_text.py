@@ -80,13 +80,17 @@ def test_public_people_pages_show_display_names_and_no_staff_roles(client):
 
     MemberProfile.objects.update_or_create(user=staff, defaults={"listed_in_directory": True})
     for path in [
-        f"/en/community/people/{staff.username}/",
+        f"/en/community/people/id/{staff.pk}/",
         "/en/community/people/",
         f"/en/community/{community.slug}/t/{thread.pk}/",
     ]:
         html = client.get(path).content.decode()
         assert "Programme Officer" in html, path
         assert "Country programme staff" not in html, path
+        assert "vn.staff.login" not in html, path
+    # A mention (@username) still finds the person, by a redirect to their numbered page.
+    response = client.get("/en/community/people/vn.staff.login/")
+    assert response["Location"] == f"/en/community/people/id/{staff.pk}/"
 
 
 def test_a_person_without_a_display_name_is_not_shown_by_username():
