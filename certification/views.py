@@ -32,6 +32,13 @@ from certification.forms import (
     SubmissionForm,
 )
 from certification.models import Candidacy, Certificate, CPDActivity, Programme, Submission
+from lms.accounts.exposure import (
+    others_data,
+    own_data,
+    own_or_others_data,
+    public_data,
+    require_second_factor_unless_own,
+)
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -45,6 +52,7 @@ def _form_errors(form, error: ValidationError) -> None:
 # --- the candidate ------------------------------------------------------------------------
 
 
+@own_data
 @login_required
 @require_GET
 def home(request):
@@ -71,6 +79,7 @@ def home(request):
     )
 
 
+@public_data
 @require_GET
 def programme_detail(request, slug):
     programme = get_object_or_404(Programme.objects.canonical(), slug=slug)
@@ -94,6 +103,7 @@ def programme_detail(request, slug):
     )
 
 
+@own_data
 @login_required
 @require_POST
 def enrol(request, slug):
@@ -113,6 +123,7 @@ def _candidacy_for(request, pk) -> Candidacy:
     )
     if not permissions.can_view_candidacy(request.user, candidacy):
         raise PermissionDenied
+    require_second_factor_unless_own(request, candidacy.candidate_id)
     return candidacy
 
 
@@ -151,12 +162,14 @@ def _render_candidacy(request, candidacy, *, submission_form=None, assessment_fo
     )
 
 
+@own_or_others_data
 @login_required
 @require_GET
 def candidacy_detail(request, pk):
     return _render_candidacy(request, _candidacy_for(request, pk))
 
 
+@own_data
 @login_required
 @require_POST
 def submission_create(request, pk):
@@ -177,6 +190,7 @@ def submission_create(request, pk):
     return _render_candidacy(request, candidacy, submission_form=form)
 
 
+@others_data
 @login_required
 @require_POST
 def assessment_record(request, pk):
@@ -201,6 +215,7 @@ def assessment_record(request, pk):
     return _render_candidacy(request, candidacy, assessment_form=form)
 
 
+@others_data
 @login_required
 @require_POST
 def approve_issue(request, pk):
@@ -218,6 +233,7 @@ def approve_issue(request, pk):
     return redirect("certification:certificate", code=certificate.code)
 
 
+@own_or_others_data
 @login_required
 @require_POST
 def withdraw(request, pk):
@@ -248,9 +264,11 @@ def _submission_for(request, pk) -> Submission:
         )
     ):
         raise PermissionDenied
+    require_second_factor_unless_own(request, submission.candidacy.candidate_id)
     return submission
 
 
+@own_or_others_data
 @login_required
 def submission_detail(request, pk):
     submission = _submission_for(request, pk)
@@ -312,6 +330,7 @@ def _private_file(field, *, filename: str):
     return FileResponse(field.open("rb"), as_attachment=True, filename=filename)
 
 
+@own_or_others_data
 @login_required
 @require_GET
 def submission_file(request, pk):
@@ -319,6 +338,7 @@ def submission_file(request, pk):
     return _private_file(submission.file, filename=submission.file.name.rsplit("/", 1)[-1])
 
 
+@own_or_others_data
 @login_required
 @require_GET
 def cpd_evidence(request, pk):
@@ -329,9 +349,11 @@ def cpd_evidence(request, pk):
         and permissions.can_manage_person(user, activity.person)
     ):
         raise PermissionDenied
+    require_second_factor_unless_own(request, activity.person_id)
     return _private_file(activity.evidence, filename=activity.evidence.name.rsplit("/", 1)[-1])
 
 
+@own_data
 @login_required
 def cpd_log(request):
     form = CPDActivityForm()
@@ -377,6 +399,7 @@ def _locked_redirect(request, activity):
     return redirect("certification:cpd")
 
 
+@own_data
 @login_required
 @require_http_methods(["GET", "POST"])
 def cpd_edit(request, pk):
@@ -408,6 +431,7 @@ def cpd_edit(request, pk):
     )
 
 
+@own_data
 @login_required
 @require_http_methods(["GET", "POST"])
 def cpd_delete(request, pk):
@@ -429,6 +453,7 @@ def cpd_delete(request, pk):
 # --- assessors ----------------------------------------------------------------------------
 
 
+@others_data
 @login_required
 @require_GET
 def review_queue(request):
@@ -438,6 +463,7 @@ def review_queue(request):
     return render(request, "certification/review_queue.html", {"queue": queue[:200]})
 
 
+@others_data
 @login_required
 def review(request, pk):
     submission = get_object_or_404(
@@ -492,6 +518,7 @@ def review(request, pk):
 PAGE_SIZE = 50
 
 
+@others_data
 @login_required
 @require_GET
 def manage(request):
@@ -553,9 +580,11 @@ def _certificate_for(request, code) -> Certificate:
         and permissions.can_manage_certificate(user, certificate)
     ):
         raise PermissionDenied
+    require_second_factor_unless_own(request, certificate.holder_id)
     return certificate
 
 
+@own_or_others_data
 @login_required
 def certificate_detail(request, code):
     certificate = _certificate_for(request, code)
@@ -603,6 +632,7 @@ def certificate_detail(request, code):
     )
 
 
+@own_or_others_data
 @login_required
 @require_GET
 def certificate_pdf(request, code):
@@ -617,6 +647,7 @@ def certificate_pdf(request, code):
     )
 
 
+@own_or_others_data
 @login_required
 @require_GET
 def credential_download(request, code):
@@ -650,6 +681,7 @@ def code_from_input(text: str) -> str | None:
     return segments[-1]
 
 
+@public_data
 @require_GET
 def verify_lookup(request):
     """For a certificate whose QR code cannot be scanned: type the code printed under it,
@@ -668,6 +700,7 @@ def verify_lookup(request):
     )
 
 
+@public_data
 @require_GET
 @cache_control(no_cache=True, public=True)
 def verify(request, code):
@@ -728,12 +761,14 @@ def _json(data, status=200, content_type=JSON_LD):
     return response
 
 
+@public_data
 @require_GET
 @cache_control(max_age=3600, public=True)
 def badge_issuer(request):
     return _json(openbadges.issuer_profile())
 
 
+@public_data
 @require_GET
 @cache_control(max_age=3600, public=True)
 def badge_class(request, slug):
@@ -741,6 +776,7 @@ def badge_class(request, slug):
     return _json(openbadges.badge_class(programme))
 
 
+@public_data
 @require_GET
 @cache_control(max_age=3600, public=True)
 def badge_image(request, slug):
@@ -748,6 +784,7 @@ def badge_image(request, slug):
     return HttpResponse(openbadges.badge_svg(programme), content_type="image/svg+xml")
 
 
+@public_data
 @require_GET
 @cache_control(no_cache=True, public=True)
 def badge_assertion(request, code):
@@ -762,6 +799,7 @@ def badge_assertion(request, code):
     return _json(openbadges.assertion(certificate), status=410 if certificate.revoked_at else 200)
 
 
+@public_data
 @require_GET
 @cache_control(no_cache=True, public=True)
 def badge_baked(request, code):
@@ -781,6 +819,7 @@ def badge_baked(request, code):
     return response
 
 
+@public_data
 @require_GET
 @cache_control(no_cache=True, public=True)
 def status_list(request):

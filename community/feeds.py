@@ -9,12 +9,15 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from lms.accounts.exposure import Exposure
+
 from .models import Community, Post, Thread
 
 FEED_SIZE = 30
 
 
 class LatestThreadsFeed(Feed):
+    data_exposure = Exposure.PUBLIC
     feed_type = Atom1Feed
     title = _("Better Work community: new threads")
     subtitle = _("New threads in the public communities of practice.")

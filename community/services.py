@@ -119,7 +119,7 @@ def _render(source: str) -> markup.Rendered:
         )
     rendered = markup.render(
         source,
-        mention_url=lambda name: reverse("community:person", kwargs={"username": name}),
+        mention_url=lambda name: reverse("community:person_by_username", kwargs={"username": name}),
         known_usernames=lambda names: User.objects.filter(
             username__in=names, is_active=True
         ).values_list("username", flat=True),

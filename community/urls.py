@@ -40,7 +40,10 @@ urlpatterns = [
     path("notifications/<int:pk>/", views.notification_open, name="notification"),
     path("settings/", views.preferences, name="preferences"),
     path("people/", views.directory, name="directory"),
-    path("people/<str:username>/", views.person, name="person"),
+    # People pages are addressed by number: usernames (what people sign in with) stay off
+    # public pages. A mention (@username, typed by a writer) leads there through a redirect.
+    path("people/id/<int:pk>/", views.person, name="person"),
+    path("people/<str:username>/", views.person_by_username, name="person_by_username"),
     path("messages/", views.inbox, name="inbox"),
     path("messages/<int:pk>/", views.message_detail, name="message"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

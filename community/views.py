@@ -16,6 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lms.accounts.exposure import (
+    others_data,
+    own_data,
+    own_or_others_data,
+    public_data,
+    require_second_factor_unless_own,
+)
 from lms.taxonomy.models import Cluster, Country, Sector
 from lms.taxonomy.selectors import terms_in_language
 
@@ -112,6 +119,7 @@ def _thread_url(thread, page=None, anchor=None):
 # --- index, community, thread --------------------------------------------------------------
 
 
+@public_data
 @require_GET
 def index(request):
     filters = {
@@ -149,6 +157,7 @@ def index(request):
     )
 
 
+@public_data
 @require_GET
 def community_detail(request, slug):
     community = _community(request, slug)
@@ -199,6 +208,7 @@ def community_detail(request, slug):
     )
 
 
+@own_data
 @require_POST
 @login_required
 def community_join(request, slug):
@@ -215,6 +225,7 @@ def community_join(request, slug):
     return redirect("community:community", slug=community.slug)
 
 
+@own_data
 @require_POST
 @login_required
 def community_leave(request, slug):
@@ -226,6 +237,7 @@ def community_leave(request, slug):
     return redirect("community:index")
 
 
+@own_data
 @require_http_methods(["GET", "POST"])
 @login_required
 def thread_create(request, slug):
@@ -260,6 +272,7 @@ def thread_create(request, slug):
     return render(request, "community/thread_form.html", {"community": community, "form": form})
 
 
+@public_data
 @require_http_methods(["GET", "POST"])
 def thread_detail(request, slug, pk):
     community = _community(request, slug)
@@ -365,6 +378,7 @@ def thread_detail(request, slug, pk):
     )
 
 
+@public_data
 @require_GET
 def post_redirect(request, pk):
     post = _post(request, pk)
@@ -373,12 +387,14 @@ def post_redirect(request, pk):
     return redirect(_thread_url(post.thread, page, f"post-{post.number}"))
 
 
+@own_or_others_data
 @require_http_methods(["GET", "POST"])
 @login_required
 def post_edit(request, pk):
     post = _post(request, pk)
     if not services.can_edit_post(request.user, post):
         raise PermissionDenied
+    require_second_factor_unless_own(request, post.author_id)
     if request.method == "POST":
         form = EditForm(request.POST, with_title=post.is_first)
         if form.is_valid():
@@ -405,6 +421,7 @@ def post_edit(request, pk):
     )
 
 
+@public_data
 @require_GET
 def post_history(request, pk):
     post = _post(request, pk)
@@ -421,6 +438,7 @@ def post_history(request, pk):
     )
 
 
+@own_data
 @require_POST
 @login_required
 def post_react(request, pk):
@@ -436,6 +454,7 @@ def post_react(request, pk):
     return _back(request, reverse("community:post", kwargs={"pk": post.pk}))
 
 
+@own_data
 @require_POST
 @login_required
 def post_accept(request, pk):
@@ -452,6 +471,7 @@ def post_accept(request, pk):
     return redirect("community:post", pk=post.pk)
 
 
+@own_data
 @require_http_methods(["GET", "POST"])
 @login_required
 def post_flag(request, pk):
@@ -480,6 +500,7 @@ def post_flag(request, pk):
     )
 
 
+@others_data
 @require_POST
 @login_required
 def post_moderate(request, pk, action):
@@ -497,6 +518,7 @@ def post_moderate(request, pk, action):
     return _back(request, reverse("community:post", kwargs={"pk": post.pk}))
 
 
+@others_data
 @require_POST
 @login_required
 def thread_moderate(request, slug, pk):
@@ -516,6 +538,7 @@ def thread_moderate(request, slug, pk):
     return redirect(_thread_url(thread))
 
 
+@others_data
 @require_http_methods(["GET", "POST"])
 @login_required
 def thread_move(request, slug, pk):
@@ -555,6 +578,7 @@ def thread_move(request, slug, pk):
     )
 
 
+@own_data
 @require_POST
 @login_required
 def thread_watch(request, slug, pk):
@@ -571,6 +595,7 @@ def thread_watch(request, slug, pk):
     return redirect(_thread_url(thread))
 
 
+@own_data
 @require_POST
 @login_required
 def category_watch(request, slug, category_slug):
@@ -598,6 +623,7 @@ def _moderated_community(request, slug):
     return community
 
 
+@others_data
 @require_GET
 @login_required
 def moderation_queue(request, slug):
@@ -613,6 +639,7 @@ def moderation_queue(request, slug):
     )
 
 
+@others_data
 @require_POST
 @login_required
 def flag_dismiss(request, pk):
@@ -625,6 +652,7 @@ def flag_dismiss(request, pk):
     return redirect("community:moderation", slug=community.slug)
 
 
+@others_data
 @require_http_methods(["GET", "POST"])
 @login_required
 def members(request, slug):
@@ -693,6 +721,7 @@ def members(request, slug):
     )
 
 
+@others_data
 @require_GET
 @login_required
 def audit(request, slug):
@@ -706,6 +735,7 @@ def audit(request, slug):
 # --- search, notifications, settings -------------------------------------------------------
 
 
+@public_data
 @require_GET
 def search(request):
     communities = list(selectors.communities_visible_to(user=request.user).order_by("name"))
@@ -723,6 +753,7 @@ def search(request):
     return render(request, "community/search.html", {"form": form, "results": results})
 
 
+@own_data
 @require_http_methods(["GET", "POST"])
 @login_required
 def notifications(request):
@@ -738,6 +769,7 @@ def notifications(request):
     return render(request, "community/notifications.html", {"page": page})
 
 
+@own_data
 @require_GET
 @login_required
 def notification_open(request, pk):
@@ -748,6 +780,7 @@ def notification_open(request, pk):
     return redirect(_link(notification))
 
 
+@own_data
 @require_http_methods(["GET", "POST"])
 @login_required
 def preferences(request):
@@ -766,6 +799,7 @@ def preferences(request):
     return render(request, "community/preferences.html", {"form": form, "watched": watched})
 
 
+@public_data
 @require_http_methods(["GET", "POST"])
 @csrf_exempt  # the signed token is the credential; mail clients POST here (RFC 8058)
 def unsubscribe(request, token):
@@ -796,6 +830,7 @@ def unsubscribe(request, token):
 # --- directory and messages ----------------------------------------------------------------
 
 
+@public_data
 @require_GET
 def directory(request):
     countries = sorted(terms_in_language(model=Country).values(), key=lambda t: t.name)
@@ -824,10 +859,19 @@ def directory(request):
     )
 
 
+@public_data
+@require_GET
+def person_by_username(request, username):
+    """Where a mention (@username) links: the person's page, addressed by number."""
+    person = get_object_or_404(User, username=username, is_active=True)
+    return redirect("community:person", pk=person.pk)
+
+
+@public_data
 @require_http_methods(["GET", "POST"])
-def person(request, username):
+def person(request, pk):
     person = get_object_or_404(
-        User.objects.select_related("country", "organisation"), username=username, is_active=True
+        User.objects.select_related("country", "organisation"), pk=pk, is_active=True
     )
     profile = MemberProfile.objects.filter(user=person).first() or MemberProfile(user=person)
     listed = profile.listed_in_directory
@@ -846,7 +890,7 @@ def person(request, username):
                 form.add_error(None, _error_text(error))
             else:
                 messages.success(request, _("Your message is sent to %(name)s.") % {"name": person})
-                return redirect("community:person", username=person.username)
+                return redirect("community:person", pk=person.pk)
     elif request.method == "POST":
         raise PermissionDenied
     visible = selectors.communities_visible_to(user=request.user).values("pk")
@@ -871,6 +915,7 @@ def person(request, username):
     )
 
 
+@own_data
 @require_GET
 @login_required
 def inbox(request):
@@ -880,6 +925,7 @@ def inbox(request):
     return render(request, "community/inbox.html", {"page": page})
 
 
+@own_data
 @require_http_methods(["GET", "POST"])
 @login_required
 def message_detail(request, pk):
@@ -911,6 +957,7 @@ def message_detail(request, pk):
 # --- files ---------------------------------------------------------------------------------
 
 
+@public_data
 @require_GET
 def attachment(request, token, name):
     item = get_object_or_404(

@@ -28,6 +28,13 @@ from courses.models import (
     PolicyVersion,
     Submission,
 )
+from lms.accounts.exposure import (
+    others_data,
+    own_data,
+    own_or_others_data,
+    public_data,
+    require_second_factor_unless_own,
+)
 from lms.records.services import StatementError
 
 
@@ -50,6 +57,7 @@ def _live_page(page_id, model):
 # --- learners ---------------------------------------------------------------------------
 
 
+@own_data
 @login_required
 @require_GET
 def my_learning(request):
@@ -58,6 +66,7 @@ def my_learning(request):
     return render(request, "courses/my_learning.html", my_learning_context(request))
 
 
+@own_data
 @login_required
 @require_POST
 def enrol(request, course_id: int):
@@ -71,6 +80,7 @@ def enrol(request, course_id: int):
     return redirect(course.url)
 
 
+@own_data
 @login_required
 @require_POST
 def lesson_complete(request, page_id: int):
@@ -88,6 +98,7 @@ def lesson_complete(request, page_id: int):
     return redirect(_safe_next(request, lesson.url))
 
 
+@own_data
 @login_required
 @require_POST
 def knowledge_check(request, page_id: int, block_id: str):
@@ -121,6 +132,7 @@ def knowledge_check(request, page_id: int, block_id: str):
     return redirect(f"{lesson.url}#q-{block_id}")
 
 
+@own_data
 @login_required
 @require_http_methods(["GET", "POST"])
 def course_test(request, page_id: int, phase: str):
@@ -170,6 +182,7 @@ def course_test(request, page_id: int, phase: str):
     )
 
 
+@own_data
 @login_required
 @require_http_methods(["GET", "POST"])
 def check_in(request):
@@ -192,6 +205,7 @@ def check_in(request):
     )
 
 
+@own_data
 @login_required
 @require_POST
 def submission_create(request, course_id: int, item: str):
@@ -222,6 +236,7 @@ def submission_create(request, course_id: int, item: str):
     return redirect(back)
 
 
+@own_or_others_data
 @login_required
 @require_GET
 def submission_file(request, submission_id: int, field: str):
@@ -231,6 +246,11 @@ def submission_file(request, submission_id: int, field: str):
     submission = get_object_or_404(Submission, pk=submission_id)
     if not selectors.may_see_submission(user=request.user, submission=submission):
         raise Http404
+    if submission.organisation_id is None or submission.organisation_id != getattr(
+        request.user, "organisation_id", None
+    ):
+        # Not the learner's own team's work: a reviewer's look at someone else's evidence.
+        require_second_factor_unless_own(request, submission.learner_id)
     stored = getattr(submission, field)
     if not stored:
         raise Http404
@@ -243,6 +263,7 @@ def submission_file(request, submission_id: int, field: str):
     )
 
 
+@public_data
 @require_GET
 def induction_kit_pdf(request, page_id: int):
     kit = _live_page(page_id, InductionKitPage)
@@ -260,6 +281,7 @@ def induction_kit_pdf(request, page_id: int):
     return response
 
 
+@own_data
 @login_required
 @require_POST
 def policy_adopt(request, version_id: int):
@@ -302,6 +324,7 @@ def _cohort_for(request, cohort_id):
     return get_object_or_404(selectors.cohorts_visible_to(user=request.user), pk=cohort_id)
 
 
+@others_data
 @require_GET
 def cohort_list(request):
     if response := _trainer_required(request):
@@ -310,6 +333,7 @@ def cohort_list(request):
     return render(request, "courses/cohort_list.html", {"cohorts": cohorts})
 
 
+@others_data
 @require_http_methods(["GET", "POST"])
 def cohort_create(request):
     if response := _trainer_required(request):
@@ -328,6 +352,7 @@ def cohort_create(request):
     )
 
 
+@others_data
 @require_GET
 def cohort_detail(request, cohort_id: int):
     if response := _trainer_required(request):
@@ -346,6 +371,7 @@ def cohort_detail(request, cohort_id: int):
     )
 
 
+@others_data
 @require_GET
 def cohort_export(request, cohort_id: int, file_format: str):
     if response := _trainer_required(request):
@@ -378,6 +404,7 @@ def cohort_export(request, cohort_id: int, file_format: str):
     raise Http404
 
 
+@others_data
 @require_POST
 def cohort_enrol(request, cohort_id: int):
     if response := _trainer_required(request):
@@ -402,6 +429,7 @@ def cohort_enrol(request, cohort_id: int):
     return redirect("courses:cohort_detail", cohort_id=cohort.pk)
 
 
+@others_data
 @require_http_methods(["GET", "POST"])
 def cohort_import(request, cohort_id: int):
     if response := _trainer_required(request):
@@ -431,6 +459,7 @@ def cohort_import(request, cohort_id: int):
     )
 
 
+@others_data
 @require_POST
 def learner_new_slip(request, cohort_id: int, learner_id: int):
     if response := _trainer_required(request):
@@ -453,6 +482,7 @@ def learner_new_slip(request, cohort_id: int, learner_id: int):
     )
 
 
+@others_data
 @require_http_methods(["GET", "POST"])
 def session_create(request, cohort_id: int):
     if response := _trainer_required(request):
@@ -475,6 +505,7 @@ def session_create(request, cohort_id: int):
     )
 
 
+@others_data
 @require_http_methods(["GET", "POST"])
 def session_roster(request, session_id: int):
     if response := _trainer_required(request):
@@ -516,6 +547,7 @@ def session_roster(request, session_id: int):
     )
 
 
+@others_data
 @require_GET
 def review_list(request):
     if response := _trainer_required(request):
@@ -529,6 +561,7 @@ def review_list(request):
     )
 
 
+@others_data
 @require_http_methods(["GET", "POST"])
 def review(request, submission_id: int):
     if response := _trainer_required(request):

@@ -4,18 +4,30 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
+from django_ratelimit.decorators import ratelimit
 from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.documents.views import serve as wagtaildocs_serve
 
 from lms.portal import views as portal_views
 from lms.portal.sitemaps import PortalSitemap
+
+# Passwords of private pages and documents are guessed like account passwords: limited per
+# address (the visitor's, see lms/client_address.py).
+_password_form_limit = ratelimit(key="ip", rate="10/m", method="POST", block=True)
 
 urlpatterns = [
     # The admin signs in through allauth, with its rate limits and two-factor step.
     path("admin/login/", portal_views.admin_login_redirect, name="wagtailadmin_login"),
     path("admin/", include(wagtailadmin_urls)),
+    path(
+        "documents/authenticate_with_password/<int:restriction_id>/",
+        _password_form_limit(wagtaildocs_serve.authenticate_with_password),
+        name="wagtaildocs_authenticate_with_password",
+    ),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PortalSitemap}}, name="sitemap"),
     path("robots.txt", portal_views.robots_txt, name="robots_txt"),
@@ -31,6 +43,13 @@ urlpatterns += i18n_patterns(
     path("certificates/", include("certification.urls")),
     path("community/", include("community.urls")),
     path("", include("lms.portal.urls")),
+    # Wagtail's sign-in for private pages signs in with a password alone: allauth's instead.
+    path("_util/login/", portal_views.admin_login_redirect, name="wagtailcore_login"),
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        _password_form_limit(wagtail_views.authenticate_with_password),
+        name="wagtailcore_authenticate_with_password",
+    ),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -16,6 +16,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from lms.accounts.exposure import own_data, public_data
 from media_library.models import Caption
 from media_library.services import ReachInvalid, reach_record
 
@@ -37,6 +38,7 @@ SHELL_ASSETS = [
 ]
 
 
+@own_data
 @require_GET
 def saved(request):
     """What this phone keeps for offline viewing (read from the browser's storage by
@@ -48,6 +50,7 @@ def _shell_urls() -> list[str]:
     return [static(name) for name in SHELL_ASSETS]
 
 
+@public_data
 @require_GET
 @never_cache
 def service_worker(request):
@@ -70,6 +73,7 @@ def service_worker(request):
     return response
 
 
+@public_data
 @require_GET
 @cache_control(max_age=3600, public=True)
 def web_manifest(request):
@@ -105,6 +109,7 @@ def web_manifest(request):
     return response
 
 
+@public_data
 @require_GET
 @cache_control(max_age=86400, public=True)
 def caption(request, video_id: int, language: str):
@@ -135,6 +140,7 @@ def _error(status, code, message, index=None):
     return JsonResponse(body, status=status)
 
 
+@public_data
 @require_POST
 def reach(request):
     """``POST /api/media/reach`` with ``{"events": [{id, kind, item, language, action}]}``.

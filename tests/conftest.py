@@ -81,6 +81,37 @@ def home_page(db):
     return HomePage.objects.get(locale__language_code="en")
 
 
+def confirm_second_factor(client, user):
+    """Mark the client's session as confirmed with a second factor, as allauth's sign-in
+    step does after a correct authenticator code."""
+    from types import SimpleNamespace
+
+    from allauth.account.internal.flows.login import record_authentication
+
+    session = client.session
+    record_authentication(SimpleNamespace(session=session), user, "mfa", type="totp")
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_completes_the_second_factor(monkeypatch):
+    """``client.force_login(user)`` stands for a complete sign-in: for a person with TOTP it
+    includes the code step, as allauth's sign-in would. Tests of sessions without that step
+    sign in with ``client.login`` or through the real forms."""
+    from django.test.client import ClientMixin
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from allauth.mfa.models import Authenticator
+
+        if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            confirm_second_factor(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
+
+
 @pytest.fixture
 def totp_for():
     """Give a user a TOTP authenticator, as staff must have before using the admin."""
@@ -88,7 +119,9 @@ def totp_for():
     def give(user):
         from allauth.mfa.models import Authenticator
 
-        Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+        Authenticator.objects.get_or_create(
+            user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
+        )
         return user
 
     return give

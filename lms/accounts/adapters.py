@@ -16,6 +16,12 @@ class AccountAdapter(DefaultAccountAdapter):
         with translation.override(language):
             return reverse("portal:dashboard")
 
+    def get_client_ip(self, request):
+        """The visitor's address as every other rate limit sees it (behind the proxy too)."""
+        from lms.client_address import client_ip
+
+        return client_ip(request)
+
     def get_signup_redirect_url(self, request):
         """A new learner lands on "my learning" in the language they chose at sign-up."""
         return self.get_login_redirect_url(request)

@@ -8,4 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from lms import plain_text
         from lms.accounts import signals  # noqa: F401
+
+        plain_text.connect()

@@ -1,49 +1,75 @@
-"""Staff must set up a second factor before they work in the admin or on staff pages."""
+"""The second factor, and the language of pages without a language in their path."""
+
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
-# Paths a staff member without TOTP may still use: to set it up, sign out, or load assets.
-_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/media/", "/jsi18n/")
+from lms.accounts.exposure import (
+    SecondFactorRequired,
+    exposure_of,
+    has_confirmed_second_factor,
+    needs_second_factor,
+)
+
 _LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
-class StaffTwoFactorMiddleware:
+def second_factor_refusal(request):
+    """Where a session without a confirmed second factor goes instead: machines get a 403
+    with the reason; people are sent to set up TOTP, or to confirm it if they have it."""
+    from allauth.mfa.models import Authenticator
+
+    path = request.path_info
+    wants_json = path.startswith("/api/") or (
+        "application/json" in request.headers.get("Accept", "")
+        and "text/html" not in request.headers.get("Accept", "")
+    )
+    if wants_json:
+        return JsonResponse(
+            {
+                "error": "second_factor_required",
+                "detail": gettext(
+                    "This needs a second factor: confirm your authenticator code and try again."
+                ),
+            },
+            status=403,
+        )
+    has_totp = Authenticator.objects.filter(
+        user=request.user, type=Authenticator.Type.TOTP
+    ).exists()
+    step = "mfa_reauthenticate" if has_totp else "mfa_activate_totp"
+    return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+
+
+class SecondFactorMiddleware:
+    """Refuses every view that shows or changes other people's data (and the whole admin)
+    to a session not confirmed with a second factor, whichever page signed it in."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and self._is_protected(request.path_info)
-            and user.needs_two_factor
-            and not self._has_totp(user)
-        ):
-            return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
         return self.get_response(request)
 
-    @staticmethod
-    def _is_protected(path: str) -> bool:
-        if path.startswith("/admin/"):
-            return True
-        # Public pages carry a language prefix: /vi/learn/staff/... is protected too.
-        unprefixed = path
-        parts = path.split("/", 2)
-        if len(parts) == 3 and parts[1] in _LANGUAGES:
-            unprefixed = "/" + parts[2]
-        if any(unprefixed.startswith(p) for p in _ALLOWED_PREFIXES):
-            return False
-        return "/staff/" in unprefixed
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if not needs_second_factor(exposure_of(request.resolver_match)):
+            return None
+        if has_confirmed_second_factor(request):
+            return None
+        return second_factor_refusal(request)
 
-    @staticmethod
-    def _has_totp(user) -> bool:
-        from allauth.mfa.models import Authenticator
-
-        return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    def process_exception(self, request, exception):
+        if isinstance(exception, SecondFactorRequired):
+            return second_factor_refusal(request)
+        return None
 
 
 class PreferredLanguageMiddleware:

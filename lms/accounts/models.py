@@ -170,6 +170,15 @@ class User(AbstractUser):
     def name(self):
         return str(self)
 
+    @property
+    def public_name(self):
+        """The name public pages show: never the username, which people sign in with."""
+        return self.display_name or self.get_full_name() or _("Community member")
+
+    def public_roles(self):
+        """The roles public pages may show: not who is staff (attackers look for them)."""
+        return [role for role in self.roles.all() if role.code not in STAFF_ROLES]
+
     def role_codes(self):
         """The codes of this person's roles, cached on the instance."""
         if not hasattr(self, "_role_codes"):

@@ -1,6 +1,9 @@
 """Signals that keep a session in step with the person's profile."""
 
+from allauth.account.internal.flows.login import record_authentication
 from allauth.account.signals import user_logged_in
+from allauth.mfa.models import Authenticator
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import translation
 
@@ -11,3 +14,17 @@ def activate_preferred_language(sender, request, user, **kwargs):
     if user.preferred_language:
         translation.activate(user.preferred_language)
         request.session["preferred_language"] = user.preferred_language
+
+
+@receiver(post_save, sender=Authenticator)
+def confirm_session_after_totp_set_up(sender, instance, created, **kwargs):
+    """Setting up TOTP proves a current code (allauth's form checks it before saving): the
+    session that did it counts as confirmed with a second factor, as after a sign-in with
+    it. Recorded at once, while the request's session is still open."""
+    from allauth.core import context
+
+    request = context.request
+    if not created or instance.type != Authenticator.Type.TOTP or request is None:
+        return
+    if getattr(request, "user", None) is not None and request.user.pk == instance.user_id:
+        record_authentication(request, request.user, "mfa", id=instance.pk, type=instance.type)

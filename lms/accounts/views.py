@@ -6,9 +6,11 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from lms.accounts.exposure import own_data
 from lms.accounts.forms import ProfileForm
 
 
+@own_data
 @login_required
 def profile_edit(request):
     if request.method == "POST":

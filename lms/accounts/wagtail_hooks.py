@@ -14,8 +14,10 @@ from lms.accounts.permissions import CountryScopedPermissionPolicy
 class CountryScopedObjectMixin:
     """Refuse a row outside the staff member's country, even when its URL is typed in."""
 
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
+    def get_object(self, *args, **kwargs):
+        # Wagtail's history and usage views take no queryset argument (their get_object is
+        # BaseObjectMixin's): pass on only what was given.
+        obj = super().get_object(*args, **kwargs)
         action = getattr(self, "permission_required", None) or "view"
         if not self.permission_policy.user_has_permission_for_instance(
             self.request.user, action, obj

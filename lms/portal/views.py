@@ -11,12 +11,14 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from lms.accounts.exposure import own_data, public_data
 from lms.portal import selectors
 from lms.taxonomy.selectors import TERM_MODELS, term_by_code
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 
 
+@public_data
 @require_GET
 def browse(request, facet: str = "", code: str = ""):
     preset = {}
@@ -43,6 +45,7 @@ def browse(request, facet: str = "", code: str = ""):
     return render(request, "portal/browse.html", context)
 
 
+@public_data
 @require_GET
 def search(request):
     raw_query = request.GET.get("q", "")
@@ -65,6 +68,7 @@ def search(request):
     )
 
 
+@own_data
 @login_required
 def dashboard(request):
     """The signed-in person's start page: their courses and classes (from courses) and
@@ -74,16 +78,19 @@ def dashboard(request):
     return render(request, "portal/dashboard.html", my_learning_context(request))
 
 
+@public_data
 def admin_login_redirect(request):
-    """Wagtail's own login form is replaced by allauth's, which rate-limits and asks for
-    the second factor."""
+    """Wagtail's own login forms (the admin's and the one for private pages) are replaced by
+    allauth's, which rate-limits per account and per address and asks for the second factor."""
     target = reverse("account_login")
-    next_url = request.GET.get("next", "/admin/")
+    fallback = "/admin/" if request.path_info.startswith("/admin/") else reverse("portal:dashboard")
+    next_url = request.GET.get("next", fallback)
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = "/admin/"
+        next_url = fallback
     return redirect(f"{target}?{urlencode({'next': next_url})}")
 
 
+@public_data
 @require_GET
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from lms.accounts.exposure import own_data
 from lms.records.services import StatementError, statements_record
 from lms.records.tokens import user_for_access_token
 
@@ -27,6 +28,7 @@ def _csrf_refusal(request):
     return CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {})
 
 
+@own_data
 @csrf_exempt
 @require_POST
 def statements(request):

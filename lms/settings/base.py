@@ -76,9 +76,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "lms.content_security.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "lms.accounts.middleware.StaffTwoFactorMiddleware",
+    "lms.accounts.middleware.SecondFactorMiddleware",
     "lms.accounts.middleware.PreferredLanguageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -160,6 +160,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
 }
+# Behind a proxy every request comes from the proxy's address: the header that carries the
+# visitor's (HTTP_X_REAL_IP behind the shipped nginx, which overwrites what visitors send).
+# Every rate limit, django-ratelimit's and allauth's, reads it through lms.client_address.
+CLIENT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+RATELIMIT_IP_META_KEY = "lms.client_address.client_ip"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Better Work Learning")
 
@@ -258,6 +263,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 WAGTAIL_SITE_NAME = _("Better Work Learning")
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
+# Every sign-in and password change goes through allauth (rate limits, second factor,
+# notifications): Wagtail's own forms for them are off.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [(c, n) for c, n in LANGUAGES if c in {"en", "vi", "ar"}]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
@@ -277,10 +286,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Content Security Policy. The Wagtail admin needs inline styles and scripts of its own;
-# public pages do not use inline scripts.
+# Content Security Policy. Public pages use no inline scripts; the Wagtail admin needs
+# inline styles and scripts of its own (ADMIN_CONTENT_SECURITY_POLICY, lms/content_security.py).
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
@@ -298,6 +306,17 @@ CONTENT_SECURITY_POLICY = {
         "manifest-src": ["'self'"],
     },
 }
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "font-src": ["'self'", "data:"],
+    }
+}
+# Avatars are initials drawn by Wagtail, never a third party's (gravatar.com would learn
+# which staff member opens the admin).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Search input is bounded: longer queries are cut, never an error.
 PORTAL_SEARCH_MAX_LENGTH = 200
@@ -427,10 +446,6 @@ CERTIFICATION_ISSUER_EMAIL = env(
 # is derived from SECRET_KEY (stable across app servers); production sets its own.
 CERTIFICATION_SIGNING_KEY = env("CERTIFICATION_SIGNING_KEY", default="")
 CERTIFICATION_VERIFY_RATE = env("CERTIFICATION_VERIFY_RATE", default="60/m")
-# Behind a proxy every request comes from the proxy's address: name the header that carries
-# the visitor's (e.g. HTTP_X_REAL_IP) so django-ratelimit limits per visitor.
-if env("RATELIMIT_IP_META_KEY", default=""):
-    RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY")
 CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
 CELERY_BEAT_SCHEDULE |= {
     "certification-expiry-reminders": {

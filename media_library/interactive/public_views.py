@@ -4,10 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 
+from lms.accounts.exposure import public_data
 from media_library.interactive import players
 from media_library.interactive.models import H5PContent
 
 
+# A package's content as learners see it (no one's results): the view itself lets only
+# people who use the admin in.
+@public_data
 @login_required
 def h5p_preview(request, uuid):
     if not (request.user.is_superuser or request.user.has_perm("wagtailadmin.access_admin")):

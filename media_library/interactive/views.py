@@ -19,6 +19,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Page
 
+from lms.accounts.exposure import own_data, public_data
 from lms.records.services import StatementError
 from media_library.interactive import package_files
 from media_library.interactive.models import H5PContent, PackageStatus, ScormAttempt, ScormSco
@@ -152,6 +153,7 @@ def _is_scorm_launch(path: str) -> bool:
     return any(launch.split("?", 1)[0] == parts[2] for launch in launches)
 
 
+@public_data
 @csp_exempt()
 @xframe_options_exempt
 @require_GET
@@ -177,6 +179,7 @@ def package_file(request, path):
     return _package_headers(response, document=is_document)
 
 
+@public_data
 @csp_exempt()
 @xframe_options_exempt
 @require_GET
@@ -274,6 +277,7 @@ def _ready_content(uuid):
     return get_object_or_404(H5PContent, uuid=uuid, status=PackageStatus.READY)
 
 
+@own_data
 @_bridge
 def h5p_statements(request, payload, page, uuid):
     """``POST /api/interactive/h5p/<uuid>/statements?page=<id>``: xAPI from the player."""
@@ -283,6 +287,7 @@ def h5p_statements(request, payload, page, uuid):
     return JsonResponse({"ids": outcome.ids, "stored": len(outcome.created)})
 
 
+@own_data
 @_bridge
 def h5p_state(request, payload, page, uuid):
     """``POST /api/interactive/h5p/<uuid>/state?page=<id>`` with ``{"state": "<json>"}``."""
@@ -294,6 +299,7 @@ def h5p_state(request, payload, page, uuid):
     return JsonResponse({"saved": True})
 
 
+@own_data
 @_bridge
 def scorm_attempt(request, payload, page, sco_id):
     """``POST /api/interactive/scorm/<sco>/attempts?page=<id>``: start or continue an attempt;
@@ -316,6 +322,7 @@ def scorm_attempt(request, payload, page, sco_id):
     )
 
 
+@own_data
 @_bridge
 def scorm_attempt_commit(request, payload, page, attempt_uuid):
     """``POST /api/interactive/scorm/attempts/<uuid>/commit`` with

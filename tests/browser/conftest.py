@@ -81,6 +81,21 @@ def axe():
     return run
 
 
+def totp_code(username: str) -> str:
+    """The current code of this person's TOTP authenticator."""
+    from allauth.mfa.adapter import get_adapter
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    authenticator = Authenticator.objects.get(user__username=username, type="totp")
+    secret = get_adapter().decrypt(authenticator.data["secret"])
+    return format_hotp_value(hotp_value(secret, next(iter(yield_hotp_counters_from_time()))))
+
+
 @pytest.fixture
 def login(live_server):
     """Sign in through the real form: ``login(page, username, password)``."""
@@ -91,5 +106,10 @@ def login(live_server):
         page.fill("input[name=password]", password)
         page.click("form [type=submit]")
         page.wait_for_load_state()
+        if "/2fa/authenticate/" in page.url:
+            # People with TOTP type the code of their authenticator app.
+            page.fill("input[name=code]", totp_code(username))
+            page.click("form [type=submit]")
+            page.wait_for_load_state()
 
     return sign_in

@@ -3,6 +3,7 @@ a learner completes a lesson and its knowledge check, the trainer's grid shows i
 learner's pages in Arabic run right to left."""
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from tests.accounts.factories import PASSWORD
 from tests.courses import factories
@@ -18,6 +19,8 @@ def course_setup():
     training = factories.section(home)
     programme = factories.programme(training, modules=2, lessons=1)
     trainer = factories.trainer(username="trainer.hoa")
+    # Trainers see their learners: their pages need a second factor.
+    TOTP.activate(trainer, generate_totp_secret())
     cohort = factories.cohort(programme, trainers=[trainer])
     session = factories.session(cohort, title="Month 1: cooperation")
     return programme, trainer, cohort, session

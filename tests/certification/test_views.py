@@ -58,7 +58,7 @@ def test_a_worker_cannot_enrol_in_a_trainer_programme(client, programme):
 
 
 def test_a_candidacy_is_seen_by_its_candidate_assessors_and_country_staff_only(
-    client, candidacy, reviewer
+    client, candidacy, reviewer, totp_for
 ):
     url = reverse("certification:candidacy", args=[candidacy.pk])
     allowed = [candidacy.candidate, reviewer, country_staff("vn"), global_admin()]
@@ -76,10 +76,10 @@ def test_a_candidacy_is_seen_by_its_candidate_assessors_and_country_staff_only(
         ),
     ]
     for person in allowed:
-        client.force_login(person)
+        client.force_login(totp_for(person))
         assert client.get(url).status_code == 200, person
     for person in refused:
-        client.force_login(person)
+        client.force_login(totp_for(person))
         assert client.get(url).status_code == 403, person
 
 
@@ -125,8 +125,8 @@ def test_submitting_evidence_validates_the_upload_and_keeps_the_input(client, ca
     assert Submission.objects.get().file.name.endswith(".pdf")
 
 
-def test_someone_else_cannot_submit_evidence_for_a_candidate(client, candidacy, reviewer):
-    client.force_login(reviewer)
+def test_someone_else_cannot_submit_evidence_for_a_candidate(client, candidacy, reviewer, totp_for):
+    client.force_login(totp_for(reviewer))
     url = reverse("certification:submission_create", args=[candidacy.pk])
     portfolio = candidacy.programme.requirements.get(kind=Kind.PORTFOLIO)
     response = client.post(url, {"requirement": portfolio.pk, "title": "x"})
@@ -134,12 +134,12 @@ def test_someone_else_cannot_submit_evidence_for_a_candidate(client, candidacy, 
 
 
 def test_the_assessor_queue_lists_only_their_programmes_and_never_their_own(
-    client, candidacy, reviewer, django_assert_max_num_queries
+    client, candidacy, reviewer, django_assert_max_num_queries, totp_for
 ):
     _submission(candidacy)
     own = CandidacyFactory(programme=candidacy.programme, candidate=reviewer)
     _submission(own, title="My own plans")
-    client.force_login(reviewer)
+    client.force_login(totp_for(reviewer))
     url = reverse("certification:review_queue")
     with django_assert_max_num_queries(8):
         body = client.get(url).content.decode()
@@ -149,16 +149,18 @@ def test_the_assessor_queue_lists_only_their_programmes_and_never_their_own(
         _submission(CandidacyFactory(programme=candidacy.programme), title=f"Other {n}")
     with django_assert_max_num_queries(8):
         assert client.get(url).status_code == 200
-    client.force_login(trainer())
+    client.force_login(totp_for(trainer()))
     assert client.get(url).status_code == 403
 
 
-def test_an_assessor_signs_off_observed_practice_with_the_rubric(client, candidacy, reviewer):
+def test_an_assessor_signs_off_observed_practice_with_the_rubric(
+    client, candidacy, reviewer, totp_for
+):
     submission = _submission(candidacy, kind=Kind.OBSERVED_PRACTICE, title="Session 1")
     url = reverse("certification:review", args=[submission.pk])
-    client.force_login(candidacy.candidate)
+    client.force_login(totp_for(candidacy.candidate))
     assert client.get(url).status_code == 403
-    client.force_login(reviewer)
+    client.force_login(totp_for(reviewer))
     response = client.post(url, {"decision": "approved", "comment": "Good"})
     assert response.status_code == 400
     assert "Score every criterion" in response.content.decode()
@@ -215,25 +217,25 @@ def test_cpd_logging_is_not_doubled_by_a_resent_form(client, django_assert_max_n
         assert client.get(url).status_code == 200
 
 
-def test_staff_manage_only_their_countrys_candidates(client, programme, issue):
+def test_staff_manage_only_their_countrys_candidates(client, programme, issue, totp_for):
     vn = CandidacyFactory(programme=programme, candidate=trainer(display_name="Vietnam Trainer"))
     jo = CandidacyFactory(
         programme=programme, candidate=trainer(display_name="Jordan Trainer", country=country("jo"))
     )
     issue(vn)
-    client.force_login(country_staff("vn"))
+    client.force_login(totp_for(country_staff("vn")))
     body = client.get(reverse("certification:manage")).content.decode()
     assert "Vietnam Trainer" in body
     assert "Jordan Trainer" not in body
     response = client.post(reverse("certification:approve_issue", args=[jo.pk]))
     assert response.status_code == 403
-    client.force_login(trainer())
+    client.force_login(totp_for(trainer()))
     assert client.get(reverse("certification:manage")).status_code == 403
 
 
-def test_staff_approve_the_issue_and_revoke_with_a_reason(client, candidacy):
+def test_staff_approve_the_issue_and_revoke_with_a_reason(client, candidacy, totp_for):
     staff = country_staff("vn")
-    client.force_login(staff)
+    client.force_login(totp_for(staff))
     response = client.post(reverse("certification:approve_issue", args=[candidacy.pk]))
     certificate = candidacy.candidate.certificates.get()
     assert response["Location"] == reverse("certification:certificate", args=[certificate.code])
@@ -244,7 +246,7 @@ def test_staff_approve_the_issue_and_revoke_with_a_reason(client, candidacy):
     assert response.status_code == 302
     certificate.refresh_from_db()
     assert certificate.revoked_by == staff
-    client.force_login(country_staff("jo"))
+    client.force_login(totp_for(country_staff("jo")))
     assert client.get(url).status_code == 403
 
 
@@ -258,7 +260,7 @@ def test_the_holder_cannot_revoke_their_own_certificate(client, candidacy, issue
 
 
 def test_evidence_files_are_served_only_to_the_candidate_assessors_and_staff(
-    client, candidacy, reviewer
+    client, candidacy, reviewer, totp_for
 ):
     submission = services.submission_create(
         candidacy=candidacy,
@@ -274,7 +276,7 @@ def test_evidence_files_are_served_only_to_the_candidate_assessors_and_staff(
         (country_staff("jo"), 403),
         (trainer(), 403),
     ]:
-        client.force_login(person)
+        client.force_login(totp_for(person))
         assert client.get(url).status_code == status, person
     activity = services.cpd_activity_log(
         person=candidacy.candidate,
@@ -285,38 +287,38 @@ def test_evidence_files_are_served_only_to_the_candidate_assessors_and_staff(
         evidence=SimpleUploadedFile("note.pdf", PDF),
     )
     url = reverse("certification:cpd_evidence", args=[activity.pk])
-    client.force_login(candidacy.candidate)
+    client.force_login(totp_for(candidacy.candidate))
     assert client.get(url).status_code == 200
-    client.force_login(trainer())
+    client.force_login(totp_for(trainer()))
     assert client.get(url).status_code == 403
 
 
 def test_the_candidates_page_and_staff_page_cost_the_same_with_more_data(
-    client, programme, issue, django_assert_max_num_queries
+    client, programme, issue, django_assert_max_num_queries, totp_for
 ):
     person = trainer()
     issue(CandidacyFactory(programme=programme, candidate=person))
     staff = global_admin()
     pages = [(person, reverse("certification:home")), (staff, reverse("certification:manage"))]
     for user, url in pages:
-        client.force_login(user)
+        client.force_login(totp_for(user))
         with django_assert_max_num_queries(18):
             assert client.get(url).status_code == 200
     for _ in range(12):
         issue(CandidacyFactory(programme=programme, candidate=trainer(country=country("jo"))))
     for user, url in pages:
-        client.force_login(user)
+        client.force_login(totp_for(user))
         with django_assert_max_num_queries(18):
             assert client.get(url).status_code == 200
 
 
-def test_staff_filter_certificates_by_status(client, programme, issue):
+def test_staff_filter_certificates_by_status(client, programme, issue, totp_for):
     valid = issue(CandidacyFactory(programme=programme, candidate=trainer(display_name="Valid Va")))
     revoked = issue(
         CandidacyFactory(programme=programme, candidate=trainer(display_name="Revoked Ro"))
     )
     services.certificate_revoke(certificate=revoked, revoked_by=global_admin(), reason="x")
-    client.force_login(global_admin())
+    client.force_login(totp_for(global_admin()))
     body = client.get(reverse("certification:manage") + "?state=revoked").content.decode()
     assert revoked.serial in body
     assert valid.serial not in body

@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 
 from community.models import Community, Flag, ModerationAction, Post, Thread
+from lms.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +32,13 @@ def test_demo_loads_the_communities_twice_without_duplicates():
     assert client.get("/en/community/certified-trainers/").status_code == 404
     assert client.login(username="assessor", password=portal_demo.DEMO_PASSWORD)
     assert client.get("/en/community/certified-trainers/").status_code == 200
+    # Moderation pages need a confirmed second factor, and then refuse a non-moderator.
+    moderation = client.get("/en/community/jordan-en/moderation/")
+    assert moderation.status_code == 302
+    assert "/accounts/2fa/" in moderation["Location"]
+    from tests.conftest import confirm_second_factor
+
+    confirm_second_factor(client, User.objects.get(username="assessor"))
     assert client.get("/en/community/jordan-en/moderation/").status_code == 403
 
 

@@ -50,16 +50,16 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, cohort_setup):
         assert "login" in response["Location"]
 
 
-def test_learners_may_not_open_a_cohort(client, cohort_setup):
+def test_learners_may_not_open_a_cohort(client, cohort_setup, totp_for):
     cohort, _trainer, people = cohort_setup
-    client.force_login(people[0])
+    client.force_login(totp_for(people[0]))
     for url in cohort_urls(cohort, factories.session(cohort)):
         assert client.get(url).status_code == 403
 
 
-def test_another_trainer_cannot_see_the_cohort(client, cohort_setup):
+def test_another_trainer_cannot_see_the_cohort(client, cohort_setup, totp_for):
     cohort, _trainer, _people = cohort_setup
-    client.force_login(factories.trainer())
+    client.force_login(totp_for(factories.trainer()))
     for url in cohort_urls(cohort, factories.session(cohort)):
         assert client.get(url).status_code == 404
     assert cohort.name not in client.get(reverse("courses:cohort_list")).content.decode()
@@ -78,11 +78,11 @@ def test_country_staff_see_their_country_only(client, cohort_setup, totp_for):
     assert client.get(cohort_urls(cohort, session)[0]).status_code == 200
 
 
-def test_the_trainer_grid_shows_each_learners_progress(client, cohort_setup):
+def test_the_trainer_grid_shows_each_learners_progress(client, cohort_setup, totp_for):
     cohort, trainer, people = cohort_setup
     lesson = LessonPage.objects.descendant_of(cohort.course).order_by("path").first()
     services.lesson_complete(learner=people[0], lesson=lesson, form_token=uuid.uuid4())
-    client.force_login(trainer)
+    client.force_login(totp_for(trainer))
     response = client.get(reverse("courses:cohort_export", args=[cohort.pk, "csv"]))
     rows = response.content.decode("utf-8-sig").splitlines()
     assert rows[0].startswith("Learner,Username,Module 1,Module 2")
@@ -95,7 +95,7 @@ def test_the_trainer_grid_shows_each_learners_progress(client, cohort_setup):
 
 @pytest.mark.parametrize("size", [25, 250])
 def test_the_grid_query_count_does_not_grow_with_the_class(
-    client, small_programme, size, django_assert_max_num_queries
+    client, small_programme, size, django_assert_max_num_queries, totp_for
 ):
     trainer = factories.trainer()
     cohort = factories.cohort(small_programme, trainers=[trainer])
@@ -105,7 +105,7 @@ def test_the_grid_query_count_does_not_grow_with_the_class(
         Enrolment(learner=p, course=small_programme, cohort=cohort, source="trainer")
         for p in people
     )
-    client.force_login(trainer)
+    client.force_login(totp_for(trainer))
     url = reverse("courses:cohort_detail", args=[cohort.pk])
     with django_assert_max_num_queries(24):
         response = client.get(url)
@@ -255,10 +255,10 @@ def upload(text, name="class.csv"):
     return file
 
 
-def test_a_class_imports_with_login_slips(client, cohort_setup):
+def test_a_class_imports_with_login_slips(client, cohort_setup, totp_for):
     cohort, trainer, _people = cohort_setup
     existing = factories.learner(email="hoa@example.org")
-    client.force_login(trainer)
+    client.force_login(totp_for(trainer))
     csv_text = (
         "name,username,email,gender,role\n"
         "Nguyễn Thị Hoa,,hoa@example.org,woman,worker\n"
@@ -280,9 +280,9 @@ def test_a_class_imports_with_login_slips(client, cohort_setup):
     assert nam.country_id == cohort.country_id
 
 
-def test_a_bad_class_list_imports_nothing_and_says_which_rows(client, cohort_setup):
+def test_a_bad_class_list_imports_nothing_and_says_which_rows(client, cohort_setup, totp_for):
     cohort, trainer, _people = cohort_setup
-    client.force_login(trainer)
+    client.force_login(totp_for(trainer))
     before = Enrolment.objects.count()
     csv_text = (
         "name,email,role\n"
@@ -304,9 +304,9 @@ def test_a_bad_class_list_imports_nothing_and_says_which_rows(client, cohort_set
     assert Enrolment.objects.count() == before
 
 
-def test_a_class_list_needs_a_csv_with_known_columns(client, cohort_setup):
+def test_a_class_list_needs_a_csv_with_known_columns(client, cohort_setup, totp_for):
     cohort, trainer, _people = cohort_setup
-    client.force_login(trainer)
+    client.force_login(totp_for(trainer))
     url = reverse("courses:cohort_import", args=[cohort.pk])
     response = client.post(url, {"file": upload("a,b\n1,2\n", "class.xlsx")})
     assert response.status_code == 400
@@ -326,10 +326,10 @@ def test_someone_from_another_country_is_not_imported(cohort_setup):
 # --- attendance -------------------------------------------------------------------------
 
 
-def test_the_trainer_marks_attendance_on_the_roster(client, cohort_setup):
+def test_the_trainer_marks_attendance_on_the_roster(client, cohort_setup, totp_for):
     cohort, trainer, people = cohort_setup
     session = factories.session(cohort, starts_at=timezone.now() - dt.timedelta(days=3))
-    client.force_login(trainer)
+    client.force_login(totp_for(trainer))
     url = reverse("courses:session_roster", args=[session.pk])
     assert client.get(url).content.decode().count('class="roster-button') == 3
     client.post(url, {"learner": people[0].pk, "present": "1"})
@@ -359,14 +359,14 @@ def test_a_learner_checks_in_with_the_code(client, cohort_setup):
 # --- workbook, reviews and policies ------------------------------------------------------
 
 
-def test_evidence_upload_is_validated_and_reviewed(client, training):
+def test_evidence_upload_is_validated_and_reviewed(client, training, totp_for):
     book = factories.workbook(training, steps=1)
     trainer = factories.trainer()
     cohort = factories.cohort(book, trainers=[trainer])
     person = factories.learner()
     factories.enrol(book, [person], cohort)
     item = str(book.get_children().first().pk)
-    client.force_login(person)
+    client.force_login(totp_for(person))
     url = reverse("courses:submission_create", args=[book.pk, item])
     client.post(url, {"text": "", "file": upload("MZ...", "virus.exe")})
     assert Submission.objects.count() == 0
@@ -375,10 +375,10 @@ def test_evidence_upload_is_validated_and_reviewed(client, training):
     file_url = reverse("courses:submission_file", args=[submission.pk, "file"])
     assert b"".join(client.get(file_url).streaming_content) == b"minutes"
     assert client.get(reverse("courses:review", args=[submission.pk])).status_code == 403
-    client.force_login(factories.trainer())
+    client.force_login(totp_for(factories.trainer()))
     assert client.get(reverse("courses:review", args=[submission.pk])).status_code == 404
     assert client.get(file_url).status_code == 404
-    client.force_login(trainer)
+    client.force_login(totp_for(trainer))
     response = client.post(reverse("courses:review", args=[submission.pk]), {"decision": "approve"})
     assert response.status_code == 302
     submission.refresh_from_db()
@@ -445,11 +445,11 @@ def test_seminar_dates_are_public_but_a_factory_class_is_not(client, training, s
     assert "In-house class" not in client.get(small_programme.url).content.decode()
 
 
-def test_a_trainer_prints_a_new_slip_for_a_worker_without_email(client, cohort_setup):
+def test_a_trainer_prints_a_new_slip_for_a_worker_without_email(client, cohort_setup, totp_for):
     cohort, trainer, people = cohort_setup
     worker = factories.learner(email="")
     factories.enrol(cohort.course, [worker], cohort)
-    client.force_login(trainer)
+    client.force_login(totp_for(trainer))
     url = reverse("courses:learner_new_slip", args=[cohort.pk, worker.pk])
     assert client.get(url).status_code == 405
     response = client.post(url)
@@ -461,5 +461,5 @@ def test_a_trainer_prints_a_new_slip_for_a_worker_without_email(client, cohort_s
     client.post(reverse("courses:learner_new_slip", args=[cohort.pk, with_email.pk]))
     with_email.refresh_from_db()
     assert with_email.check_password("correct-horse-battery-42")
-    client.force_login(factories.trainer())
+    client.force_login(totp_for(factories.trainer()))
     assert client.post(url).status_code == 404
