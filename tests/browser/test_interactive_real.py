@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from lms.records.models import Statement
-from media_library.interactive.models import H5PContent, H5PState, ScormAttempt, ScormPackage
+from media_library.interactive.models import H5PContent, H5PState, ScormAttempt, ScormPackage  # noqa: F401
 from tests.accounts.factories import PASSWORD
 from tests.browser.test_interactive import (  # noqa: F401  (fixtures)
     _package_storage,
@@ -67,7 +67,7 @@ def admin_upload(page, live_server, login, *, kind, path):
     sign_in_with_second_factor(page, live_server, uploader)
     page.goto(f"{live_server.url}/admin/snippets/interactive/{kind}/add/")
     page.set_input_files("input[name=source]", str(path))
-    page.click("form [type=submit]:not([name])")
+    page.locator("form:has(input[name=source]) button[type=submit]").first.click()
     page.wait_for_load_state()
     model = H5PContent if kind == "h5pcontent" else ScormPackage
     package = wait_for(lambda: model.objects.filter(status="ready").first(), timeout=30)
@@ -77,7 +77,12 @@ def admin_upload(page, live_server, login, *, kind, path):
 
 
 def test_the_real_scorm_2004_golf_package_plays_completes_and_resumes(
-    page, live_server, login, home, enrolled, mode
+    page,
+    live_server,
+    login,
+    home,  # noqa: F811
+    enrolled,  # noqa: F811
+    mode,
 ):
     package = admin_upload(
         page, live_server, login, kind="scormpackage", path=FIXTURES / "golf-2004-3rd-master.zip"
@@ -96,14 +101,18 @@ def test_the_real_scorm_2004_golf_package_plays_completes_and_resumes(
     page.on("dialog", answer)
     page.goto(live_server.url + lesson.url)
     page.click('[data-interactive-player="scorm"] [data-action="launch"]')
-    launch = wait_for(lambda: next((f for f in page.frames if "launchpage" in f.url), None), page=page)
+    launch = wait_for(
+        lambda: next((f for f in page.frames if "launchpage" in f.url), None), page=page
+    )
     assert launch is not None
     launch.wait_for_selector("#butNext")
     # The standard 2004 discovery (from the parent up) found the API: no "could not establish".
     assert launch.evaluate("() => window.initialized") is True
     assert not [d for d in dialogs if "LMS" in d]
     # Its content pages show in a frame nested in the SCO.
-    content = wait_for(lambda: next((f for f in page.frames if "Playing.html" in f.url), None), page=page)
+    content = wait_for(
+        lambda: next((f for f in page.frames if "Playing.html" in f.url), None), page=page
+    )
     content.wait_for_selector("h1")
 
     for _ in range(3):
@@ -111,24 +120,32 @@ def test_the_real_scorm_2004_golf_package_plays_completes_and_resumes(
         page.wait_for_timeout(200)
     # Leave in the middle: the SCO suspends; the bookmark is saved.
     launch.click("#butExit")  # confirm("save your progress?") → yes (a real dialog)
-    attempt = wait_for(lambda: ScormAttempt.objects.filter(learner=learner, cmi__location="3").first(), page=page)
+    attempt = wait_for(
+        lambda: ScormAttempt.objects.filter(learner=learner, cmi__location="3").first(), page=page
+    )
     assert attempt is not None, list(ScormAttempt.objects.values("cmi"))
     assert attempt.suspended
 
     # Reload and resume: the SCO asks "resume where you left off?" and goes back to page 3.
     page.reload()
     page.click('[data-interactive-player="scorm"] [data-action="launch"]')
-    launch = wait_for(lambda: next((f for f in page.frames if "launchpage" in f.url), None), page=page)
+    launch = wait_for(
+        lambda: next((f for f in page.frames if "launchpage" in f.url), None), page=page
+    )
     launch.wait_for_selector("#butNext")
     assert any("resume" in d for d in dialogs)
-    assert wait_for(lambda: next((f for f in page.frames if "OtherScoring.html" in f.url), None), page=page)
+    assert wait_for(
+        lambda: next((f for f in page.frames if "OtherScoring.html" in f.url), None), page=page
+    )
 
     # On to the test at the end, answered right, then submitted: the score reaches the SCO's
     # own page (parent.RecordTest) and the record.
     for _ in range(11):
         launch.click("#butNext")
         page.wait_for_timeout(150)
-    test = wait_for(lambda: next((f for f in page.frames if "assessmenttemplate" in f.url), None), page=page)
+    test = wait_for(
+        lambda: next((f for f in page.frames if "assessmenttemplate" in f.url), None), page=page
+    )
     test.wait_for_selector("input[type=button]")
     for radio in test.locator(".correctAnswer input[type=radio]").all():
         radio.check()
@@ -139,14 +156,23 @@ def test_the_real_scorm_2004_golf_package_plays_completes_and_resumes(
     page.wait_for_timeout(500)
     launch.click("#butExit")
     done = wait_for(
-        lambda: ScormAttempt.objects.filter(learner=learner, terminated=True, success_status="passed").first(),
+        lambda: ScormAttempt.objects.filter(
+            learner=learner, terminated=True, success_status="passed"
+        ).first(),
         page=page,
         timeout=15,
     )
-    assert done is not None, list(ScormAttempt.objects.values("completion_status", "success_status", "score_scaled", "cmi"))
+    assert done is not None, list(
+        ScormAttempt.objects.values("completion_status", "success_status", "score_scaled", "cmi")
+    )
     assert done.completion_status == "completed"
     assert done.score_scaled == 1.0
-    verbs = wait_for(lambda: set(Statement.objects.filter(actor=learner).values_list("verb", flat=True)))
-    assert {"http://adlnet.gov/expapi/verbs/completed", "http://adlnet.gov/expapi/verbs/passed"} <= verbs
+    verbs = wait_for(
+        lambda: set(Statement.objects.filter(actor=learner).values_list("verb", flat=True))
+    )
+    assert {
+        "http://adlnet.gov/expapi/verbs/completed",
+        "http://adlnet.gov/expapi/verbs/passed",
+    } <= verbs
     assert done.cmi["interactions"], "the questions were recorded as interactions"
     page.wait_for_selector(".sco-state:has-text('passed')")
