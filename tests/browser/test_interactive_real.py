@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from lms.records.models import Statement
-from media_library.interactive.models import H5PContent, H5PState, ScormAttempt, ScormPackage  # noqa: F401
+from media_library.interactive.models import H5PContent, H5PState, ScormAttempt, ScormPackage
 from tests.accounts.factories import PASSWORD
 from tests.browser.test_interactive import (  # noqa: F401  (fixtures)
     _package_storage,
@@ -176,3 +176,44 @@ def test_the_real_scorm_2004_golf_package_plays_completes_and_resumes(
     } <= verbs
     assert done.cmi["interactions"], "the questions were recorded as interactions"
     page.wait_for_selector(".sco-state:has-text('passed')")
+
+
+def test_the_real_h5p_truefalse_export_plays_reports_and_resumes(
+    page,
+    live_server,
+    login,
+    home,  # noqa: F811
+    enrolled,  # noqa: F811
+    mode,
+):
+    content = admin_upload(
+        page, live_server, login, kind="h5pcontent", path=FIXTURES / "standalone-truefalse.h5p"
+    )
+    assert "H5P_CONTENT_HERE.txt" in content.status_message  # left out, with a note
+    lesson = interactive_page(parent=home, h5p=[content], title=f"True or false {mode}")
+    learner = make_learner("tf")
+    enrolled.add((learner.pk, lesson.pk))
+    login(page, "tf", PASSWORD)
+    page.goto(live_server.url + lesson.url)
+    frame = wait_for(
+        lambda: next((f for f in page.frames if "/player/h5p/" in f.url), None), page=page
+    )
+    frame.wait_for_selector(".h5p-true-false-answer")
+    frame.locator(".h5p-true-false-answer", has_text="False").click()
+    frame.click(".h5p-question-check-answer")
+    page.wait_for_selector(".interactive-status:has-text('100 out of 100')")
+    answered = wait_for(
+        lambda: Statement.objects.filter(actor=learner, verb__endswith="answered").first()
+    )
+    assert answered.activity == f"urn:betterwork:h5p:{content.uuid}"
+    assert answered.score_scaled == 1.0
+    assert answered.parent_activity == f"urn:betterwork:lesson:{lesson.pk}"
+    assert wait_for(lambda: H5PState.objects.filter(learner=learner).exists(), page=page)
+
+    page.reload()
+    frame = wait_for(
+        lambda: next((f for f in page.frames if "/player/h5p/" in f.url), None), page=page
+    )
+    frame.wait_for_selector(".h5p-true-false-answer")
+    chosen = frame.locator(".h5p-true-false-answer", has_text="False")
+    assert wait_for(lambda: chosen.get_attribute("aria-checked") == "true", page=page)
