@@ -127,6 +127,13 @@ def _primed_cmi(token: str) -> dict:
         return {}
     flat = _flatten(attempt.cmi)
     resumed = bool(attempt.cmi)
+    # The collections' counts, which a SCO reads before adding to them (RecordQuestion ...).
+    for collection in ("interactions", "objectives"):
+        stored = (attempt.cmi or {}).get(collection)
+        count = len(stored) if isinstance(stored, dict | list) else 0
+        if isinstance(stored, dict) and "childArray" in stored:
+            count = len(stored["childArray"] or [])
+        flat[f"cmi.{collection}._count"] = str(count)
     item = manifest_item(attempt.sco.package, attempt.sco.identifier)
     mastery = item.get("mastery_score")
     if attempt.sco.package.is_2004:
@@ -240,7 +247,7 @@ def package_file(request, path):
         return _package_headers(response, request, extra_origins=origins, nested=True)
     response = FileResponse(package_files.storage().open(name, "rb"), content_type=content_type)
     response["Cache-Control"] = "public, max-age=600"
-    return _package_headers(response, request, nested=True)
+    return _package_headers(response, request)
 
 
 @csp_exempt()
