@@ -71,8 +71,11 @@
     } else if (data.type === "bw:call" && typeof data.name === "string") {
       // A child page of the package calling one of our functions (`parent.RecordTest(90)`),
       // which the opaque origins of the default mode keep it from doing directly.
+      // Only the package's own functions, never the browser's (eval, fetch ...).
       var fn = /^[A-Za-z_$][\w$]{0,100}$/.test(data.name) ? window[data.name] : null;
-      if (typeof fn === "function" && Array.isArray(data.args)) {
+      var own = typeof fn === "function" &&
+        Function.prototype.toString.call(fn).indexOf("[native code]") === -1;
+      if (own && Array.isArray(data.args)) {
         try { fn.apply(window, data.args); } catch (error) { /* the package's own error */ }
       }
     } else if (typeof data.messageId === "string" && typeof data.method === "string") {
