@@ -16,8 +16,12 @@ from django.utils.translation import gettext as _
 
 from media_library.interactive.archives import PackageInvalid, SafeArchive
 
-MACHINE_NAME = re.compile(r"^[A-Za-z][\w.\-]{0,254}$")
-LIBRARY_FOLDER = re.compile(r"^(?P<name>[A-Za-z][\w.\-]*)-(?P<major>\d+)\.(?P<minor>\d+)$")
+MACHINE_NAME = re.compile(r"^[A-Za-z_$][\w.\-$]{0,254}$")
+# H5P's own rule for a library folder: machineName, or machineName-major.minor.
+LIBRARY_FOLDER = re.compile(r"^[\w.\-]{1,255}$")
+# Versions are whole numbers of up to five digits, written as JSON numbers or as strings
+# ("1"), as H5P's reference validator accepts them (/^[0-9]{1,5}$/).
+VERSION = re.compile(r"^[0-9]{1,5}$")
 EMBED_TYPES = {"div", "iframe"}
 
 
@@ -48,6 +52,11 @@ class LibraryInfo:
     dynamic_dependencies: list[LibraryRef]
     files: list[str] = field(default_factory=list)  # archive names under the folder
     definition: dict = field(default_factory=dict)
+    source_folder: str = ""  # the folder's name in the archive (may be the bare machineName)
+
+    def stored_name(self, name: str) -> str:
+        """Where an archive file of this library is stored: under ``<Name>-<major>.<minor>/``."""
+        return self.ref.folder + name[len(self.source_folder or self.ref.folder) :]
 
 
 @dataclass
@@ -60,6 +69,7 @@ class ValidatedH5P:
     dependencies: set[LibraryRef]  # every library the content needs, transitively
     content_files: list[str]  # archive names under content/
     embed_types: list[str]
+    notes: list[str] = field(default_factory=list)  # what was skipped, and why
 
 
 def allowed_extensions(*, library: bool) -> set[str]:
@@ -80,9 +90,19 @@ def _load_json(archive: SafeArchive, name: str):
 
 
 def _version(value) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    """A version number as H5P accepts it: 1 or "1" (never 1.5, -1, true or "one")."""
+    if isinstance(value, bool):
         return None
-    return value
+    if isinstance(value, int):
+        return value if 0 <= value <= 99999 else None
+    if isinstance(value, str) and VERSION.match(value.strip()):
+        return int(value.strip())
+    return None
+
+
+def _is_skipped(name: str) -> bool:
+    """H5P skips every file or folder whose name starts with "." or "_" (__MACOSX ...)."""
+    return any(part.startswith((".", "_")) for part in name.split("/") if part)
 
 
 def _dependency_list(value, *, where: str, key: str) -> list[LibraryRef]:
@@ -103,9 +123,10 @@ def _dependency_list(value, *, where: str, key: str) -> list[LibraryRef]:
             raise PackageInvalid(
                 _(
                     "%(file)s: %(key)s names a library without a valid machineName, "
-                    "majorVersion and minorVersion."
+                    "majorVersion and minorVersion (versions are whole numbers such as 1 "
+                    'or "1"): %(entry)s'
                 )
-                % {"file": where, "key": key}
+                % {"file": where, "key": key, "entry": json.dumps(item)[:200]}
             )
         refs.append(LibraryRef(name, major, minor))
     return refs
@@ -132,6 +153,8 @@ def _paths(value, *, where: str, key: str, folder: str, names: set[str]) -> list
 
 
 def _library(archive: SafeArchive, folder: str, names: set[str]) -> LibraryInfo:
+    """Read ``<folder>/library.json``; ``folder`` is named ``machineName`` or
+    ``machineName-major.minor``, as H5P requires."""
     where = f"{folder}/library.json"
     definition = _load_json(archive, where)
     if not isinstance(definition, dict):
@@ -151,18 +174,31 @@ def _library(archive: SafeArchive, folder: str, names: set[str]) -> LibraryInfo:
         )
     if None in (major, minor, patch):
         raise PackageInvalid(
-            _("%(file)s: majorVersion, minorVersion and patchVersion must be whole numbers.")
-            % {"file": where}
+            _(
+                "%(file)s: majorVersion, minorVersion and patchVersion must be whole numbers "
+                'such as 1 or "1" (found %(major)s, %(minor)s, %(patch)s).'
+            )
+            % {
+                "file": where,
+                "major": json.dumps(definition.get("majorVersion")),
+                "minor": json.dumps(definition.get("minorVersion")),
+                "patch": json.dumps(definition.get("patchVersion")),
+            }
         )
     if not isinstance(title, str) or not title.strip():
         raise PackageInvalid(_("%(file)s: the library has no title.") % {"file": where})
     ref = LibraryRef(name, major, minor)
-    if ref.folder != folder:
+    if folder not in (ref.folder, name):
         raise PackageInvalid(
-            _("The library folder %(folder)s does not match its library.json (%(library)s).")
+            _(
+                "The library folder %(folder)s does not match its library.json (%(library)s): "
+                "H5P names a library folder machineName or machineName-major.minor."
+            )
             % {"folder": folder, "library": ref.folder}
         )
     runnable = definition.get("runnable", 0)
+    if isinstance(runnable, str) and runnable in ("0", "1"):
+        runnable = int(runnable)
     if runnable not in (0, 1, True, False):
         raise PackageInvalid(_("%(file)s: runnable must be 0 or 1.") % {"file": where})
     embed_types = definition.get("embedTypes") or []
@@ -198,6 +234,7 @@ def _library(archive: SafeArchive, folder: str, names: set[str]) -> LibraryInfo:
         ),
         files=sorted(n for n in names if n.startswith(folder + "/")),
         definition=definition,
+        source_folder=folder,
     )
 
 
@@ -216,18 +253,30 @@ def validate_h5p(archive: SafeArchive, *, installed: set[LibraryRef] | None = No
         raise PackageInvalid(_("The package has no content: content/content.json is missing."))
 
     problems = []
+    notes = []
     library_folders = set()
+    skipped = set()
     for name in sorted(names):
         top, _sep, rest = name.partition("/")
-        if name == "h5p.json":
+        if name in ("h5p.json", "content/content.json"):
+            continue
+        if _is_skipped(name):
+            skipped.add(name)
+            continue
+        if not rest:
+            # H5P unpacks only content/ and library folders: other top-level files
+            # (H5P_CONTENT_HERE.txt, h5p-pr.json ...) are left out, not refused.
+            notes.append(
+                _(
+                    "The file %(name)s at the top of the package was left out: H5P uses only "
+                    "h5p.json, content/ and library folders."
+                )
+                % {"name": name}
+            )
+            skipped.add(name)
             continue
         extension = name.rsplit(".", 1)[-1].lower() if "." in name.rsplit("/", 1)[-1] else ""
-        is_library = top != "content" and bool(rest)
-        if top != "content" and not rest:
-            problems.append(
-                _("The file %(name)s is not allowed at the top of an H5P package.") % {"name": name}
-            )
-            continue
+        is_library = top != "content"
         if is_library:
             if not LIBRARY_FOLDER.match(top):
                 problems.append(
@@ -240,12 +289,17 @@ def validate_h5p(archive: SafeArchive, *, installed: set[LibraryRef] | None = No
                 continue
             library_folders.add(top)
         if extension not in allowed_extensions(library=is_library):
+            allowed = " ".join(sorted(allowed_extensions(library=is_library)))
             problems.append(
-                _("The file %(name)s has a type H5P does not allow (.%(extension)s).")
-                % {"name": name, "extension": extension or "?"}
+                _(
+                    "The file %(name)s has a type H5P does not allow (.%(extension)s). "
+                    "H5P allows only: %(allowed)s."
+                )
+                % {"name": name, "extension": extension or "?", "allowed": allowed}
             )
     if problems:
         raise PackageInvalid(sorted(set(problems))[:20])
+    names -= skipped
 
     h5p_json = _load_json(archive, "h5p.json")
     if not isinstance(h5p_json, dict):
@@ -269,7 +323,7 @@ def validate_h5p(archive: SafeArchive, *, installed: set[LibraryRef] | None = No
     if not isinstance(embed_types, list) or not embed_types or not set(embed_types) <= EMBED_TYPES:
         raise PackageInvalid(_("h5p.json: embedTypes may only contain “div” and “iframe”."))
     language = h5p_json.get("language") or "und"
-    if not isinstance(language, str) or len(language) > 10:
+    if not isinstance(language, str) or not re.match(r"^[-a-zA-Z]{1,10}$", language):
         raise PackageInvalid(_("h5p.json: language must be a language code such as “vi”."))
 
     content = _load_json(archive, "content/content.json")
@@ -280,9 +334,17 @@ def validate_h5p(archive: SafeArchive, *, installed: set[LibraryRef] | None = No
     for folder in sorted(library_folders):
         if f"{folder}/library.json" not in names:
             raise PackageInvalid(
-                _("The library folder %(folder)s has no library.json.") % {"folder": folder}
+                _(
+                    "The folder %(folder)s has no library.json: every folder beside content/ "
+                    "must be an H5P library."
+                )
+                % {"folder": folder}
             )
         info = _library(archive, folder, names)
+        if info.ref in libraries:
+            raise PackageInvalid(
+                _("The library %(library)s is in the package twice.") % {"library": str(info.ref)}
+            )
         libraries[info.ref] = info
 
     # Walk the dependency tree: everything must be here or installed, without cycles mattering.
@@ -321,4 +383,5 @@ def validate_h5p(archive: SafeArchive, *, installed: set[LibraryRef] | None = No
         dependencies=needed,
         content_files=sorted(n for n in names if n.startswith("content/")),
         embed_types=embed_types,
+        notes=notes,
     )

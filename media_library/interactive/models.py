@@ -60,6 +60,14 @@ class Package(index.Indexed, models.Model):
         blank=True,
         related_name="+",
     )
+    allowed_origins = models.TextField(
+        _("outside addresses allowed"),
+        blank=True,
+        help_text=_(
+            "Origins this package may load from, one per line, e.g. https://www.youtube.com. "
+            "Leave empty: the package may use only its own files."
+        ),
+    )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
 
@@ -75,6 +83,17 @@ class Package(index.Indexed, models.Model):
     @property
     def is_ready(self):
         return self.status == PackageStatus.READY
+
+    def origin_list(self) -> list[str]:
+        """The allowed origins, checked again as they are read (only scheme://host[:port])."""
+        from media_library.interactive.package_files import clean_origin
+
+        origins = []
+        for line in (self.allowed_origins or "").split():
+            origin = clean_origin(line)
+            if origin and origin not in origins:
+                origins.append(origin)
+        return origins
 
 
 class H5PLibrary(models.Model):

@@ -10,8 +10,9 @@ private prefix of the bucket in production)::
 """
 
 import posixpath
+import re
 import tempfile
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.core.files.base import File
@@ -39,19 +40,57 @@ def is_separate_origin() -> bool:
     return bool(settings.INTERACTIVE_PACKAGE_ORIGIN)
 
 
-def sandbox_tokens() -> str:
-    """What a package may do in its frame. Without a separate origin it never gets
-    ``allow-same-origin``: it runs in an opaque origin, away from the site's cookies."""
+ORIGIN = re.compile(r"^https?://[a-z0-9.\-]+(:[0-9]{1,5})?$")
+
+
+def clean_origin(value: str) -> str | None:
+    """``https://host[:port]`` in lower case, or ``None`` if ``value`` is not only an origin
+    (no path, no wildcard, no quotes: it goes into a Content Security Policy)."""
+    value = (value or "").strip().rstrip("/").lower()
+    return value if ORIGIN.match(value) else None
+
+
+def package_host() -> str:
+    origin = settings.INTERACTIVE_PACKAGE_ORIGIN
+    return urlsplit(origin).netloc.lower() if origin else ""
+
+
+def on_package_host(request) -> bool:
+    """Does this request come to the separate package origin (never the site's own host)?"""
+    host = package_host()
+    if not host or request is None:
+        return False
+    try:
+        return request.get_host().lower() == host
+    except Exception:  # DisallowedHost: certainly not the package host
+        return False
+
+
+def sandbox_tokens(request=None, *, modals: bool = False) -> str:
+    """What a package may do in its frame. ``allow-same-origin`` only on the separate package
+    origin: everywhere else (the default mode, or a package path asked of the site's own host)
+    the package runs in an opaque origin, away from the site's cookies and session.
+
+    Without ``request`` (the frame's ``sandbox`` attribute on the site's page) the tokens are
+    those of the configured mode; served files pass their request, so a package file fetched
+    from the site's host never gets ``allow-same-origin`` whatever the setting.
+    """
     tokens = ["allow-scripts", "allow-forms", "allow-popups", "allow-downloads"]
-    if is_separate_origin():
+    if modals:
+        tokens.append("allow-modals")
+    if is_separate_origin() and (request is None or on_package_host(request)):
         tokens.append("allow-same-origin")
     return " ".join(tokens)
 
 
 def file_url(relative: str) -> str:
-    """The address of a stored file under ``interactive/`` (relative path without it)."""
+    """The address of a stored file under ``interactive/`` (relative path without it). A
+    query (a SCO's launch parameters, ``index.html?page=2``) stays a query, not part of the
+    file name."""
+    relative, _sep, query = relative.partition("?")
     path = reverse("interactive_api:file", kwargs={"path": relative})
-    return settings.INTERACTIVE_PACKAGE_ORIGIN + quote(path)
+    url = settings.INTERACTIVE_PACKAGE_ORIGIN + quote(path)
+    return f"{url}?{query}" if query else url
 
 
 def player_url(name: str, **kwargs) -> str:

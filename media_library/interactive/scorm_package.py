@@ -37,6 +37,10 @@ class ScormItem:
     is_sco: bool = False
     mastery_score: float | None = None
     children: list["ScormItem"] = field(default_factory=list)
+    visible: bool = True
+    launch_data: str = ""  # adlcp:dataFromLMS
+    completion_threshold: float | None = None  # 2004: adlcp:completionThreshold
+    sequencing: dict = field(default_factory=dict)  # see _sequencing()
 
 
 @dataclass
@@ -44,6 +48,7 @@ class ScormOrganisation:
     identifier: str
     title: str
     items: list[ScormItem]
+    sequencing: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -163,6 +168,110 @@ def _mastery(item, version) -> float | None:
     return None
 
 
+def _bool(value, default: bool) -> bool:
+    if value is None:
+        return default
+    return str(value).strip().lower() in {"true", "1"}
+
+
+def _rules(element, name: str) -> list[dict]:
+    """``preConditionRule`` / ``postConditionRule`` / ``exitConditionRule`` elements."""
+    rules = []
+    for rule in _children(element, name):
+        conditions_element = _child(rule, "ruleConditions")
+        action = _child(rule, "ruleAction")
+        if conditions_element is None or action is None:
+            continue
+        conditions = [
+            {
+                "condition": condition.get("condition") or "",
+                "operator": (condition.get("operator") or "noOp"),
+                "objective": condition.get("referencedObjective") or "",
+            }
+            for condition in _children(conditions_element, "ruleCondition")
+        ]
+        rules.append(
+            {
+                "combination": conditions_element.get("conditionCombination") or "all",
+                "conditions": conditions,
+                "action": action.get("action") or "",
+            }
+        )
+    return rules
+
+
+def _sequencing(element) -> dict:
+    """The simple sequencing the common authoring tools write: control modes, pre-, post- and
+    exit-condition rules, delivery controls, and objectives mapped to global ones (for
+    prerequisites). Rollup rules, limits other than attempts, randomisation and shared
+    sequencing collections are not read (docs/rooms/interactive.md)."""
+    sequencing = _child(element, "sequencing")
+    if sequencing is None:
+        return {}
+    result: dict = {}
+    control = _child(sequencing, "controlMode")
+    if control is not None:
+        result["control"] = {
+            "choice": _bool(control.get("choice"), True),
+            "choiceExit": _bool(control.get("choiceExit"), True),
+            "flow": _bool(control.get("flow"), False),
+            "forwardOnly": _bool(control.get("forwardOnly"), False),
+        }
+    rules = _child(sequencing, "sequencingRules")
+    if rules is not None:
+        for key, name in (
+            ("pre", "preConditionRule"),
+            ("post", "postConditionRule"),
+            ("exit", "exitConditionRule"),
+        ):
+            found = _rules(rules, name)
+            if found:
+                result[key] = found
+    limit = _child(sequencing, "limitConditions")
+    if limit is not None and (limit.get("attemptLimit") or "").isdigit():
+        result["attemptLimit"] = int(limit.get("attemptLimit"))
+    delivery = _child(sequencing, "deliveryControls")
+    if delivery is not None:
+        result["completionSetByContent"] = _bool(delivery.get("completionSetByContent"), False)
+        result["objectiveSetByContent"] = _bool(delivery.get("objectiveSetByContent"), False)
+    objectives = _child(sequencing, "objectives")
+    if objectives is not None:
+        mapped = []
+        for objective in list(objectives):
+            local = _local(objective.tag)
+            if local not in {"primaryObjective", "objective"}:
+                continue
+            for info in _children(objective, "mapInfo"):
+                mapped.append(
+                    {
+                        "id": objective.get("objectiveID") or "",
+                        "primary": local == "primaryObjective",
+                        "target": info.get("targetObjectiveID") or "",
+                        "read": _bool(info.get("readSatisfiedStatus"), True),
+                        "write": _bool(info.get("writeSatisfiedStatus"), False),
+                    }
+                )
+            if local == "primaryObjective" and objective.get("objectiveID"):
+                result["primaryObjective"] = objective.get("objectiveID")
+        if mapped:
+            result["objectives"] = mapped
+    return result
+
+
+def _threshold(item) -> float | None:
+    element = _child(item, "completionThreshold")
+    if element is None:
+        return None
+    raw = element.get("minProgressMeasure") or (element.text or "").strip()
+    if _bool(element.get("completedByMeasure"), True) is False:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value if 0 <= value <= 1 else None
+
+
 def parse_manifest(archive: SafeArchive) -> ScormManifest:
     names = set(archive.names())
     if "imsmanifest.xml" not in names:
@@ -212,7 +321,14 @@ def parse_manifest(archive: SafeArchive) -> ScormManifest:
     def item_of(element) -> ScormItem:
         identifier = element.get("identifier") or ""
         title = _text(element, "title") or identifier
-        item = ScormItem(identifier=identifier, title=title[:200])
+        item = ScormItem(
+            identifier=identifier,
+            title=title[:200],
+            visible=_bool(element.get("isvisible"), True),
+            launch_data=_text(element, "dataFromLMS")[:4000],
+            completion_threshold=_threshold(element),
+            sequencing=_sequencing(element),
+        )
         ref = element.get("identifierref")
         if ref:
             if ref not in resources:
@@ -265,7 +381,10 @@ def parse_manifest(archive: SafeArchive) -> ScormManifest:
         items = [item_of(child) for child in _children(element, "item")]
         organisations.append(
             ScormOrganisation(
-                identifier=identifier, title=_text(element, "title") or identifier, items=items
+                identifier=identifier,
+                title=_text(element, "title") or identifier,
+                items=items,
+                sequencing=_sequencing(element),
             )
         )
     default = organisations_element.get("default") or organisations[0].identifier

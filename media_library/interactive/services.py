@@ -148,7 +148,7 @@ def _process(package, work) -> None:
     with translation.override(_uploader_language(package)):
         try:
             with package.source.open("rb") as file, SafeArchive(file) as archive:
-                work(archive)
+                notes = work(archive) or []
         except PackageInvalid as error:
             package.status = PackageStatus.FAILED
             package.status_message = "\n".join(error.messages)
@@ -157,24 +157,60 @@ def _process(package, work) -> None:
             package.status_message = _("The uploaded file could not be read. Upload it again.")
         else:
             package.status = PackageStatus.READY
-            package.status_message = ""
+            package.status_message = "\n".join(str(note) for note in notes)
     package.processed_at = timezone.now()
     package.save()
 
 
-def _install_library(archive, info) -> H5PLibrary:
-    """Store a library once; a newer patch of the same major.minor replaces it for all."""
+def may_replace_library(*, uploader, library: H5PLibrary, content: H5PContent | None) -> bool:
+    """May a newer patch brought by ``uploader`` replace ``library`` for every exercise?
+
+    Global staff (and the system itself: demo, commands) may. Anyone limited to a country may
+    only when every other exercise using the library belongs to that same country: a library
+    shared with other countries' (or shared) exercises is kept as it is.
+    """
+    from lms.accounts.selectors import country_scope
+
+    if uploader is None:
+        return True
+    scope = country_scope(uploader)
+    if scope is None:
+        return True
+    others = library.contents.all()
+    if content is not None and content.pk:
+        others = others.exclude(pk=content.pk)
+    if scope is False:
+        return not others.exclude(uploaded_by=uploader).exists()
+    return not others.exclude(country_id=scope).exists()
+
+
+def _install_library(archive, info, *, uploader=None, content=None) -> tuple[H5PLibrary, str]:
+    """Store a library once; a newer patch of the same major.minor replaces it for all, when
+    the uploader may (:func:`may_replace_library`). Returns the library and a note when a
+    newer patch was not installed."""
     existing = H5PLibrary.objects.filter(
         machine_name=info.ref.machine_name,
         major_version=info.ref.major,
         minor_version=info.ref.minor,
     ).first()
     if existing and existing.patch_version >= info.patch:
-        return existing
+        return existing, ""
+    if existing and not may_replace_library(uploader=uploader, library=existing, content=content):
+        return existing, _(
+            "The package brings %(library)s %(new)s, but %(installed)s is installed and used by "
+            "exercises of other countries: only global staff may update a shared library. "
+            "This exercise uses %(installed)s."
+        ) % {
+            "library": str(info.ref),
+            "new": f"{info.ref.major}.{info.ref.minor}.{info.patch}",
+            "installed": existing.version,
+        }
     folder = f"{package_files.LIBRARIES}/{info.ref.folder}"
     package_files.delete_tree(folder)
     for name in info.files:
-        package_files.save_stream(f"{package_files.LIBRARIES}/{name}", archive.iter_chunks(name))
+        package_files.save_stream(
+            f"{package_files.LIBRARIES}/{info.stored_name(name)}", archive.iter_chunks(name)
+        )
     library = existing or H5PLibrary(
         machine_name=info.ref.machine_name,
         major_version=info.ref.major,
@@ -187,16 +223,21 @@ def _install_library(archive, info) -> H5PLibrary:
     library.preloaded_js = info.preloaded_js
     library.preloaded_css = info.preloaded_css
     library.save()
-    return library
+    return library, ""
 
 
 def h5p_content_process(*, content: H5PContent) -> H5PContent:
     def work(archive):
         validated = validate_h5p(archive, installed=installed_libraries())
+        notes = list(validated.notes)
         with transaction.atomic():
-            by_ref = {
-                ref: _install_library(archive, info) for ref, info in validated.libraries.items()
-            }
+            by_ref = {}
+            for ref, info in validated.libraries.items():
+                by_ref[ref], note = _install_library(
+                    archive, info, uploader=content.uploaded_by, content=content
+                )
+                if note:
+                    notes.append(note)
             for ref, info in validated.libraries.items():
                 wanted = {
                     (d.machine_name, d.major, d.minor)
@@ -239,6 +280,7 @@ def h5p_content_process(*, content: H5PContent) -> H5PContent:
         content.embed_type = "div" if "div" in validated.embed_types else "iframe"
         content.save()
         content.libraries.set(libraries)
+        return notes
 
     _process(content, work)
     return content
@@ -453,13 +495,46 @@ def _float(value):
         return None
 
 
-def _statuses(version: str, cmi: dict) -> dict:
-    """completion, success, score and suspension from a scorm-again CMI object."""
+def manifest_item(package: ScormPackage, identifier: str) -> dict:
+    """The manifest's entry for one item (mastery, thresholds, sequencing), or ``{}``."""
+    stack = [
+        item
+        for organisation in (package.manifest or {}).get("organisations", [])
+        for item in organisation.get("items", [])
+    ]
+    while stack:
+        item = stack.pop()
+        if item.get("identifier") == identifier:
+            return item
+        stack.extend(item.get("children", []))
+    return {}
+
+
+def _statuses(version: str, cmi: dict, *, item: dict | None = None, terminate=False) -> dict:
+    """completion, success, score and suspension from a scorm-again CMI object, with the
+    status rules of the specification applied (``item``: the SCO's manifest entry).
+
+    SCORM 1.2 (RTE 3.4.4): with a mastery score and a raw score, the LMS decides passed or
+    failed (we always run in credit mode); a SCO that finishes without setting
+    ``lesson_status`` is completed (or passed/failed by the mastery rule).
+    SCORM 2004 (RTE 4.2.4.1, 4.2.22): with ``completion_threshold`` and ``progress_measure``
+    the threshold decides completion; with ``scaled_passing_score`` and ``score.scaled`` the
+    passing score decides success. A manifest whose delivery controls say the content does
+    not set completion or success gets them on Terminate (not on a suspend).
+    """
+    item = item or {}
+    mastery = item.get("mastery_score")
     if version == ScormPackage.Version.SCORM_12:
         core = cmi.get("core") if isinstance(cmi.get("core"), dict) else {}
         lesson_status = str(core.get("lesson_status") or "not attempted")
         score = core.get("score") if isinstance(core.get("score"), dict) else {}
         raw, high = _float(score.get("raw")), _float(score.get("max"))
+        if terminate and lesson_status == "not attempted":
+            lesson_status = (
+                "browsed" if cmi.get("core", {}).get("lesson_mode") == "browse" else "completed"
+            )
+        if mastery is not None and raw is not None and lesson_status != "browsed":
+            lesson_status = "passed" if raw >= float(mastery) else "failed"
         completion = (
             "completed"
             if lesson_status in {"completed", "passed", "failed"}
@@ -481,13 +556,32 @@ def _statuses(version: str, cmi: dict) -> dict:
         }
     score = cmi.get("score") if isinstance(cmi.get("score"), dict) else {}
     scaled = _float(score.get("scaled"))
+    completion = str(cmi.get("completion_status") or "unknown")[:20]
+    success = str(cmi.get("success_status") or "unknown")[:20]
+    threshold = item.get("completion_threshold")
+    progress = _float(cmi.get("progress_measure"))
+    if threshold is not None and progress is not None:
+        completion = "completed" if progress >= float(threshold) else "incomplete"
+    passing = float(mastery) / 100 if mastery is not None else None
+    if passing is not None:
+        success = ("passed" if scaled >= passing else "failed") if scaled is not None else success
+    suspended = cmi.get("exit") == "suspend"
+    sequencing = item.get("sequencing") or {}
+    if terminate and not suspended:
+        if sequencing.get("completionSetByContent") is False and completion in {
+            "unknown",
+            "not attempted",
+        }:
+            completion = "completed"
+        if sequencing.get("objectiveSetByContent") is False and success == "unknown":
+            success = "passed"
     return {
-        "completion_status": str(cmi.get("completion_status") or "unknown")[:20],
-        "success_status": str(cmi.get("success_status") or "unknown")[:20],
+        "completion_status": completion,
+        "success_status": success,
         "score_raw": _float(score.get("raw")),
         "score_max": _float(score.get("max")),
         "score_scaled": max(-1.0, min(1.0, scaled)) if scaled is not None else None,
-        "suspended": cmi.get("exit") == "suspend",
+        "suspended": suspended,
     }
 
 
@@ -565,11 +659,13 @@ def scorm_commit(
         )
         if not updated:
             return attempt, None
-        for field, value in _statuses(package.version, cmi).items():
+        attempt.terminated = attempt.terminated or terminate
+        item = manifest_item(package, sco.identifier)
+        statuses = _statuses(package.version, cmi, item=item, terminate=attempt.terminated)
+        for field, value in statuses.items():
             setattr(attempt, field, value)
         attempt.cmi = cmi
         attempt.commit_sequence = sequence
-        attempt.terminated = attempt.terminated or terminate
         statements = _scorm_statements(attempt, package, page)
         attempt.save()
         outcome = None

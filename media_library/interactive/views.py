@@ -22,48 +22,70 @@ from wagtail.models import Page
 from lms.accounts.exposure import own_data, public_data
 from lms.records.services import StatementError
 from media_library.interactive import package_files
-from media_library.interactive.models import H5PContent, PackageStatus, ScormAttempt, ScormSco
+from media_library.interactive.models import (
+    H5PContent,
+    PackageStatus,
+    ScormAttempt,
+    ScormPackage,
+    ScormSco,
+)
 from media_library.interactive.player_strings import h5p_translations
 from media_library.interactive.services import (
     PackageRefused,
     h5p_state_save,
     h5p_statements_record,
+    manifest_item,
     scorm_attempt_open,
     scorm_commit,
 )
 
 MAX_BODY_BYTES = 256 * 1024
-HTML_EXTENSIONS = {"html", "htm", "xhtml"}
+# Documents a SCORM package may open in its frames: they get the run-time shim injected.
+HTML_TYPES = {"text/html", "application/xhtml+xml"}
 HEAD_TAG = re.compile(rb"<head[^>]*>", re.IGNORECASE)
 HTML_TAG = re.compile(rb"<html[^>]*>", re.IGNORECASE)
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 
 
-def _package_policy(*, document: bool) -> str:
+def _package_policy(request, *, extra_origins=(), nested=False, modals=False) -> str:
+    """The policy of every package response, whatever its type or extension: a ``sandbox``
+    that runs script only in an opaque origin (or the separate package origin), so a file
+    opened directly in a tab (.shtml, .xht, .svg, .xml ...) never runs on the site's origin.
+
+    ``extra_origins``: the origins staff allowed for this package (a video host ...).
+    ``nested``: a package's own document framed by another of its documents; in the default
+    mode its ancestors are opaque origins, which no source expression matches.
+    """
+    extra = "".join(f" {origin}" for origin in extra_origins)
     ancestors = " ".join(["'self'", *settings.INTERACTIVE_EMBEDDING_ORIGINS])
     policy = [
-        "default-src 'self' data: blob:",
-        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "media-src 'self' data: blob:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "form-action 'none'",
+        f"default-src 'self' data: blob:{extra}",
+        f"script-src 'self' 'unsafe-inline' 'unsafe-eval'{extra}",
+        f"style-src 'self' 'unsafe-inline'{extra}",
+        f"img-src 'self' data: blob:{extra}",
+        f"media-src 'self' data: blob:{extra}",
+        f"font-src 'self' data:{extra}",
+        f"connect-src 'self'{extra}",
+        f"frame-src 'self' data: blob:{extra}",
+        "form-action 'self'",
         "base-uri 'self'",
         "object-src 'none'",
-        f"frame-ancestors {ancestors}",
+        f"sandbox {package_files.sandbox_tokens(request, modals=modals)}",
     ]
-    if document:
-        policy.append(f"sandbox {package_files.sandbox_tokens()}")
+    if not (nested and not package_files.is_separate_origin()):
+        # In the default mode a package's nested documents have opaque ancestors, which no
+        # frame-ancestors source matches (Chromium refuses even "*"): they go without it.
+        # They run sandboxed and cookie-free, so being framed elsewhere gives nothing away.
+        policy.append(f"frame-ancestors {ancestors}")
     return "; ".join(policy)
 
 
-def _package_headers(response, *, document: bool):
-    response["Content-Security-Policy"] = _package_policy(document=document)
+def _package_headers(response, request, **policy):
+    response["Content-Security-Policy"] = _package_policy(request, **policy)
     response["Access-Control-Allow-Origin"] = "*"
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
     response["Referrer-Policy"] = "no-referrer"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -106,32 +128,65 @@ def _primed_cmi(token: str) -> dict:
         return {}
     flat = _flatten(attempt.cmi)
     resumed = bool(attempt.cmi)
+    # The collections' counts, which a SCO reads before adding to them (RecordQuestion ...).
+    for collection in ("interactions", "objectives"):
+        stored = (attempt.cmi or {}).get(collection)
+        count = len(stored) if isinstance(stored, dict | list) else 0
+        if isinstance(stored, dict) and "childArray" in stored:
+            count = len(stored["childArray"] or [])
+        flat[f"cmi.{collection}._count"] = str(count)
+    item = manifest_item(attempt.sco.package, attempt.sco.identifier)
+    mastery = item.get("mastery_score")
     if attempt.sco.package.is_2004:
         flat.update(
             {
                 "cmi.entry": "resume" if resumed else "ab-initio",
                 "cmi.learner_id": str(attempt.learner_id),
                 "cmi.learner_name": str(attempt.learner),
+                "cmi.mode": "normal",
+                "cmi.credit": "credit",
+                "cmi.launch_data": item.get("launch_data") or "",
             }
         )
+        if mastery is not None:
+            flat["cmi.scaled_passing_score"] = str(float(mastery) / 100)
+        if item.get("completion_threshold") is not None:
+            flat["cmi.completion_threshold"] = str(item["completion_threshold"])
+        flat.setdefault("cmi.completion_status", "unknown")
+        flat.setdefault("cmi.success_status", "unknown")
+        flat.setdefault("cmi.location", "")
+        flat.setdefault("cmi.suspend_data", "")
     else:
         flat.update(
             {
                 "cmi.core.entry": "resume" if resumed else "ab-initio",
                 "cmi.core.student_id": str(attempt.learner_id),
                 "cmi.core.student_name": str(attempt.learner),
+                "cmi.core.lesson_mode": "normal",
+                "cmi.core.credit": "credit",
+                "cmi.launch_data": item.get("launch_data") or "",
             }
         )
+        if mastery is not None:
+            flat["cmi.student_data.mastery_score"] = f"{float(mastery):g}"
+        flat.setdefault("cmi.core.lesson_status", "not attempted")
+        flat.setdefault("cmi.core.lesson_location", "")
+        flat.setdefault("cmi.suspend_data", "")
     return flat
 
 
-def _scorm_runtime_tags(primed: dict) -> bytes:
-    data = json.dumps(primed).replace("<", "\\u003c").replace(">", "\\u003e")
+def _scorm_runtime_tags(primed: dict, *, launch: bool) -> bytes:
+    data = json.dumps({"cmi": primed, "launch": launch, "strings": _frame_strings()})
+    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return (
         f'<script type="application/json" id="bw-scorm-cmi">{data}</script>'
         f'<script src="{static("vendor/scorm-again/cross-frame-api.min.js")}"></script>'
         f'<script src="{static("js/interactive/scorm-frame.js")}"></script>'
     ).encode()
+
+
+def _frame_strings() -> dict:
+    return {}
 
 
 def _inject(body: bytes, tags: bytes) -> bytes:
@@ -142,15 +197,19 @@ def _inject(body: bytes, tags: bytes) -> bytes:
     return tags + body
 
 
-def _is_scorm_launch(path: str) -> bool:
-    """Is ``path`` (``scorm/<uuid>/<file>``) the launch document of one of the package's SCOs?"""
-    parts = path.split("/", 2)
-    if len(parts) != 3:
-        return False
-    if not re.fullmatch(r"[0-9a-f-]{36}", parts[1]):
-        return False
-    launches = ScormSco.objects.filter(package__uuid=parts[1]).values_list("launch", flat=True)
-    return any(launch.split("?", 1)[0] == parts[2] for launch in launches)
+SCORM_PATH = re.compile(r"^scorm/(?P<uuid>[0-9a-f-]{36})/(?P<file>.+)$")
+
+
+def _scorm_package_of(path: str):
+    """The SCORM package a served path belongs to, with its launch paths (one query)."""
+    match = SCORM_PATH.match(path)
+    if not match:
+        return None, set()
+    package = ScormPackage.objects.filter(uuid=match["uuid"]).only("pk", "allowed_origins").first()
+    if package is None:
+        return None, set()
+    launches = {launch.split("?", 1)[0] for launch in package.scos.values_list("launch", flat=True)}
+    return package, launches
 
 
 @public_data
@@ -158,25 +217,39 @@ def _is_scorm_launch(path: str) -> bool:
 @xframe_options_exempt
 @require_GET
 def package_file(request, path):
-    """A stored package file, served without cookies, sandboxed if it is a document."""
+    """A stored package file, served without cookies and always under a sandbox policy.
+
+    Every HTML document of a SCORM package gets the run-time shim (the API its SCOs look for,
+    the player's dialogs, a note when something is blocked); its launch documents also get the
+    attempt's saved data (signed token in the address)."""
     name = package_files.stored_path(path)
     if name is None or not package_files.storage().exists(name):
         raise Http404
     extension = name.rsplit(".", 1)[-1].lower() if "." in name.rsplit("/", 1)[-1] else ""
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    if extension == "js":
+    if extension in {"js", "mjs"}:
         content_type = "text/javascript"
-    is_document = extension in HTML_EXTENSIONS or extension in {"svg", "xml"}
-    if extension in HTML_EXTENSIONS and path.startswith("scorm/") and _is_scorm_launch(path):
-        token = request.GET.get("bw_launch", "")
-        with package_files.storage().open(name, "rb") as file:
-            body = _inject(file.read(), _scorm_runtime_tags(_primed_cmi(token) if token else {}))
-        response = HttpResponse(body, content_type=content_type)
-        response["Cache-Control"] = "no-store"
-        return _package_headers(response, document=True)
+    if path.startswith("scorm/"):
+        package, launches = _scorm_package_of(path)
+        origins = package.origin_list() if package is not None else []
+        relative = path.split("/", 2)[2] if path.count("/") >= 2 else ""
+        is_launch = relative in launches
+        if content_type in HTML_TYPES and package is not None:
+            token = request.GET.get("bw_launch", "") if is_launch else ""
+            primed = _primed_cmi(token) if token else {}
+            with package_files.storage().open(name, "rb") as file:
+                body = _inject(file.read(), _scorm_runtime_tags(primed, launch=is_launch))
+            response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+            response["Cache-Control"] = "no-store"
+            return _package_headers(
+                response, request, extra_origins=origins, nested=not is_launch, modals=True
+            )
+        response = FileResponse(package_files.storage().open(name, "rb"), content_type=content_type)
+        response["Cache-Control"] = "public, max-age=600"
+        return _package_headers(response, request, extra_origins=origins, nested=True)
     response = FileResponse(package_files.storage().open(name, "rb"), content_type=content_type)
     response["Cache-Control"] = "public, max-age=600"
-    return _package_headers(response, document=is_document)
+    return _package_headers(response, request)
 
 
 @public_data
@@ -206,7 +279,10 @@ def h5p_player(request, uuid):
                     "librariesPath": package_files.library_folder_url(),
                     "frameJs": static("vendor/h5p-standalone/frame.bundle.js"),
                     "frameCss": static("vendor/h5p-standalone/styles/h5p.css"),
-                    "embedType": content.embed_type,
+                    # Always "div": the player document is already a frame of its own for this one
+                    # content, and H5P's own iframe embedding breaks in a sandboxed frame
+                    # (a blank nested frame) and hides the instance from resume.
+                    "embedType": "div",
                     "id": str(content.uuid),
                     "translations": h5p_translations(),
                 },
@@ -214,7 +290,7 @@ def h5p_player(request, uuid):
         )
     response = HttpResponse(html)
     response["Cache-Control"] = "public, max-age=300"
-    return _package_headers(response, document=True)
+    return _package_headers(response, request, extra_origins=content.origin_list())
 
 
 # --- the site's bridge endpoints -------------------------------------------------------

@@ -162,6 +162,7 @@ class H5PContentViewSet(PackageViewSet):
             FieldPanel("language"),
             FieldPanel("country"),
             FieldPanel("variant_of"),
+            FieldPanel("allowed_origins"),
         ],
         base_form_class=H5PContentForm,
     )
@@ -190,6 +191,7 @@ class ScormPackageViewSet(PackageViewSet):
             FieldPanel("title"),
             FieldPanel("language"),
             FieldPanel("country"),
+            FieldPanel("allowed_origins"),
         ],
         base_form_class=ScormPackageForm,
     )

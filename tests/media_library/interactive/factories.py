@@ -49,3 +49,17 @@ def interactive_page(
     parent.add_child(instance=page)
     page.save_revision().publish()
     return page
+
+
+def upload_file(model, path, *, title="", language="en", **fields):
+    """Upload a real package file (e.g. from ../shared/fixtures/packages/) through the service."""
+    from pathlib import Path
+
+    path = Path(path)
+    return upload(
+        model=model,
+        title=title or path.stem,
+        language=language,
+        file=ContentFile(path.read_bytes(), name=path.name),
+        **fields,
+    )

@@ -20,6 +20,18 @@
     parentWindow.postMessage(message, parentOrigin);
   }
 
+  // Outside resources the policy blocked (a CDN, a video host): the page tells the learner.
+  var blockedOrigins = [];
+  document.addEventListener("securitypolicyviolation", function (event) {
+    var uri = String(event.blockedURI || "");
+    if (!/^https?:/i.test(uri)) { return; }
+    var origin;
+    try { origin = new URL(uri).origin; } catch (error) { return; }
+    if (blockedOrigins.indexOf(origin) !== -1) { return; }
+    blockedOrigins.push(origin);
+    if (started) { send({ type: "bw:blocked", origin: origin }); }
+  });
+
   function currentState() {
     try {
       var instance = window.H5P && H5P.instances && H5P.instances[0];
@@ -78,6 +90,7 @@
     started = true;
     if (message.language) { document.documentElement.lang = message.language; }
     start(message);
+    blockedOrigins.forEach(function (origin) { send({ type: "bw:blocked", origin: origin }); });
   });
   send({ type: "bw:ready" });
 })();
