@@ -132,6 +132,7 @@ def class_session_create(
 
 def _record_attendance_statement(*, session: ClassSession, learner: User):
     statements_record(
+        scored_by_server=True,
         actor=learner,
         statements=_statement(
             statement_id=derived_statement_id("attended", session.pk, learner.pk),
@@ -432,6 +433,7 @@ def lesson_complete(*, learner: User, lesson: LessonPage, form_token) -> None:
     """Record that the learner finished reading a lesson (from the no-JavaScript form)."""
     token = _parse_statement_id(form_token)
     statements_record(
+        scored_by_server=True,
         actor=learner,
         statements=_statement(
             statement_id=derived_statement_id(token, "completed"),
@@ -465,6 +467,7 @@ def knowledge_check_answer(
     canonical_block = _canonical_block_id(lesson=lesson, block_id=block_id)
     token = _parse_statement_id(form_token)
     statements_record(
+        scored_by_server=True,
         actor=learner,
         statements=_statement(
             statement_id=derived_statement_id(token, block_id),
@@ -521,6 +524,7 @@ def test_submit(
     score = sum(marks.values())
     token = _parse_statement_id(form_token)
     statements_record(
+        scored_by_server=True,
         actor=learner,
         statements=_statement(
             statement_id=derived_statement_id(token, phase),
@@ -577,6 +581,7 @@ def submission_review(
     submission.save()
     if approve:
         statements_record(
+            scored_by_server=True,
             actor=submission.learner,
             statements=_statement(
                 statement_id=derived_statement_id("approved", submission.pk),

@@ -28,6 +28,14 @@ class Statement(models.Model):
     score_scaled = models.FloatField(_("scaled score"), null=True, blank=True)
     score_raw = models.FloatField(_("raw score"), null=True, blank=True)
     score_max = models.FloatField(_("maximum score"), null=True, blank=True)
+    self_reported = models.BooleanField(
+        _("self-reported score"),
+        default=False,
+        help_text=_(
+            "The score was reported by the learner's device or a package, not computed by "
+            "this site. Such scores never count in reports or towards certification."
+        ),
+    )
     success = models.BooleanField(_("success"), null=True, blank=True)
     completion = models.BooleanField(_("completion"), null=True, blank=True)
     registration = models.UUIDField(_("registration"), null=True, blank=True)
