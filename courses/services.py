@@ -34,6 +34,7 @@ from lms.accounts.services import user_create
 from lms.records import verbs
 from lms.records.activities import activity_id, parse_activity_id
 from lms.records.services import statements_record
+from lms.records.snapshots import person_snapshot
 
 STATEMENT_NAMESPACE = uuid.UUID("6f1c3a52-8f6b-4f0e-9a43-5d0c2f1b7e21")
 
@@ -85,7 +86,12 @@ def enrolment_create(
             enrolment.save(update_fields=["cohort"])
         return enrolment
     enrolment = Enrolment(
-        learner=learner, course=course, cohort=cohort, source=source, enrolled_by=enrolled_by
+        learner=learner,
+        course=course,
+        cohort=cohort,
+        source=source,
+        enrolled_by=enrolled_by,
+        learner_profile=person_snapshot(learner),
     )
     enrolment.full_clean()
     enrolment.save()
@@ -156,6 +162,12 @@ def attendance_mark(
             "present": present,
             "via": via or Attendance.Via.ROSTER,
             "marked_by": marked_by,
+        },
+        create_defaults={
+            "present": present,
+            "via": via or Attendance.Via.ROSTER,
+            "marked_by": marked_by,
+            "learner_profile": person_snapshot(learner),
         },
     )
     if present:
@@ -637,7 +649,7 @@ def completion_evaluate(*, learner: User, course: CoursePage) -> bool:
         return False
     completed_at = timezone.now()
     updated = Enrolment.objects.filter(pk=enrolment.pk, completed_at__isnull=True).update(
-        completed_at=completed_at
+        completed_at=completed_at, completion_profile=person_snapshot(learner)
     )
     if updated:
         transaction.on_commit(

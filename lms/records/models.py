@@ -98,3 +98,44 @@ class AccessToken(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.name}"
+
+
+class PersonSnapshot(models.Model):
+    """The attributes reports group people by (country, sector, organisation, roles,
+    gender, migrant status) as they were at one moment. Events that reports count
+    (an enrolment, a completion, a presence) point at the snapshot taken when they
+    happened, so a later change of profile never rewrites last year's figures. Rows are
+    shared by every event with the same attributes and never change."""
+
+    key = models.CharField(_("key"), max_length=64, unique=True, editable=False)
+    country = models.ForeignKey(
+        "taxonomy.Country",
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    sector = models.ForeignKey(
+        "taxonomy.Sector",
+        verbose_name=_("sector"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    roles = models.ManyToManyField("accounts.Role", verbose_name=_("roles"), related_name="+")
+    gender = models.CharField(_("gender"), max_length=20, blank=True)
+    migrant_status = models.CharField(_("migrant status"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("person snapshot")
+        verbose_name_plural = _("person snapshots")
+
+    def __str__(self):
+        return self.key[:12]

@@ -52,7 +52,7 @@ def test_csv_for_the_country_team_has_figures_and_anonymised_records(
     rows = list(csv.reader(io.StringIO(text)))
     assert ["Participants trained", "4"] in rows
     saigon = next(row for row in rows if row and row[0] == "Saigon Garments")
-    assert saigon[2:] == ["3", "10.0", "30"]  # days delivered, allocated, used %
+    assert saigon[2:] == ["3", "10.0", "30.0"]  # days delivered, allocated, used %
     assert "Irbid Apparel" not in text
     assert pseudonym(data.w1.pk) in text
     assert data.w1.username not in text
