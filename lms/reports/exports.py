@@ -11,33 +11,20 @@ from collections.abc import Iterable, Iterator
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from lms.reports.disclosure import shared_table
 from lms.reports.filters import ReportFilters
 from lms.reports.selectors import Table
 from lms.spreadsheets import safe_row
 
-SUPPRESSED = "<5"
-SMALLEST_SHARED_COUNT = 5
-
-
-def suppress(value):
-    """Counts of 1 to 4 could point at a person: shown as "<5" outside the country team.
-    (A zero discloses no one and stays.)"""
-    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < SMALLEST_SHARED_COUNT:
-        return SUPPRESSED
-    return value
-
 
 def table_rows(table: Table, *, for_sharing: bool) -> Iterator[list]:
-    """The header and rows of a table, each cell neutralised for spreadsheets."""
+    """The header and rows of a table (as it may be shared, when it is), each cell
+    neutralised for spreadsheets."""
+    if for_sharing:
+        table = shared_table(table)
     yield safe_row(column.label for column in table.columns)
     for row in table.rows:
-        cells = []
-        for column in table.columns:
-            value = row.get(column.key)
-            if for_sharing and column.count:
-                value = suppress(value)
-            cells.append("" if value is None else value)
-        yield safe_row(cells)
+        yield safe_row("" if row.get(c.key) is None else row.get(c.key) for c in table.columns)
 
 
 def pseudonym(person_id: int) -> str:

@@ -52,6 +52,10 @@ class Column:
     key: str
     label: str
     count: bool = False  # a count of people or events, suppressed under 5 when shared
+    # A figure computed from counts of the same row: left out when one of them is hidden
+    # in a shared export; a ``ratio`` (part, whole) is recomputed from the published counts.
+    derived_from: tuple[str, ...] = ()
+    ratio: tuple[str, str] | None = None
 
 
 @dataclass
@@ -63,6 +67,8 @@ class Table:
     chart_label: str = ""  # the column naming each bar
     chart_values: list[str] = field(default_factory=list)  # the columns drawn as bars
     note: str = ""  # what the reader must know to read the figures right
+    # Whether the rows of a count column add up to a total (secondary suppression applies).
+    additive: bool = True
 
     def cells(self) -> list[list]:
         """The rows as lists of values in column order (for templates)."""
@@ -474,6 +480,7 @@ def indicator_tables(f: ReportFilters) -> list[Table]:
             ],
             "indicator",
             ["value"],
+            additive=False,
         )
     ]
     people_columns = [
@@ -517,7 +524,7 @@ def indicator_tables(f: ReportFilters) -> list[Table]:
                 Column("country", str(_("Country"))),
                 Column("delivered", str(_("Days delivered")), count=True),
                 Column("allocation", str(_("Days allocated"))),
-                Column("used_percent", str(_("Used (%)"))),
+                Column("used_percent", str(_("Used (%)")), ratio=("delivered", "allocation")),
             ],
             [
                 {
@@ -541,7 +548,7 @@ def indicator_tables(f: ReportFilters) -> list[Table]:
                 Column("group", str(_("Country and role"))),
                 Column("people", str(_("People registered")), count=True),
                 Column("trained", str(_("People trained")), count=True),
-                Column("coverage_percent", str(_("Coverage (%)"))),
+                Column("coverage_percent", str(_("Coverage (%)")), ratio=("trained", "people")),
                 Column("target_percent", str(_("Target (%)"))),
             ],
             [
@@ -566,9 +573,9 @@ def indicator_tables(f: ReportFilters) -> list[Table]:
             str(_("Knowledge gain (pre/post tests)")),
             [
                 Column("course", str(_("Course"))),
-                Column("pre", str(_("Pre-test mean (%)"))),
-                Column("post", str(_("Post-test mean (%)"))),
-                Column("gain", str(_("Gain (points)"))),
+                Column("pre", str(_("Pre-test mean (%)")), derived_from=("learners",)),
+                Column("post", str(_("Post-test mean (%)")), derived_from=("learners",)),
+                Column("gain", str(_("Gain (points)")), derived_from=("learners",)),
                 Column("learners", str(_("Learners tested before and after")), count=True),
             ],
             [
@@ -586,8 +593,12 @@ def indicator_tables(f: ReportFilters) -> list[Table]:
                 str(_("Right answers per test question")),
                 [
                     Column("question", str(_("Question"))),
-                    Column("pre", str(_("Right answers before (%)"))),
-                    Column("post", str(_("Right answers after (%)"))),
+                    Column(
+                        "pre", str(_("Right answers before (%)")), derived_from=("post_answers",)
+                    ),
+                    Column(
+                        "post", str(_("Right answers after (%)")), derived_from=("post_answers",)
+                    ),
                     Column("post_answers", str(_("Answers after")), count=True),
                 ],
                 [
@@ -606,7 +617,7 @@ def indicator_tables(f: ReportFilters) -> list[Table]:
                 Column("country", str(_("Country"))),
                 Column("present", str(_("Presences")), count=True),
                 Column("expected", str(_("Expected presences")), count=True),
-                Column("rate", str(_("Attendance rate (%)"))),
+                Column("rate", str(_("Attendance rate (%)")), ratio=("present", "expected")),
             ],
             [
                 {
@@ -657,18 +668,31 @@ def indicator_tables(f: ReportFilters) -> list[Table]:
                 {
                     "indicator": str(_("Active community members")),
                     "value": summary["active_members"],
+                    "_counts": ("value",),
                 },
-                {"indicator": str(_("Questions asked")), "value": summary["questions_asked"]},
-                {"indicator": str(_("Questions answered")), "value": summary["questions_answered"]},
+                {
+                    "indicator": str(_("Questions asked")),
+                    "value": summary["questions_asked"],
+                    "_counts": ("value",),
+                },
+                {
+                    "indicator": str(_("Questions answered")),
+                    "value": summary["questions_answered"],
+                    "_counts": ("value",),
+                },
                 {
                     "indicator": str(_("Questions with an accepted answer")),
                     "value": summary["questions_with_accepted_answer"],
+                    "_counts": ("value",),
                 },
                 {
                     "indicator": str(_("Median hours to a first answer")),
                     "value": round(wait.total_seconds() / 3600, 1) if wait is not None else None,
+                    # a median of fewer than 5 answers is close to one person's reply time
+                    "_from_count": summary["questions_answered"],
                 },
             ],
+            additive=False,
         )
     )
     tables.append(
