@@ -3,15 +3,19 @@ the number of learners or records.
 
 Definitions (the figures a funder gets):
 
-* **Participants trained**: distinct people with an enrolment in the period (enrolled or
-  completed in it); **completions**: enrolments completed in the period.
+* **Participants trained**: distinct people who enrolled, completed or attended a class
+  session in the period; **completions**: enrolments completed in the period. Each event
+  counts under the attributes the person had then (``PersonSnapshot``).
 * **Training days delivered**: class sessions held in the period for an organisation's
-  cohorts (one session is one training day), against ``Organisation.training_days_allocation``.
-* **Coverage**: people of a role (manager, supervisor, worker) trained in the period out of
-  the people of that role registered, against the country's ``CoverageTarget`` (defaults
-  100% managers, 50% supervisors, 20% workers).
-* **Knowledge gain**: the mean pre-test and post-test score (% of the maximum) of every
-  recorded test in ``lms.records`` per course; gain = post - pre in points.
+  cohorts (one session is one training day), against ``Organisation.training_days_allocation``;
+  with a person filter, sessions of cohorts in which such a person is enrolled.
+* **Coverage**: people of a role (manager, supervisor, worker) trained in the period
+  (completed or attended, not merely enrolled) out of the people of that role registered,
+  against the country's ``CoverageTarget`` (defaults 100% managers, 50% supervisors,
+  20% workers).
+* **Knowledge gain** (paired): per course, over learners with both tests, the mean of each
+  one's first pre-test and of their best post-test (% of the maximum), server-scored
+  only; gain = post - pre in points. Percentages have one decimal.
 * **Attendance rate**: presences marked, out of sessions x learners enrolled in the cohort.
 * **Certificates**: issued in the period; active, expiring within 90 days, expired and
   revoked on the period's end. **CPD hours**: logged with a date in the period.
