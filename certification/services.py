@@ -224,8 +224,12 @@ def assessment_result_record(
 
 def assessment_statements_record(*, actor, statements) -> list[AssessmentResult]:
     """Turn scored learning records about an assessment requirement's activity into
-    results (the receiver of ``lms.records.signals.statements_recorded``)."""
-    scored = [s for s in statements if s.score_scaled is not None]
+    results (the receiver of ``lms.records.signals.statements_recorded``).
+
+    Only scores this site computed count: a score the candidate's own device or a package
+    reported (``self_reported``) is kept in the records for the assessor to see, and never
+    becomes a result (issue 12, hole 8): an assessor records those."""
+    scored = [s for s in statements if s.score_scaled is not None and not s.self_reported]
     if not scored:
         return []
     requirements = {

@@ -83,7 +83,10 @@ def authorise_sessions(user, keys):
 
 def register():
     register_activity_kind("lesson", authorise_lessons)
-    register_activity_kind("question", authorise_questions)
-    register_activity_kind("test", authorise_tests)
-    register_activity_kind("step", authorise_steps)
-    register_activity_kind("session", authorise_sessions)
+    # Marked or decided by this site only (issue 16): answers are scored on the server, a
+    # presence is marked by the trainer, a step counts when its submission is approved. A
+    # learner posting a score or a presence for themselves is refused.
+    register_activity_kind("question", authorise_questions, server_scored=True)
+    register_activity_kind("test", authorise_tests, server_scored=True)
+    register_activity_kind("step", authorise_steps, server_scored=True)
+    register_activity_kind("session", authorise_sessions, server_scored=True)

@@ -471,6 +471,26 @@ class Enrolment(models.Model):
         related_name="enrolments",
     )
     source = models.CharField(_("how"), max_length=10, choices=Source.choices)
+    # The learner's reporting attributes when they enrolled and when they completed (issue
+    # 16): reports group by these, so a later profile change does not rewrite the past.
+    learner_profile = models.ForeignKey(
+        "records.PersonSnapshot",
+        verbose_name=_("learner's profile at enrolment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    completion_profile = models.ForeignKey(
+        "records.PersonSnapshot",
+        verbose_name=_("learner's profile at completion"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     enrolled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("enrolled by"),
@@ -544,6 +564,15 @@ class Attendance(models.Model):
         verbose_name=_("learner"),
         on_delete=models.CASCADE,
         related_name="attendance",
+    )
+    learner_profile = models.ForeignKey(
+        "records.PersonSnapshot",
+        verbose_name=_("learner's profile when marked"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
     present = models.BooleanField(_("present"), default=True)
     via = models.CharField(_("how"), max_length=10, choices=Via.choices)

@@ -34,6 +34,7 @@ from lms.accounts.services import user_create
 from lms.records import verbs
 from lms.records.activities import activity_id, parse_activity_id
 from lms.records.services import statements_record
+from lms.records.snapshots import person_snapshot
 
 STATEMENT_NAMESPACE = uuid.UUID("6f1c3a52-8f6b-4f0e-9a43-5d0c2f1b7e21")
 
@@ -85,7 +86,12 @@ def enrolment_create(
             enrolment.save(update_fields=["cohort"])
         return enrolment
     enrolment = Enrolment(
-        learner=learner, course=course, cohort=cohort, source=source, enrolled_by=enrolled_by
+        learner=learner,
+        course=course,
+        cohort=cohort,
+        source=source,
+        enrolled_by=enrolled_by,
+        learner_profile=person_snapshot(learner),
     )
     enrolment.full_clean()
     enrolment.save()
@@ -132,6 +138,7 @@ def class_session_create(
 
 def _record_attendance_statement(*, session: ClassSession, learner: User):
     statements_record(
+        scored_by_server=True,
         actor=learner,
         statements=_statement(
             statement_id=derived_statement_id("attended", session.pk, learner.pk),
@@ -155,6 +162,12 @@ def attendance_mark(
             "present": present,
             "via": via or Attendance.Via.ROSTER,
             "marked_by": marked_by,
+        },
+        create_defaults={
+            "present": present,
+            "via": via or Attendance.Via.ROSTER,
+            "marked_by": marked_by,
+            "learner_profile": person_snapshot(learner),
         },
     )
     if present:
@@ -432,6 +445,7 @@ def lesson_complete(*, learner: User, lesson: LessonPage, form_token) -> None:
     """Record that the learner finished reading a lesson (from the no-JavaScript form)."""
     token = _parse_statement_id(form_token)
     statements_record(
+        scored_by_server=True,
         actor=learner,
         statements=_statement(
             statement_id=derived_statement_id(token, "completed"),
@@ -465,6 +479,7 @@ def knowledge_check_answer(
     canonical_block = _canonical_block_id(lesson=lesson, block_id=block_id)
     token = _parse_statement_id(form_token)
     statements_record(
+        scored_by_server=True,
         actor=learner,
         statements=_statement(
             statement_id=derived_statement_id(token, block_id),
@@ -521,6 +536,7 @@ def test_submit(
     score = sum(marks.values())
     token = _parse_statement_id(form_token)
     statements_record(
+        scored_by_server=True,
         actor=learner,
         statements=_statement(
             statement_id=derived_statement_id(token, phase),
@@ -577,6 +593,7 @@ def submission_review(
     submission.save()
     if approve:
         statements_record(
+            scored_by_server=True,
             actor=submission.learner,
             statements=_statement(
                 statement_id=derived_statement_id("approved", submission.pk),
@@ -632,7 +649,7 @@ def completion_evaluate(*, learner: User, course: CoursePage) -> bool:
         return False
     completed_at = timezone.now()
     updated = Enrolment.objects.filter(pk=enrolment.pk, completed_at__isnull=True).update(
-        completed_at=completed_at
+        completed_at=completed_at, completion_profile=person_snapshot(learner)
     )
     if updated:
         transaction.on_commit(

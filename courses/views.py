@@ -36,6 +36,7 @@ from lms.accounts.exposure import (
     require_second_factor_unless_own,
 )
 from lms.records.services import StatementError
+from lms.spreadsheets import safe_rows
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -378,7 +379,8 @@ def cohort_export(request, cohort_id: int, file_format: str):
         return response
     cohort = _cohort_for(request, cohort_id)
     grid = selectors.cohort_grid(cohort=cohort, locale=selectors.locale_for_request(request))
-    rows = [grid.header(), *grid.table()]
+    # Names and titles are typed by people: never let a cell become a formula.
+    rows = list(safe_rows([grid.header(), *grid.table()]))
     filename = f"cohort-{cohort.pk}"
     if file_format == "csv":
         buffer = io.StringIO()

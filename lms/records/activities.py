@@ -42,6 +42,9 @@ Authoriser = Callable[[object, set[str]], "set[str] | Authorisation"]
 class ActivityKind:
     name: str
     authorise: Authoriser
+    # Scored by the site itself from the learner's answers (a pre/post test, a knowledge
+    # check): only the owning room's services record about it, never a client.
+    server_scored: bool = False
 
     def decide(self, user, keys: set[str]) -> Authorisation:
         """The authoriser's answer, always as an :class:`Authorisation`."""
@@ -54,11 +57,15 @@ class ActivityKind:
 _kinds: dict[str, ActivityKind] = {}
 
 
-def register_activity_kind(name: str, authorise: Authoriser) -> None:
+def register_activity_kind(
+    name: str, authorise: Authoriser, *, server_scored: bool = False
+) -> None:
     """Let ``authorise(user, keys) -> allowed_keys | Authorisation`` decide who may record
     about ``name``. It is called once per kind and batch, so it should cost a fixed number
-    of queries whatever the number of keys."""
-    _kinds[name] = ActivityKind(name=name, authorise=authorise)
+    of queries whatever the number of keys. ``server_scored`` kinds are refused from
+    clients (403 ``server_scored``): the room's services record them with
+    ``statements_record(..., scored_by_server=True)``."""
+    _kinds[name] = ActivityKind(name=name, authorise=authorise, server_scored=server_scored)
 
 
 def registered_kinds() -> dict[str, ActivityKind]:

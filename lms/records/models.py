@@ -28,6 +28,14 @@ class Statement(models.Model):
     score_scaled = models.FloatField(_("scaled score"), null=True, blank=True)
     score_raw = models.FloatField(_("raw score"), null=True, blank=True)
     score_max = models.FloatField(_("maximum score"), null=True, blank=True)
+    self_reported = models.BooleanField(
+        _("self-reported score"),
+        default=False,
+        help_text=_(
+            "The score was reported by the learner's device or a package, not computed by "
+            "this site. Such scores never count in reports or towards certification."
+        ),
+    )
     success = models.BooleanField(_("success"), null=True, blank=True)
     completion = models.BooleanField(_("completion"), null=True, blank=True)
     registration = models.UUIDField(_("registration"), null=True, blank=True)
@@ -90,3 +98,44 @@ class AccessToken(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.name}"
+
+
+class PersonSnapshot(models.Model):
+    """The attributes reports group people by (country, sector, organisation, roles,
+    gender, migrant status) as they were at one moment. Events that reports count
+    (an enrolment, a completion, a presence) point at the snapshot taken when they
+    happened, so a later change of profile never rewrites last year's figures. Rows are
+    shared by every event with the same attributes and never change."""
+
+    key = models.CharField(_("key"), max_length=64, unique=True, editable=False)
+    country = models.ForeignKey(
+        "taxonomy.Country",
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    sector = models.ForeignKey(
+        "taxonomy.Sector",
+        verbose_name=_("sector"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    roles = models.ManyToManyField("accounts.Role", verbose_name=_("roles"), related_name="+")
+    gender = models.CharField(_("gender"), max_length=20, blank=True)
+    migrant_status = models.CharField(_("migrant status"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("person snapshot")
+        verbose_name_plural = _("person snapshots")
+
+    def __str__(self):
+        return self.key[:12]

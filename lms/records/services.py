@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from lms.records import validation
 from lms.records.activities import Refusal, parse_activity_id, registered_kinds
 from lms.records.models import Statement
 from lms.records.signals import statements_recorded
@@ -31,10 +31,18 @@ class StatementError(Exception):
     status = 400
     code = "invalid"
 
-    def __init__(self, message: str, *, index: int | None = None, code: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        index: int | None = None,
+        code: str | None = None,
+        field: str | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.index = index
+        self.field = field
         if code:
             self.code = code
 
@@ -63,32 +71,6 @@ def _fail(message, index):
     raise StatementInvalid(message, index=index)
 
 
-def _iri(value, *, field, index, max_length):
-    if not isinstance(value, str) or not value or len(value) > max_length:
-        _fail(
-            _("%(field)s must be an identifier of at most %(max)s characters.")
-            % {"field": field, "max": max_length},
-            index,
-        )
-    return value
-
-
-def _number(value, *, field, index, low=None, high=None):
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        _fail(_("%(field)s must be a number.") % {"field": field}, index)
-    if (low is not None and value < low) or (high is not None and value > high):
-        _fail(_("%(field)s is out of range.") % {"field": field}, index)
-    return float(value)
-
-
-def _boolean(value, *, field, index):
-    if value is not None and not isinstance(value, bool):
-        _fail(_("%(field)s must be true or false.") % {"field": field}, index)
-    return value
-
-
 def _actor_matches(actor, user) -> bool:
     """A statement may name its actor, but only as the signed-in person."""
     if not isinstance(actor, dict):
@@ -102,69 +84,56 @@ def _actor_matches(actor, user) -> bool:
     return False
 
 
-def _parse(raw, index, user, now) -> Statement:
+def _parse(raw, index, user, now, *, scored_by_server: bool) -> Statement:
+    try:
+        return _parse_checked(raw, index, user, now, scored_by_server=scored_by_server)
+    except validation.Malformed as error:
+        raise StatementInvalid(error.message, index=index, field=error.field) from error
+
+
+def _parse_checked(raw, index, user, now, *, scored_by_server: bool) -> Statement:
     if not isinstance(raw, dict):
         _fail(_("A statement must be a JSON object."), index)
+    validation.check_document(raw)
+    statement_id = raw.get("id")
     try:
-        statement_id = uuid.UUID(str(raw.get("id", "")))
+        statement_id = uuid.UUID(statement_id if isinstance(statement_id, str) else "")
     except ValueError:
-        _fail(_("Each statement needs an id that is a UUID made by the client."), index)
+        raise validation.Malformed(
+            "id", _("Each statement needs an id that is a UUID made by the client.")
+        ) from None
     if "actor" in raw and not _actor_matches(raw["actor"], user):
         raise StatementForbidden(
             _("A statement may only record the learning of the person who sends it."), index=index
         )
-    verb = raw.get("verb")
-    verb_id = _iri(
-        verb.get("id") if isinstance(verb, dict) else None,
-        field="verb.id",
-        index=index,
-        max_length=200,
-    )
-    obj = raw.get("object")
-    activity = _iri(
-        obj.get("id") if isinstance(obj, dict) else None,
-        field="object.id",
-        index=index,
-        max_length=300,
-    )
+    verb = validation.object_or_empty(raw.get("verb"), "verb")
+    verb_id = validation.identifier(verb.get("id"), "verb.id", max_length=200)
+    obj = validation.object_or_empty(raw.get("object"), "object")
+    activity = validation.identifier(obj.get("id"), "object.id", max_length=300)
     parsed = parse_activity_id(activity)
-    if parsed is None or parsed[0] not in registered_kinds():
-        _fail(
+    kinds = registered_kinds()
+    if parsed is None or parsed[0] not in kinds:
+        raise validation.Malformed(
+            "object.id",
             _("The activity %(activity)s is not one this site knows.") % {"activity": activity},
-            index,
         )
-    result = raw.get("result") or {}
-    if not isinstance(result, dict):
-        _fail(_("result must be a JSON object."), index)
-    score = result.get("score") or {}
-    if not isinstance(score, dict):
-        _fail(_("result.score must be a JSON object."), index)
-    context = raw.get("context") or {}
-    if not isinstance(context, dict):
-        _fail(_("context must be a JSON object."), index)
-    registration = context.get("registration")
-    if registration is not None:
-        try:
-            registration = uuid.UUID(str(registration))
-        except ValueError:
-            _fail(_("context.registration must be a UUID."), index)
-    parent = ""
-    parents = (context.get("contextActivities") or {}).get("parent") or []
-    if isinstance(parents, dict):
-        parents = [parents]
-    if parents and isinstance(parents, list) and isinstance(parents[0], dict):
-        parent = _iri(parents[0].get("id"), field="context parent id", index=index, max_length=300)
-    timestamp = now
-    if raw.get("timestamp") is not None:
-        timestamp = (
-            parse_datetime(str(raw["timestamp"])) if isinstance(raw["timestamp"], str) else None
+    if kinds[parsed[0]].server_scored and not scored_by_server:
+        raise StatementForbidden(
+            _(
+                "%(activity)s is scored by this site from your answers: send them with its "
+                "form instead."
+            )
+            % {"activity": activity},
+            index=index,
+            code="server_scored",
         )
-        if timestamp is None:
-            _fail(_("timestamp must be an ISO 8601 date and time."), index)
-        if timezone.is_naive(timestamp):
-            timestamp = timezone.make_aware(timestamp, timezone.utc)
-        if timestamp > now + MAX_CLOCK_SKEW:
-            _fail(_("timestamp is in the future."), index)
+    result = validation.object_or_empty(raw.get("result"), "result")
+    score = validation.score(result)
+    context = validation.object_or_empty(raw.get("context"), "context")
+    registration = validation.uuid_or_none(context.get("registration"), "context.registration")
+    parents = validation.context_activities(context).get("parent") or []
+    parent = parents[0]["id"] if parents else ""
+    timestamp = validation.timestamp(raw.get("timestamp"), now=now, skew=MAX_CLOCK_SKEW)
     canonical = {
         "id": str(statement_id),
         "actor": user.pk,
@@ -178,6 +147,7 @@ def _parse(raw, index, user, now) -> Statement:
         json.dumps(canonical, sort_keys=True, separators=(",", ":"), default=str).encode()
     ).hexdigest()
     data = {k: v for k, v in raw.items() if k not in {"actor", "stored", "authority"}}
+    has_score = any(value is not None for value in score.values())
     return Statement(
         id=statement_id,
         actor=user,
@@ -185,13 +155,12 @@ def _parse(raw, index, user, now) -> Statement:
         activity=activity,
         activity_kind=parsed[0],
         parent_activity=parent,
-        score_scaled=_number(
-            score.get("scaled"), field="result.score.scaled", index=index, low=-1, high=1
-        ),
-        score_raw=_number(score.get("raw"), field="result.score.raw", index=index),
-        score_max=_number(score.get("max"), field="result.score.max", index=index),
-        success=_boolean(result.get("success"), field="result.success", index=index),
-        completion=_boolean(result.get("completion"), field="result.completion", index=index),
+        score_scaled=score["scaled"],
+        score_raw=score["raw"],
+        score_max=score["max"],
+        self_reported=has_score and not scored_by_server,
+        success=validation.boolean_or_none(result.get("success"), "result.success"),
+        completion=validation.boolean_or_none(result.get("completion"), "result.completion"),
         registration=registration,
         timestamp=timestamp,
         content_hash=content_hash,
@@ -240,37 +209,71 @@ def _authorise(user, statements: list[tuple[int, Statement]]) -> None:
     )
 
 
+def _store(actor, parsed: list[Statement]) -> list[Statement]:
+    """Store what is new and let the rooms react, in one transaction: if a receiver (a
+    course's completion) dies half-way, the statements are not stored either, so the retry
+    stores them and runs it again (a completion can never be lost between the two).
+    A concurrent request storing the same ids is settled by one second look; the insert is
+    never retried more than once."""
+    authorised = False
+    for attempt in range(2):
+        ids = [s.id for s in parsed]
+        existing = dict(Statement.objects.filter(id__in=ids).values_list("id", "content_hash"))
+        for index, statement in enumerate(parsed):
+            if statement.id in existing and existing[statement.id] != statement.content_hash:
+                raise StatementConflict(
+                    _("A different statement with the id %(id)s is already stored.")
+                    % {"id": statement.id},
+                    index=index,
+                )
+        new = [s for s in parsed if s.id not in existing]
+        if not new:
+            return []
+        if not authorised:
+            _authorise(
+                actor, [(index, s) for index, s in enumerate(parsed) if s.id not in existing]
+            )
+            authorised = True
+        try:
+            with transaction.atomic():
+                Statement.objects.bulk_create(new)
+                statements_recorded.send(sender=Statement, actor=actor, statements=new)
+        except IntegrityError as error:
+            if attempt:
+                raise StatementInvalid(
+                    _("These statements could not be stored. Send them again later.")
+                ) from error
+            for statement in new:  # bulk_create marked them as saved
+                statement._state.adding = True
+            continue
+        return new
+    return []  # pragma: no cover - the loop returns or raises
+
+
 def statements_record(
-    *, actor, statements: list[dict] | dict, now: datetime | None = None
+    *,
+    actor,
+    statements: list[dict] | dict,
+    now: datetime | None = None,
+    scored_by_server: bool = False,
 ) -> RecordOutcome:
-    """Validate, authorise and store a batch of statements for ``actor``."""
+    """Validate, authorise and store a batch of statements for ``actor``.
+
+    ``scored_by_server`` is for the rooms' own services that computed the score themselves
+    (a pre/post test marked from its answers): only they may record about activity kinds
+    registered as server-scored. Any other score is stored as self-reported."""
     now = now or timezone.now()
     batch = [statements] if isinstance(statements, dict) else statements
     if not isinstance(batch, list) or not batch:
         raise StatementInvalid(_("Send one statement or a list of statements."))
     if len(batch) > MAX_BATCH:
         raise StatementInvalid(_("Send at most %(max)s statements at a time.") % {"max": MAX_BATCH})
-    parsed = [_parse(raw, index, actor, now) for index, raw in enumerate(batch)]
+    parsed = [
+        _parse(raw, index, actor, now, scored_by_server=scored_by_server)
+        for index, raw in enumerate(batch)
+    ]
     ids = [s.id for s in parsed]
     if len(set(ids)) != len(ids):
         raise StatementInvalid(_("The same statement id appears twice in this batch."))
-
-    existing = dict(Statement.objects.filter(id__in=ids).values_list("id", "content_hash"))
-    for index, statement in enumerate(parsed):
-        if statement.id in existing and existing[statement.id] != statement.content_hash:
-            raise StatementConflict(
-                _("A different statement with the id %(id)s is already stored.")
-                % {"id": statement.id},
-                index=index,
-            )
-    new = [s for s in parsed if s.id not in existing]
-    if new:
-        _authorise(actor, [(index, s) for index, s in enumerate(parsed) if s.id not in existing])
-        try:
-            with transaction.atomic():
-                Statement.objects.bulk_create(new)
-        except IntegrityError:
-            # Another request stored some of these ids a moment ago: settle it by content.
-            return statements_record(actor=actor, statements=batch, now=now)
-        statements_recorded.send(sender=Statement, actor=actor, statements=new)
+    new = _store(actor, parsed)
     return RecordOutcome(ids=[str(i) for i in ids], created=new)

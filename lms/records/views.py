@@ -15,11 +15,18 @@ from lms.records.tokens import user_for_access_token
 MAX_BODY_BYTES = 512 * 1024
 
 
-def _error(status, code, message, index=None):
+def _error(status, code, message, index=None, field=None):
     body = {"error": code, "detail": message}
     if index is not None:
         body["index"] = index
+    if field:
+        body["field"] = field
     return JsonResponse(body, status=status)
+
+
+def _refuse_constant(name):
+    # NaN, Infinity and -Infinity are not JSON; Python's parser accepts them by default.
+    raise ValueError(name)
 
 
 def _csrf_refusal(request):
@@ -46,11 +53,11 @@ def statements(request):
     if len(request.body) > MAX_BODY_BYTES:
         return _error(413, "too_large", _("This request is too large."))
     try:
-        payload = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
+        payload = json.loads(request.body or b"null", parse_constant=_refuse_constant)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return _error(400, "invalid_json", _("The request body is not valid JSON."))
     try:
         outcome = statements_record(actor=actor, statements=payload)
     except StatementError as error:
-        return _error(error.status, error.code, error.message, error.index)
+        return _error(error.status, error.code, error.message, error.index, error.field)
     return JsonResponse({"ids": outcome.ids, "stored": len(outcome.created)}, status=200)

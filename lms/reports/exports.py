@@ -11,31 +11,20 @@ from collections.abc import Iterable, Iterator
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from lms.reports.disclosure import shared_table
 from lms.reports.filters import ReportFilters
 from lms.reports.selectors import Table
-
-SUPPRESSED = "<5"
-SMALLEST_SHARED_COUNT = 5
-
-
-def suppress(value):
-    """Counts of 1 to 4 could point at a person: shown as "<5" outside the country team.
-    (A zero discloses no one and stays.)"""
-    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < SMALLEST_SHARED_COUNT:
-        return SUPPRESSED
-    return value
+from lms.spreadsheets import safe_row
 
 
 def table_rows(table: Table, *, for_sharing: bool) -> Iterator[list]:
-    yield [column.label for column in table.columns]
+    """The header and rows of a table (as it may be shared, when it is), each cell
+    neutralised for spreadsheets."""
+    if for_sharing:
+        table = shared_table(table)
+    yield safe_row(column.label for column in table.columns)
     for row in table.rows:
-        cells = []
-        for column in table.columns:
-            value = row.get(column.key)
-            if for_sharing and column.count:
-                value = suppress(value)
-            cells.append("" if value is None else value)
-        yield cells
+        yield safe_row("" if row.get(c.key) is None else row.get(c.key) for c in table.columns)
 
 
 def pseudonym(person_id: int) -> str:
@@ -110,16 +99,16 @@ def write_csv(
     writer = csv.writer(text)
     count = 0
     for table in tables:
-        writer.writerow([table.title])
+        writer.writerow(safe_row([table.title]))
         for row in table_rows(table, for_sharing=for_sharing):
             writer.writerow(row)
             count += 1
         writer.writerow([])
     if records is not None:
         writer.writerow([_("Learning records (anonymised)")])
-        writer.writerow(record_header())
+        writer.writerow(safe_row(record_header()))
         for row in records:
-            writer.writerow(row)
+            writer.writerow(safe_row(row))
             count += 1
     text.flush()
     text.detach()
@@ -137,15 +126,15 @@ def write_xlsx(
     count = 0
     for table in tables:
         sheet = book.create_sheet(title=table.key[:31])
-        sheet.append([table.title])
+        sheet.append(safe_row([table.title]))
         for row in table_rows(table, for_sharing=for_sharing):
             sheet.append([str(v) if not isinstance(v, int | float | str) else v for v in row])
             count += 1
     if records is not None:
         sheet = book.create_sheet(title="records")
-        sheet.append(record_header())
+        sheet.append(safe_row(record_header()))
         for row in records:
-            sheet.append(row)
+            sheet.append(safe_row(row))
             count += 1
     out = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 - the caller closes it
     book.save(out)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import Cohort, CoursePage
 from lms.accounts.models import Organisation, User
 from lms.accounts.selectors import country_scope
+from lms.records.models import PersonSnapshot
 from lms.reports.models import COVERAGE_ROLES
 from lms.taxonomy.models import Country, Sector
 
@@ -61,6 +62,30 @@ class ReportFilters:
             holders = User.objects.filter(roles__code=self.role).values("pk")
             q &= Q(**{f"{prefix}pk__in" if prefix else "pk__in": holders})
         return q
+
+    def profile_q(self, snapshot: str, person: str, *, with_role: bool = True) -> Q:
+        """Conditions on the attributes a person had when an event happened: those of the
+        event's ``PersonSnapshot`` (``snapshot``, e.g. ``"learner_profile__"``), or, for
+        events stored before snapshots existed, the person's own (``person``)."""
+        frozen = Q()
+        if self.country:
+            frozen &= Q(**{f"{snapshot}country_id": self.country.pk})
+        if self.sector:
+            frozen &= Q(**{f"{snapshot}sector_id": self.sector.pk})
+        if self.organisation:
+            frozen &= Q(**{f"{snapshot}organisation_id": self.organisation.pk})
+        if self.gender:
+            frozen &= Q(**{f"{snapshot}gender": self.gender})
+        if self.migrant_status:
+            frozen &= Q(**{f"{snapshot}migrant_status": self.migrant_status})
+        if self.role and with_role:
+            holders = PersonSnapshot.objects.filter(roles__code=self.role).values("pk")
+            frozen &= Q(**{f"{snapshot}in": holders})
+        if not frozen:
+            return Q()
+        return (Q(**{f"{snapshot}isnull": False}) & frozen) | (
+            Q(**{f"{snapshot}isnull": True}) & self.people_q(person, with_role=with_role)
+        )
 
     @property
     def narrows_people(self) -> bool:

@@ -3,15 +3,19 @@ the number of learners or records.
 
 Definitions (the figures a funder gets):
 
-* **Participants trained**: distinct people with an enrolment in the period (enrolled or
-  completed in it); **completions**: enrolments completed in the period.
+* **Participants trained**: distinct people who enrolled, completed or attended a class
+  session in the period; **completions**: enrolments completed in the period. Each event
+  counts under the attributes the person had then (``PersonSnapshot``).
 * **Training days delivered**: class sessions held in the period for an organisation's
-  cohorts (one session is one training day), against ``Organisation.training_days_allocation``.
-* **Coverage**: people of a role (manager, supervisor, worker) trained in the period out of
-  the people of that role registered, against the country's ``CoverageTarget`` (defaults
-  100% managers, 50% supervisors, 20% workers).
-* **Knowledge gain**: the mean pre-test and post-test score (% of the maximum) of every
-  recorded test in ``lms.records`` per course; gain = post - pre in points.
+  cohorts (one session is one training day), against ``Organisation.training_days_allocation``;
+  with a person filter, sessions of cohorts in which such a person is enrolled.
+* **Coverage**: people of a role (manager, supervisor, worker) trained in the period
+  (completed or attended, not merely enrolled) out of the people of that role registered,
+  against the country's ``CoverageTarget`` (defaults 100% managers, 50% supervisors,
+  20% workers).
+* **Knowledge gain** (paired): per course, over learners with both tests, the mean of each
+  one's first pre-test and of their best post-test (% of the maximum), server-scored
+  only; gain = post - pre in points. Percentages have one decimal.
 * **Attendance rate**: presences marked, out of sessions x learners enrolled in the cohort.
 * **Certificates**: issued in the period; active, expiring within 90 days, expired and
   revoked on the period's end. **CPD hours**: logged with a date in the period.
@@ -26,8 +30,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Q, Subquery
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +56,10 @@ class Column:
     key: str
     label: str
     count: bool = False  # a count of people or events, suppressed under 5 when shared
+    # A figure computed from counts of the same row: left out when one of them is hidden
+    # in a shared export; a ``ratio`` (part, whole) is recomputed from the published counts.
+    derived_from: tuple[str, ...] = ()
+    ratio: tuple[str, str] | None = None
 
 
 @dataclass
@@ -63,18 +71,29 @@ class Table:
     chart_label: str = ""  # the column naming each bar
     chart_values: list[str] = field(default_factory=list)  # the columns drawn as bars
     note: str = ""  # what the reader must know to read the figures right
+    # Whether the rows of a count column add up to a total (secondary suppression applies).
+    additive: bool = True
 
     def cells(self) -> list[list]:
         """The rows as lists of values in column order (for templates)."""
         return [[row.get(column.key) for column in self.columns] for row in self.rows]
 
 
-def _period_enrolments(f: ReportFilters):
-    enrolments = Enrolment.objects.filter(f.people_q("learner__"))
+def _course_q(f: ReportFilters, cohort_path: str, course_path: str) -> Q:
+    q = Q()
     if f.course:
-        enrolments = enrolments.filter(course__translation_key=f.course.translation_key)
+        q &= Q(**{f"{course_path}translation_key": f.course.translation_key})
     if f.cohort:
-        enrolments = enrolments.filter(cohort_id=f.cohort.pk)
+        q &= Q(**{f"{cohort_path}id": f.cohort.pk})
+    return q
+
+
+def _period_enrolments(f: ReportFilters):
+    """Enrolments made or completed in the period, for people who matched the filters
+    when they enrolled."""
+    enrolments = Enrolment.objects.filter(
+        f.profile_q("learner_profile__", "learner__"), _course_q(f, "cohort_", "course__")
+    )
     if f.since or f.until:
         enrolments = enrolments.filter(
             f.period_q("enrolled_at") | (Q(completed_at__isnull=False) & f.period_q("completed_at"))
@@ -82,51 +101,101 @@ def _period_enrolments(f: ReportFilters):
     return enrolments
 
 
+def _period_completions(f: ReportFilters):
+    """Enrolments completed in the period, for people who matched the filters when they
+    completed."""
+    return Enrolment.objects.filter(
+        f.profile_q("completion_profile__", "learner__"),
+        _course_q(f, "cohort_", "course__"),
+        _completed_q(f),
+    )
+
+
+def _period_presences(f: ReportFilters):
+    """Presences at class sessions held in the period, for people who matched the
+    filters when they were marked."""
+    return Attendance.objects.filter(
+        f.profile_q("learner_profile__", "learner__"),
+        _course_q(f, "session__cohort_", "session__cohort__course__"),
+        f.period_q("session__starts_at"),
+        present=True,
+    )
+
+
 def _completed_q(f: ReportFilters) -> Q:
     return Q(completed_at__isnull=False) & f.period_q("completed_at")
 
 
-def participation_totals(f: ReportFilters) -> dict:
-    """``participants``, ``enrolments`` and ``completions``. One query."""
-    return _period_enrolments(f).aggregate(
-        participants=Count("learner", distinct=True),
-        enrolments=Count("pk"),
-        completions=Count("pk", filter=_completed_q(f)),
+def _as_then(column: str, snapshot: str, person: str):
+    """A person's attribute as it was at the event (its snapshot), else as it is."""
+    return Case(
+        When(**{f"{snapshot}isnull": False}, then=F(f"{snapshot}{column}")),
+        default=F(f"{person}{column}"),
     )
 
 
+def participation_totals(f: ReportFilters) -> dict:
+    """``participants`` (people enrolled, completing or attending a class in the period),
+    ``enrolments`` and ``completions``. Three queries."""
+    enrolments = _period_enrolments(f)
+    people = enrolments.values("learner_id").union(_period_presences(f).values("learner_id"))
+    return {
+        "participants": people.count(),
+        "enrolments": enrolments.count(),
+        "completions": _period_completions(f).count(),
+    }
+
+
 DIMENSIONS = {
-    "country": "learner__country__code",
-    "gender": "learner__gender",
-    "role": "learner__roles__code",
-    "migrant_status": "learner__migrant_status",
-    "organisation": "learner__organisation__name",
+    "country": "country__code",
+    "gender": "gender",
+    "role": "roles__code",
+    "migrant_status": "migrant_status",
+    "organisation": "organisation__name",
 }
 
 
 def participation_by(f: ReportFilters, dimension: str) -> list[dict]:
     """Participants and completions per value of ``dimension`` (country, gender, role,
-    migrant_status, organisation). A person with two roles counts under each. One query."""
+    migrant_status, organisation), each counted under the value the person had at the
+    event (enrolment, presence, completion). A person with two roles counts under each.
+    Two queries."""
     column = DIMENSIONS[dimension]
-    rows = (
-        _period_enrolments(f)
-        .values(value=F(column))
-        .annotate(
-            participants=Count("learner", distinct=True),
-            completions=Count("pk", filter=_completed_q(f), distinct=True),
-        )
-        .order_by("value")
+    enrolled = _period_enrolments(f).values(
+        "learner_id", value=_as_then(column, "learner_profile__", "learner__")
     )
-    return list(rows)
+    present = _period_presences(f).values(
+        "learner_id", value=_as_then(column, "learner_profile__", "learner__")
+    )
+    participants: dict = {}
+    for _learner, value in enrolled.union(present).values_list("learner_id", "value"):
+        participants[value] = participants.get(value, 0) + 1
+    completions = dict(
+        _period_completions(f)
+        .values_list(_as_then(column, "completion_profile__", "learner__"))
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
+    values = sorted(set(participants) | set(completions), key=lambda v: (v is None, v or ""))
+    return [
+        {
+            "value": value,
+            "participants": participants.get(value, 0),
+            "completions": completions.get(value, 0),
+        }
+        for value in values
+    ]
 
 
 def training_days(f: ReportFilters) -> list[dict]:
-    """Sessions held per organisation against its allocation. One query."""
+    """Sessions held per organisation against its allocation; with a person filter (role,
+    gender, migrant status, course, cohort), only sessions of cohorts in which someone the
+    filters pick out is enrolled. One query."""
     sessions = Q(cohorts__sessions__isnull=False) & f.period_q("cohorts__sessions__starts_at")
-    if f.course:
-        sessions &= Q(cohorts__course__translation_key=f.course.translation_key)
-    if f.cohort:
-        sessions &= Q(cohorts__pk=f.cohort.pk)
+    sessions &= _course_q(f, "cohorts__", "cohorts__course__")
+    if f.role or f.gender or f.migrant_status:
+        people = User.objects.filter(f.people_q()).values("pk")
+        sessions &= Q(cohorts__enrolments__learner__in=people)
     organisations = Organisation.objects.all()
     if f.country:
         organisations = organisations.filter(country_id=f.country.pk)
@@ -145,9 +214,16 @@ def training_days(f: ReportFilters) -> list[dict]:
     for row in rows:
         allocation = row["training_days_allocation"] or Decimal("0")
         row["allocation"] = allocation
-        row["used_percent"] = round(100 * row["delivered"] / allocation) if allocation else None
+        row["used_percent"] = percent(row["delivered"], allocation)
         result.append(row)
     return result
+
+
+def percent(part, whole) -> float | None:
+    """A share in percent with one decimal (12.5, not 12); ``None`` without a whole."""
+    if not whole:
+        return None
+    return round(100 * float(part) / float(whole), 1)
 
 
 def coverage(f: ReportFilters) -> list[dict]:
@@ -155,7 +231,18 @@ def coverage(f: ReportFilters) -> list[dict]:
     Two queries."""
     # A correlated EXISTS (an index look-up per person), not IN (a list of every enrolment:
     # PostgreSQL scans it again for each person once it outgrows work_mem).
-    trained = Exists(_period_enrolments(f).filter(learner_id=OuterRef("pk")))
+    # "Trained" means completed a course or attended a class in the period, not merely
+    # enrolled (issue 16).
+    completed = Enrolment.objects.filter(
+        _course_q(f, "cohort_", "course__"), _completed_q(f), learner_id=OuterRef("pk")
+    )
+    attended = Attendance.objects.filter(
+        _course_q(f, "session__cohort_", "session__cohort__course__"),
+        f.period_q("session__starts_at"),
+        present=True,
+        learner_id=OuterRef("pk"),
+    )
+    trained = Exists(completed) | Exists(attended)
     roles = [f.role] if f.role in COVERAGE_ROLES else ([] if f.role else list(COVERAGE_ROLES))
     rows = (
         User.objects.filter(
@@ -179,60 +266,66 @@ def coverage(f: ReportFilters) -> list[dict]:
         row["target_percent"] = targets.get(
             (row["country_pk"], row["role"]), DEFAULT_TARGETS[row["role"]]
         )
-        row["coverage_percent"] = (
-            round(100 * row["trained"] / row["people"]) if row["people"] else 0
-        )
+        row["coverage_percent"] = percent(row["trained"], row["people"]) or 0.0
         row["met"] = row["coverage_percent"] >= row["target_percent"]
     return rows
 
 
 def knowledge_gain(f: ReportFilters) -> list[dict]:
-    """Mean pre- and post-test score per course from the learning records. Two queries."""
+    """Paired knowledge gain per course: for each learner with both tests, their first
+    pre-test and their best post-test (% of the maximum); the means over those learners
+    and gain = mean post - mean pre, one decimal. Only scores this site computed count
+    (the test is scored on the server; a self-reported score never does). With a cohort
+    filter, only that cohort's course and learners. One query, streamed."""
     statements = Statement.objects.filter(
         f.people_q("actor__"),
         activity__startswith=TEST_PREFIX,
         verb=verbs.COMPLETED,
         score_max__gt=0,
+        self_reported=False,
     ).filter(f.period_q("timestamp"))
-    if f.course:
+    course = f.cohort.course if f.cohort else f.course
+    if course:
         statements = statements.filter(
-            activity__in=[f"{TEST_PREFIX}{f.course.pk}.pre", f"{TEST_PREFIX}{f.course.pk}.post"]
+            activity__in=[f"{TEST_PREFIX}{course.pk}.pre", f"{TEST_PREFIX}{course.pk}.post"]
         )
     if f.cohort:
-        statements = statements.filter(actor__enrolments__cohort_id=f.cohort.pk)
-    rows = (
-        statements.values("activity")
-        .annotate(
-            mean=Avg(Cast("score_raw", FloatField()) * 100.0 / Cast("score_max", FloatField())),
-            learners=Count("actor", distinct=True),
+        statements = statements.filter(
+            Exists(Enrolment.objects.filter(learner_id=OuterRef("actor_id"), cohort=f.cohort))
         )
-        .order_by()
+    first_pre: dict[tuple[int, int], float] = {}
+    best_post: dict[tuple[int, int], float] = {}
+    rows = statements.order_by("timestamp", "pk").values_list(
+        "activity", "actor_id", "score_raw", "score_max"
     )
-    courses: dict[int, dict] = {}
-    for row in rows:
-        key = row["activity"][len(TEST_PREFIX) :]
-        course_id, _dot, phase = key.rpartition(".")
-        if not course_id.isdigit() or phase not in ("pre", "post"):
+    for activity, actor_id, raw, maximum in rows.iterator(chunk_size=5000):
+        course_id, _dot, phase = activity[len(TEST_PREFIX) :].rpartition(".")
+        if not course_id.isdigit() or raw is None:
             continue
-        entry = courses.setdefault(
-            int(course_id),
-            {
-                "course_id": int(course_id),
-                "pre": None,
-                "post": None,
-                "pre_learners": 0,
-                "post_learners": 0,
-            },
-        )
-        entry[phase] = round(row["mean"], 1)
-        entry[f"{phase}_learners"] = row["learners"]
-    titles = course_titles(courses)
+        key, score = (int(course_id), actor_id), 100 * raw / maximum
+        if phase == "pre":
+            first_pre.setdefault(key, score)
+        elif phase == "post":
+            best_post[key] = max(score, best_post.get(key, score))
+    pairs: dict[int, list[tuple[float, float]]] = {}
+    for key, pre in first_pre.items():
+        if key in best_post:
+            pairs.setdefault(key[0], []).append((pre, best_post[key]))
+    titles = course_titles(pairs)
     result = []
-    for course_id, entry in sorted(courses.items()):
-        entry["course"] = titles.get(course_id, str(course_id))
-        pre, post = entry["pre"], entry["post"]
-        entry["gain"] = round(post - pre, 1) if pre is not None and post is not None else None
-        result.append(entry)
+    for course_id, scores in sorted(pairs.items()):
+        pre = sum(p for p, _q in scores) / len(scores)
+        post = sum(q for _p, q in scores) / len(scores)
+        result.append(
+            {
+                "course_id": course_id,
+                "course": titles.get(course_id, str(course_id)),
+                "pre": round(pre, 1),
+                "post": round(post, 1),
+                "gain": round(post - pre, 1),
+                "learners": len(scores),
+            }
+        )
     return result
 
 
@@ -281,27 +374,22 @@ def knowledge_gain_per_question(f: ReportFilters) -> list[dict]:
 
 
 def attendance(f: ReportFilters) -> list[dict]:
-    """Presences out of expected presences per country. Two queries."""
+    """Presences out of expected presences per country (the country the learner had when
+    enrolled, and when marked present). Two queries."""
     session_period = f.period_q("cohort__sessions__starts_at")
-    enrolments = Enrolment.objects.filter(f.people_q("learner__"), cohort__isnull=False)
-    presences = Attendance.objects.filter(
-        f.people_q("learner__"), present=True, session__cohort__enrolments__learner=F("learner")
-    ).filter(f.period_q("session__starts_at"))
-    if f.course:
-        enrolments = enrolments.filter(course__translation_key=f.course.translation_key)
-        presences = presences.filter(
-            session__cohort__course__translation_key=f.course.translation_key
-        )
-    if f.cohort:
-        enrolments = enrolments.filter(cohort_id=f.cohort.pk)
-        presences = presences.filter(session__cohort_id=f.cohort.pk)
+    enrolments = Enrolment.objects.filter(
+        f.profile_q("learner_profile__", "learner__"),
+        _course_q(f, "cohort_", "course__"),
+        cohort__isnull=False,
+    )
+    presences = _period_presences(f).filter(session__cohort__enrolments__learner=F("learner"))
     expected = dict(
-        enrolments.values_list("learner__country__code")
+        enrolments.values_list(_as_then("country__code", "learner_profile__", "learner__"))
         .annotate(n=Count("cohort__sessions", filter=session_period))
         .order_by()
     )
     present = dict(
-        presences.values_list("learner__country__code")
+        presences.values_list(_as_then("country__code", "learner_profile__", "learner__"))
         .annotate(n=Count("pk", distinct=True))
         .order_by()
     )
@@ -309,12 +397,7 @@ def attendance(f: ReportFilters) -> list[dict]:
     for code in sorted(set(expected) | set(present), key=lambda c: c or ""):
         e, p = expected.get(code, 0), present.get(code, 0)
         rows.append(
-            {
-                "country_code": code or "",
-                "expected": e,
-                "present": p,
-                "rate": round(100 * p / e, 1) if e else None,
-            }
+            {"country_code": code or "", "expected": e, "present": p, "rate": percent(p, e)}
         )
     return rows
 
@@ -401,6 +484,7 @@ def indicator_tables(f: ReportFilters) -> list[Table]:
             ],
             "indicator",
             ["value"],
+            additive=False,
         )
     ]
     people_columns = [
@@ -444,7 +528,7 @@ def indicator_tables(f: ReportFilters) -> list[Table]:
                 Column("country", str(_("Country"))),
                 Column("delivered", str(_("Days delivered")), count=True),
                 Column("allocation", str(_("Days allocated"))),
-                Column("used_percent", str(_("Used (%)"))),
+                Column("used_percent", str(_("Used (%)")), ratio=("delivered", "allocation")),
             ],
             [
                 {
@@ -468,7 +552,7 @@ def indicator_tables(f: ReportFilters) -> list[Table]:
                 Column("group", str(_("Country and role"))),
                 Column("people", str(_("People registered")), count=True),
                 Column("trained", str(_("People trained")), count=True),
-                Column("coverage_percent", str(_("Coverage (%)"))),
+                Column("coverage_percent", str(_("Coverage (%)")), ratio=("trained", "people")),
                 Column("target_percent", str(_("Target (%)"))),
             ],
             [
@@ -493,13 +577,13 @@ def indicator_tables(f: ReportFilters) -> list[Table]:
             str(_("Knowledge gain (pre/post tests)")),
             [
                 Column("course", str(_("Course"))),
-                Column("pre", str(_("Pre-test mean (%)"))),
-                Column("post", str(_("Post-test mean (%)"))),
-                Column("gain", str(_("Gain (points)"))),
-                Column("post_learners", str(_("Learners tested after")), count=True),
+                Column("pre", str(_("Pre-test mean (%)")), derived_from=("learners",)),
+                Column("post", str(_("Post-test mean (%)")), derived_from=("learners",)),
+                Column("gain", str(_("Gain (points)")), derived_from=("learners",)),
+                Column("learners", str(_("Learners tested before and after")), count=True),
             ],
             [
-                {k: r[k] for k in ("course", "pre", "post", "gain", "post_learners")}
+                {k: r[k] for k in ("course", "pre", "post", "gain", "learners")}
                 for r in knowledge_gain(f)
             ],
             "course",
@@ -513,8 +597,12 @@ def indicator_tables(f: ReportFilters) -> list[Table]:
                 str(_("Right answers per test question")),
                 [
                     Column("question", str(_("Question"))),
-                    Column("pre", str(_("Right answers before (%)"))),
-                    Column("post", str(_("Right answers after (%)"))),
+                    Column(
+                        "pre", str(_("Right answers before (%)")), derived_from=("post_answers",)
+                    ),
+                    Column(
+                        "post", str(_("Right answers after (%)")), derived_from=("post_answers",)
+                    ),
                     Column("post_answers", str(_("Answers after")), count=True),
                 ],
                 [
@@ -533,7 +621,7 @@ def indicator_tables(f: ReportFilters) -> list[Table]:
                 Column("country", str(_("Country"))),
                 Column("present", str(_("Presences")), count=True),
                 Column("expected", str(_("Expected presences")), count=True),
-                Column("rate", str(_("Attendance rate (%)"))),
+                Column("rate", str(_("Attendance rate (%)")), ratio=("present", "expected")),
             ],
             [
                 {
@@ -584,18 +672,31 @@ def indicator_tables(f: ReportFilters) -> list[Table]:
                 {
                     "indicator": str(_("Active community members")),
                     "value": summary["active_members"],
+                    "_counts": ("value",),
                 },
-                {"indicator": str(_("Questions asked")), "value": summary["questions_asked"]},
-                {"indicator": str(_("Questions answered")), "value": summary["questions_answered"]},
+                {
+                    "indicator": str(_("Questions asked")),
+                    "value": summary["questions_asked"],
+                    "_counts": ("value",),
+                },
+                {
+                    "indicator": str(_("Questions answered")),
+                    "value": summary["questions_answered"],
+                    "_counts": ("value",),
+                },
                 {
                     "indicator": str(_("Questions with an accepted answer")),
                     "value": summary["questions_with_accepted_answer"],
+                    "_counts": ("value",),
                 },
                 {
                     "indicator": str(_("Median hours to a first answer")),
                     "value": round(wait.total_seconds() / 3600, 1) if wait is not None else None,
+                    # a median of fewer than 5 answers is close to one person's reply time
+                    "_from_count": summary["questions_answered"],
                 },
             ],
+            additive=False,
         )
     )
     tables.append(

@@ -10,9 +10,11 @@ from django.core import mail
 from django.utils import timezone
 
 from certification import selectors, services
-from certification.models import Certificate, CourseCompletion, Requirement
+from certification.models import AssessmentResult, Certificate, CourseCompletion, Requirement
 from courses.signals import course_completed
+from lms.records.models import Statement
 from lms.records.services import statements_record
+from tests.accounts.factories import UserFactory
 from tests.certification.factories import (
     RUBRIC,
     CandidacyFactory,
@@ -73,8 +75,11 @@ def test_every_requirement_updates_by_itself_and_the_certificate_is_issued_once(
     with django_capture_on_commit_callbacks(execute=True):
         statements_record(actor=person, statements=statement)
         statements_record(actor=person, statements=statement)  # a retry counts once
+    # The candidate's own score is stored as self-reported and counts for nothing: an
+    # assessor records the result (issue 12, hole 8).
+    assert Statement.objects.get().self_reported
     progress = _by_kind(selectors.requirement_progress(candidacy=candidacy))
-    assert progress[Kind.ASSESSMENT].done == Decimal("65.0")
+    assert not progress[Kind.ASSESSMENT].done
     assert not progress[Kind.ASSESSMENT].met
     services.assessment_result_record(
         candidacy=candidacy,
@@ -152,3 +157,27 @@ def test_a_person_may_not_record_results_of_an_assessment_they_are_no_candidate_
     }
     with pytest.raises(StatementForbidden):
         statements_record(actor=outsider, statements=statement)
+
+
+def test_a_candidate_posting_full_marks_for_their_own_assessment_gets_no_result(client, programme):
+    """Issue 12, hole 8: a candidate posted 100 % through the records API and met the
+    requirement with no assessor. The statement is stored (self-reported), the requirement
+    stays unmet and no result exists."""
+    person = UserFactory()
+    candidacy = CandidacyFactory(candidate=person, programme=programme)
+    client.force_login(person)
+    response = client.post(
+        "/api/records/statements",
+        {
+            "id": str(uuid.uuid4()),
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/passed"},
+            "object": {"id": "urn:betterwork:assessment:trainer-final"},
+            "result": {"score": {"scaled": 1.0, "raw": 100, "max": 100}, "success": True},
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert Statement.objects.get().self_reported
+    assert not AssessmentResult.objects.filter(candidacy=candidacy).exists()
+    progress = _by_kind(selectors.requirement_progress(candidacy=candidacy))
+    assert not progress[Kind.ASSESSMENT].met

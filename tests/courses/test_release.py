@@ -47,6 +47,16 @@ def lesson_statement(lesson, verb="experienced"):
     return factories.statement(activity_id("lesson", lesson.pk), verb)
 
 
+def test_a_learner_cannot_post_a_knowledge_check_answer_the_server_marks(client, release):
+    """Knowledge checks are marked on the server from the answer (issue 16): a learner
+    posting "passed" for a question is refused, and nothing is stored."""
+    client.force_login(release["learner"])
+    response = post(client, question_statement(release["open"][1]))
+    assert response.status_code == 403
+    assert response.json()["error"] == "server_scored"
+    assert not Statement.objects.exists()
+
+
 def question_statement(lesson):
     block_id = lesson.knowledge_check_ids[0]
     return factories.statement(
@@ -64,7 +74,8 @@ def post(client, payload, **headers):
 def test_a_record_about_an_open_module_is_stored(client, release):
     client.force_login(release["learner"])
     response = post(
-        client, [lesson_statement(release["open"][0]), question_statement(release["open"][1])]
+        client,
+        [lesson_statement(release["open"][0]), lesson_statement(release["open"][1], "completed")],
     )
     assert response.status_code == 200
     assert response.json()["stored"] == 2
@@ -73,7 +84,7 @@ def test_a_record_about_an_open_module_is_stored(client, release):
 def test_a_record_about_a_module_not_open_yet_is_refused_with_the_day_it_opens(client, release):
     client.force_login(release["learner"])
     closed = release["closed"][0]
-    for payload in (lesson_statement(closed), question_statement(closed)):
+    for payload in (lesson_statement(closed), lesson_statement(closed, "completed")):
         response = post(client, payload)
         assert response.status_code == 403
         body = response.json()

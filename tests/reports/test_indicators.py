@@ -77,7 +77,8 @@ def test_coverage_against_targets(data):
     assert vn_workers["target_percent"] == 20
     assert vn_workers["met"]
     assert rows[("vn", "supervisor")]["target_percent"] == 50
-    assert rows[("vn", "manager")]["coverage_percent"] == 100
+    # The manager enrolled and was marked absent: enrolled is not trained.
+    assert rows[("vn", "manager")]["coverage_percent"] == 0
     jo_workers = rows[("jo", "worker")]
     assert jo_workers["target_percent"] == 30  # the country's own target
     assert jo_workers["coverage_percent"] == 100
@@ -89,7 +90,7 @@ def test_knowledge_gain_per_course(data):
     (row,) = selectors.knowledge_gain(ReportFilters())
     assert row["course_id"] == data.course.pk
     assert (row["pre"], row["post"], row["gain"]) == (50.0, 85.0, 35.0)
-    assert row["post_learners"] == 2
+    assert row["learners"] == 2
     (man,) = selectors.knowledge_gain(ReportFilters(gender="man"))
     assert (man["pre"], man["post"], man["gain"]) == (60.0, 90.0, 30.0)
 
@@ -173,7 +174,9 @@ def test_indicator_queries_do_not_grow_with_the_data(data, scope, django_assert_
         large_tables = selectors.indicator_tables(filters)
     summary = {row["indicator"]: row["value"] for row in large_tables[0].rows}
     assert summary["Participants trained"] == (34 if scope == "country" else 35)
-    assert small <= 20
+    # Participants come from enrolments and presences, completions from their own
+    # snapshots (issue 16): two queries per participation table more than before.
+    assert small <= 26
 
 
 def test_person_filters_reach_certificates_cpd_and_community(data):
