@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "courses",
     "certification",
     "community",
+    "compliance",
     # The top: may read every room.
     "lms.portal",
     "lms.reports",
@@ -397,6 +398,8 @@ if INTERACTIVE_PACKAGE_ORIGIN:
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"].append(INTERACTIVE_PACKAGE_ORIGIN)
 # --- certification ---
 CERTIFICATION_EVIDENCE_MAX_BYTES = env.int("CERTIFICATION_EVIDENCE_MAX_BYTES", default=20 * 1024**2)
+# The compliance room: photos and documents attached to findings and plan actions.
+COMPLIANCE_EVIDENCE_MAX_BYTES = env.int("COMPLIANCE_EVIDENCE_MAX_BYTES", default=15 * 1024**2)
 # Days before expiry when a holder may renew (and the reminders start).
 CERTIFICATION_RENEWAL_WINDOW_DAYS = 90
 CERTIFICATION_REMINDER_DAYS = [90, 30, 7]
