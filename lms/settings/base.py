@@ -458,6 +458,11 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": crontab(minute=30, hour=0),
     },
 }
+# Overdue improvement-plan actions are reminded once a day (each at most once a week).
+CELERY_BEAT_SCHEDULE["compliance-overdue-actions"] = {
+    "task": "compliance.tasks.overdue_actions_remind",
+    "schedule": crontab(minute=0, hour=5),
+}
 # Media served from another origin (a CDN or S3 custom domain) must be allowed by the Content
 # Security Policy: pictures, posters, video and audio, and fetches that save them offline.
 _media_origins = set()
