@@ -73,7 +73,8 @@ def test_asking_twice_for_a_plan_returns_the_same_plan(published, advisor):
     again = plans.plan_create(assessment=published, user=advisor)
     assert first.pk == again.pk
     assert ImprovementPlan.objects.count() == 1
-    assert first.title and first.status == ImprovementPlan.Status.ACTIVE
+    assert first.title
+    assert first.status == ImprovementPlan.Status.ACTIVE
 
 
 def test_a_new_plan_closes_the_one_before(factory_, published, advisor):
@@ -141,9 +142,7 @@ def test_a_finding_of_another_assessment_is_refused(plan, factory_):
         )
 
 
-def test_the_committee_moves_an_action_to_done_and_only_the_advisor_verifies(
-    plan, member, advisor
-):
+def test_the_committee_moves_an_action_to_done_and_only_the_advisor_verifies(plan, member, advisor):
     action = PlanActionFactory(plan=plan, responsible=member)
     manager = member.user
     action = plans.action_status_set(action=action, status="in_progress", user=manager)
@@ -152,7 +151,8 @@ def test_the_committee_moves_an_action_to_done_and_only_the_advisor_verifies(
     with pytest.raises(ValidationError, match="advisor"):
         plans.action_status_set(action=action, status="verified", user=manager)
     action = plans.action_status_set(action=action, status="verified", user=advisor)
-    assert action.verified_by == advisor and action.verified_at is not None
+    assert action.verified_by == advisor
+    assert action.verified_at is not None
     with pytest.raises(ValidationError, match="advisor"):
         plans.action_status_set(action=action, status="in_progress", user=manager)
 
@@ -167,7 +167,8 @@ def test_the_same_status_sent_twice_changes_nothing(plan, advisor):
     action = PlanActionFactory(plan=plan)
     done = plans.action_status_set(action=action, status="done", user=advisor)
     again = plans.action_status_set(action=action, status="done", user=advisor)
-    assert again.done_on == done.done_on and again.status == "done"
+    assert again.done_on == done.done_on
+    assert again.status == "done"
 
 
 def test_reopening_an_action_clears_its_done_date(plan, advisor):
@@ -188,7 +189,8 @@ def test_a_closed_plan_cannot_change(plan, advisor):
 def test_evidence_is_checked_by_the_upload_checker(plan, advisor):
     action = PlanActionFactory(plan=plan)
     evidence = plans.action_evidence_add(action=action, file=_png(), user=advisor, caption="Exit")
-    assert evidence.content_type == "image/png" and evidence.action == action
+    assert evidence.content_type == "image/png"
+    assert evidence.action == action
     fake = SimpleUploadedFile("exit.png", b"not a picture at all", content_type="image/png")
     with pytest.raises(ValidationError):
         plans.action_evidence_add(action=action, file=fake, user=advisor)

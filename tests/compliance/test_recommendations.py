@@ -63,9 +63,7 @@ def plan(content, factory_):
 def _recommended(factory_):
     return {
         (link.page_id, link.compliance_point.code)
-        for link in TrainingLink.objects.filter(factory=factory_).select_related(
-            "compliance_point"
-        )
+        for link in TrainingLink.objects.filter(factory=factory_).select_related("compliance_point")
     }
 
 
@@ -109,7 +107,9 @@ def test_one_step_enrols_the_factorys_managers_and_supervisors_once(plan, conten
     recommendations.training_take(factory=factory_, page_id=seminar.pk, user=advisor)
     assert Enrolment.objects.filter(course=seminar).count() == 2
     link = TrainingLink.objects.get(page=seminar)
-    assert link.status == "taken" and link.people_enrolled == 2 and link.acted_by == advisor
+    assert link.status == "taken"
+    assert link.people_enrolled == 2
+    assert link.acted_by == advisor
 
 
 def test_supervisor_training_enrols_the_supervisors(plan, content, factory_, staff):
@@ -136,6 +136,4 @@ def test_a_factory_without_managers_is_told_to_add_them_first(plan, content, fac
 
 def test_training_not_recommended_to_the_factory_cannot_be_taken(plan, content, factory_):
     with pytest.raises(ValidationError, match="not recommended"):
-        recommendations.training_take(
-            factory=factory_, page_id=content["unrelated"].pk, user=None
-        )
+        recommendations.training_take(factory=factory_, page_id=content["unrelated"].pk, user=None)
