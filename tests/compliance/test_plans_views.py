@@ -99,7 +99,7 @@ def test_an_advisor_without_a_second_factor_is_asked_to_set_one_up(people, plan)
     people["factory"].advisors.add(advisor)
     response = _client(advisor).get(_url("plan", people["factory"]))
     assert response.status_code == 302
-    assert "mfa" in response["Location"]
+    assert "/2fa/totp/activate/" in response["Location"]
 
 
 def test_the_committee_adds_an_action_and_bad_input_comes_back_with_what_was_typed(people, plan):
