@@ -268,3 +268,16 @@ def test_the_plan_page_queries_stay_the_same_as_the_plan_grows(
     with django_assert_max_num_queries(40) as large:
         assert client.get(url).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_committee_starts_the_plan_from_the_published_assessment(people):
+    published = published_assessment(people["factory"], non_compliant_codes=("Q.1",))
+    url = _url("plan_start", people["factory"])
+    assert _client(people["worker"]).post(url, {"assessment": published.pk}).status_code == 403
+    assert _client(people["other_staff"]).post(url, {"assessment": published.pk}).status_code == 403
+    response = _client(people["committee"]).post(url, {"assessment": published.pk}, follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The improvement plan was started." in page
+    assert "Add an action" in page
+    assert people["factory"].improvement_plans.get().assessment == published
