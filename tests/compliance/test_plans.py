@@ -304,3 +304,17 @@ def test_a_factory_without_anyone_to_email_claims_nothing_twice():
     assert plans.overdue_reminders_send() == 0
     action.refresh_from_db()
     assert action.last_reminded_on == timezone.localdate()
+
+
+def test_each_reminder_speaks_its_recipients_language(plan):
+    manager = UserFactory(
+        organisation=plan.factory.organisation, roles=["manager"], preferred_language="vi"
+    )
+    action = PlanActionFactory(plan=plan, responsible_name="Bảo trì")
+    PlanAction.objects.filter(pk=action.pk).update(
+        due_on=timezone.localdate() - datetime.timedelta(days=2)
+    )
+    plans.overdue_reminders_send()
+    to_manager = next(m for m in mail.outbox if m.to == [manager.email])
+    assert "hành động cải thiện đã quá hạn" in to_manager.subject
+    assert "/vi/factories/" in to_manager.body
