@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "courses",
     "certification",
     "community",
+    "compliance",
     # The top: may read every room.
     "lms.portal",
     "lms.reports",
@@ -431,6 +432,8 @@ if INTERACTIVE_PACKAGE_ORIGIN:
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"].append(INTERACTIVE_PACKAGE_ORIGIN)
 # --- certification ---
 CERTIFICATION_EVIDENCE_MAX_BYTES = env.int("CERTIFICATION_EVIDENCE_MAX_BYTES", default=20 * 1024**2)
+# The compliance room: photos and documents attached to findings and plan actions.
+COMPLIANCE_EVIDENCE_MAX_BYTES = env.int("COMPLIANCE_EVIDENCE_MAX_BYTES", default=15 * 1024**2)
 # Days before expiry when a holder may renew (and the reminders start).
 CERTIFICATION_RENEWAL_WINDOW_DAYS = 90
 CERTIFICATION_REMINDER_DAYS = [90, 30, 7]
@@ -488,6 +491,11 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "lms.portal.tasks.certificate_communities_withdraw_task",
         "schedule": crontab(minute=30, hour=0),
     },
+}
+# Overdue improvement-plan actions are reminded once a day (each at most once a week).
+CELERY_BEAT_SCHEDULE["compliance-overdue-actions"] = {
+    "task": "compliance.tasks.overdue_actions_remind",
+    "schedule": crontab(minute=0, hour=5),
 }
 # Media served from another origin (a CDN or S3 custom domain) must be allowed by the Content
 # Security Policy: pictures, posters, video and audio, and fetches that save them offline.

@@ -18,6 +18,7 @@ DEMO_STEPS = [
     "lms.portal.demo_certificate_communities",
     "community.demo:load_conversations",
     "lms.reports.demo",
+    "compliance.demo_plans",
 ]
 
 

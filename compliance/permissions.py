@@ -1,0 +1,99 @@
+"""Who may see and do what in the compliance room, declared next to the models.
+
+- global staff: everything;
+- country programme staff: the factories of their country (and review their assessments);
+- an enterprise advisor: the factories assigned to them;
+- a factory's managers and its bipartite committee: their own factory, and only published
+  assessments of it (plus the self-assessments they fill in);
+- an assessment's assessors: that assessment while they work on it.
+"""
+
+from django.db.models import Q
+
+from lms.accounts.models import Role
+
+
+def is_global(user) -> bool:
+    return user.is_authenticated and user.is_global_admin
+
+
+def is_country_staff_for(user, factory) -> bool:
+    return (
+        user.is_authenticated
+        and user.is_country_staff
+        and user.country_id is not None
+        and user.country_id == factory.organisation.country_id
+    )
+
+
+def is_advisor_for(user, factory) -> bool:
+    if not user.is_authenticated or not user.has_role(Role.Code.ENTERPRISE_ADVISOR):
+        return False
+    return factory.advisors.filter(pk=user.pk).exists()
+
+
+def is_factory_member(user, factory) -> bool:
+    """A manager of the factory, or an active member of its bipartite committee."""
+    if not user.is_authenticated:
+        return False
+    if user.organisation_id == factory.organisation_id and user.has_role(Role.Code.MANAGER):
+        return True
+    return factory.committee_members.filter(user=user, left_on__isnull=True).exists()
+
+
+def factory_visibility_filter(user) -> Q | None:
+    """A filter on Factory for what ``user`` may see; ``None`` means everything."""
+    if is_global(user):
+        return None
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    condition = Q(committee_members__user=user, committee_members__left_on__isnull=True)
+    if user.has_role(Role.Code.MANAGER) and user.organisation_id:
+        condition |= Q(organisation_id=user.organisation_id)
+    if user.has_role(Role.Code.ENTERPRISE_ADVISOR):
+        condition |= Q(advisors=user)
+    if user.is_country_staff and user.country_id:
+        condition |= Q(organisation__country_id=user.country_id)
+    return condition
+
+
+def can_view_factory(user, factory) -> bool:
+    return (
+        is_global(user)
+        or is_country_staff_for(user, factory)
+        or is_advisor_for(user, factory)
+        or is_factory_member(user, factory)
+    )
+
+
+def can_manage_factory(user, factory) -> bool:
+    """Edit the profile, assign advisors, start assessments: programme staff."""
+    return is_global(user) or is_country_staff_for(user, factory)
+
+
+def can_answer(user, assessment) -> bool:
+    """Write answers: the assessment's assessors while it is a draft (for a
+    self-assessment, the committee members are its assessors)."""
+    if not user.is_authenticated or not assessment.is_editable:
+        return False
+    return assessment.assessors.filter(pk=user.pk).exists()
+
+
+def can_review(user, assessment) -> bool:
+    return is_global(user) or is_country_staff_for(user, assessment.factory)
+
+
+def can_view_assessment(user, assessment) -> bool:
+    """Staff and assigned advisors see every state; assessors their own; the factory sees
+    what was published to it and its own self-assessments."""
+    factory = assessment.factory
+    if can_review(user, assessment) or is_advisor_for(user, factory):
+        return True
+    if user.is_authenticated and assessment.assessors.filter(pk=user.pk).exists():
+        return True
+    if is_factory_member(user, factory):
+        return (
+            assessment.state == assessment.State.PUBLISHED
+            or assessment.kind == assessment.Kind.SELF
+        )
+    return False
