@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("watch/", include("media_library.urls")),
     path("certificates/", include("certification.urls")),
     path("community/", include("community.urls")),
+    path("factories/", include("compliance.urls")),
     path("", include("lms.portal.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
