@@ -59,3 +59,24 @@ class AssessmentCreateForm(forms.Form):
 
 def new_client_id() -> str:
     return str(uuid.uuid4())
+
+
+class InstrumentImportForm(forms.Form):
+    file = forms.FileField(label=_("Workbook (.xlsx)"))
+    name = forms.CharField(label=_("Name of the new version"), max_length=200)
+    country = forms.ModelChoiceField(
+        label=_("Country"),
+        queryset=None,
+        required=False,
+        help_text=_("Empty for the global instrument."),
+    )
+    based_on = forms.ModelChoiceField(label=_("Based on"), queryset=None, required=False)
+
+    def __init__(self, *args, countries, versions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].queryset = countries
+        self.fields["based_on"].queryset = versions
+
+
+class FactoryImportForm(forms.Form):
+    file = forms.FileField(label=_("Workbook (.xlsx)"))

@@ -414,32 +414,13 @@ def factory_import_preview(*, file, country) -> list[FactoryRow]:
     candidates = list(
         Factory.objects.filter(organisation__country=country).select_related("organisation")
     )
-    rows = []
-    for number, record in body:
-        item = FactoryRow(number, record)
-        if not record.get("name"):
-            item.errors.append(_("Row %(row)s: name is empty.") % {"row": number})
-        sector = record.get("sector", "").lower()
-        if sector and sector not in sectors:
-            item.errors.append(
-                _("Row %(row)s: no sector has the code “%(code)s”.")
-                % {"row": number, "code": sector}
-            )
-        for column in ("workers_women", "workers_men", "workers_migrant"):
-            value = record.get(column, "")
-            if value and not value.isdigit():
-                item.errors.append(
-                    _("Row %(row)s: %(column)s must be a whole number.")
-                    % {"row": number, "column": column}
-                )
-        item.matches = factory_matches(
-            name=record.get("name", ""),
-            address=record.get("address", ""),
-            registry_id=record.get("registry_id", ""),
-            candidates=candidates,
-        )
-        # Rows of the same file are candidates for the rows after them.
-        rows.append(item)
+    rows = [_factory_row(number, record, sectors, candidates) for number, record in body]
+    _flag_repeats(rows)
+    return rows
+
+
+def _flag_repeats(rows: list[FactoryRow]) -> None:
+    """A row that repeats an earlier row of the same file is an error."""
     for index, item in enumerate(rows):
         earlier = [
             Factory(
@@ -456,7 +437,31 @@ def factory_import_preview(*, file, country) -> list[FactoryRow]:
                 _("Row %(row)s repeats an earlier row of the file (%(name)s, %(score)s%%).")
                 % {"row": item.row, "name": factory.trading_name, "score": score}
             )
-    return rows
+
+
+def _factory_row(number: int, record: dict, sectors: dict, candidates: list) -> FactoryRow:
+    item = FactoryRow(number, record)
+    if not record.get("name"):
+        item.errors.append(_("Row %(row)s: name is empty.") % {"row": number})
+    sector = record.get("sector", "").lower()
+    if sector and sector not in sectors:
+        item.errors.append(
+            _("Row %(row)s: no sector has the code “%(code)s”.") % {"row": number, "code": sector}
+        )
+    for column in ("workers_women", "workers_men", "workers_migrant"):
+        value = record.get(column, "")
+        if value and not value.isdigit():
+            item.errors.append(
+                _("Row %(row)s: %(column)s must be a whole number.")
+                % {"row": number, "column": column}
+            )
+    item.matches = factory_matches(
+        name=record.get("name", ""),
+        address=record.get("address", ""),
+        registry_id=record.get("registry_id", ""),
+        candidates=candidates,
+    )
+    return item
 
 
 def _matches_without_organisation(item, earlier):
@@ -514,3 +519,17 @@ def factory_import(*, rows: list[FactoryRow], country, confirmed_new: set[int]) 
         transaction.set_rollback(True)
         raise ImportRefused(refused)
     return created
+
+
+def rows_rematched(*, data: list[dict], country) -> list[FactoryRow]:
+    """Rows kept from a preview, checked and matched again against the factories that
+    exist now."""
+    from lms.taxonomy.models import Sector
+
+    sectors = {s.code: s for s in Sector.objects.canonical()}
+    candidates = list(
+        Factory.objects.filter(organisation__country=country).select_related("organisation")
+    )
+    rows = [_factory_row(item["row"], item["data"], sectors, candidates) for item in data]
+    _flag_repeats(rows)
+    return rows

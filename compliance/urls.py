@@ -10,7 +10,11 @@ urlpatterns = [
     path("<int:pk>/", views.factory_detail, name="factory"),
     path("<int:pk>/assessments/new/", views.assessment_create, name="assessment_create"),
     path("countries/<slug:code>/", views.country_overview, name="country"),
+    path("countries/<slug:code>/import/", views.factory_import, name="factory_import"),
     path("review/", views.review_queue, name="review_queue"),
+    path("instruments/", views.instrument_list, name="instruments"),
+    path("instruments/<int:pk>/export.xlsx", views.instrument_export, name="instrument_export"),
+    path("instruments/<int:pk>/activate/", views.instrument_activate, name="instrument_activate"),
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment"),
     path("assessments/<int:pk>/answers/", views.answer_api, name="answer_api"),
     path(

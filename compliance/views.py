@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -17,15 +17,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from compliance import permissions, selectors, services
+from compliance import permissions, selectors, services, spreadsheets
 from compliance.forms import (
     AnswerForm,
     AssessmentCreateForm,
     EvidenceForm,
+    FactoryImportForm,
+    InstrumentImportForm,
     ReturnForm,
     new_client_id,
 )
-from compliance.models import Assessment, Factory, Finding, Question
+from compliance.models import Assessment, Factory, Finding, InstrumentVersion, Question
 from lms.accounts.middleware import StaffTwoFactorMiddleware
 from lms.accounts.models import Role, User
 from lms.taxonomy.models import Country, Sector
@@ -558,3 +560,169 @@ def assessment_report_pdf(request, pk):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- staff: instruments and factory imports -------------------------------------------------
+
+
+def _staff_only(request):
+    user = request.user
+    if not (permissions.is_global(user) or (user.is_country_staff and user.country_id)):
+        raise PermissionDenied
+    return _second_factor(request)
+
+
+def _instrument_scope(user):
+    versions = InstrumentVersion.objects.canonical().select_related("country")
+    if permissions.is_global(user):
+        return versions, Country.objects.canonical()
+    return (
+        versions.filter(Q(country=None) | Q(country_id=user.country_id)),
+        Country.objects.canonical().filter(pk=user.country_id),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def instrument_list(request):
+    """Instrument versions: export any, import a new version, put a draft in use."""
+    if stop := _staff_only(request):
+        return stop
+    versions, countries = _instrument_scope(request.user)
+    form = InstrumentImportForm(
+        request.POST or None, request.FILES or None, countries=countries, versions=versions
+    )
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        country = form.cleaned_data["country"]
+        if country is None and not permissions.is_global(request.user):
+            form.add_error("country", _("Only global staff change the global instrument."))
+        else:
+            try:
+                instrument = spreadsheets.instrument_import(
+                    file=form.cleaned_data["file"],
+                    name=form.cleaned_data["name"],
+                    country=country,
+                    based_on=form.cleaned_data["based_on"],
+                )
+            except spreadsheets.ImportRefused as refused:
+                errors = [str(e) for e in refused.errors]
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s was imported as a draft with %(count)s questions.")
+                    % {"name": instrument, "count": instrument.questions.count()},
+                )
+                return redirect("compliance:instruments")
+    return render(
+        request,
+        "compliance/instruments.html",
+        {
+            "versions": versions.annotate(question_count=Count("questions")).order_by(
+                "country__code", "-number"
+            ),
+            "form": form,
+            "errors": errors,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _instrument_for(request, pk) -> InstrumentVersion:
+    versions, _countries = _instrument_scope(request.user)
+    return get_object_or_404(versions, pk=pk)
+
+
+@login_required
+@require_GET
+def instrument_export(request, pk):
+    if stop := _staff_only(request):
+        return stop
+    instrument = _instrument_for(request, pk)
+    data = spreadsheets.instrument_export(instrument=instrument)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    country = instrument.country.code if instrument.country_id else "global"
+    response["Content-Disposition"] = (
+        f'attachment; filename="instrument-{country}-v{instrument.number}.xlsx"'
+    )
+    return response
+
+
+@login_required
+@require_POST
+def instrument_activate(request, pk):
+    if stop := _staff_only(request):
+        return stop
+    instrument = _instrument_for(request, pk)
+    if instrument.country_id is None and not permissions.is_global(request.user):
+        raise PermissionDenied
+    try:
+        services.instrument_version_activate(instrument=instrument)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s is now in use.") % {"name": instrument})
+    return redirect("compliance:instruments")
+
+
+IMPORT_SESSION_KEY = "compliance-factory-import"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def factory_import(request, code):
+    """Upload a list of factories, see the likely duplicates, confirm which rows are new."""
+    if stop := _staff_only(request):
+        return stop
+    country = get_object_or_404(Country.objects.canonical(), code=code)
+    if not (permissions.is_global(request.user) or request.user.country_id == country.pk):
+        raise PermissionDenied
+    form = FactoryImportForm(request.POST or None, request.FILES or None)
+    rows, errors, status = None, [], 200
+    if request.method == "POST" and "confirm" in request.POST:
+        stored = request.session.get(IMPORT_SESSION_KEY) or {}
+        if stored.get("country") != country.pk:
+            messages.error(request, _("Upload the list again: the preview has expired."))
+            return redirect("compliance:factory_import", code=code)
+        rows = spreadsheets.rows_rematched(data=stored["rows"], country=country)
+        confirmed = {int(n) for n in request.POST.getlist("new") if n.isdigit()}
+        try:
+            created = spreadsheets.factory_import(
+                rows=rows, country=country, confirmed_new=confirmed
+            )
+        except spreadsheets.ImportRefused as refused:
+            errors, status = [str(e) for e in refused.errors], 400
+        else:
+            request.session.pop(IMPORT_SESSION_KEY, None)
+            messages.success(
+                request, _("%(count)s factories were created.") % {"count": len(created)}
+            )
+            return redirect("compliance:country", code=code)
+    elif request.method == "POST" and form.is_valid():
+        try:
+            rows = spreadsheets.factory_import_preview(
+                file=form.cleaned_data["file"], country=country
+            )
+        except spreadsheets.ImportRefused as refused:
+            errors, status = [str(e) for e in refused.errors], 400
+        except ValidationError as error:
+            form.add_error("file", error)
+            status = 400
+        else:
+            request.session[IMPORT_SESSION_KEY] = {
+                "country": country.pk,
+                "rows": [{"row": r.row, "data": r.data} for r in rows],
+            }
+            errors = [str(e) for r in rows for e in r.errors]
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "compliance/factory_import.html",
+        {"country": country, "form": form, "rows": rows, "errors": errors},
+        status=status,
+    )
