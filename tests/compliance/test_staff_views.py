@@ -106,3 +106,33 @@ def test_a_factory_list_is_previewed_then_only_confirmed_rows_are_created(
     jo_staff = totp_for(UserFactory(roles=["country_staff"], country=country("jo")))
     client.force_login(jo_staff)
     assert client.get(url).status_code == 403
+
+
+def test_country_staff_edit_their_countrys_factory_profiles_in_the_admin(client, vn_staff):
+    from compliance.models import Factory
+
+    mine = FactoryFactory(organisation=OrganisationFactory(country=country("vn")))
+    theirs = FactoryFactory(organisation=OrganisationFactory(country=country("jo")))
+    client.force_login(vn_staff)
+    listing = client.get("/admin/factories/")
+    assert listing.status_code == 200
+    assert mine.legal_name in listing.content.decode()
+    assert theirs.legal_name not in listing.content.decode()
+    assert client.get(f"/admin/factories/edit/{theirs.pk}/").status_code in {302, 403}
+    assert client.get("/admin/factories/new/").status_code in {302, 403}
+    response = client.post(
+        f"/admin/factories/edit/{mine.pk}/",
+        {
+            "legal_name": "Renamed Garment Co.",
+            "trading_name": "",
+            "address": "1 Road",
+            "products": "Shirts",
+            "registry_id": "VN123",
+            "workers_women": "10",
+            "workers_men": "5",
+            "workers_other": "0",
+            "workers_migrant": "1",
+        },
+    )
+    assert response.status_code == 302
+    assert Factory.objects.get(pk=mine.pk).legal_name == "Renamed Garment Co."
