@@ -31,7 +31,7 @@ from compliance.models import Assessment, Factory, Finding, InstrumentVersion, Q
 from lms.accounts.middleware import StaffTwoFactorMiddleware
 from lms.accounts.models import Role, User
 from lms.taxonomy.models import Country, Sector
-from lms.taxonomy.selectors import terms_in_language
+from lms.taxonomy.selectors import term_by_code, terms_in_language
 
 PAGE_SIZE = 50
 
@@ -134,6 +134,11 @@ def factory_detail(request, pk):
         return stop
     context = selectors.factory_overview(factory=factory, user=request.user)
     context["can_manage"] = permissions.can_manage_factory(request.user, factory)
+    organisation = factory.organisation
+    context["country_name"] = term_by_code(model=Country, code=organisation.country.code)
+    context["sector_name"] = (
+        term_by_code(model=Sector, code=organisation.sector.code) if organisation.sector else None
+    )
     return render(request, "compliance/factory_detail.html", context)
 
 

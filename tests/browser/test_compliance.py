@@ -51,8 +51,9 @@ def test_answers_given_offline_are_sent_once_when_the_connection_returns(
 
     q1, q2, q3 = (_question(item, code) for code in ("Q.1", "Q.2", "Q.3"))
     page.check(f"#q-{q1.pk} input[value=no]")
+    # Functions, not strings: the page's Content Security Policy forbids eval.
     page.wait_for_function(
-        f"document.querySelector('#q-{q1.pk} .cmp-saved').textContent === 'Saved.'"
+        f"() => document.querySelector('#q-{q1.pk} .cmp-saved').textContent === 'Saved.'"
     )
     assert Finding.objects.filter(assessment=item).count() == 1
 
@@ -61,14 +62,16 @@ def test_answers_given_offline_are_sent_once_when_the_connection_returns(
     page.check(f"#q-{q3.pk} input[value=no]")
     page.fill(f"#notes-{q3.pk}", "Fire exit on floor 2 locked.")
     page.locator(f"#notes-{q3.pk}").blur()
-    page.wait_for_function("document.getElementById('cmp-status').textContent.includes('waiting')")
+    page.wait_for_function(
+        "() => document.getElementById('cmp-status').textContent.includes('waiting')"
+    )
     assert Finding.objects.filter(assessment=item).count() == 1
 
     browser_context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     page.wait_for_function(
-        "!localStorage.getItem('compliance-answers-' + document.getElementById('cmp-sheet')"
-        ".dataset.assessment)"
+        "() => !localStorage.getItem('compliance-answers-' + "
+        "document.getElementById('cmp-sheet').dataset.assessment)"
     )
     stored = {
         f.question.code: f
