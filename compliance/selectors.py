@@ -281,6 +281,8 @@ def factory_overview(*, factory: Factory, user, language_code: str | None = None
         "cluster_rows": cluster_rows,
         "actions": actions,
         "committee": list(factory.committee_members.filter(left_on__isnull=True)),
+        "buyers": list(factory.buyer_links.select_related("buyer")),
+        "enrolment": factory.enrolments.order_by("-cycle").first(),
         "advisors": list(factory.advisors.all()),
         "staff_view": staff_view,
     }

@@ -427,3 +427,21 @@ def test_the_country_overview_gives_the_share_of_factories_non_compliant(client,
     client.force_login(people["vn_staff"])
     page = client.get(reverse("compliance:country", args=["vn"])).content.decode()
     assert "25% (1)" in page
+
+
+def test_the_factory_page_shows_its_profile_buyers_and_programme(client, people):
+    import datetime as dt
+
+    from compliance.models import BuyerLink, ProgrammeEnrolment
+
+    factory = people["factory"]
+    BuyerLink.objects.create(factory=factory, buyer_name="Demo Sports Brand")
+    ProgrammeEnrolment.objects.create(
+        factory=factory, cycle=2, starts_on=dt.date(2026, 1, 1), services=["assessment", "advisory"]
+    )
+    client.force_login(people["manager"])
+    page = client.get(reverse("compliance:factory", args=[factory.pk])).content.decode()
+    assert "Demo Sports Brand" in page
+    assert "Cycle 2" in page
+    assert "Advisory services" in page
+    assert "Committee worker" in page
