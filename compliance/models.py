@@ -1067,7 +1067,7 @@ class MonthlyFigures(models.Model):
         _("employed of another or undisclosed gender"), default=0
     )
     turnover_percent = models.DecimalField(
-        _("turnover (% of the workforce who left)"),
+        _("turnover (percent of the workforce who left)"),
         max_digits=5,
         decimal_places=2,
         null=True,
@@ -1075,7 +1075,7 @@ class MonthlyFigures(models.Model):
         validators=PERCENT_VALIDATORS,
     )
     absenteeism_percent = models.DecimalField(
-        _("absenteeism (% of working days)"),
+        _("absenteeism (percent of working days)"),
         max_digits=5,
         decimal_places=2,
         null=True,

@@ -36,20 +36,48 @@ def test_site_and_locale_are_not_python_packages():
     [
         (
             "lms/accounts",
-            ["courses", "certification", "community", "media_library", "lms.portal", "lms.reports"],
+            [
+                "courses",
+                "certification",
+                "community",
+                "compliance",
+                "media_library",
+                "lms.portal",
+                "lms.reports",
+            ],
         ),
         (
             "lms/taxonomy",
-            ["courses", "certification", "community", "media_library", "lms.portal", "lms.reports"],
+            [
+                "courses",
+                "certification",
+                "community",
+                "compliance",
+                "media_library",
+                "lms.portal",
+                "lms.reports",
+            ],
         ),
         (
             "lms/records",
-            ["courses", "certification", "community", "media_library", "lms.portal", "lms.reports"],
+            [
+                "courses",
+                "certification",
+                "community",
+                "compliance",
+                "media_library",
+                "lms.portal",
+                "lms.reports",
+            ],
         ),
-        ("media_library", ["courses", "certification", "community", "lms.portal", "lms.reports"]),
-        ("courses", ["certification", "community", "lms.portal", "lms.reports"]),
-        ("certification", ["community", "lms.portal", "lms.reports"]),
-        ("community", ["certification", "lms.portal", "lms.reports"]),
+        (
+            "media_library",
+            ["courses", "certification", "community", "compliance", "lms.portal", "lms.reports"],
+        ),
+        ("courses", ["certification", "community", "compliance", "lms.portal", "lms.reports"]),
+        ("certification", ["community", "compliance", "lms.portal", "lms.reports"]),
+        ("community", ["certification", "compliance", "lms.portal", "lms.reports"]),
+        ("compliance", ["certification", "community", "lms.portal", "lms.reports"]),
     ],
 )
 def test_rooms_never_import_upward(lower, upper):

@@ -17,6 +17,7 @@ DEMO_STEPS = [
     "community.demo:load_communities",
     "lms.portal.demo_certificate_communities",
     "community.demo:load_conversations",
+    "compliance.demo",
     "lms.reports.demo",
     "compliance.demo_plans",
 ]
