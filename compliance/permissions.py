@@ -10,6 +10,7 @@
 
 from django.db.models import Q
 
+from lms.accounts.exposure import require_second_factor
 from lms.accounts.models import Role
 
 
@@ -97,3 +98,15 @@ def can_view_assessment(user, assessment) -> bool:
             or assessment.kind == assessment.Kind.SELF
         )
     return False
+
+
+def require_second_factor_for_outsiders(request, factory=None) -> None:
+    """Whoever reads other people's factories (staff, advisors) must have confirmed a second
+    factor in this session (lms.accounts.exposure); a factory's own managers and committee
+    members reading their factory need not. Raises SecondFactorRequired, which the
+    middleware turns into the set-up or confirmation step."""
+    user = request.user
+    if factory is not None and is_factory_member(user, factory):
+        return
+    if user.needs_two_factor or user.has_role(Role.Code.ENTERPRISE_ADVISOR):
+        require_second_factor(request)

@@ -28,7 +28,7 @@ from compliance.forms import (
     new_client_id,
 )
 from compliance.models import Assessment, Factory, Finding, InstrumentVersion, Question
-from lms.accounts.middleware import StaffTwoFactorMiddleware
+from lms.accounts.exposure import others_data, own_or_others_data
 from lms.accounts.models import Role, User
 from lms.taxonomy.models import Country, Sector
 from lms.taxonomy.selectors import term_by_code, terms_in_language
@@ -37,16 +37,10 @@ PAGE_SIZE = 50
 
 
 def _second_factor(request, factory=None):
-    """Whoever reads other people's factories (staff, advisors) must have a second factor;
-    a factory's own manager or committee member reading their factory need not."""
-    user = request.user
-    if factory is not None and permissions.is_factory_member(user, factory):
-        return None
-    if (user.needs_two_factor or user.has_role(Role.Code.ENTERPRISE_ADVISOR)) and not (
-        StaffTwoFactorMiddleware._has_totp(user)
-    ):
-        return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
-    return None
+    """The second factor for outsiders (compliance.permissions); raises when it is missing,
+    so callers' ``if stop := ...`` never stops here."""
+    permissions.require_second_factor_for_outsiders(request, factory)
+    return
 
 
 def _factory_for(request, pk) -> Factory:
@@ -55,6 +49,7 @@ def _factory_for(request, pk) -> Factory:
     )
     if not permissions.can_view_factory(request.user, factory):
         raise PermissionDenied
+    permissions.require_second_factor_for_outsiders(request, factory)
     return factory
 
 
@@ -67,12 +62,14 @@ def _assessment_for(request, pk) -> Assessment:
     )
     if not permissions.can_view_assessment(request.user, assessment):
         raise PermissionDenied
+    permissions.require_second_factor_for_outsiders(request, assessment.factory)
     return assessment
 
 
 # --- factories ---------------------------------------------------------------------------------
 
 
+@own_or_others_data
 @login_required
 @require_GET
 def factory_list(request):
@@ -126,6 +123,7 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+@own_or_others_data
 @login_required
 @require_GET
 def factory_detail(request, pk):
@@ -142,6 +140,7 @@ def factory_detail(request, pk):
     return render(request, "compliance/factory_detail.html", context)
 
 
+@own_or_others_data
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_create(request, pk):
@@ -193,6 +192,7 @@ def _add_errors(form, error: ValidationError):
         form.add_error(None, error.messages)
 
 
+@others_data
 @login_required
 @require_GET
 def country_overview(request, code):
@@ -209,6 +209,7 @@ def country_overview(request, code):
     return render(request, "compliance/country_overview.html", context)
 
 
+@others_data
 @login_required
 @require_GET
 def review_queue(request):
@@ -227,6 +228,7 @@ def review_queue(request):
 # --- the assessment form -------------------------------------------------------------------------
 
 
+@own_or_others_data
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -358,6 +360,7 @@ def _finding_json(finding: Finding) -> dict:
     }
 
 
+@own_or_others_data
 @require_POST
 def answer_api(request, pk):
     """Store one answer sent by the form (JSON). 200 with the stored finding (also for a
@@ -420,6 +423,7 @@ def answer_api(request, pk):
     return JsonResponse(body, status=201 if result.created else 200)
 
 
+@own_or_others_data
 @login_required
 @require_POST
 def evidence_upload(request, pk, question_id):
@@ -445,6 +449,7 @@ def evidence_upload(request, pk, question_id):
     return redirect(f"{reverse('compliance:assessment', args=[assessment.pk])}#q-{question_id}")
 
 
+@own_or_others_data
 @login_required
 @require_GET
 def evidence_file(request, pk):
@@ -476,6 +481,7 @@ def evidence_file(request, pk):
 # --- workflow --------------------------------------------------------------------------------
 
 
+@own_or_others_data
 @login_required
 @require_POST
 def assessment_step(request, pk, step):
@@ -527,6 +533,7 @@ def _report_readable(request, assessment):
         raise PermissionDenied
 
 
+@own_or_others_data
 @login_required
 @require_GET
 def assessment_report(request, pk):
@@ -540,6 +547,7 @@ def assessment_report(request, pk):
     return render(request, "compliance/report.html", context)
 
 
+@own_or_others_data
 @login_required
 @require_GET
 def assessment_report_pdf(request, pk):
@@ -587,6 +595,7 @@ def _instrument_scope(user):
     )
 
 
+@others_data
 @login_required
 @require_http_methods(["GET", "POST"])
 def instrument_list(request):
@@ -640,6 +649,7 @@ def _instrument_for(request, pk) -> InstrumentVersion:
     return get_object_or_404(versions, pk=pk)
 
 
+@others_data
 @login_required
 @require_GET
 def instrument_export(request, pk):
@@ -657,6 +667,7 @@ def instrument_export(request, pk):
     return response
 
 
+@others_data
 @login_required
 @require_POST
 def instrument_activate(request, pk):
@@ -677,6 +688,7 @@ def instrument_activate(request, pk):
 IMPORT_SESSION_KEY = "compliance-factory-import"
 
 
+@others_data
 @login_required
 @require_http_methods(["GET", "POST"])
 def factory_import(request, code):

@@ -31,24 +31,16 @@ from compliance.models import (
     ImprovementPlan,
     PlanAction,
 )
-from compliance.permissions import is_factory_member
-from lms.accounts.middleware import StaffTwoFactorMiddleware
-from lms.accounts.models import Role
+from compliance.permissions import require_second_factor_for_outsiders
+from lms.accounts.exposure import own_or_others_data
 from lms.taxonomy.models import CompliancePoint
 
 
 def _second_factor(request, factory):
-    """Whoever reads another organisation's factory (staff, advisors) needs a second factor;
-    the factory's own managers and committee need not. (The same rule as the assessment
-    pages.)"""
-    user = request.user
-    if is_factory_member(user, factory):
-        return None
-    if (user.needs_two_factor or user.has_role(Role.Code.ENTERPRISE_ADVISOR)) and not (
-        StaffTwoFactorMiddleware._has_totp(user)
-    ):
-        return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
-    return None
+    """The second factor for outsiders, the same rule as the assessment pages
+    (compliance.permissions); raises when it is missing."""
+    require_second_factor_for_outsiders(request, factory)
+    return
 
 
 def _factory(request, pk, *, allowed=plan_permissions.can_view_plan) -> Factory:
@@ -57,6 +49,7 @@ def _factory(request, pk, *, allowed=plan_permissions.can_view_plan) -> Factory:
     )
     if not allowed(request.user, factory):
         raise PermissionDenied
+    require_second_factor_for_outsiders(request, factory)
     return factory
 
 
@@ -88,6 +81,7 @@ def _action(factory, action_id) -> PlanAction:
 # --- the plan --------------------------------------------------------------------------------
 
 
+@own_or_others_data
 @login_required
 @require_GET
 def plan_detail(request, pk):
@@ -110,6 +104,7 @@ def plan_detail(request, pk):
     )
 
 
+@own_or_others_data
 @login_required
 @require_POST
 def plan_start(request, pk):
@@ -128,6 +123,7 @@ def plan_start(request, pk):
     return redirect("compliance:plan", pk=factory.pk)
 
 
+@own_or_others_data
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_create(request, pk):
@@ -169,6 +165,7 @@ def action_create(request, pk):
     )
 
 
+@own_or_others_data
 @login_required
 @require_POST
 def action_status(request, pk, action_id):
@@ -191,6 +188,7 @@ def action_status(request, pk, action_id):
     return redirect(f"{reverse('compliance:plan', args=[factory.pk])}#action-{action.pk}")
 
 
+@own_or_others_data
 @login_required
 @require_POST
 def action_evidence(request, pk, action_id):
@@ -220,6 +218,7 @@ def action_evidence(request, pk, action_id):
     )
 
 
+@own_or_others_data
 @login_required
 @require_GET
 def action_evidence_file(request, pk, evidence_id):
@@ -241,6 +240,7 @@ def action_evidence_file(request, pk, evidence_id):
 # --- the committee ---------------------------------------------------------------------------
 
 
+@own_or_others_data
 @login_required
 @require_http_methods(["GET", "POST"])
 def committee(request, pk):
@@ -292,6 +292,7 @@ def committee(request, pk):
 # --- advisory visits -------------------------------------------------------------------------
 
 
+@own_or_others_data
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_create(request, pk):
@@ -325,6 +326,7 @@ def visit_create(request, pk):
 # --- recommended training --------------------------------------------------------------------
 
 
+@own_or_others_data
 @login_required
 @require_POST
 def training_act(request, pk, page_id, step):
@@ -356,6 +358,7 @@ def training_act(request, pk, page_id, step):
 # --- monthly figures -------------------------------------------------------------------------
 
 
+@own_or_others_data
 @login_required
 @require_http_methods(["GET", "POST"])
 def figures(request, pk):
