@@ -28,7 +28,7 @@ from compliance.forms import (
     new_client_id,
 )
 from compliance.models import Assessment, Factory, Finding, InstrumentVersion, Question
-from lms.accounts.exposure import others_data, own_or_others_data
+from lms.accounts.exposure import own_or_others_data
 from lms.accounts.models import Role, User
 from lms.taxonomy.models import Country, Sector
 from lms.taxonomy.selectors import term_by_code, terms_in_language
@@ -192,7 +192,7 @@ def _add_errors(form, error: ValidationError):
         form.add_error(None, error.messages)
 
 
-@others_data
+@own_or_others_data
 @login_required
 @require_GET
 def country_overview(request, code):
@@ -209,7 +209,7 @@ def country_overview(request, code):
     return render(request, "compliance/country_overview.html", context)
 
 
-@others_data
+@own_or_others_data
 @login_required
 @require_GET
 def review_queue(request):
@@ -595,7 +595,7 @@ def _instrument_scope(user):
     )
 
 
-@others_data
+@own_or_others_data
 @login_required
 @require_http_methods(["GET", "POST"])
 def instrument_list(request):
@@ -649,7 +649,7 @@ def _instrument_for(request, pk) -> InstrumentVersion:
     return get_object_or_404(versions, pk=pk)
 
 
-@others_data
+@own_or_others_data
 @login_required
 @require_GET
 def instrument_export(request, pk):
@@ -667,7 +667,7 @@ def instrument_export(request, pk):
     return response
 
 
-@others_data
+@own_or_others_data
 @login_required
 @require_POST
 def instrument_activate(request, pk):
@@ -688,7 +688,7 @@ def instrument_activate(request, pk):
 IMPORT_SESSION_KEY = "compliance-factory-import"
 
 
-@others_data
+@own_or_others_data
 @login_required
 @require_http_methods(["GET", "POST"])
 def factory_import(request, code):

@@ -55,3 +55,17 @@ def test_no_admin_page_asks_another_site_for_an_avatar(staff_client, path):
     addresses += re.findall(r"""<link[^>]*href=["']([^"']+)["']""", html)
     foreign = [a for a in addresses if re.match(r"(?:https?:)?//", a)]
     assert not [a for a in foreign if "testserver" not in a], foreign
+
+
+@pytest.mark.django_db
+def test_a_chooser_given_a_key_that_cannot_exist_answers_not_found(
+    client, django_user_model, totp_for
+):
+    """Wagtail's chosen views answered 500 for `abc` or a NUL byte as an integer key."""
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "x-long-pass-1")
+    client.force_login(totp_for(admin))
+    for key in ("abc", "%00", "1.5"):
+        # (Django's LocaleMiddleware turns the admin's 404 into a redirect to a prefixed
+        # address, which is not found either.)
+        path = f"/admin/snippets/choose/certification/programme/chosen/{key}/"
+        assert client.get(path, follow=True).status_code == 404, key

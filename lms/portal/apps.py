@@ -8,6 +8,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from lms.portal import receivers, signals  # noqa: F401
+        from lms.portal import receivers, signals, wagtail_fixes  # noqa: F401
 
         receivers.connect()
+        wagtail_fixes.connect()

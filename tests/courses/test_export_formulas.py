@@ -13,13 +13,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_learner_named_like_a_formula_is_text_in_the_trainers_cohort_exports(
-    client, small_programme
+    client, small_programme, totp_for
 ):
     trainer = factories.trainer()
     cohort = factories.cohort(small_programme, trainers=[trainer])
     person = factories.learner(display_name='=HYPERLINK("http://evil.example","Lan")')
     factories.enrol(small_programme, [person], cohort)
-    client.force_login(trainer)
+    client.force_login(totp_for(trainer))
     text = client.get(reverse("courses:cohort_export", args=[cohort.pk, "csv"])).content
     rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
     assert rows[1][0] == "'" + str(person)

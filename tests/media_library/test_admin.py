@@ -17,7 +17,12 @@ def denied(response) -> bool:
     """Wagtail answers a refused admin view with the dashboard, or a sign-in page."""
     return response.status_code == 403 or (
         response.status_code == 302
-        and (response["Location"] == "/admin/" or "/accounts/login/" in response["Location"])
+        and (
+            response["Location"] == "/admin/"
+            or "/accounts/login/" in response["Location"]
+            # the admin first asks for a second factor, before Wagtail's own refusal
+            or "/accounts/2fa/" in response["Location"]
+        )
     )
 
 
