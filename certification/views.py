@@ -28,6 +28,7 @@ from certification.forms import (
     SubmissionForm,
 )
 from certification.models import Candidacy, Certificate, CPDActivity, Programme, Submission
+from lms.page_cache import public_page_cache
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -639,6 +640,7 @@ def verify_lookup(request):
 
 @require_GET
 @cache_control(no_cache=True, public=True)
+@public_page_cache(timeout=300)  # a certificate's state also changes with the date alone
 def verify(request, code):
     """Anyone, without signing in: who holds the certificate and whether it is valid now.
     Rate-limited per address, so codes cannot be tried in bulk."""

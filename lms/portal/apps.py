@@ -8,6 +8,8 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from lms import page_cache
         from lms.portal import receivers, signals  # noqa: F401
 
         receivers.connect()
+        page_cache.connect()

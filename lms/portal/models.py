@@ -15,6 +15,8 @@ from lms.taxonomy.models import BasePage, canonical_terms
 class HomePage(Page):
     """The front door, one per language."""
 
+    page_cache = True  # served to anonymous visitors from the page cache
+
     tagline = models.CharField(_("tagline"), max_length=160, blank=True)
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
     body = StreamField(PortalStreamBlock(), verbose_name=_("body"), blank=True)
@@ -45,6 +47,8 @@ class HomePage(Page):
 class SectionPage(BasePage):
     """A section of the site (training, worker awareness, resources) listing its children."""
 
+    page_cache = True  # served to anonymous visitors from the page cache
+
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
     body = StreamField(PortalStreamBlock(), verbose_name=_("body"), blank=True)
 
@@ -64,6 +68,8 @@ class SectionPage(BasePage):
 
 class CountryPage(BasePage):
     """A country programme's own section: its team edits everything below it."""
+
+    page_cache = True  # served to anonymous visitors from the page cache
 
     country = models.ForeignKey(
         "taxonomy.Country",

@@ -4,6 +4,7 @@ the defaults make the embedded demo work (SQLite, local memory cache, eager Cele
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
@@ -67,6 +69,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lms.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -125,6 +128,61 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The shared page cache of public pages (lms/page_cache.py, docs/decisions/0005): anonymous
+# pages from the default cache (Redis with REDIS_URL: shared by every app server), kept
+# until a change to the content starts a new generation, or PAGE_CACHE_SECONDS at most.
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
+# How long a CDN may keep a public page (Cache-Control s-maxage); a published page's own
+# addresses are purged at once when WAGTAILFRONTENDCACHE is configured (below).
+PAGE_CACHE_CDN_SECONDS = env.int("PAGE_CACHE_CDN_SECONDS", default=60)
+# Besides pages, snippets, images, documents, sites and locales: models whose change a
+# public page may show.
+PAGE_CACHE_MODELS = [
+    "taxonomy.Country",
+    "taxonomy.Sector",
+    "taxonomy.Cluster",
+    "taxonomy.CompliancePoint",
+    "media_library.VideoItem",
+    "media_library.VideoRendition",
+    "media_library.Caption",
+    "media_library.AudioTrack",
+    "media_library.ComicPanel",
+    "certification.Programme",
+    "certification.Certificate",
+]
+
+# CDN purges when a page is published or unpublished (wagtail.contrib.frontend_cache):
+# FRONTEND_CACHE_BACKEND = http (Varnish, nginx: FRONTEND_CACHE_LOCATION), cloudflare
+# (FRONTEND_CACHE_CLOUDFLARE_ZONE, FRONTEND_CACHE_CLOUDFLARE_TOKEN) or cloudfront
+# (FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION; credentials from boto3's environment).
+_frontend_cache = env("FRONTEND_CACHE_BACKEND", default="")
+if _frontend_cache == "http":
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": env("FRONTEND_CACHE_LOCATION"),
+        }
+    }
+elif _frontend_cache == "cloudflare":
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+            "BEARER_TOKEN": env("FRONTEND_CACHE_CLOUDFLARE_TOKEN"),
+            "ZONEID": env("FRONTEND_CACHE_CLOUDFLARE_ZONE"),
+        }
+    }
+elif _frontend_cache == "cloudfront":
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+            "DISTRIBUTION_ID": env("FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION"),
+        }
+    }
+elif _frontend_cache:
+    raise ImproperlyConfigured("FRONTEND_CACHE_BACKEND must be http, cloudflare or cloudfront.")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -28,3 +28,6 @@ if REDIS_URL and _worker.startswith("gw"):
     _url = urlsplit(REDIS_URL)
     _db = 8 + int(_worker[2:]) % 8
     CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{_db}"))
+
+# Tests render fresh pages; tests/test_page_cache.py switches the page cache on.
+PAGE_CACHE_ENABLED = False
