@@ -68,10 +68,14 @@ def _default_language():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate limits and cached fragments never leak from one test into the next."""
+    """Rate limits, cached fragments and locales never leak from one test into the next."""
+    from lms.taxonomy.locales import forget_locales
+
     cache.clear()
+    forget_locales()
     yield
     cache.clear()
+    forget_locales()
 
 
 @pytest.fixture

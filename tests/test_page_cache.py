@@ -20,7 +20,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _page_cache_on(settings):
+    from django.core.cache import caches
+
     settings.PAGE_CACHE_ENABLED = True
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()
 
 
 def fetch(client, url):

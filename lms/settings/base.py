@@ -128,12 +128,24 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The page cache must be one for every process that serves or edits pages: Redis when there
+# is one, else files on this machine (the demo's dev server and its video processing, the
+# bench's gunicorn workers), never one process's memory.
+CACHES["pages"] = (
+    {**CACHES["default"], "KEY_PREFIX": "pages"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env("PAGE_CACHE_DIR", default=str(BASE_DIR / "var" / "cache" / "pages")),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+)
 
 # The shared page cache of public pages (lms/page_cache.py, docs/decisions/0005): anonymous
-# pages from the default cache (Redis with REDIS_URL: shared by every app server), kept
+# pages from the "pages" cache (Redis with REDIS_URL: shared by every app server), kept
 # until a change to the content starts a new generation, or PAGE_CACHE_SECONDS at most.
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
-PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_ALIAS = "pages"
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
 # How long a CDN may keep a public page (Cache-Control s-maxage); a published page's own
 # addresses are purged at once when WAGTAILFRONTENDCACHE is configured (below).
@@ -302,7 +314,9 @@ WAGTAIL_SITE_NAME = _("Better Work Learning")
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAILADMIN_PERMITTED_LANGUAGES = [(c, n) for c, n in LANGUAGES if c in {"en", "vi", "ar"}]
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend; on PostgreSQL its full-text backend counting hits in the same query
+# as the page of hits (lms/portal/search_backend.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "lms.portal.search_backend"}}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "odt", "xlsx", "pptx", "txt", "csv", "zip"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
@@ -359,6 +373,9 @@ COURSES_EVIDENCE_MAX_BYTES = env.int("COURSES_EVIDENCE_MAX_BYTES", default=10 * 
 MEDIA_FFMPEG = env("MEDIA_FFMPEG", default="/usr/bin/ffmpeg")
 MEDIA_FFPROBE = env("MEDIA_FFPROBE", default="/usr/bin/ffprobe")
 MEDIA_TRANSCODE_TIMEOUT = env.int("MEDIA_TRANSCODE_TIMEOUT", default=3600)
+# `make demo`: the demo videos' renditions are made by `process_pending_videos` while the site
+# already serves (their pages say the video is being prepared until then).
+MEDIA_DEMO_VIDEOS_IN_BACKGROUND = env.bool("MEDIA_DEMO_VIDEOS_IN_BACKGROUND", default=False)
 MEDIA_VIDEO_MAX_UPLOAD_BYTES = env.int("MEDIA_VIDEO_MAX_UPLOAD_BYTES", default=2 * 1024**3)
 MEDIA_AUDIO_MAX_UPLOAD_BYTES = env.int("MEDIA_AUDIO_MAX_UPLOAD_BYTES", default=200 * 1024**2)
 MEDIA_CAPTION_MAX_BYTES = 512 * 1024

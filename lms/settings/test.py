@@ -29,5 +29,6 @@ if REDIS_URL and _worker.startswith("gw"):
     _db = 8 + int(_worker[2:]) % 8
     CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{_db}"))
 
-# Tests render fresh pages; tests/test_page_cache.py switches the page cache on.
+# Tests render fresh pages; tests/test_page_cache.py switches the page cache on, in memory.
 PAGE_CACHE_ENABLED = False
+CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
