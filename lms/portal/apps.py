@@ -13,3 +13,14 @@ class PortalConfig(AppConfig):
 
         receivers.connect()
         page_cache.connect()
+        _forget_sites_on_change()
+
+
+def _forget_sites_on_change():
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import Site
+
+    from lms.portal.site_lookup import forget_sites
+
+    post_save.connect(forget_sites, sender=Site, dispatch_uid="portal.site_saved")
+    post_delete.connect(forget_sites, sender=Site, dispatch_uid="portal.site_deleted")

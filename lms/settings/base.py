@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lms.page_cache.PageCacheMiddleware",
+    "lms.portal.site_lookup.SiteLookupMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -165,6 +166,10 @@ PAGE_CACHE_MODELS = [
     "certification.Programme",
     "certification.Certificate",
 ]
+
+# How long each process keeps the sites and locales it looked up (lms/portal/site_lookup.py,
+# lms/taxonomy/locales.py); a change made through this process forgets them at once.
+LOOKUP_CACHE_SECONDS = 300
 
 # CDN purges when a page is published or unpublished (wagtail.contrib.frontend_cache):
 # FRONTEND_CACHE_BACKEND = http (Varnish, nginx: FRONTEND_CACHE_LOCATION), cloudflare
