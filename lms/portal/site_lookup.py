@@ -27,16 +27,18 @@ class SiteLookupMiddleware:
         now = time.monotonic()
         with _lock:
             found = _known.get(key)
-        if found is None or _expired(now - found[0]):
-            site = Site.find_for_request(request)  # Wagtail's own lookup, kept on the request
-            if site is not None:
-                with _lock:
-                    _known[key] = (now, tuple(getattr(site, name) for name in _FIELDS))
-        else:
+        if found is not None and not _expired(now - found[0]):
             # Wagtail reads the site from this attribute before looking it up (documented in
             # Site.find_for_request).
             request._wagtail_site = Site.from_db("default", _FIELDS, found[1])
-        return self.get_response(request)
+            return self.get_response(request)
+        response = self.get_response(request)
+        # Kept only when the request needed a site anyway: no query of our own.
+        site = getattr(request, "_wagtail_site", None)
+        if site is not None:
+            with _lock:
+                _known[key] = (now, tuple(getattr(site, name) for name in _FIELDS))
+        return response
 
 
 def forget_sites(**_signal_kwargs) -> None:
