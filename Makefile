@@ -67,11 +67,14 @@ messages: install ## extract interface strings into locale/ (then translate, the
 
 db: install messages-compile
 	$(MANAGE) migrate --no-input -v 0
-	$(MANAGE) load_demo
+	MEDIA_DEMO_VIDEOS_IN_BACKGROUND=1 $(MANAGE) load_demo
 	$(MANAGE) collectstatic --no-input -v 0
 
+# The demo videos' renditions are made beside the dev server (var/demo-videos.log): the
+# episode pages say "being prepared" for the first minute or two.
 demo: db ## install everything, build the demo database and serve http://127.0.0.1:8000
 	@$(MANAGE) demo_logins
+	@mkdir -p var && ($(MANAGE) process_pending_videos > var/demo-videos.log 2>&1 &)
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: install messages-compile ## install everything and run the whole suite

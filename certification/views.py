@@ -39,6 +39,7 @@ from lms.accounts.exposure import (
     public_data,
     require_second_factor_unless_own,
 )
+from lms.page_cache import public_page_cache
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -703,6 +704,7 @@ def verify_lookup(request):
 @public_data
 @require_GET
 @cache_control(no_cache=True, public=True)
+@public_page_cache(timeout=300)  # a certificate's state also changes with the date alone
 def verify(request, code):
     """Anyone, without signing in: who holds the certificate and whether it is valid now.
     Rate-limited per address, so codes cannot be tried in bulk."""

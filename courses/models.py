@@ -294,6 +294,8 @@ class WorkbookStepPage(BasePage):
 class PolicyPage(BasePage):
     """A model policy or good-practice guide, in versions an organisation can adopt."""
 
+    page_cache = True  # served to anonymous visitors from the page cache
+
     class Kind(models.TextChoices):
         MODEL_POLICY = "policy", _("Model policy")
         GUIDE = "guide", _("Good-practice guide")

@@ -49,6 +49,7 @@ from lms.accounts.selectors import country_scope
 from lms.records import verbs
 from lms.records.activities import activity_id, parse_activity_id
 from lms.records.models import Statement
+from lms.taxonomy import locales as taxonomy_locales
 from lms.taxonomy.models import BasePage
 
 STEPLEN = Page.steplen
@@ -61,7 +62,7 @@ QUESTION_PREFIX = activity_id("question", "")
 
 
 def default_locale() -> Locale:
-    return Locale.get_default()
+    return taxonomy_locales.default_locale()
 
 
 def canonical_page(page: Page) -> Page:
@@ -750,7 +751,7 @@ def organisations_for_adoption(*, user):
 def locale_for_request(request) -> Locale:
     from django.utils.translation import get_language
 
-    return Locale.objects.filter(language_code=get_language()).first() or default_locale()
+    return taxonomy_locales.locale_for_language(get_language()) or default_locale()
 
 
 @dataclass

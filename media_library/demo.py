@@ -567,6 +567,8 @@ def load_videos() -> dict[int, VideoItem]:
                             language: _vtt(episode[language]["captions"])
                             for language in ("en", "vi", "ar")
                         },
+                        # `make demo` serves the site while the renditions are made.
+                        process=not settings.MEDIA_DEMO_VIDEOS_IN_BACKGROUND,
                     )
         else:
             for language in ("en", "vi", "ar"):
@@ -576,7 +578,7 @@ def load_videos() -> dict[int, VideoItem]:
                         language=language,
                         vtt=_vtt(episode[language]["captions"]),
                     )
-            if not video.is_ready:
+            if not video.is_ready and not settings.MEDIA_DEMO_VIDEOS_IN_BACKGROUND:
                 services.video_process(video_id=video.pk)
         video.refresh_from_db()
         videos[episode["number"]] = video

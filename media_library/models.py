@@ -248,6 +248,8 @@ class VideoRendition(models.Model):
 class SeriesPage(BasePage):
     """A soap-opera series: its episodes are its children."""
 
+    page_cache = True  # served to anonymous visitors from the page cache
+
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*BasePage.content_panels, FieldPanel("intro")]
@@ -269,6 +271,8 @@ class SeriesPage(BasePage):
 
 class EpisodePage(BasePage):
     """One episode: synopsis, the video, a discussion guide for trainers, a short quiz."""
+
+    page_cache = True  # served to anonymous visitors from the page cache
 
     number = models.PositiveSmallIntegerField(_("episode number"), default=1)
     video = models.ForeignKey(
@@ -318,6 +322,8 @@ class EpisodePage(BasePage):
 
 class ComicPage(BasePage):
     """A comic: an ordered sequence of panels, each one drawing and its text."""
+
+    page_cache = True  # served to anonymous visitors from the page cache
 
     intro = models.TextField(_("introduction"), blank=True, max_length=600)
 

@@ -208,8 +208,10 @@ def video_create(
     original_language: str = "en",
     description: str = "",
     captions: dict[str, str] | None = None,
+    process: bool = True,
 ) -> VideoItem:
-    """Store an uploaded master (and its captions, by language) and queue its processing."""
+    """Store an uploaded master (and its captions, by language) and queue its processing
+    (unless ``process`` is false: the video waits, pending, for ``process_pending_videos``)."""
     from media_library.models import Caption
 
     video = VideoItem(
@@ -225,7 +227,8 @@ def video_create(
         caption = Caption(video=video, language=language, vtt=text)
         caption.full_clean()
         caption.save()
-    video_process_enqueue(video=video)
+    if process:
+        video_process_enqueue(video=video)
     return video
 
 

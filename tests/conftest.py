@@ -68,10 +68,17 @@ def _default_language():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate limits and cached fragments never leak from one test into the next."""
+    """Rate limits, cached fragments and locales never leak from one test into the next."""
+    from lms.portal.site_lookup import forget_sites
+    from lms.taxonomy.locales import forget_locales
+
     cache.clear()
+    forget_locales()
+    forget_sites()
     yield
     cache.clear()
+    forget_locales()
+    forget_sites()
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ from lms.taxonomy.models import BasePage
 class BenchArticlePage(BasePage):
     """An article of realistic length, tagged like every content page."""
 
+    page_cache = True  # served to anonymous visitors from the page cache
+
     body = RichTextField(blank=True)
     reading_minutes = models.PositiveSmallIntegerField(default=5)
 

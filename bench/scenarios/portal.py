@@ -324,13 +324,30 @@ def _generate_people() -> None:
     )
 
 
+# A cookie the page cache does not know: the page is rendered as for a visitor with a
+# session, so the "rendered" scenarios measure the work the cache saves.
+RENDERED = {"Cookie": "bench_render=1"}
+
+
 def scenarios() -> list[HttpScenario]:
+    from django.templatetags.static import static
+
     return [
+        # The yardstick of the page cache: a static file through the same gunicorn
+        # (whitenoise), and the small web manifest view (bench/scenarios/media.py).
+        HttpScenario("portal.static-file", static("css/site.css"), requests=300),
         HttpScenario(
             "portal.home.en", "/en/", measure_weight=True, weight_budget_kb=60, requests=300
         ),
+        HttpScenario("portal.home.en.rendered", "/en/", headers=RENDERED, requests=200),
         HttpScenario("portal.home.ar", "/ar/", measure_weight=True, requests=200),
         HttpScenario("portal.browse.country", "/en/browse/country/vn/", requests=200),
+        HttpScenario(
+            "portal.browse.country.rendered",
+            "/en/browse/country/vn/",
+            headers=RENDERED,
+            requests=100,
+        ),
         HttpScenario("portal.browse.topic", "/en/browse/topic/osh/", requests=200),
         HttpScenario(
             "portal.browse.filtered", "/en/browse/?country=jo&sector=garment&page=2", requests=200
@@ -338,6 +355,9 @@ def scenarios() -> list[HttpScenario]:
         HttpScenario("portal.search.common", f"/en/search/?q={SEARCH_WORD}", requests=200),
         HttpScenario("portal.search.none", "/en/search/?q=zyxwvut+quasar", requests=200),
         HttpScenario("portal.article", f"/en/training/{SLUG_PREFIX}00000/", measure_weight=True),
+        HttpScenario(
+            "portal.article.rendered", f"/en/training/{SLUG_PREFIX}00000/", headers=RENDERED
+        ),
         HttpScenario("portal.dashboard", "/en/my/", login=LEARNER, requests=200),
     ]
 

@@ -2,7 +2,10 @@
 
 from django.urls import include, path
 
+from lms.portal import views
+
 urlpatterns = [
+    path("api/csrf", views.csrf_cookie, name="csrf_cookie"),
     path("", include("lms.records.urls")),
     path("", include("media_library.api_urls")),
     path("", include("media_library.interactive.api_urls")),

@@ -8,7 +8,20 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from lms import page_cache
         from lms.portal import receivers, signals, wagtail_fixes  # noqa: F401
 
         receivers.connect()
+        page_cache.connect()
         wagtail_fixes.connect()
+        _forget_sites_on_change()
+
+
+def _forget_sites_on_change():
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import Site
+
+    from lms.portal.site_lookup import forget_sites
+
+    post_save.connect(forget_sites, sender=Site, dispatch_uid="portal.site_saved")
+    post_delete.connect(forget_sites, sender=Site, dispatch_uid="portal.site_deleted")

@@ -16,6 +16,8 @@ from lms.taxonomy.routing import LocaleFallbackRoutingMixin
 class HomePage(LocaleFallbackRoutingMixin, Page):
     """The front door, one per language."""
 
+    page_cache = True  # served to anonymous visitors from the page cache
+
     tagline = models.CharField(_("tagline"), max_length=160, blank=True)
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
     body = StreamField(PortalStreamBlock(), verbose_name=_("body"), blank=True)
@@ -34,6 +36,29 @@ class HomePage(LocaleFallbackRoutingMixin, Page):
     class Meta:
         verbose_name = _("home page")
 
+    def route(self, request, path_components):
+        """The deepest page the path names in one query, instead of Wagtail's two per level
+        (a lesson five levels down cost ten). Only the last page's own ``route`` matters:
+        Wagtail's checks only that one is live, and no page type here routes its children
+        itself."""
+        if path_components:
+            found = (
+                Page.objects.filter(
+                    url_path__in=[
+                        self.url_path + "/".join(path_components[:n]) + "/"
+                        for n in range(1, len(path_components) + 1)
+                    ],
+                    path__startswith=self.path,
+                    depth__gt=self.depth,
+                )
+                .order_by("-depth")
+                .first()
+            )
+            if found is not None:
+                consumed = found.depth - self.depth
+                return found.specific.route(request, path_components[consumed:])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         from lms.portal.selectors import home_sections, recent_content
 
@@ -45,6 +70,8 @@ class HomePage(LocaleFallbackRoutingMixin, Page):
 
 class SectionPage(BasePage):
     """A section of the site (training, worker awareness, resources) listing its children."""
+
+    page_cache = True  # served to anonymous visitors from the page cache
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
     body = StreamField(PortalStreamBlock(), verbose_name=_("body"), blank=True)
@@ -65,6 +92,8 @@ class SectionPage(BasePage):
 
 class CountryPage(BasePage):
     """A country programme's own section: its team edits everything below it."""
+
+    page_cache = True  # served to anonymous visitors from the page cache
 
     country = models.ForeignKey(
         "taxonomy.Country",

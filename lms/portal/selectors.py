@@ -8,6 +8,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from wagtail.models import Locale, Page
 
+from lms.portal.search_backend import TOTAL_FIELD
+from lms.taxonomy.locales import locale_for_language
 from lms.taxonomy.models import BasePage, Cluster, Country, Sector
 from lms.taxonomy.selectors import terms_in_language
 
@@ -154,13 +156,55 @@ def search_pages(*, query: str, language_code: str | None, page_number):
     pages = Page.objects.live().public().exclude(depth__lte=1)
     if language_code:
         # The search backends filter on indexed fields only: the locale, not its code.
-        locale = Locale.objects.filter(language_code=language_code).first()
+        locale = locale_for_language(language_code)
         pages = pages.filter(locale=locale) if locale else pages.none()
-    results = pages.search(query, operator="and") if query else pages.none()
-    paginator = Paginator(results, BROWSE_PAGE_SIZE)
-    page = paginator.get_page(page_number)
-    page.object_list = _specific_in_order([p.pk for p in page.object_list])
+    if not query:
+        return Paginator([], BROWSE_PAGE_SIZE).get_page(1)
+    results = pages.search(query, operator="and")
+    number = _page_number(page_number)
+    hits, total = _hits_and_total(results, number)
+    if not hits and total:  # past the last page: show the last one, as get_page() would
+        number = -(-total // BROWSE_PAGE_SIZE)
+        hits, total = _hits_and_total(results, number)
+    page = Paginator(_FetchedHits(hits, total, (number - 1) * BROWSE_PAGE_SIZE), BROWSE_PAGE_SIZE)
+    page = page.get_page(number)
+    page.object_list = _specific_in_order([p.pk for p in hits])
     return page
+
+
+def _page_number(raw) -> int:
+    try:
+        return max(1, int(raw))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _hits_and_total(results, number: int):
+    """One page of hits and the number of all of them. On PostgreSQL one query (the site's
+    search backend counts them in a window); elsewhere a count after the page, unless the
+    first page is empty."""
+    start = (number - 1) * BROWSE_PAGE_SIZE
+    hits = list(results[start : start + BROWSE_PAGE_SIZE])
+    total = getattr(hits[0], TOTAL_FIELD, None) if hits else None
+    if total is None:
+        total = 0 if number == 1 and not hits else results.count()
+    return hits, total
+
+
+class _FetchedHits:
+    """What the paginator needs of a search whose page of hits and total are known."""
+
+    def __init__(self, hits, total: int, offset: int):
+        self.hits, self.total, self.offset = hits, total, offset
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, key):
+        return self.hits[key.start - self.offset : key.stop - self.offset]
 
 
 def _specific_in_order(pks: list[int]) -> list[Page]:

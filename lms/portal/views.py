@@ -8,10 +8,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
 from lms.accounts.exposure import own_data, public_data
+from lms.page_cache import public_page_cache
 from lms.portal import selectors
 from lms.taxonomy.selectors import TERM_MODELS, term_by_code
 
@@ -20,6 +22,7 @@ LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 
 @public_data
 @require_GET
+@public_page_cache
 def browse(request, facet: str = "", code: str = ""):
     preset = {}
     heading_term = None
@@ -88,6 +91,16 @@ def admin_login_redirect(request):
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = fallback
     return redirect(f"{target}?{urlencode({'next': next_url})}")
+
+
+@public_data
+@require_GET
+@never_cache
+@ensure_csrf_cookie
+def csrf_cookie(request):
+    """Sets the CSRF cookie for scripts on pages served from the shared page cache, which
+    carry no token of their own (the media players' reach beacons)."""
+    return HttpResponse(status=204)
 
 
 @public_data

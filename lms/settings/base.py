@@ -6,6 +6,7 @@ from pathlib import Path
 
 import django.conf.locale
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
@@ -70,6 +72,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lms.page_cache.PageCacheMiddleware",
+    "lms.portal.site_lookup.SiteLookupMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -128,6 +132,77 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The page cache must be one for every process that serves or edits pages: Redis when there
+# is one, else files on this machine (the demo's dev server and its video processing, the
+# bench's gunicorn workers), never one process's memory.
+CACHES["pages"] = (
+    {**CACHES["default"], "KEY_PREFIX": "pages"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env("PAGE_CACHE_DIR", default=str(BASE_DIR / "var" / "cache" / "pages")),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+)
+
+# The shared page cache of public pages (lms/page_cache.py, docs/decisions/0005): anonymous
+# pages from the "pages" cache (Redis with REDIS_URL: shared by every app server), kept
+# until a change to the content starts a new generation, or PAGE_CACHE_SECONDS at most.
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
+PAGE_CACHE_ALIAS = "pages"
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
+# How long a CDN may keep a public page (Cache-Control s-maxage); a published page's own
+# addresses are purged at once when WAGTAILFRONTENDCACHE is configured (below).
+PAGE_CACHE_CDN_SECONDS = env.int("PAGE_CACHE_CDN_SECONDS", default=60)
+# Besides pages, snippets, images, documents, sites and locales: models whose change a
+# public page may show.
+PAGE_CACHE_MODELS = [
+    "taxonomy.Country",
+    "taxonomy.Sector",
+    "taxonomy.Cluster",
+    "taxonomy.CompliancePoint",
+    "media_library.VideoItem",
+    "media_library.VideoRendition",
+    "media_library.Caption",
+    "media_library.AudioTrack",
+    "media_library.ComicPanel",
+    "certification.Programme",
+    "certification.Certificate",
+]
+
+# How long each process keeps the sites and locales it looked up (lms/portal/site_lookup.py,
+# lms/taxonomy/locales.py); a change made through this process forgets them at once.
+LOOKUP_CACHE_SECONDS = 300
+
+# CDN purges when a page is published or unpublished (wagtail.contrib.frontend_cache):
+# FRONTEND_CACHE_BACKEND = http (Varnish, nginx: FRONTEND_CACHE_LOCATION), cloudflare
+# (FRONTEND_CACHE_CLOUDFLARE_ZONE, FRONTEND_CACHE_CLOUDFLARE_TOKEN) or cloudfront
+# (FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION; credentials from boto3's environment).
+_frontend_cache = env("FRONTEND_CACHE_BACKEND", default="")
+if _frontend_cache == "http":
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": env("FRONTEND_CACHE_LOCATION"),
+        }
+    }
+elif _frontend_cache == "cloudflare":
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+            "BEARER_TOKEN": env("FRONTEND_CACHE_CLOUDFLARE_TOKEN"),
+            "ZONEID": env("FRONTEND_CACHE_CLOUDFLARE_ZONE"),
+        }
+    }
+elif _frontend_cache == "cloudfront":
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+            "DISTRIBUTION_ID": env("FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION"),
+        }
+    }
+elif _frontend_cache:
+    raise ImproperlyConfigured("FRONTEND_CACHE_BACKEND must be http, cloudflare or cloudfront.")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -269,7 +344,9 @@ WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [(c, n) for c, n in LANGUAGES if c in {"en", "vi", "ar"}]
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend; on PostgreSQL its full-text backend counting hits in the same query
+# as the page of hits (lms/portal/search_backend.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "lms.portal.search_backend"}}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "odt", "xlsx", "pptx", "txt", "csv", "zip"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
@@ -336,6 +413,9 @@ COURSES_EVIDENCE_MAX_BYTES = env.int("COURSES_EVIDENCE_MAX_BYTES", default=10 * 
 MEDIA_FFMPEG = env("MEDIA_FFMPEG", default="/usr/bin/ffmpeg")
 MEDIA_FFPROBE = env("MEDIA_FFPROBE", default="/usr/bin/ffprobe")
 MEDIA_TRANSCODE_TIMEOUT = env.int("MEDIA_TRANSCODE_TIMEOUT", default=3600)
+# `make demo`: the demo videos' renditions are made by `process_pending_videos` while the site
+# already serves (their pages say the video is being prepared until then).
+MEDIA_DEMO_VIDEOS_IN_BACKGROUND = env.bool("MEDIA_DEMO_VIDEOS_IN_BACKGROUND", default=False)
 MEDIA_VIDEO_MAX_UPLOAD_BYTES = env.int("MEDIA_VIDEO_MAX_UPLOAD_BYTES", default=2 * 1024**3)
 MEDIA_AUDIO_MAX_UPLOAD_BYTES = env.int("MEDIA_AUDIO_MAX_UPLOAD_BYTES", default=200 * 1024**2)
 MEDIA_CAPTION_MAX_BYTES = 512 * 1024

@@ -46,6 +46,8 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 
 STATIC_ROOT = str(BENCH_DIR / "static")
+if not REDIS_URL:  # the page cache of the bench's own database, shared by its workers
+    CACHES["pages"]["LOCATION"] = str(BENCH_DIR / "page-cache")
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 MEDIA_ROOT = str(BENCH_DIR / "media")
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8110"

@@ -28,3 +28,10 @@ if REDIS_URL and _worker.startswith("gw"):
     _url = urlsplit(REDIS_URL)
     _db = 8 + int(_worker[2:]) % 8
     CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{_db}"))
+
+# Tests render fresh pages; tests/test_page_cache.py switches the page cache on, in memory.
+PAGE_CACHE_ENABLED = False
+CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
+# Sites and locales kept until a test changes them (tests/conftest.py forgets them between
+# tests), so a slow machine never adds a query in the middle of a query-budget test.
+LOOKUP_CACHE_SECONDS = None

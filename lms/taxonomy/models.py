@@ -18,9 +18,9 @@ from lms.taxonomy.routing import LocaleFallbackRoutingMixin
 class TermQuerySet(models.QuerySet):
     def canonical(self):
         """The default-locale rows: the ones other models refer to."""
-        from wagtail.models import Locale
+        from lms.taxonomy.locales import default_locale
 
-        return self.filter(locale=Locale.get_default())
+        return self.filter(locale=default_locale())
 
 
 class Term(TranslatableMixin, index.Indexed, models.Model):

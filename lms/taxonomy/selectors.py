@@ -2,8 +2,8 @@
 
 from django.conf import settings
 from django.utils.translation import get_language
-from wagtail.models import Locale
 
+from lms.taxonomy.locales import locale_for_language
 from lms.taxonomy.models import Cluster, CompliancePoint, Country, Sector
 
 TERM_MODELS = {
@@ -20,7 +20,7 @@ def terms_in_language(*, model, language_code: str | None = None) -> dict[str, o
     language_code = language_code or get_language() or settings.LANGUAGE_CODE
     terms = {t.code: t for t in model.objects.filter(locale__language_code=settings.LANGUAGE_CODE)}
     if language_code != settings.LANGUAGE_CODE:
-        locale = Locale.objects.filter(language_code=language_code).first()
+        locale = locale_for_language(language_code)
         if locale:
             terms.update({t.code: t for t in model.objects.filter(locale=locale)})
     return terms

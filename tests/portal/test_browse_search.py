@@ -182,3 +182,37 @@ def test_search_keeps_words_and_drops_operators(typed, words):
     from lms.portal.selectors import search_words
 
     assert search_words(typed) == words
+
+
+def test_a_search_runs_its_full_text_match_once_on_postgresql(client, catalogue):
+    """The paginator's count comes from the same query as the page of hits (a window count
+    in lms/portal/search_backend.py), and the match can use the GIN index on the index
+    entries' title and body."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the window count is the PostgreSQL backend's")
+    for n in range(25):
+        content_create(parent=catalogue, title=f"Wage lesson {n}")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/en/search/", {"q": "lesson", "page": "2"})
+    matches = [q["sql"] for q in queries.captured_queries if "@@" in q["sql"]]
+    assert len(matches) == 1
+    assert response.context["results"].paginator.count == 25
+    assert response.context["results"].number == 2
+    assert len(response.context["results"].object_list) == 5
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'portal_search_title_body_gin'"
+        )
+        assert "gin" in cursor.fetchone()[0].lower()
+
+
+def test_a_page_past_the_last_shows_the_last(client, catalogue):
+    for n in range(25):
+        content_create(parent=catalogue, title=f"Wage lesson {n}")
+    response = client.get("/en/search/", {"q": "lesson", "page": "9"})
+    assert response.context["results"].number == 2
+    assert len(response.context["results"].object_list) == 5
+    assert response.context["results"].paginator.count == 25

@@ -28,11 +28,7 @@ def language_switcher(context):
             if code in own:
                 links.append({"code": code, "name": name, "url": own[code], "translated": True})
     elif isinstance(page, Page) and page.pk:
-        translations = {
-            p.locale.language_code: p
-            for p in page.get_translations(inclusive=True).live().select_related("locale")
-        }
-        homes = _home_pages()
+        translations, homes = _translations_and_homes(page)
         for code, name in settings.LANGUAGES:
             target = translations.get(code) or homes.get(code)
             url = target.get_url(request) if target else f"/{code}/"
@@ -52,10 +48,26 @@ def language_switcher(context):
     }
 
 
-def _home_pages():
+def _translations_and_homes(page):
+    """The live translations of ``page`` and the home page of each language, in one query."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
     from lms.portal.models import HomePage
 
-    return {h.locale.language_code: h for h in HomePage.objects.live().select_related("locale")}
+    home_type = ContentType.objects.get_for_model(HomePage)  # kept by Django after once
+    translations, homes = {}, {}
+    for found in (
+        Page.objects.live()
+        .filter(Q(translation_key=page.translation_key) | Q(content_type=home_type))
+        .select_related("locale")
+    ):
+        code = found.locale.language_code
+        if found.translation_key == page.translation_key:
+            translations[code] = found
+        if found.content_type_id == home_type.pk:
+            homes[code] = found
+    return translations, homes
 
 
 @register.simple_tag

@@ -94,12 +94,21 @@
     return match ? decodeURIComponent(match[1]) : fallback;
   }
 
+  // Public pages come from the shared page cache without a token of their own: the first
+  // beacon asks the site for the CSRF cookie.
+  async function csrfToken(fallback, tokenUrl) {
+    var token = csrf(fallback);
+    if (token || !tokenUrl) return token;
+    try { await fetch(tokenUrl, {credentials: "same-origin"}); } catch (e) { /* offline */ }
+    return csrf("");
+  }
+
   function readQueue() {
     try { return JSON.parse(localStorage.getItem(QUEUE) || "[]"); } catch (e) { return []; }
   }
 
   var flushing = false;
-  async function flush(endpoint, token) {
+  async function flush(endpoint, token, tokenUrl) {
     if (flushing || !navigator.onLine) return;
     var queue = readQueue();
     if (!queue.length) return;
@@ -110,7 +119,7 @@
         method: "POST",
         credentials: "same-origin",
         keepalive: true,
-        headers: {"Content-Type": "application/json", "X-CSRFToken": csrf(token)},
+        headers: {"Content-Type": "application/json", "X-CSRFToken": await csrfToken(token, tokenUrl)},
         body: JSON.stringify({events: batch}),
       });
       if (response.ok || response.status === 400) {
@@ -130,8 +139,8 @@
     var queue = readQueue();
     queue.push(event);
     localStorage.setItem(QUEUE, JSON.stringify(queue.slice(-500)));
-    flush(root.dataset.reachUrl, root.dataset.csrf);
-    window.addEventListener("online", function () { flush(root.dataset.reachUrl, root.dataset.csrf); }, {once: true});
+    flush(root.dataset.reachUrl, root.dataset.csrf, root.dataset.csrfUrl);
+    window.addEventListener("online", function () { flush(root.dataset.reachUrl, root.dataset.csrf, root.dataset.csrfUrl); }, {once: true});
   }
 
   window.BWOffline = {

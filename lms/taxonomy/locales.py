@@ -1,0 +1,46 @@
+"""Wagtail locales by language code without a query each time: a page in a course asked
+for the default locale three to four times a request. Locales change when an administrator
+adds a language, so each process keeps them a few minutes and forgets them at once when one
+is saved or deleted here."""
+
+import threading
+import time
+
+from django.conf import settings
+from wagtail.models import Locale
+
+_lock = threading.Lock()
+_known: dict[str, Locale] = {}
+_since = [0.0]
+
+
+def locale_for_language(language_code: str) -> Locale | None:
+    """The locale of a language code, or None when the site has none for it."""
+    now = time.monotonic()
+    with _lock:
+        if _expired(now - _since[0]):
+            _known.clear()
+            _since[0] = now
+        found = _known.get(language_code)
+    if found is None:
+        found = Locale.objects.filter(language_code=language_code).first()
+        if found is not None:
+            with _lock:
+                _known[language_code] = found
+    return found
+
+
+def default_locale() -> Locale:
+    return locale_for_language(settings.LANGUAGE_CODE) or Locale.get_default()
+
+
+def forget_locales(**_signal_kwargs) -> None:
+    with _lock:
+        _known.clear()
+
+
+def _expired(age: float) -> bool:
+    """Kept ``LOOKUP_CACHE_SECONDS`` (another process may have changed them); None: until
+    a change here (the tests, which clear them between tests)."""
+    keep = settings.LOOKUP_CACHE_SECONDS
+    return keep is not None and age > keep
