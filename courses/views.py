@@ -438,7 +438,9 @@ def learner_new_slip(request, cohort_id: int, learner_id: int):
     cohort = _cohort_for(request, cohort_id)
     learner = get_object_or_404(selectors.cohort_learners_queryset(cohort=cohort), pk=learner_id)
     try:
-        password = services.learner_password_reset(cohort=cohort, learner=learner)
+        password = services.learner_password_reset(
+            cohort=cohort, learner=learner, actor=request.user
+        )
     except services.CourseActionError as error:
         messages.error(request, error.message)
         return redirect("courses:cohort_detail", cohort_id=cohort.pk)

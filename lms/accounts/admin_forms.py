@@ -139,9 +139,7 @@ class PersonAdminForm(WagtailAdminModelForm):
                 actor=self.actor, username=self.cleaned_data["username"], changes=changes
             )
         else:
-            person = services.person_update(
-                actor=self.actor, person=self.original, changes=changes
-            )
+            person = services.person_update(actor=self.actor, person=self.original, changes=changes)
         # The admin views read the saved object from the form.
         self.instance = person
         return person

@@ -201,3 +201,43 @@ def person_create(*, actor: User, username: str, changes: dict) -> User:
         if changes.get("roles"):
             user_roles_set(user=person, roles=list(changes["roles"]))
     return person
+
+
+def person_password_reset_notify(*, person: User, actor: User) -> None:
+    """Tell the person that someone else set a new password for them: by email when they
+    have one, else on the site the next time they sign in."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.utils import timezone, translation
+    from django.utils.formats import date_format
+
+    from lms.accounts.models import AccountNotice
+
+    if not person.email:
+        AccountNotice.objects.create(
+            user=person, kind=AccountNotice.Kind.PASSWORD_RESET, actor_name=str(actor)[:150]
+        )
+        return
+    with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+        when = date_format(timezone.localtime(), "DATETIME_FORMAT")
+        subject = str(_("Your password was reset"))
+        body = str(
+            _(
+                "Hello %(name)s,\n\n%(actor)s set a new password for your account on "
+                "%(when)s. If you did not ask for this, tell your trainer or your country "
+                "programme team at once.\n"
+            )
+        ) % {"name": person.name, "actor": actor.name, "when": when}
+    send_mail(subject, body, None, [person.email])
+
+
+def account_notices_take(*, person: User) -> list:
+    """The notices the person has not seen yet, marked as seen."""
+    from django.utils import timezone
+
+    from lms.accounts.models import AccountNotice
+
+    notices = list(AccountNotice.objects.filter(user=person, shown_at__isnull=True))
+    if notices:
+        AccountNotice.objects.filter(pk__in=[n.pk for n in notices]).update(shown_at=timezone.now())
+    return notices
