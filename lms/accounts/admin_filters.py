@@ -4,9 +4,14 @@ taxonomy terms offered once each in the viewer's language."""
 import django_filters
 from wagtail.admin.filters import WagtailFilterSet
 
+from lms.accounts.admin_forms import queryset_in_scope
 from lms.accounts.selectors import country_scope
-from lms.taxonomy.forms import TermChoiceField, TermMultipleChoiceField, default_language_terms
-from lms.taxonomy.models import Country, Term
+from lms.taxonomy.forms import (
+    TermFilterChoiceField,
+    TermFilterMultipleChoiceField,
+    default_language_terms,
+)
+from lms.taxonomy.models import Term
 
 
 def scope_filters(filters, user) -> None:
@@ -19,15 +24,12 @@ def scope_filters(filters, user) -> None:
         if issubclass(model, Term):
             queryset = default_language_terms(model)
             multiple = isinstance(filter_, django_filters.ModelMultipleChoiceFilter)
-            filter_.field_class = TermMultipleChoiceField if multiple else TermChoiceField
+            filter_.field_class = (
+                TermFilterMultipleChoiceField if multiple else TermFilterChoiceField
+            )
             filter_.extra["model"] = model
-        if scope is None:
-            filter_.queryset = queryset
-            continue
-        if issubclass(model, Country):
-            queryset = queryset.filter(pk=scope or 0)
-        elif any(f.name == "country" for f in model._meta.concrete_fields):
-            queryset = queryset.filter(country_id=scope or 0)
+        if scope is not None:
+            queryset = queryset_in_scope(queryset, scope)
         filter_.queryset = queryset
 
 

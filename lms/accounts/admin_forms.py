@@ -20,33 +20,61 @@ from lms.taxonomy.forms import TermChoiceField, default_language_terms
 from lms.taxonomy.models import Country, Sector
 
 
-def scope_choice_fields(fields, user) -> None:
-    """Limit every choice of a row to the editor's country: countries to theirs, rows with a
-    ``country`` (organisations, people, communities...) to those in it. A posted value outside
-    the limited choices fails validation, so nothing is created in or moved to another country."""
+def queryset_in_scope(queryset, scope):
+    """The rows of ``queryset`` in country ``scope`` (an id, or ``False`` for none)."""
     from lms.taxonomy.models import Country as CountryModel
 
+    model = queryset.model
+    field_names = {f.name for f in model._meta.concrete_fields}
+    if issubclass(model, CountryModel):
+        return queryset.filter(pk=scope or 0)
+    if "country" in field_names:
+        return queryset.filter(country_id=scope or 0)
+    if "community" in field_names:
+        return queryset.filter(community__country_id=scope or 0)
+    return queryset
+
+
+def scope_choice_fields(fields, user) -> None:
+    """Limit every choice of a row to the editor's country: countries to theirs, rows with a
+    ``country`` (organisations, people, communities...) to those in it, rows of a community
+    to their community's country. Taxonomy terms are offered once each (the default-language
+    row, which reports key on), labelled in the editor's language. A posted value outside
+    the limited choices fails validation, so nothing is created in or moved to another
+    country; country staff must name their country where a country may be left empty."""
+    from lms.taxonomy.forms import TermLabelsMixin, default_language_terms
+    from lms.taxonomy.models import Country as CountryModel
+    from lms.taxonomy.models import Term
+
     scope = country_scope(user) if user is not None else False
-    if scope is None:
-        return
-    for field in fields.values():
+    for name, field in fields.items():
         queryset = getattr(field, "queryset", None)
         if queryset is None:
             continue
         model = queryset.model
-        if issubclass(model, CountryModel):
-            field.queryset = queryset.filter(pk=scope or 0)
-        elif any(f.name == "country" for f in model._meta.concrete_fields):
-            field.queryset = queryset.filter(country_id=scope or 0)
+        if issubclass(model, Term):
+            queryset = queryset & default_language_terms(model)
+            labeller = TermLabelsMixin()
+            labeller.term_model = model
+            field.label_from_instance = labeller.term_label
+        if scope is not None:
+            queryset = queryset_in_scope(queryset, scope)
+            if issubclass(model, CountryModel) and name == "country":
+                field.required = True
+                field.empty_label = None
+        field.queryset = queryset
 
 
-class CountryScopedModelForm(WagtailAdminModelForm):
-    """The base of every country-scoped admin form: choices limited to the editor's country,
-    taxonomy terms offered once each in the editor's language."""
+class ScopedChoicesFormMixin:
+    """Mixed into every country-scoped admin form (see ``scope_choice_fields``)."""
 
-    def __init__(self, *args, for_user=None, **kwargs):
-        super().__init__(*args, for_user=for_user, **kwargs)
-        scope_choice_fields(self.fields, for_user)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope_choice_fields(self.fields, getattr(self, "for_user", None))
+
+
+class CountryScopedModelForm(ScopedChoicesFormMixin, WagtailAdminModelForm):
+    """The base of country-scoped admin forms built from a field list."""
 
 
 class PersonAdminForm(WagtailAdminModelForm):

@@ -12,17 +12,21 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from lms.accounts.admin_filters import CountryScopedFilterSet
-from lms.accounts.admin_forms import CountryScopedModelForm, PersonAdminForm
+from lms.accounts.admin_forms import (
+    CountryScopedModelForm,
+    PersonAdminForm,
+    ScopedChoicesFormMixin,
+)
 from lms.accounts.models import Organisation, User
 from lms.accounts.permissions import CountryScopedPermissionPolicy, can_manage_person
-from lms.taxonomy.forms import term_formfield_callback
 
 
 class CountryScopedObjectMixin:
     """Refuse a row outside the staff member's country, even when its URL is typed in."""
 
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
+    def get_object(self, *args, **kwargs):
+        # Wagtail's history and usage views take no queryset: passing one answered 500.
+        obj = super().get_object(*args, **kwargs)
         action = getattr(self, "permission_required", None) or "view"
         if not self.permission_policy.user_has_permission_for_instance(
             self.request.user, action, obj
@@ -51,18 +55,20 @@ class CountryScopedViewSet(ModelViewSet):
     in Wagtail's policy registry, e.g. the user model's, is not consulted). Its forms and
     filters offer only the viewer's country and taxonomy terms once each, in their language."""
 
-    base_filterset_class = CountryScopedFilterSet
     form_class = None
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(base_filterset_class=CountryScopedFilterSet, **kwargs)
 
     def get_form_class(self, for_update=False):
         if self.form_class is not None:
             return self.form_class
         if self._edit_handler:
-            return self._edit_handler.get_form_class()
+            form_class = self._edit_handler.get_form_class()
+            return type(form_class.__name__, (ScopedChoicesFormMixin, form_class), {})
         return modelform_factory(
             self.model,
             form=CountryScopedModelForm,
-            formfield_callback=term_formfield_callback,
             fields=self.get_form_fields(),
             exclude=self.get_exclude_form_fields(),
         )

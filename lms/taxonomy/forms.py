@@ -9,7 +9,6 @@ only the default-language rows and label each with its name in the active langua
 import django_filters
 from django import forms
 from django.conf import settings
-from django.utils.text import capfirst
 from django.utils.translation import get_language
 
 from lms.taxonomy.selectors import terms_in_language
@@ -61,33 +60,33 @@ class TermMultipleChoiceField(TermLabelsMixin, forms.ModelMultipleChoiceField):
         return self.term_label(obj)
 
 
+class TermFilterChoiceField(TermLabelsMixin, django_filters.fields.ModelChoiceField):
+    """django-filter's field (it knows the "none" choice), labelled like ``TermChoiceField``."""
+
+    def __init__(self, *args, model, **kwargs):
+        self.term_model = model
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        return self.term_label(obj)
+
+
+class TermFilterMultipleChoiceField(
+    TermLabelsMixin, django_filters.fields.ModelMultipleChoiceField
+):
+    def __init__(self, *args, model, **kwargs):
+        self.term_model = model
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        return self.term_label(obj)
+
+
 class TermFilter(django_filters.ModelChoiceFilter):
     """A list filter on a taxonomy foreign key: one entry per term, in the reader's language."""
 
-    field_class = TermChoiceField
+    field_class = TermFilterChoiceField
 
     def __init__(self, *args, model, **kwargs):
         kwargs.setdefault("queryset", default_language_terms(model))
         super().__init__(*args, model=model, **kwargs)
-
-
-def term_formfield_callback(model_field, **kwargs):
-    """A ``formfield_callback`` that turns every taxonomy foreign key and many-to-many into
-    a term field (for model forms built from a field list, e.g. Wagtail viewsets)."""
-    from lms.taxonomy.models import Term
-
-    related = getattr(model_field, "related_model", None)
-    if isinstance(related, type) and issubclass(related, Term):
-        kwargs.pop("queryset", None)
-        kwargs.pop("limit_choices_to", None)
-        field_class = TermMultipleChoiceField if model_field.many_to_many else TermChoiceField
-        defaults = {
-            "required": not model_field.blank,
-            "label": capfirst(model_field.verbose_name),
-            "help_text": model_field.help_text,
-        }
-        defaults.update({k: v for k, v in kwargs.items() if k in ("widget",)})
-        return field_class(model=related, **defaults)
-    from wagtail.admin.forms.models import formfield_for_dbfield
-
-    return formfield_for_dbfield(model_field, **kwargs)
