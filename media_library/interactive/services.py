@@ -162,14 +162,23 @@ def _process(package, work) -> None:
     package.save()
 
 
-def _install_library(archive, info) -> H5PLibrary:
-    """Store a library once; a newer patch of the same major.minor replaces it for all."""
+def may_replace_shared_libraries(user) -> bool:
+    """Libraries are shared by every country's content: only global staff replace one."""
+    from lms.accounts.selectors import country_scope
+
+    return user is not None and country_scope(user) is None
+
+
+def _install_library(archive, info, *, may_replace: bool) -> H5PLibrary:
+    """Store a library once; a newer patch of the same major.minor replaces it for all, but
+    only when global staff upload it (issue 12, hole 6: a country uploader's package runs
+    on the library already installed and cannot change other countries' content)."""
     existing = H5PLibrary.objects.filter(
         machine_name=info.ref.machine_name,
         major_version=info.ref.major,
         minor_version=info.ref.minor,
     ).first()
-    if existing and existing.patch_version >= info.patch:
+    if existing and (existing.patch_version >= info.patch or not may_replace):
         return existing
     folder = f"{package_files.LIBRARIES}/{info.ref.folder}"
     package_files.delete_tree(folder)
@@ -193,9 +202,11 @@ def _install_library(archive, info) -> H5PLibrary:
 def h5p_content_process(*, content: H5PContent) -> H5PContent:
     def work(archive):
         validated = validate_h5p(archive, installed=installed_libraries())
+        may_replace = may_replace_shared_libraries(content.uploaded_by)
         with transaction.atomic():
             by_ref = {
-                ref: _install_library(archive, info) for ref, info in validated.libraries.items()
+                ref: _install_library(archive, info, may_replace=may_replace)
+                for ref, info in validated.libraries.items()
             }
             for ref, info in validated.libraries.items():
                 wanted = {
