@@ -195,3 +195,24 @@ def test_the_people_filters_list_each_term_once_in_the_editors_language(client, 
     page = client.get("/admin/people/").content.decode()
     assert page.count("Ai Cập") == 1
     assert "مصر" not in page
+
+
+def test_vietnam_staff_cannot_translate_jordans_country_page(client, vn_staff, home_page):
+    from wagtail.models import Locale
+
+    from lms.portal.models import CountryPage
+    from lms.portal.services import country_page_create
+
+    pages = {
+        code: country_page_create(parent=home_page, country=country(code), title=f"Page {code}")
+        for code in ("vn", "jo")
+    }
+    vietnamese = Locale.objects.get(language_code="vi")
+    client.force_login(vn_staff)
+    url = f"/admin/localize/submit/page/{pages['jo'].pk}/"
+    assert denied(client.get(url))
+    assert denied(client.post(url, {"locales": [vietnamese.pk]}))
+    assert not CountryPage.objects.filter(
+        translation_key=pages["jo"].translation_key, locale=vietnamese
+    ).exists()
+    assert client.get(f"/admin/localize/submit/page/{pages['vn'].pk}/").status_code == 200
