@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from certification.forms import (
     SubmissionForm,
 )
 from certification.models import Candidacy, Certificate, CPDActivity, Programme, Submission
+from lms.private_files import private_file_response
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -305,7 +306,7 @@ def _private_file(field, *, filename: str):
     media address."""
     if not field:
         raise Http404
-    return FileResponse(field.open("rb"), as_attachment=True, filename=filename)
+    return private_file_response(field, as_attachment=True, filename=filename)
 
 
 @login_required
@@ -605,8 +606,8 @@ def certificate_pdf(request, code):
     certificate = _certificate_for(request, code)
     if not certificate.pdf:
         services.certificate_pdf_store(certificate=certificate)
-    return FileResponse(
-        certificate.pdf.open("rb"),
+    return private_file_response(
+        certificate.pdf,
         as_attachment=True,
         filename=f"{certificate.serial}.pdf",
         content_type="application/pdf",

@@ -234,12 +234,10 @@ def submission_file(request, submission_id: int, field: str):
     stored = getattr(submission, field)
     if not stored:
         raise Http404
-    from django.http import FileResponse
+    from lms.private_files import private_file_response
 
-    return FileResponse(
-        stored.open("rb"),
-        as_attachment=field == "file",
-        filename=stored.name.rsplit("/", 1)[-1],
+    return private_file_response(
+        stored, as_attachment=field == "file", filename=stored.name.rsplit("/", 1)[-1]
     )
 
 

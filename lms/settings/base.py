@@ -197,6 +197,28 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Private uploads (evidence, CPD records, attachments, exports, certificates: decision 0006)
+# live apart from public media and are served only by views that check permission.
+PRIVATE_MEDIA_ROOT = env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private"))
+# Behind nginx: the internal location that serves PRIVATE_MEDIA_ROOT (site/deploy/nginx.conf).
+PRIVATE_MEDIA_ACCEL_PREFIX = env("DJANGO_PRIVATE_MEDIA_ACCEL_PREFIX", default="")
+# With object storage: how long a signed address to a private file stays valid.
+PRIVATE_MEDIA_URL_SECONDS = env.int("DJANGO_PRIVATE_MEDIA_URL_SECONDS", default=300)
+STORAGES["private"] = {"BACKEND": "lms.private_files.PrivateFileSystemStorage"}
+if env("AWS_STORAGE_BUCKET_NAME", default=""):
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("PRIVATE_BUCKET_NAME", default=env("AWS_STORAGE_BUCKET_NAME")),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "location": "private",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": PRIVATE_MEDIA_URL_SECONDS,
+            # A CDN domain would give unsigned addresses: private files never use one.
+            "custom_domain": None,
+        },
+    }
 if env("AWS_STORAGE_BUCKET_NAME", default=""):
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
