@@ -146,6 +146,16 @@ class PeopleViewSet(CountryScopedViewSet):
     copy_view_enabled = False
     permission_policy = PeoplePermissionPolicy(User, actions=("view", "change", "add"))
 
+    def get_urlpatterns(self):
+        from django.urls import path
+
+        from lms.accounts.admin_views import people_import_view
+
+        return [
+            *super().get_urlpatterns(),
+            path("import/", people_import_view, name="import"),
+        ]
+
 
 class OrganisationViewSet(CountryScopedViewSet):
     model = Organisation
