@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from lms.accounts.people_import import COLUMNS, people_import_plan, people_import_run
 from lms.accounts.permissions import grantable_roles
@@ -58,7 +58,11 @@ def people_import_view(request):
             plan = people_import_plan(actor=actor, data=data, filename=saved["name"])
             status = 400
         else:
-            messages.success(request, _("%(count)s people were added.") % {"count": len(people)})
+            messages.success(
+                request,
+                ngettext("%(count)s person was added.", "%(count)s people were added.", len(people))
+                % {"count": len(people)},
+            )
             return redirect("people:index")
     elif request.method == "POST":
         form = PeopleFileForm(request.POST, request.FILES)
