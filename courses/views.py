@@ -352,6 +352,15 @@ def cohort_export(request, cohort_id: int, file_format: str):
     grid = selectors.cohort_grid(cohort=cohort, locale=selectors.locale_for_request(request))
     rows = [grid.header(), *grid.table()]
     filename = f"cohort-{cohort.pk}"
+    if file_format in ("csv", "xlsx"):
+        from lms.accounts.audit import audit_access
+
+        audit_access(
+            actor=request.user,
+            subject=cohort,
+            what="cohort learner export",
+            details={"format": file_format, "learners": len(rows) - 1},
+        )
     if file_format == "csv":
         buffer = io.StringIO()
         csv.writer(buffer).writerows(rows)

@@ -119,3 +119,14 @@ def test_a_trainer_reprints_a_slip_for_an_account_their_class_import_made(client
     assert response.status_code == 200
     worker.refresh_from_db()
     assert worker.check_password(slip_password(response))
+
+
+def test_a_cohort_export_is_recorded_in_the_audit_trail(client, victim):
+    _worker, own_trainer, cohort = victim
+    client.force_login(own_trainer)
+    response = client.get(reverse("courses:cohort_export", args=[cohort.pk, "csv"]))
+    assert response.status_code == 200
+    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
+    assert entry.actor == own_trainer
+    assert entry.additional_data["what"] == "cohort learner export"
+    assert entry.object_pk == str(cohort.pk)
