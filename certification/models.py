@@ -23,6 +23,7 @@ from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
 
 from certification.validators import validate_evidence_file
+from lms.private_files import PrivateUploadTo, private_storage
 
 EVIDENCE_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "docx", "odt", "mp4", "m4a", "mp3"]
 
@@ -356,7 +357,8 @@ class Submission(models.Model):
     session_date = models.DateField(_("date of the session or work"), null=True, blank=True)
     file = models.FileField(
         _("file"),
-        upload_to="certification/evidence/%Y/%m/",
+        upload_to=PrivateUploadTo("certification/evidence"),
+        storage=private_storage,
         blank=True,
         validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS), validate_evidence_file],
     )
@@ -451,7 +453,8 @@ class CPDActivity(models.Model):
     description = models.TextField(_("what you learnt"), blank=True)
     evidence = models.FileField(
         _("evidence"),
-        upload_to="certification/cpd/%Y/%m/",
+        upload_to=PrivateUploadTo("certification/cpd"),
+        storage=private_storage,
         blank=True,
         validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS), validate_evidence_file],
     )
@@ -515,7 +518,12 @@ class Certificate(models.Model):
     issued_on = models.DateField(_("issue date"))
     expires_on = models.DateField(_("expiry date"))
     language = models.CharField(_("language of the certificate"), max_length=10)
-    pdf = models.FileField(_("PDF"), upload_to="certification/certificates/", blank=True)
+    pdf = models.FileField(
+        _("PDF"),
+        upload_to=PrivateUploadTo("certification/certificates"),
+        storage=private_storage,
+        blank=True,
+    )
     status_index = models.PositiveIntegerField(
         _("status list index"),
         unique=True,

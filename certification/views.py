@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -40,6 +40,7 @@ from lms.accounts.exposure import (
     require_second_factor_unless_own,
 )
 from lms.page_cache import public_page_cache
+from lms.private_files import private_file_response
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -328,7 +329,7 @@ def _private_file(field, *, filename: str):
     media address."""
     if not field:
         raise Http404
-    return FileResponse(field.open("rb"), as_attachment=True, filename=filename)
+    return private_file_response(field, as_attachment=True, filename=filename)
 
 
 @own_or_others_data
@@ -640,8 +641,8 @@ def certificate_pdf(request, code):
     certificate = _certificate_for(request, code)
     if not certificate.pdf:
         services.certificate_pdf_store(certificate=certificate)
-    return FileResponse(
-        certificate.pdf.open("rb"),
+    return private_file_response(
+        certificate.pdf,
         as_attachment=True,
         filename=f"{certificate.serial}.pdf",
         content_type="application/pdf",

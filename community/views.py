@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -23,6 +23,7 @@ from lms.accounts.exposure import (
     public_data,
     require_second_factor_unless_own,
 )
+from lms.private_files import private_file_response
 from lms.taxonomy.models import Cluster, Country, Sector
 from lms.taxonomy.selectors import terms_in_language
 
@@ -970,8 +971,8 @@ def attachment(request, token, name):
         permissions.can_moderate(request.user, post.community) or post.author_id == request.user.pk
     ):
         raise Http404
-    response = FileResponse(
-        item.file.open("rb"),
+    response = private_file_response(
+        item.file,
         content_type=item.content_type,
         as_attachment=not item.is_image,
         filename=item.name,

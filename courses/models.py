@@ -10,6 +10,7 @@ point at the course in the default language (its "canonical" version); a transla
 another way into the same course.
 """
 
+import os
 import secrets
 import uuid
 
@@ -31,6 +32,7 @@ from courses.blocks import (
     TestQuestionsBlock,
     TrainingStructureBlock,
 )
+from lms.private_files import private_storage
 from lms.taxonomy.models import BasePage
 
 COURSE_PARENTS = ["portal.SectionPage", "portal.CountryPage"]
@@ -599,7 +601,7 @@ class Attendance(models.Model):
 
 
 def evidence_upload_to(instance, filename):
-    return f"courses/evidence/{instance.course_id}/{secrets.token_hex(8)}/{filename}"
+    return f"courses/evidence/{secrets.token_urlsafe(18)}/{os.path.basename(filename)}"
 
 
 # What evidence may be; the content checks are the core's (lms/uploads.py, run by the form).
@@ -642,12 +644,14 @@ class Submission(models.Model):
     photo = models.ImageField(
         _("photo"),
         upload_to=evidence_upload_to,
+        storage=private_storage,
         blank=True,
         validators=[FileExtensionValidator(EVIDENCE_PHOTO_EXTENSIONS)],
     )
     file = models.FileField(
         _("file"),
         upload_to=evidence_upload_to,
+        storage=private_storage,
         blank=True,
         validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
     )

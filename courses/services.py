@@ -29,6 +29,7 @@ from courses.models import (
     Submission,
 )
 from courses.signals import course_completed
+from lms.accounts.audit import acting_as
 from lms.accounts.models import Role, User
 from lms.accounts.services import user_create
 from lms.records import verbs
@@ -389,18 +390,19 @@ def class_import_run(*, cohort: Cohort, data: bytes, enrolled_by: User) -> list[
             username = row.username or _username_for(row.name, taken)
             if username in taken and row.username:
                 raise CourseActionError(_("The username %(name)s is taken.") % {"name": username})
-            user = user_create(
-                username=username,
-                password=password,
-                email=row.email,
-                display_name=row.name,
-                roles=[row.role],
-                country=cohort.country,
-                organisation=cohort.organisation,
-                sector=cohort.organisation.sector if cohort.organisation else None,
-                preferred_language=cohort.language,
-                gender=row.gender,
-            )
+            with acting_as(enrolled_by):
+                user = user_create(
+                    username=username,
+                    password=password,
+                    email=row.email,
+                    display_name=row.name,
+                    roles=[row.role],
+                    country=cohort.country,
+                    organisation=cohort.organisation,
+                    sector=cohort.organisation.sector if cohort.organisation else None,
+                    preferred_language=cohort.language,
+                    gender=row.gender,
+                )
         enrolment_create(
             learner=user,
             course=cohort.course,
@@ -415,19 +417,66 @@ def class_import_run(*, cohort: Cohort, data: bytes, enrolled_by: User) -> list[
 RESETTABLE_ROLES = {Role.Code.WORKER, Role.Code.SUPERVISOR, Role.Code.MANAGER}
 
 
+def trainer_responsible_for(*, trainer: User, cohort: Cohort, learner: User) -> bool:
+    """Is ``trainer`` responsible for ``learner`` through ``cohort``? They train the cohort,
+    the learner is in it, all three are in one country, and either the cohort is run for the
+    learner's own organisation by a trainer of that organisation, or the trainer made the
+    learner's account (a class import, recorded in the audit trail). Enrolling someone into
+    a cohort of one's own making is not enough (issue 12, hole 3)."""
+    from auditlog.models import LogEntry
+
+    if not cohort.trainers.filter(pk=trainer.pk).exists():
+        return False
+    if not Enrolment.objects.filter(cohort=cohort, learner=learner).exists():
+        return False
+    if not (learner.country_id and learner.country_id == cohort.country_id == trainer.country_id):
+        return False
+    if (
+        learner.organisation_id
+        and cohort.organisation_id == learner.organisation_id
+        and trainer.organisation_id == learner.organisation_id
+    ):
+        return True
+    return (
+        LogEntry.objects.get_for_object(learner)
+        .filter(action=LogEntry.Action.CREATE, actor=trainer)
+        .exists()
+    )
+
+
 @transaction.atomic
-def learner_password_reset(*, cohort: Cohort, learner: User) -> str:
+def learner_password_reset(*, cohort: Cohort, learner: User, actor: User) -> str:
     """A new password for a learner of the cohort who has no email to reset it themselves
-    (a worker who lost their slip). Never for people with other roles."""
+    (a worker who lost their slip). Only for people responsible for them (their country's
+    staff, or their trainer: ``trainer_responsible_for``), never for people with other
+    roles; recorded in the audit trail, and the person is told."""
+    from lms.accounts.permissions import is_responsible_staff
+    from lms.accounts.services import person_password_reset_notify, person_password_set
+
     if not Enrolment.objects.filter(cohort=cohort, learner=learner).exists():
         raise CourseActionError(_("This person is not in the cohort."))
     if learner.email or not set(learner.role_codes()) <= RESETTABLE_ROLES:
         raise CourseActionError(
             _("This person can reset their password themselves, with their email address.")
         )
+    if not (
+        is_responsible_staff(actor, learner)
+        or trainer_responsible_for(trainer=actor, cohort=cohort, learner=learner)
+    ):
+        raise CourseActionError(
+            _(
+                "Only this person's own trainer or your country programme team can give "
+                "them a new password."
+            )
+        )
     password = login_password()
-    learner.set_password(password)
-    learner.save(update_fields=["password"])
+    person_password_set(
+        actor=actor,
+        person=learner,
+        password=password,
+        reason=f"password reset through cohort {cohort.pk}",
+    )
+    person_password_reset_notify(person=learner, actor=actor)
     return password
 
 

@@ -255,12 +255,10 @@ def submission_file(request, submission_id: int, field: str):
     stored = getattr(submission, field)
     if not stored:
         raise Http404
-    from django.http import FileResponse
+    from lms.private_files import private_file_response
 
-    return FileResponse(
-        stored.open("rb"),
-        as_attachment=field == "file",
-        filename=stored.name.rsplit("/", 1)[-1],
+    return private_file_response(
+        stored, as_attachment=field == "file", filename=stored.name.rsplit("/", 1)[-1]
     )
 
 
@@ -382,6 +380,15 @@ def cohort_export(request, cohort_id: int, file_format: str):
     # Names and titles are typed by people: never let a cell become a formula.
     rows = list(safe_rows([grid.header(), *grid.table()]))
     filename = f"cohort-{cohort.pk}"
+    if file_format in ("csv", "xlsx"):
+        from lms.accounts.audit import audit_access
+
+        audit_access(
+            actor=request.user,
+            subject=cohort,
+            what="cohort learner export",
+            details={"format": file_format, "learners": len(rows) - 1},
+        )
     if file_format == "csv":
         buffer = io.StringIO()
         csv.writer(buffer).writerows(rows)
@@ -469,7 +476,9 @@ def learner_new_slip(request, cohort_id: int, learner_id: int):
     cohort = _cohort_for(request, cohort_id)
     learner = get_object_or_404(selectors.cohort_learners_queryset(cohort=cohort), pk=learner_id)
     try:
-        password = services.learner_password_reset(cohort=cohort, learner=learner)
+        password = services.learner_password_reset(
+            cohort=cohort, learner=learner, actor=request.user
+        )
     except services.CourseActionError as error:
         messages.error(request, error.message)
         return redirect("courses:cohort_detail", cohort_id=cohort.pk)

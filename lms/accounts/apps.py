@@ -8,7 +8,19 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from auditlog.registry import auditlog
+
         from lms import plain_text
         from lms.accounts import signals  # noqa: F401
+        from lms.accounts.models import Organisation, User
 
         plain_text.connect()
+        # Every change to a person (who, when, what) lands in the audit trail; the password
+        # hash is masked and the sign-in time left out (it changes at every sign-in).
+        auditlog.register(
+            User,
+            m2m_fields={"roles", "groups"},
+            mask_fields=["password"],
+            exclude_fields=["last_login"],
+        )
+        auditlog.register(Organisation)

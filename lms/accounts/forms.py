@@ -44,14 +44,16 @@ class SignupForm(AllauthSignupForm):
 
 
 class ProfileForm(forms.ModelForm):
+    """What a person may change about themselves. Country, organisation and roles decide
+    what they may see and do, so only staff change them (see ``services.person_update``);
+    a posted ``country`` or ``organisation`` is ignored because the form has no such field."""
+
     class Meta:
         model = User
         fields = [
             "display_name",
             "preferred_language",
-            "country",
             "sector",
-            "organisation",
             "gender",
             "gender_description",
             "migrant_status",
@@ -59,21 +61,12 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from lms.accounts.models import Organisation
         from lms.taxonomy.models import Sector
 
-        self.fields["country"].queryset = Country.objects.canonical()
         self.fields["sector"].queryset = Sector.objects.canonical()
-        self.fields["organisation"].queryset = Organisation.objects.select_related("country")
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("gender") != User.Gender.SELF_DESCRIBED:
             cleaned["gender_description"] = ""
-        organisation = cleaned.get("organisation")
-        country = cleaned.get("country")
-        if organisation and country and organisation.country_id != country.id:
-            self.add_error(
-                "organisation", _("This organisation is in another country than the one you chose.")
-            )
         return cleaned

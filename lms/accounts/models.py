@@ -200,3 +200,32 @@ class User(AbstractUser):
     def needs_two_factor(self):
         """Staff must protect their account with a second factor."""
         return self.is_staff or self.is_superuser or self.has_role(*STAFF_ROLES)
+
+
+class AccountNotice(models.Model):
+    """Something a person must be told about their account the next time they sign in, for
+    people without an email address (e.g. that someone reset their password). The text is
+    built when it is shown, in the person's language at that time."""
+
+    class Kind(models.TextChoices):
+        PASSWORD_RESET = "password_reset", _("Your password was reset")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="account_notices",
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    actor_name = models.CharField(_("by"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    shown_at = models.DateTimeField(_("shown at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account notice")
+        verbose_name_plural = _("account notices")
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["user", "shown_at"], name="accounts_notice_unseen")]
+
+    def __str__(self):
+        return str(self.get_kind_display())

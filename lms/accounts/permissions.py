@@ -48,3 +48,65 @@ class CountryScopedPermissionPolicy(BasePermissionPolicy):
         if scope is None:
             return queryset
         return queryset.filter(**{f"{self.country_field}_id": scope})
+
+
+# --- who may change whom ------------------------------------------------------------------
+#
+# Decision 0005: country staff manage the people of their own country who hold no staff role
+# (workers, supervisors, managers, trainers, advisors, assessors). Superusers, global staff,
+# anyone with admin access and *other country staff* (their peers, themselves included) are
+# out of their reach: only global staff manage staff. Nobody changes their own scope.
+
+ORDINARY_ROLES = frozenset(
+    {
+        "worker",
+        "supervisor",
+        "manager",
+        "trainer",
+        "enterprise_advisor",
+        "assessor",
+    }
+)
+
+
+def is_staff_account(person) -> bool:
+    """Superusers, global staff, country staff and anyone with admin access."""
+    from lms.accounts.models import STAFF_ROLES
+
+    return bool(person.is_superuser or person.is_staff or person.has_role(*STAFF_ROLES))
+
+
+def can_manage_person(actor, person) -> bool:
+    """May ``actor`` change ``person``'s email, password, active flag, country,
+    organisation or roles?"""
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return False
+    if actor.is_global_admin:
+        return True
+    if not (actor.is_country_staff and actor.country_id):
+        return False
+    return (
+        person.pk != actor.pk
+        and person.country_id == actor.country_id
+        and not is_staff_account(person)
+    )
+
+
+def grantable_roles(actor) -> frozenset[str]:
+    """The role codes ``actor`` may give or take away."""
+    from lms.accounts.models import Role
+
+    if not getattr(actor, "is_authenticated", False):
+        return frozenset()
+    if actor.is_global_admin:
+        return frozenset(Role.Code.values)
+    if actor.is_country_staff and actor.country_id:
+        return ORDINARY_ROLES
+    return frozenset()
+
+
+def is_responsible_staff(actor, person) -> bool:
+    """Staff responsible for ``person`` (global staff, or their country's staff within the
+    limits of ``can_manage_person``). Trainers responsible for a cohort are decided by the
+    courses room, which knows cohorts."""
+    return can_manage_person(actor, person)

@@ -1,9 +1,13 @@
 """Write-side operations on people and organisations."""
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
+from lms.accounts.audit import acting_as, audit_event
 from lms.accounts.models import STAFF_ROLES, Organisation, Role, User
+from lms.accounts.permissions import can_manage_person, grantable_roles
 
 COUNTRY_STAFF_PERMISSIONS = [
     ("wagtailadmin", "access_admin"),
@@ -98,3 +102,142 @@ def organisation_create(*, name: str, country, kind: str = Organisation.Kind.FAC
     organisation.full_clean()
     organisation.save()
     return organisation
+
+
+# Fields of a person that staff may change through ``person_update``.
+PERSON_FIELDS = (
+    "display_name",
+    "email",
+    "preferred_language",
+    "country",
+    "organisation",
+    "sector",
+    "is_active",
+)
+
+
+def person_scope_errors(*, actor, person: User, changes: dict) -> dict[str, list]:
+    """Why ``actor`` may not make ``changes`` to ``person``: field name to messages."""
+    errors: dict[str, list] = {}
+    scope_country = None if actor.is_global_admin else actor.country_id
+    country = changes.get("country", person.country)
+    organisation = changes.get("organisation", person.organisation)
+    if scope_country is not None and getattr(country, "pk", None) != scope_country:
+        errors.setdefault("country", []).append(_("You can only place people in your own country."))
+    if organisation is not None and getattr(country, "pk", None) != organisation.country_id:
+        errors.setdefault("organisation", []).append(
+            _("This organisation is in another country than the person.")
+        )
+    if "roles" in changes:
+        before = set(person.role_codes()) if person.pk else set()
+        after = set(changes["roles"])
+        out_of_reach = (before ^ after) - grantable_roles(actor)
+        if out_of_reach:
+            labels = sorted(str(Role.Code(code).label) for code in out_of_reach)
+            errors.setdefault("roles", []).append(
+                _("You cannot give or take away these roles: %(roles)s.")
+                % {"roles": ", ".join(labels)}
+            )
+    return errors
+
+
+@transaction.atomic
+def person_update(*, actor: User, person: User, changes: dict) -> User:
+    """Staff change a person's details, scope and roles. Refused outright when the person is
+    out of the actor's reach; refused with field errors when a change would place them
+    outside it. Every change is recorded in the audit trail with the actor."""
+    if not can_manage_person(actor, person):
+        raise PermissionDenied
+    unknown = set(changes) - set(PERSON_FIELDS) - {"roles"}
+    if unknown:
+        raise ValueError(f"Not a field staff may change: {sorted(unknown)}")
+    errors = person_scope_errors(actor=actor, person=person, changes=changes)
+    if errors:
+        raise ValidationError(errors)
+    with acting_as(actor):
+        for field in PERSON_FIELDS:
+            if field in changes:
+                setattr(person, field, changes[field])
+        person.full_clean(exclude=["password"])
+        person.save()
+        if "roles" in changes and set(changes["roles"]) != set(person.role_codes()):
+            user_roles_set(user=person, roles=list(changes["roles"]))
+        elif "country" in changes:
+            # A country staff member's group follows their country.
+            user_roles_set(user=person, roles=list(person.role_codes()))
+    return person
+
+
+@transaction.atomic
+def person_password_set(*, actor: User, person: User, password: str | None, reason: str) -> None:
+    """Set (or, with ``None``, make unusable) another person's password, recorded in the
+    audit trail. The caller has checked that ``actor`` is responsible for ``person``."""
+    with acting_as(actor):
+        if password:
+            person.set_password(password)
+        else:
+            person.set_unusable_password()
+        person.save(update_fields=["password"])
+        audit_event(actor=actor, subject=person, what=reason)
+
+
+@transaction.atomic
+def person_create(*, actor: User, username: str, changes: dict) -> User:
+    """Staff add a person within their reach; recorded in the audit trail. The person has
+    no usable password until they reset it by email or a trainer prints them one."""
+    newcomer = User(country=changes.get("country"))
+    newcomer._role_codes = frozenset()
+    errors = person_scope_errors(actor=actor, person=newcomer, changes=changes)
+    if not grantable_roles(actor):
+        raise PermissionDenied
+    if errors:
+        raise ValidationError(errors)
+    fields = {k: v for k, v in changes.items() if k in PERSON_FIELDS and k != "is_active"}
+    with acting_as(actor):
+        person = user_create(username=username, **fields)
+        if changes.get("is_active") is False:
+            person.is_active = False
+            person.save(update_fields=["is_active"])
+        if changes.get("roles"):
+            user_roles_set(user=person, roles=list(changes["roles"]))
+    return person
+
+
+def person_password_reset_notify(*, person: User, actor: User) -> None:
+    """Tell the person that someone else set a new password for them: by email when they
+    have one, else on the site the next time they sign in."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.utils import timezone, translation
+    from django.utils.formats import date_format
+
+    from lms.accounts.models import AccountNotice
+
+    if not person.email:
+        AccountNotice.objects.create(
+            user=person, kind=AccountNotice.Kind.PASSWORD_RESET, actor_name=str(actor)[:150]
+        )
+        return
+    with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+        when = date_format(timezone.localtime(), "DATETIME_FORMAT")
+        subject = str(_("Your password was reset"))
+        body = str(
+            _(
+                "Hello %(name)s,\n\n%(actor)s set a new password for your account on "
+                "%(when)s. If you did not ask for this, tell your trainer or your country "
+                "programme team at once.\n"
+            )
+        ) % {"name": person.name, "actor": actor.name, "when": when}
+    send_mail(subject, body, None, [person.email])
+
+
+def account_notices_take(*, person: User) -> list:
+    """The notices the person has not seen yet, marked as seen."""
+    from django.utils import timezone
+
+    from lms.accounts.models import AccountNotice
+
+    notices = list(AccountNotice.objects.filter(user=person, shown_at__isnull=True))
+    if notices:
+        AccountNotice.objects.filter(pk__in=[n.pk for n in notices]).update(shown_at=timezone.now())
+    return notices

@@ -4,8 +4,12 @@ from allauth.account.internal.flows.login import record_authentication
 from allauth.account.signals import user_logged_in
 from allauth.mfa.models import Authenticator
 from django.db.models.signals import post_save
+from django.contrib import messages
 from django.dispatch import receiver
 from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 
 
 @receiver(user_logged_in)
@@ -28,3 +32,20 @@ def confirm_session_after_totp_set_up(sender, instance, created, **kwargs):
         return
     if getattr(request, "user", None) is not None and request.user.pk == instance.user_id:
         record_authentication(request, request.user, "mfa", id=instance.pk, type=instance.type)
+@receiver(user_logged_in)
+def show_account_notices(sender, request, user, **kwargs):
+    """Tell a person without email what happened to their account while they were away."""
+    from lms.accounts.services import account_notices_take
+
+    for notice in account_notices_take(person=user):
+        messages.warning(
+            request,
+            _(
+                "%(actor)s set a new password for your account on %(when)s. If you did not "
+                "ask for this, tell your trainer or your country programme team."
+            )
+            % {
+                "actor": notice.actor_name or _("Someone"),
+                "when": date_format(localtime(notice.created_at), "DATETIME_FORMAT"),
+            },
+        )

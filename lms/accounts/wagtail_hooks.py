@@ -1,14 +1,24 @@
 """People and organisations in the Wagtail admin, scoped to the staff member's country."""
 
+from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied
+from django.forms.models import modelform_factory
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from lms.accounts.admin_filters import CountryScopedFilterSet
+from lms.accounts.admin_forms import (
+    CountryScopedModelForm,
+    PersonAdminForm,
+    ScopedChoicesFormMixin,
+)
 from lms.accounts.models import Organisation, User
-from lms.accounts.permissions import CountryScopedPermissionPolicy
+from lms.accounts.permissions import CountryScopedPermissionPolicy, can_manage_person
 
 
 class CountryScopedObjectMixin:
@@ -43,7 +53,26 @@ class CountryScopedIndexMixin:
 
 class CountryScopedViewSet(ModelViewSet):
     """A model viewset whose every view uses the country-scoped policy (the model's entry
-    in Wagtail's policy registry, e.g. the user model's, is not consulted)."""
+    in Wagtail's policy registry, e.g. the user model's, is not consulted). Its forms and
+    filters offer only the viewer's country and taxonomy terms once each, in their language."""
+
+    form_class = None
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(base_filterset_class=CountryScopedFilterSet, **kwargs)
+
+    def get_form_class(self, for_update=False):
+        if self.form_class is not None:
+            return self.form_class
+        if self._edit_handler:
+            form_class = self._edit_handler.get_form_class()
+            return type(form_class.__name__, (ScopedChoicesFormMixin, form_class), {})
+        return modelform_factory(
+            self.model,
+            form=CountryScopedModelForm,
+            fields=self.get_form_fields(),
+            exclude=self.get_exclude_form_fields(),
+        )
 
     def _scoped(self, view_class, mixin=CountryScopedObjectMixin):
         bases = (mixin, view_class) if mixin else (view_class,)
@@ -82,6 +111,16 @@ class CountryScopedViewSet(ModelViewSet):
         return self._scoped(super().usage_view_class)
 
 
+class PeoplePermissionPolicy(CountryScopedPermissionPolicy):
+    """Country staff see the people of their country, and add or change only those within
+    their reach (``can_manage_person``): never staff accounts, never themselves."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if not super().user_has_permission_for_instance(user, action, instance):
+            return False
+        return action == "view" or can_manage_person(user, instance)
+
+
 class PeopleViewSet(CountryScopedViewSet):
     model = User
     icon = "user"
@@ -90,18 +129,33 @@ class PeopleViewSet(CountryScopedViewSet):
     list_display = ["__str__", "username", "email", "country", "organisation"]
     list_filter = ["roles", "country", "organisation", "is_active"]
     search_fields = ["username", "display_name", "first_name", "last_name", "email"]
-    form_fields = [
+    form_class = PersonAdminForm
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "username",
         "display_name",
         "email",
         "preferred_language",
+        "country",
         "organisation",
         "sector",
+        "roles",
         "is_active",
+        "date_joined",
     ]
-    inspect_view_enabled = True
     add_to_admin_menu = False
     copy_view_enabled = False
-    permission_policy = CountryScopedPermissionPolicy(User, actions=("view", "change"))
+    permission_policy = PeoplePermissionPolicy(User, actions=("view", "change", "add"))
+
+    def get_urlpatterns(self):
+        from django.urls import path
+
+        from lms.accounts.admin_views import people_import_view
+
+        return [
+            *super().get_urlpatterns(),
+            path("import/", people_import_view, name="import"),
+        ]
 
 
 class OrganisationViewSet(CountryScopedViewSet):
@@ -141,3 +195,95 @@ class PeopleGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_people_viewsets():
     return PeopleGroup()
+
+
+# --- the audit trail: read-only, for global staff ------------------------------------------
+
+
+class AuditTrailPermissionPolicy(BasePermissionPolicy):
+    """Global staff may read the trail; nobody may add, change or delete entries."""
+
+    def user_has_permission(self, user, action):
+        return (
+            action == "view" and user.is_authenticated and user.is_active and (user.is_global_admin)
+        )
+
+    def users_with_any_permission(self, actions):
+        if "view" not in actions:
+            return User.objects.none()
+        return User.objects.filter(is_active=True, is_superuser=True)
+
+
+class AuditWhatColumn(Column):
+    """What was viewed, exported or changed: the reason given, else the changed fields."""
+
+    def get_value(self, instance):
+        data = instance.additional_data or {}
+        if data.get("what"):
+            return data["what"]
+        return ", ".join(sorted(instance.changes_dict)) if instance.changes else ""
+
+
+class AuditTrailViewSet(ModelViewSet):
+    model = LogEntry
+    icon = "history"
+    menu_label = _("Audit trail")
+    menu_order = 900
+    name = "audit-trail"
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = [
+        "timestamp",
+        "actor",
+        "action",
+        "object_repr",
+        AuditWhatColumn("what", label=_("What")),
+        "remote_addr",
+    ]
+    list_filter = ["action", "content_type"]
+    search_fields = ["object_repr", "actor_email", "changes_text"]
+    inspect_view_fields = [
+        "timestamp",
+        "actor",
+        "actor_email",
+        "remote_addr",
+        "action",
+        "content_type",
+        "object_pk",
+        "object_repr",
+        "changes",
+        "additional_data",
+    ]
+    form_fields = []
+    permission_policy = AuditTrailPermissionPolicy(LogEntry)
+
+    def get_urlpatterns(self):
+        """Only the list and the inspect page: the trail is append-only."""
+        return [
+            pattern
+            for pattern in super().get_urlpatterns()
+            if pattern.name in {"index", "index_results", "inspect"}
+        ]
+
+
+register_permission_policy(LogEntry, AuditTrailViewSet.permission_policy)
+
+
+@hooks.register("register_admin_viewset")
+def register_audit_trail_viewset():
+    return AuditTrailViewSet()
+
+
+@hooks.register("register_reports_menu_item")
+def register_audit_trail_menu_item():
+    from django.urls import reverse
+    from wagtail.admin.menu import MenuItem
+
+    class AuditTrailMenuItem(MenuItem):
+        def is_shown(self, request):
+            return AuditTrailViewSet.permission_policy.user_has_permission(request.user, "view")
+
+    return AuditTrailMenuItem(
+        _("Audit trail"), reverse("audit-trail:index"), icon_name="history", order=900
+    )

@@ -28,3 +28,35 @@ class CertificateCommunityViewSet(SnippetViewSet):
 
 
 register_snippet(CertificateCommunityViewSet)
+
+
+# --- translations only of pages one may edit (issue 12, hole 6) ----------------------------
+# wagtail-localize lets anyone with its global "submit translation" permission translate any
+# page, so Vietnam's team could create a live translation of Jordan's section. This view
+# answers the same address first (the portal's hooks load before wagtail-localize's) and
+# lets the request through only for pages the editor may edit.
+
+
+def submit_page_translation(request, page_id):
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import get_object_or_404
+    from wagtail.models import Page
+    from wagtail_localize.views.submit_translations import SubmitPageTranslationView
+
+    page = get_object_or_404(Page, pk=page_id)
+    if not page.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    return SubmitPageTranslationView.as_view()(request, page_id=page_id)
+
+
+@hooks.register("register_admin_urls")
+def register_scoped_translation_urls():
+    from django.urls import path
+
+    return [
+        path(
+            "localize/submit/page/<int:page_id>/",
+            submit_page_translation,
+            name="portal_submit_page_translation",
+        )
+    ]

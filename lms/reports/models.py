@@ -7,6 +7,8 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lms.private_files import private_storage
+
 # Better Work's usual targets (Jordan's 100/100/50/20 without the owners' line).
 DEFAULT_TARGETS = {"manager": 100, "supervisor": 50, "worker": 20}
 COVERAGE_ROLES = ("manager", "supervisor", "worker")
@@ -76,7 +78,7 @@ class ReportExport(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    file = models.FileField(_("file"), upload_to=export_path, blank=True)
+    file = models.FileField(_("file"), upload_to=export_path, storage=private_storage, blank=True)
     rows = models.PositiveIntegerField(_("rows"), default=0)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lms.accounts.selectors import country_scope
+from lms.private_files import private_file_response
 from lms.reports.charts import bar_chart
 from lms.reports.filters import parse_filters
 from lms.reports.models import ReportExport
@@ -90,8 +91,6 @@ def export_download(request, pk: int):
     export = get_object_or_404(ReportExport, pk=pk, requested_by=request.user)
     if export.status != ReportExport.Status.READY or not export.file:
         raise Http404
-    return FileResponse(
-        export.file.open("rb"),
-        as_attachment=True,
-        filename=export.file.name.rsplit("/", 1)[-1],
+    return private_file_response(
+        export.file, as_attachment=True, filename=export.file.name.rsplit("/", 1)[-1]
     )

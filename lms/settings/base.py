@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # The audit trail of changes to and access to personal data (decision 0005).
+    "auditlog",
     # Django.
     "django.contrib.admin",
     "django.contrib.auth",
@@ -79,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lms.accounts.audit.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lms.content_security.ContentSecurityPolicyMiddleware",
@@ -290,6 +293,28 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Private uploads (evidence, CPD records, attachments, exports, certificates: decision 0006)
+# live apart from public media and are served only by views that check permission.
+PRIVATE_MEDIA_ROOT = env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private"))
+# Behind nginx: the internal location that serves PRIVATE_MEDIA_ROOT (site/deploy/nginx.conf).
+PRIVATE_MEDIA_ACCEL_PREFIX = env("DJANGO_PRIVATE_MEDIA_ACCEL_PREFIX", default="")
+# With object storage: how long a signed address to a private file stays valid.
+PRIVATE_MEDIA_URL_SECONDS = env.int("DJANGO_PRIVATE_MEDIA_URL_SECONDS", default=300)
+STORAGES["private"] = {"BACKEND": "lms.private_files.PrivateFileSystemStorage"}
+if env("AWS_STORAGE_BUCKET_NAME", default=""):
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("PRIVATE_BUCKET_NAME", default=env("AWS_STORAGE_BUCKET_NAME")),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "location": "private",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": PRIVATE_MEDIA_URL_SECONDS,
+            # A CDN domain would give unsigned addresses: private files never use one.
+            "custom_domain": None,
+        },
+    }
 if env("AWS_STORAGE_BUCKET_NAME", default=""):
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",

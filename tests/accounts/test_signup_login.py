@@ -177,21 +177,29 @@ def test_a_person_edits_their_profile(client):
     assert user.gender_description == "non-binary"
 
 
-def test_an_organisation_from_another_country_is_refused_on_the_profile(client):
+def test_the_profile_form_cannot_change_country_or_organisation(client):
+    """Hole 2: the person's country and organisation are out of their own hands."""
     from tests.accounts.factories import OrganisationFactory
 
-    user = UserFactory()
+    own = OrganisationFactory(country=country("vn"))
+    user = UserFactory(organisation=own)
     client.force_login(user)
-    factory = OrganisationFactory(country=country("jo"))
+    elsewhere = OrganisationFactory(country=country("jo"))
     response = client.post(
         "/en/accounts/profile/",
         {
             "display_name": "Lan",
             "preferred_language": "en",
-            "country": country("vn").pk,
-            "organisation": factory.pk,
+            "country": country("jo").pk,
+            "organisation": elsewhere.pk,
         },
     )
-    assert response.status_code == 200
-    assert "another country" in response.content.decode()
-    assert 'value="Lan"' in response.content.decode()
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.display_name == "Lan"
+    assert user.country == country("vn")
+    assert user.organisation == own
+    page = client.get("/en/accounts/profile/").content.decode()
+    assert 'name="country"' not in page
+    assert 'name="organisation"' not in page
+    assert own.name in page

@@ -449,10 +449,15 @@ def test_seminar_dates_are_public_but_a_factory_class_is_not(client, training, s
     assert "In-house class" not in client.get(small_programme.url).content.decode()
 
 
-def test_a_trainer_prints_a_new_slip_for_a_worker_without_email(client, cohort_setup, totp_for):
-    cohort, trainer, people = cohort_setup
-    worker = factories.learner(email="")
-    factories.enrol(cohort.course, [worker], cohort)
+def test_a_trainer_prints_a_new_slip_for_a_worker_without_email(
+    client, small_programme, totp_for
+):
+    factory = OrganisationFactory()
+    trainer = factories.trainer(organisation=factory)
+    cohort = factories.cohort(small_programme, trainers=[trainer], organisation=factory)
+    people = [factories.learner(organisation=factory)]
+    worker = factories.learner(email="", organisation=factory)
+    factories.enrol(cohort.course, [*people, worker], cohort)
     client.force_login(totp_for(trainer))
     url = reverse("courses:learner_new_slip", args=[cohort.pk, worker.pk])
     assert client.get(url).status_code == 405

@@ -42,11 +42,11 @@ def test_each_library_version_is_stored_once_for_all_content():
     assert set(library.contents.all()) == {first, second}
 
 
-def test_a_newer_patch_version_replaces_the_library_for_all_content():
-    first = h5p_content(title="One", library_patch=2)
-    upload(
+def _patched_upload(uploaded_by):
+    return upload(
         model=H5PContent,
         title="Two",
+        uploaded_by=uploaded_by,
         file=ContentFile(
             b.zip_bytes(
                 {
@@ -57,12 +57,34 @@ def test_a_newer_patch_version_replaces_the_library_for_all_content():
             name="two.h5p",
         ),
     )
+
+
+def test_a_newer_patch_version_replaces_the_library_for_all_content():
+    from tests.accounts.factories import global_admin
+
+    first = h5p_content(title="One", library_patch=2)
+    _patched_upload(global_admin())
     library = H5PLibrary.objects.get()
     assert library.patch_version == 5
     with storage().open(LIBRARY_JS) as file:
         assert b"/* patched */" in file.read()
     first.refresh_from_db()
     assert first.main_library == library
+
+
+def test_a_country_uploader_cannot_replace_a_library_shared_with_other_countries():
+    """Issue 12, hole 6: the shared library code stays as global staff installed it."""
+    from tests.accounts.factories import country_staff
+
+    first = h5p_content(title="One", library_patch=2)
+    second = _patched_upload(country_staff("vn"))
+    library = H5PLibrary.objects.get()
+    assert library.patch_version == 2
+    with storage().open(LIBRARY_JS) as file:
+        assert b"/* patched */" not in file.read()
+    first.refresh_from_db()
+    assert first.main_library == library
+    assert second.main_library == library
 
 
 def test_an_older_patch_version_never_downgrades_the_library():
