@@ -5,7 +5,7 @@ models are registered in ``AccountsConfig.ready``); the request's user is the ac
 :class:`AuditActorMiddleware`. Views and services that *show* or *export* someone's personal
 data call :func:`audit_access`; services that change a person outside a request say who
 acts with :func:`acting_as`. Nothing in the project updates or deletes entries: the admin
-view is read-only and open to global staff only (decision 0005).
+view is read-only and open to global staff only (decision 0008).
 """
 
 from contextlib import contextmanager

@@ -1,5 +1,5 @@
 """Bulk upload of people with their roles, from CSV or XLSX (issue 21.1): a preview with every
-row's errors first, then all rows or none. Files are read with tablib (decision 0005)."""
+row's errors first, then all rows or none. Files are read with tablib (decision 0008)."""
 
 import re
 from dataclasses import dataclass, field

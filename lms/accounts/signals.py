@@ -3,8 +3,8 @@
 from allauth.account.internal.flows.login import record_authentication
 from allauth.account.signals import user_logged_in
 from allauth.mfa.models import Authenticator
-from django.db.models.signals import post_save
 from django.contrib import messages
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import translation
 from django.utils.formats import date_format
@@ -32,6 +32,8 @@ def confirm_session_after_totp_set_up(sender, instance, created, **kwargs):
         return
     if getattr(request, "user", None) is not None and request.user.pk == instance.user_id:
         record_authentication(request, request.user, "mfa", id=instance.pk, type=instance.type)
+
+
 @receiver(user_logged_in)
 def show_account_notices(sender, request, user, **kwargs):
     """Tell a person without email what happened to their account while they were away."""

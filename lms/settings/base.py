@@ -58,7 +58,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    # The audit trail of changes to and access to personal data (decision 0005).
+    # The audit trail of changes to and access to personal data (decision 0008).
     "auditlog",
     # Django.
     "django.contrib.admin",
@@ -148,7 +148,7 @@ CACHES["pages"] = (
     }
 )
 
-# The shared page cache of public pages (lms/page_cache.py, docs/decisions/0005): anonymous
+# The shared page cache of public pages (lms/page_cache.py, docs/decisions/0007): anonymous
 # pages from the "pages" cache (Redis with REDIS_URL: shared by every app server), kept
 # until a change to the content starts a new generation, or PAGE_CACHE_SECONDS at most.
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)

@@ -449,9 +449,7 @@ def test_seminar_dates_are_public_but_a_factory_class_is_not(client, training, s
     assert "In-house class" not in client.get(small_programme.url).content.decode()
 
 
-def test_a_trainer_prints_a_new_slip_for_a_worker_without_email(
-    client, small_programme, totp_for
-):
+def test_a_trainer_prints_a_new_slip_for_a_worker_without_email(client, small_programme, totp_for):
     factory = OrganisationFactory()
     trainer = factories.trainer(organisation=factory)
     cohort = factories.cohort(small_programme, trainers=[trainer], organisation=factory)
