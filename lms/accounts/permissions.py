@@ -52,7 +52,7 @@ class CountryScopedPermissionPolicy(BasePermissionPolicy):
 
 # --- who may change whom ------------------------------------------------------------------
 #
-# Decision 0005: country staff manage the people of their own country who hold no staff role
+# Decision 0008: country staff manage the people of their own country who hold no staff role
 # (workers, supervisors, managers, trainers, advisors, assessors). Superusers, global staff,
 # anyone with admin access and *other country staff* (their peers, themselves included) are
 # out of their reach: only global staff manage staff. Nobody changes their own scope.
