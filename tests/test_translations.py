@@ -16,11 +16,11 @@ from django.utils.html import escape
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
 SOURCE_LANGUAGE = "en"
-COMPLETE_LANGUAGES = ["vi", "ar"]
 # Every language in LANGUAGES has a catalogue (without one Django does not recognise a prefix
-# such as /st/); those not complete yet fall back to English per string (locale/README.md).
+# such as /st/), and every catalogue is complete (locale/README.md has the review status).
 ALL_LANGUAGES = [code for code, _name in settings.LANGUAGES]
 TRANSLATED_LANGUAGES = [code for code in ALL_LANGUAGES if code != SOURCE_LANGUAGE]
+COMPLETE_LANGUAGES = TRANSLATED_LANGUAGES
 PLURAL_FORMS = {
     "en": 2, "vi": 1, "ar": 6, "km": 1, "bn": 2, "id": 1,
     "es": 2, "fr": 2, "am": 2, "ur": 2, "ht": 2, "st": 2,
