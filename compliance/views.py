@@ -287,6 +287,8 @@ def _row(question, shown, finding, request, errors, conflicts) -> dict:
     version = conflict.version if conflict is not None else finding.version if finding else 0
     return {
         "question": question,
+        # Printed a dozen times per question (ids, names): as text once, not localised each time.
+        "qid": str(question.pk),
         "shown": shown,
         "finding": finding,
         "answer": answer,
@@ -295,7 +297,7 @@ def _row(question, shown, finding, request, errors, conflicts) -> dict:
         "client_id": new_client_id(),
         "error": errors.get(question.pk, ""),
         "conflict": conflict,
-        "options": question.option_choices(),
+        "options": [(value, str(label)) for value, label in question.option_choices()],
     }
 
 
