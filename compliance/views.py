@@ -250,10 +250,11 @@ def assessment_detail(request, pk):
             return redirect("compliance:assessment", pk=assessment.pk)
     groups, findings = selectors.assessment_sheet(assessment=assessment)
     asked = 0
+    option_labels: dict[tuple, list] = {}  # the instrument's few option sets, translated once
     for group in groups:
         for point in group.points.values():
             point.items = [
-                _row(question, shown, finding, request, errors, conflicts)
+                _row(question, shown, finding, request, errors, conflicts, option_labels)
                 for question, shown, finding in point.items
             ]
             asked += len(point.items)
@@ -274,7 +275,7 @@ def assessment_detail(request, pk):
     )
 
 
-def _row(question, shown, finding, request, errors, conflicts) -> dict:
+def _row(question, shown, finding, request, errors, conflicts, option_labels=None) -> dict:
     """What one question shows: what was typed (after a refused post) or what is stored."""
     posted = request.method == "POST" and question.pk in (errors.keys() | conflicts.keys())
     conflict = conflicts.get(question.pk)
@@ -287,6 +288,8 @@ def _row(question, shown, finding, request, errors, conflicts) -> dict:
     version = conflict.version if conflict is not None else finding.version if finding else 0
     return {
         "question": question,
+        # Printed a dozen times per question (ids, names): as text once, not localised each time.
+        "qid": str(question.pk),
         "shown": shown,
         "finding": finding,
         "answer": answer,
@@ -295,8 +298,16 @@ def _row(question, shown, finding, request, errors, conflicts) -> dict:
         "client_id": new_client_id(),
         "error": errors.get(question.pk, ""),
         "conflict": conflict,
-        "options": question.option_choices(),
+        "options": _options(question, {} if option_labels is None else option_labels),
     }
+
+
+def _options(question, known: dict[tuple, list]) -> list[tuple[str, str]]:
+    """The question's answer options with their labels in the reader's language."""
+    key = tuple(question.options or ())
+    if key not in known:
+        known[key] = [(value, str(label)) for value, label in question.option_choices()]
+    return known[key]
 
 
 def _save_posted_answers(request, assessment):

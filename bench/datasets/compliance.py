@@ -13,7 +13,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from wagtail.models import Locale
 
-from bench.datasets.fast_insert import insert_rows
+from bench.datasets.fast_insert import analyze, insert_rows
 
 PREFIX = "Bench Factory "
 INSTRUMENT_NAME = "Bench Compliance Assessment Tool"
@@ -175,4 +175,5 @@ def compliance_data_build(*, factories: int, cycles: int, questions: int = 250) 
         .values("pk")[:1]
     )
     Factory.objects.filter(pk__in=new_factories).update(latest_published=Subquery(latest))
+    analyze(Organisation, Factory, Assessment, Finding, PointResult)
     return {"factories": factories, "assessments": len(assessments)}

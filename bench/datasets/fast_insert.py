@@ -82,6 +82,15 @@ def insert_rows(model, fields: list[str], rows: Iterable[tuple], **constants) ->
     return count
 
 
+def analyze(*models) -> None:
+    """Refresh the planner's statistics of the tables a bulk load filled (PostgreSQL's
+    autovacuum would do it only later, and the first queries would plan with empty tables)."""
+    for model in models:
+        connection = connections[router.db_for_write(model)]
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
 def _prepared(field, connection, remember: int = 1000):
     """``field.get_db_prep_save`` for one column, remembering the values of a column that
     repeats a few (a country, a date) and not those of a column of unique values."""

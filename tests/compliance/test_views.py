@@ -429,6 +429,33 @@ def test_the_country_overview_gives_the_share_of_factories_non_compliant(client,
     assert "25% (1)" in page
 
 
+def test_the_country_overview_counts_each_factorys_non_compliant_points_in_its_latest_cycle():
+    from compliance import selectors
+
+    instrument = instrument_with_questions(6)
+    improving, compliant, unassessed = factory_in("vn"), factory_in("vn"), factory_in("vn")
+    published_assessment(
+        improving,
+        instrument=instrument,
+        non_compliant_codes={"Q.1", "Q.2"},
+        starts_on=datetime.date(2024, 3, 1),
+    )
+    published_assessment(
+        improving,
+        instrument=instrument,
+        non_compliant_codes={"Q.1"},
+        starts_on=datetime.date(2025, 3, 1),
+    )
+    published_assessment(compliant, instrument=instrument, starts_on=datetime.date(2025, 3, 1))
+    shown = {
+        factory.pk: factory.non_compliant_points
+        for factory in selectors.country_overview(country=country("vn"))["factories"]
+    }
+    assert shown[improving.pk] == 1  # the latest cycle only, not the earlier two
+    assert shown[compliant.pk] == 0
+    assert shown[unassessed.pk] == 0
+
+
 def test_the_factory_page_shows_its_profile_buyers_and_programme(client, people):
     import datetime as dt
 
