@@ -361,10 +361,13 @@ def _holder_country_code():
     )
 
 
-def _certificates_for(*, on: date, since: date | None, country, holders, where):
+def _certificates_for(*, on: date, since: date | None, country, holders, where, as_issued):
     certificates = Certificate.objects.filter(issued_on__lte=on)
     if country is not None:
-        certificates = certificates.filter(holder_country_q(_country_id(country)))
+        country_id = _country_id(country)
+        certificates = certificates.filter(
+            holder_country_q(country_id) if as_issued else Q(holder__country_id=country_id)
+        )
     if holders is not None:
         certificates = certificates.filter(holder__in=holders)
     if where is not None:
@@ -382,13 +385,13 @@ def certificate_counts(
     where: Q | None = None,
 ) -> dict[str, int]:
     """Certificates issued (up to ``on``, or from ``since`` to ``on``), and those active,
-    expiring within 90 days, expired and revoked on ``on`` (today by default), for one
-    country's holders or all; ``holders`` (people, e.g. a queryset of pks) and ``where``
-    (conditions on certificates, e.g. on ``holder_profile__``) narrow further. A holder's
-    country is the one they had when the certificate was issued. One query."""
+    expiring within 90 days, expired and revoked on ``on`` (today by default), for the
+    holders now in one country (as the staff's lists of certificates show them) or all;
+    ``holders`` (people, e.g. a queryset of pks) and ``where`` (conditions on
+    certificates, e.g. on ``holder_profile__``) narrow further. One query."""
     on = on or timezone.localdate()
     certificates, issued = _certificates_for(
-        on=on, since=since, country=country, holders=holders, where=where
+        on=on, since=since, country=country, holders=holders, where=where, as_issued=False
     )
     return certificates.aggregate(issued=issued, **_certificate_states(on))
 
@@ -454,12 +457,13 @@ def certificate_counts_by_country(
     holders=None,
     where: Q | None = None,
 ) -> dict[str, dict[str, int]]:
-    """:func:`certificate_counts` for every holder country at once, keyed by the code of
-    the country the holder had when the certificate was issued (``""`` for none). One
-    query."""
+    """:func:`certificate_counts` for every country at once, for reports: keyed by the
+    code of the country the holder had when the certificate was issued (its
+    ``holder_profile``; the holder's current one for certificates without), ``""`` for
+    none; ``country`` also means the country at issue. One query."""
     on = on or timezone.localdate()
     certificates, issued = _certificates_for(
-        on=on, since=since, country=country, holders=holders, where=where
+        on=on, since=since, country=country, holders=holders, where=where, as_issued=True
     )
     rows = (
         certificates.values(holder_country_code=_holder_country_code())
