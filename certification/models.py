@@ -512,6 +512,18 @@ class Certificate(models.Model):
     holder_name = models.CharField(
         _("name on the certificate"), max_length=200, help_text=_("As it was when issued.")
     )
+    # The holder's reporting attributes when the certificate was issued (issue 16): reports
+    # group and filter certificates by these, so a later profile change does not rewrite
+    # the past. Empty only for certificates issued before snapshots existed.
+    holder_profile = models.ForeignKey(
+        "records.PersonSnapshot",
+        verbose_name=_("holder's profile at issue"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     code = models.CharField(_("public code"), max_length=40, unique=True, default=certificate_code)
     serial_number = models.PositiveIntegerField(_("serial number"))
     issued_at = models.DateTimeField(_("issued"), default=timezone.now)

@@ -6,15 +6,18 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -342,25 +345,54 @@ def _certificate_states(on: date) -> dict:
     }
 
 
-def _certificates_for(*, on: date, since: date | None, country, holders):
+def holder_country_q(country_id) -> Q:
+    """Certificates whose holder was in the country when the certificate was issued (its
+    ``holder_profile``), or, for certificates issued before snapshots existed, is now."""
+    return Q(holder_profile__isnull=False, holder_profile__country_id=country_id) | Q(
+        holder_profile__isnull=True, holder__country_id=country_id
+    )
+
+
+def _holder_country_code():
+    """The holder's country code when the certificate was issued, else as it is now."""
+    return Case(
+        When(holder_profile__isnull=False, then=F("holder_profile__country__code")),
+        default=F("holder__country__code"),
+    )
+
+
+def _certificates_for(*, on: date, since: date | None, country, holders, where, as_issued):
     certificates = Certificate.objects.filter(issued_on__lte=on)
     if country is not None:
-        certificates = certificates.filter(holder__country_id=_country_id(country))
+        country_id = _country_id(country)
+        certificates = certificates.filter(
+            holder_country_q(country_id) if as_issued else Q(holder__country_id=country_id)
+        )
     if holders is not None:
         certificates = certificates.filter(holder__in=holders)
+    if where is not None:
+        certificates = certificates.filter(where)
     issued = Count("pk", filter=Q(issued_on__gte=since)) if since else Count("pk")
     return certificates, issued
 
 
 def certificate_counts(
-    *, country=None, on: date | None = None, since: date | None = None, holders=None
+    *,
+    country=None,
+    on: date | None = None,
+    since: date | None = None,
+    holders=None,
+    where: Q | None = None,
 ) -> dict[str, int]:
     """Certificates issued (up to ``on``, or from ``since`` to ``on``), and those active,
-    expiring within 90 days, expired and revoked on ``on`` (today by default), for one
-    country's holders or all; ``holders`` (people, e.g. a queryset of pks) narrows further.
-    One query."""
+    expiring within 90 days, expired and revoked on ``on`` (today by default), for the
+    holders now in one country (as the staff's lists of certificates show them) or all;
+    ``holders`` (people, e.g. a queryset of pks) and ``where`` (conditions on
+    certificates, e.g. on ``holder_profile__``) narrow further. One query."""
     on = on or timezone.localdate()
-    certificates, issued = _certificates_for(on=on, since=since, country=country, holders=holders)
+    certificates, issued = _certificates_for(
+        on=on, since=since, country=country, holders=holders, where=where, as_issued=False
+    )
     return certificates.aggregate(issued=issued, **_certificate_states(on))
 
 
@@ -418,15 +450,24 @@ def certificates_filtered(certificates, *, state: str = "", on: date | None = No
 
 
 def certificate_counts_by_country(
-    *, on: date | None = None, since: date | None = None, country=None, holders=None
+    *,
+    on: date | None = None,
+    since: date | None = None,
+    country=None,
+    holders=None,
+    where: Q | None = None,
 ) -> dict[str, dict[str, int]]:
-    """:func:`certificate_counts` for every holder country at once, keyed by country code
-    (``""`` for holders without a country). One query."""
+    """:func:`certificate_counts` for every country at once, for reports: keyed by the
+    code of the country the holder had when the certificate was issued (its
+    ``holder_profile``; the holder's current one for certificates without), ``""`` for
+    none; ``country`` also means the country at issue. One query."""
     on = on or timezone.localdate()
-    certificates, issued = _certificates_for(on=on, since=since, country=country, holders=holders)
+    certificates, issued = _certificates_for(
+        on=on, since=since, country=country, holders=holders, where=where, as_issued=True
+    )
     rows = (
-        certificates.values("holder__country__code")
+        certificates.values(holder_country_code=_holder_country_code())
         .annotate(issued=issued, **_certificate_states(on))
         .order_by()
     )
-    return {row.pop("holder__country__code") or "": row for row in rows}
+    return {row.pop("holder_country_code") or "": row for row in rows}

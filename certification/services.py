@@ -28,6 +28,7 @@ from certification.models import (
     ReviewComment,
     Submission,
 )
+from lms.records.snapshots import person_snapshot
 
 
 def _tasks():
@@ -589,6 +590,7 @@ def certificate_issue(*, candidacy: Candidacy, approved: bool = False) -> Certif
         holder=holder,
         candidacy=candidacy,
         holder_name=holder.display_name or holder.get_full_name() or holder.username,
+        holder_profile=person_snapshot(holder),
         serial_number=programme.last_serial,
         issued_at=now,
         issued_on=today,

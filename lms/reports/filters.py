@@ -107,12 +107,22 @@ class ReportFilters:
         filter by country themselves, which is cheaper)."""
         if not self.narrows_people:
             return None
-        people = User.objects.filter(self.people_q())
+        return self._enrolled(User.objects.filter(self.people_q())).values("pk")
+
+    def enrolled_people(self):
+        """The people enrolled in the course or cohort filter, as a queryset to use as a
+        subquery; ``None`` when neither is set. For events that carry a ``PersonSnapshot``
+        (filtered with :meth:`profile_q`), this is the only condition on the person."""
+        if not (self.course or self.cohort):
+            return None
+        return self._enrolled(User.objects.all()).values("pk")
+
+    def _enrolled(self, people):
         if self.course:
             people = people.filter(enrolments__course__translation_key=self.course.translation_key)
         if self.cohort:
             people = people.filter(enrolments__cohort_id=self.cohort.pk)
-        return people.values("pk")
+        return people
 
     def period_q(self, field_name: str, *, is_date: bool = False) -> Q:
         lookup = field_name if is_date else f"{field_name}__date"

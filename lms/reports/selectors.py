@@ -18,7 +18,8 @@ Definitions (the figures a funder gets):
   only; gain = post - pre in points. Percentages have one decimal.
 * **Attendance rate**: presences marked, out of sessions x learners enrolled in the cohort.
 * **Certificates**: issued in the period; active, expiring within 90 days, expired and
-  revoked on the period's end. **CPD hours**: logged with a date in the period.
+  revoked on the period's end; each under the holder's attributes when it was issued
+  (``Certificate.holder_profile``). **CPD hours**: logged with a date in the period.
   **Community activity**: posts and questions written in the period. These come from the
   rooms' own selectors, for the people the filters pick out (a course or cohort filter
   means the people enrolled in it).
@@ -404,12 +405,14 @@ def attendance(f: ReportFilters) -> list[dict]:
 
 def certificates(f: ReportFilters) -> list[dict]:
     """Certificates issued in the period and those active, expiring, expired and revoked
-    on its end, per holder country, for the people the filters pick out. One query."""
+    on its end, per holder country, for holders who matched the filters when the
+    certificate was issued (its ``holder_profile``; the course and cohort filters mean
+    people enrolled in them). One query."""
     by_country = certification_selectors.certificate_counts_by_country(
         on=f.until or timezone.localdate(),
         since=f.since,
-        country=f.country,
-        holders=f.people(),
+        holders=f.enrolled_people(),
+        where=f.profile_q("holder_profile__", "holder__"),
     )
     return [{"country_code": code, **counts} for code, counts in sorted(by_country.items())]
 

@@ -113,3 +113,21 @@ def test_the_evaluate_command_issues_what_became_due(programme, django_capture_o
         call_command("certification_evaluate")
     candidacy.refresh_from_db()
     assert candidacy.status == "certified"
+
+
+def test_reports_count_a_certificate_where_its_holder_was_the_manage_page_where_they_are(
+    programme, issue
+):
+    """A holder who moves from Vietnam to Jordan: the reports' per-country counts keep the
+    certificate under Vietnam (the country at issue); the staff's counts, like their
+    lists, follow the holder to Jordan."""
+    certificate = _certificate(programme, issue, code="vn")
+    holder = certificate.holder
+    holder.country = country("jo")
+    holder.save()
+    by_country = selectors.certificate_counts_by_country()
+    assert set(by_country) == {"vn"}
+    assert by_country["vn"]["issued"] == 1
+    assert selectors.certificate_counts_by_country(country="jo") == {}
+    assert selectors.certificate_counts(country="vn")["issued"] == 0
+    assert selectors.certificate_counts(country="jo")["issued"] == 1

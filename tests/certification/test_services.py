@@ -349,3 +349,29 @@ def test_a_withdrawn_candidate_can_return_with_their_evidence(candidacy, reviewe
     again.refresh_from_db()
     assert again.status == "in_progress"
     assert again.submissions.get() == submission
+
+
+def test_a_certificate_keeps_the_holders_attributes_at_issue(candidacy, issue):
+    """Reports count a certificate under its holder's attributes when it was issued
+    (issue 16); a later profile change, or a renewal after it (not an event the reports
+    count), leaves them as they were."""
+    holder = candidacy.candidate
+    holder.gender = "woman"
+    holder.save()
+    certificate = issue(candidacy)
+    snapshot = certificate.holder_profile
+    assert (snapshot.country_id, snapshot.organisation_id, snapshot.gender) == (
+        holder.country_id,
+        holder.organisation_id,
+        "woman",
+    )
+    assert list(snapshot.roles.values_list("code", flat=True)) == ["trainer"]
+    holder.country = country("jo")
+    holder.gender = "man"
+    holder.save()
+    CPDActivityFactory(person=holder, date=certificate.issued_on, hours=Decimal("25"))
+    with freeze_time(certificate.expires_on - timedelta(days=30)):
+        services.certificate_renew(certificate=certificate, renewed_by=holder)
+    certificate.refresh_from_db()
+    assert certificate.holder_profile == snapshot
+    assert snapshot.country_id != holder.country_id
