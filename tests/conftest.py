@@ -121,6 +121,22 @@ def _force_login_completes_the_second_factor(monkeypatch):
 
 
 @pytest.fixture
+def second_factor_for_everyone(monkeypatch, totp_for):
+    """For tests about who may do what rather than about the second factor: every
+    ``force_login`` is a complete sign-in with an authenticator (tests of the second factor
+    itself are in tests/accounts/test_two_factor.py and test_url_walk.py)."""
+    from django.test.client import ClientMixin
+
+    complete_sign_in = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        totp_for(user)
+        complete_sign_in(self, user, backend)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
+
+
+@pytest.fixture
 def totp_for():
     """Give a user a TOTP authenticator, as staff must have before using the admin."""
 

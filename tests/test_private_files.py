@@ -17,7 +17,7 @@ from lms.private_files import private_file_move, private_file_response, private_
 from tests.accounts.factories import OrganisationFactory
 from tests.courses import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("second_factor_for_everyone")]
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from lms.accounts.models import AccountNotice, User
 from tests.accounts.factories import PASSWORD, OrganisationFactory, country_staff
 from tests.courses import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("second_factor_for_everyone")]
 
 
 def slip_password(response):
