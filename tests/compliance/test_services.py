@@ -186,7 +186,7 @@ def test_a_new_country_version_leaves_answers_tied_to_the_version_they_answered(
 
 def test_a_virtual_check_asks_only_its_chosen_questions():
     instrument = instrument_with_questions(6)
-    chosen = list(instrument.questions.order_by("sort_order")[:2])
+    chosen = list(instrument.questions.order_by("sort_order", "id")[:2])
     with pytest.raises(ValidationError):
         assessment(instrument=instrument, kind=Assessment.Kind.VIRTUAL)
     item = assessment(instrument=instrument, kind=Assessment.Kind.VIRTUAL, questions=chosen)
@@ -210,7 +210,7 @@ def test_an_answer_not_offered_by_the_question_is_refused():
 def test_two_assessors_answering_different_questions_both_keep_their_answers():
     item = assessment()
     first, second = item.assessors.all()[:2]
-    q1, q2 = item.instrument.questions.order_by("sort_order")[:2]
+    q1, q2 = item.instrument.questions.order_by("sort_order", "id")[:2]
     _answer(item, q1, "no", user=first)
     _answer(item, q2, "yes", user=second)
     answers = dict(Finding.objects.filter(assessment=item).values_list("question__code", "answer"))
@@ -260,7 +260,7 @@ def test_a_retried_send_is_stored_once_and_never_overwrites_a_newer_answer():
 
 def test_a_client_id_cannot_be_reused_for_another_question():
     item = assessment()
-    q1, q2 = item.instrument.questions.order_by("sort_order")[:2]
+    q1, q2 = item.instrument.questions.order_by("sort_order", "id")[:2]
     write = uuid.uuid4()
     _answer(item, q1, client_id=write)
     with pytest.raises(ValidationError, match="another question"):

@@ -253,7 +253,7 @@ def test_after_submission_answers_are_refused(client, people):
 def test_the_form_without_javascript_saves_every_answer_and_redisplays_a_conflict(client, people):
     second = UserFactory(roles=["enterprise_advisor"])
     item = assessment(people["factory"], assessors=[people["advisor"], second])
-    q1, q2 = item.instrument.questions.order_by("sort_order")[:2]
+    q1, q2 = item.instrument.questions.order_by("sort_order", "id")[:2]
     url = reverse("compliance:assessment", args=[item.pk])
     client.force_login(people["advisor"])
     page = client.get(url)
