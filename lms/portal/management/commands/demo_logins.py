@@ -15,6 +15,17 @@ class Command(BaseCommand):
         for person in PEOPLE:
             roles = ", ".join(person.roles)
             self.stdout.write(f"  {person.username:<12} {roles:<28} {person.display_name}")
+        # People other rooms' demo steps add (the compliance room's advisor in Vietnam).
+        from lms.accounts.models import User
+
+        listed = {person.username for person in PEOPLE}
+        for user in User.objects.filter(username__in=["advisor.vn"]).exclude(username__in=listed):
+            roles = ", ".join(sorted(user.role_codes()))
+            self.stdout.write(f"  {user.username:<12} {roles:<28} {user.display_name}")
+        self.stdout.write(
+            "Factories and their assessments, plans and figures: /en/factories/ "
+            "(advisors, managers and staff)."
+        )
         self.stdout.write(
             "Staff (staff.vn, staff.jo, admin) are asked to set up two-factor authentication "
             "(any TOTP app) before the admin opens."
