@@ -1,8 +1,10 @@
 """The files assessors and committees attach as evidence (photos, documents): which kinds,
-how large. The checks themselves are the core's (lms/uploads.py)."""
+how large, and how they are handed out once a view has checked permission. The checks
+themselves are the core's (lms/uploads.py); the private storage is lms/private_files.py."""
 
 from django.conf import settings
 
+from lms.private_files import private_file_response
 from lms.uploads import UploadPolicy, validate_upload
 
 EVIDENCE_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "pdf", "docx", "xlsx", "odt")
@@ -17,3 +19,17 @@ def evidence_policy() -> UploadPolicy:
 
 def validate_evidence_file(file) -> None:
     validate_upload(file, policy=evidence_policy())
+
+
+def evidence_response(evidence):
+    """An evidence file, once permission is checked: from private storage (X-Accel-Redirect
+    or a signed address in production, lms.private_files), pictures shown, documents saved."""
+    response = private_file_response(
+        evidence.file,
+        filename=evidence.original_name,
+        as_attachment=not evidence.is_image,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

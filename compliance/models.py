@@ -23,6 +23,7 @@ from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
 
 from compliance.evidence import EVIDENCE_EXTENSIONS, validate_evidence_file
+from lms.private_files import PrivateUploadTo, private_storage
 from lms.taxonomy.models import canonical_terms
 
 # --- enterprises ---------------------------------------------------------------------------
@@ -892,7 +893,8 @@ class Evidence(models.Model):
     )
     file = models.FileField(
         _("file"),
-        upload_to="compliance/evidence/%Y/%m/",
+        upload_to=PrivateUploadTo("compliance/evidence"),
+        storage=private_storage,
         validators=[FileExtensionValidator(list(EVIDENCE_EXTENSIONS)), validate_evidence_file],
     )
     original_name = models.CharField(_("file name"), max_length=120)

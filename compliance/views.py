@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from compliance import permissions, selectors, services, spreadsheets
+from compliance.evidence import evidence_response
 from compliance.forms import (
     AnswerForm,
     AssessmentCreateForm,
@@ -473,20 +474,15 @@ def evidence_file(request, pk):
         pk=pk,
     )
     if evidence.finding_id:
+        factory = evidence.finding.assessment.factory
         if not permissions.can_view_assessment(request.user, evidence.finding.assessment):
             raise PermissionDenied
-    elif not permissions.can_view_factory(request.user, evidence.action.plan.factory):
-        raise PermissionDenied
-    from django.http import FileResponse
-
-    response = FileResponse(
-        evidence.file.open("rb"),
-        content_type=evidence.content_type,
-        as_attachment=not evidence.is_image,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    else:
+        factory = evidence.action.plan.factory
+        if not permissions.can_view_factory(request.user, factory):
+            raise PermissionDenied
+    permissions.require_second_factor_for_outsiders(request, factory)
+    return evidence_response(evidence)
 
 
 # --- workflow --------------------------------------------------------------------------------

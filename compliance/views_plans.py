@@ -5,7 +5,7 @@ calls one service or selector and renders. Every form works without JavaScript."
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language_bidi
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from compliance import indicators, plan_permissions, plan_selectors, plans, recommendations
+from compliance.evidence import evidence_response
 from compliance.forms_plans import (
     ActionForm,
     CommitteeMemberForm,
@@ -226,15 +227,7 @@ def action_evidence_file(request, pk, evidence_id):
     if stop := _second_factor(request, factory):
         return stop
     evidence = get_object_or_404(Evidence, pk=evidence_id, action__plan__factory=factory)
-    response = FileResponse(
-        evidence.file.open("rb"),
-        content_type=evidence.content_type,
-        as_attachment=not evidence.is_image,
-        filename=evidence.original_name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_response(evidence)
 
 
 # --- the committee ---------------------------------------------------------------------------

@@ -472,3 +472,49 @@ def test_the_factory_page_shows_its_profile_buyers_and_programme(client, people)
     assert "Cycle 2" in page
     assert "Advisory services" in page
     assert "Committee worker" in page
+
+
+def test_evidence_is_private_and_handed_only_to_those_allowed(client, people, settings):
+    """Evidence sits in private storage under an unguessable name (never under public media)
+    and its view checks permission and, for outsiders, the second factor."""
+    import io
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from tests.compliance.factories import assessment as make_assessment
+
+    item = make_assessment(people["factory"], assessors=[people["advisor"]])
+    question = item.instrument.questions.order_by("sort_order", "id").first()
+    finding = services.finding_answer(
+        assessment=item,
+        question=question,
+        answer="no",
+        client_id=uuid.uuid4(),
+        base_version=0,
+        user=people["advisor"],
+    ).finding
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, format="PNG")
+    upload = SimpleUploadedFile("exit.png", buffer.getvalue(), content_type="image/png")
+    evidence = services.evidence_add(file=upload, finding=finding, user=people["advisor"])
+    assert not (Path(settings.MEDIA_ROOT) / evidence.file.name).exists()
+    assert (Path(settings.PRIVATE_MEDIA_ROOT) / evidence.file.name).exists()
+    assert "exit.png" in evidence.file.name
+    assert evidence.file.name != "compliance/evidence/exit.png"
+
+    url = reverse("compliance:evidence", args=[evidence.pk])
+    assert _status(client, None, url) == 302  # to sign in
+    assert _status(client, people["other_manager"], url) == 403
+    assert _status(client, people["jo_staff"], url) == 403
+    assert _status(client, people["advisor"], url) == 200
+    assert _status(client, people["manager"], url) == 403  # a draft is not published to them
+    # An advisor whose session has no second factor is sent to confirm it first.
+    client.logout()
+    second = UserFactory(roles=["enterprise_advisor"])
+    people["factory"].advisors.add(second)
+    client.force_login(second)  # no authenticator: no second factor in this session
+    response = client.get(url)
+    assert response.status_code == 302
+    assert "/accounts/2fa/" in response["Location"]
