@@ -116,7 +116,7 @@ def access_log_write(
     token: BuyerToken | None = None,
 ) -> int:
     """One entry per factory shown to a buyer's user. One query."""
-    name = (user.get_full_name() or user.username) if user is not None else ""
+    name = str(user) if user is not None else ""
     entries = [
         AccessLogEntry(
             factory_id=factory_id,
