@@ -32,6 +32,7 @@ from compliance.services import OFFICIAL_KINDS
 from lms.taxonomy.models import Cluster, CompliancePoint
 
 DEFAULT_PAGE_SIZE = 50
+NOT_SHARED = "Not shared with your organisation (or no such supplier)."
 MAX_PAGE_SIZE = 200
 
 
@@ -258,10 +259,13 @@ def _log(request, factory_ids, scope=""):
 def _supplier_for(request, supplier_id: int, scope: str | None = None):
     buyer = request.auth.buyer
     factory = shared.suppliers_of(buyer=buyer).filter(pk=supplier_id).first()
+    # 403 in every case (no such factory, or it does not list the buyer): an answer that
+    # differed would tell which factories exist. (A 404 would also be redirected to a
+    # language-prefixed address by Django's LocaleMiddleware.)
     if factory is None:
-        raise HttpError(404, "No such supplier.")
+        raise HttpError(403, NOT_SHARED)
     if scope and scope not in sharing.live_scopes(factory_id=factory.pk, buyer_id=buyer.pk):
-        raise HttpError(403, "This supplier does not share this with your organisation.")
+        raise HttpError(403, NOT_SHARED)
     return factory
 
 
@@ -301,7 +305,7 @@ def _supplier_out(row) -> dict:
 
 # --- endpoints -----------------------------------------------------------------------------------
 
-ERRORS = {401: Error, 403: Error, 404: Error, 429: Error}
+ERRORS = {401: Error, 403: Error, 429: Error}
 
 
 @api.get("/suppliers", response={200: SupplierPage, **ERRORS}, tags=["suppliers"])
@@ -388,7 +392,7 @@ def assessment(request, assessment_id: int):
     if found is None or SharingScope.REPORTS not in sharing.live_scopes(
         factory_id=found.factory_id, buyer_id=buyer.pk
     ):
-        raise HttpError(404, "No such assessment shared with your organisation.")
+        raise HttpError(403, NOT_SHARED)
     clusters = dict(Cluster.objects.canonical().values_list("pk", "code"))
     points = {p.pk: p for p in CompliancePoint.objects.canonical()}
     results = PointResult.objects.filter(assessment=found).order_by("cluster_id", "pk")

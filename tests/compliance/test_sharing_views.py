@@ -246,6 +246,7 @@ def test_a_buyer_asks_and_the_factory_accepts_some_scopes(
 ):
     factory_b = world["factory_b"]
     client.force_login(world["x1"])
+    mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("compliance:buyer_ask", args=[factory_b.pk]),
