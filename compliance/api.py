@@ -13,6 +13,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
@@ -32,7 +33,7 @@ from compliance.services import OFFICIAL_KINDS
 from lms.taxonomy.models import Cluster, CompliancePoint
 
 DEFAULT_PAGE_SIZE = 50
-NOT_SHARED = "Not shared with your organisation (or no such supplier)."
+NOT_SHARED = gettext_lazy("Not shared with your organisation (or no such supplier).")
 MAX_PAGE_SIZE = 200
 
 
@@ -263,9 +264,9 @@ def _supplier_for(request, supplier_id: int, scope: str | None = None):
     # differed would tell which factories exist. (A 404 would also be redirected to a
     # language-prefixed address by Django's LocaleMiddleware.)
     if factory is None:
-        raise HttpError(403, NOT_SHARED)
+        raise HttpError(403, str(NOT_SHARED))
     if scope and scope not in sharing.live_scopes(factory_id=factory.pk, buyer_id=buyer.pk):
-        raise HttpError(403, NOT_SHARED)
+        raise HttpError(403, str(NOT_SHARED))
     return factory
 
 
@@ -392,7 +393,7 @@ def assessment(request, assessment_id: int):
     if found is None or SharingScope.REPORTS not in sharing.live_scopes(
         factory_id=found.factory_id, buyer_id=buyer.pk
     ):
-        raise HttpError(403, NOT_SHARED)
+        raise HttpError(403, str(NOT_SHARED))
     clusters = dict(Cluster.objects.canonical().values_list("pk", "code"))
     points = {p.pk: p for p in CompliancePoint.objects.canonical()}
     results = PointResult.objects.filter(assessment=found).order_by("cluster_id", "pk")
