@@ -373,3 +373,59 @@ def test_sharing_forms_need_csrf(world):
     )
     assert response.status_code == 403
     assert not AccessGrant.objects.filter(buyer=world["buyer_y"]).exists()
+
+
+# --- the other buyer pages: dashboard, exports, PDF, asking, API keys -----------------------------
+
+
+def _other_buyer_pages(world):
+    a, report = world["factory_a"].pk, world["report"].pk
+    return [
+        ("get", reverse("compliance:buyer_dashboard")),
+        ("get", reverse("compliance:buyer_export", args=["csv"])),
+        ("get", reverse("compliance:buyer_export", args=["xlsx"])),
+        ("get", reverse("compliance:buyer_report_pdf", args=[report])),
+        ("get", reverse("compliance:buyer_tokens")),
+        ("post", reverse("compliance:buyer_ask", args=[a])),
+    ]
+
+
+@pytest.mark.parametrize("who", ["manager_b", "staff_jo", "staff_vn"])
+def test_people_who_are_not_buyers_open_no_buyer_page(
+    client, world, second_factor_for_everyone, who
+):
+    client.force_login(world[who])
+    for method, url in _other_buyer_pages(world):
+        assert getattr(client, method)(url, {"scopes": ["plan"]}).status_code == 403, url
+    assert not AccessLogEntry.objects.exists()
+    assert not AccessRequest.objects.exists()
+
+
+def test_anonymous_visitors_open_no_buyer_page(client, world):
+    for method, url in _other_buyer_pages(world):
+        response = getattr(client, method)(url)
+        assert response.status_code == 302, url
+        assert "/accounts/login/" in response["Location"]
+
+
+def test_a_buyer_makes_a_key_shown_once_and_another_buyer_cannot_revoke_it(
+    client, world, second_factor_for_everyone
+):
+    from compliance.models import BuyerToken
+
+    client.force_login(world["x1"])
+    url = reverse("compliance:buyer_tokens")
+    assert client.post(url, {"name": ""}).status_code == 400
+    response = client.post(url, {"name": "Supplier database"})
+    token = BuyerToken.objects.get()
+    key = response.context["new_key"]
+    assert key in response.text
+    assert response["Cache-Control"] == "private, no-store"
+    assert key not in client.get(url).text
+    assert sharing.token_for_key(key) == token
+    client.force_login(world["y1"])
+    revoke = reverse("compliance:buyer_token_revoke", args=[token.pk])
+    assert client.post(revoke).status_code == 404
+    client.force_login(world["x1"])
+    client.post(revoke)
+    assert sharing.token_for_key(key) is None
