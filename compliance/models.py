@@ -1168,3 +1168,263 @@ class MonthlyFigures(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+
+# --- sharing with buyers (issue 17) ------------------------------------------------------------
+
+
+class SharingScope(models.TextChoices):
+    """What a factory may share with a buyer, each granted on its own."""
+
+    REPORTS = "reports", _("Assessment reports")
+    PLAN = "plan", _("Improvement plan and its progress")
+    TRAINING = "training", _("Training record")
+
+
+class AccessRequest(models.Model):
+    """A buyer's request to see a supplier's information; the factory accepts (granting the
+    scopes it chooses) or declines it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for the factory")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    factory = models.ForeignKey(
+        Factory, verbose_name=_("factory"), on_delete=models.CASCADE, related_name="access_requests"
+    )
+    buyer = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("buyer"),
+        on_delete=models.CASCADE,
+        related_name="access_requests",
+    )
+    scopes = models.JSONField(_("scopes asked"), default=list)
+    message = models.TextField(_("message to the factory"), blank=True, max_length=2000)
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access request")
+        verbose_name_plural = _("access requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["factory", "buyer"],
+                condition=models.Q(state="pending"),
+                name="compliance_accessrequest_one_pending",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.buyer_id} → {self.factory_id} ({self.state})"
+
+    def get_scopes_display(self) -> list[str]:
+        labels = dict(SharingScope.choices)
+        return [str(labels[code]) for code in self.scopes if code in labels]
+
+
+class AccessGrant(models.Model):
+    """A factory's grant of one scope to one buyer. Withdrawing sets ``withdrawn_at``; every
+    read checks for a live row (no withdrawal date), so a withdrawal takes effect at once.
+    Granting again makes a new row: the history of who shared what, and when, stays."""
+
+    factory = models.ForeignKey(
+        Factory, verbose_name=_("factory"), on_delete=models.CASCADE, related_name="access_grants"
+    )
+    buyer = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("buyer"),
+        on_delete=models.CASCADE,
+        related_name="access_grants",
+    )
+    scope = models.CharField(_("scope"), max_length=20, choices=SharingScope.choices)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access grant")
+        verbose_name_plural = _("access grants")
+        ordering = ["factory", "buyer", "scope", "-granted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["factory", "buyer", "scope"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="compliance_accessgrant_one_live",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["buyer", "withdrawn_at"], name="compliance_grant_buyer"),
+        ]
+
+    def __str__(self):
+        return f"{self.factory_id} → {self.buyer_id}: {self.scope}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class BuyerToken(models.Model):
+    """A key with which a buyer's system reads the API for the buyer (issue 17). Only a hash
+    of the key is stored; the key is shown once, when it is made."""
+
+    buyer = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("buyer"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        on_delete=models.CASCADE,
+        related_name="buyer_tokens",
+    )
+    name = models.CharField(_("name"), max_length=80, help_text=_("Which system uses the key."))
+    key_prefix = models.CharField(_("key starts with"), max_length=8, editable=False)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("buyer API key")
+        verbose_name_plural = _("buyer API keys")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.key_prefix}…)"
+
+
+class AccessLogEntry(models.Model):
+    """One view or download of a factory's information by a buyer's user (a page, an export
+    or an API call). Append-only: rows are never changed or deleted by the application; the
+    factory's managers read them."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed a page")
+        DOWNLOAD = "download", _("Downloaded")
+        API = "api", _("Read through the API")
+
+    factory = models.ForeignKey(
+        Factory, verbose_name=_("factory"), on_delete=models.CASCADE, related_name="access_log"
+    )
+    buyer = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("buyer"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    user_name = models.CharField(_("name"), max_length=150)
+    token = models.ForeignKey(
+        BuyerToken,
+        verbose_name=_("API key"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    scope = models.CharField(_("scope"), max_length=20, choices=SharingScope.choices, blank=True)
+    what = models.CharField(_("what"), max_length=300)
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["factory", "-at"], name="compliance_accesslog_fac")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_name} {self.action} {self.what}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("The access log is append-only."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("The access log is append-only."))
+
+
+class SharingNotice(models.Model):
+    """One email about sharing to one person. The row is made first and claimed (``sent_at``)
+    before the email goes, so a retried task never sends the same notice twice."""
+
+    class Kind(models.TextChoices):
+        ASSESSMENT_PUBLISHED = "published", _("An assessment of your factory was published")
+        ACCESS_ASKED = "asked", _("A buyer asks for access")
+        REPORT_SHARED = "shared", _("A supplier shared a new report")
+        ACCESS_GRANTED = "granted", _("A supplier shared information")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    about = models.CharField(_("about"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sharing notice")
+        verbose_name_plural = _("sharing notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "about"], name="compliance_sharingnotice_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.about} → {self.recipient_id}"

@@ -10,3 +10,30 @@ def overdue_actions_remind() -> int:
     from compliance.plans import overdue_reminders_send
 
     return overdue_reminders_send()
+
+
+# --- sharing with buyers (issue 17) -------------------------------------------------------------
+# Each notice is claimed before it is sent (compliance.sharing_notify): retries never send twice.
+
+
+@shared_task(ignore_result=True, autoretry_for=(OSError,), retry_backoff=60, max_retries=6)
+def assessment_published_notify(assessment_id: int) -> int:
+    from compliance import sharing_notify
+
+    return sharing_notify.assessment_published(assessment_id=assessment_id)
+
+
+@shared_task(ignore_result=True, autoretry_for=(OSError,), retry_backoff=60, max_retries=6)
+def access_asked_notify(request_id: int) -> int:
+    from compliance import sharing_notify
+
+    return sharing_notify.access_asked(request_id=request_id)
+
+
+@shared_task(ignore_result=True, autoretry_for=(OSError,), retry_backoff=60, max_retries=6)
+def sharing_granted_notify(factory_id: int, buyer_id: int, scopes: list, stamp: str) -> int:
+    from compliance import sharing_notify
+
+    return sharing_notify.sharing_granted(
+        factory_id=factory_id, buyer_id=buyer_id, scopes=scopes, stamp=stamp
+    )

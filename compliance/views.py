@@ -29,6 +29,7 @@ from compliance.forms import (
     new_client_id,
 )
 from compliance.models import Assessment, Factory, Finding, InstrumentVersion, Question
+from compliance.sharing import can_read_sharing
 from lms.accounts.exposure import own_or_others_data
 from lms.accounts.models import Role, User
 from lms.taxonomy.models import Country, Sector
@@ -133,6 +134,7 @@ def factory_detail(request, pk):
         return stop
     context = selectors.factory_overview(factory=factory, user=request.user)
     context["can_manage"] = permissions.can_manage_factory(request.user, factory)
+    context["can_read_sharing"] = can_read_sharing(request.user, factory)
     organisation = factory.organisation
     context["country_name"] = term_by_code(model=Country, code=organisation.country.code)
     context["sector_name"] = (

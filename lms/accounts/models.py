@@ -15,6 +15,7 @@ class Organisation(models.Model):
         FACTORY = "factory", _("Factory")
         ENTERPRISE = "enterprise", _("Enterprise")
         PARTNER = "partner", _("Training partner")
+        BUYER = "buyer", _("Buyer (brand or retailer)")
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.FACTORY)
@@ -67,6 +68,7 @@ class Role(models.Model):
         ASSESSOR = "assessor", _("Assessor")
         COUNTRY_STAFF = "country_staff", _("Country programme staff")
         GLOBAL_ADMIN = "global_admin", _("Global administrator")
+        BUYER = "buyer", _("Buyer")
 
     code = models.CharField(_("code"), max_length=30, choices=Code.choices, unique=True)
 

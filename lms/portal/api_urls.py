@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("courses.api_urls")),
     path("", include("certification.api_urls")),
     path("", include("community.api_urls")),
+    path("", include("compliance.api_urls")),
 ]

@@ -31,7 +31,35 @@ def on_link_deleted(sender, instance, **kwargs):
     transaction.on_commit(lambda: tasks.certificate_communities_withdraw_task.delay())
 
 
+def certificates_of_organisation(organisation_id: int) -> list[dict]:
+    """The certificates held by an organisation's people, for the training record a factory
+    shares with its buyers (compliance may not import certification: the portal hands them
+    over, decision 0701). One query."""
+    from certification.models import Certificate
+
+    certificates = (
+        Certificate.objects.filter(holder__organisation_id=organisation_id)
+        .select_related("programme")
+        .order_by("holder_name", "issued_on", "pk")
+    )
+    return [
+        {
+            "holder_id": c.holder_id,
+            "holder_name": c.holder_name,
+            "programme": str(c.programme),
+            "issued_on": c.issued_on,
+            "expires_on": c.expires_on,
+            "state": c.state,
+            "state_display": str(c.get_state_display()),
+        }
+        for c in certificates
+    ]
+
+
 def connect():
+    from compliance.sharing import certificate_source_register
+
+    certificate_source_register(certificates_of_organisation)
     certificate_issued.connect(on_certificate_granted, dispatch_uid="portal.certificate_issued")
     certificate_renewed.connect(on_certificate_granted, dispatch_uid="portal.certificate_renewed")
     certificate_revoked.connect(on_certificate_revoked, dispatch_uid="portal.certificate_revoked")

@@ -554,6 +554,8 @@ CERTIFICATION_ISSUER_EMAIL = env(
 # is derived from SECRET_KEY (stable across app servers); production sets its own.
 CERTIFICATION_SIGNING_KEY = env("CERTIFICATION_SIGNING_KEY", default="")
 CERTIFICATION_VERIFY_RATE = env("CERTIFICATION_VERIFY_RATE", default="60/m")
+# Calls one buyer's API key may make (compliance.api, decision 0701).
+BUYER_API_RATE = env("BUYER_API_RATE", default="120/m")
 CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
 CELERY_BEAT_SCHEDULE |= {
     "certification-expiry-reminders": {

@@ -15,16 +15,23 @@ class Command(BaseCommand):
         for person in PEOPLE:
             roles = ", ".join(person.roles)
             self.stdout.write(f"  {person.username:<12} {roles:<28} {person.display_name}")
-        # People other rooms' demo steps add (the compliance room's advisor in Vietnam).
+        # People other rooms' demo steps add (the compliance room's advisor in Vietnam, the
+        # buyer of issue 17).
         from lms.accounts.models import User
 
         listed = {person.username for person in PEOPLE}
-        for user in User.objects.filter(username__in=["advisor.vn"]).exclude(username__in=listed):
+        for user in User.objects.filter(username__in=["advisor.vn", "buyer"]).exclude(
+            username__in=listed
+        ):
             roles = ", ".join(sorted(user.role_codes()))
             self.stdout.write(f"  {user.username:<12} {roles:<28} {user.display_name}")
         self.stdout.write(
             "Factories and their assessments, plans and figures: /en/factories/ "
             "(advisors, managers and staff)."
+        )
+        self.stdout.write(
+            "The buyer (buyer) sees its suppliers at /en/factories/buyers/; the factory's "
+            "manager (manager) shares with buyers at its factory's Sharing page."
         )
         self.stdout.write(
             "Staff (staff.vn, staff.jo, admin) are asked to set up two-factor authentication "
