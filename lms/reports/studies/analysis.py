@@ -30,7 +30,9 @@ def factory_pseudonym(study: Study, factory_id: int) -> str:
 class Panel:
     study: Study
     outcome_keys: list[str]
-    rows: list[dict]  # factory_id, pseudonym, country, stratum, arm, comparison, year, post, outcomes
+    rows: list[
+        dict
+    ]  # factory_id, pseudonym, country, stratum, arm, comparison, year, post, outcomes
 
 
 def study_outcomes(study: Study) -> list[str]:
@@ -119,7 +121,9 @@ def balance(study: Study, panel: Panel | None = None) -> tuple[list, list[Balanc
     measures += [(OUTCOMES[key].label, per_factory(key)) for key in panel.outcome_keys]
     rows = []
     for label, values in measures:
-        groups = {arm.pk: [v for pk, v in values.items() if arm_of.get(pk) == arm.pk] for arm in arms}
+        groups = {
+            arm.pk: [v for pk, v in values.items() if arm_of.get(pk) == arm.pk] for arm in arms
+        }
         difference = None
         if treated and comparison:
             a, b = groups[treated.pk], groups[comparison.pk]

@@ -16,6 +16,7 @@ fixes it for good (every write below refuses a locked study).
 """
 
 import hashlib
+import itertools
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ def size_band(workers: int, limits: list[int]) -> str:
         return "all"
     if workers < limits[0]:
         return f"<{limits[0]}"
-    for low, high in zip(limits, limits[1:], strict=False):
+    for low, high in itertools.pairwise(limits):
         if low <= workers < high:
             return f"{low}-{high - 1}"
     return f"{limits[-1]}+"
@@ -150,7 +151,9 @@ def assignment_check(*, study: Study) -> CheckResult:
     if study.seed is None:
         raise ValidationError(_("The study has not been assigned yet."))
     positions = {arm.pk: i for i, arm in enumerate(study.arms.order_by("position"))}
-    rows = list(StudyFactory.objects.filter(study=study).values_list("factory_id", "stratum", "arm_id"))
+    rows = list(
+        StudyFactory.objects.filter(study=study).values_list("factory_id", "stratum", "arm_id")
+    )
     derived = derive(study.seed, [(pk, stratum) for pk, stratum, _arm in rows], len(positions))
     stored = {pk: positions.get(arm) for pk, _stratum, arm in rows}
     differences = sorted(pk for pk in derived if derived[pk] != stored.get(pk))
@@ -181,6 +184,8 @@ def study_lock(*, study: Study, user) -> Study:
 def stratum_counts(study: Study) -> list[dict]:
     """Factories per stratum and arm (one query): the balance of the assignment itself."""
     counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for stratum, arm_id in StudyFactory.objects.filter(study=study).values_list("stratum", "arm_id"):
+    for stratum, arm_id in StudyFactory.objects.filter(study=study).values_list(
+        "stratum", "arm_id"
+    ):
         counts[stratum][arm_id] += 1
     return [{"stratum": s, "arms": dict(c)} for s, c in sorted(counts.items())]

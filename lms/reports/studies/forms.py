@@ -110,7 +110,9 @@ class StudyForm(forms.ModelForm):
     def clean_size_bands(self):
         raw = self.cleaned_data.get("size_bands") or ""
         try:
-            limits = sorted({int(part) for part in raw.replace(";", ",").split(",") if part.strip()})
+            limits = sorted(
+                {int(part) for part in raw.replace(";", ",").split(",") if part.strip()}
+            )
         except ValueError:
             raise forms.ValidationError(_("Give whole numbers separated by commas.")) from None
         if any(limit <= 0 for limit in limits):

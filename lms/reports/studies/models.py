@@ -87,7 +87,9 @@ class SurveyQuestion(TranslatableMixin, Orderable):
     options = models.TextField(
         _("options"),
         blank=True,
-        help_text=_("For a single choice: one option per line, in the same order in every language."),
+        help_text=_(
+            "For a single choice: one option per line, in the same order in every language."
+        ),
     )
     scale_min = models.SmallIntegerField(_("lowest value"), default=1)
     scale_max = models.SmallIntegerField(_("highest value"), default=5)
@@ -157,7 +159,9 @@ class QuestionAudio(models.Model):
         on_delete=models.CASCADE,
         related_name="audio",
         limit_choices_to=canonical_terms,
-        help_text=_("The question in the survey's original language; choose the recording's language below."),
+        help_text=_(
+            "The question in the survey's original language; choose the recording's language below."
+        ),
     )
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     file = models.FileField(
@@ -276,6 +280,9 @@ class SurveyResponse(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.round_factory_id} {self.submitted_on}"
+
 
 class SurveyAnswer(models.Model):
     response = models.ForeignKey(
@@ -293,6 +300,9 @@ class SurveyAnswer(models.Model):
             models.UniqueConstraint(fields=["response", "question"], name="studies_answer_once"),
         ]
         indexes = [models.Index(fields=["question", "value"], name="studies_answer_question")]
+
+    def __str__(self):
+        return f"{self.question_id}: {self.value}"
 
 
 # --- the controlled experiment --------------------------------------------------------------
@@ -379,14 +389,14 @@ class Study(models.Model):
         return list(range(self.first_year, self.last_year + 1))
 
     def clean(self):
-        if self.first_year and self.intervention_year and self.last_year:
-            if not self.first_year < self.intervention_year <= self.last_year:
-                raise ValidationError(
-                    _(
-                        "The services must start after the first year measured and no later "
-                        "than the last: a difference-in-differences needs years before and after."
-                    )
+        years = (self.first_year, self.intervention_year, self.last_year)
+        if all(years) and not self.first_year < self.intervention_year <= self.last_year:
+            raise ValidationError(
+                _(
+                    "The services must start after the first year measured and no later "
+                    "than the last: a difference-in-differences needs years before and after."
                 )
+            )
 
 
 class StudyArm(models.Model):

@@ -45,9 +45,7 @@ def _remember_device(response, token: str, new: bool):
 
 def _round_factory(code: str) -> RoundFactory:
     return get_object_or_404(
-        RoundFactory.objects.select_related(
-            "round__survey__locale", "factory", "round__country"
-        ),
+        RoundFactory.objects.select_related("round__survey__locale", "factory", "round__country"),
         code=code.strip().lower(),
     )
 
@@ -86,7 +84,9 @@ def survey_answer(request, code: str):
         except ValueError:
             client_id = None
         answers, errors = surveys.clean_answers([q.question for q in shown], request.POST)
-        context["typed"] = {f"q{q.question.pk}": request.POST.get(f"q{q.question.pk}", "") for q in shown}
+        context["typed"] = {
+            f"q{q.question.pk}": request.POST.get(f"q{q.question.pk}", "") for q in shown
+        }
         if client_id is None:
             context["form_error"] = _("The form was damaged on the way: please send it again.")
         elif not errors:

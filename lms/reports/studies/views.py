@@ -135,7 +135,7 @@ def study_detail(request, pk: int):
     context = {"study": study, "arms": arms}
     if study.seed is not None:
         panel = build_panel(study)
-        balance_arms, balance_rows = balance(study, panel)
+        _balance_arms, balance_rows = balance(study, panel)
         counts = assignment.stratum_counts(study)
         context.update(
             {
