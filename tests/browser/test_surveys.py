@@ -44,7 +44,8 @@ def test_a_worker_answers_in_arabic_on_a_phone_and_is_counted(live_server, page,
     page.go_back()
     page.wait_for_load_state()
     # The phone has answered: it is thanked rather than asked again.
-    assert page.locator("form button[type=submit]").count() == 0
+    assert page.locator("button.survey-send").count() == 0
+    assert page.locator(".survey-done").count() == 1
 
     assert SurveyResponse.objects.filter(round_factory=round_factory).count() == 8
     mine = SurveyResponse.objects.get(language="ar")
