@@ -29,9 +29,11 @@ def test_the_demo_has_a_study_and_survey_rounds_with_answers(home_page, settings
     assert efficiency.low < efficiency.effect < efficiency.high
 
     assert SurveyRound.objects.count() == 2
-    assert SurveyResponse.objects.count() == 24 * SurveyRound.objects.get(
-        country__code="jo"
-    ).factories.count() + 24 * SurveyRound.objects.get(country__code="vn").factories.count()
+    assert (
+        SurveyResponse.objects.count()
+        == 24 * SurveyRound.objects.get(country__code="jo").factories.count()
+        + 24 * SurveyRound.objects.get(country__code="vn").factories.count()
+    )
     survey_round = SurveyRound.objects.get(country__code="jo")
     questions = survey_round.survey.questions.all()
     assert survey_round.survey.get_translations().count() == 2  # Arabic and Vietnamese
