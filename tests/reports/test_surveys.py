@@ -16,7 +16,7 @@ from lms.reports.disclosure import SUPPRESSED
 from lms.reports.studies.audio import validate_question_audio
 from lms.reports.studies.models import QuestionAudio, SurveyAnswer, SurveyResponse
 from lms.reports.studies.public_views import DEVICE_COOKIE
-from lms.reports.studies.surveys import survey_results
+from lms.reports.studies.surveys import questions_for, survey_results
 from tests.accounts.factories import UserFactory, country_staff, global_admin
 from tests.reports.studies_data import answer, factory_in, open_round, survey_with_questions
 
@@ -299,3 +299,26 @@ def test_the_results_page_takes_the_same_queries_at_any_size(
     client.force_login(country_staff("jo"))
     with django_assert_max_num_queries(30):
         assert client.get(f"/admin/surveys/rounds/{survey_round.pk}/").status_code == 200
+
+
+def test_a_survey_is_translated_with_wagtail_localize_keeping_codes_and_ranges():
+    from wagtail.models import Locale
+    from wagtail_localize.models import StringSegment, StringTranslation, TranslationSource
+
+    survey = survey_with_questions(arabic=False)
+    source, _created = TranslationSource.get_or_create_from_instance(survey)
+    khmer = Locale.objects.get(language_code="km")
+    segment = StringSegment.objects.get(source=source, string__data="Do you feel safe at work?")
+    StringTranslation.objects.create(
+        translation_of=segment.string,
+        locale=khmer,
+        context=segment.context,
+        data="តើអ្នកមានអារម្មណ៍សុវត្ថិភាពនៅកន្លែងធ្វើការទេ?",
+    )
+    translated, _ = source.create_or_update_translation(khmer, fallback=True)
+    rows = {q.code: q for q in translated.questions.all()}
+    assert set(rows) == {"paid-on-time", "feel-safe", "overtime-hours"}
+    assert rows["feel-safe"].text == "តើអ្នកមានអារម្មណ៍សុវត្ថិភាពនៅកន្លែងធ្វើការទេ?"
+    assert (rows["overtime-hours"].scale_min, rows["overtime-hours"].scale_max) == (0, 80)
+    _title, _intro, shown = questions_for(survey, "km")
+    assert shown[1].text == rows["feel-safe"].text

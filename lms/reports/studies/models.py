@@ -23,6 +23,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from lms.private_files import private_storage
 from lms.reports.studies.audio import validate_question_audio
@@ -48,6 +49,11 @@ class Survey(TranslatableMixin, index.Indexed, ClusterableModel):
         InlinePanel("questions", heading=_("Questions"), label=_("question"), min_num=1),
     ]
     search_fields = [index.SearchField("title")]
+    translatable_fields = [
+        TranslatableField("title"),
+        TranslatableField("introduction"),
+        TranslatableField("questions"),
+    ]
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("worker survey")
@@ -114,6 +120,19 @@ class SurveyQuestion(TranslatableMixin, Orderable):
         FieldPanel("low_label"),
         FieldPanel("high_label"),
         FieldPanel("unit"),
+    ]
+    # The code, kind and range are the same in every language (answers count together).
+    translatable_fields = [
+        SynchronizedField("code"),
+        SynchronizedField("topic"),
+        SynchronizedField("kind"),
+        TranslatableField("text"),
+        TranslatableField("options"),
+        SynchronizedField("scale_min"),
+        SynchronizedField("scale_max"),
+        TranslatableField("low_label"),
+        TranslatableField("high_label"),
+        TranslatableField("unit"),
     ]
 
     class Meta(TranslatableMixin.Meta):
