@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     # The top: may read every room.
     "lms.portal",
     "lms.reports",
+    "lms.reports.studies",
     # Wagtail and its translation workflow.
     "wagtail_localize",
     "wagtail_localize.locales",

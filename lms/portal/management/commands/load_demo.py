@@ -19,6 +19,7 @@ DEMO_STEPS = [
     "community.demo:load_conversations",
     "compliance.demo",
     "lms.reports.demo",
+    "lms.reports.studies.demo",
     "compliance.demo_plans",
 ]
 

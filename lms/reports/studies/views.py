@@ -1,0 +1,230 @@
+"""Staff pages in the Wagtail admin: survey rounds (codes and results) and studies
+(assignment, check, lock, balance, estimates, panel exports). Country staff see and manage
+their own country's only; a study across countries is for global staff."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lms.accounts.selectors import country_scope
+from lms.private_files import private_file_response
+from lms.reports.studies import assignment, surveys
+from lms.reports.studies.analysis import balance, build_panel, did_estimates
+from lms.reports.studies.forms import StudyForm, SurveyRoundForm
+from lms.reports.studies.models import Study, StudyArm, StudyExport, SurveyRound
+
+
+def may_manage(user) -> bool:
+    return user.is_authenticated and country_scope(user) is not False
+
+
+def _require_staff(request):
+    if not may_manage(request.user):
+        raise PermissionDenied
+
+
+def _visible(queryset, user):
+    scope = country_scope(user)
+    if scope is None:
+        return queryset
+    return queryset.filter(country_id=scope)
+
+
+# --- survey rounds ----------------------------------------------------------------------------
+
+
+def round_list(request):
+    _require_staff(request)
+    rounds = _visible(SurveyRound.objects.select_related("survey", "country"), request.user)
+    return render(request, "studies/admin/round_list.html", {"rounds": rounds})
+
+
+def round_create(request):
+    _require_staff(request)
+    form = SurveyRoundForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            survey_round = form.save(commit=False)
+            survey_round.created_by = request.user
+            survey_round.save()
+            for factory in form.cleaned_data["factories"]:
+                survey_round.factories.create(factory=factory)
+        messages.success(request, _("The round is ready: give each factory its code."))
+        return redirect("studies_round", pk=survey_round.pk)
+    return render(request, "studies/admin/round_form.html", {"form": form})
+
+
+def round_detail(request, pk: int):
+    _require_staff(request)
+    survey_round = get_object_or_404(
+        _visible(SurveyRound.objects.select_related("survey", "country"), request.user), pk=pk
+    )
+    by = request.GET.get("by") if request.GET.get("by") in surveys.GROUPINGS else "factory"
+    round_factories = list(survey_round.factories.select_related("factory"))
+    questions = survey_round.survey.questions.order_by("sort_order", "pk")
+    tables = surveys.survey_results(questions=questions, by=by, rounds=[survey_round])
+    responses = surveys.responses_count(rounds=[survey_round])
+    links = [
+        (
+            rf,
+            request.build_absolute_uri(reverse("studies:survey_answer", kwargs={"code": rf.code})),
+        )
+        for rf in round_factories
+    ]
+    return render(
+        request,
+        "studies/admin/round_detail.html",
+        {
+            "round": survey_round,
+            "links": links,
+            "tables": tables,
+            "by": by,
+            "responses": surveys.shown_count(responses),
+        },
+    )
+
+
+# --- studies ----------------------------------------------------------------------------------
+
+
+def study_list(request):
+    _require_staff(request)
+    studies = _visible(Study.objects.select_related("country"), request.user)
+    return render(request, "studies/admin/study_list.html", {"studies": studies})
+
+
+def study_create(request):
+    _require_staff(request)
+    form = StudyForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            study = form.save(commit=False)
+            study.strata = form.cleaned_data["strata"]
+            study.size_bands = form.cleaned_data["size_bands"]
+            study.outcomes = form.cleaned_data["outcomes"]
+            study.created_by = request.user
+            study.save()
+            names = form.cleaned_data["arms"]
+            StudyArm.objects.bulk_create(
+                StudyArm(study=study, name=name, position=i, is_comparison=i == len(names) - 1)
+                for i, name in enumerate(names)
+            )
+            assignment.study_members_set(study=study, factories=form.cleaned_data["factories"])
+        messages.success(request, _("The study is saved. Assign its factories to arms next."))
+        return redirect("studies_study", pk=study.pk)
+    return render(request, "studies/admin/study_form.html", {"form": form})
+
+
+def _study(request, pk):
+    _require_staff(request)
+    studies = Study.objects.select_related("country", "locked_by")
+    scope = country_scope(request.user)
+    if scope is not None:
+        studies = studies.filter(country_id=scope)
+    return get_object_or_404(studies, pk=pk)
+
+
+def study_detail(request, pk: int):
+    study = _study(request, pk)
+    arms = list(study.arms.order_by("position"))
+    context = {"study": study, "arms": arms}
+    if study.seed is not None:
+        panel = build_panel(study)
+        _balance_arms, balance_rows = balance(study, panel)
+        counts = assignment.stratum_counts(study)
+        context.update(
+            {
+                "balance_rows": balance_rows,
+                "strata_rows": [
+                    (row["stratum"], [row["arms"].get(arm.pk, 0) for arm in arms]) for row in counts
+                ],
+                "estimates": did_estimates(study, panel),
+                "members": study.members.select_related("factory", "arm").order_by(
+                    "stratum", "factory__legal_name"
+                ),
+            }
+        )
+    context["eligible"] = study.members.count()
+    context["exports"] = study.exports.filter(requested_by=request.user)[:5]
+    return render(request, "studies/admin/study_detail.html", context)
+
+
+@require_POST
+def study_assign(request, pk: int):
+    study = _study(request, pk)
+    try:
+        assignment.study_assign(study=study)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The factories are assigned at random within their strata."))
+    return redirect("studies_study", pk=study.pk)
+
+
+@require_POST
+def study_check(request, pk: int):
+    study = _study(request, pk)
+    try:
+        result = assignment.assignment_check(study=study)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if result.matches:
+            messages.success(
+                request,
+                _("Derived again from the seed: the same assignment (fingerprint %(print)s).")
+                % {"print": result.derived_fingerprint[:16]},
+            )
+        else:
+            messages.error(
+                request,
+                _("The stored assignment differs from the one the seed gives for %(n)s factories.")
+                % {"n": len(result.differences)},
+            )
+    return redirect("studies_study", pk=study.pk)
+
+
+@require_POST
+def study_lock(request, pk: int):
+    study = _study(request, pk)
+    try:
+        assignment.study_lock(study=study, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The assignment is locked: it can no longer change."))
+    return redirect("studies_study", pk=study.pk)
+
+
+@require_POST
+def study_export(request, pk: int):
+    study = _study(request, pk)
+    if study.seed is None:
+        messages.error(request, _("Assign the factories before exporting the panel."))
+        return redirect("studies_study", pk=study.pk)
+    export = StudyExport.objects.create(study=study, requested_by=request.user)
+    from lms.reports.studies.tasks import study_export_build
+
+    transaction.on_commit(lambda: study_export_build.delay(export.pk))
+    messages.success(request, _("The panel is being built. Its files appear below when ready."))
+    return redirect("studies_study", pk=study.pk)
+
+
+EXPORT_FILES = {"csv": "panel_csv", "parquet": "panel_parquet", "dictionary": "dictionary"}
+
+
+def study_export_download(request, pk: int, part: str):
+    _require_staff(request)
+    if part not in EXPORT_FILES:
+        raise Http404
+    export = get_object_or_404(StudyExport, pk=pk, requested_by=request.user)
+    _study(request, export.study_id)  # the study must still be visible to them
+    field = getattr(export, EXPORT_FILES[part])
+    if export.status != StudyExport.Status.READY or not field:
+        raise Http404
+    return private_file_response(field, as_attachment=True, filename=field.name.rsplit("/", 1)[-1])
