@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from wagtail import hooks
 
 from compliance import permissions, selectors, services, spreadsheets
 from compliance.evidence import evidence_response
@@ -36,6 +37,9 @@ from lms.taxonomy.models import Country, Sector
 from lms.taxonomy.selectors import term_by_code, terms_in_language
 
 PAGE_SIZE = 50
+# A function ``(request, factory) -> HTML or ""`` registered under this name adds a panel to
+# the factory's page (after its compliance over the cycles).
+FACTORY_PANELS_HOOK = "compliance_factory_panels"
 
 
 def _second_factor(request, factory=None):
@@ -140,6 +144,13 @@ def factory_detail(request, pk):
     context["sector_name"] = (
         term_by_code(model=Sector, code=organisation.sector.code) if organisation.sector else None
     )
+    # Panels other rooms add (the reports room: the factory against its country's median);
+    # this room defines the hook and imports none of them.
+    context["extra_panels"] = [
+        panel
+        for make_panel in hooks.get_hooks(FACTORY_PANELS_HOOK)
+        if (panel := make_panel(request, factory))
+    ]
     return render(request, "compliance/factory_detail.html", context)
 
 

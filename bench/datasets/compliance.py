@@ -177,3 +177,58 @@ def compliance_data_build(*, factories: int, cycles: int, questions: int = 250) 
     Factory.objects.filter(pk__in=new_factories).update(latest_published=Subquery(latest))
     analyze(Organisation, Factory, Assessment, Finding, PointResult)
     return {"factories": factories, "assessments": len(assessments)}
+
+
+def monthly_figures_build(*, years: int = 5, last_year: int = 2025) -> dict:
+    """Monthly figures for every bench factory over ``years`` calendar years up to
+    ``last_year``: efficiency improving a little each year, defects and absenteeism
+    falling, with noise; months already there are skipped (a factory with figures is
+    complete)."""
+    from compliance.models import Factory, MonthlyFigures
+
+    factories = list(
+        Factory.objects.filter(organisation__name__startswith=PREFIX)
+        .exclude(monthly_figures__isnull=False)
+        .values_list("pk", flat=True)
+    )
+    first_year = last_year - years + 1
+    rng = random.Random(20261203)
+
+    def rows():
+        for factory_id in factories:
+            base = rng.uniform(55, 75)
+            for year in range(first_year, last_year + 1):
+                trend = year - first_year
+                for month in range(1, 13):
+                    yield (
+                        factory_id,
+                        datetime.date(year, month, 1),
+                        800,
+                        200,
+                        round(min(150.0, base + 2 * trend + rng.uniform(-4, 4)), 2),
+                        round(max(0.0, 4.5 - 0.5 * trend + rng.uniform(-1, 1)), 2),
+                        round(max(0.0, 5.0 - 0.4 * trend + rng.uniform(-1, 1)), 2),
+                        round(max(0.0, 4.0 + rng.uniform(-1.5, 1.5)), 2),
+                        round(max(0.0, 24 - trend + rng.uniform(-5, 5)), 1),
+                        rng.choice((0, 0, 0, 1)),
+                    )
+
+    count = insert_rows(
+        MonthlyFigures,
+        [
+            "factory",
+            "month",
+            "employees_women",
+            "employees_men",
+            "efficiency_percent",
+            "defect_percent",
+            "absenteeism_percent",
+            "turnover_percent",
+            "overtime_hours_per_worker",
+            "lost_time_accidents",
+        ],
+        rows(),
+        employees_other=0,
+    )
+    analyze(MonthlyFigures)
+    return {"factories": len(factories), "rows": count}

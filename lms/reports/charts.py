@@ -150,3 +150,144 @@ def bar_chart(table: Table, *, max_groups: int = 20, rtl: bool = False) -> BarCh
         legend=legend,
     )
     return _mirror(chart) if rtl else chart
+
+
+# --- line charts: trends over cycles and years ----------------------------------------------
+
+LINE_HEIGHT = 260
+LINE_LEFT = 48
+LINE_RIGHT = 24
+LINE_TOP = 40
+LINE_BOTTOM = 32
+
+
+@dataclass
+class Line:
+    label: str
+    colour: str
+    segments: list[str]  # polylines "x,y x,y": a missing value breaks the line
+    dots: list[tuple[str, str, str]]  # x, y, shown value
+    legend_x: str
+    legend_text_x: str
+
+
+@dataclass
+class AxisLabel:
+    x: str
+    y: str
+    label: str
+
+
+@dataclass
+class LineChart:
+    key: str
+    title: str
+    width: int
+    height: int
+    lines: list[Line]
+    x_labels: list[AxisLabel]
+    y_labels: list[AxisLabel]
+    plot_left: str
+    plot_right: str
+    plot_top: str
+    plot_bottom: str
+    rtl: bool = False
+
+
+def line_chart(table: Table, *, rtl: bool = False) -> LineChart | None:
+    """A line per charted column of ``table`` over its rows (cycles, years: in order, evenly
+    spaced), or ``None`` with fewer than two rows; a missing value breaks its line. Mirrored
+    for a right-to-left language (time then runs from right to left)."""
+    if not table.chart_values or len(table.rows) < 2:
+        return None
+    labels = {c.key: c.label for c in table.columns}
+    rows = table.rows
+    values = [_number(row.get(k)) for row in rows for k in table.chart_values]
+    largest = max((v for v in values if v is not None), default=0.0)
+    top_value = max(1.0, largest * 1.1)
+    plot_width = WIDTH - LINE_LEFT - LINE_RIGHT
+    plot_height = LINE_HEIGHT - LINE_TOP - LINE_BOTTOM
+    step = plot_width / (len(rows) - 1)
+
+    def x_of(index: int) -> float:
+        return LINE_LEFT + index * step
+
+    def y_of(value: float) -> float:
+        return LINE_TOP + plot_height - value * plot_height / top_value
+
+    lines = []
+    for number, key in enumerate(table.chart_values):
+        runs: list[list[str]] = [[]]
+        dots = []
+        for index, row in enumerate(rows):
+            value = _number(row.get(key))
+            if value is None:
+                runs.append([])
+                continue
+            x, y = x_of(index), y_of(value)
+            runs[-1].append(f"{_fmt(x)},{_fmt(y)}")
+            dots.append((_fmt(x), _fmt(y), _shown(value)))
+        lines.append(
+            Line(
+                label=labels.get(key, key),
+                colour=PALETTE[number % len(PALETTE)],
+                segments=[" ".join(run) for run in runs if len(run) > 1],
+                dots=dots,
+                legend_x=str(LINE_LEFT + number * 150),
+                legend_text_x=str(LINE_LEFT + number * 150 + 16),
+            )
+        )
+    x_labels = [
+        AxisLabel(
+            _fmt(x_of(index)),
+            str(LINE_HEIGHT - LINE_BOTTOM + 16),
+            str(row.get(table.chart_label, "")),
+        )
+        for index, row in enumerate(rows)
+    ]
+    y_labels = [
+        AxisLabel(
+            str(LINE_LEFT - 6),
+            _fmt(y_of(top_value * share) + 4),
+            _shown(round(top_value * share, 1)),
+        )
+        for share in (0, 0.25, 0.5, 0.75, 1)
+    ]
+    chart = LineChart(
+        key=table.key,
+        title=table.title,
+        width=WIDTH,
+        height=LINE_HEIGHT,
+        lines=lines,
+        x_labels=x_labels,
+        y_labels=y_labels,
+        plot_left=str(LINE_LEFT),
+        plot_right=str(WIDTH - LINE_RIGHT),
+        plot_top=str(LINE_TOP),
+        plot_bottom=str(LINE_HEIGHT - LINE_BOTTOM),
+    )
+    return _mirror_lines(chart) if rtl else chart
+
+
+def _mirror_lines(chart: LineChart) -> LineChart:
+    """Every x becomes ``width - x`` (texts are anchored at their right edge under
+    ``direction="rtl"``, so they read from there)."""
+
+    def flip(x: str, width: float = 0) -> str:
+        return _fmt(chart.width - float(x) - width)
+
+    for line in chart.lines:
+        line.segments = [
+            " ".join(f"{flip(pair.split(',')[0])},{pair.split(',')[1]}" for pair in segment.split())
+            for segment in line.segments
+        ]
+        line.dots = [(flip(x), y, shown) for x, y, shown in line.dots]
+        line.legend_x = flip(line.legend_x, 12)
+        line.legend_text_x = flip(line.legend_text_x)
+    for label in chart.x_labels:
+        label.x = flip(label.x)
+    for label in chart.y_labels:
+        label.x = flip(label.x)
+    chart.plot_left, chart.plot_right = flip(chart.plot_right), flip(chart.plot_left)
+    chart.rtl = True
+    return chart

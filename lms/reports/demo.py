@@ -3,7 +3,8 @@ optional demographics of demo learners (so the gender and migrant charts say som
 registered workers and supervisors not yet trained (so coverage is below 100%), a
 finished seminar in Cambodia (managers, supervisors and workers who completed it through
 real learning records, so completions, roles and knowledge gain show), and a month of
-awareness-media views. Idempotent."""
+awareness-media views; exports and foreign direct investment of Viet Nam and Jordan with
+their sources (approximate figures, marked as such). Idempotent."""
 
 import datetime as dt
 import uuid
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from lms.accounts.models import Organisation, Role, User
 from lms.accounts.services import user_roles_set
-from lms.reports.models import CoverageTarget
+from lms.reports.models import CountryEconomicFigure, CoverageTarget
 from lms.taxonomy.models import Country
 
 DEMO_NAMESPACE = uuid.UUID("6d1f3f0e-7a7c-4c55-9a49-0d2b8f0a6060")
@@ -231,8 +232,83 @@ def load_finished_seminar():
         )
 
 
+# Rounded from the publishers named (demo data: check against the source before use).
+ECONOMIC_FIGURES = [
+    (
+        "vn",
+        "exports",
+        2022,
+        "44000",
+        "USD million",
+        "Viet Nam Textile and Apparel Association (VITAS), annual review 2022 "
+        "(textile and garment exports; rounded demo figure)",
+    ),
+    (
+        "vn",
+        "exports",
+        2023,
+        "40300",
+        "USD million",
+        "Viet Nam Textile and Apparel Association (VITAS), annual review 2023 "
+        "(textile and garment exports; rounded demo figure)",
+    ),
+    (
+        "vn",
+        "fdi",
+        2022,
+        "22400",
+        "USD million (disbursed)",
+        "General Statistics Office of Viet Nam, socio-economic report Q4 2022 "
+        "(rounded demo figure)",
+    ),
+    (
+        "vn",
+        "fdi",
+        2023,
+        "23200",
+        "USD million (disbursed)",
+        "General Statistics Office of Viet Nam, socio-economic report Q4 2023 "
+        "(rounded demo figure)",
+    ),
+    (
+        "jo",
+        "exports",
+        2022,
+        "2300",
+        "USD million",
+        "Department of Statistics of Jordan, external trade bulletin 2022 "
+        "(garment exports; rounded demo figure)",
+    ),
+    (
+        "jo",
+        "fdi",
+        2022,
+        "1100",
+        "USD million",
+        "UNCTAD World Investment Report 2023, annex table 1 (FDI inflows; rounded demo figure)",
+    ),
+]
+
+
+def load_economic_figures():
+    from decimal import Decimal
+
+    for code, kind, year, value, unit, source in ECONOMIC_FIGURES:
+        country = Country.objects.canonical().filter(code=code).first()
+        if country is None:
+            continue
+        figure = CountryEconomicFigure(
+            country=country, kind=kind, year=year, value=Decimal(value), unit=unit, source=source
+        )
+        if CountryEconomicFigure.objects.filter(country=country, kind=kind, year=year).exists():
+            continue
+        figure.full_clean()
+        figure.save()
+
+
 @transaction.atomic
 def load():
+    load_economic_figures()
     load_targets()
     load_demographics()
     load_untrained()

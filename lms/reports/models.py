@@ -1,13 +1,16 @@
-"""Coverage targets per country and role, and exports of the indicator tables."""
+"""Coverage targets per country and role, exports of the indicator tables, and the
+economic figures (exports, foreign direct investment) staff enter per country and year."""
 
 import uuid
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lms.private_files import private_storage
+from lms.taxonomy.models import canonical_terms
 
 # Better Work's usual targets (Jordan's 100/100/50/20 without the owners' line).
 DEFAULT_TARGETS = {"manager": 100, "supervisor": 50, "worker": 20}
@@ -68,7 +71,15 @@ class ReportExport(models.Model):
         on_delete=models.CASCADE,
         related_name="report_exports",
     )
+
+    class Subject(models.TextChoices):
+        TRAINING = "training", _("Training indicators")
+        IMPACT = "impact", _("Compliance, productivity and economic indicators")
+
     format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    subject = models.CharField(
+        _("indicators"), max_length=10, choices=Subject.choices, default=Subject.TRAINING
+    )
     filters = models.JSONField(_("filters"), default=dict, blank=True)
     for_sharing = models.BooleanField(
         _("for sharing outside the country team"),
@@ -91,3 +102,85 @@ class ReportExport(models.Model):
 
     def __str__(self):
         return f"{self.get_format_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class CountryEconomicFigure(models.Model):
+    """A country's exports or foreign direct investment in one year, as published by the
+    source named (a figure without a source is refused): entered by staff, never computed."""
+
+    class Kind(models.TextChoices):
+        EXPORTS = "exports", _("Garment and footwear exports")
+        FDI = "fdi", _("Foreign direct investment (inflows)")
+
+    country = models.ForeignKey(
+        "taxonomy.Country",
+        verbose_name=_("country"),
+        on_delete=models.CASCADE,
+        related_name="economic_figures",
+        limit_choices_to=canonical_terms,
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        validators=[
+            MinValueValidator(1990, message=_("Give a year from %(limit_value)s on.")),
+            MaxValueValidator(2100, message=_("Give a year up to %(limit_value)s.")),
+        ],
+    )
+    kind = models.CharField(_("figure"), max_length=10, choices=Kind.choices)
+    value = models.DecimalField(
+        _("value"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(0, message=_("The value cannot be negative."))],
+    )
+    unit = models.CharField(
+        _("unit"), max_length=40, help_text=_("For example: USD million (current prices).")
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=300,
+        help_text=_(
+            "Who published the figure, and the table or report: e.g. "
+            "General Statistics Office of Viet Nam, Statistical Yearbook 2024, table 8.3."
+        ),
+    )
+    source_url = models.URLField(_("source address"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("economic figure")
+        verbose_name_plural = _("economic figures")
+        ordering = ["country", "kind", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "kind", "year"], name="reports_economic_figure_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.country} {self.get_kind_display()} {self.year}"
+
+    def clean(self):
+        errors = {}
+        source = (self.source or "").strip()
+        if not source:
+            errors["source"] = _("Name the source: a figure without a source is refused.")
+        elif len(source) < 8 or not any(ch.isalpha() for ch in source):
+            errors["source"] = _(
+                "Name the publisher and the table or report the figure comes from."
+            )
+        if not (self.unit or "").strip():
+            errors["unit"] = _("Give the unit, e.g. USD million.")
+        if errors:
+            raise ValidationError(errors)
+        self.source = source
+        self.unit = self.unit.strip()

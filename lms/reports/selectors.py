@@ -71,6 +71,7 @@ class Table:
     rows: list[dict]
     chart_label: str = ""  # the column naming each bar
     chart_values: list[str] = field(default_factory=list)  # the columns drawn as bars
+    chart_kind: str = "bar"  # or "line": a trend over the rows (cycles, years)
     note: str = ""  # what the reader must know to read the figures right
     # Whether the rows of a count column add up to a total (secondary suppression applies).
     additive: bool = True

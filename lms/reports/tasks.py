@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from lms.reports import exports
 from lms.reports.filters import parse_filters
+from lms.reports.impact import impact_tables
 from lms.reports.models import ReportExport
 from lms.reports.selectors import indicator_tables
 
@@ -27,12 +28,17 @@ def export_build(export_id: int) -> str:
             query = QueryDict(mutable=True)
             query.update(export.filters)
             filters, _form = parse_filters(query, user=export.requested_by)
-            tables = indicator_tables(filters)
-            records = None if export.for_sharing else exports.anonymised_records(filters)
+            if export.subject == ReportExport.Subject.IMPACT:
+                # Factory-level figures: no personal records to add.
+                tables, records = impact_tables(filters), None
+            else:
+                tables = indicator_tables(filters)
+                records = None if export.for_sharing else exports.anonymised_records(filters)
             writer = exports.write_xlsx if export.format == "xlsx" else exports.write_csv
             handle, rows = writer(tables, records, for_sharing=export.for_sharing)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        name = f"impact-report-{stamp}.{export.format}"
+        prefix = "outcomes" if export.subject == ReportExport.Subject.IMPACT else "impact"
+        name = f"{prefix}-report-{stamp}.{export.format}"
         with handle:
             export.file.save(name, File(handle), save=False)
         export.rows = rows

@@ -1,4 +1,5 @@
-"""The impact dashboard in the Wagtail admin, and its exports."""
+"""The dashboards in the Wagtail admin (training indicators; compliance, productivity and
+economic indicators), and their exports."""
 
 from django import forms
 from django.contrib import messages
@@ -13,10 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from lms.accounts.exposure import others_data
 from lms.accounts.selectors import country_scope
 from lms.private_files import private_file_response
-from lms.reports.charts import bar_chart
+from lms.reports.charts import bar_chart, line_chart
 from lms.reports.filters import parse_filters
+from lms.reports.impact import impact_tables, level_of
 from lms.reports.models import ReportExport
 from lms.reports.selectors import indicator_tables
 
@@ -67,12 +70,17 @@ def export_create(request):
         raise PermissionDenied
     filters, _form = parse_filters(request.GET, user=request.user)
     form = ExportForm(request.POST)
+    subject = request.POST.get("subject", ReportExport.Subject.TRAINING)
+    if subject not in ReportExport.Subject.values:
+        subject = ReportExport.Subject.TRAINING
+    back = "reports_impact" if subject == ReportExport.Subject.IMPACT else "reports_dashboard"
     if not form.is_valid():
         messages.error(request, _("Choose a format for the export."))
-        return redirect(f"{reverse('reports_dashboard')}?{urlencode(filters.as_query())}")
+        return redirect(f"{reverse(back)}?{urlencode(filters.as_query())}")
     export = ReportExport.objects.create(
         requested_by=request.user,
         format=form.cleaned_data["format"],
+        subject=subject,
         for_sharing=form.cleaned_data["for_sharing"],
         filters=filters.as_query(),
     )
@@ -82,7 +90,48 @@ def export_create(request):
     messages.success(
         request, _("The export is being built. Its download link appears below when ready.")
     )
-    return redirect(f"{reverse('reports_dashboard')}?{urlencode(filters.as_query())}")
+    return redirect(f"{reverse(back)}?{urlencode(filters.as_query())}")
+
+
+LEVELS = {
+    "factory": gettext_lazy("Factory"),
+    "industry": gettext_lazy("Industry (sector within a country)"),
+    "country": gettext_lazy("Country"),
+    "programme": gettext_lazy("Programme"),
+}
+
+
+@others_data
+def impact_dashboard(request):
+    """Compliance, productivity, employment, economic and per-factory training indicators
+    for a factory, an industry, a country or the programme."""
+    if not may_see_reports(request.user):
+        raise PermissionDenied
+    filters, form = parse_filters(request.GET, user=request.user)
+    tables = impact_tables(filters)
+    rtl = translation.get_language_bidi()
+    panels = []
+    for table in tables:
+        if table.chart_kind == "line":
+            chart = line_chart(table, rtl=rtl)
+        else:
+            chart = bar_chart(table, rtl=rtl)
+        panels.append((table, chart))
+    return render(
+        request,
+        "reports/admin/impact.html",
+        {
+            "form": form,
+            "filters": filters,
+            "level": LEVELS[level_of(filters)],
+            "panels": panels,
+            "query": urlencode(filters.as_query()),
+            "export_form": ExportForm(),
+            "exports": ReportExport.objects.filter(
+                requested_by=request.user, subject=ReportExport.Subject.IMPACT
+            )[:10],
+        },
+    )
 
 
 def export_download(request, pk: int):

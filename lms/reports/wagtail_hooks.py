@@ -1,18 +1,24 @@
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from lms.accounts.permissions import CountryScopedPermissionPolicy
+from lms.accounts.wagtail_hooks import CountryScopedViewSet
 from lms.reports import views
-from lms.reports.models import CoverageTarget
+from lms.reports.impact import factory_against_country
+from lms.reports.models import CountryEconomicFigure, CoverageTarget
 
 
 @hooks.register("register_admin_urls")
 def register_reports_urls():
     return [
         path("reports/", views.dashboard, name="reports_dashboard"),
+        path("reports/impact/", views.impact_dashboard, name="reports_impact"),
         path("reports/export/", views.export_create, name="reports_export"),
         path(
             "reports/exports/<int:pk>/download/",
@@ -20,6 +26,23 @@ def register_reports_urls():
             name="reports_export_download",
         ),
     ]
+
+
+MONTHS_COMPARED = 12
+
+
+@hooks.register("compliance_factory_panels")
+def factory_against_country_panel(request, factory):
+    """On a factory's page (compliance room): its own indicators against its country's
+    median (see decision 0603)."""
+    return render_to_string(
+        "reports/factory_comparison.html",
+        {
+            "rows": factory_against_country(factory, months=MONTHS_COMPARED),
+            "months": MONTHS_COMPARED,
+        },
+        request=request,
+    )
 
 
 class ReportsMenuItem(MenuItem):
@@ -34,6 +57,13 @@ def register_reports_menu_item():
     )
 
 
+@hooks.register("register_admin_menu_item")
+def register_impact_menu_item():
+    return ReportsMenuItem(
+        _("Compliance and outcomes"), reverse("reports_impact"), icon_name="doc-full", order=151
+    )
+
+
 class CoverageTargetViewSet(SnippetViewSet):
     model = CoverageTarget
     icon = "success"
@@ -44,3 +74,31 @@ class CoverageTargetViewSet(SnippetViewSet):
 
 
 register_snippet(CoverageTargetViewSet)
+
+
+class EconomicFigureViewSet(CountryScopedViewSet):
+    """Exports and FDI per country and year, entered by staff with their source; country
+    staff enter and correct their own country's."""
+
+    model = CountryEconomicFigure
+    icon = "doc-full"
+    menu_label = _("Economic figures")
+    name = "economic_figures"
+    menu_order = 152
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    list_display = ["country", "kind", "year", "value", "unit", "source"]
+    list_filter = ["country", "kind", "year"]
+    search_fields = ["source"]
+    form_fields = ["country", "year", "kind", "value", "unit", "source", "source_url"]
+    permission_policy = CountryScopedPermissionPolicy(
+        CountryEconomicFigure, actions=("view", "change", "add", "delete")
+    )
+
+
+register_permission_policy(CountryEconomicFigure, EconomicFigureViewSet.permission_policy)
+
+
+@hooks.register("register_admin_viewset")
+def register_economic_figure_viewset():
+    return EconomicFigureViewSet()

@@ -10,6 +10,7 @@ from wagtail.admin.viewsets import viewsets as admin_viewsets
 
 from community.models import Membership, ModerationAction
 from lms.accounts.wagtail_hooks import CountryScopedViewSet
+from lms.reports.models import CountryEconomicFigure
 from lms.taxonomy.models import Country
 from tests.accounts.factories import OrganisationFactory, UserFactory, country_staff
 from tests.community.factories import CommunityFactory
@@ -57,6 +58,14 @@ def two_countries(home_page):
             community=community, moderator=person, action="warn", reason=f"{label} reason"
         )
         video = VideoFactory(country=country(code), title=f"{label} video")
+        figure = CountryEconomicFigure.objects.create(
+            country=country(code),
+            year=2024,
+            kind="exports",
+            value=1000,
+            unit="USD million",
+            source=f"{label} statistics office yearbook",
+        )
         rows[code] = {
             "organisations": (organisation, f"{label} organisation"),
             "people": (person, f"{label} person"),
@@ -64,6 +73,7 @@ def two_countries(home_page):
             "community_memberships": (membership, f"{label} person"),
             "community_moderation_log": (moderation, f"{label} reason"),
             "media_videos": (video, f"{label} video"),
+            "economic_figures": (figure, f"{label} statistics office yearbook"),
         }
     course = course_factories.seminar(course_factories.section(home_page))
     for code in ("vn", "jo"):
@@ -85,6 +95,7 @@ SECTIONS = [
     "community_moderation_log",
     "media_videos",
     "cohorts",
+    "economic_figures",
 ]
 
 

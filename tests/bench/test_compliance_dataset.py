@@ -25,3 +25,16 @@ def test_the_data_set_is_complete_and_its_derived_results_agree():
     per_assessment = PointResult.objects.values("assessment").annotate(n=Count("pk"))
     assert {row["n"] for row in per_assessment} == {40}
     assert PointResult.objects.filter(~Q(questions_answered__gt=0)).count() == 0
+
+
+def test_monthly_figures_cover_every_month_once_and_stay_plausible():
+    from bench.datasets.compliance import monthly_figures_build
+    from compliance.models import MonthlyFigures
+
+    compliance_data_build(factories=3, cycles=1, questions=10)
+    assert monthly_figures_build(years=2) == {"factories": 3, "rows": 3 * 24}
+    assert monthly_figures_build(years=2)["rows"] == 0  # nothing twice
+    figures = MonthlyFigures.objects.all()
+    assert figures.values("factory", "month").distinct().count() == 72
+    for item in figures:
+        item.full_clean()  # within the ranges the form accepts

@@ -32,6 +32,17 @@ def test_the_whole_demo_gives_every_chart_something_to_show(home_page, settings,
         assert any(value > 0 for value in values), table.key
     summary = {row["indicator"]: row["value"] for row in tables["summary"].rows}
     assert summary["Completions"] >= 10
+    # The impact dashboard has values too: the demo factories' cycles and monthly figures,
+    # and Viet Nam's and Jordan's economic figures with their sources.
+    from lms.reports.impact import impact_tables
+
+    impact = {table.key: table for table in impact_tables(ReportFilters())}
+    assert impact["compliance_summary"].rows[0]["factories"] >= 2
+    assert impact["compliance_clusters"].rows
+    assert len(impact["compliance_cycles"].rows) >= 2
+    assert any(row["efficiency_percent"] for row in impact["productivity_years"].rows)
+    assert {row["country"] for row in impact["economic_figures"].rows} >= {"Vietnam", "Jordan"}
+    assert all(row["source"] for row in impact["economic_figures"].rows)
     assert len(tables["participants_country"].rows) >= 3
     assert {row["group"] for row in tables["participants_role"].rows} >= {
         "Manager",
