@@ -71,3 +71,49 @@ def register_rounds_menu_item():
 @hooks.register("register_admin_menu_item")
 def register_studies_menu_item():
     return StaffMenuItem(_("Studies"), reverse("studies_list"), icon_name="table", order=152)
+
+
+@hooks.register("reports_human_development_tables")
+def survey_tables(filters):
+    """Human and social development on the impact dashboard: the answers to the latest survey
+    answered within the filters (country, factory, sector, period), one table per question,
+    by country, always with the small-count rule. A fixed number of queries."""
+    from django.db.models import Q
+
+    from compliance.models import Factory
+    from lms.reports.studies.models import SurveyResponse
+    from lms.reports.studies.surveys import survey_results
+
+    scope = Q()
+    if filters.country:
+        scope &= Q(round_factory__round__country_id=filters.country.pk)
+    factory_ids = None
+    if filters.organisation or filters.sector:
+        factories = Factory.objects.all()
+        if filters.organisation:
+            factories = factories.filter(organisation=filters.organisation)
+        if filters.sector:
+            factories = factories.filter(organisation__sector=filters.sector)
+        factory_ids = factories.values("pk")
+        scope &= Q(round_factory__factory_id__in=factory_ids)
+    if filters.since:
+        scope &= Q(submitted_on__gte=filters.since)
+    if filters.until:
+        scope &= Q(submitted_on__lte=filters.until)
+    latest = (
+        SurveyResponse.objects.filter(scope)
+        .order_by("-submitted_on", "-pk")
+        .values_list("round_factory__round__survey_id", flat=True)
+        .first()
+    )
+    if latest is None:
+        return []
+    survey = Survey.objects.get(pk=latest)
+    return survey_results(
+        questions=survey.questions.all(),
+        by="country",
+        factory_ids=factory_ids,
+        country_id=filters.country.pk if filters.country else None,
+        since=filters.since,
+        until=filters.until,
+    )
