@@ -134,22 +134,21 @@ def _shape(url: str) -> str:
 
 
 def _variants(form: Form):
-    """The form's own values, then hostile ones, then choices never offered, then nothing."""
+    """The form's own values; hostile text in every field (two rotations, so each field meets
+    several kinds); choices the form never offered; and nothing but the CSRF token."""
     own = {}
     for name, kind, value, _options in form.fields:
         if kind.endswith("-off"):
             continue
         own.setdefault(name, value)
     yield own
-    for hostile in HOSTILE_TEXT[:3] + HOSTILE_TEXT[6:12]:
+    for offset in (0, 5):
         data = {}
-        for name, kind, value, _options in form.fields:
-            if kind in {"hidden"} and name in {"csrfmiddlewaretoken", "next"}:
+        for position, (name, kind, value, _options) in enumerate(form.fields):
+            if name in {"csrfmiddlewaretoken", "next"}:
                 data[name] = value
-            elif kind == "file":
-                continue
-            else:
-                data[name] = hostile
+            elif kind != "file":
+                data[name] = HOSTILE_TEXT[(position + offset) % len(HOSTILE_TEXT)]
         yield data
     data = dict(own)
     for name, kind, _value, options in form.fields:
