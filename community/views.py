@@ -24,6 +24,7 @@ from lms.accounts.exposure import (
     require_second_factor_unless_own,
 )
 from lms.private_files import private_file_response
+from lms.request_values import key_or_zero
 from lms.taxonomy.models import Cluster, Country, Sector
 from lms.taxonomy.selectors import terms_in_language
 
@@ -698,7 +699,7 @@ def members(request, slug):
                         messages.success(request, _("Saved."))
                         return redirect("community:members", slug=slug)
             elif action in ("approve", "remove", "trust"):
-                user = get_object_or_404(User, pk=request.POST.get("user"))
+                user = get_object_or_404(User, pk=key_or_zero(request.POST.get("user")))
                 if action == "approve":
                     services.membership_grant(community=community, user=user, by=request.user)
                 elif action == "remove":

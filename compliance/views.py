@@ -1,8 +1,6 @@
 """Pages and the answer API of the compliance room. Each view checks who may see or do it
 (compliance.permissions), then calls one service or selector and renders."""
 
-import json
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,6 +29,7 @@ from compliance.forms import (
 )
 from compliance.models import Assessment, Factory, Finding, InstrumentVersion, Question
 from compliance.sharing import can_read_sharing
+from lms import json_input
 from lms.accounts.exposure import own_or_others_data
 from lms.accounts.models import Role, User
 from lms.taxonomy.models import Country, Sector
@@ -401,7 +400,7 @@ def answer_api(request, pk):
             )
         return JsonResponse({"error": _("You may not answer this assessment.")}, status=403)
     try:
-        payload = json.loads(request.body or b"{}")
+        payload = json_input.loads(request.body, default={})
     except (ValueError, UnicodeDecodeError):
         return JsonResponse({"error": _("The request is not valid JSON.")}, status=400)
     if not isinstance(payload, dict):

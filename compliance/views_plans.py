@@ -34,6 +34,7 @@ from compliance.models import (
 )
 from compliance.permissions import require_second_factor_for_outsiders
 from lms.accounts.exposure import own_or_others_data
+from lms.request_values import key_or_zero
 from lms.taxonomy.models import CompliancePoint
 
 
@@ -113,7 +114,7 @@ def plan_start(request, pk):
     if stop := _second_factor(request, factory):
         return stop
     assessment = get_object_or_404(
-        Assessment, pk=request.POST.get("assessment") or 0, factory=factory
+        Assessment, pk=key_or_zero(request.POST.get("assessment")), factory=factory
     )
     try:
         plans.plan_create(assessment=assessment, user=request.user)
@@ -137,7 +138,7 @@ def action_create(request, pk):
     if finding_id:
         finding = get_object_or_404(
             Finding.objects.select_related("question__compliance_point"),
-            pk=finding_id if str(finding_id).isdigit() else 0,
+            pk=key_or_zero(finding_id),
             assessment_id=plan.assessment_id,
         )
     committee = CommitteeMember.objects.filter(factory=factory, left_on__isnull=True)

@@ -36,6 +36,7 @@ from lms.accounts.exposure import (
     require_second_factor_unless_own,
 )
 from lms.records.services import StatementError
+from lms.request_values import key_or_zero
 from lms.spreadsheets import safe_rows
 
 
@@ -286,7 +287,7 @@ def induction_kit_pdf(request, page_id: int):
 def policy_adopt(request, version_id: int):
     version = get_object_or_404(PolicyVersion.objects.select_related("page"), pk=version_id)
     organisations = selectors.organisations_for_adoption(user=request.user)
-    organisation = organisations.filter(pk=request.POST.get("organisation") or 0).first()
+    organisation = organisations.filter(pk=key_or_zero(request.POST.get("organisation"))).first()
     if organisation is None:
         raise PermissionDenied
     form = forms.AdoptionForm(request.POST)

@@ -16,6 +16,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from lms import json_input
 from lms.accounts.exposure import own_data, public_data
 from media_library.models import Caption
 from media_library.services import ReachInvalid, reach_record
@@ -159,7 +160,7 @@ def reach(request):
     if len(request.body) > MAX_REACH_BODY:
         return _error(413, "too_large", _("This request is too large."))
     try:
-        payload = json.loads(request.body or b"null")
+        payload = json_input.loads(request.body)
     except (ValueError, UnicodeDecodeError):
         return _error(400, "invalid_json", _("The request body is not valid JSON."))
     events = payload.get("events") if isinstance(payload, dict) else payload

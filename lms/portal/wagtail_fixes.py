@@ -4,12 +4,74 @@ The admin's chooser views look an object up by the key in their address and trea
 missing row as "not found": a key that cannot be a key at all (`abc`, a NUL byte for an integer
 primary key) raised ValueError and answered 500 (found by tests/test_fuzz_routes.py). Such a
 key names nothing, so it is a 404 like any other unknown one.
+
+The same holds where a form is shown again with what was sent (found by tests/crawl.py): an
+admin chooser widget looked up a value that cannot be a key and answered 500 instead of
+showing the form with its error, and a model choice field given a number too large for
+SQLite's integers (40 digits) let OverflowError through where any other impossible key is
+"not one of the choices". PostgreSQL refuses such numbers inside Django already.
 """
 
 from django.core.exceptions import ValidationError
 
 
 def connect() -> None:
+    _chosen_views_answer_not_found()
+    _chooser_widgets_show_nothing_for_an_impossible_key()
+    _model_choices_refuse_numbers_too_large()
+
+
+def _chooser_widgets_show_nothing_for_an_impossible_key() -> None:
+    from wagtail.admin.widgets.chooser import BaseChooser
+
+    original = BaseChooser.get_instance
+    if getattr(original, "ignores_impossible_keys", False):
+        return
+
+    def get_instance(self, value):
+        try:
+            return original(self, value)
+        except (ValueError, TypeError, OverflowError, ValidationError):
+            return None
+
+    get_instance.ignores_impossible_keys = True
+    BaseChooser.get_instance = get_instance
+
+
+def _model_choices_refuse_numbers_too_large() -> None:
+    from django.forms.models import ModelChoiceField, ModelMultipleChoiceField
+
+    single = ModelChoiceField.to_python
+    if getattr(single, "refuses_overflow", False):
+        return
+
+    def to_python(self, value):
+        try:
+            return single(self, value)
+        except OverflowError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
+    def check_values(self, value):
+        try:
+            return several(self, value)
+        except OverflowError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": "…"},
+            ) from None
+
+    several = ModelMultipleChoiceField._check_values
+    to_python.refuses_overflow = True
+    ModelChoiceField.to_python = to_python
+    ModelMultipleChoiceField._check_values = check_values
+
+
+def _chosen_views_answer_not_found() -> None:
     from wagtail.admin.views.generic.chooser import ChosenViewMixin
 
     original = ChosenViewMixin.get_object

@@ -1,13 +1,12 @@
 """The statement endpoint: ``POST /api/records/statements`` with one statement or a batch."""
 
-import json
-
 from django.http import JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from lms import json_input
 from lms.accounts.exposure import own_data
 from lms.records.services import StatementError, statements_record
 from lms.records.tokens import user_for_access_token
@@ -22,11 +21,6 @@ def _error(status, code, message, index=None, field=None):
     if field:
         body["field"] = field
     return JsonResponse(body, status=status)
-
-
-def _refuse_constant(name):
-    # NaN, Infinity and -Infinity are not JSON; Python's parser accepts them by default.
-    raise ValueError(name)
 
 
 def _csrf_refusal(request):
@@ -53,8 +47,8 @@ def statements(request):
     if len(request.body) > MAX_BODY_BYTES:
         return _error(413, "too_large", _("This request is too large."))
     try:
-        payload = json.loads(request.body or b"null", parse_constant=_refuse_constant)
-    except (ValueError, UnicodeDecodeError, RecursionError):
+        payload = json_input.loads(request.body, default=None)
+    except json_input.InvalidJSON:
         return _error(400, "invalid_json", _("The request body is not valid JSON."))
     try:
         outcome = statements_record(actor=actor, statements=payload)

@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "lms.accounts.middleware.SecondFactorMiddleware",
     "lms.accounts.middleware.PreferredLanguageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "lms.malformed_requests.MalformedRequestMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"

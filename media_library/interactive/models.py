@@ -71,7 +71,16 @@ class Package(index.Indexed, models.Model):
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
 
-    search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
+    # The admin lists filter a search by these (its status and language filters, the
+    # country scope by id); without them every filtered search answered 500.
+    search_fields = [
+        index.SearchField("title"),
+        index.AutocompleteField("title"),
+        index.FilterField("id"),
+        index.FilterField("status"),
+        index.FilterField("language"),
+        index.FilterField("country"),
+    ]
 
     class Meta:
         abstract = True

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from lms import json_input
 from lms.records import verbs
 from lms.records.activities import activity_id
 from lms.records.services import (
@@ -451,8 +452,8 @@ def h5p_state_save(*, learner, content: H5PContent, page, state: str) -> H5PStat
         H5PState.objects.filter(learner=learner, content=content, page=page).delete()
         return None
     try:
-        json.loads(state)
-    except ValueError as error:
+        json_input.loads(state)
+    except json_input.InvalidJSON as error:
         raise StatementInvalid(_("The saved state is not valid JSON.")) from error
     saved, _created = H5PState.objects.update_or_create(
         learner=learner, content=content, page=page, defaults={"state": state}

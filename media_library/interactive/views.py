@@ -19,6 +19,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Page
 
+from lms import json_input
 from lms.accounts.exposure import own_data, public_data
 from lms.records.services import StatementError
 from media_library.interactive import package_files
@@ -307,8 +308,8 @@ def _payload(request):
     if len(request.body) > MAX_BODY_BYTES:
         return None, _error(413, "too_large", _("This request is too large."))
     try:
-        return json.loads(request.body or b"null"), None
-    except (ValueError, UnicodeDecodeError):
+        return json_input.loads(request.body), None
+    except json_input.InvalidJSON:
         return None, _error(400, "invalid_json", _("The request body is not valid JSON."))
 
 

@@ -195,6 +195,9 @@ def test_the_api_refuses_a_stale_write_and_returns_the_other_answer(client, peop
         ("not json", "not valid JSON"),
         ('{"question": 1}', "not valid"),
         ('["a list"]', "not valid JSON"),
+        ('{"question": NaN}', "not valid JSON"),
+        ("[" * 5000 + "]" * 5000, "not valid JSON"),
+        ('{"a":' * 70 + "1" + "}" * 70, "not valid JSON"),
     ],
 )
 def test_the_api_answers_400_with_a_reason_for_bad_input(client, people, body, reason):
