@@ -436,7 +436,7 @@ def run_one_task(target: str) -> None:
     before_kb = memory_kb("VmRSS") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     peak_reset = reset_peak_memory()
     started = time.perf_counter()
-    task.run()
+    details = task.run()
     wall = time.perf_counter() - started
     peak_kb = (memory_kb("VmHWM") if peak_reset else None) or resource.getrusage(
         resource.RUSAGE_SELF
@@ -451,6 +451,8 @@ def run_one_task(target: str) -> None:
         # What the task itself added on top of the process it started in.
         "rss_growth_mb": round((peak_kb - before_kb) / 1024, 1),
     }
+    if isinstance(details, dict):  # the task's own figures (e.g. issue time per certificate)
+        result["details"] = details
     print(TASK_RESULT_MARKER + json.dumps(result), flush=True)
 
 
@@ -552,6 +554,8 @@ def table(http_results: list[dict], task_results: list[dict]) -> str:
                 f"{cell(t['items_per_s']):>9} {cell(t['peak_rss_mb']):>8} "
                 f"{cell(t.get('rss_growth_mb')):>9}"
             )
+            if t.get("details"):
+                lines.append("    " + ", ".join(f"{k} {v}" for k, v in t["details"].items()))
     return "\n".join(lines)
 
 
@@ -619,6 +623,10 @@ def markdown(report: dict) -> str:
                 f"| {t['name']} | {t['units']} | {t['wall_s']} | {t['items_per_s']} "
                 f"| {t['peak_rss_mb']} | {t['rss_before_mb']} | {t.get('rss_growth_mb', '-')} |"
             )
+        for t in report["tasks"]:
+            if t.get("details"):
+                figures = ", ".join(f"{k} {v}" for k, v in t["details"].items())
+                lines += ["", f"{t['name']}: {figures}."]
     return "\n".join(lines)
 
 
