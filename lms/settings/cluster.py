@@ -66,3 +66,7 @@ CACHES["default"]["KEY_PREFIX"] = CLUSTER_NAME
 CACHES["pages"]["KEY_PREFIX"] = f"{CLUSTER_NAME}-pages"
 CELERY_TASK_DEFAULT_QUEUE = CLUSTER_NAME
 CELERY_BEAT_SCHEDULE_FILENAME = str(CLUSTER_DIR / "run" / "celerybeat-schedule")
+
+if env.bool("CLUSTER_BENCH", default=False):  # driven by `bench/run.py --target`
+    INSTALLED_APPS = [*INSTALLED_APPS, "bench.pages"]
+    MIDDLEWARE = ["bench.middleware.QueryCountMiddleware", *MIDDLEWARE]

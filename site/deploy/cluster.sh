@@ -12,7 +12,8 @@
 # Environment (defaults in brackets): CLUSTER_DIR [var/cluster], CLUSTER_NAME [cluster],
 # CLUSTER_PORT [8200], CLUSTER_APP_PORTS ["8201 8202"], CLUSTER_DB [lms_cluster],
 # REDIS_URL [redis://127.0.0.1:6379/8], CLUSTER_WORKERS (gunicorn workers per app server) [2],
-# CLUSTER_THREADS [4], CLUSTER_DEMO=1 to load the demo content on start.
+# CLUSTER_THREADS [4], CLUSTER_DEMO=1 to load the demo content on start, CLUSTER_BENCH=1
+# for `make bench BENCH_ARGS="--target http://127.0.0.1:8200"`.
 # Needs nginx, PostgreSQL and Redis (`make cluster` installs them through the Makefile).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -28,6 +29,11 @@ DB_NAME=${CLUSTER_DB:-lms_cluster}
 export DATABASE_URL=${CLUSTER_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/$DB_NAME}
 export REDIS_URL=${CLUSTER_REDIS_URL:-redis://127.0.0.1:6379/8}
 export CELERY_BROKER_URL=$REDIS_URL CELERY_RESULT_BACKEND=$REDIS_URL
+if [ "${CLUSTER_BENCH:-}" = 1 ]; then
+  # Driven by the bench (bench/run.py --target): its page type, query counter, and no
+  # verification rate limit (the bench sends everything from one address).
+  export CLUSTER_BENCH CERTIFICATION_VERIFY_RATE=${CERTIFICATION_VERIFY_RATE:-1000000/m}
+fi
 RUN=$CLUSTER_DIR/run
 LOG=$CLUSTER_DIR/log
 
