@@ -62,7 +62,9 @@ def test_issuing_queues_the_pdf_and_does_not_render_it(
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
 
 
-def test_a_retried_render_task_leaves_one_pdf(candidacy, issue, settings):
+def test_a_retried_render_task_leaves_one_pdf(
+    candidacy, issue, settings, django_capture_on_commit_callbacks
+):
     certificate = issue(candidacy)
     # The first attempt fails while storing (a full disk, a storage hiccup): nothing saved.
     storage = Certificate._meta.get_field("pdf").storage
@@ -70,14 +72,16 @@ def test_a_retried_render_task_leaves_one_pdf(candidacy, issue, settings):
         mock.patch.object(type(storage), "save", side_effect=OSError("disk full")),
         pytest.raises(OSError, match="disk full"),
     ):
-        certificate_pdf_task.apply(args=[certificate.pk], throw=True)
+        certificate_pdf_task.run(certificate.pk)
     certificate.refresh_from_db()
     assert not certificate.pdf
     assert _pdf_files(settings) == []
 
-    # The retry, then a duplicate delivery of the same task.
-    first = certificate_pdf_task.apply(args=[certificate.pk]).get()
-    second = certificate_pdf_task.apply(args=[certificate.pk]).get()
+    # The retry, then a duplicate delivery of the same task (each commits, as in a worker).
+    with django_capture_on_commit_callbacks(execute=True):
+        first = certificate_pdf_task.apply(args=[certificate.pk]).get()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = certificate_pdf_task.apply(args=[certificate.pk]).get()
     certificate.refresh_from_db()
     assert certificate.pdf.name == second
     files = _pdf_files(settings)
@@ -86,17 +90,19 @@ def test_a_retried_render_task_leaves_one_pdf(candidacy, issue, settings):
     assert files[0].read_bytes().startswith(b"%PDF-")
 
 
-def test_a_rendering_overtaken_by_a_renewal_keeps_nothing(candidacy, issue, settings):
+def test_a_rendering_overtaken_by_a_renewal_keeps_nothing(
+    candidacy, issue, settings, django_capture_on_commit_callbacks
+):
     certificate = issue(candidacy)
-    current = services.certificate_pdf_store(certificate=certificate).pdf.name
+    with django_capture_on_commit_callbacks(execute=True):
+        current = services.certificate_pdf_store(certificate=certificate).pdf.name
     stale = Certificate.objects.get(pk=certificate.pk)
     # A renewal commits while the stale copy is being rendered.
     Certificate.objects.filter(pk=certificate.pk).update(
         expires_on=certificate.expires_on.replace(year=certificate.expires_on.year + 3)
     )
-    stale.refresh_from_db(fields=["pdf"])
-    stale.expires_on = certificate.expires_on
-    services.certificate_pdf_store(certificate=stale)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.certificate_pdf_store(certificate=stale)
     certificate.refresh_from_db()
     assert certificate.pdf.name == current
     assert [path.name for path in _pdf_files(settings)] == [Path(current).name]
