@@ -11,6 +11,8 @@ UV := .uv/bin/uv
 STAMPS := .stamps
 MANAGE := $(PY) manage.py
 DEBIAN_PACKAGES := chromium ffmpeg gettext fonts-noto-core fonts-noto-ui-core
+CLUSTER_DEBIAN_PACKAGES := nginx postgresql redis-server
+CLUSTER_ARGS ?= start
 PYTEST_ARGS ?= -n auto
 BENCH_ARGS ?=
 export UV_PYTHON_DOWNLOADS := never
@@ -40,8 +42,9 @@ $(STAMPS)/verifiers: tests/verifiers/package.json tests/verifiers/package-lock.j
 	cd tests/verifiers && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
-$(STAMPS)/debian: | $(STAMPS)
-	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+# Debian packages that are missing, installed in one apt-get call: $(call debian_install,pkgs)
+define debian_install
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -50,6 +53,15 @@ $(STAMPS)/debian: | $(STAMPS)
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 	@touch $@
+endef
+
+$(STAMPS)/debian: | $(STAMPS)
+	$(call debian_install,$(DEBIAN_PACKAGES))
+
+# Only `make cluster` needs these (nginx in front of two app servers; PostgreSQL and Redis
+# as CI runs them).
+$(STAMPS)/debian-cluster: | $(STAMPS)
+	$(call debian_install,$(CLUSTER_DEBIAN_PACKAGES))
 
 install: $(STAMPS)/debian $(STAMPS)/python $(STAMPS)/node $(STAMPS)/verifiers ## install Python, front-end and Debian packages
 
@@ -65,15 +77,20 @@ messages: install ## extract interface strings into locale/ (then translate, the
 	$(MANAGE) makemessages $(LOCALE_FLAGS) --no-obsolete --ignore=.venv --ignore=.uv --ignore="site/node_modules" --ignore=tests --ignore=bench -v 0
 	$(MANAGE) makemessages $(LOCALE_FLAGS) -d djangojs --no-obsolete --ignore=.venv --ignore=.uv --ignore="site/node_modules" --ignore="tests/verifiers/node_modules" --ignore="site/static/vendor" -v 0
 
+# Static files are collected beside the database build (they need no database), and the
+# system checks run once, when the server starts; `make demo` prints where the time went.
 db: install messages-compile
-	$(MANAGE) migrate --no-input -v 0
-	MEDIA_DEMO_VIDEOS_IN_BACKGROUND=1 $(MANAGE) load_demo
-	$(MANAGE) collectstatic --no-input -v 0
+	@set -e; started=$$(date +%s); mkdir -p var; \
+	$(MANAGE) collectstatic --no-input -v 0 --skip-checks > var/collectstatic.log 2>&1 & static=$$!; \
+	$(MANAGE) migrate --no-input -v 0; migrated=$$(date +%s); \
+	MEDIA_DEMO_VIDEOS_IN_BACKGROUND=1 $(MANAGE) load_demo --skip-checks; loaded=$$(date +%s); \
+	wait $$static || { cat var/collectstatic.log; exit 1; }; \
+	echo "Demo database built in $$(( $$(date +%s) - started )) s (migrate $$(( migrated - started )) s, demo content $$(( loaded - migrated )) s)."
 
 # The demo videos' renditions are made beside the dev server (var/demo-videos.log): the
 # episode pages say "being prepared" for the first minute or two.
 demo: db ## install everything, build the demo database and serve http://127.0.0.1:8000
-	@$(MANAGE) demo_logins
+	@$(MANAGE) demo_logins --skip-checks
 	@mkdir -p var && ($(MANAGE) process_pending_videos > var/demo-videos.log 2>&1 &)
 	$(MANAGE) runserver 127.0.0.1:8000
 
@@ -90,7 +107,13 @@ lint: install ## ruff, template lint, Django checks, migrations
 bench: install messages-compile ## measure speed and page weight into bench/results/latest.json
 	$(PY) bench/run.py $(BENCH_ARGS)
 
+# Two app servers behind nginx on 127.0.0.1:8200, sharing PostgreSQL (database lms_cluster),
+# Redis (db 8) and var/cluster/shared/, with a Celery worker and beat (site/deploy/README.md).
+# `make cluster CLUSTER_ARGS=stop` stops it; `status`, `restart` too.
+cluster: install messages-compile $(STAMPS)/debian-cluster ## start two app servers behind nginx on 127.0.0.1:8200
+	site/deploy/cluster.sh $(CLUSTER_ARGS)
+
 clean: ## remove the demo database, media and installed packages
 	rm -rf $(VENV) .uv $(STAMPS) site/node_modules tests/verifiers/node_modules site/static/vendor var db.sqlite3*
 
-.PHONY: help install messages messages-compile db demo test lint bench clean
+.PHONY: help install messages messages-compile db demo test lint bench cluster clean

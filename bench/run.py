@@ -7,9 +7,17 @@ write the figures to bench/results/latest.json (see bench/harness.py for what a 
     .venv/bin/python bench/run.py --scale 0.25     # a quarter of each scenario's requests
     .venv/bin/python bench/run.py --skip-prepare   # reuse the data set as it is
 
+    .venv/bin/python bench/run.py --target http://127.0.0.1:8200   # the loopback cluster
+
 Environment: DATABASE_URL (default: SQLite file var/bench/bench.sqlite3), REDIS_URL (cache
 and sessions), BENCH_PORT (default 8110), BENCH_WORKERS / BENCH_THREADS (gunicorn, default
 2 x 4).
+
+With --target the bench starts no gunicorn: it builds the data set in the cluster's database
+(settings lms.settings.cluster, with the bench's page type and query counter, which the
+cluster installs when started with CLUSTER_BENCH=1) and drives the HTTP scenarios through
+nginx; the server CPU is summed over the cluster's app servers; the tasks are not run (they
+need the bench's eager Celery).
 """
 
 import argparse
@@ -34,7 +42,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
 
-SETTINGS = "lms.settings.bench"
+SETTINGS = os.environ.get("BENCH_SETTINGS", "lms.settings.bench")
 RESULTS_DIR = BASE_DIR / "bench" / "results"
 SCENARIO_PACKAGE = "bench.scenarios"
 TASK_RESULT_MARKER = "BENCH-TASK-RESULT "
@@ -318,7 +326,9 @@ def worker_memory_mb(master_pid: int) -> list[float]:
 # --- running ------------------------------------------------------------------------------
 
 
-def run_http(modules, problems, base_url: str, args, server_pid: int) -> list[dict]:
+def run_http(
+    modules, problems, base_url: str, args, server_pid: int, server_cpu=None
+) -> list[dict]:
     from bench.driver import LoginFailed, login, run_http_scenario
     from bench.harness import PASSWORD, TOTP_SECRET
 
@@ -352,7 +362,7 @@ def run_http(modules, problems, base_url: str, args, server_pid: int) -> list[di
                     base_url,
                     scenario,
                     cookies,
-                    server_cpu=lambda: process_tree_cpu_seconds(server_pid),
+                    server_cpu=server_cpu or (lambda: process_tree_cpu_seconds(server_pid)),
                 )
             except (LoginFailed, OSError) as error:
                 problems.append(
@@ -436,7 +446,7 @@ def run_one_task(target: str) -> None:
     before_kb = memory_kb("VmRSS") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     peak_reset = reset_peak_memory()
     started = time.perf_counter()
-    task.run()
+    details = task.run()
     wall = time.perf_counter() - started
     peak_kb = (memory_kb("VmHWM") if peak_reset else None) or resource.getrusage(
         resource.RUSAGE_SELF
@@ -451,6 +461,8 @@ def run_one_task(target: str) -> None:
         # What the task itself added on top of the process it started in.
         "rss_growth_mb": round((peak_kb - before_kb) / 1024, 1),
     }
+    if isinstance(details, dict):  # the task's own figures (e.g. issue time per certificate)
+        result["details"] = details
     print(TASK_RESULT_MARKER + json.dumps(result), flush=True)
 
 
@@ -552,6 +564,8 @@ def table(http_results: list[dict], task_results: list[dict]) -> str:
                 f"{cell(t['items_per_s']):>9} {cell(t['peak_rss_mb']):>8} "
                 f"{cell(t.get('rss_growth_mb')):>9}"
             )
+            if t.get("details"):
+                lines.append("    " + ", ".join(f"{k} {v}" for k, v in t["details"].items()))
     return "\n".join(lines)
 
 
@@ -619,6 +633,10 @@ def markdown(report: dict) -> str:
                 f"| {t['name']} | {t['units']} | {t['wall_s']} | {t['items_per_s']} "
                 f"| {t['peak_rss_mb']} | {t['rss_before_mb']} | {t.get('rss_growth_mb', '-')} |"
             )
+        for t in report["tasks"]:
+            if t.get("details"):
+                figures = ", ".join(f"{k} {v}" for k, v in t["details"].items())
+                lines += ["", f"{t['name']}: {figures}."]
     return "\n".join(lines)
 
 
@@ -636,8 +654,15 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--markdown", action="store_true", help="print the results file as Markdown, run nothing"
     )
+    parser.add_argument(
+        "--target",
+        help="drive a running server (the loopback cluster's nginx, e.g. "
+        "http://127.0.0.1:8200) instead of starting gunicorn",
+    )
     parser.add_argument("--task", help=argparse.SUPPRESS)  # internal: module:index
     args = parser.parse_args(argv)
+    if args.target:
+        return run_against_target(args)
     if args.markdown:
         print(markdown(json.loads(Path(args.output).read_text())))
         return 0
@@ -697,6 +722,62 @@ def main(argv=None) -> int:
     # A failed module, a failed request or a page over its budget fails the run (and CI).
     failed = problems or over_budget or any(r["errors"] for r in http_results)
     return 1 if failed else 0
+
+
+def cluster_cpu_seconds() -> float:
+    """CPU seconds used so far by the loopback cluster's app servers (masters and workers),
+    found through their pid files."""
+    run = Path(os.environ.get("CLUSTER_DIR", BASE_DIR / "var" / "cluster")) / "run"
+    total = 0.0
+    for pidfile in run.glob("app-*.pid"):
+        with contextlib.suppress(OSError, ValueError):
+            total += process_tree_cpu_seconds(int(pidfile.read_text().strip()))
+    return total
+
+
+def run_against_target(args) -> int:
+    """The HTTP scenarios through a running server (``--target``), the data set built in
+    its database first."""
+    global SETTINGS
+    import urllib.request
+
+    os.environ["CLUSTER_BENCH"] = "1"
+    if SETTINGS == "lms.settings.bench":
+        SETTINGS = "lms.settings.cluster"
+    base_url = args.target.rstrip("/")
+    with urllib.request.urlopen(f"{base_url}/robots.txt", timeout=10) as response:
+        if "X-Query-Count" not in response.headers:
+            log(
+                "the target does not count queries: start it with CLUSTER_BENCH=1 "
+                "(make cluster CLUSTER_BENCH=1)"
+            )
+            return 1
+    started = time.perf_counter()
+    setup_django()
+    problems: list[dict] = []
+    modules = modules_named(import_scenario_modules(problems), args.only)
+    timings = build_database(modules, problems, skip_prepare=args.skip_prepare)
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+    log(f"driving {base_url}")
+    http_results = run_http(modules, problems, base_url, args, 0, cluster_cpu_seconds)
+    report = {
+        "machine": {**machine(0, 0), "target": base_url},
+        "ratios_to_static_file": ratios_to_static(http_results),
+        "timings": {**timings, "total_s": round(time.perf_counter() - started, 1)},
+        "scenarios": http_results,
+        "tasks": [],
+        "problems": problems,
+    }
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print()
+    print(table(http_results, []))
+    for problem in problems:
+        print(f"PROBLEM: {problem}")
+    return 1 if problems or any(r["errors"] for r in http_results) else 0
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from certification.models import (
     Programme,
     Requirement,
 )
-from lms.accounts.demo import DEMO_PASSWORD
+from lms.accounts.demo import demo_password_hash
 from lms.accounts.models import User
 from lms.accounts.services import user_create
 from lms.taxonomy.models import Country
@@ -289,7 +289,7 @@ def load_people():
         if not User.objects.filter(username=username).exists():
             user_create(
                 username=username,
-                password=DEMO_PASSWORD,
+                password_hash=demo_password_hash(),
                 email=f"{username}@demo.betterwork.test",
                 display_name=name,
                 roles=roles,

@@ -10,6 +10,7 @@ import base64
 import io
 import threading
 from datetime import date
+from pathlib import Path
 
 import qrcode
 import qrcode.image.svg
@@ -86,6 +87,7 @@ def title_size(title: str) -> str:
 
 
 _local = threading.local()
+STYLESHEET = Path(__file__).with_name("certificate_pdf.css")
 
 
 def font_config():
@@ -100,6 +102,19 @@ def font_config():
     return config
 
 
+def certificate_stylesheet():
+    """The certificate's style sheet, read and parsed (selectors compiled, page rules
+    collected) once per worker process and thread, then handed to every PDF it renders."""
+    stylesheet = getattr(_local, "stylesheet", None)
+    if stylesheet is None:
+        from weasyprint import CSS
+
+        stylesheet = _local.stylesheet = CSS(
+            string=STYLESHEET.read_text(encoding="utf-8"), font_config=font_config()
+        )
+    return stylesheet
+
+
 def certificate_pdf(*, certificate: Certificate) -> bytes:
     from weasyprint import HTML
 
@@ -107,6 +122,7 @@ def certificate_pdf(*, certificate: Certificate) -> bytes:
     url = openbadges.verify_url(certificate)
     programme = localized_programme(certificate.programme, language)
     with translation.override(language):
+        # The template is compiled once per process (Django's cached template loader).
         html = render_to_string(
             "certification/certificate_pdf.html",
             {
@@ -131,4 +147,6 @@ def certificate_pdf(*, certificate: Certificate) -> bytes:
                 },
             },
         )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=font_config())
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        stylesheets=[certificate_stylesheet()], font_config=font_config()
+    )

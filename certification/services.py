@@ -684,17 +684,40 @@ def certificate_renew(*, certificate: Certificate, renewed_by, today: date | Non
 
 
 def certificate_pdf_store(*, certificate: Certificate) -> Certificate:
-    """Render the PDF in the holder's language and store it (replacing an older one)."""
+    """Render the PDF in the holder's language and store it, replacing an older one.
+
+    Safe to repeat (a retried or duplicated task): the file is rendered and saved outside
+    any transaction, then the row is locked, pointed at the new file, and the file it
+    pointed at before is deleted once that commits. However many times it runs, the
+    certificate ends with one PDF, the one it names; a run that rendered a state since
+    changed (a renewal moved the expiry date meanwhile) keeps nothing, the later run's
+    PDF stands."""
     from django.core.files.base import ContentFile
 
     from certification.documents import certificate_pdf
 
     content = certificate_pdf(certificate=certificate)
-    old = certificate.pdf.name if certificate.pdf else ""
-    certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(content), save=False)
-    Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name)
-    if old and old != certificate.pdf.name:
-        certificate.pdf.storage.delete(old)
+    field = certificate.pdf
+    storage = field.storage
+    name = storage.save(
+        field.field.generate_filename(certificate, f"{certificate.code}.pdf"), ContentFile(content)
+    )
+    with transaction.atomic():
+        current = (
+            Certificate.objects.select_for_update()
+            .filter(pk=certificate.pk)
+            .values_list("pdf", "expires_on")
+            .first()
+        )
+        if current is None or current[1] != certificate.expires_on:
+            # Deleted or renewed meanwhile: this rendering is out of date.
+            transaction.on_commit(lambda: storage.delete(name))
+            return certificate
+        old = current[0]
+        Certificate.objects.filter(pk=certificate.pk).update(pdf=name)
+        if old and old != name:
+            transaction.on_commit(lambda: storage.delete(old))
+    certificate.pdf.name = name
     return certificate
 
 

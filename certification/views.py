@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,6 +33,7 @@ from certification.forms import (
     SubmissionForm,
 )
 from certification.models import Candidacy, Certificate, CPDActivity, Programme, Submission
+from certification.tasks import certificate_pdf_task
 from lms.accounts.exposure import (
     others_data,
     own_data,
@@ -640,7 +642,13 @@ def certificate_detail(request, code):
 def certificate_pdf(request, code):
     certificate = _certificate_for(request, code)
     if not certificate.pdf:
-        services.certificate_pdf_store(certificate=certificate)
+        # A worker renders it moments after issue; not in this request (half a second of
+        # a web worker's time). Queued again, at most once a minute, in case the first task
+        # was lost (the task is idempotent).
+        if cache.add(f"certification:pdf-queued:{certificate.pk}", True, 60):
+            certificate_pdf_task.delay(certificate.pk)
+        messages.info(request, _("The certificate's PDF is being prepared. Try again in a minute."))
+        return redirect("certification:certificate", code=code)
     return private_file_response(
         certificate.pdf,
         as_attachment=True,

@@ -8,7 +8,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from lms.accounts.demo import DEMO_PASSWORD
+from lms.accounts.demo import demo_password_hash
 from lms.accounts.models import User
 from lms.accounts.services import user_create
 from lms.taxonomy.models import Cluster, Country, Sector
@@ -343,7 +343,7 @@ def _people():
         if not User.objects.filter(username=username).exists():
             user_create(
                 username=username,
-                password=DEMO_PASSWORD,
+                password_hash=demo_password_hash(),
                 email=f"{username}@demo.betterwork.test",
                 display_name=name,
                 roles=roles,

@@ -33,7 +33,7 @@ from compliance.models import (
     ProgrammeEnrolment,
     Question,
 )
-from lms.accounts.demo import DEMO_PASSWORD
+from lms.accounts.demo import demo_password_hash
 from lms.accounts.models import Organisation, User
 from lms.accounts.services import user_create
 from lms.taxonomy.models import CompliancePoint, Country
@@ -241,7 +241,7 @@ def _person(username, display_name, roles, country, language):
     if user is None:
         user = user_create(
             username=username,
-            password=DEMO_PASSWORD,
+            password_hash=demo_password_hash(),
             email=f"{username}@demo.betterwork.test",
             display_name=display_name,
             roles=roles,

@@ -36,7 +36,7 @@ from courses.models import (
     WorkbookPage,
     WorkbookStepPage,
 )
-from lms.accounts.demo import DEMO_PASSWORD
+from lms.accounts.demo import demo_password_hash
 from lms.accounts.models import Organisation, User
 from lms.accounts.services import user_create
 from lms.taxonomy.models import Cluster, Country, Sector
@@ -914,7 +914,7 @@ def _learners(prefix, names, *, country, organisation, language):
             name, gender, *rest = row
             user = user_create(
                 username=username,
-                password=DEMO_PASSWORD,
+                password_hash=demo_password_hash(),
                 display_name=name,
                 roles=["worker"],
                 country=country,

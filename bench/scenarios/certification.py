@@ -1,6 +1,8 @@
 """Certification under load: the public verification page (anonymous, valid / expired /
 revoked / unknown code) and, in a worker process, issuing BENCH_CERTIFICATES (default 1,000)
-certificates, each with its PDF rendered by WeasyPrint, serial number and QR code.
+certificates (serial number, record, queued PDF: the issue time per certificate), then
+rendering their PDFs (WeasyPrint, QR code) with BENCH_CERTIFICATE_WORKERS (default 2) worker
+processes: the render time.
 
 prepare() loads the foundation's and certification's demo content, then makes a bench
 programme with BENCH_CERTIFICATES candidates (bulk inserts) and a few certificates with
@@ -151,11 +153,27 @@ def _verification_certificates(programme) -> None:
         candidacy.save(update_fields=["status"])
 
 
-def issue_certificates() -> int:
-    """Reset the bench programme's issued certificates, then issue CERTIFICATES of them as
-    the worker does: serial number under a row lock, then the PDF task (eager here)."""
+RENDER_WORKERS = int(os.environ.get("BENCH_CERTIFICATE_WORKERS", 2))
+
+
+def issue_certificates() -> dict:
+    """Reset the bench programme's issued certificates, issue CERTIFICATES of them as staff
+    do (serial number under a row lock, the record, the queued PDF and notice), then render
+    their PDFs with RENDER_WORKERS worker processes, as Celery's prefork pool would: each
+    process runs the render task's own code and loads fonts, style sheet and templates once.
+
+    Queuing is what issuing costs in production (a push to Redis); the bench runs Celery
+    eagerly, so the queued tasks are collected here instead of run inline, and the notices
+    (e-mail) are left out. Returns the issue time per certificate and the render time."""
+    import statistics
+    import time
+    from multiprocessing import get_context
+    from unittest import mock
+
+    from django.db import connections
     from django.db.models import Q
 
+    from certification import tasks
     from certification.models import Candidacy, Certificate, Programme
     from certification.services import certificate_issue
 
@@ -167,14 +185,50 @@ def issue_certificates() -> int:
     issued.delete()
     Candidacy.objects.filter(pk__in=candidacy_ids).update(status=Candidacy.Status.IN_PROGRESS)
     Programme.objects.filter(pk=programme.pk).update(last_serial=0)
-    candidacies = Candidacy.objects.filter(
-        Q(programme=programme), Q(certificate__isnull=True)
-    ).order_by("pk")[:CERTIFICATES]
-    count = 0
-    for candidacy in candidacies:
-        certificate_issue(candidacy=candidacy, approved=True)
-        count += 1
-    return count
+    candidacies = list(
+        Candidacy.objects.filter(Q(programme=programme), Q(certificate__isnull=True)).order_by(
+            "pk"
+        )[:CERTIFICATES]
+    )
+    queued: list[int] = []
+    issue_ms: list[float] = []
+    started = time.perf_counter()
+    with (
+        mock.patch.object(tasks.certificate_pdf_task, "delay", side_effect=queued.append),
+        mock.patch.object(tasks.certificate_notify_task, "delay"),
+    ):
+        for candidacy in candidacies:
+            one = time.perf_counter()
+            certificate_issue(candidacy=candidacy, approved=True)
+            issue_ms.append((time.perf_counter() - one) * 1000)
+    issue_s = time.perf_counter() - started
+
+    connections.close_all()  # each worker process opens its own connection
+    started = time.perf_counter()
+    with get_context("fork").Pool(RENDER_WORKERS) as pool:
+        names = pool.map(_render, queued, chunksize=8)
+    render_s = time.perf_counter() - started
+    rendered = Certificate.objects.filter(pk__in=queued).exclude(pdf="").count()
+    if rendered != len(candidacies) or len(set(names)) != len(candidacies):
+        raise RuntimeError(f"{rendered} PDFs for {len(candidacies)} certificates")
+    issue_ms.sort()
+    return {
+        "certificates": len(candidacies),
+        "issue_s": round(issue_s, 3),
+        "issue_ms_mean": round(statistics.fmean(issue_ms), 2),
+        "issue_ms_p95": round(issue_ms[int(0.95 * (len(issue_ms) - 1))], 2),
+        "issue_ms_max": round(issue_ms[-1], 2),
+        "render_workers": RENDER_WORKERS,
+        "render_s": round(render_s, 3),
+        "render_ms_per_pdf_per_worker": round(render_s * 1000 * RENDER_WORKERS / len(queued), 1),
+    }
+
+
+def _render(certificate_id: int) -> str:
+    """One worker process's share: the Celery task's body, run in that process."""
+    from certification.tasks import certificate_pdf_task
+
+    return certificate_pdf_task.run(certificate_id)
 
 
 def scenarios() -> list[HttpScenario]:
@@ -209,7 +263,8 @@ def scenarios() -> list[HttpScenario]:
 def tasks() -> list[TaskScenario]:
     return [
         TaskScenario(
-            f"certification: issue {CERTIFICATES} certificates (PDF, serial, QR)",
+            f"certification: issue {CERTIFICATES} certificates, then render their PDFs "
+            f"with {RENDER_WORKERS} worker processes",
             issue_certificates,
             units=CERTIFICATES,
         )

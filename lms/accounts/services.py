@@ -64,6 +64,7 @@ def user_create(
     *,
     username: str,
     password: str | None = None,
+    password_hash: str | None = None,
     email: str = "",
     display_name: str = "",
     roles: list[str] = (),
@@ -85,7 +86,9 @@ def user_create(
         gender=gender,
         migrant_status=migrant_status,
     )
-    if password:
+    if password_hash:  # already hashed (the demo's people share one hashed password)
+        user.password = password_hash
+    elif password:
         user.set_password(password)
     else:
         user.set_unusable_password()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from wagtail.models import Locale, Page
 
-from lms.accounts.demo import DEMO_PASSWORD
+from lms.accounts.demo import demo_password_hash
 from lms.accounts.models import Organisation, User
 from lms.accounts.services import organisation_create, user_create
 from lms.portal.models import HomePage, SectionPage
@@ -222,7 +222,7 @@ def load_people():
         organisation = organisations.get(person.organisation) if person.organisation else None
         user_create(
             username=person.username,
-            password=DEMO_PASSWORD,
+            password_hash=demo_password_hash(),
             email=f"{person.username}@demo.betterwork.test" if person.email else "",
             display_name=person.display_name,
             roles=list(person.roles),

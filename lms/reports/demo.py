@@ -147,7 +147,7 @@ def load_finished_seminar():
     through the lessons and tests; the completion rule then marks who completed."""
     from courses import services as course_services
     from courses.models import Cohort, LessonPage, SeminarPage
-    from lms.accounts.demo import DEMO_PASSWORD
+    from lms.accounts.demo import demo_password_hash
     from lms.accounts.services import user_create
 
     seminar = SeminarPage.objects.filter(
@@ -174,7 +174,7 @@ def load_finished_seminar():
         username = f"kh.seminar{number:02d}"
         person = User.objects.filter(username=username).first() or user_create(
             username=username,
-            password=DEMO_PASSWORD,
+            password_hash=demo_password_hash(),
             display_name=name,
             roles=[role],
             country=organisation.country,

@@ -131,7 +131,10 @@ def test_only_the_holder_or_staff_download_the_credential_and_pdf(client, certif
     response = client.get(url)
     assert response.status_code == 200
     assert signing.verify(response.json())
-    pdf = client.get(reverse("certification:certificate_pdf", args=[certificate.code]))
+    pdf_url = reverse("certification:certificate_pdf", args=[certificate.code])
+    assert client.get(pdf_url).status_code == 302  # being prepared
+    services.certificate_pdf_store(certificate=certificate)  # what the worker does
+    pdf = client.get(pdf_url)
     assert pdf.status_code == 200
     assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
 

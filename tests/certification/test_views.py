@@ -373,7 +373,7 @@ def test_the_conversation_page_costs_the_same_with_more_comments(
 def test_the_holders_certificate_page_offers_the_downloads(
     client, candidacy, issue, django_assert_max_num_queries
 ):
-    certificate = issue(candidacy)
+    certificate = issue(candidacy, tasks=True)  # the PDF rendered
     client.force_login(candidacy.candidate)
     url = reverse("certification:certificate", args=[certificate.code])
     with django_assert_max_num_queries(14):

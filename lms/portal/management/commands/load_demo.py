@@ -1,6 +1,7 @@
 """Build the demo: the foundation's content, then each room's, in dependency order."""
 
 import importlib
+import time
 
 from django.core.management.base import BaseCommand
 
@@ -37,5 +38,7 @@ class Command(BaseCommand):
                     continue
                 raise
             self.stdout.write(f"Loading demo content: {step}")
+            started = time.perf_counter()
             getattr(module, function or "load")()
+            self.stdout.write(f"  {step}: {time.perf_counter() - started:.1f} s")
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
