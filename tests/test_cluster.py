@@ -38,6 +38,10 @@ pytestmark = [
         reason="needs CI's PostgreSQL and Redis (LMS_TEST_SERVICES=1)",
     ),
     pytest.mark.skipif(
+        not os.environ.get("LMS_TEST_CLUSTER"),
+        reason="starts a whole cluster (minutes): LMS_TEST_CLUSTER=1, as .ci/run sets it",
+    ),
+    pytest.mark.skipif(
         not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()),
         reason="nginx is not installed (make cluster installs it)",
     ),
