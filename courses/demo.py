@@ -562,9 +562,8 @@ def translate_courses(programme, seminar, sst, kit):
     for extra in (media_demo.series_phrasebooks(), course_phrasebooks(), programme_phrasebooks()):
         for language, phrases in extra.items():
             books.setdefault(language, {}).update(phrases)
-    work = [(programme, ("vi", "ar"))] + [
-        (course, CONTENT_LANGUAGES) for course in (kit, seminar, sst)
-    ]
+    work = [(programme, ("vi", "ar"))] if programme else []
+    work += [(course, CONTENT_LANGUAGES) for course in (kit, seminar, sst)]
     for course, languages in work:
         translate_all(course, books, languages)
         for page in course.get_descendants().order_by("path").specific():
@@ -692,7 +691,11 @@ def load_supervisor_training():
                     ("rich_text", f"<p>{text}</p>"),
                     (
                         "discuss",
-                        {"prompt": "What would you do differently tomorrow?", "minutes": 20},
+                        {
+                            "prompt": "What would you do differently tomorrow?",
+                            "minutes": 20,
+                            "facilitator_notes": "",
+                        },
                     ),
                 ],
             )
@@ -733,6 +736,7 @@ def load_induction_kit():
         facilitator_guide="<p>Run each session in small groups of 10-15. Start with a question, "
         "not a lecture. Give the one-page handout at the end of the first session.</p>",
     )
+    _handout_drawings(kit)
     if created:
         _tag(kit, countries=["vn", "jo", "bd"], clusters=["osh", "contracts-hr"])
         for position, lesson in enumerate(
@@ -748,6 +752,34 @@ def load_induction_kit():
                 body=_lesson_body(text, question, answers, discuss, work),
             )
     return kit
+
+
+# A drawing of the fire-safety comic on each handout: (panel, scene, description).
+HANDOUT_DRAWINGS = [
+    (8, "committee", "Workers and managers sit together around a table with a checklist."),
+    (2, "blocked", "A green exit sign above a door hidden behind stacked boxes."),
+]
+
+
+def _handout_drawings(kit):
+    """Each handout with its drawing, also on a kit made before handouts had one (an empty
+    optional image is more than wagtail-localize's segment extractor accepts)."""
+    from media_library.demo import panel_image
+
+    raw = list(kit.handouts.raw_data)
+    changed = False
+    for item, (panel, scene, description) in zip(raw, HANDOUT_DRAWINGS, strict=False):
+        if not (item["value"].get("image") or {}).get("image"):
+            image = panel_image(panel, scene)
+            item["value"]["image"] = {
+                "image": image.pk,
+                "alt_text": description,
+                "decorative": False,
+            }
+            changed = True
+    if changed:
+        kit.handouts = StreamValue(kit.handouts.stream_block, raw, is_lazy=True)
+        kit.save_revision().publish()
 
 
 WORKBOOK_STEPS = [

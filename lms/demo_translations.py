@@ -16,7 +16,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
+from wagtail import blocks
+from wagtail.fields import StreamField
 from wagtail.models import Locale, Page
+from wagtail.rich_text import RichText
 from wagtail_localize.models import (
     StringSegment,
     StringTranslation,
@@ -80,6 +83,7 @@ def translate_with_localize(instance, *, language: str, phrasebook: Mapping[str,
     would for an editor who has not translated them yet. Returns the translated instance."""
     if isinstance(instance, Page):
         instance = instance.specific
+        _fill_empty_text_blocks(instance)
     locale = _locale(language)
     previous = TranslationSource.objects.filter(
         object_id=instance.translation_key, locale_id=instance.locale_id
@@ -135,6 +139,40 @@ def translate_with_localize(instance, *, language: str, phrasebook: Mapping[str,
         translation.save_target(publish=True)
         target = _target(instance, locale)
     return target
+
+
+def _text_blocks_filled(block, value) -> bool:
+    """Sets the text children left out of a struct block's value (None) to "", which is
+    what the page editor saves; wagtail-localize cannot extract a None. True if any was."""
+    changed = False
+    if isinstance(block, blocks.StructBlock) and isinstance(value, dict):
+        for name, child in block.child_blocks.items():
+            if value.get(name) is None and isinstance(
+                child, blocks.CharBlock | blocks.TextBlock | blocks.RichTextBlock
+            ):
+                value[name] = "" if not isinstance(child, blocks.RichTextBlock) else RichText("")
+                changed = True
+            elif value.get(name) is not None:
+                changed |= _text_blocks_filled(child, value[name])
+    elif isinstance(block, blocks.ListBlock):
+        for item in value:
+            changed |= _text_blocks_filled(block.child_block, item)
+    elif isinstance(block, blocks.StreamBlock):
+        for child in value:
+            changed |= _text_blocks_filled(child.block, child.value)
+    return changed
+
+
+def _fill_empty_text_blocks(page) -> None:
+    changed = False
+    for field in page._meta.get_fields():
+        if isinstance(field, StreamField):
+            value = getattr(page, field.name)
+            if _text_blocks_filled(value.stream_block, value):
+                setattr(page, field.name, value)
+                changed = True
+    if changed:
+        page.save_revision().publish()
 
 
 def _segment_keys(source) -> set[tuple[int, int]]:

@@ -3,15 +3,17 @@
 Which digits a language uses comes from CLDR through Babel (decision 0010): its default
 numbering system (Bengali: ``beng``), unless ``settings.NUMBERING_SYSTEMS`` picks another one
 of CLDR's systems for the language (Khmer: its ``native`` system, ``khmr``, as Better
-Factories Cambodia's printed material does). Django still formats the number or date (its
-separators, month names and order for the language); only the digits 0-9 are then written
-in the language's own script, so one helper serves pages, e-mails and PDFs alike.
+Factories Cambodia's printed material does). Numbers take CLDR's grouping and separators
+from Babel; dates keep Django's format and month names for the language; the digits 0-9
+are then written in the language's own script, so one helper serves pages, e-mails and
+PDFs alike.
 """
 
 import unicodedata
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal
 from django.conf import settings
 from django.utils import formats, translation
 
@@ -28,11 +30,15 @@ _ZERO = {
 }
 
 
+def _babel_locale(language: str) -> Locale:
+    return Locale.parse(language.replace("-", "_"))
+
+
 @cache
 def numbering_system(language: str) -> str:
     """CLDR's numbering system for ``language`` (``latn``, ``beng``, ``khmr`` ...)."""
     try:
-        locale = Locale.parse(language.replace("-", "_"))
+        locale = _babel_locale(language)
     except (UnknownLocaleError, ValueError):
         return "latn"
     wanted = getattr(settings, "NUMBERING_SYSTEMS", {}).get(language, "default")
@@ -58,10 +64,15 @@ def local_digits(text, language: str | None = None) -> str:
 
 
 def local_number(value, language: str | None = None) -> str:
-    """A number formatted for ``language`` (Django's separators) in its digits."""
+    """A number written the way ``language`` writes it: CLDR's grouping and separators
+    (Bengali groups by lakh: ১২,৩৪,৫৬৭) and the language's digits."""
     language = language or translation.get_language() or settings.LANGUAGE_CODE
-    with translation.override(language):
-        return local_digits(formats.number_format(value, use_l10n=True), language)
+    try:
+        text = format_decimal(value, locale=_babel_locale(language))
+    except (UnknownLocaleError, ValueError, TypeError):
+        with translation.override(language):
+            text = formats.number_format(value, use_l10n=True)
+    return local_digits(text, language)
 
 
 def local_date(value, language: str | None = None, format_name: str = "DATE_FORMAT") -> str:

@@ -824,7 +824,12 @@ def _guide(number, language="en"):
 
 def _quiz(number, language="en"):
     question, choices, correct = QUIZ[language][number]
-    return [("question", {"question": question, "choices": choices, "correct": correct})]
+    return [
+        (
+            "question",
+            {"question": question, "choices": choices, "correct": correct, "explanation": ""},
+        )
+    ]
 
 
 @transaction.atomic
@@ -988,7 +993,7 @@ def _draw_scene(scene: str) -> bytes:
     return buffer.getvalue()
 
 
-def _panel_image(index: int, scene: str):
+def panel_image(index: int, scene: str):
     image_model = get_image_model()
     title = f"Fire safety comic, panel {index}"
     image = image_model.objects.filter(title=title).first()
@@ -1013,7 +1018,7 @@ def load_comic() -> ComicPage:
         )
         comic.panels = [
             ComicPanel(
-                image=_panel_image(index, panel["scene"]),
+                image=panel_image(index, panel["scene"]),
                 description=panel["en"][0],
                 speaker=panel["en"][1],
                 text=panel["en"][2],

@@ -1,5 +1,5 @@
 """``{% load numerals %}``: numbers and dates in the digits of the page's language
-(``lms.numerals``), e.g. ``{{ total|localnumber }}``, ``{{ day|date:"DATE_FORMAT"|localdigits }}``."""
+(``lms.numerals``): ``{{ total|localnumber }}``, ``{{ day|date:"DATE_FORMAT"|localdigits }}``."""
 
 from django import template
 
@@ -8,7 +8,7 @@ from lms.numerals import local_digits, local_number
 register = template.Library()
 
 
-@register.filter
+@register.filter(is_safe=True)
 def localdigits(value):
     """The value as text, its digits 0-9 in the active language's digits."""
     if value is None or value == "":
@@ -16,7 +16,7 @@ def localdigits(value):
     return local_digits(value)
 
 
-@register.filter
+@register.filter(is_safe=True)
 def localnumber(value):
     """A number with the active language's separators and digits."""
     if value is None or value == "":
