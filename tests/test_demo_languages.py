@@ -93,7 +93,7 @@ def _episodes_have_captions_in_every_content_language():
 
 def _english_words(html: str) -> list[str]:
     """Words of four or more Latin letters in the page's main text."""
-    main = html.split('<main id="main"', 1)[1].split("</main>", 1)[0]
+    main = html.split('<main id="main"', 1)[1].split(">", 1)[1].split("</main>", 1)[0]
     text = re.sub(r"<[^>]+>", " ", main)
     return re.findall(r"\b[A-Za-z]{4,}\b", text)
 
