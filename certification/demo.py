@@ -25,6 +25,7 @@ from certification.models import (
 from lms.accounts.demo import demo_password_hash
 from lms.accounts.models import User
 from lms.accounts.services import user_create
+from lms.demo_translations import phrasebook_add, translate_all
 from lms.taxonomy.models import Country
 
 Kind = Requirement.Kind
@@ -264,16 +265,12 @@ def load_programmes() -> dict[str, Programme]:
                 )
             programme.full_clean()
             programme.save()
+        books = {}
         for code in ("vi", "ar"):
-            if programme.has_translation(locales[code]):
-                continue
-            translation = programme.copy_for_translation(locales[code])
-            translation.title, translation.summary = spec["text"][code]
-            for item, (_kind, titles, _fields) in zip(
-                translation.requirements.all(), spec["requirements"], strict=True
-            ):
-                item.title = titles[code]
-            translation.save()
+            books[code] = phrasebook_add({}, spec["text"]["en"], spec["text"][code])
+            for _kind, titles, _fields in spec["requirements"]:
+                phrasebook_add(books[code], titles["en"], titles[code])
+        translate_all(programme, books, books)
         _point_course_requirements(programme, keywords)
         made[spec["slug"]] = programme
     assessor = User.objects.filter(username="assessor").first()

@@ -16,12 +16,13 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
 from certification import openbadges
 from certification.models import Certificate
 from certification.selectors import localized_programme
+from lms.numerals import local_date
 
 
 def qr_svg(url: str) -> str:
@@ -71,7 +72,7 @@ def sentence(language: str, message: str, *, day: date | None = None) -> dict:
     with translation.override(used):
         return {
             "text": gettext(message),
-            "date": formats.date_format(day, "DATE_FORMAT") if day else "",
+            "date": local_date(day, used) if day else "",
             "lang": used,
             "dir": _direction(used),
         }

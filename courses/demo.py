@@ -39,7 +39,13 @@ from courses.models import (
 from lms.accounts.demo import demo_password_hash
 from lms.accounts.models import Organisation, User
 from lms.accounts.services import user_create
+from lms.demo_translations import phrasebook_add, translate_all
 from lms.taxonomy.models import Cluster, Country, Sector
+
+from .demo_phrases import course_phrasebooks
+
+# The languages of the induction kit, the seminar and Supervisory Skills Training.
+CONTENT_LANGUAGES = ("vi", "ar", "km", "bn")
 
 # slug, cluster codes, en / vi / ar title, lessons: (title, text, question,
 # answers (the first is correct), discuss in class, try at work)
@@ -469,17 +475,6 @@ def _lesson_body(text, question, answers, discuss, try_at_work):
     ]
 
 
-def _translate(page, language, **fields):
-    existing = page.get_translation_or_none(_locale(language))
-    if existing:
-        return existing.specific
-    translation = page.copy_for_translation(_locale(language), copy_parents=True)
-    for name, value in fields.items():
-        setattr(translation, name, value)
-    translation.save_revision().publish()
-    return translation
-
-
 # --- content ----------------------------------------------------------------------------
 
 
@@ -520,40 +515,59 @@ def load_programme():
                 minutes=20,
                 body=_lesson_body(text, question, answers, discuss, work),
             )
-    _translate_programme(programme)
     return programme
 
 
-def _translate_programme(programme):
+def programme_phrasebooks() -> dict[str, dict[str, str]]:
+    """The programme's Vietnamese and Arabic: its description, the module titles, and the
+    first lessons (the rest of the programme stays English until an editor translates it)."""
+    books = {}
     for language, lesson_text in (("vi", VI_LESSON), ("ar", AR_LESSON)):
-        title, summary = PROGRAMME_TEXT[language]
-        audience, duration = PROGRAMME_AUDIENCE[language]
-        _translate(
-            programme,
-            language,
-            title=title,
-            summary=summary,
-            audience=audience,
-            duration=duration,
+        book = phrasebook_add({}, PROGRAMME_TEXT["en"], PROGRAMME_TEXT[language])
+        phrasebook_add(
+            book,
+            ("Managers, supervisors and worker representatives", "12 months, one module a month"),
+            PROGRAMME_AUDIENCE[language],
         )
-        for module in ModulePage.objects.child_of(programme).order_by("path"):
-            index = [m[0] for m in MODULES].index(module.slug)
-            module_title = MODULES[index][3 if language == "vi" else 4]
-            _translate(module, language, title=module_title)
-            for lesson in LessonPage.objects.child_of(module).order_by("path"):
-                fields = {}
-                if lesson.title in lesson_text:
-                    new_title, new_text = lesson_text[lesson.title]
-                    fields["title"] = new_title
-                    if new_text:
-                        body = list(lesson.body.raw_data)
-                        body[0] = {**body[0], "value": f"<p>{new_text}</p>"}
-                        for position, item in enumerate(body):
-                            extra = FIRST_LESSON_BLOCKS[language].get(item["type"])
-                            if extra:
-                                body[position] = {**item, "value": {**item["value"], **extra}}
-                        fields["body"] = StreamValue(lesson.body.stream_block, body, is_lazy=True)
-                _translate(lesson, language, **fields)
+        for module in MODULES:
+            book[module[2]] = module[3 if language == "vi" else 4]
+        for title, (new_title, new_text) in lesson_text.items():
+            book[title] = new_title
+            lesson = next(item for module in MODULES for item in module[5] if item[0] == title)
+            phrasebook_add(book, lesson[1], new_text)
+        first = MODULES[0][5][0]
+        blocks = FIRST_LESSON_BLOCKS[language]
+        phrasebook_add(
+            book,
+            [first[2], *first[3], first[4], first[5]],
+            [
+                blocks["knowledge_check"]["question"],
+                *[choice["text"] for choice in blocks["knowledge_check"]["choices"]],
+                blocks["discuss"]["prompt"],
+                blocks["try_at_work"]["task"],
+            ],
+        )
+        books[language] = book
+    return books
+
+
+def translate_courses(programme, seminar, sst, kit):
+    """The programme in Vietnamese and Arabic; the induction kit, the seminar and Supervisory
+    Skills Training, with their lessons, in every content language; all through
+    wagtail-localize, parents before children. The lessons' video titles come from the media
+    library's phrasebooks."""
+    from media_library import demo as media_demo
+
+    books = {language: {} for language in CONTENT_LANGUAGES}
+    for extra in (media_demo.series_phrasebooks(), course_phrasebooks(), programme_phrasebooks()):
+        for language, phrases in extra.items():
+            books.setdefault(language, {}).update(phrases)
+    work = [(programme, ("vi", "ar"))] if programme else []
+    work += [(course, CONTENT_LANGUAGES) for course in (kit, seminar, sst)]
+    for course, languages in work:
+        translate_all(course, books, languages)
+        for page in course.get_descendants().order_by("path").specific():
+            translate_all(page, books, languages)
 
 
 def load_seminar():
@@ -608,7 +622,6 @@ def load_seminar():
                 minutes=45,
                 body=_lesson_body(text, question, answers, discuss, work),
             )
-        _translate(seminar, "ar", title="الوقاية من التحرش الجنسي في العمل")
     return seminar
 
 
@@ -678,7 +691,11 @@ def load_supervisor_training():
                     ("rich_text", f"<p>{text}</p>"),
                     (
                         "discuss",
-                        {"prompt": "What would you do differently tomorrow?", "minutes": 20},
+                        {
+                            "prompt": "What would you do differently tomorrow?",
+                            "minutes": 20,
+                            "facilitator_notes": "",
+                        },
                     ),
                 ],
             )
@@ -719,6 +736,7 @@ def load_induction_kit():
         facilitator_guide="<p>Run each session in small groups of 10-15. Start with a question, "
         "not a lecture. Give the one-page handout at the end of the first session.</p>",
     )
+    _handout_drawings(kit)
     if created:
         _tag(kit, countries=["vn", "jo", "bd"], clusters=["osh", "contracts-hr"])
         for position, lesson in enumerate(
@@ -734,6 +752,34 @@ def load_induction_kit():
                 body=_lesson_body(text, question, answers, discuss, work),
             )
     return kit
+
+
+# A drawing of the fire-safety comic on each handout: (panel, scene, description).
+HANDOUT_DRAWINGS = [
+    (8, "committee", "Workers and managers sit together around a table with a checklist."),
+    (2, "blocked", "A green exit sign above a door hidden behind stacked boxes."),
+]
+
+
+def _handout_drawings(kit):
+    """Each handout with its drawing, also on a kit made before handouts had one (an empty
+    optional image is more than wagtail-localize's segment extractor accepts)."""
+    from media_library.demo import panel_image
+
+    raw = list(kit.handouts.raw_data)
+    changed = False
+    for item, (panel, scene, description) in zip(raw, HANDOUT_DRAWINGS, strict=False):
+        if not (item["value"].get("image") or {}).get("image"):
+            image = panel_image(panel, scene)
+            item["value"]["image"] = {
+                "image": image.pk,
+                "alt_text": description,
+                "decorative": False,
+            }
+            changed = True
+    if changed:
+        kit.handouts = StreamValue(kit.handouts.stream_block, raw, is_lazy=True)
+        kit.save_revision().publish()
 
 
 WORKBOOK_STEPS = [
@@ -1287,10 +1333,9 @@ def embed_lesson_media():
     updated = 0
     for slug, wanted in LESSON_MEDIA.items():
         items = [(kind, found[kind][key]) for kind, key in wanted if key in found[kind]]
-        for lesson in LessonPage.objects.filter(slug=slug):
-            body = _with_media(
-                list(lesson.body.raw_data), items, english=lesson.locale_id == english.pk
-            )
+        # The English lessons; their translations follow through wagtail-localize.
+        for lesson in LessonPage.objects.filter(slug=slug, locale=english):
+            body = _with_media(list(lesson.body.raw_data), items, english=True)
             if body is None:
                 continue
             lesson.body = StreamValue(lesson.body.stream_block, body, is_lazy=True)
@@ -1307,4 +1352,5 @@ def load():
     workbook = load_workbook()
     policies = load_policies()
     embed_lesson_media()
+    translate_courses(programme, seminar, sst, kit)
     load_delivery(programme, seminar, sst, kit, workbook, policies)

@@ -1,7 +1,9 @@
 """Demo content of the media library: a soap-opera series of three short episodes about
-overtime and pay (videos generated here with ffmpeg, captions in English, Vietnamese and
-Arabic), a comic of eight panels about fire safety in English, Vietnamese, Arabic and Khmer
-(drawings made here with Pillow), and two months of anonymous reach for the reports.
+overtime and pay (videos generated here with ffmpeg, captions in English, Vietnamese,
+Arabic, Khmer and Bengali), a comic of eight panels about fire safety (drawings made here
+with Pillow), and two months of anonymous reach for the reports. The pages are translated
+into Vietnamese, Arabic, Khmer and Bengali through wagtail-localize
+(``lms.demo_translations``).
 
 Idempotent: every step looks for what it made last time. Nothing is downloaded.
 """
@@ -25,6 +27,7 @@ from PIL import ImageDraw
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 
+from lms.demo_translations import phrasebook_add, translate_all
 from lms.taxonomy.models import Cluster, CompliancePoint, Country
 from media_library import services
 from media_library.models import (
@@ -60,6 +63,18 @@ SERIES = {
         "summary": "مسلسل من ثلاث حلقات قصيرة عن العمل الإضافي والأجور في مصنع للملابس.",
         "intro": "<p>تخيط لان الياقات على الخط السابع. تابعوها وهي تتعلم ما يقوله القانون "
         "عن العمل الإضافي، وكيف تقرأ قسيمة الراتب، وكيف تطرح مشكلة دون خوف.</p>",
+    },
+    "km": {
+        "title": "ជីវិតនៅលើខ្សែសង្វាក់ផលិតកម្ម",
+        "summary": "រឿងភាគបីភាគខ្លីៗ អំពីការងារបន្ថែមម៉ោង និងប្រាក់ឈ្នួល នៅក្នុងរោងចក្រកាត់ដេរ។",
+        "intro": "<p>លាន ដេរកអាវនៅខ្សែទី ៧។ តាមដាននាង ពេលនាងរៀនថាច្បាប់និយាយយ៉ាងណា"
+        "អំពីការងារបន្ថែមម៉ោង របៀបអានប័ណ្ណបើកប្រាក់ខែ និងរបៀបលើកបញ្ហាដោយមិនភ័យខ្លាច។</p>",
+    },
+    "bn": {
+        "title": "লাইনের জীবন",
+        "summary": "একটি পোশাক কারখানায় ওভারটাইম ও মজুরি নিয়ে তিনটি ছোট পর্বের ধারাবাহিক নাটক।",
+        "intro": "<p>লান ৭ নম্বর লাইনে কলার সেলাই করেন। তাঁর সঙ্গে জানুন ওভারটাইম নিয়ে আইন "
+        "কী বলে, পে-স্লিপ কীভাবে পড়তে হয়, আর ভয় ছাড়াই কীভাবে সমস্যার কথা তুলতে হয়।</p>",
     },
 }
 
@@ -105,6 +120,31 @@ EPISODES = [
                 (7.5, 11.5, "هوا: العمل الإضافي يجب أن يكون طوعيًا يا لان. وله حد."),
             ],
         },
+        "km": {
+            "title": "វេនការងារយូរ",
+            "summary": "លាន ត្រូវគេប្រាប់ឲ្យនៅរហូតដល់ម៉ោងដប់រៀងរាល់យប់។ តើនាងអាចបដិសេធបានទេ?",
+            "synopsis": "<p>ការបញ្ជាទិញមួយយឺតយ៉ាវ ហើយប្រធានខ្សែប្រាប់គ្រប់គ្នាឲ្យនៅរហូតដល់"
+            "ម៉ោងដប់យប់ រៀងរាល់យប់ក្នុងសប្ដាហ៍នេះ។ លាន ត្រូវទៅទទួលកូនប្រុសរបស់នាងពីសាលា។ "
+            "មិត្តរបស់នាងឈ្មោះ ហ័រ និយាយថា ការងារបន្ថែមម៉ោងត្រូវតែស្ម័គ្រចិត្ត "
+            "ហើយមានកំណត់តាមច្បាប់។</p>",
+            "captions": [
+                (0.5, 3.5, "ប្រធានខ្សែ៖ យប់នេះគ្រប់គ្នានៅរហូតដល់ម៉ោងដប់។ ការបញ្ជាទិញយឺតហើយ។"),
+                (4.0, 7.0, "លាន៖ រៀងរាល់យប់ឬ? ខ្ញុំត្រូវទៅទទួលកូនប្រុសម៉ោងប្រាំមួយ។"),
+                (7.5, 11.5, "ហ័រ៖ ការងារបន្ថែមម៉ោងត្រូវតែស្ម័គ្រចិត្ត លាន។ ហើយវាមានកំណត់។"),
+            ],
+        },
+        "bn": {
+            "title": "লম্বা শিফট",
+            "summary": "লানকে প্রতি রাতে দশটা পর্যন্ত থাকতে বলা হয়েছে। তিনি কি না বলতে পারেন?",
+            "synopsis": "<p>একটি অর্ডার দেরি হয়ে গেছে, তাই লাইন লিডার সবাইকে এই সপ্তাহে প্রতি রাতে "
+            "দশটা পর্যন্ত থাকতে বলেন। লানকে স্কুল থেকে ছেলেকে আনতে যেতে হবে। তাঁর বন্ধু হোয়া "
+            "বলেন, ওভারটাইম স্বেচ্ছায় হতে হবে এবং আইনে এর একটি সীমা আছে।</p>",
+            "captions": [
+                (0.5, 3.5, "লাইন লিডার: আজ রাতে সবাই দশটা পর্যন্ত থাকবে। অর্ডার দেরি হয়ে গেছে।"),
+                (4.0, 7.0, "লান: প্রতি রাতে? আমাকে ছয়টায় ছেলেকে আনতে যেতে হয়।"),
+                (7.5, 11.5, "হোয়া: ওভারটাইম স্বেচ্ছায় হতে হয়, লান। আর এর একটা সীমা আছে।"),
+            ],
+        },
     },
     {
         "number": 2,
@@ -147,6 +187,30 @@ EPISODES = [
                 (8.0, 11.5, "لان: إذن يجب أن أطلب من قسم الموارد البشرية مراجعة ساعاتي."),
             ],
         },
+        "km": {
+            "title": "ការអានប័ណ្ណបើកប្រាក់ខែ",
+            "summary": "លាន បានធ្វើការបន្ថែមម៉ោងដប់ពីរម៉ោង។ តើនាងទទួលបានប្រាក់តាមអត្រាត្រឹមត្រូវទេ?",
+            "synopsis": "<p>ថ្ងៃបើកប្រាក់ខែ។ លាន រាប់បានការងារបន្ថែមម៉ោងដប់ពីរម៉ោង ប៉ុន្តែប័ណ្ណ"
+            "បើកប្រាក់ខែរបស់នាងមើលទៅខ្វះ។ ហ័រ បង្ហាញនាងពីរបៀបពិនិត្យម៉ោង និងអត្រាប្រាក់"
+            "ការងារបន្ថែមម៉ោង៖ យ៉ាងហោចណាស់មួយដងកន្លះនៃប្រាក់ឈ្នួលធម្មតា នៅថ្ងៃធ្វើការ។</p>",
+            "captions": [
+                (0.5, 3.5, "លាន៖ ការងារបន្ថែមម៉ោងដប់ពីរម៉ោង ប៉ុន្តែប្រាក់សរុបមើលទៅតិចពេក។"),
+                (4.0, 7.5, "ហ័រ៖ មើលនេះ៖ ការងារបន្ថែមម៉ោងនៅថ្ងៃធម្មតា ត្រូវបើកប្រាក់ ១៥០ ភាគរយ។"),
+                (8.0, 11.5, "លាន៖ ដូច្នេះខ្ញុំគួរសុំការិយាល័យធនធានមនុស្សឲ្យពិនិត្យម៉ោងរបស់ខ្ញុំឡើងវិញ។"),
+            ],
+        },
+        "bn": {
+            "title": "পে-স্লিপ পড়া",
+            "summary": "লান বারো ঘণ্টা ওভারটাইম করেছেন। সঠিক হারে কি তাঁর মজুরি দেওয়া হয়েছে?",
+            "synopsis": "<p>বেতনের দিন। লান বারো ঘণ্টা ওভারটাইম গোনেন, কিন্তু তাঁর পে-স্লিপে টাকা "
+            "কম মনে হয়। হোয়া তাঁকে দেখান কীভাবে ঘণ্টা আর ওভারটাইমের হার মিলিয়ে দেখতে হয়: "
+            "কর্মদিবসে সাধারণ মজুরির অন্তত দেড় গুণ।</p>",
+            "captions": [
+                (0.5, 3.5, "লান: বারো ঘণ্টা ওভারটাইম, কিন্তু মোট টাকা খুব কম মনে হচ্ছে।"),
+                (4.0, 7.5, "হোয়া: এখানে দেখো: সাধারণ দিনে ওভারটাইমের মজুরি ১৫০ শতাংশ।"),
+                (8.0, 11.5, "লান: তাহলে আমার ঘণ্টাগুলো আবার দেখতে এইচআর অফিসকে বলা উচিত।"),
+            ],
+        },
     },
     {
         "number": 3,
@@ -186,6 +250,30 @@ EPISODES = [
                 (0.5, 3.5, "لان: إذا اشتكيت، هل سأفقد عملي؟"),
                 (4.0, 7.5, "الممثل: لا. طرح المشكلة حق لكِ."),
                 (8.0, 11.5, "المدير: نحن موافقون. من الأسبوع القادم، العمل الإضافي بالتسجيل فقط."),
+            ],
+        },
+        "km": {
+            "title": "ការនិយាយជាមួយគណៈកម្មការ",
+            "summary": "លាន នាំបញ្ហាទៅគណៈកម្មការកម្មករ និងនិយោជក។",
+            "synopsis": "<p>លាន ខ្លាចបាត់បង់ការងារ ប្រសិនបើនាងប្ដឹងតវ៉ា។ តំណាងកម្មករនៅក្នុង"
+            "គណៈកម្មការទ្វេភាគី ពន្យល់ថា ការលើកបញ្ហាគឺជាសិទ្ធិរបស់នាង ហើយគណៈកម្មការ"
+            "ព្រមព្រៀងលើតារាងការងារបន្ថែមម៉ោងដែលយុត្តិធម៌។</p>",
+            "captions": [
+                (0.5, 3.5, "លាន៖ បើខ្ញុំប្ដឹងតវ៉ា តើខ្ញុំនឹងបាត់បង់ការងារទេ?"),
+                (4.0, 7.5, "តំណាងកម្មករ៖ ទេ។ ការលើកបញ្ហាគឺជាសិទ្ធិរបស់អ្នក។"),
+                (8.0, 11.5, "អ្នកគ្រប់គ្រង៖ យើងយល់ព្រម។ ចាប់ពីសប្ដាហ៍ក្រោយ ការងារបន្ថែមម៉ោងគឺតាមការចុះឈ្មោះ។"),
+            ],
+        },
+        "bn": {
+            "title": "কমিটির সঙ্গে কথা",
+            "summary": "লান সমস্যাটি শ্রমিক-ব্যবস্থাপনা কমিটির কাছে নিয়ে যান।",
+            "synopsis": "<p>লান ভয় পান যে অভিযোগ করলে তাঁর চাকরি চলে যাবে। দ্বিপক্ষীয় কমিটিতে "
+            "তাঁর শ্রমিক প্রতিনিধি বুঝিয়ে বলেন যে সমস্যার কথা তোলা তাঁর অধিকার, আর কমিটি একটি "
+            "ন্যায্য ওভারটাইম তালিকায় একমত হয়।</p>",
+            "captions": [
+                (0.5, 3.5, "লান: অভিযোগ করলে কি আমার চাকরি চলে যাবে?"),
+                (4.0, 7.5, "প্রতিনিধি: না। সমস্যার কথা তোলা আপনার অধিকার।"),
+                (8.0, 11.5, "ব্যবস্থাপক: আমরা একমত। আগামী সপ্তাহ থেকে ওভারটাইম হবে শুধু নাম লেখালে।"),
             ],
         },
     },
@@ -243,6 +331,40 @@ DISCUSSION = {
             "ما الذي يجعل الناس يخافون من طرح مشكلة، وما الذي يساعدهم؟",
         ],
     },
+    "km": {
+        "heading": "មុនពេលអ្នកមើល",
+        "intro": "<p>សុំឲ្យក្រុមសង្កេតមើលថា លាន មានអារម្មណ៍យ៉ាងណា និងសម្រេចចិត្តអ្វី។</p>",
+        1: [
+            "តើមាននរណាម្នាក់ធ្លាប់ត្រូវគេប្រាប់ឲ្យនៅយឺត ដោយមិនបានសួរមុនទេ? តើមានអ្វីកើតឡើង?",
+            "តើ លាន អាចនិយាយអ្វីទៅប្រធានខ្សែ?",
+            "តើនៅរោងចក្ររបស់អ្នក អ្នកអាចសួរនរណាអំពីកំណត់នៃការងារបន្ថែមម៉ោង?",
+        ],
+        2: [
+            "តើអ្នករកឃើញម៉ោងការងារបន្ថែមនៅត្រង់ណាលើប័ណ្ណបើកប្រាក់ខែរបស់អ្នក?",
+            "តើអ្នកគណនាប្រាក់សម្រាប់ការងារបន្ថែមម៉ោងពីរម៉ោងយ៉ាងដូចម្ដេច?",
+        ],
+        3: [
+            "តើនរណាជាតំណាងកម្មករនៅក្នុងគណៈកម្មការនៃរោងចក្ររបស់អ្នក?",
+            "តើអ្វីធ្វើឲ្យមនុស្សខ្លាចលើកបញ្ហា ហើយអ្វីជួយពួកគេ?",
+        ],
+    },
+    "bn": {
+        "heading": "দেখার আগে",
+        "intro": "<p>দলকে লক্ষ করতে বলুন লান কী অনুভব করেন আর কী সিদ্ধান্ত নেন।</p>",
+        1: [
+            "আগে জিজ্ঞেস না করেই কাউকে কি দেরি পর্যন্ত থাকতে বলা হয়েছে? কী হয়েছিল?",
+            "লান লাইন লিডারকে কী বলতে পারেন?",
+            "ওভারটাইমের সীমা নিয়ে আপনার কারখানায় কাকে জিজ্ঞেস করতে পারেন?",
+        ],
+        2: [
+            "আপনার পে-স্লিপে ওভারটাইমের ঘণ্টা কোথায় পাবেন?",
+            "দুই ঘণ্টা ওভারটাইমের মজুরি কীভাবে হিসাব করবেন?",
+        ],
+        3: [
+            "আপনার কারখানার কমিটিতে শ্রমিক প্রতিনিধি কারা?",
+            "মানুষ কেন সমস্যার কথা তুলতে ভয় পায়, আর কী তাদের সাহায্য করে?",
+        ],
+    },
 }
 
 QUIZ = {
@@ -269,6 +391,20 @@ QUIZ = {
         ),
         3: ("هل يمكن فصلك لأنك طرحت مشكلة على اللجنة؟", ["نعم", "لا"], 2),
     },
+    "km": {
+        1: ("តើការងារបន្ថែមម៉ោងត្រូវតែស្ម័គ្រចិត្តឬទេ?", ["បាទ/ចាស", "ទេ ប្រធានក្រុមជាអ្នកសម្រេច"], 1),
+        2: (
+            "នៅថ្ងៃធ្វើការធម្មតា ការងារបន្ថែមម៉ោងត្រូវបើកប្រាក់យ៉ាងហោចណាស់…",
+            ["100%", "150%", "300%"],
+            2,
+        ),
+        3: ("តើអ្នកអាចត្រូវបណ្ដេញចេញ ដោយសារលើកបញ្ហាទៅគណៈកម្មការឬទេ?", ["បាទ/ចាស", "ទេ"], 2),
+    },
+    "bn": {
+        1: ("ওভারটাইম কি স্বেচ্ছায় হতে হবে?", ["হ্যাঁ", "না, সুপারভাইজার ঠিক করেন"], 1),
+        2: ("সাধারণ কর্মদিবসে ওভারটাইমের মজুরি অন্তত…", ["100%", "150%", "300%"], 2),
+        3: ("কমিটিতে সমস্যার কথা তোলার জন্য কি আপনাকে বরখাস্ত করা যায়?", ["হ্যাঁ", "না"], 2),
+    },
 }
 
 COMIC = {
@@ -294,6 +430,11 @@ COMIC = {
         "summary": "រឿងគំនូរប្រាំបីផ្ទាំងអំពីសុវត្ថិភាពអគ្គីភ័យ៖ ច្រកចេញ ឧបករណ៍ពន្លត់ភ្លើង និងការហ្វឹកហាត់។",
         "intro": "ម៉ៃ រកឃើញច្រកចេញពេលអាសន្នមួយត្រូវបានបិទ។ តើនាងគួរធ្វើអ្វី?",
     },
+    "bn": {
+        "title": "যে দরজা খুলল না",
+        "summary": "অগ্নি নিরাপত্তা নিয়ে আট প্যানেলের একটি কমিক: বের হওয়ার পথ, অগ্নিনির্বাপক যন্ত্র, মহড়া।",
+        "intro": "মাই দেখেন একটি জরুরি বহির্গমন পথ আটকানো। তাঁর কী করা উচিত?",
+    },
 }
 
 # (scene, description, speaker, text) per language; the drawing is the same for all.
@@ -316,6 +457,11 @@ PANELS = [
             "تشم ماي رائحة دخان قرب طاولة القص.",
         ),
         "km": ("ម៉ៃ នៅម៉ាស៊ីនដេររបស់នាង ផ្សែងពណ៌ប្រផេះហុយឡើងពីក្រោយតុកាត់។", "", "ម៉ៃ ធុំក្លិនផ្សែងនៅជិតតុកាត់។"),
+        "bn": (
+            "মাই তাঁর সেলাই মেশিনে; কাটিং টেবিলের পেছন থেকে ধূসর ধোঁয়া উঠছে।",
+            "",
+            "মাই কাটিং টেবিলের কাছে ধোঁয়ার গন্ধ পান।",
+        ),
     },
     {
         "scene": "blocked",
@@ -338,6 +484,11 @@ PANELS = [
             "ស្លាកច្រកចេញពណ៌បៃតងនៅលើទ្វារដែលបាំងដោយប្រអប់គំនរ។",
             "ម៉ៃ",
             "ទ្វារចេញពេលអាសន្នត្រូវប្រអប់បិទ! គ្មាននរណាអាចចេញបានទេ។",
+        ),
+        "bn": (
+            "স্তূপ করা বাক্সের পেছনে লুকানো একটি দরজার ওপরে সবুজ বহির্গমন চিহ্ন।",
+            "মাই",
+            "জরুরি বহির্গমনের দরজা বাক্সে আটকানো! কেউ বের হতে পারবে না।",
         ),
     },
     {
@@ -362,6 +513,11 @@ PANELS = [
             "ម៉ៃ",
             "លោកតាន់ ច្រកចេញពេលអាសន្នត្រូវបានបិទ។ វាគ្រោះថ្នាក់ ហើយខុសច្បាប់។",
         ),
+        "bn": (
+            "মাই দরজার দিকে আঙুল দেখিয়ে তাঁর সুপারভাইজারের সঙ্গে কথা বলছেন।",
+            "মাই",
+            "তান সাহেব, জরুরি বহির্গমন পথ আটকানো। এটা বিপজ্জনক এবং আইনবিরোধী।",
+        ),
     },
     {
         "scene": "clear",
@@ -384,6 +540,11 @@ PANELS = [
             "ប្រធានក្រុម និងកម្មករពីរនាក់រើប្រអប់ចេញពីទ្វារ។",
             "លោកតាន់",
             "នាងនិយាយត្រូវ។ ច្រកចេញ និងផ្លូវដើរត្រូវតែទំនេរ និងមិនចាក់សោជានិច្ច។",
+        ),
+        "bn": (
+            "সুপারভাইজার ও দুজন শ্রমিক দরজা থেকে বাক্সগুলো সরিয়ে নিচ্ছেন।",
+            "তান সাহেব",
+            "আপনি ঠিক বলেছেন। বহির্গমন পথ ও চলার পথ সব সময় খোলা ও তালামুক্ত রাখতে হবে।",
         ),
     },
     {
@@ -408,6 +569,11 @@ PANELS = [
             "គ្រូបង្វឹក",
             "ទាញកាវ តម្រង់ទៅគល់ភ្លើង ច្របាច់ ហើយបក់ទៅមក។",
         ),
+        "bn": (
+            "একজন প্রশিক্ষক শ্রমিকদের একটি লাল অগ্নিনির্বাপক যন্ত্র দেখাচ্ছেন।",
+            "প্রশিক্ষক",
+            "পিন টানুন, আগুনের গোড়ায় তাক করুন, চাপ দিন, আর এদিক-ওদিক ঝাড়ুন।",
+        ),
     },
     {
         "scene": "alarm",
@@ -430,6 +596,11 @@ PANELS = [
             "កណ្ដឹងរោទិ៍បន្លឺ កម្មករដើរជាជួរទៅកាន់ច្រកចេញ។",
             "",
             "ពេលកណ្ដឹងរោទិ៍៖ ឈប់ធ្វើការ ដើរដោយស្ងប់ស្ងាត់ កុំរត់ កុំត្រឡប់ក្រោយ។",
+        ),
+        "bn": (
+            "অ্যালার্ম বেল বাজছে; শ্রমিকেরা সারি বেঁধে বহির্গমনের দিকে হাঁটছেন।",
+            "",
+            "অ্যালার্ম বাজলে: কাজ থামান, শান্তভাবে হাঁটুন, দৌড়াবেন না, ফিরে যাবেন না।",
         ),
     },
     {
@@ -454,6 +625,11 @@ PANELS = [
             "លោកតាន់",
             "គ្រប់គ្នាជួបជុំនៅទីនេះ។ យើងរាប់ដើម្បីកុំឲ្យនរណាម្នាក់នៅខាងក្នុង។",
         ),
+        "bn": (
+            "বাইরে সবুজ সমাবেশস্থলের চিহ্নের কাছে শ্রমিকেরা দাঁড়িয়ে; একজন নেতা তাঁদের গুনছেন।",
+            "তান সাহেব",
+            "সবাই এখানে জড়ো হন। আমরা গুনে দেখি যাতে কেউ ভেতরে না থেকে যায়।",
+        ),
     },
     {
         "scene": "committee",
@@ -477,8 +653,18 @@ PANELS = [
             "ម៉ៃ",
             "គណៈកម្មការសុវត្ថិភាពពិនិត្យច្រកចេញរៀងរាល់សប្ដាហ៍។ អ្នកណាក៏អាចលើកបញ្ហាបានដែរ។",
         ),
+        "bn": (
+            "শ্রমিক ও ব্যবস্থাপকেরা একটি চেকলিস্ট নিয়ে টেবিল ঘিরে একসঙ্গে বসেছেন।",
+            "মাই",
+            "আমাদের নিরাপত্তা কমিটি প্রতি সপ্তাহে বহির্গমন পথ পরীক্ষা করে। যে কেউ উদ্বেগের কথা তুলতে পারেন।",
+        ),
     },
 ]
+
+# The languages the demo's pages are translated into (through wagtail-localize) and the
+# languages of the episodes' caption files.
+CONTENT_LANGUAGES = ("vi", "ar", "km", "bn")
+CAPTION_LANGUAGES = ("en", *CONTENT_LANGUAGES)
 
 REACH_COUNTRIES = {"vn": ("vi", "en"), "jo": ("ar", "en"), "kh": ("km", "en"), "bd": ("en",)}
 
@@ -565,14 +751,15 @@ def load_videos() -> dict[int, VideoItem]:
                         description=episode["en"]["summary"],
                         captions={
                             language: _vtt(episode[language]["captions"])
-                            for language in ("en", "vi", "ar")
+                            for language in CAPTION_LANGUAGES
                         },
                         # `make demo` serves the site while the renditions are made.
                         process=not settings.MEDIA_DEMO_VIDEOS_IN_BACKGROUND,
                     )
         else:
-            for language in ("en", "vi", "ar"):
-                if not video.captions.filter(language=language).exists():
+            have = set(video.captions.values_list("language", flat=True))
+            for language in CAPTION_LANGUAGES:
+                if language not in have:
                     Caption.objects.create(
                         video=video,
                         language=language,
@@ -597,15 +784,28 @@ def _section() -> Page:
     return (section or home).specific
 
 
-def _translate(page: Page, language: str, **fields) -> Page:
-    existing = page.get_translation_or_none(_locale(language))
-    if existing:
-        return existing.specific
-    translation = page.copy_for_translation(_locale(language), copy_parents=True)
-    for name, value in fields.items():
-        setattr(translation, name, value)
-    translation.save_revision().publish()
-    return translation
+def series_phrasebooks() -> dict[str, dict[str, str]]:
+    """English segment -> translation, per language, of the series, its episodes (with their
+    discussion guides and quizzes) and the comic with its panels."""
+    books = {}
+    for language in CONTENT_LANGUAGES:
+        book = phrasebook_add({}, SERIES["en"], SERIES[language])
+        for episode in EPISODES:
+            english, translated = dict(episode["en"]), dict(episode[language])
+            english.pop("captions"), translated.pop("captions")
+            phrasebook_add(book, english, translated)
+            number = episode["number"]
+            phrasebook_add(book, _guide(number), _guide(number, language))
+            phrasebook_add(book, _quiz(number), _quiz(number, language))
+        if language in COMIC:
+            phrasebook_add(book, COMIC["en"], COMIC[language])
+            phrasebook_add(
+                book,
+                [panel["en"] for panel in PANELS],
+                [panel[language] for panel in PANELS],
+            )
+        books[language] = book
+    return books
 
 
 def _tag(page, *, clusters=(), points=()):
@@ -624,7 +824,12 @@ def _guide(number, language="en"):
 
 def _quiz(number, language="en"):
     question, choices, correct = QUIZ[language][number]
-    return [("question", {"question": question, "choices": choices, "correct": correct})]
+    return [
+        (
+            "question",
+            {"question": question, "choices": choices, "correct": correct, "explanation": ""},
+        )
+    ]
 
 
 @transaction.atomic
@@ -640,14 +845,8 @@ def load_series(videos: dict[int, VideoItem]) -> SeriesPage:
         )
         section.add_child(instance=series)
         _tag(series, clusters=["working-time", "compensation"], points=["overtime"])
-    for language in ("vi", "ar"):
-        _translate(
-            series,
-            language,
-            title=SERIES[language]["title"],
-            summary=SERIES[language]["summary"],
-            intro=SERIES[language]["intro"],
-        )
+    books = series_phrasebooks()
+    translate_all(series, books, CONTENT_LANGUAGES)
     for episode in EPISODES:
         page = EpisodePage.objects.filter(slug=episode["slug"], locale=_locale("en")).first()
         if page is None:
@@ -667,16 +866,7 @@ def load_series(videos: dict[int, VideoItem]) -> SeriesPage:
                 clusters=["working-time", "compensation"],
                 points=["overtime", "overtime-wages"],
             )
-        for language in ("vi", "ar"):
-            _translate(
-                page,
-                language,
-                title=episode[language]["title"],
-                summary=episode[language]["summary"],
-                synopsis=episode[language]["synopsis"],
-                discussion_guide=_guide(episode["number"], language),
-                quiz=_quiz(episode["number"], language),
-            )
+        translate_all(page, books, CONTENT_LANGUAGES)
     return series
 
 
@@ -803,7 +993,7 @@ def _draw_scene(scene: str) -> bytes:
     return buffer.getvalue()
 
 
-def _panel_image(index: int, scene: str):
+def panel_image(index: int, scene: str):
     image_model = get_image_model()
     title = f"Fire safety comic, panel {index}"
     image = image_model.objects.filter(title=title).first()
@@ -828,7 +1018,7 @@ def load_comic() -> ComicPage:
         )
         comic.panels = [
             ComicPanel(
-                image=_panel_image(index, panel["scene"]),
+                image=panel_image(index, panel["scene"]),
                 description=panel["en"][0],
                 speaker=panel["en"][1],
                 text=panel["en"][2],
@@ -839,18 +1029,8 @@ def load_comic() -> ComicPage:
         ]
         section.add_child(instance=comic)
         _tag(comic, clusters=["osh"], points=["emergency-preparedness"])
-    for language in ("vi", "ar", "km"):
-        if comic.get_translation_or_none(_locale(language)):
-            continue
-        translation = comic.copy_for_translation(_locale(language), copy_parents=True)
-        translation.title = COMIC[language]["title"]
-        translation.summary = COMIC[language]["summary"]
-        translation.intro = COMIC[language]["intro"]
-        panels = list(translation.panels.all().order_by("sort_order"))
-        for panel, source in zip(panels, PANELS, strict=True):
-            panel.description, panel.speaker, panel.text = source[language]
-        translation.panels = panels
-        translation.save_revision().publish()
+    books = series_phrasebooks()
+    translate_all(comic, books, [language for language in CONTENT_LANGUAGES if language in COMIC])
     return comic
 
 

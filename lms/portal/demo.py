@@ -8,11 +8,11 @@ made last time before it makes anything.
 from dataclasses import dataclass
 
 from django.db import transaction
-from wagtail.models import Locale, Page
 
 from lms.accounts.demo import demo_password_hash
 from lms.accounts.models import Organisation, User
 from lms.accounts.services import organisation_create, user_create
+from lms.demo_translations import phrasebook_add, translate_all
 from lms.portal.models import HomePage, SectionPage
 from lms.portal.services import country_page_create
 from lms.taxonomy.models import Country, Sector
@@ -113,7 +113,22 @@ HOME_TEXT = {
         "intro": "<p>دورات للمديرين والمشرفين والعمال، ومسلسلات وقصص مصورة عن حقوقك، "
         "ومجتمع من المدربين والمستشارين.</p>",
     },
+    "km": {
+        "title": "Better Work ការសិក្សា",
+        "tagline": "ការបណ្តុះបណ្តាលដើម្បីកន្លែងធ្វើការល្អប្រសើរ នៅក្នុងរោងចក្រកាត់ដេរ និងរោងចក្រនាំចេញ",
+        "intro": "<p>វគ្គសិក្សាសម្រាប់អ្នកគ្រប់គ្រង ប្រធានក្រុម និងកម្មករ វីដេអូ និងរឿងគំនូរ"
+        "អំពីសិទ្ធិរបស់អ្នក និងសហគមន៍គ្រូបង្វឹក និងទីប្រឹក្សា។</p>",
+    },
+    "bn": {
+        "title": "Better Work শিক্ষা",
+        "tagline": "পোশাক ও রপ্তানি কারখানায় আরও ভালো কর্মস্থলের জন্য প্রশিক্ষণ",
+        "intro": "<p>ব্যবস্থাপক, সুপারভাইজার ও শ্রমিকদের জন্য কোর্স, আপনার অধিকার নিয়ে "
+        "ভিডিও ও কমিক, আর প্রশিক্ষক ও উপদেষ্টাদের একটি কমিউনিটি।</p>",
+    },
 }
+
+# The languages the demo's content is translated into, through wagtail-localize.
+CONTENT_LANGUAGES = ("vi", "ar", "km", "bn")
 
 SECTIONS = [
     # slug, {language: (title, summary)}
@@ -133,6 +148,14 @@ SECTIONS = [
                 "التدريب",
                 "برنامج الاثني عشر شهرًا والندوات وتدريب المشرفين وحقائب التوجيه.",
             ),
+            "km": (
+                "ការបណ្តុះបណ្តាល",
+                "កម្មវិធីរយៈពេល ១២ ខែ សិក្ខាសាលា ការបណ្តុះបណ្តាលប្រធានក្រុម និងកញ្ចប់ឯកសារណែនាំសម្រាប់កម្មករថ្មី។",
+            ),
+            "bn": (
+                "প্রশিক্ষণ",
+                "১২ মাসের কর্মসূচি, সেমিনার, সুপারভাইজার প্রশিক্ষণ ও নতুন শ্রমিকদের পরিচিতি কিট।",
+            ),
         },
     ),
     (
@@ -151,6 +174,14 @@ SECTIONS = [
                 "اعرف حقوقك",
                 "حلقات درامية وقصص مصورة للعمال، للمشاهدة والقراءة دون اتصال.",
             ),
+            "km": (
+                "ស្គាល់សិទ្ធិរបស់អ្នក",
+                "ភាគរឿងភាគ និងរឿងគំនូរសម្រាប់កម្មករ ដើម្បីមើល និងអានដោយគ្មានអ៊ីនធឺណិត។",
+            ),
+            "bn": (
+                "আপনার অধিকার জানুন",
+                "শ্রমিকদের জন্য ধারাবাহিক নাটকের পর্ব ও কমিক, ইন্টারনেট ছাড়াই দেখা ও পড়ার জন্য।",
+            ),
         },
     ),
     (
@@ -168,6 +199,14 @@ SECTIONS = [
                 "السياسات والأدلة",
                 "سياسات نموذجية وأدلة الممارسات الجيدة وكتيبات عمل للمؤسسات الصغيرة.",
             ),
+            "km": (
+                "គោលនយោបាយ និងមគ្គុទ្ទេសក៍",
+                "គោលនយោបាយគំរូ មគ្គុទ្ទេសក៍អនុវត្តល្អ និងសៀវភៅការងារសម្រាប់សហគ្រាសតូចៗ។",
+            ),
+            "bn": (
+                "নীতিমালা ও নির্দেশিকা",
+                "ছোট প্রতিষ্ঠানের জন্য আদর্শ নীতিমালা, ভালো চর্চার নির্দেশিকা ও কর্মপুস্তিকা।",
+            ),
         },
     ),
     (
@@ -176,6 +215,8 @@ SECTIONS = [
             "en": ("Country programmes", "What each country programme offers, in its languages."),
             "vi": ("Chương trình quốc gia", "Những gì mỗi chương trình quốc gia cung cấp."),
             "ar": ("البرامج القطرية", "ما يقدمه كل برنامج قطري، بلغاته."),
+            "km": ("កម្មវិធីតាមប្រទេស", "អ្វីដែលកម្មវិធីនីមួយៗតាមប្រទេសផ្តល់ជូន ជាភាសារបស់ខ្លួន។"),
+            "bn": ("দেশভিত্তিক কর্মসূচি", "প্রতিটি দেশের কর্মসূচি কী দেয়, তার নিজের ভাষায়।"),
         },
     ),
 ]
@@ -191,10 +232,6 @@ COUNTRY_PAGES = [
     ("bd", "Better Work Bangladesh", "About 450 factories and 1.3 million workers."),
     ("kh", "Better Factories Cambodia", "The programme's beginning, in 2001."),
 ]
-
-
-def _locale(code: str) -> Locale:
-    return Locale.objects.get(language_code=code)
 
 
 def load_organisations():
@@ -244,29 +281,27 @@ def _verify_demo_emails():
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
 
 
-def _translate(page: Page, language: str, **fields) -> Page:
-    """The page in ``language`` with ``fields``; made, or brought up to date, once."""
-    translation = page.get_translation_or_none(_locale(language))
-    if translation is None:
-        translation = page.copy_for_translation(_locale(language), copy_parents=True)
-    translation = translation.specific
-    changed = [name for name, value in fields.items() if getattr(translation, name) != value]
-    for name in changed:
-        setattr(translation, name, fields[name])
-    if changed or not translation.live:
-        translation.save_revision().publish()
-    return translation
+def home_phrasebooks() -> dict[str, dict[str, str]]:
+    """English segment -> translation, per language, of the home page and the sections."""
+    books = {}
+    for language in CONTENT_LANGUAGES:
+        book = phrasebook_add({}, HOME_TEXT["en"], HOME_TEXT[language])
+        for _slug, texts in SECTIONS:
+            phrasebook_add(book, texts["en"], texts[language])
+        books[language] = book
+    return books
 
 
 @transaction.atomic
 def load_pages() -> HomePage:
     home = HomePage.objects.get(locale__language_code="en")
-    home.title = HOME_TEXT["en"]["title"]
-    home.tagline = HOME_TEXT["en"]["tagline"]
-    home.intro = HOME_TEXT["en"]["intro"]
-    home.save_revision().publish()
-    for language in ("vi", "ar"):
-        _translate(home, language, **HOME_TEXT[language])
+    stale = {name: value for name, value in HOME_TEXT["en"].items() if getattr(home, name) != value}
+    for name, value in stale.items():
+        setattr(home, name, value)
+    if stale or not home.live:
+        home.save_revision().publish()
+    books = home_phrasebooks()
+    translate_all(home, books, CONTENT_LANGUAGES)
 
     countries = {c.code: c for c in Country.objects.canonical()}
     for slug, texts in SECTIONS:
@@ -277,9 +312,7 @@ def load_pages() -> HomePage:
             home.add_child(instance=section)
             section.save_revision().publish()
         section = section.specific
-        for language in ("vi", "ar"):
-            title, summary = texts[language]
-            _translate(section, language, title=title, slug=slug, summary=summary)
+        translate_all(section, books, CONTENT_LANGUAGES)
         if slug == "countries":
             for code, title, country_summary in COUNTRY_PAGES:
                 page = section.get_children().filter(slug=code).first()

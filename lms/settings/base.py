@@ -266,6 +266,10 @@ LANGUAGES = [
     ("st", "Sesotho"),
 ]
 RTL_LANGUAGES = {"ar", "ur"}
+# Digits of numbers and dates (lms.numerals, decision 0010): CLDR's default numbering system
+# of each language (Bengali digits for bn, Western digits for the others), except where the
+# programme's own material uses the language's native digits.
+NUMBERING_SYSTEMS = {"km": "native"}
 # Languages Django's own table lacks: without an entry (and a catalogue, see locale/) their
 # URL prefix is never recognised and every page under it answers 404.
 EXTRA_LANG_INFO = {

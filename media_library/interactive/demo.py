@@ -10,8 +10,9 @@ Vietnamese or Arabic plays the version in its language.
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
+from lms.demo_translations import phrasebook_add, translate_all
 from media_library.interactive import package_builders
 from media_library.interactive.models import H5PContent, InteractivePage, ScormPackage
 from media_library.interactive.services import package_upload
@@ -339,13 +340,11 @@ def load_pages(packages) -> InteractivePage | None:
         parent.add_child(instance=page)
         page.save_revision().publish()
     page = page.specific
-    for language in ("vi", "ar"):
-        locale = Locale.objects.filter(language_code=language).first()
-        if locale is None or page.get_translation_or_none(locale):
-            continue
-        translation = page.copy_for_translation(locale, copy_parents=True)
-        translation.title, translation.slug, translation.intro = PAGE_TEXT[language]
-        translation.save_revision().publish()
+    books = {
+        language: phrasebook_add({}, PAGE_TEXT["en"], PAGE_TEXT[language])
+        for language in ("vi", "ar")
+    }
+    translate_all(page, books, books)
     return page
 
 

@@ -1,5 +1,5 @@
-"""The demo loader: three episodes with captions in three languages, a comic of eight panels
-in four, reach for the reports; loading twice adds nothing."""
+"""The demo loader: three episodes with captions in five languages, a comic of eight panels
+in five, reach for the reports; loading twice adds nothing."""
 
 import pytest
 
@@ -36,11 +36,11 @@ def test_the_demo_loads_once_and_is_complete(monkeypatch, home_page):
 
     assert counts == {
         "VideoItem": 3,
-        "Caption": 9,
-        "EpisodePage": 9,  # three episodes in English, Vietnamese and Arabic
-        "SeriesPage": 3,
-        "ComicPage": 4,  # English, Vietnamese, Arabic and Khmer
-        "ComicPrint": 4,
+        "Caption": 15,  # each episode's captions in en, vi, ar, km and bn
+        "EpisodePage": 15,  # three episodes in English, Vietnamese, Arabic, Khmer and Bengali
+        "SeriesPage": 5,
+        "ComicPage": 5,
+        "ComicPrint": 5,
     }
     assert all(v.status == VideoItem.Status.READY for v in VideoItem.objects.all())
     assert {
@@ -53,3 +53,5 @@ def test_the_demo_loads_once_and_is_complete(monkeypatch, home_page):
     assert khmer.panels.order_by("sort_order").first().text.startswith("ម៉ៃ")
     arabic = EpisodePage.objects.get(locale__language_code="ar", number=2)
     assert arabic.quiz[0].value["question"].startswith("في يوم العمل")
+    bengali = ComicPage.objects.get(locale__language_code="bn")
+    assert bengali.panels.order_by("sort_order").first().text.startswith("মাই")

@@ -1,0 +1,111 @@
+"""Numbers, dates and plurals follow the language (issue 20, part 5): Bengali and Khmer
+digits from CLDR, Arabic's six plural forms from its catalogue."""
+
+import gettext
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.template import Context, Template
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from lms.numerals import local_date, local_digits, local_number, numbering_system
+
+BENGALI_DIGITS = set("০১২৩৪৫৬৭৮৯")
+KHMER_DIGITS = set("០១២៣៤៥៦៧៨៩")
+
+
+def test_the_numbering_system_comes_from_cldr_with_khmer_native():
+    assert numbering_system("bn") == "beng"  # CLDR's default for Bengali
+    assert numbering_system("km") == "khmr"  # the native system, chosen in settings
+    for language in ("en", "vi", "ar", "id", "es", "fr", "am", "ur", "ht", "st"):
+        assert numbering_system(language) == "latn", language
+
+
+def test_the_setting_can_give_a_language_back_its_cldr_default(settings):
+    numbering_system.cache_clear()
+    settings.NUMBERING_SYSTEMS = {}
+    try:
+        assert numbering_system("km") == "latn"
+    finally:
+        numbering_system.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("bn", "২০২৬"), ("km", "២០២៦"), ("en", "2026"), ("ar", "2026"), ("vi", "2026")],
+)
+def test_digits_are_written_in_the_languages_own_digits(language, expected):
+    assert local_digits("2026", language) == expected
+
+
+def test_numbers_take_cldr_grouping_and_the_languages_digits():
+    assert local_number(1234567, "bn") == "১২,৩৪,৫৬৭"  # grouped by lakh and crore
+    assert local_number(1234567, "km") == "១,២៣៤,៥៦៧"
+    assert local_number(1234567, "en") == "1,234,567"
+    assert local_number(12, "km") == "១២"
+
+
+@pytest.mark.parametrize(("language", "digits"), [("bn", BENGALI_DIGITS), ("km", KHMER_DIGITS)])
+def test_dates_are_in_the_languages_month_names_and_digits(language, digits):
+    text = local_date(date(2028, 3, 5), language)
+    assert not any(c.isascii() and c.isdigit() for c in text), text
+    assert set("2028".translate(str.maketrans("0123456789", "".join(sorted(digits))))) <= set(text)
+    assert "March" not in text
+
+
+def test_the_template_filters_follow_the_active_language():
+    template = Template(
+        "{% load numerals %}{{ n|localnumber }} {{ day|date:'Y'|localdigits }} "
+        "{{ empty|localnumber }}"
+    )
+    context = Context({"n": 12, "day": date(2028, 3, 5), "empty": ""})
+    with translation.override("bn"):
+        assert template.render(context) == "১২ ২০২৮ "
+    with translation.override("km"):
+        assert template.render(context) == "១២ ២០២៨ "
+    with translation.override("en"):
+        assert template.render(context) == "12 2028 "
+
+
+def _catalogue(language):
+    return gettext.translation(
+        "django", localedir=str(Path(settings.BASE_DIR) / "locale"), languages=[language]
+    )
+
+
+def test_arabic_has_six_plural_forms_in_its_catalogue():
+    header = (Path(settings.BASE_DIR) / "locale/ar/LC_MESSAGES/django.po").read_text()
+    assert "nplurals=6;" in header
+    singular = "Your certificate expires in %(days)s day"
+    plural = "Your certificate expires in %(days)s days"
+    forms = {n: _catalogue("ar").ngettext(singular, plural, n) for n in (0, 1, 2, 5, 11, 100)}
+    assert len(set(forms.values())) >= 4, forms  # zero, one, two, few, many, other
+
+
+@pytest.mark.parametrize("days", [0, 1, 2, 5, 11, 100])
+def test_the_expiry_email_subject_takes_the_arabic_plural_form_for_the_count(days):
+    """The e-mail's subject (ngettext through blocktranslate count) picks the same form as
+    GNU gettext does from the compiled catalogue's Plural-Forms."""
+    expected = _catalogue("ar").ngettext(
+        "Your certificate expires in %(days)s day",
+        "Your certificate expires in %(days)s days",
+        days,
+    ) % {"days": days}
+    with translation.override("ar"):
+        subject = render_to_string(
+            "certification/email/certificate_expiring_subject.txt", {"days_left": days}
+        )
+    assert subject.strip() == expected
+
+
+@pytest.mark.parametrize(("language", "digits"), [("bn", BENGALI_DIGITS), ("km", KHMER_DIGITS)])
+def test_the_expiry_email_subject_counts_in_local_digits(language, digits):
+    with translation.override(language):
+        subject = render_to_string(
+            "certification/email/certificate_expiring_subject.txt", {"days_left": 30}
+        )
+    assert not any(c.isascii() and c.isdigit() for c in subject), subject
+    assert set(subject) & digits
