@@ -10,3 +10,12 @@ def overdue_actions_remind() -> int:
     from compliance.plans import overdue_reminders_send
 
     return overdue_reminders_send()
+
+
+@shared_task
+def response_decision_notify(response_id: int) -> int:
+    """Tell a factory that its public response was approved or refused (once per decision,
+    however often the task runs)."""
+    from compliance.responses import decision_notify
+
+    return decision_notify(response_id=response_id)
