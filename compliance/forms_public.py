@@ -21,7 +21,9 @@ class ResponseForm(forms.Form):
         label=_("Photo of the fix (optional)"),
         required=False,
         help_text=_("JPEG, PNG or WebP. Make sure no one can be recognised in it."),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(f".{e}" for e in PHOTO_EXTENSIONS)}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ",".join(f".{e}" for e in PHOTO_EXTENSIONS)}
+        ),
     )
 
 

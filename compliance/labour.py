@@ -74,9 +74,10 @@ def inspector_can_read(user, assessment) -> str:
     ``public_issues`` or ``none``. Their own inspections they read in full."""
     if not is_inspector(user):
         return Access.NONE
-    if assessment.kind == Assessment.Kind.INSPECTION and assessment.assessors.filter(
-        pk=user.pk
-    ).exists():
+    if (
+        assessment.kind == Assessment.Kind.INSPECTION
+        and assessment.assessors.filter(pk=user.pk).exists()
+    ):
         return Access.FULL_REPORTS
     if (
         assessment.state != Assessment.State.PUBLISHED
@@ -160,9 +161,7 @@ def country_aggregates(*, country, language_code: str | None = None) -> dict:
     rule = PublicReportingRule.objects.filter(country=country).prefetch_related(
         "issue_changes"
     ).first() or PublicReportingRule(country=country, is_active=False)
-    assessed = Factory.objects.filter(
-        organisation__country=country, latest_published__isnull=False
-    )
+    assessed = Factory.objects.filter(organisation__country=country, latest_published__isnull=False)
     history = Assessment.objects.filter(
         factory__organisation__country=country,
         state=Assessment.State.PUBLISHED,

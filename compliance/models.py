@@ -1241,9 +1241,7 @@ class PublicIssueChange(Orderable):
         on_delete=models.CASCADE,
         related_name="issue_changes",
     )
-    code = models.CharField(
-        _("question code"), max_length=30, help_text=_("For example CHI.1.3.")
-    )
+    code = models.CharField(_("question code"), max_length=30, help_text=_("For example CHI.1.3."))
     reported = models.BooleanField(
         _("reported"),
         default=False,

@@ -49,12 +49,11 @@ NOT_APPLICABLE = "not_applicable"
 def rule_for(country) -> PublicReportingRule | None:
     """The country's active rule (with its issue changes), or ``None``: without one, the
     country's factories are not named publicly. Two queries."""
-    rule = (
+    return (
         PublicReportingRule.objects.filter(country=country, is_active=True)
         .prefetch_related("issue_changes")
         .first()
     )
-    return rule
 
 
 def _changes(rule: PublicReportingRule) -> tuple[set[str], set[str]]:
@@ -314,9 +313,8 @@ def issue_rates(
         )
     years: set[int] = set()
     for row in yearly:
-        line = lines.setdefault(
-            row["question__code"], IssueRate(code=row["question__code"], question=None, cluster=None)
-        )
+        code = row["question__code"]
+        line = lines.setdefault(code, IssueRate(code=code, question=None, cluster=None))
         years.add(row["year"])
         line.by_year[row["year"]] = (
             round(100 * row["non_compliant"] / row["assessed"]) if row["assessed"] else 0
@@ -342,9 +340,7 @@ def issue_rates(
         if question is not None:
             line.question = shown[question.pk]
             line.cluster = clusters.get(question.compliance_point.cluster_id)
-    ordered = sorted(
-        lines.values(), key=lambda r: (getattr(r.cluster, "sort_order", 99), r.code)
-    )
+    ordered = sorted(lines.values(), key=lambda r: (getattr(r.cluster, "sort_order", 99), r.code))
     return {
         "issues": ordered,
         "years": sorted(years),
@@ -478,3 +474,15 @@ def open_data_rows(*, country, rule, language_code: str | None = None) -> list[l
             ]
         )
     return rows
+
+
+# --- keeping the cached public pages true ------------------------------------------------------
+
+
+def on_assessment_published(sender, assessment, **kwargs) -> None:
+    """A published official assessment changes what the public pages show (a factory may
+    appear, its latest findings change): start a new page-cache generation."""
+    from lms import page_cache
+
+    if assessment.kind in OFFICIAL_KINDS:
+        page_cache.invalidate()

@@ -187,8 +187,7 @@ def decision_notify(*, response_id: int) -> int:
                 "recipient": person,
                 "response": response,
                 "approved": response.state == FactoryResponse.State.APPROVED,
-                "link": link
-                + reverse("compliance:public_responses", args=[response.factory_id]),
+                "link": link + reverse("compliance:public_responses", args=[response.factory_id]),
             }
             subject = render_to_string("compliance/public/email/decision_subject.txt", context)
             body = render_to_string("compliance/public/email/decision_body.txt", context)

@@ -61,9 +61,7 @@ def trend_chart(rows: list[dict], *, rtl: bool = False) -> TrendChart | None:
         )
     chart.line = " ".join(f"{p.x},{p.y}" for p in chart.points)
     label_x = WIDTH - LEFT + 6 if rtl else LEFT - 6
-    chart.ticks = [
-        (_fmt(y_of(value)), f"{value}%", str(label_x)) for value in (0, 25, 50, 75, 100)
-    ]
+    chart.ticks = [(_fmt(y_of(value)), f"{value}%", str(label_x)) for value in (0, 25, 50, 75, 100)]
     if rtl:
         chart.plot_left, chart.plot_right = str(RIGHT), str(WIDTH - LEFT)
     return chart

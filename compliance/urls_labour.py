@@ -8,9 +8,7 @@ from compliance import views_labour
 urlpatterns = [
     path("<int:pk>/public/", views_labour.public_responses, name="public_responses"),
     path("public/responses/", views_labour.response_queue, name="response_queue"),
-    path(
-        "public/responses/<int:pk>/photo/", views_labour.response_photo, name="response_photo"
-    ),
+    path("public/responses/<int:pk>/photo/", views_labour.response_photo, name="response_photo"),
     path(
         "public/responses/<int:pk>/<str:decision>/",
         views_labour.response_decide,

@@ -53,7 +53,8 @@ def public_responses(request, pk):
     can_write = permissions.is_factory_member(request.user, factory)
     findings = list(responses.respondable_findings(factory=factory))
     existing = {
-        r.finding_id: r for r in FactoryResponse.objects.filter(finding__in=[f.pk for f in findings])
+        r.finding_id: r
+        for r in FactoryResponse.objects.filter(finding__in=[f.pk for f in findings])
     }
     posted_id, posted_form, status = None, None, 200
     if request.method == "POST":
@@ -91,8 +92,12 @@ def public_responses(request, pk):
                 prefix=f"f{finding.pk}", initial={"text": response.text if response else ""}
             )
         rows.append(
-            {"finding": finding, "question": shown[finding.question_id], "response": response,
-             "form": form}
+            {
+                "finding": finding,
+                "question": shown[finding.question_id],
+                "response": response,
+                "form": form,
+            }
         )
     rule = publication.rule_for(factory.organisation.country)
     return render(
@@ -228,9 +233,7 @@ def inspection_factory(request, pk):
         rule = PublicReportingRule.objects.prefetch_related("issue_changes").get(
             country=factory.organisation.country
         )
-        report = publication.factory_public_report(
-            factory=factory, rule=rule, require_public=False
-        )
+        report = publication.factory_public_report(factory=factory, rule=rule, require_public=False)
         published = list(
             Assessment.objects.filter(
                 factory=factory,

@@ -37,9 +37,7 @@ PAGE_SIZE = 50
 def _public(response):
     """Shared caches may keep the answer briefly; browsers ask again each time, so a
     withdrawn issue or factory disappears at once."""
-    patch_cache_control(
-        response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_CDN_SECONDS
-    )
+    patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_CDN_SECONDS)
     return response
 
 
@@ -195,9 +193,7 @@ def open_data_csv(request, code):
     writer.writerow(publication.OPEN_DATA_COLUMNS)
     writer.writerows(safe_rows(rows))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'inline; filename="better-work-{code}-{get_language()}.csv"'
-    )
+    response["Content-Disposition"] = f'inline; filename="better-work-{code}-{get_language()}.csv"'
     _licence_link(response)
     return _public(response)
 
@@ -211,9 +207,7 @@ def open_data_json(request, code):
     columns = publication.OPEN_DATA_COLUMNS
     body = {
         "licence": {"name": publication.LICENCE_NAME, "url": publication.LICENCE_URL},
-        "source": request.build_absolute_uri(
-            reverse("transparency:country", args=[country.code])
-        ),
+        "source": request.build_absolute_uri(reverse("transparency:country", args=[country.code])),
         "attribution": "Better Work (ILO/IFC)",
         "country": country.code,
         "language": get_language(),
@@ -226,4 +220,3 @@ def open_data_json(request, code):
     )
     _licence_link(response)
     return _public(response)
-
