@@ -152,6 +152,9 @@ def load():
             load_figures(factory)
     with transaction.atomic():
         load_draft(factories["Dong Nai Footwear Ltd."], versions["vn"])
+    from compliance import demo_public
+
+    demo_public.load()
 
 
 def load_instrument() -> InstrumentVersion:

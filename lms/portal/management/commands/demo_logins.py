@@ -15,16 +15,22 @@ class Command(BaseCommand):
         for person in PEOPLE:
             roles = ", ".join(person.roles)
             self.stdout.write(f"  {person.username:<12} {roles:<28} {person.display_name}")
-        # People other rooms' demo steps add (the compliance room's advisor in Vietnam).
+        # People other rooms' demo steps add (the compliance room's advisor, labour inspector
+        # and union member in Vietnam).
         from lms.accounts.models import User
 
         listed = {person.username for person in PEOPLE}
-        for user in User.objects.filter(username__in=["advisor.vn"]).exclude(username__in=listed):
+        for user in User.objects.filter(username__in=["advisor.vn", "inspector.vn", "union.vn"]).exclude(username__in=listed):
             roles = ", ".join(sorted(user.role_codes()))
             self.stdout.write(f"  {user.username:<12} {roles:<28} {user.display_name}")
         self.stdout.write(
             "Factories and their assessments, plans and figures: /en/factories/ "
             "(advisors, managers and staff)."
+        )
+        self.stdout.write(
+            "Public factory pages: /en/transparency/ (anyone). Labour inspection: "
+            "/en/factories/inspection/ (inspector.vn); country figures: /en/factories/partners/ "
+            "(union.vn); factory responses to approve: /en/factories/public/responses/ (staff.vn)."
         )
         self.stdout.write(
             "Staff (staff.vn, staff.jo, admin) are asked to set up two-factor authentication "
