@@ -20,7 +20,8 @@ class Command(BaseCommand):
         from lms.accounts.models import User
 
         listed = {person.username for person in PEOPLE}
-        for user in User.objects.filter(username__in=["advisor.vn", "inspector.vn", "union.vn"]).exclude(username__in=listed):
+        others = ["advisor.vn", "inspector.vn", "union.vn"]
+        for user in User.objects.filter(username__in=others).exclude(username__in=listed):
             roles = ", ".join(sorted(user.role_codes()))
             self.stdout.write(f"  {user.username:<12} {roles:<28} {user.display_name}")
         self.stdout.write(
