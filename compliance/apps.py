@@ -7,10 +7,14 @@ class ComplianceConfig(AppConfig):
     verbose_name = _("Compliance")
 
     def ready(self):
+        from compliance.publication import on_assessment_published
         from compliance.signals import assessment_published
 
         assessment_published.connect(
             _on_assessment_published, dispatch_uid="compliance.sharing.assessment_published"
+        )
+        assessment_published.connect(
+            on_assessment_published, dispatch_uid="compliance.publication.published"
         )
 
 

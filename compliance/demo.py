@@ -155,6 +155,9 @@ def load():
     from compliance import demo_sharing
 
     demo_sharing.load()
+    from compliance import demo_public
+
+    demo_public.load()
 
 
 def load_instrument() -> InstrumentVersion:

@@ -1428,3 +1428,165 @@ class SharingNotice(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.about} → {self.recipient_id}"
+
+
+# --- public reporting and the labour administration (issue 17) --------------------------------
+
+
+class PublicReportingRule(ClusterableModel):
+    """A country's rules of publication: whether its factories are named on the
+    transparency portal, after how many published assessments, which issues are reported
+    (the instrument's publicly reported questions, less those withdrawn here, plus those
+    added here), and what labour inspectors may read. Kept by the country's staff."""
+
+    class InspectorAccess(models.TextChoices):
+        NONE = "none", _("Nothing beyond the public pages")
+        PUBLIC_ISSUES = "public_issues", _("Publicly reported issues of every assessed factory")
+        FULL_REPORTS = "full_reports", _("Full published assessment reports")
+
+    country = models.OneToOneField(
+        "taxonomy.Country",
+        verbose_name=_("country"),
+        on_delete=models.CASCADE,
+        related_name="public_reporting_rule",
+        limit_choices_to=canonical_terms,
+    )
+    is_active = models.BooleanField(
+        _("factories are named publicly"),
+        default=True,
+        help_text=_("Untick to take every factory of the country off the public pages at once."),
+    )
+    min_published_assessments = models.PositiveSmallIntegerField(
+        _("published assessments before a factory appears"),
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text=_("Two in the programme's public reporting."),
+    )
+    inspector_access = models.CharField(
+        _("labour inspectors may read"),
+        max_length=20,
+        choices=InspectorAccess.choices,
+        default=InspectorAccess.PUBLIC_ISSUES,
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    panels = [
+        FieldPanel("country"),
+        FieldPanel("is_active"),
+        FieldPanel("min_published_assessments"),
+        FieldPanel("inspector_access"),
+        InlinePanel(
+            "issue_changes",
+            heading=_("Issues withdrawn from or added to the public report"),
+            label=_("issue"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("public reporting rule")
+        verbose_name_plural = _("public reporting rules")
+        ordering = ["country__code"]
+
+    def __str__(self):
+        return str(_("Public reporting in %(country)s") % {"country": self.country})
+
+
+class PublicIssueChange(Orderable):
+    """One question (by its code, the same in every version) withdrawn from the public
+    report, or added to it, in one country."""
+
+    rule = ParentalKey(
+        PublicReportingRule,
+        verbose_name=_("rule"),
+        on_delete=models.CASCADE,
+        related_name="issue_changes",
+    )
+    code = models.CharField(_("question code"), max_length=30, help_text=_("For example CHI.1.3."))
+    reported = models.BooleanField(
+        _("reported"),
+        default=False,
+        help_text=_("Unticked: withdrawn from the public report. Ticked: added to it."),
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    panels = [FieldPanel("code"), FieldPanel("reported"), FieldPanel("reason")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("public issue change")
+        verbose_name_plural = _("public issue changes")
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "code"], name="compliance_issuechange_unique")
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class FactoryResponse(models.Model):
+    """A factory's own statement on one of its publicly reported findings (what it did,
+    with a photo of the fix). Shown on the public pages as the factory's statement, not
+    verified, once the country's staff approve it, and only while the finding is in the
+    factory's latest published assessment."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    finding = models.OneToOneField(
+        Finding,
+        verbose_name=_("finding"),
+        on_delete=models.CASCADE,
+        related_name="public_response",
+    )
+    factory = models.ForeignKey(
+        Factory,
+        verbose_name=_("factory"),
+        on_delete=models.CASCADE,
+        related_name="public_responses",
+    )
+    text = models.TextField(_("the factory's statement"), max_length=2000)
+    photo = models.FileField(
+        _("photo of the fix"),
+        upload_to=PrivateUploadTo("compliance/responses"),
+        storage=private_storage,
+        blank=True,
+    )
+    photo_content_type = models.CharField(_("photo type"), max_length=60, blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    written_at = models.DateTimeField(_("written at"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    refusal_reason = models.TextField(_("why it was refused"), blank=True)
+    notified_state = models.CharField(
+        _("factory told of"),
+        max_length=20,
+        blank=True,
+        editable=False,
+        help_text=_("The decision the factory was last told of (so it is told once)."),
+    )
+
+    class Meta:
+        verbose_name = _("factory response")
+        verbose_name_plural = _("factory responses")
+        ordering = ["-written_at"]
+        indexes = [models.Index(fields=["factory", "state"], name="compliance_response_state")]
+
+    def __str__(self):
+        return f"{self.factory_id} · {self.finding_id}"

@@ -37,3 +37,12 @@ def sharing_granted_notify(factory_id: int, buyer_id: int, scopes: list, stamp: 
     return sharing_notify.sharing_granted(
         factory_id=factory_id, buyer_id=buyer_id, scopes=scopes, stamp=stamp
     )
+
+
+@shared_task
+def response_decision_notify(response_id: int) -> int:
+    """Tell a factory that its public response was approved or refused (once per decision,
+    however often the task runs)."""
+    from compliance.responses import decision_notify
+
+    return decision_notify(response_id=response_id)

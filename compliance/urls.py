@@ -8,6 +8,7 @@ app_name = "compliance"
 urlpatterns = [
     path("", include("compliance.urls_plans")),
     path("", include("compliance.urls_sharing")),
+    path("", include("compliance.urls_labour")),
     path("", views.factory_list, name="factories"),
     path("<int:pk>/", views.factory_detail, name="factory"),
     path("<int:pk>/assessments/new/", views.assessment_create, name="assessment_create"),

@@ -9,7 +9,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from compliance.models import Factory, InstrumentVersion
+from compliance.models import Factory, InstrumentVersion, PublicReportingRule
 from lms.accounts.permissions import CountryScopedPermissionPolicy
 from lms.accounts.selectors import country_scope
 from lms.accounts.wagtail_hooks import CountryScopedViewSet
@@ -78,6 +78,31 @@ register_permission_policy(Factory, FactoryViewSet.permission_policy)
 @hooks.register("register_admin_viewset")
 def register_factory_viewset():
     return factory_viewset
+
+
+class PublicReportingRuleViewSet(CountryScopedViewSet):
+    """Each country's rules of public reporting, kept by its staff (global staff: all)."""
+
+    model = PublicReportingRule
+    icon = "view"
+    menu_label = _("Public reporting rules")
+    name = "public_reporting_rules"
+    menu_order = 363
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    list_display = ["country", "is_active", "min_published_assessments", "inspector_access"]
+    permission_policy = CountryScopedPermissionPolicy(
+        PublicReportingRule, actions=("view", "change", "add")
+    )
+
+
+public_reporting_rule_viewset = PublicReportingRuleViewSet()
+register_permission_policy(PublicReportingRule, PublicReportingRuleViewSet.permission_policy)
+
+
+@hooks.register("register_admin_viewset")
+def register_public_reporting_rule_viewset():
+    return public_reporting_rule_viewset
 
 
 class StaffMenuItem(MenuItem):

@@ -9,13 +9,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Organisation(models.Model):
-    """A factory or an enterprise taking part in a country programme."""
+    """A factory or an enterprise taking part in a country programme, or one of the
+    programme's partners (a training partner, a union, an employers' organisation, the
+    labour administration)."""
 
     class Kind(models.TextChoices):
         FACTORY = "factory", _("Factory")
         ENTERPRISE = "enterprise", _("Enterprise")
         PARTNER = "partner", _("Training partner")
         BUYER = "buyer", _("Buyer (brand or retailer)")
+        UNION = "union", _("Trade union")
+        EMPLOYERS = "employers", _("Employers' organisation")
+        LABOUR_ADMINISTRATION = "labour_admin", _("Labour administration")
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.FACTORY)
@@ -69,6 +74,8 @@ class Role(models.Model):
         COUNTRY_STAFF = "country_staff", _("Country programme staff")
         GLOBAL_ADMIN = "global_admin", _("Global administrator")
         BUYER = "buyer", _("Buyer")
+        LABOUR_INSPECTOR = "labour_inspector", _("Labour inspector")
+        SOCIAL_PARTNER = "social_partner", _("Social partner (union or employers' organisation)")
 
     code = models.CharField(_("code"), max_length=30, choices=Code.choices, unique=True)
 
@@ -200,8 +207,13 @@ class User(AbstractUser):
 
     @property
     def needs_two_factor(self):
-        """Staff must protect their account with a second factor."""
-        return self.is_staff or self.is_superuser or self.has_role(*STAFF_ROLES)
+        """Staff, and labour inspectors (they read factories' confidential reports), must
+        protect their account with a second factor."""
+        return (
+            self.is_staff
+            or self.is_superuser
+            or self.has_role(*STAFF_ROLES, Role.Code.LABOUR_INSPECTOR)
+        )
 
 
 class AccountNotice(models.Model):

@@ -173,6 +173,13 @@ PAGE_CACHE_MODELS = [
     "media_library.ComicPanel",
     "certification.Programme",
     "certification.Certificate",
+    # The transparency portal (compliance.views_public): a factory's name and profile, and
+    # its country's rules of publication. Publishing an assessment and deciding on a
+    # factory's response start a new generation from their services.
+    "accounts.Organisation",
+    "compliance.Factory",
+    "compliance.PublicReportingRule",
+    "compliance.PublicIssueChange",
 ]
 
 # How long each process keeps the sites and locales it looked up (lms/portal/site_lookup.py,

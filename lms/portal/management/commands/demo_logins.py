@@ -15,14 +15,13 @@ class Command(BaseCommand):
         for person in PEOPLE:
             roles = ", ".join(person.roles)
             self.stdout.write(f"  {person.username:<12} {roles:<28} {person.display_name}")
-        # People other rooms' demo steps add (the compliance room's advisor in Vietnam, the
-        # buyer of issue 17).
+        # People other rooms' demo steps add (the compliance room's advisor, labour inspector
+        # and union member in Vietnam, the buyer of issue 17).
         from lms.accounts.models import User
 
         listed = {person.username for person in PEOPLE}
-        for user in User.objects.filter(username__in=["advisor.vn", "buyer"]).exclude(
-            username__in=listed
-        ):
+        others = ["advisor.vn", "inspector.vn", "union.vn", "buyer"]
+        for user in User.objects.filter(username__in=others).exclude(username__in=listed):
             roles = ", ".join(sorted(user.role_codes()))
             self.stdout.write(f"  {user.username:<12} {roles:<28} {user.display_name}")
         self.stdout.write(
@@ -32,6 +31,11 @@ class Command(BaseCommand):
         self.stdout.write(
             "The buyer (buyer) sees its suppliers at /en/factories/buyers/; the factory's "
             "manager (manager) shares with buyers at its factory's Sharing page."
+        )
+        self.stdout.write(
+            "Public factory pages: /en/transparency/ (anyone). Labour inspection: "
+            "/en/factories/inspection/ (inspector.vn); country figures: /en/factories/partners/ "
+            "(union.vn); factory responses to approve: /en/factories/public/responses/ (staff.vn)."
         )
         self.stdout.write(
             "Staff (staff.vn, staff.jo, admin) are asked to set up two-factor authentication "
