@@ -25,7 +25,7 @@ Completion is monotonic: ``Enrolment.completed_at`` is set once and never cleare
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Subquery
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
@@ -92,6 +92,29 @@ def course_of_page(page: Page) -> CoursePage | None:
     if course is None:
         return None
     return canonical_page(course).specific
+
+
+def course_and_module_month(page: Page, *, along=None) -> tuple[CoursePage | None, int | None]:
+    """The course containing ``page`` in its own language (as ``course_containing``) and the
+    release month of the module directly above it (None when its parent is no module), in
+    one query when ``along`` holds the pages above it that routing read
+    (``lms.taxonomy.routing.route_ancestors``); otherwise as the two selectors do."""
+    courses = [
+        above
+        for path, above in sorted((along or {}).items())
+        if above.specific_class and issubclass(above.specific_class, CoursePage)
+    ]
+    if not courses:
+        module = module_of_lesson(page)
+        return course_containing(page), module.month if module else None
+    month = ModulePage.objects.filter(path=page.path[:-STEPLEN]).values("month")[:1]
+    course = (
+        courses[0]
+        .specific_class.objects.filter(pk=courses[0].pk)
+        .annotate(module_month=Subquery(month))
+        .first()
+    )
+    return course, course.module_month if course else None
 
 
 def module_of_lesson(page: Page) -> ModulePage | None:
@@ -482,7 +505,12 @@ def _canonical_course(course: CoursePage) -> CoursePage:
 
 
 def progress_for_learners(
-    *, course: CoursePage, learners, cohort: Cohort | None = None, structure=None
+    *,
+    course: CoursePage,
+    learners,
+    cohort: Cohort | None = None,
+    structure=None,
+    enrolments: list[Enrolment] | None = None,
 ) -> dict[int, Progress]:
     """Progress of several learners in one course, in a fixed number of queries."""
     course = _canonical_course(course)
@@ -492,6 +520,7 @@ def progress_for_learners(
         learner_ids=learner_ids,
         structures={course.pk: structure},
         fallback_cohort_id=cohort.pk if cohort else None,
+        enrolments=enrolments,
     )
     return {pk: table[pk, course.pk] for pk in learner_ids}
 
@@ -572,8 +601,16 @@ def _progress_table(
     return table
 
 
-def progress_for_course(*, learner, course: CoursePage, structure=None) -> Progress:
-    return progress_for_learners(course=course, learners=[learner], structure=structure)[learner.pk]
+def progress_for_course(
+    *, learner, course: CoursePage, structure=None, enrolment: Enrolment | None = None
+) -> Progress:
+    """``enrolment``: the learner's enrolment when the caller read it already."""
+    return progress_for_learners(
+        course=course,
+        learners=[learner],
+        structure=structure,
+        enrolments=[enrolment] if enrolment else None,
+    )[learner.pk]
 
 
 def courses_completed_by(*, learner) -> set[int]:
