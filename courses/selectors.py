@@ -25,7 +25,7 @@ Completion is monotonic: ``Enrolment.completed_at`` is set once and never cleare
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
@@ -171,29 +171,41 @@ class PageAccess:
 
 
 def page_access(*, learner, page_ids: set[int], today: dt.date | None = None) -> PageAccess:
-    """Enrolment and monthly release for these pages, in three queries however many."""
+    """Enrolment and monthly release for these pages, in two queries however many: their
+    paths, then the courses and modules above them, each course with the learner's
+    enrolment in it (in any language)."""
     if not learner.is_authenticated or not page_ids:
         return PageAccess(enrolled=set(), opens_on={})
     paths = dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "path"))
     prefixes = {prefix for path in paths.values() for prefix in _ancestor_paths(path)}
-    course_keys, months = {}, {}
-    for path, key, month in (
+    enrolments = Enrolment.objects.filter(
+        learner=learner, course__translation_key=OuterRef("translation_key")
+    ).order_by("pk")
+    course_keys, months, starts = {}, {}, {}
+    for path, key, month, course, enrolled_at, cohort_start in (
         BasePage.objects.filter(path__in=prefixes)
         .filter(Q(coursepage__isnull=False) | Q(modulepage__isnull=False))
-        .values_list("path", "translation_key", "modulepage__month")
+        .annotate(
+            enrolled_at=Subquery(enrolments.values("enrolled_at")[:1]),
+            cohort_start=Subquery(enrolments.values("cohort__start_date")[:1]),
+        )
+        .values_list(
+            "path",
+            "translation_key",
+            "modulepage__month",
+            "coursepage__pk",
+            "enrolled_at",
+            "cohort_start",
+        )
     ):
-        if month is None:
+        if course is not None:
             course_keys[path] = key
-        else:
+            if enrolled_at is not None:
+                starts[key] = release_start(cohort_start=cohort_start, enrolled_at=enrolled_at)
+        elif month is not None:
             months[path] = month
     if not course_keys:
         return PageAccess(enrolled=set(), opens_on={})
-    starts = {
-        key: release_start(cohort_start=cohort_start, enrolled_at=enrolled_at)
-        for key, cohort_start, enrolled_at in Enrolment.objects.filter(
-            learner=learner, course__translation_key__in=set(course_keys.values())
-        ).values_list("course__translation_key", "cohort__start_date", "enrolled_at")
-    }
     today = today or timezone.localdate()
     enrolled, opens_on = set(), {}
     for pk, path in paths.items():
