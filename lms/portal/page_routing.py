@@ -55,7 +55,11 @@ def localized_root(site: Site) -> Page:
         found = _known.get(key)
     if found is None or _expired(now - found[0]):
         root = site.root_page.localized.specific
-        fields = [field.attname for field in type(root)._meta.concrete_fields]
+        # Wagtail's own page fields and the key only (plain values): routing needs no more,
+        # and the page's content is never kept here (its other fields stay deferred).
+        wanted = {field.attname for field in Page._meta.concrete_fields}
+        wanted.add(type(root)._meta.pk.attname)
+        fields = [f.attname for f in type(root)._meta.concrete_fields if f.attname in wanted]
         found = (now, type(root), tuple(fields), tuple(getattr(root, f) for f in fields))
         with _lock:
             _known[key] = found
