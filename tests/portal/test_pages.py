@@ -145,11 +145,14 @@ def test_home_page_queries_stay_constant_as_sections_grow(
     client.get("/en/")  # warm caches that are per-process, not per-request
     with django_assert_max_num_queries(10) as small:
         client.get("/en/")
+    # Counted now: the connection keeps a bounded log, which the next steps move on.
+    small_count = len(small.captured_queries)
+    assert small_count > 0
     for n in range(30):
         section_create(parent=home_page, title=f"Large {n}")
     # Publishing started a new content generation: the switcher's links are read again once.
     client.get("/en/")
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    with django_assert_max_num_queries(small_count):
         client.get("/en/")
 
 
