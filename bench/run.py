@@ -37,6 +37,7 @@ import traceback
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 if str(BASE_DIR) not in sys.path:
@@ -265,7 +266,7 @@ def gunicorn(port: int, workers: int, threads: int):
         output.close()
 
 
-def wait_until_ready(port: int, process, timeout: float = 180) -> None:
+def wait_until_ready(port: int, process, timeout: float = 180, path: str = "/robots.txt") -> None:
     from bench.driver import Client
 
     deadline = time.monotonic() + timeout
@@ -274,7 +275,7 @@ def wait_until_ready(port: int, process, timeout: float = 180) -> None:
             raise SystemExit(f"gunicorn stopped (exit {process.returncode}); see var/bench/")
         client = Client(f"http://127.0.0.1:{port}", timeout=5)
         try:
-            if client.request("GET", "/robots.txt").status == 200:
+            if client.request("GET", path).status == 200:
                 return
         except OSError:
             time.sleep(0.3)
@@ -373,6 +374,105 @@ def run_http(
             result["module"] = module.__name__
             results.append(result)
     return results
+
+
+# The site's scenarios the peers are compared with (bench/peers.py), by the peers' keys.
+PEER_COUNTERPARTS = {
+    "lesson": "courses: lesson page, signed-in learner",
+    "course": "courses: course page, signed-in learner",
+    "statement": "courses: post one statement",
+    "home": "portal.home.en",
+    "home.rendered": "portal.home.en.rendered",
+    "article": "portal.article",
+    "article.rendered": "portal.article.rendered",
+}
+
+
+def run_peers(modules, problems, base_url, args, server_pid, workers, threads) -> dict | None:
+    """wagtail-lms and a bare Wagtail page beside the site, in interleaved rounds."""
+    from bench import peers
+    from bench.driver import CookieJar, LoginFailed, login, run_http_scenario
+    from bench.harness import PASSWORD, TOTP_SECRET
+
+    site = {}
+    for module in modules:
+        if getattr(module, "bench_prepare_failed", False) or not hasattr(module, "scenarios"):
+            continue
+        try:
+            scenarios = module.scenarios()
+        except Exception as error:  # reported by run_http already
+            log(f"peers: {module.__name__} has no scenarios ({error!r})")
+            scenarios = []
+        for scenario in scenarios:
+            site[scenario.name] = scenario
+    wanted = {
+        key: site[name]
+        for key, name in PEER_COUNTERPARTS.items()
+        if name in site and (not args.only or any(word in name for word in args.only))
+    }
+    if args.scale != 1:
+        wanted = {
+            key: replace(s, requests=max(10, round(s.requests * args.scale)))
+            for key, s in wanted.items()
+        }
+    if not wanted:
+        return None
+    log("peers: building wagtail-lms and a bare Wagtail page (var/bench/peer)")
+    try:
+        peer = peers.prepare()
+    except (peers.PeerUnavailable, OSError, subprocess.SubprocessError) as error:
+        problems.append({"module": "bench.peers", "stage": "prepare", "error": repr(error)})
+        return {"error": repr(error)}
+    peer_port = free_port_after(int(urlsplit(base_url).port))
+    peer_url = f"http://127.0.0.1:{peer_port}"
+    sessions = {}
+
+    def run_site(scenario):
+        cookies = None
+        if scenario.login:
+            if scenario.login not in sessions:
+                sessions[scenario.login] = login(base_url, scenario.login, PASSWORD, TOTP_SECRET)
+            cookies = sessions[scenario.login]
+        log(f"peers: site {scenario.name}")
+        return run_http_scenario(
+            base_url, scenario, cookies, server_cpu=lambda: process_tree_cpu_seconds(server_pid)
+        )
+
+    log(f"peers: gunicorn on {peer_url} ({workers} workers x {threads} threads)")
+    try:
+        with peers.serve(peer_port, workers, threads, wait_until_ready) as peer_server:
+
+            def run_peer(scenario):
+                cookies = CookieJar()
+                if scenario.login or scenario.method == "POST":
+                    cookies.values.update(peer["cookies"])
+                log(f"peers: {scenario.name}")
+                return run_http_scenario(
+                    peer_url,
+                    scenario,
+                    cookies,
+                    server_cpu=lambda: process_tree_cpu_seconds(peer_server.pid),
+                )
+
+            comparisons = peers.compare(peers.pairs(wanted, peer), run_site, run_peer)
+            peer_rss = worker_memory_mb(peer_server.pid)
+    except (LoginFailed, OSError, SystemExit) as error:
+        problems.append({"module": "bench.peers", "stage": "run", "error": repr(error)})
+        return {"error": repr(error)}
+    return {
+        "versions": peer["versions"],
+        "rounds": peers.ROUNDS,
+        "comparisons": comparisons,
+        "peer_worker_rss_mb_after_run": peer_rss,
+    }
+
+
+def free_port_after(taken: int) -> int:
+    for port in range(taken + 1, taken + 20):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise SystemExit("no free port for the peers")
 
 
 def run_tasks(modules, problems, args) -> list[dict]:
@@ -622,6 +722,35 @@ def markdown(report: dict) -> str:
             "|---|---|",
         ]
         lines += [f"| {name} | {ratio:.2f}x |" for name, ratio in ratios.items()]
+    peers = report.get("peers") or {}
+    if peers.get("comparisons"):
+        v = peers["versions"]
+        lines += [
+            "",
+            f"Peers (bench/peers.py): wagtail-lms {v.get('wagtail-lms')} on Wagtail "
+            f"{v.get('wagtail')}, Django {v.get('django')}, and a bare Wagtail page, same "
+            f"server settings, {peers['rounds']} interleaved rounds.",
+            "",
+            "| comparison | peer | site req/s (rounds) | peer req/s (rounds) | median ratio "
+            "| site queries | peer queries | site p95 ms | peer p95 ms |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for c in peers["comparisons"]:
+            site = [r["site"] for r in c["rounds"]]
+            peer = [r["peer"] for r in c["rounds"]]
+            lines.append(
+                f"| {c['label']} (c{c['concurrency']}) | {c['peer']} "
+                f"| {', '.join(str(r['requests_per_s']) for r in site)} "
+                f"| {', '.join(str(r['requests_per_s']) for r in peer)} "
+                f"| **{c['median_ratio']}x** | {site[-1]['queries_per_request']} "
+                f"| {peer[-1]['queries_per_request']} | {site[-1]['p95_ms']} "
+                f"| {peer[-1]['p95_ms']} |"
+            )
+        if peers.get("peer_worker_rss_mb_after_run"):
+            sizes = ", ".join(f"{mb} MB" for mb in peers["peer_worker_rss_mb_after_run"])
+            lines += ["", f"Resident memory of each peer gunicorn worker after its runs: {sizes}."]
+    elif peers.get("error"):
+        lines += ["", f"Peers did not run: {peers['error']}"]
     if report["tasks"]:
         lines += [
             "",
@@ -659,6 +788,9 @@ def main(argv=None) -> int:
         help="drive a running server (the loopback cluster's nginx, e.g. "
         "http://127.0.0.1:8200) instead of starting gunicorn",
     )
+    parser.add_argument(
+        "--no-peers", action="store_true", help="skip wagtail-lms and the bare Wagtail page"
+    )
     parser.add_argument("--task", help=argparse.SUPPRESS)  # internal: module:index
     args = parser.parse_args(argv)
     if args.target:
@@ -686,12 +818,16 @@ def main(argv=None) -> int:
         # What each worker holds after serving every scenario (issue 14: within 1.2x of a
         # bare Wagtail site's).
         workers_rss = worker_memory_mb(server.pid)
+        peers = None
+        if not args.no_peers:
+            peers = run_peers(modules, problems, base_url, args, server.pid, workers, threads)
     task_results = run_tasks(modules, problems, args)
 
     report = {
         "machine": machine(workers, threads),
         "ratios_to_static_file": ratios_to_static(http_results),
         "worker_rss_mb_after_run": workers_rss,
+        "peers": peers,
         "timings": {**timings, "total_s": round(time.perf_counter() - started, 1)},
         "scenarios": http_results,
         "tasks": task_results,

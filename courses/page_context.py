@@ -8,6 +8,7 @@ from django.utils import timezone
 from courses import selectors
 from courses.blocks import uses_interactive
 from courses.models import ClassSession, PolicyAdoption, SeminarPage
+from lms.taxonomy.routing import route_ancestors
 
 
 def course_context(request, page) -> dict:
@@ -17,7 +18,7 @@ def course_context(request, page) -> dict:
     progress = None
     if enrolment:
         progress = selectors.progress_for_course(
-            learner=request.user, course=course, structure=structure
+            learner=request.user, course=course, structure=structure, enrolment=enrolment
         )
     start = selectors.enrolment_release_start(enrolment)
     today = timezone.localdate()
@@ -91,7 +92,9 @@ def course_context(request, page) -> dict:
 
 def lesson_context(request, page) -> dict:
     """A lesson costs the same few queries however large its course is."""
-    course_here = selectors.course_containing(page)
+    course_here, module_month = selectors.course_and_module_month(
+        page, along=route_ancestors(request, page)
+    )
     course = selectors.canonical_page(course_here).specific if course_here else None
     enrolment = selectors.enrolment_for(learner=request.user, course=course) if course else None
     canonical_lesson = selectors.canonical_page(page)
@@ -116,10 +119,9 @@ def lesson_context(request, page) -> dict:
         done, passed = selectors.lesson_state(learner=request.user, lesson_id=canonical_lesson.pk)
         context["done"] = done
         context["passed_checks"] = passed
-        module = selectors.module_of_lesson(page)
-        if module:
+        if module_month is not None:
             opens_on = selectors.module_opens_on(
-                selectors.enrolment_release_start(enrolment), module.month
+                selectors.enrolment_release_start(enrolment), module_month
             )
             context["opens_on"] = opens_on
             context["open"] = opens_on <= timezone.localdate()

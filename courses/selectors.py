@@ -25,7 +25,7 @@ Completion is monotonic: ``Enrolment.completed_at`` is set once and never cleare
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
@@ -94,6 +94,29 @@ def course_of_page(page: Page) -> CoursePage | None:
     return canonical_page(course).specific
 
 
+def course_and_module_month(page: Page, *, along=None) -> tuple[CoursePage | None, int | None]:
+    """The course containing ``page`` in its own language (as ``course_containing``) and the
+    release month of the module directly above it (None when its parent is no module), in
+    one query when ``along`` holds the pages above it that routing read
+    (``lms.taxonomy.routing.route_ancestors``); otherwise as the two selectors do."""
+    courses = [
+        above
+        for path, above in sorted((along or {}).items())
+        if above.specific_class and issubclass(above.specific_class, CoursePage)
+    ]
+    if not courses:
+        module = module_of_lesson(page)
+        return course_containing(page), module.month if module else None
+    month = ModulePage.objects.filter(path=page.path[:-STEPLEN]).values("month")[:1]
+    course = (
+        courses[0]
+        .specific_class.objects.filter(pk=courses[0].pk)
+        .annotate(module_month=Subquery(month))
+        .first()
+    )
+    return course, course.module_month if course else None
+
+
 def module_of_lesson(page: Page) -> ModulePage | None:
     return ModulePage.objects.filter(path=page.path[:-STEPLEN]).first()
 
@@ -148,29 +171,41 @@ class PageAccess:
 
 
 def page_access(*, learner, page_ids: set[int], today: dt.date | None = None) -> PageAccess:
-    """Enrolment and monthly release for these pages, in three queries however many."""
+    """Enrolment and monthly release for these pages, in two queries however many: their
+    paths, then the courses and modules above them, each course with the learner's
+    enrolment in it (in any language)."""
     if not learner.is_authenticated or not page_ids:
         return PageAccess(enrolled=set(), opens_on={})
     paths = dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "path"))
     prefixes = {prefix for path in paths.values() for prefix in _ancestor_paths(path)}
-    course_keys, months = {}, {}
-    for path, key, month in (
+    enrolments = Enrolment.objects.filter(
+        learner=learner, course__translation_key=OuterRef("translation_key")
+    ).order_by("pk")
+    course_keys, months, starts = {}, {}, {}
+    for path, key, month, course, enrolled_at, cohort_start in (
         BasePage.objects.filter(path__in=prefixes)
         .filter(Q(coursepage__isnull=False) | Q(modulepage__isnull=False))
-        .values_list("path", "translation_key", "modulepage__month")
+        .annotate(
+            enrolled_at=Subquery(enrolments.values("enrolled_at")[:1]),
+            cohort_start=Subquery(enrolments.values("cohort__start_date")[:1]),
+        )
+        .values_list(
+            "path",
+            "translation_key",
+            "modulepage__month",
+            "coursepage__pk",
+            "enrolled_at",
+            "cohort_start",
+        )
     ):
-        if month is None:
+        if course is not None:
             course_keys[path] = key
-        else:
+            if enrolled_at is not None:
+                starts[key] = release_start(cohort_start=cohort_start, enrolled_at=enrolled_at)
+        elif month is not None:
             months[path] = month
     if not course_keys:
         return PageAccess(enrolled=set(), opens_on={})
-    starts = {
-        key: release_start(cohort_start=cohort_start, enrolled_at=enrolled_at)
-        for key, cohort_start, enrolled_at in Enrolment.objects.filter(
-            learner=learner, course__translation_key__in=set(course_keys.values())
-        ).values_list("course__translation_key", "cohort__start_date", "enrolled_at")
-    }
     today = today or timezone.localdate()
     enrolled, opens_on = set(), {}
     for pk, path in paths.items():
@@ -482,7 +517,12 @@ def _canonical_course(course: CoursePage) -> CoursePage:
 
 
 def progress_for_learners(
-    *, course: CoursePage, learners, cohort: Cohort | None = None, structure=None
+    *,
+    course: CoursePage,
+    learners,
+    cohort: Cohort | None = None,
+    structure=None,
+    enrolments: list[Enrolment] | None = None,
 ) -> dict[int, Progress]:
     """Progress of several learners in one course, in a fixed number of queries."""
     course = _canonical_course(course)
@@ -492,6 +532,7 @@ def progress_for_learners(
         learner_ids=learner_ids,
         structures={course.pk: structure},
         fallback_cohort_id=cohort.pk if cohort else None,
+        enrolments=enrolments,
     )
     return {pk: table[pk, course.pk] for pk in learner_ids}
 
@@ -572,8 +613,16 @@ def _progress_table(
     return table
 
 
-def progress_for_course(*, learner, course: CoursePage, structure=None) -> Progress:
-    return progress_for_learners(course=course, learners=[learner], structure=structure)[learner.pk]
+def progress_for_course(
+    *, learner, course: CoursePage, structure=None, enrolment: Enrolment | None = None
+) -> Progress:
+    """``enrolment``: the learner's enrolment when the caller read it already."""
+    return progress_for_learners(
+        course=course,
+        learners=[learner],
+        structure=structure,
+        enrolments=[enrolment] if enrolment else None,
+    )[learner.pk]
 
 
 def courses_completed_by(*, learner) -> set[int]:

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from django_ratelimit.decorators import ratelimit
 from wagtail import urls as wagtail_urls
@@ -12,6 +12,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.documents.views import serve as wagtaildocs_serve
 
+from lms.portal import page_routing
 from lms.portal import views as portal_views
 from lms.portal.sitemaps import PortalSitemap
 
@@ -53,6 +54,8 @@ urlpatterns += i18n_patterns(
         _password_form_limit(wagtail_views.authenticate_with_password),
         name="wagtailcore_authenticate_with_password",
     ),
+    # Wagtail's serve view, routed without its repeated queries (lms/portal/page_routing.py).
+    re_path(r"^((?:[\w\-]+/)*)$", page_routing.serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -70,16 +70,19 @@ def _default_language():
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits, cached fragments and locales never leak from one test into the next."""
+    from lms.portal.page_routing import forget_roots
     from lms.portal.site_lookup import forget_sites
     from lms.taxonomy.locales import forget_locales
 
     cache.clear()
     forget_locales()
     forget_sites()
+    forget_roots()
     yield
     cache.clear()
     forget_locales()
     forget_sites()
+    forget_roots()
 
 
 @pytest.fixture

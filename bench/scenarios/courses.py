@@ -144,6 +144,18 @@ def scenarios() -> list[HttpScenario]:
             measure_weight=True,
         ),
         HttpScenario(
+            name="courses: course page, signed-in learner",
+            path=programme.url,
+            login="bench.learner001",
+        ),
+        HttpScenario(
+            name="courses: post one statement",
+            path="/api/records/statements",
+            method="POST",
+            login="bench.learner001",
+            body=_statement_batch(activity_id("lesson", lesson.pk), 1),
+        ),
+        HttpScenario(
             name="courses: post a batch of 20 statements",
             path="/api/records/statements",
             method="POST",

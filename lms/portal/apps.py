@@ -9,11 +9,12 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from lms import page_cache
-        from lms.portal import receivers, signals, wagtail_fixes  # noqa: F401
+        from lms.portal import page_routing, receivers, signals, wagtail_fixes  # noqa: F401
 
         receivers.connect()
         page_cache.connect()
         wagtail_fixes.connect()
+        page_routing.connect()
         _forget_sites_on_change()
 
 

@@ -10,10 +10,10 @@ from wagtail.search import index
 
 from lms.portal.blocks import PortalStreamBlock
 from lms.taxonomy.models import BasePage, canonical_terms
-from lms.taxonomy.routing import LocaleFallbackRoutingMixin
+from lms.taxonomy.routing import LocaleFallbackRoutingMixin, OneQueryViewRestrictionsMixin
 
 
-class HomePage(LocaleFallbackRoutingMixin, Page):
+class HomePage(OneQueryViewRestrictionsMixin, LocaleFallbackRoutingMixin, Page):
     """The front door, one per language."""
 
     page_cache = True  # served to anonymous visitors from the page cache
@@ -42,7 +42,7 @@ class HomePage(LocaleFallbackRoutingMixin, Page):
         Wagtail's checks only that one is live, and no page type here routes its children
         itself."""
         if path_components:
-            found = (
+            along_the_path = list(
                 Page.objects.filter(
                     url_path__in=[
                         self.url_path + "/".join(path_components[:n]) + "/"
@@ -50,11 +50,13 @@ class HomePage(LocaleFallbackRoutingMixin, Page):
                     ],
                     path__startswith=self.path,
                     depth__gt=self.depth,
-                )
-                .order_by("-depth")
-                .first()
+                ).order_by("depth")
             )
-            if found is not None:
+            if along_the_path:
+                # The pages between this one and the page served, for the page's context
+                # (a lesson's course and module): lms.taxonomy.routing.route_ancestors.
+                request._route_ancestors = along_the_path
+                found = along_the_path[-1]
                 consumed = found.depth - self.depth
                 return found.specific.route(request, path_components[consumed:])
         return super().route(request, path_components)

@@ -213,10 +213,35 @@ def _store(actor, parsed: list[Statement]) -> list[Statement]:
     """Store what is new and let the rooms react, in one transaction: if a receiver (a
     course's completion) dies half-way, the statements are not stored either, so the retry
     stores them and runs it again (a completion can never be lost between the two).
-    A concurrent request storing the same ids is settled by one second look; the insert is
-    never retried more than once."""
-    authorised = False
-    for attempt in range(2):
+
+    Most batches are new: they are authorised and inserted at once, and the stored ids are
+    looked up only when the insert collides with one (a batch sent again, or a concurrent
+    request storing the same ids) or when authorisation refuses (a batch stored while it
+    was allowed stays a no-op when sent again later). Either way the outcome is the one
+    of looking first; the insert is never retried more than once."""
+    try:
+        _authorise(actor, list(enumerate(parsed)))
+    except StatementForbidden:
+        return _store_known(actor, parsed, attempts=2, authorised=False)
+    try:
+        _insert(actor, parsed)
+    except IntegrityError:
+        for statement in parsed:  # bulk_create marked them as saved
+            statement._state.adding = True
+        return _store_known(actor, parsed, attempts=1, authorised=True)
+    return parsed
+
+
+def _insert(actor, new: list[Statement]) -> None:
+    with transaction.atomic():
+        Statement.objects.bulk_create(new)
+        statements_recorded.send(sender=Statement, actor=actor, statements=new)
+
+
+def _store_known(actor, parsed, *, attempts: int, authorised: bool) -> list[Statement]:
+    """Store the statements not stored yet, after looking which are; a different statement
+    under a stored id is a conflict."""
+    for attempt in range(attempts):
         ids = [s.id for s in parsed]
         existing = dict(Statement.objects.filter(id__in=ids).values_list("id", "content_hash"))
         for index, statement in enumerate(parsed):
@@ -235,11 +260,9 @@ def _store(actor, parsed: list[Statement]) -> list[Statement]:
             )
             authorised = True
         try:
-            with transaction.atomic():
-                Statement.objects.bulk_create(new)
-                statements_recorded.send(sender=Statement, actor=actor, statements=new)
+            _insert(actor, new)
         except IntegrityError as error:
-            if attempt:
+            if attempt == attempts - 1:
                 raise StatementInvalid(
                     _("These statements could not be stored. Send them again later.")
                 ) from error

@@ -30,6 +30,26 @@ def locale_for_language(language_code: str) -> Locale | None:
     return found
 
 
+def locale_by_pk(pk: int) -> Locale | None:
+    """The locale with this id, from the same memory (a page's ``locale``)."""
+    locale = next((known for known in _snapshot() if known.pk == pk), None)
+    if locale is None:
+        locale = Locale.objects.filter(pk=pk).first()
+        if locale is not None:
+            with _lock:
+                _known[locale.language_code] = locale
+    return locale
+
+
+def _snapshot() -> list[Locale]:
+    now = time.monotonic()
+    with _lock:
+        if _expired(now - _since[0]):
+            _known.clear()
+            _since[0] = now
+        return list(_known.values())
+
+
 def default_locale() -> Locale:
     return locale_for_language(settings.LANGUAGE_CODE) or Locale.get_default()
 

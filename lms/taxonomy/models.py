@@ -12,7 +12,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 
-from lms.taxonomy.routing import LocaleFallbackRoutingMixin
+from lms.taxonomy.routing import LocaleFallbackRoutingMixin, OneQueryViewRestrictionsMixin
 
 
 class TermQuerySet(models.QuerySet):
@@ -126,7 +126,7 @@ def canonical_terms():
     return {"locale__language_code": settings.LANGUAGE_CODE}
 
 
-class BasePage(LocaleFallbackRoutingMixin, Page):
+class BasePage(OneQueryViewRestrictionsMixin, LocaleFallbackRoutingMixin, Page):
     """What every content page shares: a summary, a listing image and the taxonomy tags that
     let a visitor browse "everything about Working Time in Khmer".
 

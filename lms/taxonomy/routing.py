@@ -9,7 +9,7 @@ reader gets the English page under their language's prefix (its text marked `lan
 """
 
 from django.http import Http404
-from wagtail.models import Locale
+from wagtail.models import Locale, Page
 
 
 class LocaleFallbackRoutingMixin:
@@ -26,3 +26,29 @@ class LocaleFallbackRoutingMixin:
             if source is None:
                 raise
             return source.specific.route(request, path_components)
+
+
+class OneQueryViewRestrictionsMixin:
+    """Wagtail checks a page's view restrictions before serving it in two queries (the
+    ancestors, then their restrictions); the ancestors' tree paths are known from the
+    page's own path, so one query finds the same restrictions: those of the page and its
+    ancestors, an alias's being its source page's (Wagtail's rule)."""
+
+    def get_view_restrictions(self):
+        from django.db.models import Q
+        from wagtail.models import PageViewRestriction
+
+        steplen = self.steplen
+        paths = [self.path[:end] for end in range(steplen, len(self.path) + 1, steplen)]
+        return PageViewRestriction.objects.filter(
+            Q(page__path__in=paths, page__alias_of__isnull=True) | Q(page__aliases__path__in=paths)
+        ).distinct()
+
+
+def route_ancestors(request, page: Page) -> dict[str, Page]:
+    """The pages (not specific) above ``page`` that routing read for this request, by
+    tree path; empty when the page was not routed here (a preview, a test)."""
+    along = getattr(request, "_route_ancestors", None) or []
+    if not along or along[-1].pk != page.pk:
+        return {}
+    return {ancestor.path: ancestor for ancestor in along[:-1]}

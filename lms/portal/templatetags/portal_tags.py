@@ -28,13 +28,7 @@ def language_switcher(context):
             if code in own:
                 links.append({"code": code, "name": name, "url": own[code], "translated": True})
     elif isinstance(page, Page) and page.pk:
-        translations, homes = _translations_and_homes(page)
-        for code, name in settings.LANGUAGES:
-            target = translations.get(code) or homes.get(code)
-            url = target.get_url(request) if target else f"/{code}/"
-            links.append(
-                {"code": code, "name": name, "url": url, "translated": code in translations}
-            )
+        links = _page_links(request, page)
     else:
         path = request.get_full_path()
         for code, name in settings.LANGUAGES:
@@ -46,6 +40,49 @@ def language_switcher(context):
         "current": current,
         "current_name": dict(settings.LANGUAGES).get(current, current),
     }
+
+
+def _page_links(request, page) -> list[dict]:
+    """The switcher's links for a Wagtail page. They change only when a page is published,
+    unpublished, moved or deleted, or a site or locale changes, each of which starts a new
+    content generation of the page cache (lms/page_cache.py): kept in the shared cache
+    under that generation, so the query runs once per page and generation, not per
+    request."""
+    import hashlib
+
+    from django.core.cache import caches
+
+    from lms import page_cache
+
+    cache = caches[settings.PAGE_CACHE_ALIAS]
+    try:
+        host = request.get_host()
+        generation = page_cache.current_generation()
+    except Exception:  # no host (a preview, a test request) or the cache down: compute
+        return _compute_page_links(request, page)
+    key = (
+        "switcher:"
+        + hashlib.sha256(
+            f"{host}\n{request.is_secure()}\n{page.translation_key}\n{generation}".encode()
+        ).hexdigest()
+    )
+    links = cache.get(key)
+    if links is None:
+        links = _compute_page_links(request, page)
+        cache.set(key, links, timeout=settings.PAGE_CACHE_SECONDS)
+    return links
+
+
+def _compute_page_links(request, page) -> list[dict]:
+    translations, homes = _translations_and_homes(page)
+    links = []
+    for code, name in settings.LANGUAGES:
+        target = translations.get(code) or homes.get(code)
+        url = target.get_url(request) if target else f"/{code}/"
+        links.append(
+            {"code": code, "name": str(name), "url": url, "translated": code in translations}
+        )
+    return links
 
 
 def _translations_and_homes(page):
