@@ -43,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("certificates/", include("certification.urls")),
     path("community/", include("community.urls")),
     path("factories/", include("compliance.urls")),
+    path("privacy/", include("lms.privacy.urls")),
     path("", include("lms.portal.urls")),
     # Wagtail's sign-in for private pages signs in with a password alone: allauth's instead.
     path("_util/login/", portal_views.admin_login_redirect, name="wagtailcore_login"),
