@@ -284,6 +284,9 @@ def consent_withdraw(*, user: User, field: str) -> None:
     if changed:
         with acting_as(user):
             user.save(update_fields=changed)
+    from lms.accounts.signals import consent_withdrawn
+
+    consent_withdrawn.send(sender=User, user=user, field=field)
 
 
 def consents_active(*, user: User) -> set[str]:

@@ -7,3 +7,6 @@ class PrivacyConfig(AppConfig):
     label = "privacy"
     verbose_name = _("Privacy")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from lms.privacy import receivers  # noqa: F401

@@ -93,6 +93,13 @@ def person_data_files(person):
         rows = {}
         for field in fields:
             queryset = model._default_manager.filter(**{field: person}).order_by("pk")
+            many = [
+                f.name
+                for f in model._meta.many_to_many
+                if f.remote_field.through._meta.auto_created
+            ]
+            if many:
+                queryset = queryset.prefetch_related(*many)
             for row in _rows(queryset):
                 rows.setdefault(row["id"], row)
         if rows:

@@ -87,7 +87,8 @@ def erasure_request(request):
     messages.success(
         request,
         _(
-            "Your request is sent. Programme staff review it; you will not be able to sign in once your account is erased."
+            "Your request is sent. Programme staff review it; you will not be able to sign "
+            "in once your account is erased."
         ),
     )
     return redirect("privacy:mine")

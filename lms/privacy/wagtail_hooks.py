@@ -69,9 +69,11 @@ class ReviewForm(forms.Form):
 
 
 def erasure_review_view(request, pk):
-    erasure = get_object_or_404(
-        selectors.erasure_requests_visible_to(request.user).select_related("person"), pk=pk
-    )
+    erasure = get_object_or_404(ErasureRequest.objects.select_related("person"), pk=pk)
+    if not ErasureRequestViewSet.permission_policy.user_has_permission_for_instance(
+        request.user, "view", erasure
+    ):
+        raise PermissionDenied
     may_review = services.can_review_erasure(request.user, erasure)
     form = ReviewForm(request.POST or None)
     status = 200

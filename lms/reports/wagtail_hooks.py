@@ -43,6 +43,11 @@ class CoverageTargetViewSet(SnippetViewSet):
     list_display = ["country", "role", "percent"]
     list_filter = ["country", "role"]
 
+    def get_index_view_kwargs(self, **kwargs):
+        from lms.taxonomy.forms import TermFilterSet
+
+        return super().get_index_view_kwargs(base_filterset_class=TermFilterSet, **kwargs)
+
 
 register_snippet(CoverageTargetViewSet)
 

@@ -4,7 +4,24 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from lms.taxonomy.forms import TermFilter, TermFilterSet
 from lms.taxonomy.models import Cluster, CompliancePoint, Country, Sector
+
+
+class CompliancePointFilterSet(TermFilterSet):
+    """Points filtered by cluster: one entry per cluster in the editor's language, matching
+    the points of every language that belong to it."""
+
+    cluster = TermFilter(model=Cluster, label=_("Cluster"), method="filter_cluster")
+
+    class Meta:
+        model = CompliancePoint
+        fields = ["cluster", "locale"]
+
+    def filter_cluster(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(cluster__translation_key=value.translation_key)
 
 
 class CountryViewSet(SnippetViewSet):
@@ -31,7 +48,7 @@ class CompliancePointViewSet(SnippetViewSet):
     model = CompliancePoint
     icon = "tick"
     list_display = ["name", "cluster", "code", "locale"]
-    list_filter = ["cluster"]
+    filterset_class = CompliancePointFilterSet
     search_fields = ["name"]
 
 
