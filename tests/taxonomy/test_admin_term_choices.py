@@ -8,7 +8,7 @@ from django.utils import translation
 from wagtail.admin.forms.models import registry
 
 from lms.taxonomy.forms import AnyTermChoiceField, AnyTermMultipleChoiceField
-from lms.taxonomy.models import Cluster, CompliancePoint, Country, Sector, Term
+from lms.taxonomy.models import Cluster, CompliancePoint, Country, Term
 from tests.accounts.factories import global_admin
 
 pytestmark = pytest.mark.django_db
@@ -39,20 +39,7 @@ def test_every_admin_form_field_on_a_term_uses_the_term_choices():
 
 @pytest.mark.parametrize(
     ("label", "field_name"),
-    [
-        ("compliance.Factory", "country"),
-        ("compliance.Factory", "sector"),
-        ("community.Community", "country"),
-        ("courses.Cohort", "country"),
-        ("media_library.VideoItem", "country"),
-        ("reports.CoverageTarget", "country"),
-        ("taxonomy.CompliancePoint", "cluster"),
-        ("portal.CountryPage", "country"),
-        ("courses.CoursePage", "countries"),
-        ("courses.CoursePage", "sectors"),
-        ("courses.CoursePage", "clusters"),
-        ("courses.CoursePage", "compliance_points"),
-    ],
+    sorted({(model._meta.label, field.name) for model, field in term_relations()}),
 )
 def test_the_form_offers_each_term_once_in_the_editors_language(label, field_name):
     from wagtail.admin.forms.models import formfield_for_dbfield
@@ -105,13 +92,3 @@ def test_the_compliance_point_filter_lists_each_cluster_once(client, second_fact
     assert response.status_code == 200
     for point in points[:3]:
         assert point.name in response.content.decode()
-
-
-def test_the_people_and_organisation_filters_list_sectors_once(client, second_factor_for_everyone):
-    sector = Sector.objects.filter(locale__language_code="vi").first()
-    assert sector is not None
-    client.force_login(global_admin(preferred_language="vi"))
-    for url in (reverse("organisations:index"), reverse("people:index")):
-        page = client.get(url).content.decode()
-        if "sector" in page:
-            assert page.count(f">{sector.name}<") <= 1
