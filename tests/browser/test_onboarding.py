@@ -29,8 +29,10 @@ def explained(page, axe, words):
 def test_a_new_staff_member_is_told_what_each_step_is_for(live_server, page, axe, login):
     staff = country_staff("vn", display_name="Linh")
     login(page, staff.username, PASSWORD)
+    print("after login", page.url)
     page.goto(f"{live_server.url}/admin/")
     page.wait_for_load_state()
+    print("after admin", page.url, page.content()[:3000])
     if "reauthenticate" in page.url:
         explained(page, axe, "Why your password again")
         page.fill("input[name=password]", PASSWORD)
