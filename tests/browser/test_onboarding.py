@@ -29,20 +29,18 @@ def explained(page, axe, words):
 def test_a_new_staff_member_is_told_what_each_step_is_for(live_server, page, axe, login):
     staff = country_staff("vn", display_name="Linh")
     login(page, staff.username, PASSWORD)
-    print("after login", page.url)
     page.goto(f"{live_server.url}/admin/")
     page.wait_for_load_state()
-    print("after admin", page.url, page.content()[:3000])
     if "reauthenticate" in page.url:
         explained(page, axe, "Why your password again")
         page.fill("input[name=password]", PASSWORD)
-        page.click("form [type=submit]")
+        page.click("main form [type=submit]")
         page.wait_for_load_state()
     assert "/2fa/totp/activate/" in page.url
     explained(page, axe, "Step 1 of 2")
     secret = page.input_value("#authenticator_secret")
     page.fill("input[name=code]", current_code(secret))
-    page.click("form [type=submit]")
+    page.click("main form [type=submit]")
     page.wait_for_load_state()
     if "/recovery-codes/" not in page.url:
         page.goto(f"{live_server.url}/en/accounts/2fa/recovery-codes/")
@@ -50,7 +48,7 @@ def test_a_new_staff_member_is_told_what_each_step_is_for(live_server, page, axe
         if "reauthenticate" in page.url:
             explained(page, axe, "Why a code again")
             page.fill("input[name=code]", current_code(secret))
-            page.click("form [type=submit]")
+            page.click("main form [type=submit]")
             page.wait_for_load_state()
     assert "/recovery-codes/" in page.url
     explained(page, axe, "Step 2 of 2")
