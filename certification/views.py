@@ -326,6 +326,14 @@ def submission_detail(request, pk):
     )
 
 
+def _audit_others_file(request, subject, *, owner_id):
+    """Someone else's evidence opened: recorded in the audit trail (issue 21.4)."""
+    if owner_id != request.user.pk:
+        from lms.accounts.audit import audit_access
+
+        audit_access(actor=request.user, subject=subject, what="evidence downloaded")
+
+
 def _private_file(field, *, filename: str):
     """Evidence is personal: it is served through a permission check, never from a public
     media address."""
@@ -339,6 +347,7 @@ def _private_file(field, *, filename: str):
 @require_GET
 def submission_file(request, pk):
     submission = _submission_for(request, pk)
+    _audit_others_file(request, submission, owner_id=submission.candidacy.candidate_id)
     return _private_file(submission.file, filename=submission.file.name.rsplit("/", 1)[-1])
 
 
@@ -354,6 +363,7 @@ def cpd_evidence(request, pk):
     ):
         raise PermissionDenied
     require_second_factor_unless_own(request, activity.person_id)
+    _audit_others_file(request, activity, owner_id=activity.person_id)
     return _private_file(activity.evidence, filename=activity.evidence.name.rsplit("/", 1)[-1])
 
 

@@ -21,9 +21,14 @@ def validate_evidence_file(file) -> None:
     validate_upload(file, policy=evidence_policy())
 
 
-def evidence_response(evidence):
+def evidence_response(evidence, *, viewer=None):
     """An evidence file, once permission is checked: from private storage (X-Accel-Redirect
-    or a signed address in production, lms.private_files), pictures shown, documents saved."""
+    or a signed address in production, lms.private_files), pictures shown, documents saved.
+    A file opened by someone other than who uploaded it goes into the audit trail."""
+    if viewer is not None and evidence.uploaded_by_id != viewer.pk:
+        from lms.accounts.audit import audit_access
+
+        audit_access(actor=viewer, subject=evidence, what="evidence downloaded")
     response = private_file_response(
         evidence.file,
         filename=evidence.original_name,

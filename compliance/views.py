@@ -494,7 +494,7 @@ def evidence_file(request, pk):
         if not permissions.can_view_factory(request.user, factory):
             raise PermissionDenied
     permissions.require_second_factor_for_outsiders(request, factory)
-    return evidence_response(evidence)
+    return evidence_response(evidence, viewer=request.user)
 
 
 # --- workflow --------------------------------------------------------------------------------

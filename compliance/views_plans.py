@@ -228,7 +228,7 @@ def action_evidence_file(request, pk, evidence_id):
     if stop := _second_factor(request, factory):
         return stop
     evidence = get_object_or_404(Evidence, pk=evidence_id, action__plan__factory=factory)
-    return evidence_response(evidence)
+    return evidence_response(evidence, viewer=request.user)
 
 
 # --- the committee ---------------------------------------------------------------------------

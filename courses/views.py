@@ -256,6 +256,10 @@ def submission_file(request, submission_id: int, field: str):
     stored = getattr(submission, field)
     if not stored:
         raise Http404
+    if submission.learner_id != request.user.pk:
+        from lms.accounts.audit import audit_access
+
+        audit_access(actor=request.user, subject=submission, what="evidence downloaded")
     from lms.private_files import private_file_response
 
     return private_file_response(

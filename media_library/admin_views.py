@@ -3,6 +3,7 @@ processing status and its errors, "process again"), scoped to the staff member's
 and the chooser that VideoBlock uses."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -98,6 +99,24 @@ class VideoEditView(EditView):
         return buttons
 
 
+class VideoPermissionPolicy(CountryScopedPermissionPolicy):
+    """Country staff manage their programme's videos and also see, without changing them,
+    the videos shared by every programme (no country): the series and episodes their
+    country shows are made of those (issue 21.3: Vietnam's staff saw an empty list)."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if super().user_has_permission_for_instance(user, action, instance):
+            return True
+        scope = country_scope(user)
+        return action == "view" and scope not in (None, False) and instance.country_id is None
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        scope = country_scope(user)
+        if scope in (None, False) or "view" not in actions:
+            return super().instances_user_has_any_permission_for(user, actions)
+        return self.model._default_manager.filter(Q(country_id=scope) | Q(country__isnull=True))
+
+
 class VideoViewSet(CountryScopedViewSet):
     model = VideoItem
     icon = "media"
@@ -110,7 +129,7 @@ class VideoViewSet(CountryScopedViewSet):
     search_fields = ["title", "description"]
     copy_view_enabled = False
     inspect_view_enabled = False
-    permission_policy = CountryScopedPermissionPolicy(
+    permission_policy = VideoPermissionPolicy(
         VideoItem, actions=("view", "change", "add", "delete")
     )
 

@@ -243,3 +243,38 @@ class AccountNotice(models.Model):
 
     def __str__(self):
         return str(self.get_kind_display())
+
+
+class DemographicConsent(models.Model):
+    """A person's consent to one optional, sensitive field (gender, migrant status) being kept
+    and used, anonymised, in impact reports: when it was given and, once withdrawn, when.
+    Withdrawing clears the field (``services.consent_withdraw``); the row stays as the record."""
+
+    class Field(models.TextChoices):
+        GENDER = "gender", _("Gender")
+        MIGRANT_STATUS = "migrant_status", _("Migrant status")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="demographic_consents",
+    )
+    field = models.CharField(_("field"), max_length=20, choices=Field.choices)
+    given_at = models.DateTimeField(_("given at"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent to a sensitive field")
+        verbose_name_plural = _("consents to sensitive fields")
+        ordering = ["given_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "field"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="accounts_consent_one_active_per_field",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.get_field_display())

@@ -244,3 +244,59 @@ def account_notices_take(*, person: User) -> list:
     if notices:
         AccountNotice.objects.filter(pk__in=[n.pk for n in notices]).update(shown_at=timezone.now())
     return notices
+
+
+# --- consent to the sensitive, optional fields (issue 21.4) ------------------------------
+
+CONSENT_FIELDS = {
+    "gender": ("gender", "gender_description"),
+    "migrant_status": ("migrant_status",),
+}
+
+
+@transaction.atomic
+def consent_record(*, user: User, field: str) -> None:
+    """Record that ``user`` agreed to ``field`` being kept (once: an active consent stays)."""
+    from lms.accounts.models import DemographicConsent
+
+    if field not in CONSENT_FIELDS:
+        raise ValueError(f"No consent is asked for {field!r}")
+    if not DemographicConsent.objects.filter(
+        user=user, field=field, withdrawn_at__isnull=True
+    ).exists():
+        DemographicConsent.objects.create(user=user, field=field)
+
+
+@transaction.atomic
+def consent_withdraw(*, user: User, field: str) -> None:
+    """Withdraw ``user``'s consent to ``field``: the value is cleared, so the person leaves
+    every report made from now on that groups by it, and the consent row is closed."""
+    from django.utils import timezone
+
+    from lms.accounts.models import DemographicConsent
+
+    if field not in CONSENT_FIELDS:
+        raise ValueError(f"No consent is asked for {field!r}")
+    DemographicConsent.objects.filter(user=user, field=field, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now()
+    )
+    columns = CONSENT_FIELDS[field]
+    changed = [name for name in columns if getattr(user, name)]
+    for name in columns:
+        setattr(user, name, "")
+    if changed:
+        with acting_as(user):
+            user.save(update_fields=changed)
+    from lms.accounts.signals import consent_withdrawn
+
+    consent_withdrawn.send(sender=User, user=user, field=field)
+
+
+def consents_active(*, user: User) -> set[str]:
+    from lms.accounts.models import DemographicConsent
+
+    return set(
+        DemographicConsent.objects.filter(user=user, withdrawn_at__isnull=True).values_list(
+            "field", flat=True
+        )
+    )

@@ -5,11 +5,15 @@ from allauth.account.signals import user_logged_in
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.db.models.signals import post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+
+# Sent when a person withdraws consent to a sensitive field (``field``: "gender" or
+# "migrant_status") after the value is cleared; rooms that keep snapshots of it react.
+consent_withdrawn = Signal()
 
 
 @receiver(user_logged_in)

@@ -3,6 +3,7 @@
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied
 from django.forms.models import modelform_factory
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
@@ -17,6 +18,7 @@ from lms.accounts.admin_forms import (
     PersonAdminForm,
     ScopedChoicesFormMixin,
 )
+from lms.accounts.audit import audit_access
 from lms.accounts.models import Organisation, User
 from lms.accounts.permissions import CountryScopedPermissionPolicy, can_manage_person
 
@@ -121,6 +123,39 @@ class PeoplePermissionPolicy(CountryScopedPermissionPolicy):
         return action == "view" or can_manage_person(user, instance)
 
 
+class PeopleIndexMixin:
+    """The People list shows the bulk upload next to "Add", for those who may grant roles."""
+
+    @cached_property
+    def header_buttons(self):
+        from django.urls import reverse
+        from wagtail.admin.widgets.button import HeaderButton
+
+        from lms.accounts.permissions import grantable_roles
+
+        buttons = list(super().header_buttons)
+        if grantable_roles(self.request.user):
+            buttons.append(
+                HeaderButton(
+                    _("Add people from a file"), url=reverse("people:import"), icon_name="upload"
+                )
+            )
+        return buttons
+
+
+class PersonalDataAccessMixin:
+    """Opening a person's page in the admin is recorded in the audit trail (issue 21.4)."""
+
+    audit_what = "people admin"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        subject = getattr(self, "object", None)
+        if subject is not None and response.status_code == 200:
+            audit_access(actor=request.user, subject=subject, what=self.audit_what)
+        return response
+
+
 class PeopleViewSet(CountryScopedViewSet):
     model = User
     icon = "user"
@@ -146,6 +181,34 @@ class PeopleViewSet(CountryScopedViewSet):
     add_to_admin_menu = False
     copy_view_enabled = False
     permission_policy = PeoplePermissionPolicy(User, actions=("view", "change", "add"))
+
+    @property
+    def index_view_class(self):
+        return type("PeopleIndexView", (PeopleIndexMixin, super().index_view_class), {})
+
+    @property
+    def inspect_view_class(self):
+        return type(
+            "PeopleInspectView",
+            (PersonalDataAccessMixin, super().inspect_view_class),
+            {"audit_what": "person viewed in the admin"},
+        )
+
+    @property
+    def edit_view_class(self):
+        return type(
+            "PeopleEditView",
+            (PersonalDataAccessMixin, super().edit_view_class),
+            {"audit_what": "person opened for editing in the admin"},
+        )
+
+    @property
+    def history_view_class(self):
+        return type(
+            "PeopleHistoryView",
+            (PersonalDataAccessMixin, super().history_view_class),
+            {"audit_what": "person's history viewed in the admin"},
+        )
 
     def get_urlpatterns(self):
         from django.urls import path

@@ -140,6 +140,14 @@ def export_download(request, pk: int):
     export = get_object_or_404(ReportExport, pk=pk, requested_by=request.user)
     if export.status != ReportExport.Status.READY or not export.file:
         raise Http404
+    from lms.accounts.audit import audit_access
+
+    audit_access(
+        actor=request.user,
+        subject=export,
+        what="report export downloaded",
+        details={"filters": export.filters, "for_sharing": export.for_sharing},
+    )
     return private_file_response(
         export.file, as_attachment=True, filename=export.file.name.rsplit("/", 1)[-1]
     )

@@ -3,6 +3,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -72,6 +73,11 @@ class CoverageTargetViewSet(SnippetViewSet):
     list_display = ["country", "role", "percent"]
     list_filter = ["country", "role"]
 
+    def get_index_view_kwargs(self, **kwargs):
+        from lms.taxonomy.forms import TermFilterSet
+
+        return super().get_index_view_kwargs(base_filterset_class=TermFilterSet, **kwargs)
+
 
 register_snippet(CoverageTargetViewSet)
 
@@ -102,3 +108,30 @@ register_permission_policy(CountryEconomicFigure, EconomicFigureViewSet.permissi
 @hooks.register("register_admin_viewset")
 def register_economic_figure_viewset():
     return EconomicFigureViewSet()
+
+
+class ReportsHomePanel(Component):
+    """A shortcut from the admin's dashboard to the impact reports (and the audit trail for
+    global staff), for those who may see them."""
+
+    name = "reports_shortcut"
+    order = 50
+    template_name = "reports/admin/home_panel.html"
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context):
+        from lms.accounts.wagtail_hooks import AuditTrailViewSet
+
+        context = super().get_context_data(parent_context)
+        context["reports_url"] = reverse("reports_dashboard")
+        if AuditTrailViewSet.permission_policy.user_has_permission(self.request.user, "view"):
+            context["audit_url"] = reverse("audit-trail:index")
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def add_reports_home_panel(request, panels):
+    if views.may_see_reports(request.user):
+        panels.insert(0, ReportsHomePanel(request))

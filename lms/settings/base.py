@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "lms.portal",
     "lms.reports",
     "lms.reports.studies",
+    "lms.privacy",
     # Wagtail and its translation workflow.
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -616,6 +617,19 @@ CELERY_BEAT_SCHEDULE |= {
 CELERY_BEAT_SCHEDULE["compliance-overdue-actions"] = {
     "task": "compliance.tasks.overdue_actions_remind",
     "schedule": crontab(minute=0, hour=5),
+}
+# --- privacy (issue 21.4, decision 0011) ---
+# Accounts unused (no sign-in) for this many days are proposed for erasure once a day; 0 turns
+# it off. "propose" opens a request for staff to review; "erase" approves it at once.
+LMS_INACTIVE_ACCOUNT_RETENTION_DAYS = env.int("LMS_INACTIVE_ACCOUNT_RETENTION_DAYS", default=1095)
+LMS_INACTIVE_ACCOUNT_ERASURE = env("LMS_INACTIVE_ACCOUNT_ERASURE", default="propose")
+if LMS_INACTIVE_ACCOUNT_ERASURE not in {"propose", "erase"}:
+    raise ImproperlyConfigured("LMS_INACTIVE_ACCOUNT_ERASURE must be propose or erase.")
+# How often a person may download all their data.
+LMS_DATA_DOWNLOAD_RATE = env("LMS_DATA_DOWNLOAD_RATE", default="5/h")
+CELERY_BEAT_SCHEDULE["privacy-inactive-accounts"] = {
+    "task": "lms.privacy.tasks.inactive_accounts_propose_erasure",
+    "schedule": crontab(minute=15, hour=3),
 }
 # Media served from another origin (a CDN or S3 custom domain) must be allowed by the Content
 # Security Policy: pictures, posters, video and audio, and fetches that save them offline.

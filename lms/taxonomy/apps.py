@@ -11,7 +11,9 @@ class TaxonomyConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from wagtail.models import Locale
 
+        from lms.taxonomy.forms import register_term_form_fields
         from lms.taxonomy.locales import forget_locales
 
+        register_term_form_fields()
         post_save.connect(forget_locales, sender=Locale, dispatch_uid="taxonomy.locale_saved")
         post_delete.connect(forget_locales, sender=Locale, dispatch_uid="taxonomy.locale_deleted")

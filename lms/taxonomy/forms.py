@@ -10,6 +10,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.utils.translation import get_language
+from wagtail.admin.filters import WagtailFilterSet
 
 from lms.taxonomy.selectors import terms_in_language
 
@@ -90,3 +91,105 @@ class TermFilter(django_filters.ModelChoiceFilter):
     def __init__(self, *args, model, **kwargs):
         kwargs.setdefault("queryset", default_language_terms(model))
         super().__init__(*args, model=model, **kwargs)
+
+
+# --- every admin form and filter (issue 21.2) ----------------------------------------------
+#
+# Wagtail builds admin forms (pages, snippets, viewsets) through its registry of form field
+# overrides: ``register_term_form_fields`` (called when the app is ready) makes every foreign
+# key and many-to-many field to a term use the fields below, whatever room the model is in.
+
+
+def canonical_pk(model, value):
+    """The default-language row's pk for ``value`` (a pk or a row of any language)."""
+    pk = getattr(value, "pk", value)
+    if pk in (None, ""):
+        return value
+    row = model._base_manager.filter(pk=pk).values("translation_key").first()
+    if row is None:
+        return value
+    canonical = default_language_terms(model).filter(translation_key=row["translation_key"])
+    return canonical.values_list("pk", flat=True).first() or value
+
+
+class AnyTermChoiceField(TermLabelsMixin, forms.ModelChoiceField):
+    """A foreign key to a term in an admin form: default-language rows, labelled in the
+    editor's language. A row that already points at another language's copy (e.g. one
+    translated by wagtail-localize) shows, and saves, its default-language term."""
+
+    def __init__(self, *args, queryset, **kwargs):
+        self.term_model = queryset.model
+        super().__init__(
+            *args, queryset=queryset & default_language_terms(queryset.model), **kwargs
+        )
+
+    def label_from_instance(self, obj):
+        return self.term_label(obj)
+
+    def prepare_value(self, value):
+        # The choices are rows already (one call each, no query); the form's initial value
+        # is a pk, looked up once.
+        if hasattr(value, "_meta") or value in (None, "") or isinstance(value, list | tuple):
+            return super().prepare_value(value)
+        return canonical_pk(self.term_model, value)
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            value = canonical_pk(self.term_model, value)
+        return super().to_python(value)
+
+
+class AnyTermMultipleChoiceField(TermLabelsMixin, forms.ModelMultipleChoiceField):
+    def __init__(self, *args, queryset, **kwargs):
+        self.term_model = queryset.model
+        super().__init__(
+            *args, queryset=queryset & default_language_terms(queryset.model), **kwargs
+        )
+
+    def label_from_instance(self, obj):
+        return self.term_label(obj)
+
+
+AnyTermFormField = {"form_class": AnyTermChoiceField}
+
+
+def register_term_form_fields():
+    from django.db import models
+    from wagtail.admin.forms.models import register_form_field_override
+
+    from lms.taxonomy.models import Term
+
+    def terms_only(field_class):
+        def override(db_field):
+            if issubclass(db_field.related_model, Term):
+                return {"form_class": field_class}
+            return {}
+
+        return override
+
+    register_form_field_override(models.ForeignKey, to=Term, override=AnyTermFormField)
+    register_form_field_override(
+        models.ManyToManyField, override=terms_only(AnyTermMultipleChoiceField)
+    )
+
+
+def term_filters(filters) -> None:
+    """Make every filter on a term offer one entry per term, in the reader's language."""
+    from lms.taxonomy.models import Term
+
+    for filter_ in filters.values():
+        queryset = getattr(filter_, "queryset", None)
+        if queryset is None or callable(queryset) or not issubclass(queryset.model, Term):
+            continue
+        multiple = isinstance(filter_, django_filters.ModelMultipleChoiceFilter)
+        filter_.field_class = TermFilterMultipleChoiceField if multiple else TermFilterChoiceField
+        filter_.extra["model"] = queryset.model
+        filter_.queryset = default_language_terms(queryset.model)
+
+
+class TermFilterSet(WagtailFilterSet):
+    """The base of admin list filters outside the country-scoped sections."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        term_filters(self.filters)
