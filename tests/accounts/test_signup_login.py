@@ -164,7 +164,9 @@ def test_a_person_edits_their_profile(client):
             "country": country("jo").pk,
             "gender": "self",
             "gender_description": "non-binary",
+            "consent_gender": "on",
             "migrant_status": "migrant",
+            "consent_migrant_status": "on",
         },
     )
     assert response.status_code == 302

@@ -13,6 +13,7 @@ from certification import services as certification
 from certification.models import Requirement
 from community import services as community
 from community.models import Community, Membership
+from lms.accounts.demo import DEMO_PASSWORD
 from lms.portal import services, tasks
 from lms.portal.models import CertificateCommunity
 from tests.accounts.factories import global_admin
@@ -248,5 +249,5 @@ def test_the_demo_trainer_is_in_the_lounge_because_of_their_certificate():
     assert "trainer.kh" not in members  # their certificate expired
     assert lounge.posts.filter(author__username="trainer").count() == 1
     client = Client()
-    assert client.login(username="trainer", password=portal_demo.DEMO_PASSWORD)
+    assert client.login(username="trainer", password=DEMO_PASSWORD)
     assert client.get("/en/community/certified-trainers/").status_code == 200

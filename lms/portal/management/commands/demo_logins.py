@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from lms.portal.demo import DEMO_PASSWORD, PEOPLE
+from lms.accounts.demo import DEMO_PASSWORD
+from lms.portal.demo import PEOPLE
 
 
 class Command(BaseCommand):
