@@ -146,6 +146,18 @@ def catalogue(language: str) -> dict[str, str]:
     }
 
 
+def same_in(language: str) -> set[str]:
+    """The catalogue's sentences that stay the same in ``language`` (names, codes)."""
+    same = set()
+    for path in (
+        ROOT / "locale" / language / "LC_MESSAGES" / "django.po",
+        ROOT / "locale" / "vendor" / language / "LC_MESSAGES" / "django.po",
+    ):
+        if path.exists():
+            same |= {e.msgid for e in polib.pofile(str(path)) if e.msgstr == e.msgid}
+    return same
+
+
 def _pattern(sentence: str) -> re.Pattern:
     words = r"\s+".join(re.escape(word) for word in sentence.split())
     return re.compile(rf"(?<!\w){words}(?!\w)")
@@ -313,6 +325,18 @@ def _check_interface(problems, compared, where, language, sentences, english, te
     left = found_in(on_english_page, [text for text, _lang, _dir in texts])
     if left:
         problems.append(f"{where}: English left: {sorted(left)}")
+    # English the catalogue lacks (a string marked after the catalogues were made, or not
+    # marked at all): a text of two words or more the same as on the English page, in a part
+    # of the page that says it is in this language.
+    unchanged = {
+        text
+        for text, lang, _dir in texts
+        if lang == language and len(text.split()) >= 2 and text in set(english)
+    }
+    unchanged -= same_in(language) | {str(name) for _code, name in settings.LANGUAGES}
+    unchanged = {t for t in unchanged if not any(t in c or c in t for c in CONTENT)}
+    if unchanged:
+        problems.append(f"{where}: English missing from the catalogue: {sorted(unchanged)}")
 
 
 def _check_fallback(problems, where, language, tab, translated_into):
