@@ -1,5 +1,7 @@
 """A request missing a field its form always sends answers 400 (nothing saved), not 500."""
 
+import os
+
 import pytest
 
 from tests.accounts.factories import global_admin
@@ -88,7 +90,12 @@ def test_keys_typed_by_hand_find_nothing(value):
         "q='\"><script>alert(1)</script>",
         pytest.param(
             "q=fire&usage_count_min=-1&usage_count_max=" + "9" * 40,
-            marks=pytest.mark.xfail(strict=True, reason=KNOWN_500),
+            # SQLite only: PostgreSQL refuses the number inside Django already.
+            marks=pytest.mark.xfail(
+                not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                strict=True,
+                reason=KNOWN_500,
+            ),
         ),
         "q=ស្រីពៅ&usage_count_min=1",
     ],

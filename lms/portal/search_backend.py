@@ -69,6 +69,7 @@ def SearchBackend(params):  # noqa: N802 (Wagtail looks the backend up by this n
     if connection.vendor != "postgresql":
         return database.SearchBackend(params)
     from wagtail.search.backends.database.postgres.postgres import (
+        PostgresAutocompleteQueryCompiler,
         PostgresSearchBackend,
         PostgresSearchQueryCompiler,
     )
@@ -82,7 +83,11 @@ def SearchBackend(params):  # noqa: N802 (Wagtail looks the backend up by this n
                 queryset, rank_expression, start, stop, score_field
             )
 
+    class AutocompleteCompiler(AnnotationFiltersAllowed, PostgresAutocompleteQueryCompiler):
+        pass
+
     class CountingSearchBackend(PostgresSearchBackend):
         query_compiler_class = CountingQueryCompiler
+        autocomplete_query_compiler_class = AutocompleteCompiler
 
     return CountingSearchBackend(params)
