@@ -123,9 +123,12 @@ def threads_for(*, community: Community, user, category=None, show_hidden=False,
 def thread_page(*, thread: Thread, user, page_number, can_moderate: bool):
     """One page of a thread's posts, with authors (and their roles), reactions counted,
     the reader's own reactions, attachments and whether the post was edited."""
-    posts = Post.objects.filter(thread=thread).select_related("author", "reply_to__author")
+    posts = Post.objects.filter(thread=thread)
     if not can_moderate:
         posts = posts.filter(Q(is_hidden=False) | Q(author_id=user.pk or 0))
+    # Counted without the joins the page itself needs.
+    total = posts.count()
+    posts = posts.select_related("author", "reply_to__author")
     counted = {
         f"{kind}_count": Count("reactions", filter=Q(reactions__kind=kind), distinct=True)
         for kind in Reaction.Kind.values
@@ -144,7 +147,9 @@ def thread_page(*, thread: Thread, user, page_number, can_moderate: bool):
             )
         )
     posts = posts.prefetch_related(*prefetches).order_by("number")
-    return Paginator(posts, POSTS_PER_PAGE).get_page(page_number)
+    paginator = Paginator(posts, POSTS_PER_PAGE)
+    paginator.count = total  # a cached_property: set, it is not computed again
+    return paginator.get_page(page_number)
 
 
 def page_of_post(*, post: Post, can_moderate: bool, user) -> int:

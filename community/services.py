@@ -615,9 +615,25 @@ def answer_accept(*, user, post: Post) -> Thread:
     return thread
 
 
-def read_position_update(*, user, thread: Thread, number: int) -> None:
-    """Remember the furthest post a person has seen; never move backwards."""
+_UNREAD = object()
+
+
+def read_position_update(*, user, thread: Thread, number: int, seen=_UNREAD) -> None:
+    """Remember the furthest post a person has seen; never move backwards.
+
+    ``seen`` is what the caller already read of the position (``None``: no position yet), so
+    a page view writes one row at most instead of reading it again.
+    """
     if not user.is_authenticated:
+        return
+    if seen is None:
+        # First visit: insert, and let a concurrent first visit's row stand.
+        ReadPosition.objects.bulk_create(
+            [ReadPosition(user=user, thread=thread, last_read_number=number)],
+            ignore_conflicts=True,
+        )
+        return
+    if seen is not _UNREAD and seen >= number:
         return
     updated = ReadPosition.objects.filter(
         user=user, thread=thread, last_read_number__lt=number

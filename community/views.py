@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -53,6 +53,7 @@ from .models import (
     Membership,
     Notification,
     Post,
+    ReadPosition,
     Subscription,
     Thread,
 )
@@ -75,6 +76,30 @@ def _thread(request, community, pk) -> Thread:
     )
     thread.community = community
     if thread.is_hidden and not permissions.can_moderate(request.user, community):
+        raise Http404
+    return thread
+
+
+def _thread_for_reader(request, slug, pk) -> Thread:
+    """The thread, its community and what the reader last saw and watches, in one query."""
+    threads = Thread.objects.select_related(
+        "author", "category", "community__country", "community__sector", "community__cluster"
+    )
+    if request.user.is_authenticated:
+        threads = threads.annotate(
+            reader_position=Subquery(
+                ReadPosition.objects.filter(thread=OuterRef("pk"), user=request.user).values(
+                    "last_read_number"
+                )[:1]
+            ),
+            reader_watching=Exists(
+                Subscription.objects.filter(thread=OuterRef("pk"), user=request.user)
+            ),
+        )
+    thread = threads.filter(pk=pk, community__slug=slug).first()
+    if thread is None or not permissions.can_view(request.user, thread.community):
+        raise Http404
+    if thread.is_hidden and not permissions.can_moderate(request.user, thread.community):
         raise Http404
     return thread
 
@@ -277,8 +302,8 @@ def thread_create(request, slug):
 @public_data
 @require_http_methods(["GET", "POST"])
 def thread_detail(request, slug, pk):
-    community = _community(request, slug)
-    thread = _thread(request, community, pk)
+    thread = _thread_for_reader(request, slug, pk)
+    community = thread.community
     moderator = permissions.can_moderate(request.user, community)
     first_unread = request.GET.get("from", "")
     if request.method == "GET" and first_unread.isdigit():
@@ -351,11 +376,15 @@ def thread_detail(request, slug, pk):
     previous_read = 0
     watching = False
     if request.user.is_authenticated:
-        position = thread.read_positions.filter(user=request.user).first()
-        previous_read = position.last_read_number if position else 0
+        previous_read = thread.reader_position or 0
         if posts:
-            services.read_position_update(user=request.user, thread=thread, number=posts[-1].number)
-        watching = Subscription.objects.filter(user=request.user, thread=thread).exists()
+            services.read_position_update(
+                user=request.user,
+                thread=thread,
+                number=posts[-1].number,
+                seen=thread.reader_position,
+            )
+        watching = thread.reader_watching
     for post in posts:
         post.is_new = request.user.is_authenticated and post.number > previous_read
         post.can_edit = request.user.is_authenticated and (

@@ -13,9 +13,11 @@ class ReportsConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from lms.reports.aggregates import register_sqlite_median
+        from lms.reports.impact_prepared import connect_receivers
 
         connection_created.connect(register_sqlite_median, dispatch_uid="reports_median")
         # A connection opened before this app was ready (e.g. by a check) learns it too.
         for connection in connections.all(initialized_only=True):
             if connection.connection is not None:
                 register_sqlite_median(None, connection)
+        connect_receivers()

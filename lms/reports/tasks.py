@@ -49,3 +49,11 @@ def export_build(export_id: int) -> str:
     export.finished_at = timezone.now()
     export.save()
     return export.status
+
+
+@shared_task
+def impact_views_prepare() -> int:
+    """Recompute the recently opened impact views after their data changed."""
+    from lms.reports.impact_prepared import prepare_recent_views
+
+    return prepare_recent_views()

@@ -19,7 +19,8 @@ from lms.accounts.selectors import country_scope
 from lms.private_files import private_file_response
 from lms.reports.charts import bar_chart, line_chart
 from lms.reports.filters import parse_filters
-from lms.reports.impact import impact_tables, level_of
+from lms.reports.impact import level_of
+from lms.reports.impact_prepared import prepared_impact_tables
 from lms.reports.models import ReportExport
 from lms.reports.selectors import indicator_tables
 
@@ -108,7 +109,7 @@ def impact_dashboard(request):
     if not may_see_reports(request.user):
         raise PermissionDenied
     filters, form = parse_filters(request.GET, user=request.user)
-    tables = impact_tables(filters)
+    tables = prepared_impact_tables(filters)
     rtl = translation.get_language_bidi()
     panels = []
     for table in tables:
