@@ -4,6 +4,7 @@ import uuid
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.forms.models import ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
 
 from certification.models import CPDActivity, Requirement, ReviewComment, Submission
@@ -24,13 +25,23 @@ class SubmissionForm(forms.ModelForm):
         # A resent form (same client id) is settled by the service, not refused here.
         pass
 
-    def __init__(self, *args, candidacy, titles=None, **kwargs):
+    EVIDENCE_KINDS = (Requirement.Kind.OBSERVED_PRACTICE, Requirement.Kind.PORTFOLIO)
+
+    def __init__(self, *args, candidacy, titles=None, requirements=None, **kwargs):
+        """``requirements``: the programme's requirements when the caller already loaded
+        them, so the choices are drawn without another query (the submitted value is still
+        checked against the database)."""
         super().__init__(*args, **kwargs)
-        self.fields["requirement"].queryset = candidacy.programme.requirements.filter(
-            kind__in=[Requirement.Kind.OBSERVED_PRACTICE, Requirement.Kind.PORTFOLIO]
-        )
+        field = self.fields["requirement"]
+        field.queryset = candidacy.programme.requirements.filter(kind__in=self.EVIDENCE_KINDS)
         if titles:
-            self.fields["requirement"].label_from_instance = lambda r: titles.get(r.pk, r.title)
+            field.label_from_instance = lambda r: titles.get(r.pk, r.title)
+        if requirements is not None:
+            field.choices = [
+                (ModelChoiceIteratorValue(r.pk, r), field.label_from_instance(r))
+                for r in requirements
+                if r.kind in self.EVIDENCE_KINDS
+            ]
 
 
 class ResubmitForm(forms.Form):

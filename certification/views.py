@@ -123,7 +123,10 @@ def enrol(request, slug):
 
 def _candidacy_for(request, pk) -> Candidacy:
     candidacy = get_object_or_404(
-        Candidacy.objects.select_related("candidate", "programme", "programme__locale"), pk=pk
+        Candidacy.objects.select_related(
+            "candidate", "programme", "programme__locale", "certificate"
+        ),
+        pk=pk,
     )
     if not permissions.can_view_candidacy(request.user, candidacy):
         raise PermissionDenied
@@ -137,9 +140,14 @@ def _render_candidacy(request, candidacy, *, submission_form=None, assessment_fo
     is_candidate = candidacy.candidate_id == request.user.pk
     can_assess = permissions.can_assess(request.user, candidacy)
     can_manage = permissions.can_manage_candidacy(request.user, candidacy) and not is_candidate
-    certificate = Certificate.objects.filter(candidacy=candidacy).first()
+    try:
+        certificate = candidacy.certificate  # selected with the candidacy
+    except Certificate.DoesNotExist:
+        certificate = None
     if is_candidate and submission_form is None:
-        submission_form = SubmissionForm(candidacy=candidacy, titles=titles)
+        submission_form = SubmissionForm(
+            candidacy=candidacy, titles=titles, requirements=[p.requirement for p in progress]
+        )
     if can_assess and assessment_form is None:
         assessment_form = AssessmentForm(candidacy=candidacy)
     return render(
