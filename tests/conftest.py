@@ -73,14 +73,17 @@ def _clear_cache():
     from lms.portal.page_routing import forget_roots
     from lms.portal.site_lookup import forget_sites
     from lms.taxonomy.locales import forget_locales
+    from lms.taxonomy.selectors import forget_terms
 
     cache.clear()
     forget_locales()
+    forget_terms()
     forget_sites()
     forget_roots()
     yield
     cache.clear()
     forget_locales()
+    forget_terms()
     forget_sites()
     forget_roots()
 

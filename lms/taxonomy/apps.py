@@ -17,3 +17,11 @@ class TaxonomyConfig(AppConfig):
         register_term_form_fields()
         post_save.connect(forget_locales, sender=Locale, dispatch_uid="taxonomy.locale_saved")
         post_delete.connect(forget_locales, sender=Locale, dispatch_uid="taxonomy.locale_deleted")
+        from lms.taxonomy.models import Term
+        from lms.taxonomy.selectors import forget_terms
+
+        terms = [model for model in self.get_models() if issubclass(model, Term)]
+        for model in (Locale, *terms):
+            label = model._meta.label_lower
+            post_save.connect(forget_terms, sender=model, dispatch_uid=f"terms.{label}.saved")
+            post_delete.connect(forget_terms, sender=model, dispatch_uid=f"terms.{label}.deleted")
