@@ -8,9 +8,7 @@ from django.utils import timezone
 from lms.notifications.services import DeliveryRetry
 
 
-@shared_task(
-    ignore_result=True, autoretry_for=(DeliveryRetry,), retry_backoff=60, max_retries=4
-)
+@shared_task(ignore_result=True, autoretry_for=(DeliveryRetry,), retry_backoff=60, max_retries=4)
 def notification_deliver_task(notification_id: int) -> dict:
     from lms.notifications.services import notification_deliver
 
@@ -25,9 +23,9 @@ def notifications_deliver_pending() -> int:
 
     before = timezone.now() - dt.timedelta(minutes=5)
     ids = set(
-        Delivery.objects.filter(
-            status=Delivery.Status.PENDING, created_at__lt=before
-        ).values_list("notification_id", flat=True)[:1000]
+        Delivery.objects.filter(status=Delivery.Status.PENDING, created_at__lt=before).values_list(
+            "notification_id", flat=True
+        )[:1000]
     )
     for notification_id in ids:
         notification_deliver_task.delay(notification_id)

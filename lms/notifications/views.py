@@ -21,9 +21,7 @@ def notices(request):
         services.notifications_mark_read(user=request.user)
         messages.success(request, _("All notices are marked as read."))
         return redirect("notifications:list")
-    page = Paginator(selectors.notices_for(user=request.user), 30).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(selectors.notices_for(user=request.user), 30).get_page(request.GET.get("page"))
     return render(request, "notifications/list.html", {"page": page})
 
 

@@ -661,10 +661,10 @@ CELERY_BEAT_SCHEDULE["notifications-deliver-pending"] = {
 # Session reminders (24 h and 1 h before) are looked for every five minutes; modules that
 # open today are announced once a day.
 CELERY_BEAT_SCHEDULE["courses-session-reminders"] = {
-    "task": "courses.tasks.session_reminders_send",
+    "task": "courses.notifications.session_reminders_send",
     "schedule": 5 * 60,
 }
 CELERY_BEAT_SCHEDULE["courses-module-openings"] = {
-    "task": "courses.tasks.module_openings_announce",
+    "task": "courses.notifications.module_openings_announce",
     "schedule": crontab(minute=0, hour=4),
 }
