@@ -359,7 +359,16 @@ def module_openings_due(*, today: dt.date) -> list[tuple]:
         for module in modules:
             if selectors.module_opens_on(start, module.month) == today:
                 due.append((enrolment, module))
-    return due
+    told = _already_told(MODULE_OPENED, {_module_key(module) for _enrolment, module in due})
+    return [
+        (enrolment, module)
+        for enrolment, module in due
+        if (enrolment.learner_id, _module_key(module)) not in told
+    ]
+
+
+def _module_key(module) -> str:
+    return f"module:{module.pk}"
 
 
 @shared_task(ignore_result=True)
@@ -369,7 +378,7 @@ def module_openings_announce() -> int:
         if notification_send(
             recipient=enrolment.learner,
             kind=MODULE_OPENED,
-            key=f"module:{module.pk}",
+            key=_module_key(module),
             params={"module_id": module.pk, "course_id": enrolment.course_id},
         ):
             sent += 1

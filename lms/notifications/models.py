@@ -34,6 +34,8 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("text"))
     link = models.CharField(_("link"), max_length=500, blank=True)
+    html = models.TextField(_("HTML text"), blank=True)
+    email_headers = models.JSONField(_("email headers"), default=dict, blank=True)
     sms_text = models.CharField(_("text message"), max_length=480, blank=True)
     on_site = models.BooleanField(_("shown on the site"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -20,6 +20,9 @@ class Message:
     link: str = ""
     # The text message; by default the subject and the link.
     sms: str = ""
+    # An HTML alternative of the body, and headers of the email (List-Unsubscribe ...).
+    html: str = ""
+    headers: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

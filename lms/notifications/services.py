@@ -51,13 +51,17 @@ def notification_send(
     params: dict | None = None,
     context: dict | None = None,
     deliver_now: bool = False,
+    raise_on_retry: bool = False,
 ) -> Notification | None:
     """Tell ``recipient`` about one event, once: a second call with the same kind and key
     (a retried task, a duplicated signal) finds the first notification and sends nothing.
 
     The message is written once, in the recipient's language. Deliveries go out from a
     Celery task after the transaction commits; ``deliver_now`` sends them in this process
-    (for callers that already are a Celery task). None when the person chose no channel."""
+    (for callers that already are a Celery task); a temporary failure is then left to the
+    sweep, or, with ``raise_on_retry`` for a caller that retries itself, the notification is
+    forgotten (when nothing of it went out) and ``DeliveryRetry`` raised. None when the person
+    chose no channel."""
     kind_obj = kind_get(kind)
     params = params or {}
     if not recipient.is_active:
@@ -67,12 +71,16 @@ def notification_send(
         return None
     existing = Notification.objects.filter(recipient=recipient, kind=kind, key=key).first()
     if existing is not None:
+        if deliver_now:
+            # The caller's retry: what is still pending is tried again (claimed, so once).
+            _deliver_now(existing, raise_on_retry=raise_on_retry)
         return existing
     language = recipient.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
         message = kind_obj.render(recipient=recipient, params=params, context=context or {})
         subject = " ".join(str(message.subject).split())[:300]
         body = str(message.body)
+        html = str(message.html)
         sms_text = _sms_text(message)
     addresses = {Channel.EMAIL: recipient.email, Channel.SMS: getattr(recipient, "phone", "")}
     try:
@@ -86,6 +94,8 @@ def notification_send(
                 subject=subject,
                 body=body,
                 link=message.link[:500],
+                html=html,
+                email_headers=dict(message.headers),
                 sms_text=sms_text,
                 on_site=Channel.SITE in channels,
             )
@@ -100,16 +110,26 @@ def notification_send(
     if notification.on_site:
         transaction.on_commit(lambda: selectors.unread_count_forget(user_id=recipient.pk))
     if deliver_now:
-        try:
-            notification_deliver(notification_id=notification.pk)
-        except DeliveryRetry:
-            # Left pending: the sweep (tasks.notifications_deliver_pending) tries again.
-            logger.info("Notification %s left for the sweep", notification.pk)
+        _deliver_now(notification, raise_on_retry=raise_on_retry)
     else:
         from lms.notifications.tasks import notification_deliver_task
 
         transaction.on_commit(lambda: notification_deliver_task.delay(notification.pk))
     return notification
+
+
+def _deliver_now(notification: Notification, *, raise_on_retry: bool) -> None:
+    try:
+        notification_deliver(notification_id=notification.pk)
+    except DeliveryRetry:
+        if raise_on_retry:
+            # The caller retries the whole event itself: forget what was not sent, so that
+            # the sweep does not send it as well.
+            if not notification.deliveries.filter(status=Delivery.Status.SENT).exists():
+                notification.delete()
+            raise
+        # Left pending: the sweep (tasks.notifications_deliver_pending) tries again.
+        logger.info("Notification %s left for the sweep", notification.pk)
 
 
 def _claim(delivery: Delivery) -> bool:
@@ -125,12 +145,15 @@ def _send_email(notification: Notification, address: str) -> str:
     link = absolute(notification.link)
     if link and link not in body:
         body = f"{body.rstrip()}\n\n{link}\n"
-    EmailMultiAlternatives(
+    message = EmailMultiAlternatives(
         subject=notification.subject,
         body=body,
         to=[address],
-        headers={"Auto-Submitted": "auto-generated"},
-    ).send()
+        headers={"Auto-Submitted": "auto-generated", **notification.email_headers},
+    )
+    if notification.html:
+        message.attach_alternative(notification.html, "text/html")
+    message.send()
     return ""
 
 
