@@ -7,3 +7,16 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
     verbose_name = _("Notifications")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        user_logged_in.connect(_count_unread_at_sign_in, dispatch_uid="notifications_unread")
+
+
+def _count_unread_at_sign_in(sender, request, user, **kwargs):
+    """Count the unread notices when the person signs in, so that pages read the header's
+    count from the cache rather than the database."""
+    from lms.notifications.selectors import unread_count
+
+    unread_count(user=user)

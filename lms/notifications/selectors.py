@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from lms.notifications.models import Channel, Notification, Preference
 from lms.notifications.registry import NotificationKind, kinds
 
-UNREAD_CACHE_SECONDS = 300
+UNREAD_CACHE_SECONDS = 60 * 60
 
 
 def default_channels(*, user, kind: NotificationKind) -> set[str]:

@@ -114,7 +114,9 @@ def notification_send(
     else:
         from lms.notifications.tasks import notification_deliver_task
 
-        transaction.on_commit(lambda: notification_deliver_task.delay(notification.pk))
+        # robust: a broker that cannot take the task must not fail the request (the sweep
+        # sends what stays pending).
+        transaction.on_commit(lambda: notification_deliver_task.delay(notification.pk), robust=True)
     return notification
 
 
