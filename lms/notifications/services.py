@@ -24,8 +24,10 @@ SMS_MAX_LENGTH = 320
 TEMPORARY_ERRORS = (OSError, SMTPException, SmsTemporaryError)
 
 
-class DeliveryRetry(Exception):
-    """Some deliveries failed for a moment; the task runs again for them."""
+class DeliveryRetry(OSError):
+    """Some deliveries failed for a moment; the task runs again for them. An OSError, like
+    the mail server and network errors it stands for, so that tasks which retry on OSError
+    retry on it."""
 
 
 def site_url() -> str:
