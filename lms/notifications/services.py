@@ -66,6 +66,7 @@ def notification_send(
     chose no channel."""
     kind_obj = kind_get(kind)
     params = params or {}
+    key = key[:200]
     if not recipient.is_active:
         return None
     channels = selectors.channels_for(user=recipient, kind=kind_obj)
@@ -90,7 +91,7 @@ def notification_send(
             notification = Notification.objects.create(
                 recipient=recipient,
                 kind=kind,
-                key=key[:200],
+                key=key,
                 params=params,
                 language=language,
                 subject=subject,
@@ -108,7 +109,7 @@ def notification_send(
             )
     except IntegrityError:
         # Created by a concurrent call for the same event: that one delivers it.
-        return Notification.objects.get(recipient=recipient, kind=kind, key=key[:200])
+        return Notification.objects.get(recipient=recipient, kind=kind, key=key)
     if notification.on_site:
         transaction.on_commit(lambda: selectors.unread_count_forget(user_id=recipient.pk))
     if deliver_now:
