@@ -11,4 +11,8 @@ class CertificationConfig(AppConfig):
         from lms.records.activities import register_activity_kind
 
         receivers.connect()
+
+        from certification import notifications
+
+        notifications.register()
         register_activity_kind(receivers.ASSESSMENT_KIND, receivers.authorise_assessments)

@@ -8,7 +8,6 @@ from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,8 +15,11 @@ from django.utils import timezone
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
+from lms.notifications.services import DeliveryRetry
+
 from . import permissions
 from .models import MemberProfile, Notification, Post, Subscription
+from .notifications import ACTIVITY, DIGEST
 
 
 def site_url() -> str:
@@ -100,7 +102,10 @@ def _unsubscribe_urls(user, thread=None):
     return url, everything
 
 
-def _send(user, subject, context, template, unsubscribe_url):
+def _send(user, subject, context, template, unsubscribe_url, *, kind, key):
+    """Through the core notification service (lms.notifications): once per ``key``."""
+    from community.notifications import message_send
+
     context = {
         **context,
         "user": user,
@@ -108,20 +113,18 @@ def _send(user, subject, context, template, unsubscribe_url):
         "unsubscribe_url": unsubscribe_url,
         "LANGUAGE_CODE": get_language(),
     }
-    text = render_to_string(f"community/email/{template}.txt", context)
-    html = render_to_string(f"community/email/{template}.html", context)
-    message = EmailMultiAlternatives(
+    message_send(
+        recipient=user,
+        kind=kind,
+        key=key,
         subject=subject,
-        body=text,
-        to=[user.email],
+        text=render_to_string(f"community/email/{template}.txt", context),
+        html=render_to_string(f"community/email/{template}.html", context),
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
         },
     )
-    message.attach_alternative(html, "text/html")
-    message.send()
 
 
 def _pending(ids=None):
@@ -135,12 +138,12 @@ def _pending(ids=None):
 
 # A mail server that is down or refuses for a moment: the notification is released and the
 # task retried later, with back-off.
-MAIL_ERRORS = (OSError, SMTPException)
+MAIL_ERRORS = (OSError, SMTPException, DeliveryRetry)
 
 
-def _send_or_release(user, notification_ids, *args):
+def _send_or_release(user, notification_ids, *args, **kwargs):
     try:
-        _send(user, *args)
+        _send(user, *args, **kwargs)
     except MAIL_ERRORS:
         Notification.objects.filter(pk__in=notification_ids).update(emailed_at=None)
         raise
@@ -182,6 +185,8 @@ def send_immediate_emails(notification_ids: list[int]) -> int:
                 {"notification": notification, "link": site_url() + _link(notification)},
                 "notification",
                 thread_url if notification.thread else everything_url,
+                kind=ACTIVITY,
+                key=f"notification:{notification.pk}",
             )
         sent += 1
     return sent
@@ -242,7 +247,14 @@ def send_digests(frequency: str) -> int:
             items = [{"notification": n, "link": site_url() + _link(n)} for n in visible]
             subject = _("Community digest: %(count)s new for you") % {"count": len(visible)}
             _send_or_release(
-                user, [n.pk for n in visible], subject, {"items": items}, "digest", everything_url
+                user,
+                [n.pk for n in visible],
+                subject,
+                {"items": items},
+                "digest",
+                everything_url,
+                kind=DIGEST,
+                key=f"digest:{frequency}:{now.isoformat()}",
             )
         MemberProfile.objects.filter(user=user).update(last_digest_at=now)
         sent += 1

@@ -17,6 +17,10 @@ class ComplianceConfig(AppConfig):
             on_assessment_published, dispatch_uid="compliance.publication.published"
         )
 
+        from compliance import notifications
+
+        notifications.register()
+
 
 def _on_assessment_published(sender, *, assessment, **kwargs):
     """Sent after commit: hand over to a task (emails to the factory and its buyers)."""

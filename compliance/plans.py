@@ -8,15 +8,13 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from compliance import plan_permissions
+from compliance import notifications, plan_permissions
 from compliance.models import (
     AdvisoryVisit,
     Assessment,
@@ -314,15 +312,13 @@ def overdue_reminders_send(*, today: datetime.date | None = None) -> int:
         for person in _recipients(factory, actions):
             language = person.preferred_language or settings.LANGUAGE_CODE
             with translation.override(language):
-                context = {
-                    "recipient": person,
-                    "factory": factory,
-                    "actions": actions,
-                    "today": today,
-                    "link": _absolute(reverse("compliance:plan", args=[factory.pk])),
-                }
-                subject = render_to_string("compliance/plans/email/overdue_subject.txt", context)
-                body = render_to_string("compliance/plans/email/overdue_body.txt", context)
-            send_mail(" ".join(subject.split()), body, None, [person.email])
+                link = _absolute(reverse("compliance:plan", args=[factory.pk]))
+            notifications.notify(
+                recipient=person,
+                kind=notifications.OVERDUE_ACTIONS,
+                key=f"factory:{factory.pk}:overdue:{today.isoformat()}",
+                template="compliance/plans/email/overdue",
+                context={"factory": factory, "actions": actions, "today": today, "link": link},
+            )
             sent += 1
     return sent

@@ -6,15 +6,13 @@ not verified. The factory is told of the decision by email (a Celery task that s
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from compliance import publication
+from compliance import notifications, publication
 from compliance.models import Assessment, FactoryResponse, Finding
 from compliance.services import OFFICIAL_KINDS
 from lms import page_cache
@@ -183,14 +181,17 @@ def decision_notify(*, response_id: int) -> int:
     for person in _recipients(response):
         language = person.preferred_language or settings.LANGUAGE_CODE
         with translation.override(language):
-            context = {
-                "recipient": person,
+            url = link + reverse("compliance:public_responses", args=[response.factory_id])
+        notifications.notify(
+            recipient=person,
+            kind=notifications.RESPONSE_DECISION,
+            key=f"response:{response.pk}:{response.state}:{response.reviewed_at}",
+            template="compliance/public/email/decision",
+            context={
                 "response": response,
                 "approved": response.state == FactoryResponse.State.APPROVED,
-                "link": link + reverse("compliance:public_responses", args=[response.factory_id]),
-            }
-            subject = render_to_string("compliance/public/email/decision_subject.txt", context)
-            body = render_to_string("compliance/public/email/decision_body.txt", context)
-        send_mail(" ".join(subject.split()), body, None, [person.email])
+                "link": url,
+            },
+        )
         sent += 1
     return sent

@@ -6,12 +6,11 @@ server that refuses releases the claim so that the retry sends it."""
 from smtplib import SMTPException
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from compliance import notifications
 from compliance.models import (
     AccessGrant,
     AccessRequest,
@@ -63,11 +62,16 @@ def _send(kind: str, people, about: str, template: str, context_for) -> int:
         if notice is None:
             continue
         with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
-            context = {"recipient": person, **context_for(person)}
-            subject = render_to_string(f"compliance/sharing/email/{template}_subject.txt", context)
-            body = render_to_string(f"compliance/sharing/email/{template}_body.txt", context)
+            context = context_for(person)
         try:
-            send_mail(" ".join(subject.split()), body, None, [person.email])
+            notifications.notify(
+                recipient=person,
+                kind=notifications.SHARING,
+                key=f"{kind}:{about}",
+                template=f"compliance/sharing/email/{template}",
+                context=context,
+                raise_on_retry=True,
+            )
         except MAIL_ERRORS:
             SharingNotice.objects.filter(pk=notice.pk).update(sent_at=None)
             raise

@@ -13,6 +13,11 @@ class CoursesConfig(AppConfig):
         activities.register()
         connect()
 
+        from courses import notifications
+
+        notifications.register()
+        notifications.connect()
+
         from media_library.interactive.access import register_access_check
 
         register_access_check(learner_may_record_in_course)

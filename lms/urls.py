@@ -47,6 +47,7 @@ urlpatterns += i18n_patterns(
     path("survey/", include("lms.reports.studies.urls")),
     path("transparency/", include("compliance.urls_public")),
     path("privacy/", include("lms.privacy.urls")),
+    path("notifications/", include("lms.notifications.urls")),
     path("", include("lms.portal.urls")),
     # Wagtail's sign-in for private pages signs in with a password alone: allauth's instead.
     path("_util/login/", portal_views.admin_login_redirect, name="wagtailcore_login"),

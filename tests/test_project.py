@@ -71,6 +71,18 @@ def test_site_and_locale_are_not_python_packages():
             ],
         ),
         (
+            "lms/notifications",
+            [
+                "courses",
+                "certification",
+                "community",
+                "compliance",
+                "media_library",
+                "lms.portal",
+                "lms.reports",
+            ],
+        ),
+        (
             "media_library",
             ["courses", "certification", "community", "compliance", "lms.portal", "lms.reports"],
         ),

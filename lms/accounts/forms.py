@@ -79,6 +79,7 @@ class ProfileForm(forms.ModelForm):
 
     field_order = [
         "display_name",
+        "phone",
         "preferred_language",
         "sector",
         "gender",
@@ -92,6 +93,7 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = [
             "display_name",
+            "phone",
             "preferred_language",
             "sector",
             "gender",
@@ -105,12 +107,23 @@ class ProfileForm(forms.ModelForm):
         from lms.taxonomy.models import Sector
 
         self.fields["sector"].queryset = Sector.objects.canonical()
+        self.fields["phone"].widget.input_type = "tel"
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
         for name in ("gender", "migrant_status"):
             self.fields[name].help_text = _("Optional.")
         if self.instance.pk:
             active = consents_active(user=self.instance)
             self.fields["consent_gender"].initial = "gender" in active
             self.fields["consent_migrant_status"].initial = "migrant_status" in active
+
+    def clean_phone(self):
+        from lms.accounts.phones import phone_to_e164
+
+        value = self.cleaned_data.get("phone", "").strip()
+        if not value:
+            return ""
+        country = self.instance.country if self.instance.country_id else None
+        return phone_to_e164(value, region=country.iso_code if country else None)
 
     def clean(self):
         cleaned = super().clean()

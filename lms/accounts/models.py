@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from lms.accounts.phones import validate_e164
+
 
 class Organisation(models.Model):
     """A factory or an enterprise taking part in a country programme, or one of the
@@ -111,6 +113,13 @@ class User(AbstractUser):
         max_length=80,
         blank=True,
         help_text=_("How your name is shown to others."),
+    )
+    phone = models.CharField(
+        _("mobile phone"),
+        max_length=20,
+        blank=True,
+        validators=[validate_e164],
+        help_text=_("Optional. For text messages about your training, if you choose them."),
     )
     preferred_language = models.CharField(
         _("preferred language"),

@@ -74,10 +74,12 @@ def user_create(
     preferred_language: str = "en",
     gender: str = "",
     migrant_status: str = "",
+    phone: str = "",
 ) -> User:
     user = User(
         username=username,
         email=email,
+        phone=phone,
         display_name=display_name,
         country=country,
         sector=sector,

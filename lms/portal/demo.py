@@ -29,6 +29,8 @@ class DemoPerson:
     language: str = "en"
     gender: str = ""
     migrant_status: str = ""
+    # For text messages (lms.notifications): workers without email get them instead.
+    phone: str = ""
 
 
 ORGANISATIONS = [
@@ -53,6 +55,7 @@ PEOPLE = [
         language="vi",
         gender="woman",
         migrant_status="local",
+        phone="+84901234567",
     ),
     DemoPerson(
         "supervisor",
@@ -269,6 +272,7 @@ def load_people():
             preferred_language=person.language,
             gender=person.gender,
             migrant_status=person.migrant_status,
+            phone=person.phone,
         )
     _verify_demo_emails()
 

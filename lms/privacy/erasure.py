@@ -47,6 +47,7 @@ def identifiers_of(person) -> list[str]:
     found = {
         person.username,
         person.email,
+        getattr(person, "phone", ""),
         person.display_name,
         person.first_name,
         person.last_name,
@@ -199,6 +200,7 @@ def person_erase(*, person, pseudonym: str) -> dict:
     get_user_model().objects.filter(pk=person.pk).update(
         username=pseudonym,
         email="",
+        phone="",
         first_name="",
         last_name="",
         display_name="",

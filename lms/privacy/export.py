@@ -31,6 +31,7 @@ EXCLUDED_FIELDS = {"password", "key_hash"}
 PROFILE_FIELDS = [
     "username",
     "email",
+    "phone",
     "display_name",
     "first_name",
     "last_name",

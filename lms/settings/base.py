@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "lms.accounts",
     "lms.taxonomy",
     "lms.records",
+    "lms.notifications",
     # The rooms.
     "media_library",
     "media_library.interactive",
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
                 "lms.portal.context_processors.portal",
+                "lms.notifications.context_processors.notifications",
             ],
         },
     },
@@ -643,3 +645,26 @@ if env("AWS_S3_CUSTOM_DOMAIN", default=""):
     _media_origins.add(f"https://{env('AWS_S3_CUSTOM_DOMAIN')}")
 for _directive in ("img-src", "media-src", "connect-src"):
     CONTENT_SECURITY_POLICY["DIRECTIVES"][_directive] += sorted(_media_origins)
+
+# --- notifications (issue 22, decisions 0012-0014) ---
+# Text messages: the console backend prints them; "lms.notifications.sms.TwilioBackend"
+# sends them through Twilio with the account below.
+LMS_SMS_BACKEND = env("LMS_SMS_BACKEND", default="lms.notifications.sms.ConsoleBackend")
+LMS_SMS_TWILIO_ACCOUNT_SID = env("LMS_SMS_TWILIO_ACCOUNT_SID", default="")
+LMS_SMS_TWILIO_AUTH_TOKEN = env("LMS_SMS_TWILIO_AUTH_TOKEN", default="")
+LMS_SMS_TWILIO_FROM = env("LMS_SMS_TWILIO_FROM", default="")
+LMS_SMS_TWILIO_MESSAGING_SERVICE_SID = env("LMS_SMS_TWILIO_MESSAGING_SERVICE_SID", default="")
+CELERY_BEAT_SCHEDULE["notifications-deliver-pending"] = {
+    "task": "lms.notifications.tasks.notifications_deliver_pending",
+    "schedule": 10 * 60,
+}
+# Session reminders (24 h and 1 h before) are looked for every five minutes; modules that
+# open today are announced once a day.
+CELERY_BEAT_SCHEDULE["courses-session-reminders"] = {
+    "task": "courses.notifications.session_reminders_send",
+    "schedule": 5 * 60,
+}
+CELERY_BEAT_SCHEDULE["courses-module-openings"] = {
+    "task": "courses.notifications.module_openings_announce",
+    "schedule": crontab(minute=0, hour=4),
+}

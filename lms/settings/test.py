@@ -9,6 +9,7 @@ SECRET_KEY = "test-only-not-secret-8d2e7a"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LMS_SMS_BACKEND = "lms.notifications.sms.LocmemBackend"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "test-media"))
 WAGTAILADMIN_BASE_URL = "http://testserver"
