@@ -48,7 +48,11 @@ def _join_cohort(*, session: ClassSession, learner, registered_by) -> None:
     enrolment = Enrolment.objects.filter(
         learner=learner, course_id=session.cohort.course_id
     ).first()
-    if enrolment is not None and enrolment.cohort_id == session.cohort_id:
+    if enrolment is not None:
+        # Eligibility allowed only an enrolment without a cohort, or in this one.
+        if enrolment.cohort_id is None:
+            enrolment.cohort = session.cohort
+            enrolment.save(update_fields=["cohort"])
         return
     by_self = registered_by is None or registered_by.pk == learner.pk
     enrolment_create(
