@@ -1004,7 +1004,8 @@ def _sessions(cohort, *, titles, first_day, every_days=0, every_months=0, venue,
 
 def _signup_sessions(seminar, *, country, organisation, trainer, people):
     """The harassment seminar in Vietnam takes sign-ups (issue 22): one session is full with
-    people waiting, the next has seats left. The demo worker has signed up for neither."""
+    people waiting, the next has seats left. The demo worker is in the class and has signed
+    up for neither."""
     from courses import registration_services
 
     cohort = _cohort(
@@ -1024,6 +1025,8 @@ def _signup_sessions(seminar, *, country, organisation, trainer, people):
         venue="Saigon Garment, training room 2",
     )
     worker = _person("worker")
+    if worker:  # in the class, free to sign up for either session
+        _enrol(cohort, [worker], trainer)
     others = [p for p in people if p != worker]
     for session, seats, takers in ((sessions[0], 6, others[:8]), (sessions[1], 12, others[8:11])):
         if session.capacity is None:
@@ -1033,8 +1036,9 @@ def _signup_sessions(seminar, *, country, organisation, trainer, people):
                 cancellation_deadline=session.starts_at - dt.timedelta(days=2),
             )
         for person in takers:
+            # The seminar takes no self-enrolment: the trainer signs people up.
             registration_services.session_registration_create(
-                session=session, learner=person, registered_by=person
+                session=session, learner=person, registered_by=trainer
             )
 
 

@@ -313,3 +313,13 @@ def test_a_session_without_seats_takes_no_sign_ups(world):
     session = factories.session(world["cohort"], starts_at=timezone.now() + dt.timedelta(days=1))
     with pytest.raises(services.CourseActionError, match="does not take"):
         sign_up(session, worker(world["organisation"]))
+
+
+def test_a_learner_enrolled_without_a_cohort_signs_up_and_joins_the_cohort(home_page):
+    world = seminar_world(home_page, self_enrolment=False)
+    person = worker(world["organisation"])
+    factories.enrol(world["seminar"], [person])  # by a trainer, in no cohort
+    registration = sign_up(signup_session(world["cohort"]), person)
+    assert registration.status == Status.REGISTERED
+    enrolment = Enrolment.objects.get(learner=person)
+    assert (enrolment.cohort_id, enrolment.source) == (world["cohort"].pk, "trainer")
