@@ -203,6 +203,8 @@ def test_bad_sign_up_settings_come_back_with_what_was_typed_and_the_reason(clien
 def test_the_trainer_opens_a_session_for_sign_up(client, world, second_factor_for_everyone):
     session = factories.session(world["cohort"], starts_at=timezone.now() + dt.timedelta(days=3))
     client.force_login(world["trainer"])
+    cohort_page = client.get(reverse("courses:cohort_detail", args=[world["cohort"].pk]))
+    assert roster_url(session) in cohort_page.text
     assert "Give it a number of seats" in client.get(roster_url(session)).text
     response = client.post(
         roster_url(session),
