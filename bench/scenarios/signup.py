@@ -97,12 +97,12 @@ def prepare() -> None:
 def scenarios() -> list[HttpScenario]:
     return [
         HttpScenario(
-            "sign-up: a worker's open sessions (12)",
+            "signup: a worker's open sessions (12)",
             "/en/learn/sessions/",
             login=LEARNER,
             measure_weight=True,
         ),
-        HttpScenario("sign-up: a worker's calendar page", "/en/learn/calendar/", login=LEARNER),
+        HttpScenario("signup: a worker's calendar page", "/en/learn/calendar/", login=LEARNER),
     ]
 
 
@@ -173,7 +173,7 @@ def sign_up_burst() -> dict:
 def tasks() -> list[TaskScenario]:
     return [
         TaskScenario(
-            f"sign-up: burst of {CROWD} people at once for the last {SEATS} seats",
+            f"signup: sign-up burst of {CROWD} people at once for the last {SEATS} seats",
             sign_up_burst,
             units=CROWD,
         )
