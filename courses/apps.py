@@ -8,10 +8,12 @@ class CoursesConfig(AppConfig):
 
     def ready(self):
         from courses import activities
+        from courses.calendar_sources import register_course_sources
         from courses.receivers import connect
 
         activities.register()
         connect()
+        register_course_sources()
 
         from courses import notifications
 

@@ -1002,6 +1002,46 @@ def _sessions(cohort, *, titles, first_day, every_days=0, every_months=0, venue,
     return sessions
 
 
+def _signup_sessions(seminar, *, country, organisation, trainer, people):
+    """The harassment seminar in Vietnam takes sign-ups (issue 22): one session is full with
+    people waiting, the next has seats left. The demo worker is in the class and has signed
+    up for neither."""
+    from courses import registration_services
+
+    cohort = _cohort(
+        "Saigon Garment - harassment prevention seminar (sign-up)",
+        course=seminar,
+        country=country,
+        organisation=organisation,
+        language="vi",
+        start_date=timezone.localdate(),
+        trainers=[trainer],
+    )
+    sessions = _sessions(
+        cohort,
+        titles=["Seminar for line supervisors", "Seminar for the second shift"],
+        first_day=timezone.localdate() + dt.timedelta(days=10),
+        every_days=7,
+        venue="Saigon Garment, training room 2",
+    )
+    worker = _person("worker")
+    if worker:  # in the class, free to sign up for either session
+        _enrol(cohort, [worker], trainer)
+    others = [p for p in people if p != worker]
+    for session, seats, takers in ((sessions[0], 6, others[:8]), (sessions[1], 12, others[8:11])):
+        if session.capacity is None:
+            registration_services.session_signup_configure(
+                session=session,
+                capacity=seats,
+                cancellation_deadline=session.starts_at - dt.timedelta(days=2),
+            )
+        for person in takers:
+            # The seminar takes no self-enrolment: the trainer signs people up.
+            registration_services.session_registration_create(
+                session=session, learner=person, registered_by=trainer
+            )
+
+
 def _enrol(cohort, learners, trainer):
     for learner in learners:
         services.enrolment_create(
@@ -1224,6 +1264,8 @@ def load_delivery(programme, seminar, sst, kit, workbook, policies):
                 lesson=lesson,
                 form_token=services.derived_statement_id("demo-lesson", lesson.pk, learner.pk),
             )
+
+    _signup_sessions(seminar, country=vn, organisation=saigon, trainer=trainer, people=vn_learners)
 
     # Self-enrolled: the demo worker took the induction kit.
     worker = _person("worker")

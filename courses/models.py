@@ -538,6 +538,22 @@ class ClassSession(models.Model):
     check_in_code = models.CharField(
         _("check-in code"), max_length=8, unique=True, default=check_in_code
     )
+    # Sign-up (issue 22): a session with a capacity takes registrations.
+    capacity = models.PositiveIntegerField(
+        _("seats"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when people do not sign up for this session."),
+    )
+    registration_opens_at = models.DateTimeField(
+        _("sign-up opens at"), null=True, blank=True, help_text=_("Empty: at once.")
+    )
+    registration_closes_at = models.DateTimeField(
+        _("sign-up closes at"), null=True, blank=True, help_text=_("Empty: when it starts.")
+    )
+    cancellation_deadline = models.DateTimeField(
+        _("cancel until"), null=True, blank=True, help_text=_("Empty: until it starts.")
+    )
 
     class Meta:
         verbose_name = _("classroom session")
@@ -550,6 +566,24 @@ class ClassSession(models.Model):
     def clean(self):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("A session ends after it starts.")})
+        if (
+            self.registration_opens_at
+            and self.registration_closes_at
+            and self.registration_closes_at <= self.registration_opens_at
+        ):
+            raise ValidationError({"registration_closes_at": _("Sign-up closes after it opens.")})
+
+    @property
+    def takes_registrations(self) -> bool:
+        return self.capacity is not None
+
+    @property
+    def registration_closes(self):
+        return self.registration_closes_at or self.starts_at
+
+    @property
+    def cancellation_closes(self):
+        return self.cancellation_deadline or self.starts_at
 
 
 class Attendance(models.Model):
@@ -682,3 +716,93 @@ class Submission(models.Model):
     def clean(self):
         if not (self.text.strip() or self.photo or self.file):
             raise ValidationError(_("Describe what you did, or add a photo or a file."))
+
+
+# --- sign-up for sessions (issue 22) -----------------------------------------------------
+
+
+class SessionRegistration(models.Model):
+    """A person's place in a classroom session or seminar that takes sign-ups: a seat, or a
+    place on its waiting list. One row per person and session (a retried sign-up finds it);
+    cancelling and signing up again reuse the row. The rules are in
+    ``courses.registration_services``."""
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+        ATTENDED = "attended", _("Attended")
+        NO_SHOW = "no_show", _("Did not come")
+
+    # Statuses that hold a seat.
+    SEATED = (Status.REGISTERED, Status.ATTENDED, Status.NO_SHOW)
+
+    session = models.ForeignKey(
+        ClassSession,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="registrations",
+    )
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("learner"),
+        on_delete=models.CASCADE,
+        related_name="session_registrations",
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    # Order on the waiting list (lower goes first). Numbers are never reused or shifted, so
+    # the position shown to a person is their rank among those still waiting.
+    waitlist_position = models.PositiveIntegerField(_("waiting-list order"), null=True, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("signed up at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    seat_given_at = models.DateTimeField(_("seat given at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("session registration")
+        verbose_name_plural = _("session registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "learner"], name="courses_register_once_per_session"
+            ),
+            models.UniqueConstraint(
+                fields=["session", "waitlist_position"],
+                condition=models.Q(waitlist_position__isnull=False),
+                name="courses_waitlist_position_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["session", "status"], name="courses_registration_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.learner} - {self.session} ({self.status})"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret iCalendar address. Only a hash of its token is kept: the address
+    is shown once, when made; a new one replaces it, and revoking deletes it."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("made at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return str(self.person)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from courses import views
+from courses import registration_views, views
 
 app_name = "courses"
 urlpatterns = [
@@ -45,6 +45,30 @@ urlpatterns = [
     ),
     path("cohorts/<int:cohort_id>/sessions/new/", views.session_create, name="session_create"),
     path("sessions/<int:session_id>/roster/", views.session_roster, name="session_roster"),
+    path("sessions/", registration_views.session_list, name="session_list"),
+    path("sessions/staff/", registration_views.staff_sessions, name="staff_sessions"),
+    path(
+        "sessions/<int:session_id>/register/",
+        registration_views.session_register,
+        name="session_register",
+    ),
+    path(
+        "sessions/<int:session_id>/cancel/",
+        registration_views.session_cancel,
+        name="session_cancel",
+    ),
+    path(
+        "sessions/<int:session_id>/signups/",
+        registration_views.session_signups,
+        name="session_signups",
+    ),
+    path(
+        "sessions/<int:session_id>/staff/",
+        registration_views.staff_signup,
+        name="staff_signup",
+    ),
+    path("calendar/", registration_views.calendar, name="calendar"),
+    path("calendar/feed/", registration_views.calendar_feed_manage, name="calendar_feed_manage"),
     path("reviews/", views.review_list, name="review_list"),
     path("reviews/<int:submission_id>/", views.review, name="review"),
 ]

@@ -629,6 +629,11 @@ if LMS_INACTIVE_ACCOUNT_ERASURE not in {"propose", "erase"}:
     raise ImproperlyConfigured("LMS_INACTIVE_ACCOUNT_ERASURE must be propose or erase.")
 # How often a person may download all their data.
 LMS_DATA_DOWNLOAD_RATE = env("LMS_DATA_DOWNLOAD_RATE", default="5/h")
+# Sessions that take sign-ups: no-shows derived from attendance once they end (issue 22).
+CELERY_BEAT_SCHEDULE["courses-session-no-shows"] = {
+    "task": "courses.tasks.session_no_shows_record_task",
+    "schedule": crontab(minute=40),
+}
 CELERY_BEAT_SCHEDULE["privacy-inactive-accounts"] = {
     "task": "lms.privacy.tasks.inactive_accounts_propose_erasure",
     "schedule": crontab(minute=15, hour=3),

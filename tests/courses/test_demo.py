@@ -6,12 +6,27 @@ pytestmark = pytest.mark.django_db
 
 
 def counts():
-    from courses.models import Attendance, ClassSession, Cohort, CoursePage, Enrolment
+    from courses.models import (
+        Attendance,
+        ClassSession,
+        Cohort,
+        CoursePage,
+        Enrolment,
+        SessionRegistration,
+    )
     from lms.records.models import Statement
 
     return [
         m.objects.count()
-        for m in (CoursePage, Cohort, ClassSession, Enrolment, Attendance, Statement)
+        for m in (
+            CoursePage,
+            Cohort,
+            ClassSession,
+            Enrolment,
+            Attendance,
+            Statement,
+            SessionRegistration,
+        )
     ]
 
 
@@ -31,6 +46,12 @@ def test_the_demo_loads_twice_without_duplicates(home_page):
     vietnam = Cohort.objects.get(country__code="vn", course=programme)
     assert Enrolment.objects.filter(cohort=vietnam).count() == 20
     assert vietnam.sessions.filter(attendance__present=True).exists()
+    # A seminar session open for sign-up, full, with people on its waiting list (issue 22).
+    from courses.models import SessionRegistration
+
+    full = SessionRegistration.objects.filter(session__title="Seminar for line supervisors")
+    assert full.filter(status="registered").count() == 6
+    assert full.filter(status="waitlisted").count() == 2
     from courses.models import LessonPage
 
     english = LessonPage.objects.get(slug="workplace-cooperation-1", locale__language_code="en")

@@ -1,0 +1,12 @@
+"""Scheduled work of courses, run by Celery beat."""
+
+from celery import shared_task
+
+
+@shared_task(ignore_result=True)
+def session_no_shows_record_task() -> int:
+    """Registrations of sessions that ended become ``attended`` or ``no_show`` from the
+    attendance (see ``courses.registration_services.session_no_shows_record``)."""
+    from courses.registration_services import no_shows_record_recent
+
+    return no_shows_record_recent()
