@@ -11,3 +11,10 @@ transaction that recorded it commits. Keyword arguments:
 from django.dispatch import Signal
 
 course_completed = Signal()
+# A seat on a session's waiting list was given to the next person. Keyword argument:
+#   registration -- the courses SessionRegistration that now holds a seat
+waitlist_seat_given = Signal()
+# A required (possibly recurring) training falls due soon, or is now overdue. Keyword arguments:
+#   learner -- accounts.User; course -- the specific course page; due_on -- a date
+training_due_soon = Signal()
+training_overdue = Signal()
