@@ -143,9 +143,11 @@ def test_a_recurring_training_opens_a_new_cycle_that_must_be_completed_again(
     progress = selectors.progress_for_course(learner=worker, course=refresher)
     assert progress.lessons_done == set()
 
-    with freeze_time(dt.datetime(2026, 12, 20, 9, tzinfo=dt.UTC)):
-        with django_capture_on_commit_callbacks(execute=True):
-            _complete(worker, refresher)
+    with (
+        freeze_time(dt.datetime(2026, 12, 20, 9, tzinfo=dt.UTC)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        _complete(worker, refresher)
     second.refresh_from_db()
     assert second.completed_at == dt.datetime(2026, 12, 20, 9, tzinfo=dt.UTC)
 
