@@ -146,12 +146,7 @@ def _assign_first_cycles(*, requirement: TrainingRequirement, today: dt.date) ->
     already = TrainingAssignment.objects.filter(
         learner_id=OuterRef("pk"), course_id=requirement.course_id
     )
-    newcomers = (
-        requirement_people(requirement)
-        .filter(~Exists(already))
-        .only("pk", "date_joined", "country_id", "sector_id", "organisation_id")
-        .order_by("pk")
-    )
+    newcomers = requirement_people(requirement).filter(~Exists(already)).order_by("pk")
     count = 0
     for person in newcomers.iterator(chunk_size=500):
         if _assign(requirement=requirement, learner=person, today=today):

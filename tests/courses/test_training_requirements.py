@@ -216,3 +216,23 @@ def test_the_daily_task_is_scheduled():
 
     entry = settings.CELERY_BEAT_SCHEDULE["courses-training-requirements"]
     assert entry["task"] == "courses.tasks.training_requirements_apply_task"
+
+
+def test_country_staff_keep_only_their_countrys_requirements_in_the_admin(
+    client, refresher, totp_for
+):
+    from tests.accounts.factories import country_staff
+
+    vietnam = _require(refresher, OrganisationFactory(name="Hanoi Knit"))
+    cambodia = _require(
+        refresher, OrganisationFactory(name="Phnom Penh Knit", country=country("kh"))
+    )
+    client.force_login(totp_for(country_staff("vn")))
+    page = client.get("/admin/required_training/").content.decode()
+    assert "Hanoi Knit" in page
+    assert "Phnom Penh Knit" not in page
+    assert client.get(f"/admin/required_training/edit/{vietnam.pk}/").status_code == 200
+    assert client.get(f"/admin/required_training/edit/{cambodia.pk}/").status_code in (302, 403)
+    worker = _worker(OrganisationFactory())
+    client.force_login(worker)
+    assert client.get("/admin/required_training/").status_code in (302, 403)
