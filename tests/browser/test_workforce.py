@@ -40,6 +40,7 @@ def manager(home_page):
 def test_the_manager_reads_their_workforce_and_filters_the_overdue(
     live_server, page, axe, login, manager
 ):
+    page.set_default_timeout(90_000)  # the first page of a cold live server, on a busy machine
     login(page, manager.username, PASSWORD)
     page.goto(f"{live_server.url}/en/workforce/")
     assert page.title().startswith("Workforce of Dong Nai Footwear")
