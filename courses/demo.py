@@ -1396,3 +1396,6 @@ def load():
     embed_lesson_media()
     translate_courses(programme, seminar, sst, kit)
     load_delivery(programme, seminar, sst, kit, workbook, policies)
+    from courses.demo_training import load_required_training
+
+    load_required_training()

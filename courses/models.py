@@ -456,6 +456,7 @@ class Enrolment(models.Model):
         SELF = "self", _("Enrolled themselves")
         TRAINER = "trainer", _("Enrolled by a trainer")
         IMPORT = "import", _("Imported from a class list")
+        REQUIRED = "required", _("Assigned as required training")
 
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -505,6 +506,11 @@ class Enrolment(models.Model):
     )
     enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # When the current cycle of a recurring required training began (``courses.training``):
+    # only learning from then on counts towards completing it again. Empty: the first cycle.
+    cycle_started_at = models.DateTimeField(
+        _("current cycle started at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("enrolment")
@@ -806,3 +812,146 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return str(self.person)
+
+
+class TrainingRequirement(models.Model):
+    """A course that people holding a role must take: in one organisation (set by its
+    manager or by staff) or in every factory of a country (set by the country's staff). Due a
+    number of days after the person joined or after the requirement reached them; optionally
+    again every few months after each completion (``courses.training``)."""
+
+    class DueFrom(models.TextChoices):
+        ASSIGNED = "assigned", _("the day it is assigned")
+        JOINED = "joined", _("the day the person joined")
+
+    course = models.ForeignKey(
+        CoursePage,
+        verbose_name=_("course"),
+        on_delete=models.CASCADE,
+        related_name="training_requirements",
+    )
+    role = models.ForeignKey(
+        "accounts.Role", verbose_name=_("role"), on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="training_requirements",
+        help_text=_("Empty: every factory of the country."),
+    )
+    country = models.ForeignKey(
+        "taxonomy.Country",
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    due_within_days = models.PositiveSmallIntegerField(_("due within (days)"), default=30)
+    due_from = models.CharField(
+        _("counted from"), max_length=10, choices=DueFrom.choices, default=DueFrom.ASSIGNED
+    )
+    recur_every_months = models.PositiveSmallIntegerField(
+        _("again every (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: taken once. For example 12 for a yearly refresher."),
+    )
+    remind_days_before = models.PositiveSmallIntegerField(_("remind (days before)"), default=14)
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("required training")
+        verbose_name_plural = _("required trainings")
+        ordering = ["course__title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "role", "organisation"],
+                condition=models.Q(organisation__isnull=False),
+                name="courses_requirement_once_per_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["course", "role", "country"],
+                condition=models.Q(organisation__isnull=True),
+                name="courses_requirement_once_per_country",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.course} - {self.role}"
+
+    def clean(self):
+        if (
+            self.organisation_id
+            and self.country_id
+            and self.organisation.country_id != self.country_id
+        ):
+            raise ValidationError({"organisation": _("The organisation is in another country.")})
+        if self.recur_every_months is not None and not 1 <= self.recur_every_months <= 120:
+            raise ValidationError(
+                {"recur_every_months": _("Choose a number of months from 1 to 120.")}
+            )
+
+
+class TrainingAssignment(models.Model):
+    """One cycle of a required training for one person: when it is due, when it was done,
+    and which reminders went out (each once per learner, course and due date)."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("learner"),
+        on_delete=models.CASCADE,
+        related_name="training_assignments",
+    )
+    course = models.ForeignKey(
+        CoursePage,
+        verbose_name=_("course"),
+        on_delete=models.CASCADE,
+        related_name="training_assignments",
+    )
+    requirement = models.ForeignKey(
+        TrainingRequirement,
+        verbose_name=_("required by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assignments",
+    )
+    cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
+    due_on = models.DateField(_("due on"))
+    assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    due_soon_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    overdue_sent_at = models.DateTimeField(_("overdue notice sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("required training cycle")
+        verbose_name_plural = _("required training cycles")
+        ordering = ["due_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "course", "cycle"], name="courses_assignment_once_per_cycle"
+            ),
+            models.UniqueConstraint(
+                fields=["learner", "course", "due_on"], name="courses_assignment_once_per_due"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["completed_at", "due_on"], name="courses_assignment_open"),
+        ]
+
+    def __str__(self):
+        return f"{self.learner} - {self.course} ({self.due_on})"
+
+    def is_overdue(self, today) -> bool:
+        return self.completed_at is None and self.due_on < today

@@ -508,7 +508,7 @@ def _progress_statements(*, learners, lesson_ids: set[str], question_ids: set[st
             Q(activity__in=lesson_ids | question_ids) | Q(parent_activity__in=lesson_ids),
             verb__in=[*DONE_VERBS, verbs.ANSWERED],
         )
-        .values_list("actor_id", "activity", "parent_activity", "verb", "success")
+        .values_list("actor_id", "activity", "parent_activity", "verb", "success", "timestamp")
     )
 
 
@@ -537,6 +537,14 @@ def progress_for_learners(
     return {pk: table[pk, course.pk] for pk in learner_ids}
 
 
+def _in_cycle(enrolment: Enrolment | None, when) -> bool:
+    """Whether learning done ``when`` counts in the enrolment's current cycle: everything
+    counts in the first; a recurring training's later cycle counts only what came after it
+    began (``courses.training``)."""
+    start = getattr(enrolment, "cycle_started_at", None)
+    return start is None or when is None or when >= start
+
+
 def _progress_table(
     *,
     learner_ids: list[int],
@@ -562,7 +570,7 @@ def _progress_table(
     if enrolments is None:
         enrolments = Enrolment.objects.filter(
             course_id__in=courses, learner_id__in=learner_ids
-        ).only("learner_id", "course_id", "cohort_id", "completed_at")
+        ).only("learner_id", "course_id", "cohort_id", "completed_at", "cycle_started_at")
     enrolments = {(e.learner_id, e.course_id): e for e in enrolments}
     cohort_ids = {e.cohort_id for e in enrolments.values() if e.cohort_id}
     if fallback_cohort_id:
@@ -575,29 +583,32 @@ def _progress_table(
         .values_list("cohort_id", "sessions")
     )
     attended: dict[tuple[int, int], int] = {}
-    for pair in Attendance.objects.filter(
+    for learner_id, course_id, starts_at in Attendance.objects.filter(
         learner_id__in=learner_ids, present=True, session__cohort__course_id__in=courses
-    ).values_list("learner_id", "session__cohort__course_id"):
-        attended[pair] = attended.get(pair, 0) + 1
+    ).values_list("learner_id", "session__cohort__course_id", "session__starts_at"):
+        if _in_cycle(enrolments.get((learner_id, course_id)), starts_at):
+            attended[learner_id, course_id] = attended.get((learner_id, course_id), 0) + 1
     approved: dict[tuple[int, int], set[str]] = {}
-    for course_id, learner_id, organisation_member, item in (
+    for course_id, learner_id, organisation_member, item, reviewed_at in (
         Submission.objects.filter(
             course_id__in=courses,
             status=Submission.Status.APPROVED,
             item__in=set().union(*items.values()),
         )
         .filter(Q(learner_id__in=learner_ids) | Q(organisation__people__in=learner_ids))
-        .values_list("course_id", "learner_id", "organisation__people", "item")
+        .values_list("course_id", "learner_id", "organisation__people", "item", "reviewed_at")
     ):
         if item in items[course_id]:
             for pk in {learner_id, organisation_member} & rows.keys():
-                approved.setdefault((pk, course_id), set()).add(item)
+                if _in_cycle(enrolments.get((pk, course_id)), reviewed_at):
+                    approved.setdefault((pk, course_id), set()).add(item)
 
     table = {}
     for course_id in courses:
         for pk in learner_ids:
-            done, passed = _statement_progress(rows[pk], lessons[course_id], questions[course_id])
             enrolment = enrolments.get((pk, course_id))
+            statements = [row[:-1] for row in rows[pk] if _in_cycle(enrolment, row[-1])]
+            done, passed = _statement_progress(statements, lessons[course_id], questions[course_id])
             cohort_id = (enrolment.cohort_id if enrolment else None) or fallback_cohort_id
             table[pk, course_id] = Progress(
                 lessons_done={int(parse_activity_id(a)[1]) for a in done},

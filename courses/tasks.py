@@ -1,4 +1,4 @@
-"""Scheduled work of courses, run by Celery beat."""
+"""Scheduled work of the courses room, run by Celery beat."""
 
 from celery import shared_task
 
@@ -10,3 +10,12 @@ def session_no_shows_record_task() -> int:
     from courses.registration_services import no_shows_record_recent
 
     return no_shows_record_recent()
+
+
+@shared_task(ignore_result=True)
+def training_requirements_apply_task() -> None:
+    """Once a day (beat): assign required training, open recurring cycles, send due-soon
+    and overdue notices (``courses.training``; idempotent, so a retry is harmless)."""
+    from courses.training import training_requirements_apply
+
+    training_requirements_apply()

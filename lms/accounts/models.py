@@ -70,6 +70,7 @@ class Role(models.Model):
         WORKER = "worker", _("Worker")
         SUPERVISOR = "supervisor", _("Supervisor")
         MANAGER = "manager", _("Manager")
+        HR = "hr", _("Human resources (of a factory)")
         TRAINER = "trainer", _("Trainer")
         ENTERPRISE_ADVISOR = "enterprise_advisor", _("Enterprise advisor")
         ASSESSOR = "assessor", _("Assessor")

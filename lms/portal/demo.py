@@ -76,6 +76,15 @@ PEOPLE = [
         language="vi",
         gender="woman",
     ),
+    DemoPerson(
+        "hr.vn",
+        "Lý Thị Phương",
+        ("hr",),
+        "vn",
+        "Dong Nai Footwear Ltd.",
+        language="vi",
+        gender="woman",
+    ),
     DemoPerson("trainer", "Lê Quang Huy", ("trainer",), "vn", language="vi", gender="man"),
     DemoPerson(
         "advisor", "Rania Haddad", ("enterprise_advisor",), "jo", language="ar", gender="woman"

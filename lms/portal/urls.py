@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from lms.portal import views
+from lms.portal import views, workforce_views
 
 app_name = "portal"
 urlpatterns = [
@@ -12,4 +12,11 @@ urlpatterns = [
     ),
     path("search/", views.search, name="search"),
     path("my/", views.dashboard, name="dashboard"),
+    path("workforce/", workforce_views.workforce_home, name="workforce_home"),
+    path("workforce/<int:organisation_id>/", workforce_views.workforce_view, name="workforce"),
+    path(
+        "workforce/<int:organisation_id>/export.<str:fmt>",
+        workforce_views.workforce_export,
+        name="workforce_export",
+    ),
 ]

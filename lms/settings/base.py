@@ -620,6 +620,12 @@ CELERY_BEAT_SCHEDULE["compliance-overdue-actions"] = {
     "task": "compliance.tasks.overdue_actions_remind",
     "schedule": crontab(minute=0, hour=5),
 }
+# Required and recurring training (issue 22.6): assignments, new cycles, due-soon and overdue
+# notices, once a day (courses.training; idempotent).
+CELERY_BEAT_SCHEDULE["courses-training-requirements"] = {
+    "task": "courses.tasks.training_requirements_apply_task",
+    "schedule": crontab(minute=45, hour=4),
+}
 # --- privacy (issue 21.4, decision 0011) ---
 # Accounts unused (no sign-in) for this many days are proposed for erasure once a day; 0 turns
 # it off. "propose" opens a request for staff to review; "erase" approves it at once.

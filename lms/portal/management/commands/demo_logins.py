@@ -39,6 +39,10 @@ class Command(BaseCommand):
             "(union.vn); factory responses to approve: /en/factories/public/responses/ (staff.vn)."
         )
         self.stdout.write(
+            "A factory's workforce (training, certificates, overdue required training): "
+            "/en/workforce/ (manager and hr.vn at Dong Nai Footwear, with a second factor)."
+        )
+        self.stdout.write(
             "Staff (staff.vn, staff.jo, admin) are asked to set up two-factor authentication "
             "(any TOTP app) before the admin opens."
         )
