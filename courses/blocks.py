@@ -66,9 +66,7 @@ class BankQuizBlock(blocks.StructBlock):
     (``courses.progression``); attempts follow the course's question bank rules."""
 
     topic = SnippetChooserBlock("taxonomy.Cluster", label=_("topic"))
-    count = blocks.IntegerBlock(
-        label=_("questions drawn"), min_value=1, max_value=30, default=5
-    )
+    count = blocks.IntegerBlock(label=_("questions drawn"), min_value=1, max_value=30, default=5)
     pass_percent = blocks.IntegerBlock(
         label=_("pass mark (percent)"), min_value=1, max_value=100, default=70
     )

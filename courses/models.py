@@ -95,9 +95,7 @@ class CoursePage(BasePage):
         FieldPanel("duration"),
         *completion_panels,
         InlinePanel("prerequisites", label=_("complete these courses first")),
-        InlinePanel(
-            "quiz_rules", label=_("question bank rules"), max_num=1, min_num=0
-        ),
+        InlinePanel("quiz_rules", label=_("question bank rules"), max_num=1, min_num=0),
         FieldPanel("test_questions"),
     ]
     search_fields = [*BasePage.search_fields, index.SearchField("intro")]

@@ -79,9 +79,7 @@ class EvaluationAnswer(models.Model):
         blank=True,
         related_name="+",
     )
-    content_rating = models.PositiveSmallIntegerField(
-        _("content"), validators=RATING_VALIDATORS
-    )
+    content_rating = models.PositiveSmallIntegerField(_("content"), validators=RATING_VALIDATORS)
     trainer_rating = models.PositiveSmallIntegerField(
         _("trainer"), validators=RATING_VALIDATORS, null=True, blank=True
     )

@@ -105,7 +105,9 @@ def evaluation_subject(*, person, target: str, target_id: int) -> Subject | None
         return _session_subject(row.session) if row else None
     if target == Target.COURSE:
         enrolment = (
-            Enrolment.objects.filter(learner=person, course_id=target_id, completed_at__isnull=False)
+            Enrolment.objects.filter(
+                learner=person, course_id=target_id, completed_at__isnull=False
+            )
             .select_related("course", "cohort")
             .first()
         )

@@ -78,9 +78,7 @@ class PrerequisiteOverride(models.Model):
         verbose_name = _("prerequisite override")
         verbose_name_plural = _("prerequisite overrides")
         constraints = [
-            models.UniqueConstraint(
-                fields=["course", "learner"], name="progression_override_once"
-            )
+            models.UniqueConstraint(fields=["course", "learner"], name="progression_override_once")
         ]
 
     def __str__(self):

@@ -59,9 +59,7 @@ def prerequisite_override_grant(*, course, learner, granted_by, note: str):
 
 
 def quiz_block(*, lesson, block_id: str):
-    block = next(
-        (b for b in lesson.body if b.id == block_id and b.block_type == "bank_quiz"), None
-    )
+    block = next((b for b in lesson.body if b.id == block_id and b.block_type == "bank_quiz"), None)
     if block is None:
         raise CourseActionError(_("This knowledge check is no longer in the lesson."))
     return block
