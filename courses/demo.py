@@ -1354,3 +1354,8 @@ def load():
     embed_lesson_media()
     translate_courses(programme, seminar, sst, kit)
     load_delivery(programme, seminar, sst, kit, workbook, policies)
+    from courses.evaluations import demo as evaluations_demo
+    from courses.progression import demo as progression_demo
+
+    progression_demo.load()
+    evaluations_demo.load()
