@@ -227,3 +227,11 @@ def test_the_quiz_page_costs_the_same_queries_however_large_the_bank(
     with django_assert_max_num_queries(30):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_the_lesson_links_to_its_bank_check_with_the_topic(client, course, learner):
+    lesson, block_id = factories.quiz_lesson(course)
+    client.force_login(learner)
+    html = client.get(lesson.url).content.decode()
+    assert f"/en/learn/lessons/{lesson.pk}/bank-check/{block_id}/" in html
+    assert "3 questions on Working Time" in html
