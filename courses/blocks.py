@@ -14,6 +14,7 @@ from wagtail import blocks
 from wagtail.blocks import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 from media_library.blocks import VideoBlock
 from media_library.interactive.blocks import H5PBlock, ScormBlock
@@ -60,6 +61,26 @@ class QuestionBlock(blocks.StructBlock):
         return value
 
 
+class BankQuizBlock(blocks.StructBlock):
+    """A knowledge check that draws questions at random from the question bank of a topic
+    (``courses.progression``); attempts follow the course's question bank rules."""
+
+    topic = SnippetChooserBlock("taxonomy.Cluster", label=_("topic"))
+    count = blocks.IntegerBlock(label=_("questions drawn"), min_value=1, max_value=30, default=5)
+    pass_percent = blocks.IntegerBlock(
+        label=_("pass mark (percent)"), min_value=1, max_value=100, default=70
+    )
+
+    class Meta:
+        icon = "help"
+        label = _("Knowledge check from the question bank")
+        template = "courses/blocks/bank_quiz.html"
+
+
+# The lesson blocks a learner passes: each counts towards "every knowledge check answered".
+CHECK_BLOCK_TYPES = frozenset({"knowledge_check", "bank_quiz"})
+
+
 class DocumentDownloadBlock(blocks.StructBlock):
     document = DocumentChooserBlock(label=_("document"))
     title = blocks.CharBlock(label=_("title"), required=False, max_length=120)
@@ -102,6 +123,7 @@ class LessonStreamBlock(blocks.StreamBlock):
     h5p = H5PBlock()
     scorm = ScormBlock()
     knowledge_check = QuestionBlock()
+    bank_quiz = BankQuizBlock()
     discuss = DiscussInClassBlock()
     try_at_work = TryAtWorkBlock()
 

@@ -1399,3 +1399,8 @@ def load():
     from courses.demo_training import load_required_training
 
     load_required_training()
+    from courses.evaluations import demo as evaluations_demo
+    from courses.progression import demo as progression_demo
+
+    progression_demo.load()
+    evaluations_demo.load()

@@ -71,6 +71,11 @@ class SessionForm(forms.ModelForm):
 
 class EnrolByUsernameForm(forms.Form):
     username = forms.CharField(label=_("Username or email"), max_length=150)
+    override_note = forms.CharField(
+        label=_("Waive the prerequisites because (programme staff only)"),
+        max_length=1000,
+        required=False,
+    )
 
 
 class ClassImportForm(forms.Form):

@@ -26,6 +26,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from courses.blocks import (
+    CHECK_BLOCK_TYPES,
     RICH_TEXT_FEATURES,
     HandoutBlock,
     LessonStreamBlock,
@@ -93,6 +94,8 @@ class CoursePage(BasePage):
         FieldPanel("audience"),
         FieldPanel("duration"),
         *completion_panels,
+        InlinePanel("prerequisites", label=_("complete these courses first")),
+        InlinePanel("quiz_rules", label=_("question bank rules"), max_num=1, min_num=0),
         FieldPanel("test_questions"),
     ]
     search_fields = [*BasePage.search_fields, index.SearchField("intro")]
@@ -173,7 +176,7 @@ class LessonPage(BasePage):
         for block in self.body:
             if not block.id:  # new blocks get their id here rather than on the way to the DB
                 block.id = str(uuid.uuid4())
-            if block.block_type == "knowledge_check":
+            if block.block_type in CHECK_BLOCK_TYPES:
                 ids.append(block.id)
         self.knowledge_check_ids = ids
         return super().save(*args, **kwargs)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from courses import selectors
 from courses.blocks import uses_interactive
 from courses.models import ClassSession, PolicyAdoption, SeminarPage
+from courses.progression.selectors import prerequisites_missing
 from lms.taxonomy.routing import route_ancestors
 
 
@@ -15,6 +16,7 @@ def course_context(request, page) -> dict:
     course = selectors.canonical_page(page).specific
     structure = selectors.course_structure(course=course, locale=page.locale)
     enrolment = selectors.enrolment_for(learner=request.user, course=course)
+    missing = [] if enrolment else prerequisites_missing(learner=request.user, course=course)
     progress = None
     if enrolment:
         progress = selectors.progress_for_course(
@@ -73,6 +75,7 @@ def course_context(request, page) -> dict:
         results = selectors.test_results(course=course, learner_ids=[request.user.pk])
         tests = {phase: results[phase].get(request.user.pk) for phase in ("pre", "post")}
     return {
+        "missing_prerequisites": missing,
         "course": course,
         "structure": structure,
         "enrolment": enrolment,
@@ -99,6 +102,7 @@ def lesson_context(request, page) -> dict:
     enrolment = selectors.enrolment_for(learner=request.user, course=course) if course else None
     canonical_lesson = selectors.canonical_page(page)
     context = {
+        "missing_prerequisites": [],
         "course": course,
         "course_in_language": course_here,
         "enrolment": enrolment,
@@ -115,6 +119,12 @@ def lesson_context(request, page) -> dict:
     context["previous"], context["next"] = selectors.lesson_neighbours(
         course=course_here, lesson=page
     )
+    if request.user.is_authenticated:
+        # Opening a lesson of a course whose prerequisites are not met is refused (an
+        # enrolment made before the prerequisites were set included); staff may waive them.
+        context["missing_prerequisites"] = prerequisites_missing(
+            learner=request.user, course=course
+        )
     if enrolment:
         done, passed = selectors.lesson_state(learner=request.user, lesson_id=canonical_lesson.pk)
         context["done"] = done

@@ -73,8 +73,14 @@ def enrolment_create(
     cohort: Cohort | None = None,
     source: str = Enrolment.Source.SELF,
     enrolled_by: User | None = None,
+    override_note: str = "",
 ) -> Enrolment:
-    """Enrol a learner (once: enrolling again returns the enrolment, joining the cohort)."""
+    """Enrol a learner (once: enrolling again returns the enrolment, joining the cohort).
+
+    A course's prerequisites must be completed first, however the learner is enrolled;
+    programme staff may waive them for one person with ``override_note`` saying why."""
+    from courses.progression import selectors as progression
+
     course = selectors.canonical_page(course).specific
     if source == Enrolment.Source.SELF and not course.self_enrolment:
         raise CourseActionError(_("A trainer enrols learners in this course."))
@@ -86,6 +92,17 @@ def enrolment_create(
             enrolment.cohort = cohort
             enrolment.save(update_fields=["cohort"])
         return enrolment
+    missing = progression.prerequisites_missing(learner=learner, course=course)
+    if missing:
+        if not (override_note.strip() and enrolled_by is not None):
+            from courses.progression.services import prerequisites_refusal
+
+            raise CourseActionError(prerequisites_refusal(missing))
+        from courses.progression.services import prerequisite_override_grant
+
+        prerequisite_override_grant(
+            course=course, learner=learner, granted_by=enrolled_by, note=override_note
+        )
     enrolment = Enrolment(
         learner=learner,
         course=course,

@@ -3,6 +3,8 @@
 from django.urls import path
 
 from courses import registration_views, views
+from courses.evaluations import views as evaluation_views
+from courses.progression import views as progression_views
 
 app_name = "courses"
 urlpatterns = [
@@ -15,7 +17,18 @@ urlpatterns = [
         views.knowledge_check,
         name="knowledge_check",
     ),
+    path(
+        "lessons/<int:page_id>/bank-check/<str:block_id>/",
+        progression_views.bank_quiz,
+        name="bank_quiz",
+    ),
     path("courses/<int:page_id>/test/<str:phase>/", views.course_test, name="test"),
+    path("evaluations/", evaluation_views.waiting, name="evaluations_waiting"),
+    path(
+        "evaluations/<str:target>/<int:target_id>/",
+        evaluation_views.evaluate,
+        name="evaluate",
+    ),
     path(
         "courses/<int:course_id>/submit/<str:item>/",
         views.submission_create,

@@ -35,6 +35,7 @@ from lms.accounts.exposure import (
     public_data,
     require_second_factor_unless_own,
 )
+from lms.accounts.selectors import country_scope
 from lms.records.services import StatementError
 from lms.request_values import key_or_zero
 from lms.spreadsheets import safe_rows
@@ -371,6 +372,7 @@ def cohort_detail(request, cohort_id: int):
             "grid": grid,
             "sessions": cohort.sessions.all(),
             "enrol_form": forms.EnrolByUsernameForm(),
+            "may_waive": country_scope(request.user) is not False,
         },
     )
 
@@ -432,14 +434,23 @@ def cohort_enrol(request, cohort_id: int):
         if learner is None:
             messages.error(request, _("No one in this country has that username or email."))
         else:
-            services.enrolment_create(
-                learner=learner,
-                course=cohort.course,
-                cohort=cohort,
-                source="trainer",
-                enrolled_by=request.user,
-            )
-            messages.success(request, _("%(name)s is enrolled.") % {"name": learner.name})
+            try:
+                services.enrolment_create(
+                    learner=learner,
+                    course=cohort.course,
+                    cohort=cohort,
+                    source="trainer",
+                    enrolled_by=request.user,
+                    override_note=form.cleaned_data["override_note"],
+                )
+            except services.CourseActionError as error:
+                messages.error(
+                    request,
+                    _("%(name)s is not enrolled. %(reason)s")
+                    % {"name": learner.name, "reason": error.message},
+                )
+            else:
+                messages.success(request, _("%(name)s is enrolled.") % {"name": learner.name})
     return redirect("courses:cohort_detail", cohort_id=cohort.pk)
 
 
@@ -455,7 +466,18 @@ def cohort_import(request, cohort_id: int):
         data = form.cleaned_data["file"].read()
         plan = services.class_import_plan(cohort=cohort, data=data)
         if plan.valid:
-            imported = services.class_import_run(cohort=cohort, data=data, enrolled_by=request.user)
+            try:
+                imported = services.class_import_run(
+                    cohort=cohort, data=data, enrolled_by=request.user
+                )
+            except services.CourseActionError as error:
+                plan.errors.append(error.message)
+                return render(
+                    request,
+                    "courses/cohort_import.html",
+                    {"cohort": cohort, "form": form, "plan": plan},
+                    status=400,
+                )
             return render(
                 request,
                 "courses/login_slips.html",

@@ -45,6 +45,7 @@ urlpatterns += i18n_patterns(
     path("community/", include("community.urls")),
     path("factories/", include("compliance.urls")),
     path("survey/", include("lms.reports.studies.urls")),
+    path("reports/", include("lms.reports.urls")),
     path("transparency/", include("compliance.urls_public")),
     path("privacy/", include("lms.privacy.urls")),
     path("notifications/", include("lms.notifications.urls")),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from lms.accounts.exposure import others_data
+from lms.accounts.exposure import others_data, own_data
 from lms.accounts.selectors import country_scope
 from lms.private_files import private_file_response
 from lms.reports.charts import bar_chart, line_chart
@@ -151,4 +151,61 @@ def export_download(request, pk: int):
     )
     return private_file_response(
         export.file, as_attachment=True, filename=export.file.name.rsplit("/", 1)[-1]
+    )
+
+
+class EvaluationFilterForm(forms.Form):
+    country = forms.ModelChoiceField(label=gettext_lazy("Country"), queryset=None, required=False)
+
+    def __init__(self, *args, scope=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from lms.taxonomy.models import Country
+
+        countries = Country.objects.canonical()
+        if scope:
+            countries = countries.filter(pk=scope)
+        self.fields["country"].queryset = countries
+
+
+@others_data
+def evaluations_dashboard(request):
+    """Evaluation results per country, course and trainer, and the comments; country staff
+    see their own country's (asking for another is refused)."""
+    if not may_see_reports(request.user):
+        raise PermissionDenied
+    from lms.reports.evaluations import evaluation_comments, evaluation_tables
+
+    scope = country_scope(request.user)
+    form = EvaluationFilterForm(request.GET or None, scope=scope)
+    if request.GET.get("country") and not form.is_valid():
+        raise PermissionDenied
+    chosen = form.cleaned_data.get("country") if form.is_bound else None
+    country_id = scope or (chosen.pk if chosen else None)
+    return render(
+        request,
+        "reports/admin/evaluations.html",
+        {
+            "form": form,
+            "tables": evaluation_tables(country_id=country_id),
+            "comments": evaluation_comments(country_id=country_id),
+        },
+    )
+
+
+@own_data
+def my_evaluations(request):
+    """A trainer's own evaluation averages (suppressed under five answers); no comments."""
+    from django.contrib.auth.views import redirect_to_login
+
+    from courses.selectors import is_trainer
+    from lms.reports.evaluations import trainer_tables
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_trainer(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "reports/my_evaluations.html",
+        {"tables": trainer_tables(trainer=request.user)},
     )

@@ -20,6 +20,7 @@ def register_reports_urls():
     return [
         path("reports/", views.dashboard, name="reports_dashboard"),
         path("reports/impact/", views.impact_dashboard, name="reports_impact"),
+        path("reports/evaluations/", views.evaluations_dashboard, name="reports_evaluations"),
         path("reports/export/", views.export_create, name="reports_export"),
         path(
             "reports/exports/<int:pk>/download/",
@@ -62,6 +63,16 @@ def register_reports_menu_item():
 def register_impact_menu_item():
     return ReportsMenuItem(
         _("Compliance and outcomes"), reverse("reports_impact"), icon_name="doc-full", order=151
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_evaluations_menu_item():
+    return ReportsMenuItem(
+        _("Training evaluations"),
+        reverse("reports_evaluations"),
+        icon_name="pick",
+        order=153,
     )
 
 

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "media_library",
     "media_library.interactive",
     "courses",
+    "courses.evaluations",
+    "courses.progression",
     "certification",
     "community",
     "compliance",

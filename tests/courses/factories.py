@@ -188,3 +188,44 @@ def statement(activity, verb="completed", parent=None, **extra):
         raw["context"] = {"contextActivities": {"parent": [{"id": parent}]}}
     raw.update(extra)
     return raw
+
+
+def bank_question(topic, text="Who pays for protective equipment?", correct=0, answers=3):
+    from courses.progression.models import BankQuestion
+
+    question = BankQuestion(
+        topic=topic,
+        question=text,
+        choices=[
+            ("answer", {"text": f"Answer {n}", "correct": n == correct}) for n in range(answers)
+        ],
+    )
+    question.full_clean()
+    question.save()
+    return question
+
+
+def bank_quiz_seminar(parent, *, topic, count=3, pass_percent=60, **fields):
+    """A seminar whose one lesson has a knowledge check drawn from the bank of ``topic``."""
+    fields.setdefault("title", "Working time")
+    fields.setdefault("slug", f"seminar-{uuid.uuid4().hex[:6]}")
+    fields.setdefault("test_questions", [])
+    page = _add(parent, SeminarPage(**fields))
+    _add(
+        page,
+        LessonPage(
+            title="Overtime rules",
+            slug="overtime",
+            body=[
+                ("rich_text", "<p>Overtime is voluntary.</p>"),
+                ("bank_quiz", {"topic": topic, "count": count, "pass_percent": pass_percent}),
+            ],
+        ),
+    )
+    return page
+
+
+def quiz_lesson(course):
+    lesson = LessonPage.objects.child_of(course).get()
+    block_id = next(b.id for b in lesson.body if b.block_type == "bank_quiz")
+    return lesson, block_id

@@ -1,0 +1,156 @@
+"""Prerequisites: a course that requires others completed first refuses enrolment (by the
+learner, a trainer or a class import) and opening its lessons, with the list of what to
+complete; programme staff may waive them for one person with a note."""
+
+import pytest
+from django.utils import timezone
+
+from courses import services
+from courses.models import Enrolment
+from courses.progression.models import CoursePrerequisite, PrerequisiteOverride
+from tests.accounts.factories import country_staff
+from tests.courses import factories
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("second_factor_for_everyone")]
+
+
+@pytest.fixture
+def basics(training):
+    return factories.seminar(training, title="OSH basics", lessons=1)
+
+
+@pytest.fixture
+def advanced(training, basics):
+    course = factories.seminar(training, title="OSH committees", lessons=1)
+    CoursePrerequisite.objects.create(course=course, required=basics)
+    return course
+
+
+def complete(course, learner):
+    enrolment = services.enrolment_create(learner=learner, course=course)
+    Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=timezone.now())
+
+
+def test_self_enrolment_is_refused_with_the_courses_to_complete_first(advanced):
+    learner = factories.learner()
+    with pytest.raises(services.CourseActionError) as refused:
+        services.enrolment_create(learner=learner, course=advanced)
+    assert refused.value.message == "Complete these courses first: OSH basics."
+    assert not Enrolment.objects.filter(learner=learner, course=advanced).exists()
+
+
+def test_enrolment_is_allowed_once_the_prerequisite_is_completed(basics, advanced):
+    learner = factories.learner()
+    complete(basics, learner)
+    enrolment = services.enrolment_create(learner=learner, course=advanced)
+    assert enrolment.course_id == advanced.pk
+
+
+def test_an_enrolment_not_completed_is_not_enough(basics, advanced):
+    learner = factories.learner()
+    services.enrolment_create(learner=learner, course=basics)
+    with pytest.raises(services.CourseActionError):
+        services.enrolment_create(learner=learner, course=advanced)
+
+
+def test_a_trainer_cannot_enrol_someone_missing_the_prerequisites(client, advanced):
+    trainer = factories.trainer()
+    cohort = factories.cohort(advanced, trainers=[trainer])
+    learner = factories.learner()
+    client.force_login(trainer)
+    response = client.post(
+        f"/en/learn/cohorts/{cohort.pk}/enrol/", {"username": learner.username}, follow=True
+    )
+    assert "Complete these courses first: OSH basics." in response.content.decode()
+    assert not Enrolment.objects.filter(learner=learner).exists()
+
+
+def test_a_trainer_cannot_waive_prerequisites_with_a_note(advanced):
+    trainer = factories.trainer()
+    cohort = factories.cohort(advanced, trainers=[trainer])
+    with pytest.raises(services.CourseActionError):
+        services.enrolment_create(
+            learner=factories.learner(),
+            course=advanced,
+            cohort=cohort,
+            source="trainer",
+            enrolled_by=trainer,
+            override_note="She did it elsewhere.",
+        )
+    assert not PrerequisiteOverride.objects.exists()
+
+
+def test_a_class_import_with_someone_missing_them_imports_nobody(client, advanced):
+    trainer = factories.trainer()
+    cohort = factories.cohort(advanced, trainers=[trainer])
+    client.force_login(trainer)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("class.csv", b"name\nLan Nguyen\nMai Tran\n", "text/csv")
+    response = client.post(f"/en/learn/cohorts/{cohort.pk}/import/", {"file": upload})
+    assert response.status_code == 400
+    assert "Complete these courses first: OSH basics." in response.content.decode()
+    assert not Enrolment.objects.filter(course=advanced).exists()
+
+
+def test_country_staff_waive_them_with_a_note_and_it_is_kept(advanced):
+    learner = factories.learner("vn")
+    staff = country_staff("vn")
+    cohort = factories.cohort(advanced, trainers=[staff])
+    services.enrolment_create(
+        learner=learner,
+        course=advanced,
+        cohort=cohort,
+        source="trainer",
+        enrolled_by=staff,
+        override_note="Completed the same course with the ILO in 2024.",
+    )
+    override = PrerequisiteOverride.objects.get(learner=learner, course=advanced)
+    assert override.granted_by == staff
+    assert override.note.startswith("Completed the same course")
+
+
+def test_staff_of_another_country_cannot_waive_them(advanced):
+    with pytest.raises(services.CourseActionError):
+        services.enrolment_create(
+            learner=factories.learner("vn"),
+            course=advanced,
+            source="trainer",
+            enrolled_by=country_staff("kh"),
+            override_note="Why not.",
+        )
+
+
+def test_a_waiver_without_a_note_is_refused(advanced):
+    with pytest.raises(services.CourseActionError):
+        services.enrolment_create(
+            learner=factories.learner("vn"),
+            course=advanced,
+            source="trainer",
+            enrolled_by=country_staff("vn"),
+            override_note="   ",
+        )
+
+
+def test_the_course_page_lists_what_to_complete_first_instead_of_enrolling(client, advanced):
+    client.force_login(factories.learner())
+    html = client.get(advanced.url).content.decode()
+    assert "Complete these courses first:" in html
+    assert "OSH basics" in html
+    assert "Enrol in this course" not in html
+
+
+def test_a_lesson_is_refused_to_an_enrolled_learner_missing_them(client, basics, advanced):
+    learner = factories.learner()
+    # Enrolled before the prerequisite was added.
+    CoursePrerequisite.objects.filter(course=advanced).delete()
+    factories.enrol(advanced, [learner])
+    CoursePrerequisite.objects.create(course=advanced, required=basics)
+    lesson = advanced.get_children().first()
+    client.force_login(learner)
+    html = client.get(lesson.url).content.decode()
+    assert "Complete these courses first:" in html
+    assert "Exits stay unlocked" not in html  # the lesson's text is not shown
+    complete(basics, learner)
+    html = client.get(lesson.url).content.decode()
+    assert "Exits stay unlocked" in html
