@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from courses import views
+from courses import offline_views, views
 
 app_name = "courses"
 urlpatterns = [
     path("my/", views.my_learning, name="my_learning"),
+    path("offline/", offline_views.kept, name="offline_kept"),
     path("check-in/", views.check_in, name="check_in"),
     path("enrol/<int:course_id>/", views.enrol, name="enrol"),
     path("lessons/<int:page_id>/complete/", views.lesson_complete, name="lesson_complete"),
