@@ -11,8 +11,6 @@ urlpatterns = [
         offline_views.manifest,
         name="offline_manifest",
     ),
-    path(
-        "api/learn/offline/<int:page_id>/answers", offline_views.answers, name="offline_answers"
-    ),
+    path("api/learn/offline/<int:page_id>/answers", offline_views.answers, name="offline_answers"),
     path("api/learn/offline/sync", offline_views.sync, name="offline_sync"),
 ]

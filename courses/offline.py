@@ -135,7 +135,7 @@ def _page_item(page, request, kind="page") -> ManifestItem:
     """A page's size is estimated from its content (the page is rendered for each learner,
     with their progress); its hash changes whenever it is published again."""
     body = getattr(page, "body", None)
-    content = json.dumps(body.raw_data, default=str) if body is not None else ""
+    content = json.dumps(list(body.raw_data), default=str) if body is not None else ""
     return ManifestItem(
         url=page.get_url(request=request),
         bytes=PAGE_SHELL_BYTES + len(content.encode()) + len(page.title.encode()),
@@ -304,7 +304,7 @@ def offline_manifest(*, learner, page_id: int, request) -> Manifest:
                     ManifestItem(
                         url=reverse("courses:test", args=[course_here.pk, phase]),
                         bytes=PAGE_SHELL_BYTES
-                        + len(json.dumps(course_here.test_questions.raw_data).encode()),
+                        + len(json.dumps(list(course_here.test_questions.raw_data)).encode()),
                         hash=_short_hash(course_here.pk, course_here.latest_revision_id, phase),
                         kind="test",
                         estimated=True,
@@ -312,9 +312,19 @@ def offline_manifest(*, learner, page_id: int, request) -> Manifest:
                 )
         kept_page = reverse("courses:offline_kept")
         catalogue = reverse("javascript-catalog")
-    items.append(ManifestItem(url=kept_page, bytes=PAGE_SHELL_BYTES, hash="1", kind="page"))
     items.append(
-        ManifestItem(url=catalogue, bytes=4000, hash=language, kind="static", estimated=True)
+        ManifestItem(
+            url=kept_page, bytes=PAGE_SHELL_BYTES, hash=_short_hash("kept", language), kind="page"
+        )
+    )
+    items.append(
+        ManifestItem(
+            url=catalogue,
+            bytes=4000,
+            hash=_short_hash("catalogue", language),
+            kind="static",
+            estimated=True,
+        )
     )
     for name in PAGE_ASSETS + (INTERACTIVE_ASSETS if interactive else []):
         item = _static_item(name)
@@ -350,7 +360,9 @@ def answer_key(*, learner, page_id: int) -> dict:
         raise PermissionDenied
     structure = selectors.course_structure(course=canonical, locale=course_here.locale)
     if isinstance(scope, ModulePage):
-        lessons = [lesson for m in structure.modules if m.page.pk == scope.pk for lesson in m.lessons]
+        lessons = [
+            lesson for m in structure.modules if m.page.pk == scope.pk for lesson in m.lessons
+        ]
     else:
         lessons = structure.lessons
 
@@ -364,7 +376,9 @@ def answer_key(*, learner, page_id: int) -> dict:
 
     checks = {
         str(lesson.pk): {
-            block.id: key_of(block) for block in lesson.body if block.block_type == "knowledge_check"
+            block.id: key_of(block)
+            for block in lesson.body
+            if block.block_type == "knowledge_check"
         }
         for lesson in lessons
     }
@@ -454,7 +468,11 @@ def _record_one(*, learner, item: dict, token: uuid.UUID, pages: dict) -> dict:
         ):
             raise SyncInvalid(_("A test result needs an answer to each question."))
         score, out_of = services.test_submit(
-            learner=learner, course=course, phase=item.get("phase"), answers=answers, form_token=token
+            learner=learner,
+            course=course,
+            phase=item.get("phase"),
+            answers=answers,
+            form_token=token,
         )
         return {"score": score, "out_of": out_of}
     if kind == "statement":

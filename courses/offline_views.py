@@ -29,11 +29,10 @@ def _signed_in(view):
         try:
             return view(request, *args, **kwargs)
         except PermissionDenied:
-            return _error(
-                403, "forbidden", _("Enrol in the course to keep it offline.")
-            )
+            return _error(403, "forbidden", _("Enrol in the course to keep it offline."))
         except Http404:
-            return _error(404, "not_found", _("This course or module is not published."))
+            # 410 rather than 404, which the language middleware would redirect to a page.
+            return _error(410, "not_found", _("This course or module is not published."))
 
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
