@@ -2,7 +2,6 @@
 sync of results queued on a phone, and the byte budgets of a kept module."""
 
 import datetime as dt
-import gzip
 import json
 import uuid
 
@@ -10,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from bench.scenarios.offline import KEPT_MODULE_BUDGET, PAGE_SHELL_BUDGET, kept_weight
 from courses import services
 from courses.models import CoursePage, Enrolment, LessonPage, ModulePage
 from lms.records.models import Statement
@@ -17,11 +17,6 @@ from tests.accounts.factories import country_staff
 from tests.courses import factories
 
 pytestmark = pytest.mark.django_db
-
-# Issue 23: a kept module of the 12-month programme (lessons and checks, no video), and the
-# page shell a lesson loads (compressed HTML, CSS, JS), in bytes.
-KEPT_MODULE_BUDGET = 500 * 1024
-PAGE_SHELL_BUDGET = 60 * 1024
 
 
 def _manifest_url(page):
@@ -60,7 +55,8 @@ def test_a_module_manifest_lists_its_pages_assets_sizes_and_hashes(
     data = response.json()
     urls = [item["url"] for item in data["items"]]
     lessons = _lessons(module)
-    assert small_programme.url in urls and module.url in urls
+    assert small_programme.url in urls
+    assert module.url in urls
     assert all(lesson.url in urls for lesson in lessons)
     # Only this module's lessons, not the next module's.
     other = ModulePage.objects.child_of(small_programme).order_by("path").last()
@@ -107,7 +103,8 @@ def test_the_course_manifest_keeps_the_test_pages_and_the_answer_key_where_allow
     key = client.get(answers_url).json()
     lesson = _lessons(course)[0]
     check = key["checks"][str(lesson.pk)][lesson.knowledge_check_ids[0]]
-    assert check["correct"] == [0] and check["answers"] == ["The employer"]
+    assert check["correct"] == [0]
+    assert check["answers"] == ["The employer"]
     assert len(key["tests"]) == 3
 
 
@@ -176,7 +173,8 @@ def test_queued_results_are_stored_once_however_often_they_are_sent(
     assert [r["status"] for r in again] == ["duplicate", "duplicate"]
     assert Statement.objects.filter(actor=enrolled).count() == 2
     done, passed = services.selectors.lesson_state(learner=enrolled, lesson_id=lesson.pk)
-    assert done and passed == {block}
+    assert done
+    assert passed == {block}
 
 
 def test_a_refused_result_comes_back_with_its_reason_and_the_others_are_stored(
@@ -198,7 +196,8 @@ def test_a_refused_result_comes_back_with_its_reason_and_the_others_are_stored(
     assert response.status_code == 200
     stored, refused = response.json()["results"]
     assert stored["status"] == "stored"
-    assert refused["status"] == "refused" and refused["code"] == "not_open"
+    assert refused["status"] == "refused"
+    assert refused["code"] == "not_open"
     assert "opens for you on" in refused["reason"]
     assert Statement.objects.filter(actor=person).count() == 1
 
@@ -223,11 +222,13 @@ def test_sync_refuses_unknown_kinds_and_anonymous_people(client, small_programme
     assert _sync(client, [item]).status_code == 401
     client.force_login(enrolled)
     (result,) = _sync(client, [item]).json()["results"]
-    assert result["status"] == "refused" and result["code"] == "invalid"
+    assert result["status"] == "refused"
+    assert result["code"] == "invalid"
     response = client.post(
         reverse("courses_api:offline_sync"), data="{", content_type="application/json"
     )
-    assert response.status_code == 400 and response.json()["error"] == "invalid_json"
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_json"
 
 
 def test_a_learner_not_enrolled_has_results_refused(client, small_programme):
@@ -235,7 +236,8 @@ def test_a_learner_not_enrolled_has_results_refused(client, small_programme):
     client.force_login(factories.learner())
     item = {"id": str(uuid.uuid4()), "kind": "lesson", "lesson": lesson.pk}
     (result,) = _sync(client, [item]).json()["results"]
-    assert result["status"] == "refused" and "not enrolled" in result["reason"]
+    assert result["status"] == "refused"
+    assert "not enrolled" in result["reason"]
 
 
 # --- pages and weights -----------------------------------------------------------------------
@@ -259,33 +261,6 @@ def test_the_course_page_offers_to_keep_the_course_and_each_module(
     assert _manifest_url(small_programme) in html
 
 
-def _compressed(data: bytes) -> int:
-    return len(gzip.compress(data, compresslevel=6))
-
-
-def kept_module_bytes(client, manifest: dict) -> tuple[int, int]:
-    """(the kept module's bytes, a lesson page shell's bytes): each kept address fetched as
-    the phone fetches it, compressed as the server sends it."""
-    from django.contrib.staticfiles import finders
-
-    total, shell = 0, 0
-    for item in manifest["items"]:
-        url = item["url"]
-        if url.startswith("/static/"):
-            with open(finders.find(url.removeprefix("/static/")), "rb") as file:
-                size = _compressed(file.read())
-        else:
-            response = client.get(url)
-            assert response.status_code == 200, url
-            size = _compressed(response.content)
-        total += size
-        if item["kind"] == "lesson" and not shell:
-            shell = size
-        if item["kind"] == "static" and item["url"].endswith((".css", ".js")):
-            shell += size if url.startswith("/static/") else 0
-    return total, shell
-
-
 def test_a_kept_module_and_the_page_shell_stay_within_their_byte_budgets(client, training):
     course = factories.programme(training, modules=1, lessons=6, checks=2)
     person = factories.learner()
@@ -293,9 +268,9 @@ def test_a_kept_module_and_the_page_shell_stay_within_their_byte_budgets(client,
     client.force_login(person)
     module = ModulePage.objects.child_of(course).first()
     manifest = client.get(_manifest_url(module)).json()
-    total, shell = kept_module_bytes(client, manifest)
-    assert 0 < shell <= PAGE_SHELL_BUDGET
-    assert shell < total <= KEPT_MODULE_BUDGET
+    weight = kept_weight(client, manifest)
+    assert 0 < weight["shell_bytes"] <= PAGE_SHELL_BUDGET
+    assert weight["shell_bytes"] < weight["kept_bytes"] <= KEPT_MODULE_BUDGET
     # The manifest's estimate of a lesson page is within a factor of two of the real page.
     lesson = next(i for i in manifest["items"] if i["kind"] == "lesson")
     real = len(client.get(lesson["url"]).content)
