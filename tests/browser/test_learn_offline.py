@@ -23,15 +23,6 @@ def programme():
     return factories.programme(training, modules=2, lessons=2, offline_scoring=True)
 
 
-def _wait_for(condition, seconds=15):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.25)
-    return condition()
-
-
 def _controlled(page, url):
     page.goto(url)
     page.evaluate("() => navigator.serviceWorker.ready")
@@ -99,8 +90,11 @@ def test_a_learner_keeps_a_module_learns_offline_and_each_result_is_stored_once(
     # Back online: the queue is sent; sending it again never counts twice.
     page.context.set_offline(False)
     page.reload()
-    assert _wait_for(lambda: Statement.objects.filter(actor=learner).count() == 3)
+    # The database is read once the page has sent everything (the live server and this
+    # test share one SQLite database: no reading while it writes).
     page.wait_for_function("() => BWLearnStore.queue().then(q => q.length === 0)", polling=250)
+    page.wait_for_load_state("networkidle")
+    assert Statement.objects.filter(actor=learner).count() == 3
     page.reload()
     time.sleep(1)
     assert Statement.objects.filter(actor=learner).count() == 3
@@ -133,6 +127,7 @@ def test_a_result_the_site_refuses_is_shown_with_its_reason(live_server, page, l
 
     page.context.set_offline(False)
     page.reload()
+    page.wait_for_function("() => BWLearnStore.queue().then(q => q.length === 0)", polling=250)
     refused = page.locator("[data-offline-refused] li")
     refused.first.wait_for()
     assert "Not recorded: Lesson 1.1." in refused.inner_text()
