@@ -70,7 +70,9 @@ async function page(request) {
   } catch (error) {
     const url = new URL(request.url);
     const fallback = "/" + languageOf(url) + "/watch/saved/";
-    for (const candidate of [fallback, ...SAVED_PAGES]) {
+    // A learner who keeps courses gets the list of kept courses (it is in their cache).
+    const kept = "/" + languageOf(url) + "/learn/offline/";
+    for (const candidate of [kept, fallback, ...SAVED_PAGES]) {
       const hit = await caches.match(candidate);
       if (hit) return hit;
     }
