@@ -33,6 +33,7 @@ from wagtail.models import Page
 
 from courses import selectors, services
 from courses.models import CoursePage, LessonPage, ModulePage
+from lms.records import verbs
 from lms.records.models import Statement
 from lms.records.services import StatementError, statements_record
 
@@ -484,6 +485,32 @@ def _record_one(*, learner, item: dict, token: uuid.UUID, pages: dict) -> dict:
     raise SyncInvalid(_("This kind of result is not one this site knows."))
 
 
+def _lessons_in_one_batch(*, learner, entries, pages) -> set[uuid.UUID]:
+    """Lesson completions are the bulk of a queue: they are recorded in one batch (a fixed
+    number of queries however many) when the store accepts them all; if it refuses one, they
+    are recorded one by one so each refusal comes back with its own reason."""
+    statements = []
+    for item, token in entries:
+        lesson = pages.get(_int(item.get("lesson")))
+        if not isinstance(lesson, LessonPage):
+            return set()
+        statements.append(
+            {
+                "id": str(services.derived_statement_id(token, "completed")),
+                "verb": {"id": verbs.COMPLETED},
+                "object": {"id": selectors.lesson_activity_id(lesson)},
+                "result": {"completion": True},
+            }
+        )
+    if not statements:
+        return set()
+    try:
+        statements_record(actor=learner, statements=statements, scored_by_server=True)
+    except StatementError:
+        return set()
+    return {token for _item, token in entries}
+
+
 def offline_results_sync(*, learner, items) -> list[SyncOutcome]:
     """Record the results a phone queued offline; one outcome per result, in order."""
     if not isinstance(items, list) or not items:
@@ -511,10 +538,23 @@ def offline_results_sync(*, learner, items) -> list[SyncOutcome]:
         if _int(item.get(name)) is not None
     }
     pages = {page.pk: page for page in Page.objects.live().filter(pk__in=page_ids).specific()}
+    new = [
+        (item, token)
+        for item, token in zip(items, tokens, strict=True)
+        if not (derived[token] and all(i in stored for i in derived[token]))
+    ]
+    batched = _lessons_in_one_batch(
+        learner=learner,
+        entries=[(item, token) for item, token in new if item.get("kind") == "lesson"],
+        pages=pages,
+    )
     outcomes = []
     for item, token in zip(items, tokens, strict=True):
         if derived[token] and all(i in stored for i in derived[token]):
             outcomes.append(SyncOutcome(id=str(token), status="duplicate"))
+            continue
+        if token in batched:
+            outcomes.append(SyncOutcome(id=str(token), status="stored"))
             continue
         try:
             extra = _record_one(learner=learner, item=item, token=token, pages=pages)

@@ -177,6 +177,24 @@ def test_queued_results_are_stored_once_however_often_they_are_sent(
     assert passed == {block}
 
 
+@pytest.mark.parametrize("size", [4, 12])
+def test_the_sync_query_count_does_not_grow_with_the_lessons_sent(
+    client, training, size, django_assert_max_num_queries
+):
+    course = factories.programme(training, modules=3, lessons=4)
+    person = factories.learner()
+    factories.enrolled_long_ago(course, person)
+    items = [
+        {"id": str(uuid.uuid4()), "kind": "lesson", "lesson": lesson.pk}
+        for lesson in _lessons(course)[:size]
+    ]
+    client.force_login(person)
+    with django_assert_max_num_queries(30):
+        response = _sync(client, items)
+    assert [r["status"] for r in response.json()["results"]] == ["stored"] * size
+    assert Statement.objects.filter(actor=person).count() == size
+
+
 def test_a_refused_result_comes_back_with_its_reason_and_the_others_are_stored(
     client, small_programme
 ):
