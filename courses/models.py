@@ -69,6 +69,14 @@ class CoursePage(BasePage):
     complete_submissions = models.BooleanField(
         _("every workbook step or practice assignment approved"), default=False
     )
+    offline_scoring = models.BooleanField(
+        _("answers may be checked on the phone offline"),
+        default=False,
+        help_text=_(
+            "A phone that keeps the course offline then also keeps the right answers of its "
+            "knowledge checks and test. Otherwise answers are checked when they reach the site."
+        ),
+    )
     test_questions = StreamField(
         TestQuestionsBlock(),
         verbose_name=_("pre/post test questions"),
@@ -84,6 +92,7 @@ class CoursePage(BasePage):
                 FieldPanel("complete_knowledge_checks"),
                 FieldPanel("complete_attendance_percent"),
                 FieldPanel("complete_submissions"),
+                FieldPanel("offline_scoring"),
             ],
             heading=_("Enrolment and completion"),
         )

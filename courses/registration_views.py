@@ -293,7 +293,7 @@ def calendar(request):
     )
     token = request.session.pop("calendar_feed_token", None)
     feed_url = (
-        request.build_absolute_uri(reverse("courses_calendar_feed", args=[token]))
+        request.build_absolute_uri(reverse("courses_api:courses_calendar_feed", args=[token]))
         if token
         else None
     )

@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from courses import registration_views, views
+from courses import offline_views, registration_views, views
 from courses.evaluations import views as evaluation_views
 from courses.progression import views as progression_views
 
 app_name = "courses"
 urlpatterns = [
     path("my/", views.my_learning, name="my_learning"),
+    path("offline/", offline_views.kept, name="offline_kept"),
     path("check-in/", views.check_in, name="check_in"),
     path("enrol/<int:course_id>/", views.enrol, name="enrol"),
     path("lessons/<int:page_id>/complete/", views.lesson_complete, name="lesson_complete"),

@@ -65,6 +65,8 @@ def service_worker(request):
             "saved_pages_json": json.dumps(saved_pages),
             "media_url_json": json.dumps(settings.MEDIA_URL),
             "static_url_json": json.dumps(settings.STATIC_URL),
+            # Background Sync of results queued offline (courses, issue 23).
+            "learn_store_json": json.dumps(static("js/courses/offline-store.js")),
         },
     )
     version = hashlib.sha256(body.encode()).hexdigest()[:12]

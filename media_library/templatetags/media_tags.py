@@ -40,6 +40,8 @@ def media_js_messages(context):
         "noSpace": _("There is not enough space on this phone."),
         "unsupported": _("This browser cannot save for offline."),
         "sizeOf": _("Size: %(size)s"),
+        "persisted": _("Your phone keeps it until you remove it."),
+        "mayEvict": _("Your phone may remove it if its storage runs low."),
         "panelOf": _("%(number)s of %(total)s"),
         "kb": _("%(n)s KB"),
         "mb": _("%(n)s MB"),

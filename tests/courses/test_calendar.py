@@ -26,7 +26,7 @@ PAGE = reverse("courses:calendar")
 
 
 def feed_url(token):
-    return reverse("courses_calendar_feed", args=[token])
+    return reverse("courses_api:courses_calendar_feed", args=[token])
 
 
 @pytest.fixture

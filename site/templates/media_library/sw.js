@@ -5,6 +5,9 @@
  *   captions, comic drawings. It is never cleared by an update; saved.js frees it.
  * - Pages: network first; offline, the saved copy, else the "Saved for offline" page.
  * - Media: the saved copy first (with byte ranges, so a saved video can seek), else network.
+ * - "bw-course-<id>" holds a course or module the learner keeps offline (courses/offline.py
+ *   lists what, offline-store.js fills it); its pages, images and data answer offline like
+ *   saved ones. Results queued offline are sent by Background Sync ("bw-learn-sync").
  */
 "use strict";
 
@@ -16,6 +19,8 @@ const SHELL = {{ shell_json|safe }};
 const SAVED_PAGES = {{ saved_pages_json|safe }};
 const MEDIA_PREFIX = new URL({{ media_url_json|safe }}, self.location).href;
 const STATIC_PREFIX = new URL({{ static_url_json|safe }}, self.location).href;
+const KEPT_PREFIX = "bw-course-";
+importScripts({{ learn_store_json|safe }});
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -39,7 +44,15 @@ function languageOf(url) {
 
 async function fromSaved(request, options) {
   const cache = await caches.open(SAVED_CACHE);
-  return cache.match(request, options);
+  const saved = await cache.match(request, options);
+  if (saved) return saved;
+  // Then the courses and modules kept for learning offline.
+  const names = (await caches.keys()).filter((name) => name.startsWith(KEPT_PREFIX));
+  for (const name of names) {
+    const hit = await (await caches.open(name)).match(request, options);
+    if (hit) return hit;
+  }
+  return undefined;
 }
 
 // A saved page is shown if the network has not answered within this time (2G can hang).
@@ -57,7 +70,9 @@ async function page(request) {
   } catch (error) {
     const url = new URL(request.url);
     const fallback = "/" + languageOf(url) + "/watch/saved/";
-    for (const candidate of [fallback, ...SAVED_PAGES]) {
+    // A learner who keeps courses gets the list of kept courses (it is in their cache).
+    const kept = "/" + languageOf(url) + "/learn/offline/";
+    for (const candidate of [kept, fallback, ...SAVED_PAGES]) {
       const hit = await caches.match(candidate);
       if (hit) return hit;
     }
@@ -92,7 +107,7 @@ async function ranged(request, response) {
 }
 
 async function media(request) {
-  const saved = await fromSaved(request.url);
+  const saved = await fromSaved(request.url, {ignoreVary: true});
   if (saved) return ranged(request, saved);
   return fetch(request);
 }
@@ -125,7 +140,20 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/admin/") || url.pathname.startsWith("/api/records/")) return;
   if (request.mode === "navigate") {
     event.respondWith(page(request));
+  } else if (/^\/api\/learn\/offline\/\d+\/answers$/.test(url.pathname) || /^\/[a-z]{2,3}\/jsi18n\/$/.test(url.pathname)) {
+    event.respondWith(fetch(request).catch(() => fromSaved(request.url).then(
+      (hit) => hit || new Response("", {status: 503}))));
   } else if (url.pathname.startsWith("/api/media/videos/")) {
     event.respondWith(media(request));
   }
+});
+
+// Results queued offline go out when the connection returns, even with no page open.
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "bw-learn-sync") return;
+  event.waitUntil(self.BWLearnStore.sync().then(async (summary) => {
+    const pages = await self.clients.matchAll({type: "window"});
+    pages.forEach((client) => client.postMessage({type: "bw-learn-synced", summary}));
+    if (summary.failed && summary.status === undefined) throw new Error("offline: retry");
+  }));
 });

@@ -133,11 +133,11 @@
     status.textContent = m.saving;
     try {
       var urls = await drawingUrls();
-      await O.save({
+      var kept = await O.save({
         key: key, kind: "comic", title: root.dataset.title, url: root.dataset.pageUrl,
         urls: urls, language: root.dataset.language, savedListUrl: root.dataset.savedUrl,
       });
-      status.textContent = m.saved;
+      status.textContent = m.saved + O.persistNote(kept);
     } catch (error) {
       status.textContent = error && error.name === "QuotaExceededError" ? m.noSpace : m.failed;
     }

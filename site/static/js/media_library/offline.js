@@ -48,12 +48,24 @@
       // The list of saved items must open offline too.
       try { await cache.add(item.savedListUrl); } catch (e) { /* not essential */ }
     }
+    // Saved items used to be evictable: ask the browser to keep this site's storage (issue 23).
+    if (navigator.storage && navigator.storage.persist) {
+      try {
+        item.persisted = (await navigator.storage.persisted()) || (await navigator.storage.persist());
+      } catch (e) { /* not granted */ }
+    }
     var index = readIndex();
     item.size = total;
     item.savedAt = new Date().toISOString();
     index[item.key] = item;
     writeIndex(index);
     return item;
+  }
+
+  function persistNote(item) {
+    var m = messages();
+    if (!item || item.persisted === undefined) return "";
+    return " " + (item.persisted ? m.persisted : m.mayEvict);
   }
 
   async function remove(key) {
@@ -145,6 +157,6 @@
 
   window.BWOffline = {
     messages: messages, format: format, size: size, save: save, remove: remove,
-    index: readIndex, supported: supported, headSize: headSize, reach: reach, uuid: uuid, csrf: csrf,
+    index: readIndex, supported: supported, persistNote: persistNote, headSize: headSize, reach: reach, uuid: uuid, csrf: csrf,
   };
 })();

@@ -124,12 +124,12 @@
         saveButton.disabled = true;
         saveStatus.textContent = m.saving;
         try {
-          await O.save({
+          var kept = await O.save({
             key: key, kind: "video", title: root.dataset.title, url: root.dataset.pageUrl,
             urls: offlineUrls(), language: root.dataset.language, savedListUrl: root.dataset.savedUrl, quality: chosen().value,
           });
           localStorage.setItem(PREF, chosen().value);
-          saveStatus.textContent = m.saved;
+          saveStatus.textContent = m.saved + O.persistNote(kept);
         } catch (error) {
           saveStatus.textContent = error && error.name === "QuotaExceededError" ? m.noSpace : m.failed;
         }
