@@ -161,6 +161,32 @@ def module_opening_events(*, person, start: dt.datetime, end: dt.datetime) -> li
     return events
 
 
+def training_due_events(*, person, start: dt.datetime, end: dt.datetime) -> list[CalendarEvent]:
+    """The days the person's required training falls due (each open cycle of
+    ``courses.training``), titled in the course's language as stored. One query."""
+    from courses.models import TrainingAssignment
+
+    open_cycles = TrainingAssignment.objects.filter(
+        learner=person,
+        completed_at__isnull=True,
+        due_on__gte=timezone.localdate(start),
+        due_on__lt=timezone.localdate(end) + dt.timedelta(days=1),
+    ).select_related("course")
+    events = []
+    for assignment in open_cycles:
+        event = CalendarEvent(
+            uid=f"training-{assignment.pk}-due",
+            kind="due",
+            title=_("%(course)s is due") % {"course": assignment.course.title},
+            starts=assignment.due_on,
+            ends=assignment.due_on + dt.timedelta(days=1),
+        )
+        if _in_window(event, start, end):
+            events.append(event)
+    return events
+
+
 def register_course_sources() -> None:
     register_calendar_source("courses.sessions", session_events)
     register_calendar_source("courses.module_openings", module_opening_events)
+    register_calendar_source("courses.training_due", training_due_events)

@@ -281,8 +281,9 @@ def _already_told(kind, keys) -> set[tuple[int, str]]:
 def session_reminders_due(*, now: dt.datetime) -> list[tuple]:
     """(session, learner, window) for every learner of a session whose reminder is due now
     and not sent yet: the 24-hour one for sessions between 1 and 24 hours away, the 1-hour
-    one for sessions less than an hour away."""
-    from courses.models import ClassSession, Enrolment
+    one for sessions less than an hour away. A session that takes sign-ups reminds those
+    holding a seat (not those waiting or who cancelled); any other, its class."""
+    from courses.models import ClassSession, Enrolment, SessionRegistration
 
     bands = {
         "24h": (now + REMINDER_WINDOWS["1h"], now + REMINDER_WINDOWS["24h"]),
@@ -299,13 +300,25 @@ def session_reminders_due(*, now: dt.datetime) -> list[tuple]:
             continue
         learners = {}
         for enrolment in Enrolment.objects.filter(
-            cohort_id__in={s.cohort_id for s in sessions}, learner__is_active=True
+            cohort_id__in={s.cohort_id for s in sessions if not s.takes_registrations},
+            learner__is_active=True,
         ).select_related("learner"):
             learners.setdefault(enrolment.cohort_id, []).append(enrolment.learner)
+        seated = {}
+        for registration in SessionRegistration.objects.filter(
+            session_id__in={s.pk for s in sessions if s.takes_registrations},
+            status=SessionRegistration.Status.REGISTERED,
+            learner__is_active=True,
+        ).select_related("learner"):
+            seated.setdefault(registration.session_id, []).append(registration.learner)
         keys = {s.pk: _reminder_key(s, window) for s in sessions}
         told = _already_told(SESSION_REMINDER, keys.values())
         for session in sessions:
-            for learner in learners.get(session.cohort_id, []):
+            if session.takes_registrations:
+                people = seated.get(session.pk, [])
+            else:
+                people = learners.get(session.cohort_id, [])
+            for learner in people:
                 if (learner.pk, keys[session.pk]) not in told:
                     due.append((session, learner, window))
     return due

@@ -14,6 +14,7 @@ from courses import registration_services as services
 from courses.calendar_feed import calendar_feed_renew, token_hash
 from courses.calendar_sources import (
     CalendarEvent,
+    calendar_events,
     calendar_sources,
     register_calendar_source,
 )
@@ -205,10 +206,38 @@ def test_the_calendar_costs_the_same_queries_for_more_events(
     token = calendar_feed_renew(person=person)
     client.force_login(person)
     client.get("/robots.txt")
-    with django_assert_max_num_queries(14):
+    # 14 before required training's due dates became a source (one query).
+    with django_assert_max_num_queries(15):
         page = client.get(PAGE)
     assert page.text.count('class="calendar-event calendar-session"') == 2 * sessions
     client.logout()
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         feed = client.get(feed_url(token))
     assert len(Calendar.from_ical(feed.content).walk("VEVENT")) >= 2 * sessions
+
+
+def test_required_training_due_dates_are_in_the_calendar(client, person_world):
+    from courses.models import TrainingAssignment
+
+    person, programme = person_world["person"], person_world["programme"]
+    due = timezone.localdate() + dt.timedelta(days=10)
+    TrainingAssignment.objects.create(learner=person, course=programme, due_on=due)
+    TrainingAssignment.objects.create(
+        learner=person,
+        course=programme,
+        cycle=2,
+        due_on=due + dt.timedelta(days=1),
+        completed_at=timezone.now(),
+    )
+    events = [
+        event
+        for event in calendar_events(
+            person=person,
+            start=timezone.now(),
+            end=timezone.now() + dt.timedelta(days=60),
+        )
+        if event.kind == "due"
+    ]
+    assert [(event.starts, event.title) for event in events] == [(due, f"{programme.title} is due")]
+    client.force_login(person)
+    assert f"{programme.title} is due" in client.get(PAGE).text

@@ -182,3 +182,20 @@ def test_training_due_soon_and_overdue_are_told_once_per_due_date(small_programm
         sender=None, learner=person, course=small_programme, due_on=dt.date(2027, 6, 30)
     )
     assert len(_told(course_notifications.TRAINING_DUE_SOON, person)) == 2
+
+
+def test_a_session_taking_sign_ups_reminds_only_those_holding_a_seat(class_with_session, remind_at):
+    from courses import registration_services
+
+    session, (seated, waiting) = class_with_session
+    before = START - dt.timedelta(days=3)
+    registration_services.session_signup_configure(session=session, capacity=1, now=before)
+    registration_services.session_registration_create(
+        session=session, learner=seated, registered_by=seated, now=before
+    )
+    queued = registration_services.session_registration_create(
+        session=session, learner=waiting, registered_by=waiting, now=before
+    )
+    assert queued.status == "waitlisted"
+    assert remind_at(START - dt.timedelta(hours=23, minutes=58)) == 1
+    assert [n.recipient for n in _told(course_notifications.SESSION_REMINDER)] == [seated]
