@@ -44,8 +44,9 @@ VOID = {
 
 
 class _LanguageOfText(HTMLParser):
-    """Each text of the page's body with the language its nearest ``lang`` declares (what a
-    screen reader reads it in) and the direction its nearest ``dir`` declares."""
+    """Each text of the page's main part with the language its nearest ``lang`` declares
+    (what a screen reader reads it in) and the direction its nearest ``dir`` declares. (The
+    document's <title> cannot be marked: it is the page's own, in whatever language.)"""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -69,7 +70,8 @@ class _LanguageOfText(HTMLParser):
 
     def handle_data(self, data):
         text = " ".join(data.split())
-        if text and not any(item[0] in {"script", "style"} for item in self.stack):
+        tags = {item[0] for item in self.stack}
+        if text and "main" in tags and not tags & {"script", "style"}:
             self.texts.append((text, self._current("lang"), self._current("dir")))
 
 
@@ -111,7 +113,7 @@ def test_a_listing_card_of_an_english_page_is_marked_on_a_khmer_page(tree):
     with translation.override("km"):
         card = render_to_string("portal/includes/page_card.html", {"item": article})
     assert '<article class="card">' in card
-    assert languages_of(card, "Your rights at work") == {("en", "ltr")}
+    assert languages_of(f"<main>{card}</main>", "Your rights at work") == {("en", "ltr")}
     with translation.override("en"):
         card = render_to_string("portal/includes/page_card.html", {"item": article})
     assert ' lang="' not in card
