@@ -16,6 +16,7 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from lms.notifications.services import DeliveryRetry
+from lms.numerals import local_number
 
 from . import permissions
 from .models import MemberProfile, Notification, Post, Subscription
@@ -245,7 +246,9 @@ def send_digests(frequency: str) -> int:
         with override(user.preferred_language or settings.LANGUAGE_CODE):
             _thread_url, everything_url = _unsubscribe_urls(user)
             items = [{"notification": n, "link": site_url() + _link(n)} for n in visible]
-            subject = _("Community digest: %(count)s new for you") % {"count": len(visible)}
+            subject = _("Community digest: %(count)s new for you") % {
+                "count": local_number(len(visible))
+            }
             _send_or_release(
                 user,
                 [n.pk for n in visible],

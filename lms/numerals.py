@@ -80,3 +80,24 @@ def local_date(value, language: str | None = None, format_name: str = "DATE_FORM
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     with translation.override(language):
         return local_digits(formats.date_format(value, format_name), language)
+
+
+class LocalCount(int):
+    """A count that is still a number (``blocktranslate count`` picks the plural form from
+    it) but is written in the digits of ``language``: the same message, with ``{{ counter }}``
+    in it, serves every language without a second placeholder."""
+
+    language: str
+
+    def __new__(cls, value, language: str | None = None):
+        count = super().__new__(cls, value)
+        count.language = language or translation.get_language() or settings.LANGUAGE_CODE
+        return count
+
+    def __str__(self) -> str:
+        return local_number(int(self), self.language)
+
+    __html__ = __str__
+
+    def __format__(self, spec: str) -> str:
+        return str(self) if not spec else format(int(self), spec)

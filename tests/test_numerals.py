@@ -109,3 +109,84 @@ def test_the_expiry_email_subject_counts_in_local_digits(language, digits):
         )
     assert not any(c.isascii() and c.isdigit() for c in subject), subject
     assert set(subject) & digits
+
+
+# --- community digests and compliance e-mails use the same filters (issue 20) -------------
+
+
+def _western_digits(text: str) -> str:
+    return "".join(c for c in text if c.isascii() and c.isdigit())
+
+
+@pytest.mark.parametrize(("language", "digits"), [("bn", BENGALI_DIGITS), ("km", KHMER_DIGITS)])
+def test_the_overdue_actions_email_counts_and_dates_in_local_digits(language, digits):
+    from types import SimpleNamespace
+
+    actions = [
+        SimpleNamespace(
+            description="Unlock the exit",
+            due_on=date(2026, 3, 12),
+            responsible=None,
+            responsible_name="",
+        )
+    ] * 12
+    context = {"factory": "Mekong Knit", "actions": actions, "link": "https://x.test/plan"}
+    with translation.override(language):
+        subject = render_to_string("compliance/plans/email/overdue_subject.txt", context)
+        body = render_to_string("compliance/plans/email/overdue_body.txt", context)
+    assert _western_digits(subject) == "", subject
+    assert local_number(12, language) in subject  # the count, in the plural form for 12
+    assert local_date(date(2026, 3, 12), language) in body
+    assert _western_digits(body.replace(context["link"], "")) == "", body
+
+
+def test_the_overdue_count_keeps_the_factorys_own_name_and_the_plural_form():
+    from types import SimpleNamespace
+
+    one = [SimpleNamespace(description="x", due_on=date(2026, 3, 12), responsible=None)]
+    with translation.override("km"):
+        subject = render_to_string(
+            "compliance/plans/email/overdue_subject.txt", {"factory": "Line 7", "actions": one}
+        )
+    assert "Line 7" in subject  # a name is not a number: its digits stay as written
+    assert "១" in subject
+    with translation.override("en"):
+        subject = render_to_string(
+            "compliance/plans/email/overdue_subject.txt", {"factory": "Line 7", "actions": one}
+        )
+    assert subject.strip() == "Line 7: 1 improvement action is overdue"
+
+
+@pytest.mark.parametrize("template", ["published_body", "shared_body"])
+@pytest.mark.parametrize("language", ["bn", "km"])
+def test_assessment_emails_date_in_local_digits(template, language):
+    from types import SimpleNamespace
+
+    assessment = SimpleNamespace(starts_on=date(2026, 3, 12), get_kind_display="assessment")
+    context = {"factory": "Mekong Knit", "assessment": assessment, "link": ""}
+    with translation.override(language):
+        body = render_to_string(f"compliance/sharing/email/{template}.txt", context)
+    assert local_date(date(2026, 3, 12), language) in body
+    assert _western_digits(body) == "", body
+
+
+@pytest.mark.parametrize("name", ["digest.txt", "digest.html"])
+def test_the_community_digest_dates_each_item_in_local_digits(name):
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    notification = SimpleNamespace(
+        kind="thread",
+        actor="Sokha",
+        thread=SimpleNamespace(title="Maternity leave rules"),
+        created_at=datetime(2026, 3, 12, 9, 0, tzinfo=UTC),
+    )
+    context = {
+        "items": [{"notification": notification, "link": ""}],
+        "unsubscribe_url": "",
+        "site_url": "",
+    }
+    with translation.override("km"):
+        text = render_to_string(f"community/email/{name}", context)
+    assert local_date(date(2026, 3, 12), "km") in text
+    assert "2026" not in text

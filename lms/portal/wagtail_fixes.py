@@ -10,6 +10,11 @@ admin chooser widget looked up a value that cannot be a key and answered 500 ins
 showing the form with its error, and a model choice field given a number too large for
 SQLite's integers (40 digits) let OverflowError through where any other impossible key is
 "not one of the choices". PostgreSQL refuses such numbers inside Django already.
+
+The documents and images lists filter on a usage count through a range of decimals: forty
+digits passed the form and overflowed SQLite's integers when the count was compared. A count
+is a whole number within the database's integers, so the range's fields say so, and a number
+outside them is a form error shown beside the filter (the list stays unfiltered).
 """
 
 from django.core.exceptions import ValidationError
@@ -19,6 +24,26 @@ def connect() -> None:
     _chosen_views_answer_not_found()
     _chooser_widgets_show_nothing_for_an_impossible_key()
     _model_choices_refuse_numbers_too_large()
+    _usage_count_filters_take_whole_numbers()
+
+
+def _usage_count_filters_take_whole_numbers() -> None:
+    from django import forms
+    from django_filters.fields import RangeField
+    from wagtail.admin.filters import BaseMediaFilterSet
+
+    from lms.request_values import MAX_KEY
+
+    class WholeNumberRangeField(RangeField):
+        def __init__(self, fields=None, *args, **kwargs):
+            bounds = {"min_value": -MAX_KEY, "max_value": MAX_KEY}
+            fields = fields or (forms.IntegerField(**bounds), forms.IntegerField(**bounds))
+            super().__init__(fields, *args, **kwargs)
+
+    # The declared filter is one object shared by the documents' and the images' filter sets
+    # (each instance deep-copies it), so setting its field class here reaches both.
+    usage_count = BaseMediaFilterSet.declared_filters["usage_count"]
+    usage_count.field_class = WholeNumberRangeField
 
 
 def _chooser_widgets_show_nothing_for_an_impossible_key() -> None:

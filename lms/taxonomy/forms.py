@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils.translation import get_language
 from wagtail.admin.filters import WagtailFilterSet
 
+from lms.request_values import key_or_zero
 from lms.taxonomy.selectors import terms_in_language
 
 
@@ -104,6 +105,10 @@ def canonical_pk(model, value):
     """The default-language row's pk for ``value`` (a pk or a row of any language)."""
     pk = getattr(value, "pk", value)
     if pk in (None, ""):
+        return value
+    if not hasattr(value, "pk") and not key_or_zero(pk):
+        # Not a key any row can have ("abc", a NUL byte, forty digits): the field's own
+        # validation refuses it as an invalid choice; the database is never asked.
         return value
     row = model._base_manager.filter(pk=pk).values("translation_key").first()
     if row is None:

@@ -8,6 +8,7 @@ comes from ``<schemaversion>`` and, failing that, from the ADL namespace in use.
 is parsed with defusedxml: no entities, no external references.
 """
 
+import math
 import posixpath
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
@@ -146,15 +147,24 @@ def _join(*parts) -> str:
 
 
 def _mastery(item, version) -> float | None:
+    """The score (0-100) an item must reach. "NaN", "1e309" or 500 are not scores: kept,
+    they went into the stored manifest, a JSON document, which cannot hold NaN or Infinity
+    (PostgreSQL's jsonb refuses them), and would decide nothing sensible."""
     raw = _text(item, "masteryscore")
     if raw:
         try:
-            return float(raw)
+            value = float(raw)
         except ValueError:
+            value = None
+        if value is None or not math.isfinite(value) or not 0 <= value <= 100:
             raise PackageInvalid(
-                _("The item %(item)s has a mastery score that is not a number: %(value)s.")
-                % {"item": item.get("identifier", "?"), "value": raw}
+                _(
+                    "The item %(item)s has a mastery score that is not a number from 0 to 100: "
+                    "%(value)s."
+                )
+                % {"item": item.get("identifier", "?")[:200], "value": raw[:50]}
             ) from None
+        return value
     if version != VERSION_12:
         sequencing = _child(item, "sequencing")
         objectives = _child(sequencing, "objectives") if sequencing is not None else None
@@ -162,9 +172,13 @@ def _mastery(item, version) -> float | None:
         if primary is not None and (primary.get("satisfiedByMeasure") or "").lower() == "true":
             measure = _text(primary, "minNormalizedMeasure")
             try:
-                return float(measure) * 100 if measure else None
+                value = float(measure) * 100 if measure else None
             except ValueError:
                 return None
+            # A measure is from -1 to 1 (SCORM 2004 SN); only 0 to 1 can be reached.
+            if value is None or not math.isfinite(value) or not 0 <= value <= 100:
+                return None
+            return value
     return None
 
 

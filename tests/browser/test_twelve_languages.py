@@ -363,12 +363,6 @@ def _mislabelled(language, sentences, english, texts) -> set[str]:
     return found_in(translations, foreign)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known (issue 20, part 3): base.html marks the whole page-content block of an "
-    "untranslated page lang=en, so the translated buttons, labels and headings the page "
-    "template adds inside it are declared English too; only the page's own fields should be.",
-)
 def test_the_interface_around_fallback_content_keeps_the_readers_language(
     live_server, playwright_browser, content
 ):

@@ -149,6 +149,27 @@ def test_daily_digest_gathers_unread_notifications_once(
     assert not [m for m in mail.outbox if never.email in m.to]
 
 
+def test_the_digest_counts_and_dates_in_the_readers_digits(community):
+    """A Bengali reader's digest: the count in its subject and each item's date in Bengali
+    digits (lms.numerals, as the certification e-mails do)."""
+    reader = wants(UserFactory(preferred_language="bn"), "daily")
+    author = wants(UserFactory(), "never")
+    thread = services.thread_create(
+        author=author, community=community, title="Maternity leave rules", source="x"
+    )
+    for n in range(12):
+        post = services.post_create(author=author, thread=thread, source=f"Answer {n}")
+        Notification.objects.create(recipient=reader, kind="thread", thread=thread, post=post)
+    assert send_digests("daily") == 1
+    message = mail.outbox[-1]
+    assert message.to == [reader.email]
+    assert "১২" in message.subject
+    assert not any(c.isascii() and c.isdigit() for c in message.subject), message.subject
+    assert "২০" in message.body  # the year of each item's date
+    html = message.alternatives[0][0]
+    assert "২০" in html
+
+
 def test_digest_leaves_out_what_the_person_can_no_longer_see(private_community):
     insider = wants(member(private_community), "daily")
     author = trusted(member(private_community))

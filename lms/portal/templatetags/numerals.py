@@ -1,9 +1,10 @@
 """``{% load numerals %}``: numbers and dates in the digits of the page's language
-(``lms.numerals``): ``{{ total|localnumber }}``, ``{{ day|date:"DATE_FORMAT"|localdigits }}``."""
+(``lms.numerals``): ``{{ total|localnumber }}``, ``{{ day|date:"DATE_FORMAT"|localdigits }}``,
+``{% blocktranslate count counter=items|length|localcount %}``."""
 
 from django import template
 
-from lms.numerals import local_digits, local_number
+from lms.numerals import LocalCount, local_digits, local_number
 
 register = template.Library()
 
@@ -22,3 +23,13 @@ def localnumber(value):
     if value is None or value == "":
         return value
     return local_number(value)
+
+
+@register.filter
+def localcount(value):
+    """A count for ``blocktranslate count``: still a number (for the plural form), written in
+    the active language's digits; anything that is not a whole number is left as it is."""
+    try:
+        return LocalCount(int(value))
+    except (TypeError, ValueError):
+        return value

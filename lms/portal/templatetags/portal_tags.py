@@ -125,6 +125,27 @@ def content_lang(item):
     return format_html(' lang="{}" dir="{}"', code, direction)
 
 
+@register.simple_tag
+def interface_lang(item):
+    """The reader's own ` lang=".." dir=".."`, for an interface string that has to sit inside
+    an element ``content_lang`` marks as another language (an episode's number inside its
+    heading); nothing when ``item`` is in the reader's language already."""
+    if not content_lang(item):
+        return ""
+    code = get_language() or settings.LANGUAGE_CODE
+    direction = "rtl" if code in settings.RTL_LANGUAGES else "ltr"
+    return format_html(' lang="{}" dir="{}"', code, direction)
+
+
+@register.filter
+def marks_own_content(block) -> bool:
+    """Whether a StreamField block's own template marks its text with ``content_lang``
+    (blocks that also show interface strings, such as a "Download" button, do, so that the
+    interface stays in the reader's language); a block rendered without a template is only
+    content, and the page wraps it in an element marked with the page's language."""
+    return bool(getattr(getattr(block, "block", None), "meta", None) and block.block.meta.template)
+
+
 @lru_cache(maxsize=1)
 def _locale_codes() -> dict[int, str]:
     """Locale ids and their language codes: a handful of rows that never change once made."""
