@@ -11,4 +11,7 @@ urlpatterns = [
     path("xapi/activities", views.activities, name="xapi_activities"),
     path("xapi/agents", views.agents, name="xapi_agents"),
     path("xapi/about", views.about, name="xapi_about"),
+    path("xapi/launch/<str:key>/fetch", views.launch_fetch, name="xapi_launch_fetch"),
+    # Until the Statements resource (lms.records.xapi_statements) takes this address.
+    path("xapi/statements", views.statements, name="xapi_statements"),
 ]

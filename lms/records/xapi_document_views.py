@@ -17,7 +17,9 @@ from django.views.decorators.csrf import csrf_exempt
 from lms import json_input
 from lms.accounts.exposure import own_data, public_data
 from lms.records import xapi_documents as documents
+from lms.records.launch_credentials import launch_credential_fetch
 from lms.records.models import Statement
+from lms.records.services import StatementError, statements_record
 from lms.records.xapi_documents_auth import (
     XapiCsrfRefused,
     XapiUnauthorised,
@@ -58,12 +60,34 @@ def _version(request) -> str:
     )
 
 
+CORS_HEADERS = {
+    # Launched content runs sandboxed, in an opaque origin, and authenticates with its
+    # launch token (never a cookie): any origin may call, credentials are not shared.
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, HEAD, PUT, POST, DELETE, OPTIONS",
+    "Access-Control-Allow-Headers": (
+        "Authorization, Content-Type, X-Experience-API-Version, If-Match, If-None-Match"
+    ),
+    "Access-Control-Expose-Headers": "ETag, Last-Modified, X-Experience-API-Version",
+    "Access-Control-Max-Age": "600",
+}
+
+
+def _with_cors(response):
+    for name, value in CORS_HEADERS.items():
+        response[name] = value
+    return response
+
+
 def _xapi_view(methods):
-    """Version check, authentication, and the errors of services and parameters as JSON."""
+    """Version check, authentication, CORS, and the errors of services and parameters as
+    JSON. (The shared decorator of ``lms.records.xapi_auth`` replaces this after merging.)"""
 
     def decorator(view):
         def wrapped(request, *args, **kwargs):
             version = "1.0.3"
+            if request.method == "OPTIONS":
+                return _with_cors(HttpResponse(status=204))
             method = "GET" if request.method == "HEAD" else request.method
             if method not in methods:
                 response = _error(405, "method", _("This method is not allowed here."))
@@ -90,7 +114,7 @@ def _xapi_view(methods):
                 request.urlconf = "lms.records.xapi_document_urls"
             if request.method == "HEAD":
                 response.content = b""
-            return response
+            return _with_cors(response)
 
         wrapped.__name__ = view.__name__
         wrapped.__doc__ = view.__doc__
@@ -327,3 +351,50 @@ def about(request):
     )
     response[VERSION_HEADER] = "2.0.0"
     return response
+
+
+@public_data
+@csrf_exempt
+def launch_fetch(request, key):
+    """``POST /xapi/launch/<key>/fetch``: cmi5's fetch URL (section 8.2). The first POST
+    answers ``{"auth-token": ...}``; later ones (and unknown keys) answer the error object
+    of section 8.2.3, with status 200 as the specification requires."""
+    if request.method == "OPTIONS":
+        return _with_cors(HttpResponse(status=204))
+    if request.method != "POST":
+        response = _with_cors(_error(405, "method", _("Use POST.")))
+        response["Allow"] = "POST"
+        return response
+    outcome = launch_credential_fetch(fetch_key=key)
+    if outcome.token:
+        body = {"auth-token": outcome.token}
+    else:
+        texts = {
+            "1": _("The authorization token has already been returned, or the session ended."),
+            "2": _("This fetch address is not valid."),
+        }
+        body = {"error-code": outcome.error_code, "error-text": str(texts[outcome.error_code])}
+    response = JsonResponse(body)
+    response["Cache-Control"] = "no-store"
+    return _with_cors(response)
+
+
+@own_data
+@_xapi_view(["POST"])
+def statements(request, principal, version):
+    """``POST /xapi/statements``: a statement or a batch, answered with their ids. A stand-in
+    with the rules of ``/api/records/statements`` until the full Statements resource takes
+    this address; it passes the launch credential to the statement rules (cmi5)."""
+    if len(request.body) > MAX_BODY_BYTES:
+        raise XapiRequestError(413, "too_large", _("This request is too large."))
+    try:
+        payload = json_input.loads(request.body)
+    except json_input.InvalidJSON:
+        raise XapiRequestError(400, "invalid_json", _("The body is not valid JSON.")) from None
+    try:
+        outcome = statements_record(
+            actor=principal.user, statements=payload, credential=principal.credential
+        )
+    except StatementError as error:
+        raise XapiRequestError(error.status, error.code, error.message) from None
+    return JsonResponse(outcome.ids, safe=False)
