@@ -31,7 +31,9 @@ def cmi5_player(*, package: Cmi5Package, page, request, title: str = "") -> dict
                 "satisfied": bool(row and row.satisfied),
                 "completed": bool(row and row.completed),
                 "passed": bool(row and row.passed),
-                "launch_url": reverse("interactive:cmi5_launch", kwargs={"au_id": au.pk})
+                "launch_url": reverse(
+                    "media_library:interactive:cmi5_launch", kwargs={"au_id": au.pk}
+                )
                 + "?"
                 + urlencode({"page": page.pk})
                 if recording

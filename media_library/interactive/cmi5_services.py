@@ -290,7 +290,9 @@ def cmi5_launch(
     )
     address = package_files.file_url(f"cmi5/{package.uuid}/{au.url}")
     separator = "&" if "?" in address else "?"
-    return Launch(url=f"{address}{separator}{parameters}", session=session, registration=registration)
+    return Launch(
+        url=f"{address}{separator}{parameters}", session=session, registration=registration
+    )
 
 
 @transaction.atomic
@@ -531,7 +533,9 @@ def cmi5_statement_rule(batch: StatementBatch) -> None:
         context = raw.get("context") if isinstance(raw.get("context"), dict) else {}
         if str(context.get("registration")) != str(credential.registration):
             _refuse(_("The statement must carry the launch's registration."), index)
-        extensions = context.get("extensions") if isinstance(context.get("extensions"), dict) else {}
+        extensions = (
+            context.get("extensions") if isinstance(context.get("extensions"), dict) else {}
+        )
         if str(extensions.get(SESSION_EXT)) != str(credential.session_id):
             _refuse(_("The statement must carry the launch's session id."), index)
         if not initialized and verb != INITIALIZED:
@@ -570,11 +574,7 @@ def cmi5_statement_rule(batch: StatementBatch) -> None:
 def cmi5_after_statements(*, actor, statements) -> None:
     """Keep sessions and AU progress in step with what the AU sent, then look for newly
     satisfied blocks and course."""
-    mine = [
-        s
-        for s in statements
-        if s.activity_kind == CMI5_KIND and s.verb in AU_DEFINED_VERBS
-    ]
+    mine = [s for s in statements if s.activity_kind == CMI5_KIND and s.verb in AU_DEFINED_VERBS]
     if not mine:
         return
     by_session: dict[str, list] = {}

@@ -112,8 +112,8 @@ def cmi5_xml(*, aus=None, blocks=None, course_id="https://example.org/courses/ho
             if name in au:
                 attributes += f' {name}="{au[name]}"'
         return (
-            f"<au {attributes}><title><langstring lang=\"en\">{au['title']}</langstring></title>"
-            f"<description><langstring lang=\"en\">A unit</langstring></description>"
+            f'<au {attributes}><title><langstring lang="en">{au["title"]}</langstring></title>'
+            f'<description><langstring lang="en">A unit</langstring></description>'
             f"<url>{au['url']}</url></au>"
         )
 

@@ -125,7 +125,10 @@ class Unit:
 
     def send(self, statement):
         return self.client.post(
-            "/xapi/statements", json.dumps(statement), content_type="application/json", **self.headers
+            "/xapi/statements",
+            json.dumps(statement),
+            content_type="application/json",
+            **self.headers,
         )
 
     def start(self):
@@ -298,7 +301,9 @@ def test_cors_lets_the_sandboxed_unit_call_the_lrs(browser, package, lesson):
     assert preflight.status_code == 204
     assert preflight["Access-Control-Allow-Origin"] == "*"
     assert "Authorization" in preflight["Access-Control-Allow-Headers"]
-    assert "ETag" in unit.client.get(unit.state_url(), **unit.headers)["Access-Control-Expose-Headers"]
+    assert (
+        "ETag" in unit.client.get(unit.state_url(), **unit.headers)["Access-Control-Expose-Headers"]
+    )
 
 
 # --- the statement rules ---------------------------------------------------------------
@@ -414,9 +419,7 @@ def test_a_new_launch_abandons_the_open_session_once(browser, package, lesson):
     assert Statement.objects.filter(verb=ABANDONED).count() == 2  # one per session
 
 
-def test_a_waived_au_is_recorded_once_with_its_reason_and_meets_move_on(
-    package, lesson, learner
-):
+def test_a_waived_au_is_recorded_once_with_its_reason_and_meets_move_on(package, lesson, learner):
     au = package.aus.get()
     assert cmi5_au_waive(learner=learner, au=au, page=lesson, reason="Tested") is True
     assert cmi5_au_waive(learner=learner, au=au, page=lesson, reason="Tested") is False
