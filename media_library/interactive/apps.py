@@ -18,19 +18,18 @@ class InteractiveConfig(AppConfig):
 
     def ready(self):
         from lms.records.activities import register_activity_kind
-        from media_library.interactive import signals  # noqa: F401  (connects the receivers)
-        from media_library.interactive.services import (
-            H5P_KIND,
-            SCORM_KIND,
-            authorise_package_keys,
-        )
-
         from lms.records.signals import statements_recorded
         from lms.records.statement_rules import register_statement_rule
+        from media_library.interactive import signals  # noqa: F401  (connects the receivers)
         from media_library.interactive.cmi5_services import (
             CMI5_KIND,
             authorise_cmi5_keys,
             cmi5_statement_rule,
+        )
+        from media_library.interactive.services import (
+            H5P_KIND,
+            SCORM_KIND,
+            authorise_package_keys,
         )
 
         register_activity_kind(CMI5_KIND, authorise_cmi5_keys)

@@ -13,6 +13,7 @@ requires ids that differ from the publisher's, and these are ones the store reco
 When the whole course is satisfied, the lesson that embeds it counts as completed.
 """
 
+import contextlib
 import hashlib
 import json
 import uuid
@@ -26,8 +27,7 @@ from lms.records import verbs
 from lms.records.activities import activity_id, parse_activity_id
 from lms.records.launch_credentials import launch_credential_create, launch_credential_end
 from lms.records.models import Statement
-from lms.records.services import StatementForbidden, StatementInvalid
-from lms.records.services import statements_record
+from lms.records.services import StatementForbidden, StatementInvalid, statements_record
 from lms.records.statement_rules import StatementBatch, lms_authoring
 from lms.records.xapi_documents import DocumentScope, Kind, document_put
 from lms.records.xapi_identities import agent_of, parse_agent
@@ -406,7 +406,7 @@ def _lesson_completed(*, registration: Cmi5Registration, learner) -> None:
     from media_library.interactive.services import lesson_activity
 
     lesson = lesson_activity(registration.page)
-    try:
+    with contextlib.suppress(StatementForbidden):
         _record(
             learner=learner,
             statements=[
@@ -424,8 +424,6 @@ def _lesson_completed(*, registration: Cmi5Registration, learner) -> None:
                 }
             ],
         )
-    except StatementForbidden:
-        pass
 
 
 # --- the statement rules (before storing) and their effects (after) --------------------

@@ -41,7 +41,9 @@ AU_JS = r"""
     var context = JSON.parse(JSON.stringify(launchData.contextTemplate));
     context.registration = registration;
     context.contextActivities = context.contextActivities || {};
-    context.contextActivities.category = [{id: "https://w3id.org/xapi/cmi5/context/categories/cmi5"}];
+    context.contextActivities.category = [
+      {id: "https://w3id.org/xapi/cmi5/context/categories/cmi5"}
+    ];
     var s = {
       id: uuid(), actor: actor, timestamp: new Date().toISOString(),
       verb: {id: "http://adlnet.gov/expapi/verbs/" + verb, display: {"en-US": verb}},
@@ -57,7 +59,9 @@ AU_JS = r"""
       body: JSON.stringify(statement(verb, result))
     }).then(function (response) {
       if (!response.ok) {
-        return response.text().then(function (t) { throw new Error(verb + " " + response.status + " " + t); });
+        return response.text().then(function (t) {
+          throw new Error(verb + " " + response.status + " " + t);
+        });
       }
       say(verb);
     });

@@ -320,9 +320,12 @@ def test_the_whole_sequence_satisfies_the_au_and_the_course(browser, package, le
         response = unit.send(unit.statement(verb, result))
         assert response.status_code == 200, (verb, response.content)
     session = Cmi5Session.objects.get()
-    assert session.initialized and session.terminated
+    assert session.initialized
+    assert session.terminated
     progress = Cmi5AuProgress.objects.get()
-    assert progress.completed and progress.passed and progress.satisfied
+    assert progress.completed
+    assert progress.passed
+    assert progress.satisfied
     satisfied = Statement.objects.get(verb=SATISFIED)
     assert satisfied.activity.endswith("/course")
     assert satisfied.data["context"]["extensions"][SESSION_EXT] == str(session.session_id)
@@ -464,13 +467,15 @@ def test_a_block_is_satisfied_when_all_its_aus_meet_move_on(home_page, enrolment
     unit.send(unit.statement("initialized"))
     unit.send(unit.statement("completed", {"completion": True}))
     satisfied = list(Statement.objects.filter(verb=SATISFIED).values_list("activity", flat=True))
-    assert len(satisfied) == 1 and "/block-" in satisfied[0]
+    assert len(satisfied) == 1
+    assert "/block-" in satisfied[0]
     unit.send(unit.statement("terminated"))
     outside = launch(browser, package, lesson, index=0).start()
     outside.send(outside.statement("initialized"))
     outside.send(outside.statement("completed", {"completion": True}))
     satisfied = set(Statement.objects.filter(verb=SATISFIED).values_list("activity", flat=True))
-    assert len(satisfied) == 2 and any(a.endswith("/course") for a in satisfied)
+    assert len(satisfied) == 2
+    assert any(a.endswith("/course") for a in satisfied)
 
 
 def test_the_lesson_page_lists_the_units_with_a_launch_form(browser, lesson, package):
