@@ -69,7 +69,9 @@ AU_JS = r"""
   fetch(query.get("fetch"), {method: "POST"})
     .then(function (r) { return r.json(); })
     .then(function (body) {
-      headers = {"Authorization": "Basic " + body["auth-token"], "X-Experience-API-Version": "1.0.3"};
+      headers = {
+        "Authorization": "Basic " + body["auth-token"], "X-Experience-API-Version": "1.0.3"
+      };
       var address = endpoint + "activities/state?" + new URLSearchParams({
         activityId: activityId, agent: JSON.stringify(actor), registration: registration,
         stateId: "LMS.LaunchData"
