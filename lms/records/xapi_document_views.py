@@ -289,9 +289,11 @@ def state(request, principal, version):
 @own_data
 @_xapi_view(["GET", "PUT", "POST", "DELETE"])
 def activity_profile(request, principal, version):
-    """``/xapi/activities/profile``: documents about an activity, shared by all learners."""
+    """``/xapi/activities/profile``: documents about an activity, shared by all learners;
+    written by staff themselves, never by content launched in their name."""
     activity_id = _param(request, "activityId")
-    if request.method not in {"GET", "HEAD"} and not principal.user.is_staff:
+    writer = principal.user.is_staff and principal.credential is None
+    if request.method not in {"GET", "HEAD"} and not writer:
         raise XapiRequestError(403, "forbidden", _("Only staff write activity profiles."))
     scope = documents.DocumentScope(kind=Kind.ACTIVITY_PROFILE, activity_id=activity_id)
     return _serve(request, principal, scope=scope, id_param="profileId")
