@@ -17,7 +17,7 @@ from wagtail.images.blocks import ImageBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from media_library.blocks import VideoBlock
-from media_library.interactive.blocks import H5PBlock, ScormBlock
+from media_library.interactive.blocks import Cmi5Block, H5PBlock, ScormBlock
 
 RICH_TEXT_FEATURES = ["h3", "bold", "italic", "link", "ol", "ul", "document-link"]
 
@@ -122,6 +122,7 @@ class LessonStreamBlock(blocks.StreamBlock):
     video = VideoBlock()
     h5p = H5PBlock()
     scorm = ScormBlock()
+    cmi5 = Cmi5Block()
     knowledge_check = QuestionBlock()
     bank_quiz = BankQuizBlock()
     discuss = DiscussInClassBlock()

@@ -139,3 +139,16 @@ class PersonSnapshot(models.Model):
 
     def __str__(self):
         return self.key[:12]
+
+
+# The LRS's document resources and launch credentials live in their own module.
+from lms.records.xapi_document_models import LaunchCredential, XapiDocument  # noqa: E402
+
+__all__ = [
+    "AccessToken",
+    "AppendOnlyError",
+    "LaunchCredential",
+    "PersonSnapshot",
+    "Statement",
+    "XapiDocument",
+]

@@ -22,6 +22,7 @@ from lms.records import validation
 from lms.records.activities import Refusal, parse_activity_id, registered_kinds
 from lms.records.models import Statement
 from lms.records.signals import statements_recorded
+from lms.records.statement_rules import statement_rules_apply
 
 MAX_BATCH = 100
 MAX_CLOCK_SKEW = timedelta(minutes=10)
@@ -279,18 +280,23 @@ def statements_record(
     statements: list[dict] | dict,
     now: datetime | None = None,
     scored_by_server: bool = False,
+    credential=None,
 ) -> RecordOutcome:
     """Validate, authorise and store a batch of statements for ``actor``.
 
     ``scored_by_server`` is for the rooms' own services that computed the score themselves
     (a pre/post test marked from its answers): only they may record about activity kinds
-    registered as server-scored. Any other score is stored as self-reported."""
+    registered as server-scored. Any other score is stored as self-reported.
+
+    ``credential``: the launch credential of the content that sent the batch (cmi5), for
+    the rules the rooms registered (``lms.records.statement_rules``)."""
     now = now or timezone.now()
     batch = [statements] if isinstance(statements, dict) else statements
     if not isinstance(batch, list) or not batch:
         raise StatementInvalid(_("Send one statement or a list of statements."))
     if len(batch) > MAX_BATCH:
         raise StatementInvalid(_("Send at most %(max)s statements at a time.") % {"max": MAX_BATCH})
+    statement_rules_apply(actor=actor, statements=batch, credential=credential)
     parsed = [
         _parse(raw, index, actor, now, scored_by_server=scored_by_server)
         for index, raw in enumerate(batch)

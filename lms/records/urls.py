@@ -1,6 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
 from lms.records import views
 
 app_name = "records"
-urlpatterns = [path("api/records/statements", views.statements, name="statements")]
+urlpatterns = [
+    path("api/records/statements", views.statements, name="statements"),
+    path("", include("lms.records.xapi_document_urls")),
+]

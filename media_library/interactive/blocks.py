@@ -1,6 +1,7 @@
 """The blocks that embed interactive packages in lesson and media bodies.
 
-``H5PBlock`` and ``ScormBlock`` render a sandboxed player frame; the page around it (the
+``H5PBlock`` and ``ScormBlock`` render a sandboxed player frame (``Cmi5Block`` lists the
+course's units, each launched in one); the page around it (the
 block's parent context ``page``) is the context in which results are recorded, so a
 learner's statements carry that page as their parent activity.
 """
@@ -68,6 +69,34 @@ class ScormBlock(blocks.StructBlock):
         return context
 
 
+class Cmi5Block(blocks.StructBlock):
+    package = SnippetChooserBlock("interactive.Cmi5Package", label=_("cmi5 course"))
+    title = blocks.CharBlock(
+        label=_("title"),
+        required=False,
+        max_length=200,
+        help_text=_("Shown above the course's units; the course's title if empty."),
+    )
+
+    class Meta:
+        icon = "media"
+        label = _("cmi5 course")
+        template = "interactive/blocks/cmi5.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        from media_library.interactive.cmi5_player import cmi5_player
+
+        parent_context = parent_context or {}
+        context["player"] = cmi5_player(
+            package=value.get("package"),
+            page=parent_context.get("page"),
+            request=parent_context.get("request"),
+            title=value.get("title") or "",
+        )
+        return context
+
+
 class InteractiveStreamBlock(blocks.StreamBlock):
     """The body of an interactive exercise page: text around H5P and SCORM players."""
 
@@ -77,3 +106,4 @@ class InteractiveStreamBlock(blocks.StreamBlock):
     )
     h5p = H5PBlock()
     scorm = ScormBlock()
+    cmi5 = Cmi5Block()

@@ -235,3 +235,16 @@ class H5PContentForm(PackageForm):
 class ScormPackageForm(PackageForm):
     def _check_archive(self, archive):
         return parse_manifest(archive).title
+
+
+class Cmi5PackageForm(PackageForm):
+    def _check_archive(self, archive):
+        from media_library.interactive.cmi5_package import parse_course_structure
+
+        return parse_course_structure(archive).title
+
+    class Meta:
+        from media_library.interactive.cmi5_models import Cmi5Package
+
+        model = Cmi5Package
+        fields = ["title", "source", "language", "country", "allowed_origins"]

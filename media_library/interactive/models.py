@@ -334,3 +334,30 @@ class InteractivePage(BasePage):
     class Meta:
         verbose_name = _("interactive exercise page")
         verbose_name_plural = _("interactive exercise pages")
+
+
+# cmi5 courses live in their own module.
+from media_library.interactive.cmi5_models import (  # noqa: E402
+    Cmi5Au,
+    Cmi5AuProgress,
+    Cmi5Package,
+    Cmi5Registration,
+    Cmi5Session,
+)
+
+__all__ = [
+    "Cmi5Au",
+    "Cmi5AuProgress",
+    "Cmi5Package",
+    "Cmi5Registration",
+    "Cmi5Session",
+    "H5PContent",
+    "H5PLibrary",
+    "H5PState",
+    "InteractivePage",
+    "Package",
+    "PackageStatus",
+    "ScormAttempt",
+    "ScormPackage",
+    "ScormSco",
+]

@@ -19,7 +19,7 @@ from django.core.files.base import File
 from django.urls import reverse
 
 ROOT = "interactive"
-SERVED_PREFIXES = ("h5p/", "scorm/")
+SERVED_PREFIXES = ("h5p/", "scorm/", "cmi5/")
 LIBRARIES = f"{ROOT}/h5p/libraries"
 
 

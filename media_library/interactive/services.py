@@ -94,14 +94,25 @@ def scorm_package_check(file) -> None:
         parse_manifest(archive)
 
 
+def _package_check(package):
+    from media_library.interactive.cmi5_models import Cmi5Package
+    from media_library.interactive.cmi5_services import cmi5_package_check
+
+    if isinstance(package, Cmi5Package):
+        return cmi5_package_check
+    return h5p_package_check if isinstance(package, H5PContent) else scorm_package_check
+
+
 def _queue(package) -> None:
     from media_library.interactive import tasks
+    from media_library.interactive.cmi5_models import Cmi5Package
 
-    task = (
-        tasks.process_h5p_content
-        if isinstance(package, H5PContent)
-        else tasks.process_scorm_package
-    )
+    if isinstance(package, Cmi5Package):
+        task = tasks.process_cmi5_package
+    elif isinstance(package, H5PContent):
+        task = tasks.process_h5p_content
+    else:
+        task = tasks.process_scorm_package
     transaction.on_commit(lambda: task.delay(package.pk))
 
 
@@ -110,7 +121,7 @@ def package_store(*, package, file=None):
     """Save a package (new, or with a new archive) and queue its processing. The archive is
     checked first: a bad one never reaches storage."""
     if file is not None:
-        (h5p_package_check if isinstance(package, H5PContent) else scorm_package_check)(file)
+        _package_check(package)(file)
         package.source.save(
             getattr(file, "name", "package.zip").rsplit("/", 1)[-1], file, save=False
         )

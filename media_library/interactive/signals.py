@@ -6,7 +6,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from media_library.interactive import package_files
-from media_library.interactive.models import H5PContent, ScormPackage
+from media_library.interactive.models import Cmi5Package, H5PContent, ScormPackage
 
 
 def _remove_files(package) -> None:
@@ -29,4 +29,9 @@ def h5p_content_deleted(sender, instance, **kwargs):
 
 @receiver(post_delete, sender=ScormPackage)
 def scorm_package_deleted(sender, instance, **kwargs):
+    _remove_files(instance)
+
+
+@receiver(post_delete, sender=Cmi5Package)
+def cmi5_package_deleted(sender, instance, **kwargs):
     _remove_files(instance)

@@ -21,3 +21,13 @@ def process_scorm_package(package_id: int) -> None:
     package = ScormPackage.objects.filter(pk=package_id).first()
     if package is not None:
         scorm_package_process(package=package)
+
+
+@shared_task(ignore_result=True)
+def process_cmi5_package(package_id: int) -> None:
+    from media_library.interactive.cmi5_models import Cmi5Package
+    from media_library.interactive.cmi5_services import cmi5_package_process
+
+    package = Cmi5Package.objects.filter(pk=package_id).first()
+    if package is not None:
+        cmi5_package_process(package=package)

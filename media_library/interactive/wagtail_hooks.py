@@ -16,8 +16,8 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from lms.accounts.selectors import country_scope
-from media_library.interactive.forms import H5PContentForm, ScormPackageForm
-from media_library.interactive.models import H5PContent, H5PLibrary, ScormPackage
+from media_library.interactive.forms import Cmi5PackageForm, H5PContentForm, ScormPackageForm
+from media_library.interactive.models import Cmi5Package, H5PContent, H5PLibrary, ScormPackage
 from media_library.interactive.selectors import packages_with_usage
 
 UPLOAD_PERMISSION = "interactive.upload_package"
@@ -197,6 +197,35 @@ class ScormPackageViewSet(PackageViewSet):
     )
 
 
+class Cmi5PackageViewSet(PackageViewSet):
+    model = Cmi5Package
+    menu_label = _("cmi5 courses")
+    icon = "media"
+    permission_policy = PackagePermissionPolicy(Cmi5Package)
+    inspect_view_fields = [
+        "title",
+        "status",
+        "status_message",
+        "course_id",
+        "language",
+        "country",
+        "uploaded_by",
+        "created_at",
+        "processed_at",
+    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("source"),
+            FieldPanel("title"),
+            FieldPanel("language"),
+            FieldPanel("country"),
+            FieldPanel("allowed_origins"),
+        ],
+        base_form_class=Cmi5PackageForm,
+    )
+
+
+register_permission_policy(Cmi5Package, Cmi5PackageViewSet.permission_policy)
 register_permission_policy(H5PContent, H5PContentViewSet.permission_policy)
 register_permission_policy(ScormPackage, ScormPackageViewSet.permission_policy)
 
@@ -205,7 +234,7 @@ class InteractiveGroup(SnippetViewSetGroup):
     menu_label = _("Interactive")
     menu_icon = "form"
     menu_order = 250
-    items = (H5PContentViewSet, ScormPackageViewSet)
+    items = (H5PContentViewSet, ScormPackageViewSet, Cmi5PackageViewSet)
 
 
 register_snippet(InteractiveGroup)
