@@ -1,6 +1,10 @@
 from django.urls import path
 
-from lms.records import views
+from lms.records import views, xapi_views
 
 app_name = "records"
-urlpatterns = [path("api/records/statements", views.statements, name="statements")]
+urlpatterns = [
+    path("api/records/statements", views.statements, name="statements"),
+    path("api/records/mine.json", xapi_views.my_statements, name="my_statements"),
+    path("xapi/statements", xapi_views.statements, name="xapi_statements"),
+]
