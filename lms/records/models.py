@@ -186,6 +186,9 @@ class StatementRelation(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.statement_id} {self.key_hash[:12]}"
+
 
 class StatementAttachment(models.Model):
     """The raw content of a statement attachment sent in a multipart/mixed request (xAPI
@@ -258,6 +261,7 @@ class XapiClient(models.Model):
         verbose_name=_("issued by"),
         on_delete=models.PROTECT,
         null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -285,6 +289,15 @@ class XapiClient(models.Model):
         }.get(self.people)
         if needed and getattr(self, f"{needed}_id") is None:
             raise ValidationError({needed: _("Choose whose learning this client records.")})
+        # The client belongs to one country (country staff issue their own country's):
+        # the person's or the organisation's, which must be the one given if any.
+        owner = {"person": self.person, "organisation": self.organisation}.get(needed)
+        if owner is not None:
+            if self.country_id is not None and owner.country_id != self.country_id:
+                raise ValidationError({needed: _("This is not someone of the client's country.")})
+            self.country_id = owner.country_id
+        if self.country_id is None:
+            raise ValidationError({"country": _("Choose the client's country.")})
         if not self.prefixes:
             raise ValidationError(
                 {"activity_prefixes": _("Give at least one activity IRI prefix.")}

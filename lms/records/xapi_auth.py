@@ -179,10 +179,14 @@ def client_for_basic(header: str) -> XapiClient | None:
 
 def _authorization(request) -> str:
     header = request.headers.get("Authorization", "")
-    if not header and request.method == "POST" and "method" in request.GET:
-        # The alternate request syntax carries the headers as form fields.
-        if (request.content_type or "") == "application/x-www-form-urlencoded":
-            header = request.POST.get("Authorization", "")
+    # The alternate request syntax carries the headers as form fields.
+    if (
+        not header
+        and request.method == "POST"
+        and "method" in request.GET
+        and (request.content_type or "") == "application/x-www-form-urlencoded"
+    ):
+        header = request.POST.get("Authorization", "")
     return header
 
 

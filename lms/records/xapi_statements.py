@@ -363,7 +363,7 @@ def timestamp_check(value, field_name: str, *, version) -> None:
     an RFC 3339 date and time with its time zone."""
     if not isinstance(value, str) or parse_datetime(value) is None:
         _bad(field_name, _("%(field)s must be an ISO 8601 date and time.") % {"field": field_name})
-    if value.endswith("-00:00") or value.endswith("-0000") or value.endswith("-00"):
+    if value.endswith(("-00:00", "-0000", "-00")):
         _bad(field_name, _("%(field)s may not use the offset -00:00.") % {"field": field_name})
     if version.is_2 and not _RFC3339_ZONE.search(value):
         _bad(
@@ -428,7 +428,7 @@ def statement_check(raw, *, version) -> dict:
     if "version" in raw:
         allowed = ("1.0", "2.0") if version.is_2 else ("1.0",)
         if not isinstance(raw["version"], str) or not re.match(
-            r"^(%s)(\.\d+)?$" % "|".join(re.escape(v) for v in allowed), raw["version"]
+            r"^({})(\.\d+)?$".format("|".join(re.escape(v) for v in allowed)), raw["version"]
         ):
             _bad("version", _("version must be a version of xAPI this store speaks."))
     _shape(raw, "", sub=False, version=version)

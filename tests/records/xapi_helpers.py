@@ -24,7 +24,7 @@ def agent_of(user) -> dict:
 
 
 def xstatement(user, activity=None, verb=COMPLETED, **extra) -> dict:
-    raw = {
+    return {
         "id": str(uuid.uuid4()),
         "actor": agent_of(user),
         "verb": {"id": verb, "display": {"en-US": "completed", "fr": "a terminé"}},
@@ -35,7 +35,6 @@ def xstatement(user, activity=None, verb=COMPLETED, **extra) -> dict:
         },
         **extra,
     }
-    return raw
 
 
 def basic(key, secret) -> str:
