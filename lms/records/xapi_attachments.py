@@ -28,6 +28,15 @@ from lms.records.services import StatementInvalid
 
 SIGNATURE = "http://adlnet.gov/expapi/attachments/signature"
 SIGNING_ALGORITHMS = ["RS256", "RS384", "RS512"]
+
+
+class _Registry(jws.JWSRegistry):
+    # A certificate chain (x5c) in the header outgrows joserfc's default 512 bytes.
+    max_header_length = 16 * 1024
+    max_payload_length = 512 * 1024
+
+
+REGISTRY = _Registry(algorithms=SIGNING_ALGORITHMS)
 _HASHES = {64: hashlib.sha256, 96: hashlib.sha384, 128: hashlib.sha512}
 _BOUNDARY = re.compile(r'boundary="?([^";]+)"?', re.I)
 
@@ -123,7 +132,7 @@ def signature_check(statement: dict, content: bytes, *, index: int) -> None:
 
     try:
         compact = content.strip()
-        extracted = jws.extract_compact(compact)
+        extracted = jws.extract_compact(compact, registry=REGISTRY)
         header = extracted.headers()
         if header.get("alg") not in SIGNING_ALGORITHMS:
             refuse(_("A statement signature must use RS256, RS384 or RS512."))
@@ -131,7 +140,9 @@ def signature_check(statement: dict, content: bytes, *, index: int) -> None:
         if chain:
             certificate = x509.load_der_x509_certificate(base64.b64decode(chain[0]))
             key = RSAKey.import_key(certificate.public_key())
-            extracted = jws.deserialize_compact(compact, key, algorithms=SIGNING_ALGORITHMS)
+            extracted = jws.deserialize_compact(
+                compact, key, algorithms=SIGNING_ALGORITHMS, registry=REGISTRY
+            )
         payload = json.loads(extracted.payload)
     except (JoseError, ValueError, TypeError) as error:
         raise StatementInvalid(

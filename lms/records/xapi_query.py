@@ -60,7 +60,8 @@ class QueryError(ValueError):
 
 
 def _boolean(params, name) -> bool:
-    value = params.get(name, "false")
+    # The specification's JSON booleans; some clients (TinCanPython) send "True".
+    value = str(params.get(name, "false")).lower()
     if value not in ("true", "false"):
         raise QueryError(_("%(name)s must be true or false.") % {"name": name})
     return value == "true"

@@ -162,7 +162,7 @@ def _read(request, call: _Request, principal: XapiPrincipal):
 
 
 def _answer(request, call, result, statements_out):
-    if call.params.get("attachments") == "true":
+    if str(call.params.get("attachments", "")).lower() == "true":
         body, content_type = multipart_response_body(result, statements_out)
         response = HttpResponse(body, content_type=content_type)
     else:

@@ -99,7 +99,7 @@ def _record_lessons(person, course):
 
 
 def test_staff_query_by_course_and_cohort_within_their_country(
-    small_programme, client, django_assert_max_num_queries
+    small_programme, client, django_assert_max_num_queries, second_factor_for_everyone
 ):
     from tests.accounts.factories import country_staff, global_admin
 
@@ -138,7 +138,7 @@ def test_staff_query_by_course_and_cohort_within_their_country(
     assert len(client.get(STAFF_URL, {"country": "vn"}).json()["statements"]) == 2 * lessons
 
 
-def test_staff_query_refuses_learners_and_anonymous(client):
+def test_staff_query_refuses_learners_and_anonymous(client, second_factor_for_everyone):
     client.force_login(factories.learner())
     assert client.get(STAFF_URL).status_code == 403
     from django.test import Client as Anonymous
