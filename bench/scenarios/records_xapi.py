@@ -91,7 +91,6 @@ def prepare() -> None:
         activity_kind="",
         parent_activity="",
         content_hash="bench",
-        version="1.0.0",
     )
 
 

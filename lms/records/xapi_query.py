@@ -228,11 +228,11 @@ def statement_json(row: Statement, *, format: str = "exact", languages=()) -> di
     if "timestamp" not in statement:
         statement["timestamp"] = _iso(row.timestamp)
     statement["stored"] = _iso(row.stored)
-    statement["authority"] = row.authority or {
-        "objectType": "Agent",
-        "account": {"homePage": site_home(), "name": str(row.actor_id)},
-    }
-    statement["version"] = row.version or "1.0.0"
+    statement.setdefault(
+        "authority",
+        {"objectType": "Agent", "account": {"homePage": site_home(), "name": str(row.actor_id)}},
+    )
+    statement.setdefault("version", "1.0.0")
     if format == "ids":
         return _ids_only(statement)
     if format == "canonical":

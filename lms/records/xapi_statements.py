@@ -612,6 +612,9 @@ def _prepare(raw, index, user, principal, version, now, mappings) -> Prepared:
     if raw["verb"]["id"] == VOIDED:
         voids = uuid.UUID(obj["id"])
     data = {k: v for k, v in raw.items() if k not in {"stored", "authority", "version"}}
+    digest = content_hash(data)
+    data["authority"] = principal.authority()
+    data["version"] = raw.get("version") or ("2.0.0" if version.is_2 else "1.0.0")
     statement = Statement(
         id=uuid.UUID(raw["id"]),
         actor=user,
@@ -627,10 +630,8 @@ def _prepare(raw, index, user, principal, version, now, mappings) -> Prepared:
         completion=result.get("completion"),
         registration=uuid.UUID(registration) if registration else None,
         timestamp=moment or now,
-        content_hash=content_hash(data),
+        content_hash=digest,
         data=data,
-        authority=principal.authority(),
-        version=raw.get("version") or ("2.0.0" if version.is_2 else "1.0.0"),
         client=principal.client,
         voids=voids,
     )
