@@ -21,7 +21,12 @@ from django.utils.translation import gettext as _
 
 from courses.models import ClassSession
 from courses.selectors import page_access
-from lms.records.activities import Authorisation, Refusal, register_activity_kind
+from lms.records.activities import (
+    Authorisation,
+    Refusal,
+    register_activity_kind,
+    register_statement_group,
+)
 
 NOT_OPEN = "not_open"
 
@@ -90,3 +95,40 @@ def register():
     register_activity_kind("test", authorise_tests, server_scored=True)
     register_activity_kind("step", authorise_steps, server_scored=True)
     register_activity_kind("session", authorise_sessions, server_scored=True)
+    register_statement_group("course", statements_of_course)
+    register_statement_group("cohort", statements_of_cohort)
+
+
+def _course_activities(course_id: int):
+    """Statements about a course's lessons, or inside them (their parent is one)."""
+    from django.db.models import Q
+
+    from courses.models import CoursePage, LessonPage
+    from lms.records.activities import activity_id
+
+    course = CoursePage.objects.filter(pk=course_id).first()
+    if course is None:
+        return None
+    lessons = [
+        activity_id("lesson", pk)
+        for pk in LessonPage.objects.descendant_of(course).values_list("pk", flat=True)
+    ]
+    return Q(activity__in=lessons) | Q(parent_activity__in=lessons)
+
+
+def statements_of_course(key: str):
+    """The learning records of a course (lms.records.xapi_staff): its lessons'."""
+    return _course_activities(int(key)) if key.isdigit() else None
+
+
+def statements_of_cohort(key: str):
+    """A cohort's: its learners' records about its course."""
+    from django.db.models import Q
+
+    from courses.models import Cohort, Enrolment
+
+    cohort = Cohort.objects.filter(pk=int(key)).first() if key.isdigit() else None
+    if cohort is None:
+        return None
+    learners = Enrolment.objects.filter(cohort=cohort).values("learner_id")
+    return _course_activities(cohort.course_id) & Q(actor_id__in=learners)

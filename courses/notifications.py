@@ -28,6 +28,7 @@ REVIEW_OUTCOME = "courses.review_outcome"
 WAITLIST_SEAT = "courses.waitlist_seat"
 TRAINING_DUE_SOON = "courses.training_due_soon"
 TRAINING_OVERDUE = "courses.training_overdue"
+EVALUATION_WAITING = "courses.evaluation_waiting"
 
 # Reminders go out this long before a session starts; the 24-hour one only while the session
 # is more than an hour away, so a session planned at short notice gets the 1-hour one alone.
@@ -160,6 +161,21 @@ def render_training_due(*, recipient, params, context):
     )
 
 
+def render_evaluation_waiting(*, recipient, params, context):
+    from django.urls import reverse
+
+    values = {"what": params["title"]}
+    return Message(
+        subject=gettext("How was %(what)s? Tell us in one minute") % values,
+        body=gettext(
+            "Hello %(name)s,\n\nplease rate %(what)s and its trainer. Your answer is "
+            "anonymous: the trainer never sees who wrote it."
+        )
+        % {"name": _name(recipient), **values},
+        link=reverse("courses:evaluations_waiting"),
+    )
+
+
 def register():
     for kind in (
         NotificationKind(ENROLMENT, _("Enrolment in a course"), render_enrolment),
@@ -178,6 +194,12 @@ def register():
         ),
         NotificationKind(TRAINING_DUE_SOON, _("Required training due soon"), render_training_due),
         NotificationKind(TRAINING_OVERDUE, _("Required training overdue"), render_training_due),
+        NotificationKind(
+            EVALUATION_WAITING,
+            _("Rate a session or course you took"),
+            render_evaluation_waiting,
+            help_text=_("After a classroom session you attended or a course you completed."),
+        ),
     ):
         register_kind(kind)
 
@@ -256,9 +278,25 @@ on_training_due_soon = _on_training_due(TRAINING_DUE_SOON, "soon")
 on_training_overdue = _on_training_due(TRAINING_OVERDUE, "overdue")
 
 
+def on_course_completed(sender, learner, course, completed_at, **kwargs):
+    notification_send(
+        recipient=learner,
+        kind=EVALUATION_WAITING,
+        key=f"evaluation:course:{course.pk}:{completed_at.isoformat()}",
+        params={"title": course.title, "course_id": course.pk},
+    )
+
+
 def connect():
     from courses.models import Enrolment, Submission
-    from courses.signals import training_due_soon, training_overdue, waitlist_seat_given
+    from courses.signals import (
+        course_completed,
+        training_due_soon,
+        training_overdue,
+        waitlist_seat_given,
+    )
+
+    course_completed.connect(on_course_completed, dispatch_uid="notify_evaluation_course")
 
     post_save.connect(on_enrolment_saved, sender=Enrolment, dispatch_uid="notify_enrolment")
     post_save.connect(on_submission_saved, sender=Submission, dispatch_uid="notify_review")
@@ -393,6 +431,44 @@ def module_openings_announce() -> int:
             kind=MODULE_OPENED,
             key=_module_key(module),
             params={"module_id": module.pk, "course_id": enrolment.course_id},
+        ):
+            sent += 1
+    return sent
+
+
+def evaluation_invitations_due(*, now: dt.datetime) -> list[tuple]:
+    """(session, learner) for everyone present at a session that ended in the last day and
+    not yet invited to rate it. Three queries."""
+    from courses.models import Attendance
+
+    ended = Attendance.objects.filter(
+        present=True,
+        learner__is_active=True,
+        session__ends_at__lte=now,
+        session__ends_at__gt=now - dt.timedelta(days=1),
+    ).select_related("session", "learner")
+    rows = list(ended)
+    told = _already_told(EVALUATION_WAITING, {_evaluation_key(a.session) for a in rows})
+    return [
+        (a.session, a.learner)
+        for a in rows
+        if (a.learner_id, _evaluation_key(a.session)) not in told
+    ]
+
+
+def _evaluation_key(session) -> str:
+    return f"evaluation:session:{session.pk}"
+
+
+@shared_task(ignore_result=True)
+def evaluation_invitations_send() -> int:
+    sent = 0
+    for session, learner in evaluation_invitations_due(now=timezone.now()):
+        if notification_send(
+            recipient=learner,
+            kind=EVALUATION_WAITING,
+            key=_evaluation_key(session),
+            params={"title": session.title, "session_id": session.pk},
         ):
             sent += 1
     return sent

@@ -93,3 +93,17 @@ def keys_of_kind(activity_ids: Iterable[str], kind: str) -> set[str]:
         if parsed and parsed[0] == kind:
             keys.add(parsed[1])
     return keys
+
+
+# Groups staff may query statements by (a course, a cohort): the owning room registers a
+# resolver ``(key) -> Q on Statement or None`` (``None``: no such group), from its
+# ``AppConfig.ready``; ``lms.records.xapi_staff`` reads them.
+_statement_groups: dict[str, Callable[[str], object]] = {}
+
+
+def register_statement_group(name: str, resolve: Callable[[str], object]) -> None:
+    _statement_groups[name] = resolve
+
+
+def statement_groups() -> dict[str, Callable[[str], object]]:
+    return dict(_statement_groups)

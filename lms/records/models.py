@@ -43,6 +43,20 @@ class Statement(models.Model):
     stored = models.DateTimeField(_("stored"), auto_now_add=True)
     content_hash = models.CharField(_("content hash"), max_length=64)
     data = models.JSONField(_("statement"), help_text=_("The statement as the client sent it."))
+    # The client that sent the statement, if one did. The store's ``authority`` and
+    # ``version`` (xAPI 1.0.3 Part Two §2.4.9, §2.4.10) live in ``data``: a column more
+    # would make SQLite split a batch of 50 into two inserts (999 parameters a query).
+    client = models.ForeignKey(
+        "records.XapiClient",
+        verbose_name=_("client"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements",
+    )
+    # The id of the statement this one voids (xAPI 1.0.3 Part Two §2.3.2), for voiding
+    # statements only: a voided statement is never changed, queries leave it out.
+    voids = models.UUIDField(_("voids"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("learning record")
@@ -58,6 +72,12 @@ class Statement(models.Model):
                 fields=["activity", "verb", "score_max", "score_raw", "actor", "timestamp"],
                 name="records_activity_scores",
             ),
+            # The xAPI statement queries (lms.records.xapi_query): newest first by filter.
+            models.Index(fields=["stored", "id"], name="records_stored_id"),
+            models.Index(fields=["actor", "stored"], name="records_actor_stored"),
+            models.Index(fields=["verb", "stored"], name="records_verb_stored"),
+            models.Index(fields=["registration", "stored"], name="records_registration_stored"),
+            models.Index(fields=["voids"], name="records_voids"),
         ]
 
     def __str__(self):
@@ -141,14 +161,184 @@ class PersonSnapshot(models.Model):
         return self.key[:12]
 
 
+class StatementRelation(models.Model):
+    """The agents and activities a statement names, for the xAPI query filters ``agent``
+    and ``activity`` (``direct``: the actor or object) and their ``related_agents`` /
+    ``related_activities`` forms (any place in the statement: context, authority,
+    sub-statement). ``key_hash`` is the SHA-256 of the identifier (``lms.records.xapi_query``),
+    so a long IRI costs the index no more than a short one. Written with the statement,
+    never changed."""
+
+    statement = models.ForeignKey(
+        Statement, verbose_name=_("statement"), on_delete=models.CASCADE, related_name="+"
+    )
+    key_hash = models.CharField(_("key hash"), max_length=64)
+    direct = models.BooleanField(_("actor or object"), default=False)
+    stored = models.DateTimeField(_("stored"))
+
+    class Meta:
+        verbose_name = _("statement relation")
+        verbose_name_plural = _("statement relations")
+        indexes = [
+            models.Index(
+                fields=["key_hash", "stored", "statement"], name="records_relation_key_stored"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.statement_id} {self.key_hash[:12]}"
+
+
+class StatementAttachment(models.Model):
+    """The raw content of a statement attachment sent in a multipart/mixed request (xAPI
+    1.0.3 Part Three §1.5.2), stored once per SHA-256 whatever the number of statements
+    that carry it."""
+
+    sha2 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    content_type = models.CharField(_("content type"), max_length=200)
+    content = models.BinaryField(_("content"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("statement attachment")
+        verbose_name_plural = _("statement attachments")
+
+    def __str__(self):
+        return self.sha2
+
+
+class XapiClient(models.Model):
+    """A tool or a package that sends and reads statements with HTTP Basic authentication
+    (a key and a secret staff issue), within a scope: which activities (IRI prefixes),
+    reading and/or writing, and whose learning (one person, an organisation's people or a
+    country's). Only a hash of the secret is stored."""
+
+    class People(models.TextChoices):
+        PERSON = "person", _("One person")
+        ORGANISATION = "organisation", _("The people of one organisation")
+        COUNTRY = "country", _("The people of one country")
+
+    name = models.CharField(_("name"), max_length=120, help_text=_("The tool or package."))
+    key = models.CharField(_("key"), max_length=64, unique=True, editable=False)
+    secret_hash = models.CharField(_("secret hash"), max_length=64, editable=False)
+    activity_prefixes = models.TextField(
+        _("activity prefixes"),
+        help_text=_(
+            "One IRI prefix a line: the client may only record and read statements about "
+            "activities whose id starts with one of them."
+        ),
+    )
+    can_read = models.BooleanField(_("may read statements"), default=False)
+    can_write = models.BooleanField(_("may write statements"), default=True)
+    people = models.CharField(_("people"), max_length=20, choices=People.choices)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    country = models.ForeignKey(
+        "taxonomy.Country",
+        verbose_name=_("country"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("xAPI client")
+        verbose_name_plural = _("xAPI clients")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def prefixes(self) -> list[str]:
+        return [line.strip() for line in self.activity_prefixes.splitlines() if line.strip()]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        needed = {
+            self.People.PERSON: "person",
+            self.People.ORGANISATION: "organisation",
+            self.People.COUNTRY: "country",
+        }.get(self.people)
+        if needed and getattr(self, f"{needed}_id") is None:
+            raise ValidationError({needed: _("Choose whose learning this client records.")})
+        # The client belongs to one country (country staff issue their own country's):
+        # the person's or the organisation's, which must be the one given if any.
+        owner = {"person": self.person, "organisation": self.organisation}.get(needed)
+        if owner is not None:
+            if self.country_id is not None and owner.country_id != self.country_id:
+                raise ValidationError({needed: _("This is not someone of the client's country.")})
+            self.country_id = owner.country_id
+        if self.country_id is None:
+            raise ValidationError({"country": _("Choose the client's country.")})
+        if not self.prefixes:
+            raise ValidationError(
+                {"activity_prefixes": _("Give at least one activity IRI prefix.")}
+            )
+        if not (self.can_read or self.can_write):
+            raise ValidationError(_("A client must at least read or write."))
+
+
+class ActivityMapping(models.Model):
+    """An activity from outside the site (an external package's IRI) that staff map to a
+    course item, so statements about it count from then on as if they were about the item.
+    Until it is mapped, statements about it are stored and queryable but count toward
+    nothing."""
+
+    iri = models.CharField(_("activity IRI"), max_length=300, unique=True)
+    activity = models.CharField(
+        _("site activity"),
+        max_length=300,
+        help_text=_("The site's own activity id, such as urn:betterwork:lesson:42."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("activity mapping")
+        verbose_name_plural = _("activity mappings")
+
+    def __str__(self):
+        return f"{self.iri} → {self.activity}"
+
+
 # The LRS's document resources and launch credentials live in their own module.
 from lms.records.xapi_document_models import LaunchCredential, XapiDocument  # noqa: E402
 
 __all__ = [
     "AccessToken",
+    "ActivityMapping",
     "AppendOnlyError",
     "LaunchCredential",
     "PersonSnapshot",
     "Statement",
+    "StatementAttachment",
+    "StatementRelation",
+    "XapiClient",
     "XapiDocument",
 ]

@@ -12,6 +12,4 @@ urlpatterns = [
     path("xapi/agents", views.agents, name="xapi_agents"),
     path("xapi/about", views.about, name="xapi_about"),
     path("xapi/launch/<str:key>/fetch", views.launch_fetch, name="xapi_launch_fetch"),
-    # Until the Statements resource (lms.records.xapi_statements) takes this address.
-    path("xapi/statements", views.statements, name="xapi_statements"),
 ]

@@ -19,7 +19,6 @@ from lms.accounts.exposure import own_data, public_data
 from lms.records import xapi_documents as documents
 from lms.records.launch_credentials import launch_credential_fetch
 from lms.records.models import Statement
-from lms.records.services import StatementError, statements_record
 from lms.records.xapi_documents_auth import (
     XapiCsrfRefused,
     XapiUnauthorised,
@@ -379,24 +378,3 @@ def launch_fetch(request, key):
     response = JsonResponse(body)
     response["Cache-Control"] = "no-store"
     return _with_cors(response)
-
-
-@own_data
-@_xapi_view(["POST"])
-def statements(request, principal, version):
-    """``POST /xapi/statements``: a statement or a batch, answered with their ids. A stand-in
-    with the rules of ``/api/records/statements`` until the full Statements resource takes
-    this address; it passes the launch credential to the statement rules (cmi5)."""
-    if len(request.body) > MAX_BODY_BYTES:
-        raise XapiRequestError(413, "too_large", _("This request is too large."))
-    try:
-        payload = json_input.loads(request.body)
-    except json_input.InvalidJSON:
-        raise XapiRequestError(400, "invalid_json", _("The body is not valid JSON.")) from None
-    try:
-        outcome = statements_record(
-            actor=principal.user, statements=payload, credential=principal.credential
-        )
-    except StatementError as error:
-        raise XapiRequestError(error.status, error.code, error.message) from None
-    return JsonResponse(outcome.ids, safe=False)

@@ -681,3 +681,8 @@ CELERY_BEAT_SCHEDULE["courses-module-openings"] = {
     "task": "courses.notifications.module_openings_announce",
     "schedule": crontab(minute=0, hour=4),
 }
+# People present at a session are invited to rate it within the hour after it ends.
+CELERY_BEAT_SCHEDULE["courses-evaluation-invitations"] = {
+    "task": "courses.notifications.evaluation_invitations_send",
+    "schedule": 15 * 60,
+}

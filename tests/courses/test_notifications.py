@@ -199,3 +199,39 @@ def test_a_session_taking_sign_ups_reminds_only_those_holding_a_seat(class_with_
     assert queued.status == "waitlisted"
     assert remind_at(START - dt.timedelta(hours=23, minutes=58)) == 1
     assert [n.recipient for n in _told(course_notifications.SESSION_REMINDER)] == [seated]
+
+
+def test_people_present_at_a_session_are_invited_to_rate_it_once(
+    small_programme, django_capture_on_commit_callbacks
+):
+    trainer = factories.trainer()
+    cohort = factories.cohort(small_programme, trainers=[trainer])
+    present, absent = factories.learner(), factories.learner(preferred_language="vi")
+    factories.enrol(small_programme, [present, absent], cohort=cohort)
+    ended = factories.session(
+        cohort, starts_at=timezone.now() - dt.timedelta(hours=4), title="Fire drill"
+    )
+    services.attendance_mark(session=ended, learner=present, present=True, marked_by=trainer)
+    services.attendance_mark(session=ended, learner=absent, present=False, marked_by=trainer)
+    upcoming = factories.session(
+        cohort, starts_at=timezone.now() + dt.timedelta(days=1), title="Later"
+    )
+    services.attendance_mark(session=upcoming, learner=absent, present=True, marked_by=trainer)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert course_notifications.evaluation_invitations_send() == 1
+        assert course_notifications.evaluation_invitations_send() == 0
+    invitations = _told(course_notifications.EVALUATION_WAITING)
+    assert [n.recipient for n in invitations] == [present]
+    assert "Fire drill" in invitations[0].subject
+
+
+def test_a_completed_course_invites_its_evaluation_once(small_programme):
+    from courses.signals import course_completed
+
+    person = factories.learner()
+    moment = timezone.now()
+    for _ in range(2):
+        course_completed.send(
+            sender=None, learner=person, course=small_programme, completed_at=moment
+        )
+    assert len(_told(course_notifications.EVALUATION_WAITING, person)) == 1
