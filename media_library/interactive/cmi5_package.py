@@ -16,7 +16,7 @@ from defusedxml.common import DefusedXmlException
 from django.utils.translation import gettext as _
 
 from media_library.interactive.archives import PackageInvalid, SafeArchive
-from media_library.interactive.scorm_package import BLOCKED_EXTENSIONS
+from media_library.interactive.scorm_package import refuse_programs
 
 MOVE_ON = {"Passed", "Completed", "CompletedAndPassed", "CompletedOrPassed", "NotApplicable"}
 LAUNCH_METHODS = {"AnyWindow", "OwnWindow"}
@@ -138,14 +138,7 @@ def parse_course_structure(archive: SafeArchive) -> Cmi5Course:
         raise PackageInvalid(
             _("This is not a cmi5 package: cmi5.xml is missing at the top of the archive.")
         )
-    blocked = sorted(
-        n for n in names if n.rsplit("/", 1)[-1].rsplit(".", 1)[-1].lower() in BLOCKED_EXTENSIONS
-    )
-    if blocked:
-        raise PackageInvalid(
-            _("The package holds programs that have no place in e-learning: %(files)s.")
-            % {"files": ", ".join(blocked[:10])}
-        )
+    refuse_programs(names)
     try:
         root = ElementTree.fromstring(archive.read("cmi5.xml"), forbid_dtd=False)
     except DefusedXmlException as error:

@@ -286,12 +286,9 @@ def _threshold(item) -> float | None:
     return value if 0 <= value <= 1 else None
 
 
-def parse_manifest(archive: SafeArchive) -> ScormManifest:
-    names = set(archive.names())
-    if "imsmanifest.xml" not in names:
-        raise PackageInvalid(
-            _("This is not a SCORM package: imsmanifest.xml is missing at the top of the archive.")
-        )
+def refuse_programs(names) -> None:
+    """Refuse a package that carries programs (Windows executables, scripts, Java archives):
+    no e-learning package needs them, and a learner could be led to download one."""
     blocked = sorted(
         n for n in names if n.rsplit("/", 1)[-1].rsplit(".", 1)[-1].lower() in BLOCKED_EXTENSIONS
     )
@@ -300,6 +297,15 @@ def parse_manifest(archive: SafeArchive) -> ScormManifest:
             _("The package holds programs that have no place in e-learning: %(files)s.")
             % {"files": ", ".join(blocked[:10])}
         )
+
+
+def parse_manifest(archive: SafeArchive) -> ScormManifest:
+    names = set(archive.names())
+    if "imsmanifest.xml" not in names:
+        raise PackageInvalid(
+            _("This is not a SCORM package: imsmanifest.xml is missing at the top of the archive.")
+        )
+    refuse_programs(names)
     raw = archive.read("imsmanifest.xml")
     try:
         root = ElementTree.fromstring(raw, forbid_dtd=False)

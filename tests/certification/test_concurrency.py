@@ -2,14 +2,13 @@
 issue at once. Row locks only mean something on PostgreSQL: run with
 DATABASE_URL=postgres://... (CI's PostgreSQL pass); skipped on SQLite."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from certification.models import Certificate
 from certification.services import certificate_issue
 from tests.certification.factories import CandidacyFactory, ProgrammeFactory
+from tests.concurrency import run_at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -18,23 +17,7 @@ pytestmark = [
 
 
 def _in_threads(work, items):
-    barrier = threading.Barrier(len(items))
-    errors = []
-
-    def run(item):
-        try:
-            barrier.wait()
-            work(item)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(item,)) for item in items]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _results, errors = run_at_once(work, items)
     assert errors == []
 
 

@@ -3,13 +3,12 @@ sent many times at once makes one registration. Row locks only mean something on
 run with DATABASE_URL=postgres://... (CI's PostgreSQL pass); skipped on SQLite, where
 test_signup_rules.py checks the same rule one sign-up at a time."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from courses import registration_services as services
 from courses.models import SessionRegistration
+from tests.concurrency import run_at_once
 from tests.courses.signup_factories import seminar_world, signup_session, worker
 
 pytestmark = [
@@ -20,23 +19,7 @@ Status = SessionRegistration.Status
 
 
 def _in_threads(work, items):
-    barrier = threading.Barrier(len(items))
-    errors = []
-
-    def run(item):
-        try:
-            barrier.wait()
-            work(item)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(item,)) for item in items]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _results, errors = run_at_once(work, items)
     assert errors == []
 
 

@@ -2,15 +2,14 @@
 once. Row-level conflicts only mean something on PostgreSQL (CI's PostgreSQL pass);
 skipped on SQLite."""
 
-import threading
-
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 
 from lms.notifications.models import Delivery, Notification
 from lms.notifications.services import notification_deliver
 from tests.accounts.factories import UserFactory
+from tests.concurrency import run_at_once
 from tests.notifications.factories import notice
 
 pytestmark = [
@@ -20,23 +19,7 @@ pytestmark = [
 
 
 def _at_once(work, times):
-    barrier = threading.Barrier(times)
-    errors = []
-
-    def run():
-        try:
-            barrier.wait()
-            work()
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(times)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _results, errors = run_at_once(lambda _n: work(), range(times))
     assert errors == []
 
 

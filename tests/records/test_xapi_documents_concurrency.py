@@ -5,10 +5,9 @@ DATABASE_URL=postgres://... (CI's PostgreSQL pass); skipped on SQLite, whose IMM
 transactions serialise writers anyway."""
 
 import json
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from lms.records.models import XapiDocument
 from lms.records.xapi_documents import (
@@ -22,6 +21,7 @@ from lms.records.xapi_documents import (
 )
 from lms.records.xapi_identities import agent_of, parse_agent
 from tests.accounts.factories import UserFactory
+from tests.concurrency import run_at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -30,24 +30,7 @@ pytestmark = [
 
 
 def _in_threads(work, items):
-    barrier = threading.Barrier(len(items))
-    errors, results = [], []
-
-    def run(item):
-        try:
-            barrier.wait()
-            results.append(work(item))
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(item,)) for item in items]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
+    return run_at_once(work, items)
 
 
 @pytest.fixture
