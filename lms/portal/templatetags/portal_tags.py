@@ -143,7 +143,8 @@ def marks_own_content(block) -> bool:
     (blocks that also show interface strings, such as a "Download" button, do, so that the
     interface stays in the reader's language); a block rendered without a template is only
     content, and the page wraps it in an element marked with the page's language."""
-    return bool(getattr(getattr(block, "block", None), "meta", None) and block.block.meta.template)
+    meta = getattr(getattr(block, "block", None), "meta", None)
+    return bool(getattr(meta, "template", None))
 
 
 @lru_cache(maxsize=1)
