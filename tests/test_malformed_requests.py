@@ -92,3 +92,17 @@ def test_package_lists_search_with_their_filters(admin_client, kind):
         f"/admin/snippets/interactive/{kind}/results/?q=fire&status=ready&language=en"
     )
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["language=%00", "country=vn%00", "q%00=fire", "topic=ok&sector=%E2%80%AEevil%00"],
+)
+def test_a_nul_character_in_the_query_string_is_a_bad_request(client, db, query):
+    # PostgreSQL refuses NUL in any text it compares: the community index answered 500.
+    assert client.get(f"/en/community/?{query}").status_code == 400
+    assert client.get(f"/en/search/?{query}").status_code == 400
+
+
+def test_query_strings_without_nul_still_work(client, db):
+    assert client.get("/en/community/?language=km&country=%E2%80%AEevil").status_code == 200
