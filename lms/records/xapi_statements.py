@@ -609,9 +609,7 @@ def _prepare(raw, index, user, principal, version, now, mappings) -> Prepared:
             moment = timezone.make_aware(moment, UTC)
         if moment > now + MAX_CLOCK_SKEW:
             raise StatementInvalid(_("timestamp is in the future."), index=index, field="timestamp")
-    voids = None
-    if raw["verb"]["id"] == VOIDED:
-        voids = uuid.UUID(obj["id"])
+    statement_ref = uuid.UUID(obj["id"]) if kind == "StatementRef" else None
     data = {k: v for k, v in raw.items() if k not in {"stored", "authority", "version"}}
     digest = content_hash(data)
     data["authority"] = principal.authority()
@@ -634,7 +632,7 @@ def _prepare(raw, index, user, principal, version, now, mappings) -> Prepared:
         content_hash=digest,
         data=data,
         client=principal.client,
-        voids=voids,
+        statement_ref=statement_ref,
     )
     return Prepared(statement, relations_of(raw, activity_column=activity))
 
@@ -658,17 +656,20 @@ def _check_voiding(prepared: list[Prepared], principal) -> None:
     """1.0.3 Part Two §2.3.2: a voiding statement that names a stored statement voids it
     only if the caller may act for that statement's person; a voiding statement itself
     cannot be voided."""
-    targets = {p.statement.voids for p in prepared if p.statement.voids}
+    voiding = [p.statement for p in prepared if p.statement.verb == VOIDED]
+    targets = {statement.statement_ref for statement in voiding}
     if not targets:
         return
     stored = {
         row.id: row for row in Statement.objects.filter(id__in=targets).select_related("actor")
     }
     for index, item in enumerate(prepared):
-        target = stored.get(item.statement.voids)
+        if item.statement.verb != VOIDED:
+            continue
+        target = stored.get(item.statement.statement_ref)
         if target is None:
             continue
-        if target.voids is not None:
+        if target.verb == VOIDED:
             raise StatementInvalid(
                 _("A voiding statement cannot be voided."), index=index, field="object.id"
             )
