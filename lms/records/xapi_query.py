@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
@@ -152,7 +153,7 @@ def _filter_condition(params, *, related_agents: bool, related_activities: bool)
     return combined
 
 
-def _targeting_ids(matching, *, since, until, after, ascending) -> RawSQL:
+def _targeting_ids(matching, *, since, until, after, ascending) -> RawSQL | None:
     """The ids of the statements whose object is a StatementRef to a statement of
     ``matching``, or to one targeting such a statement, to any depth (Part Three §2.1.3,
     "Filter Conditions for StatementRefs"). One recursive query walks from each targeting
@@ -179,7 +180,10 @@ def _targeting_ids(matching, *, since, until, after, ascending) -> RawSQL:
     # join that would first compute every matching statement (a third of the table for a
     # verb). No ordering: the model's default would sort.
     probe = matching.filter(pk=RawSQL("chain.target", ())).order_by().values("pk")[:1]
-    matching_sql, matching_params = probe.query.sql_with_params()
+    try:
+        matching_sql, matching_params = probe.query.sql_with_params()
+    except EmptyResultSet:  # the filters match nothing (an agent nobody is): nor targets
+        return None
     sql = (
         f"WITH RECURSIVE chain (origin, target) AS ("  # noqa: S608 (names from the model)
         f"SELECT {pk}, {ref} FROM {table} WHERE {' AND '.join([f'{ref} IS NOT NULL', *window])}"
@@ -257,10 +261,10 @@ def statements_query(*, principal, params) -> dict:
         matching = Statement.objects.filter(principal.scope_filter(), condition)
         found = {row.pk: row for row in first(rows.filter(condition))}
         window = {"since": since, "until": until, "after": after, "ascending": ascending}
-        targeting = rows.filter(
-            statement_ref__isnull=False, pk__in=_targeting_ids(matching, **window)
-        )
-        found.update((row.pk, row) for row in first(targeting))
+        targeting_ids = _targeting_ids(matching, **window)
+        if targeting_ids is not None:
+            targeting = rows.filter(statement_ref__isnull=False, pk__in=targeting_ids)
+            found.update((row.pk, row) for row in first(targeting))
         page = sorted(found.values(), key=lambda row: (row.stored, row.pk), reverse=not ascending)
         page = page[: limit + 1]
     more = ""

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -649,7 +650,27 @@ def _mappings(raws: list[dict]) -> dict[str, str]:
                 iris.add(parent["id"])
     if not iris:
         return {}
-    return dict(ActivityMapping.objects.filter(iri__in=iris).values_list("iri", "activity"))
+    known = activity_mappings()
+    return {iri: known[iri] for iri in iris if iri in known}
+
+
+MAPPINGS_CACHE_KEY = "records:xapi:activity-mappings"
+
+
+def activity_mappings() -> dict[str, str]:
+    """Every external IRI staff mapped to a site activity, from the cache: a write about
+    an external activity then takes no query for it (the issue's five a write). Staff
+    keep a few hundred at most; saving or deleting one clears the cache
+    (``lms.records.apps``)."""
+    known = cache.get(MAPPINGS_CACHE_KEY)
+    if known is None:
+        known = dict(ActivityMapping.objects.values_list("iri", "activity"))
+        cache.set(MAPPINGS_CACHE_KEY, known, 3600)
+    return known
+
+
+def activity_mappings_forget(**_kwargs) -> None:
+    cache.delete(MAPPINGS_CACHE_KEY)
 
 
 def _check_voiding(prepared: list[Prepared], principal) -> None:
