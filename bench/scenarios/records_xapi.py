@@ -1,11 +1,13 @@
 """The learning-record store's xAPI Statement resource (issue 24): statements written per
-second through ``/xapi/statements`` by a Basic-auth client (batches of 1 and of 50), and a
-filtered GET (agent + verb, one page of 100) on a large table.
+second through ``/xapi/statements`` by a Basic-auth client (batches of 1 and of 50) with the
+queries a request takes, and filtered GETs (agent + verb, agent + activity, verb + since,
+registration; one page of 100) on a large table, one statement in a thousand targeting
+another (the StatementRef rule's work).
 
 The table's size is a parameter: ``LRS_BENCH_STATEMENTS`` (default 20,000, quick; run with
 ``LRS_BENCH_STATEMENTS=1000000`` and ``DATABASE_URL`` on PostgreSQL for the full size).
-prepare() tops the table up to that size with generated statements (one bulk insert, no
-signals), for 200 people of one country; it is idempotent.
+prepare() tops the table up to that size with generated statements (``COPY`` on PostgreSQL
+in batches of 5,000, no signals), for 200 people of one country; it is idempotent.
 """
 
 import json
@@ -24,6 +26,8 @@ VERBS = [
     "http://adlnet.gov/expapi/verbs/completed",
     "http://adlnet.gov/expapi/verbs/answered",
 ]
+CONFIRMED = "http://activitystrea.ms/schema/1.0/confirm"
+REF_EVERY = 1000  # one statement in a thousand targets the one before (a StatementRef)
 WRITES_SINGLE = 200
 WRITES_BATCHES = 20
 GETS = 30
@@ -49,14 +53,27 @@ def _people():
     return country, people
 
 
+def _statement_id(number: int) -> uuid.UUID:
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"bench-lrs-{number}")
+
+
+def _registration(number: int) -> uuid.UUID:
+    # A person's attempts at one activity: 1,000 (person, activity) pairs, a registration
+    # for each 100,000 statements, so a registration holds about 100 statements.
+    return uuid.uuid5(
+        uuid.NAMESPACE_URL, f"bench-lrs-registration-{number % 1000}-{number // 100_000}"
+    )
+
+
 def prepare() -> None:
     from bench.datasets.fast_insert import insert_rows
     from lms.records.models import Statement, XapiClient
     from lms.records.xapi_auth import xapi_client_issue
 
     country, people = _people()
-    if not XapiClient.objects.filter(name=CLIENT_NAME).exists():
-        xapi_client_issue(
+    client = XapiClient.objects.filter(name=CLIENT_NAME).first()
+    if client is None:
+        client, _secret = xapi_client_issue(
             name=CLIENT_NAME,
             people=XapiClient.People.COUNTRY,
             country=country,
@@ -72,21 +89,54 @@ def prepare() -> None:
     def rows():
         for number in range(have, have + missing):
             person = people[number % PEOPLE]
-            verb = VERBS[number % len(VERBS)]
-            activity = f"{PREFIX}activity-{number % 500}"
             moment = start + timedelta(seconds=number)
-            statement_id = uuid.uuid5(uuid.NAMESPACE_URL, f"bench-lrs-{number}")
+            statement_id = _statement_id(number)
+            registration = _registration(number)
+            if number % REF_EVERY == REF_EVERY - 1:
+                # Someone confirms the statement before: the StatementRef rule's case.
+                target = _statement_id(number - 1)
+                verb, activity = CONFIRMED, ""
+                data_object = {"objectType": "StatementRef", "id": str(target)}
+            else:
+                target = None
+                verb = VERBS[number % len(VERBS)]
+                activity = f"{PREFIX}activity-{number % 500}"
+                data_object = {"objectType": "Activity", "id": activity}
             data = {
                 "id": str(statement_id),
                 "actor": {"mbox": f"mailto:{person.email}"},
                 "verb": {"id": verb},
-                "object": {"objectType": "Activity", "id": activity},
+                "object": data_object,
+                "context": {"registration": str(registration)},
             }
-            yield (statement_id, person.pk, verb, activity, moment, moment, data)
+            yield (
+                statement_id,
+                person.pk,
+                verb,
+                activity,
+                registration,
+                target,
+                # The client sent the confirmations: they are within what it reads.
+                client.pk if target else None,
+                moment,
+                moment,
+                data,
+            )
 
     insert_rows(
         Statement,
-        ["id", "actor", "verb", "activity", "timestamp", "stored", "data"],
+        [
+            "id",
+            "actor",
+            "verb",
+            "activity",
+            "registration",
+            "statement_ref",
+            "client",
+            "timestamp",
+            "stored",
+            "data",
+        ],
         rows(),
         activity_kind="",
         parent_activity="",
@@ -120,48 +170,97 @@ def _statement(person, number):
 
 
 def _post(batch_size: int, requests: int) -> dict:
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     auth, people = _auth()
     http = Client(HTTP_HOST="127.0.0.1")
+    queries = []
+    # One request first, not measured: the client's last use (written once a minute) and
+    # the activity mappings' cache are then warm, as in a running site.
+    warm = [_statement(people[i % PEOPLE], i) for i in range(batch_size)]
+    http.post(
+        "/xapi/statements",
+        json.dumps(warm),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=auth,
+        HTTP_X_EXPERIENCE_API_VERSION="1.0.3",
+    )
     started = time.perf_counter()
     for number in range(requests):
         batch = [_statement(people[(number + i) % PEOPLE], number + i) for i in range(batch_size)]
-        response = http.post(
-            "/xapi/statements",
-            json.dumps(batch),
-            content_type="application/json",
-            HTTP_AUTHORIZATION=auth,
-            HTTP_X_EXPERIENCE_API_VERSION="1.0.3",
-        )
+        with CaptureQueriesContext(connection) as captured:
+            response = http.post(
+                "/xapi/statements",
+                json.dumps(batch),
+                content_type="application/json",
+                HTTP_AUTHORIZATION=auth,
+                HTTP_X_EXPERIENCE_API_VERSION="1.0.3",
+            )
+        queries.append(len(captured))
         assert response.status_code == 200, response.content[:300]
     wall = time.perf_counter() - started
-    return {"statements_per_s": round(batch_size * requests / wall, 1), "table_size": size()}
+    queries.sort()
+    return {
+        "statements_per_s": round(batch_size * requests / wall, 1),
+        "queries_per_request_median": queries[len(queries) // 2],
+        "queries_per_request_max": queries[-1],
+        "table_size": size(),
+    }
+
+
+GET_KINDS = ("agent+verb", "agent+activity", "verb+since", "registration")
+
+
+def _get_params(kind: str, number: int, people) -> dict:
+    person_index = number % PEOPLE
+    agent = json.dumps({"mbox": f"mailto:{people[person_index].email}"})
+    if kind == "agent+verb":
+        return {"agent": agent, "verb": VERBS[number % len(VERBS)]}
+    if kind == "agent+activity":
+        # Statement n is person n % 200's about activity n % 500: person p's activities
+        # are those equal to p modulo 100.
+        return {
+            "agent": agent,
+            "activity": f"{PREFIX}activity-{person_index % 100 + 100 * (number % 5)}",
+        }
+    if kind == "verb+since":
+        since = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(seconds=size() * number // GETS)
+        return {"verb": VERBS[number % len(VERBS)], "since": since.isoformat()}
+    return {"registration": str(_registration(number * 7919 % size()))}
 
 
 def _filtered_get() -> dict:
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     auth, people = _auth()
     http = Client(HTTP_HOST="127.0.0.1")
-    timings = []
-    for number in range(GETS):
-        agent = json.dumps({"mbox": f"mailto:{people[number % PEOPLE].email}"})
-        started = time.perf_counter()
-        response = http.get(
-            "/xapi/statements",
-            {"agent": agent, "verb": VERBS[number % len(VERBS)], "limit": 100},
-            HTTP_AUTHORIZATION=auth,
-            HTTP_X_EXPERIENCE_API_VERSION="1.0.3",
-        )
-        timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, response.content[:300]
-    timings.sort()
-    return {
-        "median_ms": round(timings[len(timings) // 2], 1),
-        "p90_ms": round(timings[int(len(timings) * 0.9)], 1),
-        "table_size": size(),
-    }
+    figures = {"table_size": size()}
+    for kind in GET_KINDS:
+        timings, found, queries = [], 0, 0
+        for number in range(GETS):
+            params = {**_get_params(kind, number, people), "limit": 100}
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as captured:
+                response = http.get(
+                    "/xapi/statements",
+                    params,
+                    HTTP_AUTHORIZATION=auth,
+                    HTTP_X_EXPERIENCE_API_VERSION="1.0.3",
+                )
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.content[:300]
+            found += len(response.json()["statements"])
+            queries = max(queries, len(captured))
+        timings.sort()
+        figures[f"{kind}_median_ms"] = round(timings[len(timings) // 2], 1)
+        figures[f"{kind}_p90_ms"] = round(timings[int(len(timings) * 0.9)], 1)
+        figures[f"{kind}_statements_per_page"] = round(found / GETS, 1)
+        figures[f"{kind}_queries"] = queries
+    return figures
 
 
 def tasks() -> list[TaskScenario]:
@@ -176,5 +275,5 @@ def tasks() -> list[TaskScenario]:
             lambda: _post(50, WRITES_BATCHES),
             units=50 * WRITES_BATCHES,
         ),
-        TaskScenario("records.xapi.get.filtered", _filtered_get, units=GETS),
+        TaskScenario("records.xapi.get.filtered", _filtered_get, units=GETS * len(GET_KINDS)),
     ]

@@ -54,9 +54,11 @@ class Statement(models.Model):
         blank=True,
         related_name="statements",
     )
-    # The id of the statement this one voids (xAPI 1.0.3 Part Two §2.3.2), for voiding
-    # statements only: a voided statement is never changed, queries leave it out.
-    voids = models.UUIDField(_("voids"), null=True, blank=True)
+    # The id of the statement this one targets with a StatementRef object (xAPI 1.0.3
+    # Part Two §2.4.4.3): the queries' StatementRef rule (Part Three §2.1.3) follows it, and
+    # with the verb "voided" it names the statement voided (Part Two §2.3.2). A voided
+    # statement is never changed: queries leave it out.
+    statement_ref = models.UUIDField(_("targeted statement"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("learning record")
@@ -77,7 +79,14 @@ class Statement(models.Model):
             models.Index(fields=["actor", "stored"], name="records_actor_stored"),
             models.Index(fields=["verb", "stored"], name="records_verb_stored"),
             models.Index(fields=["registration", "stored"], name="records_registration_stored"),
-            models.Index(fields=["voids"], name="records_voids"),
+            models.Index(fields=["statement_ref"], name="records_statement_ref"),
+            # The StatementRef rule walks the (few) statements that target others, read
+            # from this index alone; other statements do not enter it, nor cost it a write.
+            models.Index(
+                fields=["stored", "id", "statement_ref"],
+                condition=models.Q(statement_ref__isnull=False),
+                name="records_targeting_stored",
+            ),
         ]
 
     def __str__(self):

@@ -24,6 +24,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.middleware.csrf import CsrfViewMiddleware
@@ -85,16 +86,20 @@ class XapiPrincipal:
         return False
 
     def people_filter(self, prefix: str = "actor") -> Q:
-        """The statements this principal may read, by their actor."""
+        """The statements this principal may read, by their actor. A client's people are a
+        subquery rather than a join: on a large table PostgreSQL then hashes them once
+        instead of scanning the people for every statement it misjudged as rare."""
         if self.client is None:
             return Q(**{f"{prefix}_id": self.user.pk})
         client = self.client
-        active = Q(**{f"{prefix}__is_active": True})
+        people = get_user_model().objects.filter(is_active=True)
         if client.people == XapiClient.People.PERSON:
-            return active & Q(**{f"{prefix}_id": client.person_id})
-        if client.people == XapiClient.People.ORGANISATION:
-            return active & Q(**{f"{prefix}__organisation_id": client.organisation_id})
-        return active & Q(**{f"{prefix}__country_id": client.country_id})
+            people = people.filter(pk=client.person_id)
+        elif client.people == XapiClient.People.ORGANISATION:
+            people = people.filter(organisation_id=client.organisation_id)
+        else:
+            people = people.filter(country_id=client.country_id)
+        return Q(**{f"{prefix}_id__in": people.values("pk")})
 
     def scope_filter(self) -> Q:
         """People and, for a client, activities: what a read may return."""
@@ -103,6 +108,9 @@ class XapiPrincipal:
             activities = Q(pk__in=[])
             for prefix in self.client.prefixes:
                 activities |= Q(data__object__id__startswith=prefix)
+            # Statements about statements (a confirmation, a voiding) name no activity:
+            # the client reads back those it sent itself.
+            activities |= Q(statement_ref__isnull=False, client=self.client)
             condition &= activities
         return condition
 

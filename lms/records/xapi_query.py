@@ -16,7 +16,10 @@ from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -86,11 +89,25 @@ def _uuid(params, name):
         raise QueryError(_("%(name)s must be a UUID.") % {"name": name}) from None
 
 
-def _relation(keys: list[str], *, related: bool):
-    rows = StatementRelation.objects.filter(key_hash__in=[relation_hash(k) for k in keys])
+MAX_LISTED = 500  # relation matches up to this many go to the page query as a list
+
+
+def _relation(key: str, *, related: bool) -> Q:
+    """The statements naming ``key`` beyond their columns (``StatementRelation``). Usually
+    none or a few: then they go to the page query as a list of ids, so that the column
+    alternative (``actor_id = ...``) stays an index condition that PostgreSQL reads in
+    ``stored`` order; past ``MAX_LISTED``, as a subquery."""
+    rows = StatementRelation.objects.filter(key_hash=relation_hash(key))
     if not related:
         rows = rows.filter(direct=True)
-    return Q(pk__in=rows.values("statement_id"))
+    ids = list(rows.values_list("statement_id", flat=True)[: MAX_LISTED + 1])
+    if len(ids) > MAX_LISTED:
+        return Q(pk__in=rows.values("statement_id"))
+    return Q(pk__in=ids) if ids else Q()
+
+
+def _either(column: Q, relation: Q) -> Q:
+    return column | relation if relation else column
 
 
 def _agent_condition(value: str, *, related: bool) -> Q:
@@ -101,15 +118,81 @@ def _agent_condition(value: str, *, related: bool) -> Q:
     key = agent_key(agent)
     if key is None:
         raise QueryError(_("agent must be an Agent or identified Group as JSON."))
-    condition = _relation([key], related=related)
     people = [
         person
         for person in get_user_model().objects.filter(_person_lookup([agent]))
         if person_matches(agent, person)
     ]
-    if people:
-        condition |= Q(actor_id=people[0].pk)
-    return condition
+    relation = _relation(key, related=related)
+    if not people:
+        return relation or Q(pk__in=[])
+    return _either(Q(actor_id=people[0].pk), relation)
+
+
+def _filter_condition(params, *, related_agents: bool, related_activities: bool) -> Q | None:
+    """The filters that are neither time nor sequence (Part Three §2.1.3): those the
+    StatementRef rule extends to the statements targeting a match. ``None``: no filter."""
+    conditions = []
+    if "agent" in params:
+        conditions.append(_agent_condition(params["agent"], related=related_agents))
+    if "verb" in params:
+        conditions.append(Q(verb=params["verb"]))
+    if "activity" in params:
+        iri = params["activity"]
+        column = Q(activity=iri)
+        if related_activities:
+            column |= Q(parent_activity=iri)
+        conditions.append(_either(column, _relation(activity_key(iri), related=related_activities)))
+    if "registration" in params:
+        conditions.append(Q(registration=_uuid(params, "registration")))
+    if not conditions:
+        return None
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined &= condition
+    return combined
+
+
+def _targeting_ids(matching, *, since, until, after, ascending) -> RawSQL | None:
+    """The ids of the statements whose object is a StatementRef to a statement of
+    ``matching``, or to one targeting such a statement, to any depth (Part Three §2.1.3,
+    "Filter Conditions for StatementRefs"). One recursive query walks from each targeting
+    statement in the time window along its targets; ``UNION`` ends the walk on a cycle.
+    Targets are not checked for being voided: statements targeting a voided statement are
+    still returned (§2.1.4), the voiding statement included."""
+    table = connection.ops.quote_name(Statement._meta.db_table)
+    pk = connection.ops.quote_name(Statement._meta.pk.column)
+    ref = connection.ops.quote_name(Statement._meta.get_field("statement_ref").column)
+    stored = connection.ops.quote_name(Statement._meta.get_field("stored").column)
+    window, params = [], []
+    field = Statement._meta.get_field("stored")
+    if since:
+        window.append(f"{stored} > %s")
+        params.append(field.get_db_prep_value(since, connection))
+    if until:
+        window.append(f"{stored} <= %s")
+        params.append(field.get_db_prep_value(until, connection))
+    if after:
+        # The cursor's position, coarsely: the page's own keyset condition is exact.
+        window.append(f"{stored} >= %s" if ascending else f"{stored} <= %s")
+        params.append(field.get_db_prep_value(after[0], connection))
+    # A scalar subquery per target, by its primary key: the database cannot turn it into a
+    # join that would first compute every matching statement (a third of the table for a
+    # verb). No ordering: the model's default would sort.
+    probe = matching.filter(pk=RawSQL("chain.target", ())).order_by().values("pk")[:1]
+    try:
+        matching_sql, matching_params = probe.query.sql_with_params()
+    except EmptyResultSet:  # the filters match nothing (an agent nobody is): nor targets
+        return None
+    sql = (
+        f"WITH RECURSIVE chain (origin, target) AS ("  # noqa: S608 (names from the model)
+        f"SELECT {pk}, {ref} FROM {table} WHERE {' AND '.join([f'{ref} IS NOT NULL', *window])}"
+        f" UNION SELECT chain.origin, link.{ref} FROM chain"
+        f" JOIN {table} link ON link.{pk} = chain.target WHERE link.{ref} IS NOT NULL"
+        f") SELECT chain.origin FROM chain WHERE chain.target = ({matching_sql})"
+    )
+    # Only names from the model and the ORM's own compiled subquery; values are parameters.
+    return RawSQL(sql, (*params, *matching_params))  # noqa: S611
 
 
 def statements_query(*, principal, params) -> dict:
@@ -143,35 +226,47 @@ def statements_query(*, principal, params) -> dict:
         raise QueryError(_("limit must be a whole number."))
     limit = MAX_LIMIT if limit == 0 else min(limit, MAX_LIMIT)
     since, until = _moment(params, "since"), _moment(params, "until")
-    rows = Statement.objects.filter(principal.scope_filter()).exclude(
-        Exists(Statement.objects.filter(voids=OuterRef("pk"), verb=VOIDED))
-    )
-    if "agent" in params:
-        rows = rows.filter(_agent_condition(params["agent"], related=related_agents))
-    if "verb" in params:
-        rows = rows.filter(verb=params["verb"])
-    if "activity" in params:
-        iri = params["activity"]
-        condition = Q(activity=iri) | _relation([activity_key(iri)], related=related_activities)
-        if related_activities:
-            condition |= Q(parent_activity=iri)
-        rows = rows.filter(condition)
-    if "registration" in params:
-        rows = rows.filter(registration=_uuid(params, "registration"))
-    if since:
-        rows = rows.filter(stored__gt=since)
     if cursor:
         until = datetime.fromisoformat(cursor["until"])
+    after = None
+    if cursor and cursor.get("after"):
+        after = (datetime.fromisoformat(cursor["after"][0]), uuid.UUID(cursor["after"][1]))
+    # Time and sequence: applied to every statement returned, targeting ones included.
+    rows = Statement.objects.filter(principal.scope_filter()).exclude(
+        Exists(Statement.objects.filter(statement_ref=OuterRef("pk"), verb=VOIDED))
+    )
+    if since:
+        rows = rows.filter(stored__gt=since)
     if until:
         rows = rows.filter(stored__lte=until)
-    if cursor and cursor.get("after"):
-        stored, pk = datetime.fromisoformat(cursor["after"][0]), uuid.UUID(cursor["after"][1])
+    if after:
+        stored, pk = after
         if ascending:
             rows = rows.filter(Q(stored__gt=stored) | Q(stored=stored, id__gt=pk))
         else:
             rows = rows.filter(Q(stored__lt=stored) | Q(stored=stored, id__lt=pk))
     order = ["stored", "id"] if ascending else ["-stored", "-id"]
-    page = list(rows.select_related("actor").order_by(*order)[: limit + 1])
+
+    def first(queryset):
+        return list(queryset.order_by(*order)[: limit + 1])
+
+    condition = _filter_condition(
+        params, related_agents=related_agents, related_activities=related_activities
+    )
+    if condition is None:
+        page = first(rows)
+    else:
+        # Two ordered pages, each by its own index, merged: the statements matching the
+        # filters, and those targeting (through StatementRefs) a statement that does.
+        matching = Statement.objects.filter(principal.scope_filter(), condition)
+        found = {row.pk: row for row in first(rows.filter(condition))}
+        window = {"since": since, "until": until, "after": after, "ascending": ascending}
+        targeting_ids = _targeting_ids(matching, **window)
+        if targeting_ids is not None:
+            targeting = rows.filter(statement_ref__isnull=False, pk__in=targeting_ids)
+            found.update((row.pk, row) for row in first(targeting))
+        page = sorted(found.values(), key=lambda row: (row.stored, row.pk), reverse=not ascending)
+        page = page[: limit + 1]
     more = ""
     if len(page) > limit:
         page = page[:limit]
@@ -202,7 +297,9 @@ def statement_single(*, principal, params):
     statement_id = _uuid(params, "voidedStatementId" if voided else "statementId")
     row = (
         Statement.objects.filter(principal.scope_filter(), pk=statement_id)
-        .annotate(is_voided=Exists(Statement.objects.filter(voids=OuterRef("pk"), verb=VOIDED)))
+        .annotate(
+            is_voided=Exists(Statement.objects.filter(statement_ref=OuterRef("pk"), verb=VOIDED))
+        )
         .select_related("actor")
         .first()
     )

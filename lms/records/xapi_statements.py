@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -609,9 +610,7 @@ def _prepare(raw, index, user, principal, version, now, mappings) -> Prepared:
             moment = timezone.make_aware(moment, UTC)
         if moment > now + MAX_CLOCK_SKEW:
             raise StatementInvalid(_("timestamp is in the future."), index=index, field="timestamp")
-    voids = None
-    if raw["verb"]["id"] == VOIDED:
-        voids = uuid.UUID(obj["id"])
+    statement_ref = uuid.UUID(obj["id"]) if kind == "StatementRef" else None
     data = {k: v for k, v in raw.items() if k not in {"stored", "authority", "version"}}
     digest = content_hash(data)
     data["authority"] = principal.authority()
@@ -634,7 +633,7 @@ def _prepare(raw, index, user, principal, version, now, mappings) -> Prepared:
         content_hash=digest,
         data=data,
         client=principal.client,
-        voids=voids,
+        statement_ref=statement_ref,
     )
     return Prepared(statement, relations_of(raw, activity_column=activity))
 
@@ -651,24 +650,47 @@ def _mappings(raws: list[dict]) -> dict[str, str]:
                 iris.add(parent["id"])
     if not iris:
         return {}
-    return dict(ActivityMapping.objects.filter(iri__in=iris).values_list("iri", "activity"))
+    known = activity_mappings()
+    return {iri: known[iri] for iri in iris if iri in known}
+
+
+MAPPINGS_CACHE_KEY = "records:xapi:activity-mappings"
+
+
+def activity_mappings() -> dict[str, str]:
+    """Every external IRI staff mapped to a site activity, from the cache: a write about
+    an external activity then takes no query for it (the issue's five a write). Staff
+    keep a few hundred at most; saving or deleting one clears the cache
+    (``lms.records.apps``)."""
+    known = cache.get(MAPPINGS_CACHE_KEY)
+    if known is None:
+        known = dict(ActivityMapping.objects.values_list("iri", "activity"))
+        cache.set(MAPPINGS_CACHE_KEY, known, 3600)
+    return known
+
+
+def activity_mappings_forget(**_kwargs) -> None:
+    cache.delete(MAPPINGS_CACHE_KEY)
 
 
 def _check_voiding(prepared: list[Prepared], principal) -> None:
     """1.0.3 Part Two §2.3.2: a voiding statement that names a stored statement voids it
     only if the caller may act for that statement's person; a voiding statement itself
     cannot be voided."""
-    targets = {p.statement.voids for p in prepared if p.statement.voids}
+    voiding = [p.statement for p in prepared if p.statement.verb == VOIDED]
+    targets = {statement.statement_ref for statement in voiding}
     if not targets:
         return
     stored = {
         row.id: row for row in Statement.objects.filter(id__in=targets).select_related("actor")
     }
     for index, item in enumerate(prepared):
-        target = stored.get(item.statement.voids)
+        if item.statement.verb != VOIDED:
+            continue
+        target = stored.get(item.statement.statement_ref)
         if target is None:
             continue
-        if target.voids is not None:
+        if target.verb == VOIDED:
             raise StatementInvalid(
                 _("A voiding statement cannot be voided."), index=index, field="object.id"
             )

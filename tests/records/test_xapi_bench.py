@@ -25,9 +25,22 @@ def test_the_lrs_bench_builds_its_table_and_runs_its_tasks(monkeypatch):
     records_xapi.prepare()  # idempotent
     assert Statement.objects.count() == 600
     tasks = {task.name: task for task in records_xapi.tasks()}
-    assert tasks["records.xapi.write.batch50"].run()["statements_per_s"] > 0
-    assert tasks["records.xapi.write.batch1"].run()["statements_per_s"] > 0
-    assert Statement.objects.count() == 600 + 3 + 100
+    # One statement in a thousand targets the one before it.
+    assert Statement.objects.filter(statement_ref__isnull=False).count() == 0
+    monkeypatch.setenv("LRS_BENCH_STATEMENTS", "1000")
+    records_xapi.prepare()
+    confirmation = Statement.objects.get(statement_ref__isnull=False)
+    assert Statement.objects.filter(pk=confirmation.statement_ref).exists()
+    batch50 = tasks["records.xapi.write.batch50"].run()
+    assert batch50["statements_per_s"] > 0
+    # The budget: a write takes at most five queries, the transaction's included.
+    assert batch50["queries_per_request_max"] <= 5
+    batch1 = tasks["records.xapi.write.batch1"].run()
+    assert batch1["queries_per_request_max"] <= 5
+    assert Statement.objects.count() == 1000 + 3 + 100 + 1 + 50  # and the two warm-ups
     got = tasks["records.xapi.get.filtered"].run()
-    assert got["table_size"] == 600
-    assert got["median_ms"] > 0
+    assert got["table_size"] == 1000
+    for kind in records_xapi.GET_KINDS:
+        assert got[f"{kind}_median_ms"] > 0
+        # Every kind of filter finds statements in the generated table.
+        assert got[f"{kind}_statements_per_page"] > 0, kind
