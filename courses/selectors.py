@@ -996,12 +996,12 @@ class CohortGrid:
 def _grid_statements(*, learner_ids, course: CoursePage, structure: CourseStructure):
     """The learners' progress statements and their test results in the (canonical) course,
     read in one query: rows of ``PROGRESS_COLUMNS`` and of ``TEST_COLUMNS``."""
-    progress = _progress_filter(
-        lesson_ids={activity_id("lesson", k) for k in structure.lesson_ids},
-        question_ids=set(structure.question_ids),
-    )
+    lesson_ids = {activity_id("lesson", k) for k in structure.lesson_ids}
+    question_ids = set(structure.question_ids)
+    progress = _progress_filter(lesson_ids=lesson_ids, question_ids=question_ids)
     tests = _test_filter(course)
     test_activities = set(_test_activities(course).values())
+    progress_verbs = {*DONE_VERBS, verbs.ANSWERED}
     progress_rows, test_rows = [], []
     for row in (
         Statement.objects.filter(actor_id__in=learner_ids)
@@ -1014,10 +1014,13 @@ def _grid_statements(*, learner_ids, course: CoursePage, structure: CourseStruct
             Case(When(tests, then=F("data")), default=None, output_field=JSONField()),
         )
     ):
-        actor_id, activity, _parent, verb, *_rest, raw, maximum, data = row
+        actor_id, activity, parent, verb, *_rest, raw, maximum, data = row
+        # Each row where its own query would have found it (the two filters above).
         if activity in test_activities and verb == verbs.COMPLETED:
             test_rows.append((actor_id, activity, raw, maximum, data))
-        else:
+        if verb in progress_verbs and (
+            activity in lesson_ids or activity in question_ids or parent in lesson_ids
+        ):
             progress_rows.append(row[: len(PROGRESS_COLUMNS)])
     return progress_rows, test_rows
 
