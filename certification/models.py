@@ -35,9 +35,9 @@ def certificate_code() -> str:
 
 class ProgrammeQuerySet(models.QuerySet):
     def canonical(self):
-        from wagtail.models import Locale
+        from lms.taxonomy.locales import default_locale
 
-        return self.filter(locale=Locale.get_default())
+        return self.filter(locale=default_locale())
 
 
 class Programme(TranslatableMixin, index.Indexed, ClusterableModel):

@@ -420,9 +420,9 @@ def cpd_hours(
 
 
 def default_locale():
-    from wagtail.models import Locale
+    from lms.taxonomy.locales import default_locale as known_default_locale
 
-    return Locale.get_default()
+    return known_default_locale()
 
 
 def programme_titles(programmes, language: str | None = None) -> dict[int, str]:

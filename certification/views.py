@@ -563,11 +563,8 @@ def manage(request):
         certificates = certificates.filter(programme__slug=programme_slug)
     programmes = list(Programme.objects.canonical())
     names = terms_in_language(model=Country)
-    country_names = {
-        pk: names[code].name
-        for code, pk in Country.objects.canonical().values_list("code", "pk")
-        if code in names
-    }
+    canonical = terms_in_language(model=Country, language_code=settings.LANGUAGE_CODE)
+    country_names = {term.pk: names[code].name for code, term in canonical.items() if code in names}
     candidacy_page = Paginator(candidacies, PAGE_SIZE).get_page(request.GET.get("page"))
     certificate_page = Paginator(certificates, PAGE_SIZE).get_page(request.GET.get("cpage"))
     return render(

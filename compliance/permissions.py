@@ -10,7 +10,7 @@
 
 from django.db.models import Q
 
-from lms.accounts.exposure import require_second_factor
+from lms.accounts.exposure import has_confirmed_second_factor, require_second_factor
 from lms.accounts.models import Role
 
 
@@ -27,10 +27,24 @@ def is_country_staff_for(user, factory) -> bool:
     )
 
 
+def _remembered(user, kind: str, factory, lookup) -> bool:
+    """A lookup about ``user`` and ``factory`` kept on the user object, which lives for one
+    request: a page asks the same question from its view, its selectors and its panels."""
+    memo = getattr(user, "_factory_relations", None)
+    if memo is None:
+        memo = user._factory_relations = {}
+    key = (kind, factory.pk)
+    if key not in memo:
+        memo[key] = lookup()
+    return memo[key]
+
+
 def is_advisor_for(user, factory) -> bool:
     if not user.is_authenticated or not user.has_role(Role.Code.ENTERPRISE_ADVISOR):
         return False
-    return factory.advisors.filter(pk=user.pk).exists()
+    return _remembered(
+        user, "advisor", factory, lambda: factory.advisors.filter(pk=user.pk).exists()
+    )
 
 
 def is_factory_member(user, factory) -> bool:
@@ -39,7 +53,12 @@ def is_factory_member(user, factory) -> bool:
         return False
     if user.organisation_id == factory.organisation_id and user.has_role(Role.Code.MANAGER):
         return True
-    return factory.committee_members.filter(user=user, left_on__isnull=True).exists()
+    return _remembered(
+        user,
+        "member",
+        factory,
+        lambda: factory.committee_members.filter(user=user, left_on__isnull=True).exists(),
+    )
 
 
 def factory_visibility_filter(user) -> Q | None:
@@ -106,6 +125,8 @@ def require_second_factor_for_outsiders(request, factory=None) -> None:
     members reading their factory need not. Raises SecondFactorRequired, which the
     middleware turns into the set-up or confirmation step."""
     user = request.user
+    if has_confirmed_second_factor(request):
+        return  # whoever they are, there is nothing left to ask
     if factory is not None and is_factory_member(user, factory):
         return
     if user.needs_two_factor or user.has_role(Role.Code.ENTERPRISE_ADVISOR):

@@ -51,14 +51,16 @@ def factory_language(factory: Factory) -> str:
 
 def taxonomy_names(language_code: str | None = None) -> tuple[dict, dict]:
     """Clusters and compliance points, keyed by the id of their default-locale row, in the
-    reader's language where translated (four queries)."""
+    reader's language where translated (from the terms each process keeps)."""
     language_code = language_code or get_language()
     clusters, points = {}, {}
-    canonical_clusters = {c.code: c for c in Cluster.objects.canonical()}
+    canonical_clusters = terms_in_language(model=Cluster, language_code=settings.LANGUAGE_CODE)
     for code, term in terms_in_language(model=Cluster, language_code=language_code).items():
         if code in canonical_clusters:
             clusters[canonical_clusters[code].pk] = term
-    canonical_points = {p.code: p for p in CompliancePoint.objects.canonical()}
+    canonical_points = terms_in_language(
+        model=CompliancePoint, language_code=settings.LANGUAGE_CODE
+    )
     for code, term in terms_in_language(model=CompliancePoint, language_code=language_code).items():
         if code in canonical_points:
             points[canonical_points[code].pk] = term

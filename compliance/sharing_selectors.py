@@ -7,7 +7,8 @@ Callers check the live grant first (compliance.sharing); nothing here decides wh
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from compliance.models import (
@@ -25,7 +26,7 @@ from compliance.selectors import taxonomy_names
 from compliance.services import OFFICIAL_KINDS
 from compliance.sharing import live_scopes_by_factory
 from courses.models import Attendance, ClassSession, Enrolment
-from lms.accounts.models import User
+from lms.accounts.models import Organisation, User
 from lms.taxonomy.models import Country
 from lms.taxonomy.selectors import terms_in_language
 
@@ -137,40 +138,44 @@ def _trained_q():
 
 def _training_summaries(organisation_ids) -> dict[int, TrainingSummary]:
     """People registered with each organisation, those trained, and training days (class
-    sessions held for its cohorts). Two queries."""
-    organisation_ids = list(organisation_ids)
-    summaries = {pk: TrainingSummary() for pk in organisation_ids}
-    people = (
-        User.objects.filter(organisation_id__in=organisation_ids, is_active=True)
-        .values("organisation_id")
-        .annotate(people=Count("pk"), trained=Count("pk", filter=_trained_q()))
-        .order_by()
+    sessions held for its cohorts). One query."""
+    members = User.objects.filter(organisation=OuterRef("pk"), is_active=True)
+    held = ClassSession.objects.filter(
+        cohort__organisation=OuterRef("pk"), starts_at__lte=timezone.now()
     )
-    for row in people:
-        summaries[row["organisation_id"]].people = row["people"]
-        summaries[row["organisation_id"]].trained = row["trained"]
-    days = (
-        ClassSession.objects.filter(
-            cohort__organisation_id__in=organisation_ids, starts_at__lte=timezone.now()
+
+    def counted(queryset):
+        # COUNT as a plain function: the subquery's one row, with no GROUP BY.
+        rows = queryset.order_by().annotate(n=Func("pk", function="COUNT")).values("n")
+        return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+    return {
+        pk: TrainingSummary(people=people, trained=trained, training_days=days)
+        for pk, people, trained, days in Organisation.objects.filter(pk__in=list(organisation_ids))
+        .annotate(
+            people_count=counted(members),
+            trained_count=counted(members.filter(_trained_q())),
+            days_count=counted(held),
         )
-        .values("cohort__organisation_id")
-        .annotate(days=Count("pk"))
-        .order_by()
-    )
-    for row in days:
-        summaries[row["cohort__organisation_id"]].training_days = row["days"]
-    return summaries
+        .values_list("pk", "people_count", "trained_count", "days_count")
+    }
 
 
 def dashboard_rows(
-    *, buyer, country_code: str = "", cluster_id: int | None = None, language_code=None
+    *,
+    buyer,
+    suppliers: list[Factory] | None = None,
+    country_code: str = "",
+    cluster_id: int | None = None,
+    language_code=None,
 ) -> list[SupplierRow]:
-    """The buyer's suppliers with what each shares now. About ten queries in all."""
-    factories = suppliers_of(buyer=buyer)
+    """The buyer's suppliers (``suppliers``: when the caller has read them) with what each
+    shares now. About ten queries in all."""
+    factories = list(suppliers_of(buyer=buyer)) if suppliers is None else suppliers
     if country_code:
-        factories = factories.filter(organisation__country__code=country_code)
+        factories = [f for f in factories if f.organisation.country.code == country_code]
     return supplier_rows(
-        buyer=buyer, factories=list(factories), cluster_id=cluster_id, language_code=language_code
+        buyer=buyer, factories=factories, cluster_id=cluster_id, language_code=language_code
     )
 
 
@@ -207,8 +212,12 @@ def supplier_rows(
     return rows
 
 
-def supplier_countries(*, buyer) -> list:
-    codes = set(suppliers_of(buyer=buyer).values_list("organisation__country__code", flat=True))
+def supplier_countries(*, buyer=None, suppliers: list[Factory] | None = None) -> list:
+    """The countries of the buyer's suppliers (of ``suppliers`` when the caller has them)."""
+    if suppliers is None:
+        codes = set(suppliers_of(buyer=buyer).values_list("organisation__country__code", flat=True))
+    else:
+        codes = {factory.organisation.country.code for factory in suppliers}
     names = terms_in_language(model=Country)
     return sorted(((code, names.get(code, code)) for code in codes), key=lambda item: str(item[1]))
 

@@ -132,9 +132,7 @@ def _page(request, queryset):
 @login_required
 @require_GET
 def factory_detail(request, pk):
-    factory = _factory_for(request, pk)
-    if stop := _second_factor(request, factory):
-        return stop
+    factory = _factory_for(request, pk)  # asks outsiders for the second factor
     context = selectors.factory_overview(factory=factory, user=request.user)
     context["can_manage"] = permissions.can_manage_factory(request.user, factory)
     context["can_read_sharing"] = can_read_sharing(request.user, factory)

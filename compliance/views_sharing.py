@@ -77,7 +77,10 @@ def _log(request, buyer, factory_ids, action, scope=""):
 
 def _clusters():
     names = terms_in_language(model=Cluster)
-    canonical = list(Cluster.objects.canonical().order_by("sort_order", "code"))
+    canonical = sorted(
+        terms_in_language(model=Cluster, language_code=settings.LANGUAGE_CODE).values(),
+        key=lambda c: (c.sort_order, c.code),
+    )
     return [(c.pk, str(names.get(c.code, c))) for c in canonical]
 
 
@@ -86,13 +89,16 @@ def _clusters():
 
 def _dashboard(request, buyer):
     clusters = _clusters()
-    countries = [(code, str(name)) for code, name in shared.supplier_countries(buyer=buyer)]
+    suppliers = list(shared.suppliers_of(buyer=buyer))
+    countries = [(code, str(name)) for code, name in shared.supplier_countries(suppliers=suppliers)]
     filters = DashboardFilters(request.GET or None, countries=countries, clusters=clusters)
     country, cluster = "", None
     if filters.is_valid():
         country = filters.cleaned_data["country"]
         cluster = filters.cleaned_data["cluster"]
-    rows = shared.dashboard_rows(buyer=buyer, country_code=country, cluster_id=cluster)
+    rows = shared.dashboard_rows(
+        buyer=buyer, suppliers=suppliers, country_code=country, cluster_id=cluster
+    )
     return filters, rows, dict(clusters).get(cluster)
 
 

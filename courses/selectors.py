@@ -25,7 +25,7 @@ Completion is monotonic: ``Enrolment.completed_at`` is set once and never cleare
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, F, JSONField, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
@@ -501,14 +501,21 @@ def _statement_progress(statements, lesson_ids: set[str], question_ids: set[str]
     return lessons, questions
 
 
+PROGRESS_COLUMNS = ("actor_id", "activity", "parent_activity", "verb", "success", "timestamp")
+
+
+def _progress_filter(*, lesson_ids: set[str], question_ids: set[str]) -> Q:
+    return Q(
+        Q(activity__in=lesson_ids | question_ids) | Q(parent_activity__in=lesson_ids),
+        verb__in=[*DONE_VERBS, verbs.ANSWERED],
+    )
+
+
 def _progress_statements(*, learners, lesson_ids: set[str], question_ids: set[str]):
     return (
         Statement.objects.filter(actor__in=learners)
-        .filter(
-            Q(activity__in=lesson_ids | question_ids) | Q(parent_activity__in=lesson_ids),
-            verb__in=[*DONE_VERBS, verbs.ANSWERED],
-        )
-        .values_list("actor_id", "activity", "parent_activity", "verb", "success", "timestamp")
+        .filter(_progress_filter(lesson_ids=lesson_ids, question_ids=question_ids))
+        .values_list(*PROGRESS_COLUMNS)
     )
 
 
@@ -523,8 +530,11 @@ def progress_for_learners(
     cohort: Cohort | None = None,
     structure=None,
     enrolments: list[Enrolment] | None = None,
+    sessions_per_cohort: dict[int, int] | None = None,
+    statements=None,
 ) -> dict[int, Progress]:
-    """Progress of several learners in one course, in a fixed number of queries."""
+    """Progress of several learners in one course, in a fixed number of queries (fewer when
+    the caller has the enrolments, or the number of sessions of their cohorts, already)."""
     course = _canonical_course(course)
     structure = structure or course_structure(course=course, locale=course.locale)
     learner_ids = [getattr(learner, "pk", learner) for learner in learners]
@@ -533,6 +543,8 @@ def progress_for_learners(
         structures={course.pk: structure},
         fallback_cohort_id=cohort.pk if cohort else None,
         enrolments=enrolments,
+        sessions_per_cohort=sessions_per_cohort,
+        statements=statements,
     )
     return {pk: table[pk, course.pk] for pk in learner_ids}
 
@@ -551,20 +563,25 @@ def _progress_table(
     structures: dict[int, CourseStructure],
     fallback_cohort_id: int | None = None,
     enrolments: list[Enrolment] | None = None,
+    sessions_per_cohort: dict[int, int] | None = None,
+    statements=None,
 ) -> dict[tuple[int, int], Progress]:
     """Progress of each learner in each course (keyed by the default-language course's id,
-    with its structure), in five queries however many learners and courses (four when
-    the caller has the enrolments already)."""
+    with its structure), in five queries however many learners and courses (one fewer
+    each when the caller has the enrolments, the sessions of every cohort counted, or the
+    learners' progress statements, rows of ``PROGRESS_COLUMNS``, read)."""
     courses = list(structures)
     lessons = {pk: {activity_id("lesson", k) for k in s.lesson_ids} for pk, s in structures.items()}
     questions = {pk: set(s.question_ids) for pk, s in structures.items()}
     items = {pk: set(s.submission_items) for pk, s in structures.items()}
     rows: dict[int, list] = {pk: [] for pk in learner_ids}
-    for actor_id, *row in _progress_statements(
-        learners=learner_ids,
-        lesson_ids=set().union(*lessons.values()),
-        question_ids=set().union(*questions.values()),
-    ):
+    if statements is None:
+        statements = _progress_statements(
+            learners=learner_ids,
+            lesson_ids=set().union(*lessons.values()),
+            question_ids=set().union(*questions.values()),
+        )
+    for actor_id, *row in statements:
         rows[actor_id].append(row)
 
     if enrolments is None:
@@ -575,13 +592,15 @@ def _progress_table(
     cohort_ids = {e.cohort_id for e in enrolments.values() if e.cohort_id}
     if fallback_cohort_id:
         cohort_ids.add(fallback_cohort_id)
-    sessions_per_cohort = dict(
-        ClassSession.objects.filter(cohort_id__in=cohort_ids)
-        .order_by()
-        .values("cohort_id")
-        .annotate(sessions=Count("pk"))
-        .values_list("cohort_id", "sessions")
-    )
+    sessions_per_cohort = dict(sessions_per_cohort or {})
+    if uncounted := cohort_ids - sessions_per_cohort.keys():
+        sessions_per_cohort.update(
+            ClassSession.objects.filter(cohort_id__in=uncounted)
+            .order_by()
+            .values("cohort_id")
+            .annotate(sessions=Count("pk"))
+            .values_list("cohort_id", "sessions")
+        )
     attended: dict[tuple[int, int], int] = {}
     for learner_id, course_id, starts_at in Attendance.objects.filter(
         learner_id__in=learner_ids, present=True, session__cohort__course_id__in=courses
@@ -721,15 +740,33 @@ class TestResult:
     answers: dict[str, bool]
 
 
+def _test_filter(course: CoursePage) -> Q:
+    """The statements of the (canonical) course's pre and post tests."""
+    return Q(activity__in=_test_activities(course).values(), verb=verbs.COMPLETED)
+
+
+def _test_activities(course: CoursePage) -> dict[str, str]:
+    return {phase: activity_id("test", f"{course.pk}.{phase}") for phase in ("pre", "post")}
+
+
+TEST_COLUMNS = ("actor_id", "activity", "score_raw", "score_max", "data")
+
+
 def test_results(*, course: CoursePage, learner_ids) -> dict[str, dict[int, TestResult]]:
     """The latest pre and post result of each learner: ``{"pre": {id: result}, "post": ...}``."""
     course = _canonical_course(course)
-    activities = {phase: activity_id("test", f"{course.pk}.{phase}") for phase in ("pre", "post")}
+    rows = (
+        Statement.objects.filter(actor_id__in=learner_ids)
+        .filter(_test_filter(course))
+        .values_list(*TEST_COLUMNS)
+    )
+    return _results_from_rows(course=course, rows=rows)
+
+
+def _results_from_rows(*, course: CoursePage, rows) -> dict[str, dict[int, TestResult]]:
+    """Test results from the learners' test statements (rows of ``TEST_COLUMNS``)."""
+    phase_of = {v: k for k, v in _test_activities(course).items()}
     results = {"pre": {}, "post": {}}
-    phase_of = {v: k for k, v in activities.items()}
-    rows = Statement.objects.filter(
-        actor_id__in=learner_ids, activity__in=activities.values(), verb=verbs.COMPLETED
-    ).values_list("actor_id", "activity", "score_raw", "score_max", "data")
     for actor_id, activity, raw, maximum, data in rows:  # ordered by timestamp: last wins
         answers = ((data.get("result") or {}).get("extensions") or {}).get(ANSWERS_EXTENSION, {})
         results[phase_of[activity]][actor_id] = TestResult(
@@ -744,9 +781,15 @@ class KnowledgeGain:
     per_question: list[tuple[str, float | None, float | None]]  # (question, pre %, post %)
 
 
-def knowledge_gain(*, course: CoursePage, learner_ids) -> KnowledgeGain:
+def knowledge_gain(*, course: CoursePage, learner_ids, test_rows=None) -> KnowledgeGain:
+    """``test_rows``: the learners' test statements (rows of ``TEST_COLUMNS`` in time order)
+    when the caller has read them already."""
     course = _canonical_course(course)
-    results = test_results(course=course, learner_ids=learner_ids)
+    results = (
+        test_results(course=course, learner_ids=learner_ids)
+        if test_rows is None
+        else _results_from_rows(course=course, rows=test_rows)
+    )
     per_learner = {}
     for pk in learner_ids:
         pre, post = results["pre"].get(pk), results["post"].get(pk)
@@ -908,8 +951,12 @@ class CohortGrid:
     cohort: Cohort
     columns: list[GridColumn]
     rows: list[GridRow]
-    sessions_total: int
+    sessions: list[ClassSession]
     gain: KnowledgeGain
+
+    @property
+    def sessions_total(self) -> int:
+        return len(self.sessions)
 
     def header(self) -> list[str]:
         from django.utils.translation import gettext as _
@@ -946,9 +993,43 @@ class CohortGrid:
         ]
 
 
+def _grid_statements(*, learner_ids, course: CoursePage, structure: CourseStructure):
+    """The learners' progress statements and their test results in the (canonical) course,
+    read in one query: rows of ``PROGRESS_COLUMNS`` and of ``TEST_COLUMNS``."""
+    lesson_ids = {activity_id("lesson", k) for k in structure.lesson_ids}
+    question_ids = set(structure.question_ids)
+    progress = _progress_filter(lesson_ids=lesson_ids, question_ids=question_ids)
+    tests = _test_filter(course)
+    test_activities = set(_test_activities(course).values())
+    progress_verbs = {*DONE_VERBS, verbs.ANSWERED}
+    progress_rows, test_rows = [], []
+    for row in (
+        Statement.objects.filter(actor_id__in=learner_ids)
+        .filter(progress | tests)
+        .values_list(
+            *PROGRESS_COLUMNS,
+            "score_raw",
+            "score_max",
+            # A statement's whole document only where the test needs its answers.
+            Case(When(tests, then=F("data")), default=None, output_field=JSONField()),
+        )
+    ):
+        actor_id, activity, parent, verb, *_rest, raw, maximum, data = row
+        # Each row where its own query would have found it (the two filters above).
+        if activity in test_activities and verb == verbs.COMPLETED:
+            test_rows.append((actor_id, activity, raw, maximum, data))
+        if verb in progress_verbs and (
+            activity in lesson_ids or activity in question_ids or parent in lesson_ids
+        ):
+            progress_rows.append(row[: len(PROGRESS_COLUMNS)])
+    return progress_rows, test_rows
+
+
 def cohort_grid(*, cohort: Cohort, locale: Locale | None = None) -> CohortGrid:
-    """Learners x modules (or lessons, for courses without modules), in fixed queries."""
-    course = cohort.course.specific
+    """Learners x modules (or lessons, for courses without modules), and the cohort's
+    sessions, in a fixed number of queries."""
+    # Completion rules and tests are the CoursePage's own fields: no need for the specific page.
+    course = cohort.course
     structure = course_structure(course=course, locale=locale or course.locale)
     if structure.modules:
         columns = [
@@ -963,11 +1044,34 @@ def cohort_grid(*, cohort: Cohort, locale: Locale | None = None) -> CohortGrid:
             GridColumn(title=lesson.title, lesson_keys=[structure.lesson_key(lesson)])
             for lesson in structure.lessons
         ]
-    learners = cohort_learners(cohort=cohort)
-    progress = progress_for_learners(
-        course=course, learners=learners, cohort=cohort, structure=structure
+    # The learners come with their enrolments in this cohort: when these are all in the
+    # course itself (not a translation of it), they are the learners' enrolments in it.
+    enrolments = list(
+        Enrolment.objects.filter(cohort=cohort)
+        .select_related("learner__organisation")
+        .order_by("learner__display_name", "learner__username")
     )
-    gain = knowledge_gain(course=course, learner_ids=[learner.pk for learner in learners])
+    learners = [enrolment.learner for enrolment in enrolments]
+    canonical = _canonical_course(course)
+    sessions = list(cohort.sessions.all())
+    progress_rows, test_rows = _grid_statements(
+        learner_ids=[learner.pk for learner in learners], course=canonical, structure=structure
+    )
+    progress = progress_for_learners(
+        course=course,
+        learners=learners,
+        cohort=cohort,
+        structure=structure,
+        statements=progress_rows,
+        **(
+            {"enrolments": enrolments, "sessions_per_cohort": {cohort.pk: len(sessions)}}
+            if all(enrolment.course_id == canonical.pk for enrolment in enrolments)
+            else {}
+        ),
+    )
+    gain = knowledge_gain(
+        course=course, learner_ids=[learner.pk for learner in learners], test_rows=test_rows
+    )
     rows = []
     for learner in learners:
         learner_progress = progress[learner.pk]
@@ -992,6 +1096,6 @@ def cohort_grid(*, cohort: Cohort, locale: Locale | None = None) -> CohortGrid:
         cohort=cohort,
         columns=columns,
         rows=rows,
-        sessions_total=cohort.sessions.count(),
+        sessions=sessions,
         gain=gain,
     )

@@ -370,7 +370,7 @@ def cohort_detail(request, cohort_id: int):
         {
             "cohort": cohort,
             "grid": grid,
-            "sessions": cohort.sessions.all(),
+            "sessions": grid.sessions,
             "enrol_form": forms.EnrolByUsernameForm(),
             "may_waive": country_scope(request.user) is not False,
         },

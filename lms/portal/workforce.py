@@ -13,7 +13,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from certification.models import Certificate
@@ -51,9 +61,24 @@ def workforce_people(
     people = User.objects.filter(organisation=organisation, is_active=True)
     if overdue_only:
         people = people.filter(overdue_q(today))
-    return people.prefetch_related(
-        Prefetch("roles", queryset=Role.objects.order_by("pk"))
-    ).order_by("display_name", "username", "pk")
+    attended = _attended_this_year(today).filter(learner_id=OuterRef("pk")).values("n")
+    return (
+        people.annotate(
+            sessions_attended=Coalesce(Subquery(attended, output_field=IntegerField()), 0)
+        )
+        .prefetch_related(Prefetch("roles", queryset=Role.objects.order_by("pk")))
+        .order_by("display_name", "username", "pk")
+    )
+
+
+def _attended_this_year(today: dt.date):
+    """Classes attended this calendar year, per learner (``learner_id``, ``n``)."""
+    return (
+        Attendance.objects.filter(present=True, session__starts_at__year=today.year)
+        .order_by()
+        .values("learner_id")
+        .annotate(n=Count("pk"))
+    )
 
 
 @dataclass
@@ -95,8 +120,12 @@ class PersonRow:
 
 
 def workforce_rows(*, people: list[User], today: dt.date) -> list[PersonRow]:
-    """One row per person (in the order given): four queries, whatever the number."""
-    rows = {person.pk: PersonRow(person=person) for person in people}
+    """One row per person read by ``workforce_people`` (in the order given): three queries,
+    whatever the number."""
+    rows = {
+        person.pk: PersonRow(person=person, sessions_attended=person.sessions_attended)
+        for person in people
+    }
     ids = list(rows)
     for learner_id, title, completed_at in (
         Enrolment.objects.filter(learner_id__in=ids)
@@ -104,16 +133,6 @@ def workforce_rows(*, people: list[User], today: dt.date) -> list[PersonRow]:
         .values_list("learner_id", "course__title", "completed_at")
     ):
         rows[learner_id].courses.append(CourseState(title, completed_at is not None))
-    for learner_id, attended in (
-        Attendance.objects.filter(
-            learner_id__in=ids, present=True, session__starts_at__year=today.year
-        )
-        .order_by()
-        .values("learner_id")
-        .annotate(attended=Count("pk"))
-        .values_list("learner_id", "attended")
-    ):
-        rows[learner_id].sessions_attended = attended
     for holder_id, programme in (
         Certificate.objects.filter(holder_id__in=ids)
         .active_on(today)
@@ -152,18 +171,33 @@ class WorkforceSummary:
 
 def workforce_summary(*, organisation: Organisation, today: dt.date) -> WorkforceSummary:
     """Head counts and training days (one session of the organisation's classes is one
-    training day, as in the reports) this calendar year. Two queries."""
-    counts = User.objects.filter(organisation=organisation, is_active=True).aggregate(
-        people=Count("pk"), overdue=Count("pk", filter=overdue_q(today))
+    training day, as in the reports) this calendar year. One query."""
+    members = User.objects.filter(organisation=OuterRef("pk"), is_active=True)
+
+    def counted(queryset):
+        # COUNT as a plain function: the subquery's one row, with no GROUP BY.
+        rows = queryset.order_by().annotate(n=Func("pk", function="COUNT")).values("n")
+        return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+    counts = (
+        Organisation.objects.filter(pk=organisation.pk)
+        .annotate(
+            people_count=counted(members),
+            overdue_count=counted(members.filter(overdue_q(today))),
+            sessions_count=counted(
+                ClassSession.objects.filter(
+                    cohort__organisation=OuterRef("pk"), starts_at__year=today.year
+                ).order_by()
+            ),
+        )
+        .values("people_count", "overdue_count", "sessions_count")
+        .get()
     )
-    used = ClassSession.objects.filter(
-        cohort__organisation=organisation, starts_at__year=today.year
-    ).count()
     return WorkforceSummary(
-        people=counts["people"],
-        people_overdue=counts["overdue"],
+        people=counts["people_count"],
+        people_overdue=counts["overdue_count"],
         year=today.year,
-        training_days_used=used,
+        training_days_used=counts["sessions_count"],
         training_days_allocation=organisation.training_days_allocation or Decimal("0"),
     )
 

@@ -54,13 +54,17 @@ def workforce_view(request, organisation_id: int):
     people = workforce.workforce_people(
         organisation=organisation, today=today, overdue_only=overdue_only
     )
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    summary = workforce.workforce_summary(organisation=organisation, today=today)
+    paginator = Paginator(people, PAGE_SIZE)
+    # The summary has counted these people already (with the same filters).
+    paginator.count = summary.people_overdue if overdue_only else summary.people
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "portal/workforce.html",
         {
             "organisation": organisation,
-            "summary": workforce.workforce_summary(organisation=organisation, today=today),
+            "summary": summary,
             "page": page,
             "rows": workforce.workforce_rows(people=list(page), today=today),
             "overdue_only": overdue_only,

@@ -57,14 +57,6 @@ def forget_terms(**_signal_kwargs) -> None:
 
 
 def term_by_code(*, model, code: str, language_code: str | None = None):
-    """One term in the reader's language, or ``None`` if the code is unknown."""
-    canonical = model.objects.canonical().filter(code=code).first()
-    if canonical is None:
-        return None
-    language_code = language_code or get_language()
-    return (
-        model.objects.filter(
-            translation_key=canonical.translation_key, locale__language_code=language_code
-        ).first()
-        or canonical
-    )
+    """One term in the reader's language (the default language's where it has no
+    translation), or ``None`` if the code is unknown; from the terms the process keeps."""
+    return terms_in_language(model=model, language_code=language_code).get(code)

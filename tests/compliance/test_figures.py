@@ -190,9 +190,10 @@ def test_the_figures_page_queries_do_not_grow_with_the_months(
     client = _client(manager)
     url = reverse("compliance:figures", args=[factory_.pk])
     _months(factory_, 2)
-    with django_assert_max_num_queries(25) as small:
+    client.get(url)  # warm what each process keeps
+    with django_assert_max_num_queries(10) as small:
         assert client.get(url).status_code == 200
     _months(factory_, 30, start=datetime.date(2022, 1, 1))
-    with django_assert_max_num_queries(25) as large:
+    with django_assert_max_num_queries(10) as large:
         assert client.get(url).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)

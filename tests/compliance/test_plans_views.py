@@ -263,10 +263,11 @@ def test_the_plan_page_queries_stay_the_same_as_the_plan_grows(
     url = _url("plan", people["factory"])
     _grow(people, plan, 2)
     client.get(url)  # warm the per-process caches (locales, taxonomy terms)
-    with django_assert_max_num_queries(40) as small:
+    # Issue 14 asks ten at most; the plan is not there yet (docs/benchmarks.md).
+    with django_assert_max_num_queries(17) as small:
         assert client.get(url).status_code == 200
     _grow(people, plan, 12)
-    with django_assert_max_num_queries(40) as large:
+    with django_assert_max_num_queries(17) as large:
         assert client.get(url).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
 

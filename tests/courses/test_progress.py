@@ -382,3 +382,47 @@ def test_the_pre_test_is_taken_once(training):
         services.test_submit(
             learner=person, course=course, phase="pre", answers=answers, form_token=uuid.uuid4()
         )
+
+
+def test_the_cohort_grid_reads_what_the_selectors_read_one_by_one(training):
+    """The grid reads progress and test statements in one query (issue 14): each learner's
+    progress and knowledge gain are the ones the selectors compute on their own."""
+    course = factories.seminar(training, lessons=2, questions=2, self_enrolment=True)
+    cohort = factories.cohort(course, trainers=[factories.trainer()])
+    people = [factories.learner() for _ in range(3)]
+    factories.enrol(course, people, cohort=cohort)
+    factories.session(cohort)
+    ids = [block.id for block in course.test_questions]
+    token = services.derived_statement_id
+    for number, person in enumerate(people[:2]):
+        services.test_submit(
+            learner=person,
+            course=course,
+            phase="pre",
+            answers={ids[0]: number, ids[1]: 1},
+            form_token=token(f"{number}-pre"),
+        )
+    services.test_submit(
+        learner=people[0],
+        course=course,
+        phase="post",
+        answers={ids[0]: 0, ids[1]: 0},
+        form_token=token("0-post"),
+    )
+    services.lesson_complete(
+        learner=people[1], lesson=lessons_of(course)[0], form_token=uuid.uuid4()
+    )
+
+    grid = selectors.cohort_grid(cohort=cohort)
+    progress = selectors.progress_for_learners(course=course, learners=people, cohort=cohort)
+    gain = selectors.knowledge_gain(course=course, learner_ids=[p.pk for p in people])
+    assert [row.learner for row in grid.rows] == sorted(
+        people, key=lambda p: (p.display_name, p.username)
+    )
+    for row in grid.rows:
+        assert row.progress == progress[row.learner.pk]
+        assert (row.pre, row.post, row.gain) == gain.per_learner[row.learner.pk]
+    assert grid.gain.per_question == gain.per_question
+    assert grid.sessions_total == 1
+    assert progress[people[1].pk].lessons_done  # the data is not empty
+    assert gain.per_learner[people[0].pk][2] is not None

@@ -107,6 +107,19 @@ def _translations_and_homes(page):
     return translations, homes
 
 
+@register.simple_tag(takes_context=True)
+def page_userbar(context):
+    """Wagtail's userbar (edit this page, the accessibility checker) where there is a page to
+    edit. The application's own views (cohorts, factories, reports) have none, and the userbar
+    would cost them three queries (the user's permissions and admin profile) for nothing but
+    a link to the admin."""
+    if not any(isinstance(context.get(name), Page) for name in ("page", "self")):
+        return ""
+    from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
+
+    return wagtailuserbar(context)
+
+
 @register.simple_tag
 def content_lang(item):
     """` lang=".." dir=".."` for an element showing ``item``'s text when it is not in the
