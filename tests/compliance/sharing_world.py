@@ -29,6 +29,15 @@ def supplier(code: str, *buyers):
     return factory_
 
 
+def granted_supplier(code: str, buyer):
+    """A supplier of `buyer` with a published assessment, every scope granted by its manager."""
+    factory_ = supplier(code, buyer)
+    manager = UserFactory(organisation=factory_.organisation, roles=["manager"])
+    published_assessment(factory_, non_compliant_codes=("Q.1",))
+    sharing.grants_set(factory=factory_, buyer=buyer, scopes=ALL_SCOPES, user=manager)
+    return factory_
+
+
 @pytest.fixture
 def world(totp_for, django_capture_on_commit_callbacks):
     buyer_x = buyer_organisation("Brand X")

@@ -12,8 +12,8 @@ from compliance.models import AccessLogEntry, BuyerToken, SharingScope
 from lms.accounts.services import user_roles_set
 from tests.accounts.factories import UserFactory
 from tests.compliance import sharing_world
-from tests.compliance.factories import PlanActionFactory, published_assessment
-from tests.compliance.sharing_world import ALL_SCOPES, supplier
+from tests.compliance.factories import PlanActionFactory
+from tests.compliance.sharing_world import ALL_SCOPES, granted_supplier, supplier
 
 pytestmark = pytest.mark.django_db
 world = sharing_world.world
@@ -183,12 +183,7 @@ def test_api_list_queries_do_not_grow_with_suppliers(world, django_assert_max_nu
     counts = []
     for suppliers, added in ((2, 2), (10, 8)):
         for _ in range(added):
-            factory_ = supplier("vn", world["buyer_x"])
-            manager = UserFactory(organisation=factory_.organisation, roles=["manager"])
-            published_assessment(factory_, non_compliant_codes=("Q.1",))
-            sharing.grants_set(
-                factory=factory_, buyer=world["buyer_x"], scopes=ALL_SCOPES, user=manager
-            )
+            granted_supplier("vn", world["buyer_x"])
         # Issue 14: at most ten, the same with five times the suppliers.
         with django_assert_max_num_queries(10) as captured:
             body = _get("/suppliers", key).json()

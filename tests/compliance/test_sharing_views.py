@@ -13,10 +13,14 @@ from openpyxl import load_workbook
 
 from compliance import sharing
 from compliance.models import AccessGrant, AccessLogEntry, AccessRequest, SharingScope
-from tests.accounts.factories import UserFactory
 from tests.compliance import sharing_world
 from tests.compliance.factories import published_assessment
-from tests.compliance.sharing_world import ALL_SCOPES, buyer_organisation, buyer_user, supplier
+from tests.compliance.sharing_world import (
+    ALL_SCOPES,
+    buyer_organisation,
+    buyer_user,
+    granted_supplier,
+)
 
 pytestmark = pytest.mark.django_db
 world = sharing_world.world
@@ -229,12 +233,7 @@ def test_dashboard_queries_do_not_grow_with_suppliers(
     counts = []
     for suppliers, added in ((2, 2), (8, 6)):
         for _ in range(added):
-            factory_ = supplier("vn", world["buyer_x"])
-            manager = UserFactory(organisation=factory_.organisation, roles=["manager"])
-            published_assessment(factory_, non_compliant_codes=("Q.1",))
-            sharing.grants_set(
-                factory=factory_, buyer=world["buyer_x"], scopes=ALL_SCOPES, user=manager
-            )
+            granted_supplier("vn", world["buyer_x"])
         # Issue 14: at most ten, the access log's insert included.
         with django_assert_max_num_queries(10) as captured:
             response = client.get(reverse("compliance:buyer_dashboard"))
