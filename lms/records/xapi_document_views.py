@@ -2,8 +2,11 @@
 ``/xapi/`` (xAPI 1.0.3 sections 7.3-7.7; xAPI 2.0 / IEEE 9274.1.1 section 4.1.6).
 
 Scope: a person reads and writes only the documents of their own agent; content launched
-by the site (a cmi5 assignable unit, with its launch token) only those of its own activity.
-Activity Profiles are read by anyone signed in and written by staff."""
+by the site (a cmi5 assignable unit, with its launch token) only those of its own activity;
+a client (Basic, staff-issued) only within its scope: reading and/or writing, its activity
+prefixes, its people (see ``_authorise``). Activity Profiles are read by anyone signed in
+and written by staff or by a client about its own activities. Every resource also answers
+the 1.0.3 alternate request syntax (``lms.records.xapi_alternate``)."""
 
 import uuid
 from datetime import datetime
