@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from lms.records.models import XapiClient
 from lms.records.tokens import user_for_access_token
+from lms.records.xapi_alternate import form_header
 
 SECRET_BYTES = 32
 CLIENTS_HOME = "/xapi/clients"
@@ -191,21 +192,9 @@ def client_for_basic(header: str) -> XapiClient | None:
     return client
 
 
-def _authorization(request) -> str:
-    header = request.headers.get("Authorization", "")
-    # The alternate request syntax carries the headers as form fields.
-    if (
-        not header
-        and request.method == "POST"
-        and "method" in request.GET
-        and (request.content_type or "") == "application/x-www-form-urlencoded"
-    ):
-        header = request.POST.get("Authorization", "")
-    return header
-
-
 def xapi_authenticate(request) -> XapiPrincipal | None:
-    header = _authorization(request)
+    # The alternate request syntax (xAPI 1.0.3 Part Three §1.3) carries it as a form field.
+    header = form_header(request, "Authorization") or ""
     scheme, _sep, credentials = header.partition(" ")
     if scheme.lower() == "basic":
         client = client_for_basic(credentials)

@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 IFI_KEYS = ("mbox", "mbox_sha1sum", "openid", "account")
@@ -95,6 +96,23 @@ def agent_is_user(agent: AgentRef, user) -> bool:
             == hashlib.sha1(f"mailto:{email}".encode(), usedforsecurity=False).hexdigest()
         )
     return False
+
+
+def user_for_agent(agent: AgentRef):
+    """The active person of this site ``agent`` names (their account here, or their e-mail
+    address when exactly one person has it), or ``None``: one query at most. An
+    ``mbox_sha1sum`` or ``openid`` names nobody here that can be found."""
+    people = get_user_model().objects.filter(is_active=True)
+    if agent.ifi == "account":
+        if agent.home_page != home_page() or not agent.value.isdigit():
+            return None
+        people = people.filter(pk=int(agent.value))
+    elif agent.ifi == "mbox":
+        people = people.filter(email__iexact=agent.value.removeprefix("mailto:"))
+    else:
+        return None
+    found = list(people[:2])
+    return found[0] if len(found) == 1 else None
 
 
 def person_of(user) -> dict:

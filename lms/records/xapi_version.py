@@ -21,6 +21,8 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from lms.records.xapi_alternate import form_header
+
 HEADER = "X-Experience-API-Version"
 CONSISTENT_THROUGH = "X-Experience-API-Consistent-Through"
 _VERSION = re.compile(r"^(1\.0|2\.0)(?:\.(\d+))?$")
@@ -96,7 +98,7 @@ def xapi_endpoint(view=None, *, version_required: bool = True):
                 response = HttpResponse(status=204)
                 response[HEADER] = ANSWER["1.0"]
                 return add_cors(request, response)
-            version = version_parse(_header_or_form(request))
+            version = version_parse(form_header(request, HEADER))
             if version is None and version_required:
                 return version_error(
                     request,
@@ -112,16 +114,3 @@ def xapi_endpoint(view=None, *, version_required: bool = True):
         return wrapper
 
     return decorator(view) if view is not None else decorator
-
-
-def _header_or_form(request) -> str | None:
-    """The header; for the 1.0.3 alternate request syntax (Part Three §1.3) the headers
-    travel as form fields, read by the view later, so the version may be one of them."""
-    value = request.headers.get(HEADER)
-    if value:
-        return value
-    if request.method == "POST" and "method" in request.GET:
-        content_type = request.content_type or ""
-        if content_type == "application/x-www-form-urlencoded":
-            return request.POST.get(HEADER)
-    return None

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from lms import json_input
 from lms.accounts.exposure import own_data
 from lms.records.services import StatementError
+from lms.records.xapi_alternate import AlternateSyntaxError, XapiCall, xapi_call
 from lms.records.xapi_attachments import (
     attachments_check_parts,
     attachments_store,
@@ -29,9 +30,6 @@ from lms.records.xapi_query import (
 from lms.records.xapi_statements import consistent_through, xapi_statements_store
 from lms.records.xapi_version import CONSISTENT_THROUGH, xapi_endpoint
 
-ALTERNATE_HEADERS = {"Authorization", "X-Experience-API-Version", "Content-Type", "Content-Length"}
-ALTERNATE_METHODS = {"GET", "HEAD", "PUT", "POST", "DELETE"}
-
 
 def _error(status, code, message, **extra):
     return JsonResponse({"error": code, "detail": message, **extra}, status=status)
@@ -42,40 +40,15 @@ def _languages(request) -> list[str]:
     return [part.split(";")[0].strip() for part in header.split(",") if part.strip()]
 
 
-class _Request:
-    """The method, parameters and body of a request, after the alternate syntax."""
-
-    def __init__(self, request):
-        self.method = request.method
-        self.params = request.GET
-        self.body = request.body
-        self.content_type = request.META.get("CONTENT_TYPE", "")
-        if request.method == "POST" and "method" in request.GET:
-            form = request.POST
-            self.method = request.GET["method"].upper()
-            self.params = {
-                k: v for k, v in form.items() if k not in ALTERNATE_HEADERS | {"content"}
-            }
-            self.body = form.get("content", "").encode()
-            self.content_type = form.get("Content-Type", "application/json")
-
-
 @xapi_endpoint
 @own_data
 def statements(request):
     try:
-        call = _Request(request)
+        call = xapi_call(request, is_2=request.xapi_version.is_2)
     except RequestDataTooBig:
         return _error(413, "too_large", _("This request is too large."))
-    if call.method != request.method:
-        if request.xapi_version.is_2:
-            return _error(400, "alternate_syntax", _("xAPI 2.0 has no alternate request syntax."))
-        if set(request.GET) != {"method"} or call.method not in ALTERNATE_METHODS:
-            return _error(
-                400,
-                "alternate_syntax",
-                _("With the alternate request syntax, method is the only query parameter."),
-            )
+    except AlternateSyntaxError as error:
+        return _error(error.status, error.code, error.message)
     principal = xapi_authenticate(request)
     if principal is None:
         response = _error(401, "unauthenticated", _("Sign in, or send a key, to use the LRS."))
@@ -92,7 +65,7 @@ def statements(request):
     return response
 
 
-def _write(request, call: _Request, principal: XapiPrincipal):
+def _write(request, call: XapiCall, principal: XapiPrincipal):
     if not principal.can_write:
         return _error(403, "read_only", _("This client may only read statements."))
     parts = {}
@@ -133,7 +106,7 @@ def _write(request, call: _Request, principal: XapiPrincipal):
     return JsonResponse(ids, safe=False)
 
 
-def _read(request, call: _Request, principal: XapiPrincipal):
+def _read(request, call: XapiCall, principal: XapiPrincipal):
     if not principal.can_read:
         return _error(403, "write_only", _("This client may not read statements."))
     params = call.params
