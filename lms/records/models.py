@@ -237,8 +237,8 @@ class XapiClient(models.Model):
             "activities whose id starts with one of them."
         ),
     )
-    can_read = models.BooleanField(_("may read statements"), default=False)
-    can_write = models.BooleanField(_("may write statements"), default=True)
+    can_read = models.BooleanField(_("may read statements and documents"), default=False)
+    can_write = models.BooleanField(_("may write statements and documents"), default=True)
     people = models.CharField(_("people"), max_length=20, choices=People.choices)
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
