@@ -4,7 +4,6 @@ survives anything typed into it."""
 import pytest
 
 from tests.accounts.factories import UserFactory
-
 from tests.portal.factories import content_create, section_create, translation_publish
 from tests.taxonomy.factories import cluster, country, sector
 
