@@ -3,12 +3,16 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.auth import middleware as auth_middleware
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 
+from lms.accounts.backends import LEGACY_BACKENDS
 from lms.accounts.exposure import (
     SecondFactorRequired,
     exposure_of,
@@ -91,3 +95,21 @@ class PreferredLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+def _user_of(request):
+    """The signed-in person, a session signed in through a backend renamed by decision 0031
+    carried over to its successor first (nobody is signed out by the rename)."""
+    if not hasattr(request, "_cached_user"):
+        renamed = LEGACY_BACKENDS.get(request.session.get(BACKEND_SESSION_KEY))
+        if renamed:
+            request.session[BACKEND_SESSION_KEY] = renamed
+    return auth_middleware.get_user(request)
+
+
+class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
+    """Django's, reading sessions signed in before decision 0031 as well."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _user_of(request))

@@ -36,13 +36,18 @@ def browse(request, facet: str = "", code: str = ""):
                 raise Http404
         preset[facet] = code
     filters = selectors.BrowseFilters.from_query(request.GET, **preset)
+    private = selectors.private_sections()
     context = {
         "filters": filters,
         "heading_term": heading_term,
         "facet": facet,
         "facet_code": code,
-        "results": selectors.browse_results(filters=filters, page_number=request.GET.get("page")),
-        "facets": selectors.browse_facets(filters=filters, language_code=get_language()),
+        "results": selectors.browse_results(
+            filters=filters, page_number=request.GET.get("page"), private=private
+        ),
+        "facets": selectors.browse_facets(
+            filters=filters, language_code=get_language(), private=private
+        ),
         "language_names": dict(settings.LANGUAGES),
     }
     return render(request, "portal/browse.html", context)

@@ -90,13 +90,14 @@ def test_the_candidacy_page_costs_the_same_with_more_evidence(
     url = reverse("certification:candidacy", args=[candidacy.pk])
     _submission(candidacy)
     client.get(url)  # warm the per-process caches (locales, sites)
-    # Session, user, candidacy with its certificate, requirements, their titles, course
-    # completions, assessment results, approved evidence, roles, submissions.
-    with django_assert_max_num_queries(10):
+    # Session, the person with their role codes (decision 0031), candidacy with its
+    # certificate, requirements, their titles, course completions, assessment results,
+    # approved evidence, submissions.
+    with django_assert_max_num_queries(9):
         client.get(url)
     for n in range(12):
         _submission(candidacy, title=f"Plan {n}")
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(9):
         assert client.get(url).status_code == 200
 
 

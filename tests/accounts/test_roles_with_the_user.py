@@ -1,0 +1,70 @@
+"""Decision 0031: the signed-in person's role codes come with the person, in one query, and
+sessions signed in through the backends' former names stay signed in."""
+
+import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from lms.accounts.backends import user_with_role_codes
+from lms.accounts.models import Role
+from tests.accounts.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_person_and_their_role_codes_are_one_query(django_assert_num_queries):
+    person = UserFactory(roles=["trainer", "worker"])
+    with django_assert_num_queries(1):
+        loaded = user_with_role_codes(person.pk)
+        assert loaded.has_role(Role.Code.TRAINER)
+        assert not loaded.has_role(Role.Code.COUNTRY_STAFF)
+    assert loaded.role_codes() == {"trainer", "worker"}
+
+
+def test_a_person_without_roles_has_none(django_assert_num_queries):
+    person = UserFactory(roles=[])
+    with django_assert_num_queries(1):
+        assert user_with_role_codes(person.pk).role_codes() == frozenset()
+    assert user_with_role_codes(person.pk + 1000) is None
+
+
+def test_a_page_asks_no_role_query_for_the_signed_in_person(client):
+    client.force_login(UserFactory(roles=["worker"]))
+    client.get("/en/my/")
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/en/my/").status_code == 200
+    assert not [q for q in captured.captured_queries if 'FROM "accounts_role"' in q["sql"]]
+
+
+def test_a_role_granted_counts_on_the_next_request(client):
+    person = UserFactory(roles=["worker"])
+    client.force_login(person)
+    assert client.get("/en/my/").context["is_trainer"] is False
+    person.roles.add(Role.objects.get(code=Role.Code.TRAINER))
+    assert client.get("/en/my/").context["is_trainer"] is True
+
+
+@pytest.mark.parametrize(
+    "former",
+    [
+        "django.contrib.auth.backends.ModelBackend",
+        "allauth.account.auth_backends.AuthenticationBackend",
+    ],
+)
+def test_a_session_signed_in_before_the_rename_stays_signed_in(client, former):
+    person = UserFactory(roles=["worker"])
+    client.force_login(person, backend=former)
+    assert client.session[BACKEND_SESSION_KEY] == former
+    response = client.get("/en/my/")
+    assert response.status_code == 200
+    assert response.context["user"] == person
+    assert client.session[BACKEND_SESSION_KEY].startswith("lms.accounts.backends.")
+
+
+def test_a_deactivated_person_is_signed_out(client):
+    person = UserFactory(roles=["worker"])
+    client.force_login(person)
+    person.is_active = False
+    person.save()
+    assert client.get("/en/my/").status_code == 302
