@@ -226,8 +226,9 @@ def _targeting_ids(matching, *, since, until, after, ascending, bound=None) -> R
         return RawSQL(f"WITH RECURSIVE {chain} {found}", (*params, *probe_params))  # noqa: S611
     reach = (
         f"reach (origin) AS (SELECT {pk} FROM {table}"  # noqa: S608
-        f" WHERE {ref} IN (SELECT {pk} FROM seeds) AND {few}"
-        f" UNION SELECT link.{pk} FROM reach JOIN {table} link ON link.{ref} = reach.origin)"
+        f" WHERE {ref} IS NOT NULL AND {ref} IN (SELECT {pk} FROM seeds) AND {few}"
+        f" UNION SELECT link.{pk} FROM reach JOIN {table} link ON link.{ref} = reach.origin"
+        f" WHERE link.{ref} IS NOT NULL)"
     )
     sql = (
         f"WITH RECURSIVE seeds ({pk}) AS ({seeds_sql}), {chain}, {reach}"  # noqa: S608
