@@ -15,6 +15,7 @@ import os
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 from bench.harness import TaskScenario
 
@@ -210,10 +211,11 @@ def _post(batch_size: int, requests: int) -> dict:
     }
 
 
-GET_KINDS = ("agent+verb", "agent+activity", "verb+since", "registration")
+GET_KINDS = ("agent+verb", "agent+activity", "verb+since", "registration", "agent+verb more")
 
 
 def _get_params(kind: str, number: int, people) -> dict:
+    kind = kind.removesuffix(" more")
     person_index = number % PEOPLE
     agent = json.dumps({"mbox": f"mailto:{people[person_index].email}"})
     if kind == "agent+verb":
@@ -243,6 +245,15 @@ def _filtered_get() -> dict:
         timings, found, queries = [], 0, 0
         for number in range(GETS):
             params = {**_get_params(kind, number, people), "limit": 100}
+            if kind.endswith(" more"):
+                # The second page, through the first page's ``more`` link (keyset paging).
+                first = http.get(
+                    "/xapi/statements",
+                    params,
+                    HTTP_AUTHORIZATION=auth,
+                    HTTP_X_EXPERIENCE_API_VERSION="1.0.3",
+                )
+                params = {"more": parse_qs(urlsplit(first.json()["more"]).query)["more"][0]}
             started = time.perf_counter()
             with CaptureQueriesContext(connection) as captured:
                 response = http.get(
@@ -258,6 +269,7 @@ def _filtered_get() -> dict:
         timings.sort()
         figures[f"{kind}_median_ms"] = round(timings[len(timings) // 2], 1)
         figures[f"{kind}_p90_ms"] = round(timings[int(len(timings) * 0.9)], 1)
+        figures[f"{kind}_p95_ms"] = round(timings[int(len(timings) * 0.95)], 1)
         figures[f"{kind}_statements_per_page"] = round(found / GETS, 1)
         figures[f"{kind}_queries"] = queries
     return figures
