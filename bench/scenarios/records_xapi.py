@@ -32,6 +32,7 @@ REF_EVERY = 1000  # one statement in a thousand targets the one before (a Statem
 WRITES_SINGLE = 200
 WRITES_BATCHES = 20
 GETS = 30
+PAGE = 100  # statements a GET page
 _state: dict = {}
 
 
@@ -244,7 +245,7 @@ def _filtered_get() -> dict:
     for kind in GET_KINDS:
         timings, found, queries = [], 0, 0
         for number in range(GETS):
-            params = {**_get_params(kind, number, people), "limit": 100}
+            params = {**_get_params(kind, number, people), "limit": PAGE}
             if kind.endswith(" more"):
                 # The second page, through the first page's ``more`` link (keyset paging).
                 first = http.get(
@@ -253,7 +254,10 @@ def _filtered_get() -> dict:
                     HTTP_AUTHORIZATION=auth,
                     HTTP_X_EXPERIENCE_API_VERSION="1.0.3",
                 )
-                params = {"more": parse_qs(urlsplit(first.json()["more"]).query)["more"][0]}
+                more = first.json()["more"]
+                if not more:  # a small table: one page holds every match
+                    continue
+                params = {"more": parse_qs(urlsplit(more).query)["more"][0]}
             started = time.perf_counter()
             with CaptureQueriesContext(connection) as captured:
                 response = http.get(
@@ -267,10 +271,12 @@ def _filtered_get() -> dict:
             found += len(response.json()["statements"])
             queries = max(queries, len(captured))
         timings.sort()
+        if not timings:
+            continue
         figures[f"{kind}_median_ms"] = round(timings[len(timings) // 2], 1)
         figures[f"{kind}_p90_ms"] = round(timings[int(len(timings) * 0.9)], 1)
         figures[f"{kind}_p95_ms"] = round(timings[int(len(timings) * 0.95)], 1)
-        figures[f"{kind}_statements_per_page"] = round(found / GETS, 1)
+        figures[f"{kind}_statements_per_page"] = round(found / len(timings), 1)
         figures[f"{kind}_queries"] = queries
     return figures
 
