@@ -192,3 +192,31 @@ def test_a_page_of_matches_bounds_the_statement_ref_step_without_losing_a_target
     got, pages = _read_all(auth, {"verb": VERBS[0], "limit": 1})
     assert got == [confirmation["id"], *[s["id"] for s in reversed(passed)]]
     assert pages == 5
+
+
+@pytest.mark.parametrize("size", [6, 30])
+def test_full_pages_and_their_more_links_take_the_same_queries_at_two_sizes(
+    django_assert_max_num_queries, size
+):
+    """A full page bounds the StatementRef step: the first page and the next through
+    ``more`` each take the client, the page of matches and the page of targeting ones."""
+    _client, auth = issue(people="country", country=country("vn"), can_read=True)
+    ben, andrew = UserFactory(), UserFactory()
+    batch = []
+    for _ in range(size):
+        passed = xstatement(ben, activity=ACTIVITIES[0], verb=VERBS[0])
+        batch += [passed, _ref(andrew, passed["id"], VERBS[2])]
+    assert xapi(Client(), "POST", batch, auth=auth).status_code == 200
+    params = {"verb": VERBS[0], "limit": 4}
+    xapi(Client(), "GET", params=params, auth=auth)  # the client's last use is written
+    with django_assert_max_num_queries(3):
+        first = xapi(Client(), "GET", params=params, auth=auth).json()
+    assert len(first["statements"]) == 4
+    with django_assert_max_num_queries(3):
+        second = (
+            Client()
+            .get(first["more"], HTTP_X_EXPERIENCE_API_VERSION="1.0.3", HTTP_AUTHORIZATION=auth)
+            .json()
+        )
+    assert len(second["statements"]) == 4
+    assert not {s["id"] for s in first["statements"]} & {s["id"] for s in second["statements"]}
