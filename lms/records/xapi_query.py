@@ -167,10 +167,9 @@ def _targeting_ids(matching, *, since, until, after, ascending, bound=None) -> R
 
     - from the targeting statements of the window (the partial index
       ``records_targeting_stored``) along their targets (``records_targeting_id``), each
-      target checked against the
-      filters by its primary key: the work grows with the statements targeting others
-      between the cursor and ``bound``, the last statement of a full page of matches (a
-      targeting statement beyond it could not be on the page);
+      target checked against the filters by its primary key: the work grows with the
+      statements targeting others between the cursor and ``bound``, the last statement of
+      a full page of matches (a targeting statement beyond it could not be on the page);
     - with no ``bound`` (the matches do not fill a page) and at most ``REVERSE_MAX``
       matching statements in all, also from those statements to the ones targeting them
       (``records_targeted_by``), and the first walk is skipped: the work then grows
