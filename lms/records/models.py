@@ -87,6 +87,21 @@ class Statement(models.Model):
                 condition=models.Q(statement_ref__isnull=False),
                 name="records_targeting_stored",
             ),
+            # Both walks of the StatementRef rule, from the same few rows: from a statement
+            # to the one it targets, and from a statement to those targeting it. Read from
+            # the index alone, they also keep PostgreSQL's estimate of the walk low (a
+            # recursive step costs ten times its estimate), under the cost at which it
+            # compiles the query (jit_above_cost), which took 200 ms for a 10 ms query.
+            models.Index(
+                fields=["id", "statement_ref"],
+                condition=models.Q(statement_ref__isnull=False),
+                name="records_targeting_id",
+            ),
+            models.Index(
+                fields=["statement_ref", "id"],
+                condition=models.Q(statement_ref__isnull=False),
+                name="records_targeted_by",
+            ),
         ]
 
     def __str__(self):

@@ -153,46 +153,88 @@ def _filter_condition(params, *, related_agents: bool, related_activities: bool)
     return combined
 
 
-def _targeting_ids(matching, *, since, until, after, ascending) -> RawSQL | None:
+REVERSE_MAX = 1000  # matching statements up to this many: walk from them to their targeters
+
+
+def _targeting_ids(matching, *, since, until, after, ascending, bound=None) -> RawSQL | None:
     """The ids of the statements whose object is a StatementRef to a statement of
     ``matching``, or to one targeting such a statement, to any depth (Part Three §2.1.3,
-    "Filter Conditions for StatementRefs"). One recursive query walks from each targeting
-    statement in the time window along its targets; ``UNION`` ends the walk on a cycle.
-    Targets are not checked for being voided: statements targeting a voided statement are
-    still returned (§2.1.4), the voiding statement included."""
+    "Filter Conditions for StatementRefs"). ``UNION`` ends every walk on a cycle. Targets
+    are not checked for being voided: statements targeting a voided statement are still
+    returned (§2.1.4), the voiding statement included.
+
+    One query, which walks whichever way is shorter:
+
+    - from the targeting statements of the window (the partial index
+      ``records_targeting_stored``) along their targets (``records_targeting_id``), each
+      target checked against the filters by its primary key: the work grows with the
+      statements targeting others between the cursor and ``bound``, the last statement of
+      a full page of matches (a targeting statement beyond it could not be on the page);
+    - with no ``bound`` (the matches do not fill a page) and at most ``REVERSE_MAX``
+      matching statements in all, also from those statements to the ones targeting them
+      (``records_targeted_by``), and the first walk is skipped: the work then grows
+      with the matches, not with the window (a registration's hundred statements among a
+      thousand confirmations). Which walk runs is decided inside the query, by the
+      database, so it costs no round trip."""
     table = connection.ops.quote_name(Statement._meta.db_table)
     pk = connection.ops.quote_name(Statement._meta.pk.column)
     ref = connection.ops.quote_name(Statement._meta.get_field("statement_ref").column)
     stored = connection.ops.quote_name(Statement._meta.get_field("stored").column)
     window, params = [], []
     field = Statement._meta.get_field("stored")
+
+    def moment(condition, value):
+        window.append(f"{stored} {condition} %s")
+        params.append(field.get_db_prep_value(value, connection))
+
     if since:
-        window.append(f"{stored} > %s")
-        params.append(field.get_db_prep_value(since, connection))
+        moment(">", since)
     if until:
-        window.append(f"{stored} <= %s")
-        params.append(field.get_db_prep_value(until, connection))
+        moment("<=", until)
+    # The cursor's position and the page's end, coarsely: the page's own keyset condition
+    # is exact.
     if after:
-        # The cursor's position, coarsely: the page's own keyset condition is exact.
-        window.append(f"{stored} >= %s" if ascending else f"{stored} <= %s")
-        params.append(field.get_db_prep_value(after[0], connection))
+        moment(">=" if ascending else "<=", after[0])
+    if bound:
+        moment("<=" if ascending else ">=", bound)
     # A scalar subquery per target, by its primary key: the database cannot turn it into a
     # join that would first compute every matching statement (a third of the table for a
     # verb). No ordering: the model's default would sort.
     probe = matching.filter(pk=RawSQL("chain.target", ())).order_by().values("pk")[:1]
+    seeds = matching.order_by().values("pk")[: REVERSE_MAX + 1]
     try:
-        matching_sql, matching_params = probe.query.sql_with_params()
+        probe_sql, probe_params = probe.query.sql_with_params()
+        seeds_sql, seeds_params = seeds.query.sql_with_params()
     except EmptyResultSet:  # the filters match nothing (an agent nobody is): nor targets
         return None
-    sql = (
-        f"WITH RECURSIVE chain (origin, target) AS ("  # noqa: S608 (names from the model)
-        f"SELECT {pk}, {ref} FROM {table} WHERE {' AND '.join([f'{ref} IS NOT NULL', *window])}"
-        f" UNION SELECT chain.origin, link.{ref} FROM chain"
-        f" JOIN {table} link ON link.{pk} = chain.target WHERE link.{ref} IS NOT NULL"
-        f") SELECT chain.origin FROM chain WHERE chain.target = ({matching_sql})"
+    # Only names from the model and the ORM's own compiled subqueries go into the text;
+    # values are parameters, in the order of their placeholders.
+    walk_back = bound is None
+    # ``seeds`` is read once (PostgreSQL materialises a CTE named more than once); the
+    # count is a one-time condition, so the walk not taken reads nothing.
+    few = f"(SELECT COUNT(*) FROM seeds) <= {REVERSE_MAX}"  # noqa: S608
+    forward = " AND ".join(
+        [f"{ref} IS NOT NULL", *window, *([f"NOT ({few})"] if walk_back else [])]
     )
-    # Only names from the model and the ORM's own compiled subquery; values are parameters.
-    return RawSQL(sql, (*params, *matching_params))  # noqa: S611
+    chain = (
+        f"chain (origin, target) AS (SELECT {pk}, {ref} FROM {table} WHERE {forward}"  # noqa: S608
+        f" UNION SELECT chain.origin, link.{ref} FROM chain"
+        f" JOIN {table} link ON link.{pk} = chain.target WHERE link.{ref} IS NOT NULL)"
+    )
+    found = f"SELECT chain.origin FROM chain WHERE chain.target = ({probe_sql})"  # noqa: S608
+    if not walk_back:
+        return RawSQL(f"WITH RECURSIVE {chain} {found}", (*params, *probe_params))  # noqa: S611
+    reach = (
+        f"reach (origin) AS (SELECT {pk} FROM {table}"  # noqa: S608
+        f" WHERE {ref} IS NOT NULL AND {ref} IN (SELECT {pk} FROM seeds) AND {few}"
+        f" UNION SELECT link.{pk} FROM reach JOIN {table} link ON link.{ref} = reach.origin"
+        f" WHERE link.{ref} IS NOT NULL)"
+    )
+    sql = (
+        f"WITH RECURSIVE seeds ({pk}) AS ({seeds_sql}), {chain}, {reach}"  # noqa: S608
+        f" {found} UNION ALL SELECT reach.origin FROM reach"
+    )
+    return RawSQL(sql, (*seeds_params, *params, *probe_params))  # noqa: S611
 
 
 def statements_query(*, principal, params) -> dict:
@@ -241,10 +283,17 @@ def statements_query(*, principal, params) -> dict:
         rows = rows.filter(stored__lte=until)
     if after:
         stored, pk = after
+        # The keyset condition, with its first column repeated on its own: an OR is no
+        # index condition, the range is (the page after the thousandth reads from the
+        # cursor on, not from the first page's first statement).
         if ascending:
-            rows = rows.filter(Q(stored__gt=stored) | Q(stored=stored, id__gt=pk))
+            rows = rows.filter(stored__gte=stored).filter(
+                Q(stored__gt=stored) | Q(stored=stored, id__gt=pk)
+            )
         else:
-            rows = rows.filter(Q(stored__lt=stored) | Q(stored=stored, id__lt=pk))
+            rows = rows.filter(stored__lte=stored).filter(
+                Q(stored__lt=stored) | Q(stored=stored, id__lt=pk)
+            )
     order = ["stored", "id"] if ascending else ["-stored", "-id"]
 
     def first(queryset):
@@ -259,11 +308,19 @@ def statements_query(*, principal, params) -> dict:
         # Two ordered pages, each by its own index, merged: the statements matching the
         # filters, and those targeting (through StatementRefs) a statement that does.
         matching = Statement.objects.filter(principal.scope_filter(), condition)
-        found = {row.pk: row for row in first(rows.filter(condition))}
+        matches = first(rows.filter(condition))
+        found = {row.pk: row for row in matches}
+        # A full page of matches ends the window of the targeting statements: one stored
+        # after its last (before, ascending) could not be on the page.
+        bound = matches[limit].stored if len(matches) > limit else None
         window = {"since": since, "until": until, "after": after, "ascending": ascending}
-        targeting_ids = _targeting_ids(matching, **window)
+        targeting_ids = _targeting_ids(matching, bound=bound, **window)
         if targeting_ids is not None:
             targeting = rows.filter(statement_ref__isnull=False, pk__in=targeting_ids)
+            if bound:
+                targeting = targeting.filter(
+                    **{"stored__lte" if ascending else "stored__gte": bound}
+                )
             found.update((row.pk, row) for row in first(targeting))
         page = sorted(found.values(), key=lambda row: (row.stored, row.pk), reverse=not ascending)
         page = page[: limit + 1]

@@ -38,9 +38,13 @@ def test_the_lrs_bench_builds_its_table_and_runs_its_tasks(monkeypatch):
     batch1 = tasks["records.xapi.write.batch1"].run()
     assert batch1["queries_per_request_max"] <= 5
     assert Statement.objects.count() == 1000 + 3 + 100 + 1 + 50  # and the two warm-ups
+    # Pages of 20, so that the second page (through ``more``) exists on this small table.
+    monkeypatch.setattr(records_xapi, "PAGE", 20)
     got = tasks["records.xapi.get.filtered"].run()
     assert got["table_size"] == 1000
     for kind in records_xapi.GET_KINDS:
         assert got[f"{kind}_median_ms"] > 0
         # Every kind of filter finds statements in the generated table.
         assert got[f"{kind}_statements_per_page"] > 0, kind
+        assert got[f"{kind}_p95_ms"] >= got[f"{kind}_median_ms"]
+    assert "agent+verb more" in records_xapi.GET_KINDS
