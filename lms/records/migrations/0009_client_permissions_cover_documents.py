@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('records', '0007_statement_ref_for_statementref_filters'),
+        ('records', '0008_statement_ref_walk_indexes'),
     ]
 
     operations = [
