@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, ReferenceIndex
 
@@ -63,6 +64,15 @@ def _state(progress: Cmi5AuProgress | None, last_session: dict | None) -> str:
     if last_session["abandoned"]:
         return UnitState.ABANDONED
     return UnitState.IN_PROGRESS
+
+
+def pages_embed_cmi5(pages) -> bool:
+    """Does any page of the queryset ``pages`` embed a cmi5 course? One query."""
+    return ReferenceIndex.objects.filter(
+        to_content_type=ContentType.objects.get_for_model(Cmi5Package),
+        base_content_type=ContentType.objects.get_for_model(Page),
+        object_id__in=pages.annotate(key=Cast("pk", models.CharField())).values("key"),
+    ).exists()
 
 
 def cmi5_units_for_learner(*, learner, page_ids: list[int]) -> list[LearnerUnit]:

@@ -111,6 +111,16 @@ def test_nobody_outside_the_cohort_staff_sees_or_waives(world, who, status):
     assert not Statement.objects.filter(verb=WAIVED).exists()
 
 
+def test_the_cohort_page_links_to_cmi5_units_only_when_the_course_has_some(small_programme, world):
+    other_course = factories.programme(small_programme.get_parent(), modules=1, lessons=1)
+    cohort = factories.cohort(other_course, trainers=[world["trainer"]])
+    factories.enrol(other_course, [world["worker"]], cohort)
+    client = signed_in(world["trainer"])
+    page = client.get(reverse("courses:cohort_detail", args=[cohort.pk]))
+    assert page.status_code == 200
+    assert "/cmi5/" not in page.content.decode()
+
+
 def test_the_learner_must_be_in_the_cohort(world):
     stranger = factories.learner()
     client = signed_in(world["trainer"])
@@ -120,6 +130,8 @@ def test_the_learner_must_be_in_the_cohort(world):
 
 def test_the_trainer_waives_with_a_reason_and_the_unit_meets_move_on(world):
     client = signed_in(world["trainer"])
+    cohort_page = client.get(reverse("courses:cohort_detail", args=[world["cohort"].pk]))
+    assert url(world) in cohort_page.content.decode()
     page = client.get(url(world))
     assert page.status_code == 200
     assert state_in(page, world) == UnitState.NOT_ATTEMPTED
