@@ -4,30 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('interactive', '0003_cmi5_courses'),
+        ("interactive", "0003_cmi5_courses"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='cmi5session',
-            name='initialized_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='initialized at'),
+            model_name="cmi5session",
+            name="initialized_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="initialized at"),
         ),
         migrations.AddField(
-            model_name='cmi5session',
-            name='terminated_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='terminated at'),
+            model_name="cmi5session",
+            name="terminated_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="terminated at"),
         ),
         migrations.AddField(
-            model_name='cmi5session',
-            name='terminated_received_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='terminated received at'),
+            model_name="cmi5session",
+            name="terminated_received_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="terminated received at"
+            ),
         ),
         migrations.AlterField(
-            model_name='cmi5session',
-            name='launch_mode',
-            field=models.CharField(choices=[('Normal', 'Normal'), ('Browse', 'Browse'), ('Review', 'Review')], default='Normal', max_length=10, verbose_name='launch mode'),
+            model_name="cmi5session",
+            name="launch_mode",
+            field=models.CharField(
+                choices=[("Normal", "Normal"), ("Browse", "Browse"), ("Review", "Review")],
+                default="Normal",
+                max_length=10,
+                verbose_name="launch mode",
+            ),
         ),
     ]
