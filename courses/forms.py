@@ -14,6 +14,7 @@ from lms.accounts.models import Organisation
 from lms.accounts.selectors import country_scope
 from lms.taxonomy.models import Country
 from lms.uploads import UploadPolicy, check_upload
+from media_library.interactive.cmi5_models import WaiveReason
 
 CSV_MAX_BYTES = 512 * 1024
 
@@ -149,3 +150,21 @@ class AdoptionForm(forms.Form):
         label=_("Adopted on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     notes = forms.CharField(label=_("Notes"), max_length=300, required=False)
+
+
+class Cmi5WaiveForm(forms.Form):
+    """Staff waive one of a learner's cmi5 units (cmi5 9.3.7) with the specification's
+    reason; ``unit`` is ``<page id>-<AU id>`` from the learner's list."""
+
+    unit = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.ChoiceField(label=_("Reason"), choices=WaiveReason.choices)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = {f"{unit.page.pk}-{unit.au.pk}": unit for unit in units}
+
+    def clean_unit(self):
+        unit = self.units.get(self.cleaned_data["unit"])
+        if unit is None or not unit.may_waive:
+            raise forms.ValidationError(_("This unit cannot be waived."))
+        return unit

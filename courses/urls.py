@@ -57,6 +57,11 @@ urlpatterns = [
         views.learner_new_slip,
         name="learner_new_slip",
     ),
+    path(
+        "cohorts/<int:cohort_id>/learners/<int:learner_id>/cmi5/",
+        views.learner_cmi5,
+        name="learner_cmi5",
+    ),
     path("cohorts/<int:cohort_id>/sessions/new/", views.session_create, name="session_create"),
     path("sessions/<int:session_id>/roster/", views.session_roster, name="session_roster"),
     path("sessions/", registration_views.session_list, name="session_list"),

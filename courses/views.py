@@ -39,6 +39,8 @@ from lms.accounts.selectors import country_scope
 from lms.records.services import StatementError
 from lms.request_values import key_or_zero
 from lms.spreadsheets import safe_rows
+from media_library.interactive.cmi5_selectors import cmi5_units_for_learner, pages_embed_cmi5
+from media_library.interactive.cmi5_services import cmi5_au_waive
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -373,6 +375,7 @@ def cohort_detail(request, cohort_id: int):
             "sessions": grid.sessions,
             "enrol_form": forms.EnrolByUsernameForm(),
             "may_waive": country_scope(request.user) is not False,
+            "has_cmi5": pages_embed_cmi5(Page.objects.descendant_of(cohort.course, inclusive=True)),
         },
     )
 
@@ -517,6 +520,46 @@ def learner_new_slip(request, cohort_id: int, learner_id: int):
             "imported": [services.ImportedLearner(user=learner, password=password)],
             "login_url": request.build_absolute_uri(reverse("account_login")),
         },
+    )
+
+
+@others_data
+@require_http_methods(["GET", "POST"])
+def learner_cmi5(request, cohort_id: int, learner_id: int):
+    """A learner's cmi5 units in the cohort's course with their state; staff of the cohort
+    waive a unit with a reason (cmi5 9.3.7), which meets its moveOn criterion."""
+    if response := _trainer_required(request):
+        return response
+    cohort = _cohort_for(request, cohort_id)
+    learner = get_object_or_404(selectors.cohort_learners_queryset(cohort=cohort), pk=learner_id)
+    units = cmi5_units_for_learner(
+        learner=learner,
+        page_ids=list(
+            Page.objects.descendant_of(cohort.course, inclusive=True).values_list("pk", flat=True)
+        ),
+    )
+    form = forms.Cmi5WaiveForm(request.POST or None, units=units)
+    if request.method == "POST":
+        if form.is_valid():
+            unit = form.cleaned_data["unit"]
+            cmi5_au_waive(
+                learner=learner, au=unit.au, page=unit.page, reason=form.cleaned_data["reason"]
+            )
+            messages.success(
+                request, _("%(unit)s is waived for this learner.") % {"unit": unit.au.title}
+            )
+            return redirect("courses:learner_cmi5", cohort_id=cohort.pk, learner_id=learner.pk)
+        messages.error(request, _("This unit cannot be waived."))
+    return render(
+        request,
+        "courses/learner_cmi5.html",
+        {
+            "cohort": cohort,
+            "learner": learner,
+            "units": units,
+            "reasons": forms.Cmi5WaiveForm.base_fields["reason"].choices,
+        },
+        status=400 if form.errors else 200,
     )
 
 

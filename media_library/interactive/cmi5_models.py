@@ -21,6 +21,23 @@ class MoveOn(models.TextChoices):
     NOT_APPLICABLE = "NotApplicable", _("Not applicable")
 
 
+class LaunchMode(models.TextChoices):
+    """cmi5 10.0: in Browse and Review the AU records nothing towards completion."""
+
+    NORMAL = "Normal", _("Normal")
+    BROWSE = "Browse", _("Browse")
+    REVIEW = "Review", _("Review")
+
+
+class WaiveReason(models.TextChoices):
+    """cmi5 9.5.5.2: why an AU was waived."""
+
+    TESTED_OUT = "Tested Out", _("Tested out")
+    EQUIVALENT_AU = "Equivalent AU", _("Equivalent unit in this course")
+    EQUIVALENT_OUTSIDE = "Equivalent Outside Activity", _("Equivalent activity elsewhere")
+    ADMINISTRATIVE = "Administrative", _("Administrative decision")
+
+
 class Cmi5Package(Package):
     course_id = models.CharField(_("course id (publisher)"), max_length=1000, blank=True)
     structure = models.JSONField(_("course structure"), default=dict, blank=True)
@@ -142,11 +159,20 @@ class Cmi5Session(models.Model):
     au = models.ForeignKey(
         Cmi5Au, verbose_name=_("assignable unit"), on_delete=models.CASCADE, related_name="+"
     )
-    launch_mode = models.CharField(_("launch mode"), max_length=10, default="Normal")
+    launch_mode = models.CharField(
+        _("launch mode"), max_length=10, choices=LaunchMode.choices, default=LaunchMode.NORMAL
+    )
     launched_at = models.DateTimeField(_("launched"), auto_now_add=True)
     initialized = models.BooleanField(_("initialized"), default=False)
+    # The timestamps the AU gave "initialized" and "terminated" (cmi5 9.3: order is the
+    # timestamps' order), and when "terminated" arrived (the grace for queued statements).
+    initialized_at = models.DateTimeField(_("initialized at"), null=True, blank=True)
     verbs = models.JSONField(_("cmi5 verbs sent"), default=list, blank=True)
     terminated = models.BooleanField(_("terminated"), default=False)
+    terminated_at = models.DateTimeField(_("terminated at"), null=True, blank=True)
+    terminated_received_at = models.DateTimeField(
+        _("terminated received at"), null=True, blank=True
+    )
     abandoned = models.BooleanField(_("abandoned"), default=False)
 
     class Meta:

@@ -4,7 +4,8 @@ progress and the address that launches it (a form POST: launching writes records
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from media_library.interactive.cmi5_models import Cmi5AuProgress, Cmi5Package
+from media_library.interactive.cmi5_models import Cmi5AuProgress, Cmi5Package, LaunchMode
+from media_library.interactive.cmi5_services import launch_modes_for
 
 
 def cmi5_player(*, package: Cmi5Package, page, request, title: str = "") -> dict | None:
@@ -31,6 +32,8 @@ def cmi5_player(*, package: Cmi5Package, page, request, title: str = "") -> dict
                 "satisfied": bool(row and row.satisfied),
                 "completed": bool(row and row.completed),
                 "passed": bool(row and row.passed),
+                # The other mode offered besides Normal: Browse before, Review after.
+                "review": LaunchMode.REVIEW in launch_modes_for(row),
                 "launch_url": reverse(
                     "media_library:interactive:cmi5_launch", kwargs={"au_id": au.pk}
                 )

@@ -18,9 +18,12 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from lms.records import verbs
@@ -40,7 +43,9 @@ from media_library.interactive.cmi5_models import (
     Cmi5Package,
     Cmi5Registration,
     Cmi5Session,
+    LaunchMode,
     MoveOn,
+    WaiveReason,
 )
 from media_library.interactive.cmi5_package import parse_course_structure
 
@@ -63,6 +68,11 @@ WAIVED = "https://w3id.org/xapi/adl/verbs/waived"
 SATISFIED = "https://w3id.org/xapi/adl/verbs/satisfied"
 LMS_VERBS = {LAUNCHED, ABANDONED, WAIVED, SATISFIED}
 AU_DEFINED_VERBS = {INITIALIZED, COMPLETED, PASSED, FAILED, TERMINATED}
+# What an AU launched in Browse or Review may not send (cmi5 10.0, launchMode).
+JUDGING_VERBS = {COMPLETED, PASSED, FAILED}
+# How long after "terminated" arrives the LMS still takes statements the AU made before it
+# (cmi5 9.3.8: "wait a specified period of time"), for clients that queue and resend.
+TERMINATED_GRACE = timedelta(minutes=2)
 AU_TYPE = "https://w3id.org/xapi/cmi5/activitytype/au"
 BLOCK_TYPE = "https://w3id.org/xapi/cmi5/activitytype/block"
 COURSE_TYPE = "https://w3id.org/xapi/cmi5/activitytype/course"
@@ -197,14 +207,16 @@ def cmi5_registration_for(*, learner, package: Cmi5Package, page) -> Cmi5Registr
     return registration
 
 
-def launch_data(*, au: Cmi5Au, session_id, return_url: str) -> dict:
+def launch_data(
+    *, au: Cmi5Au, session_id, return_url: str, launch_mode: str = LaunchMode.NORMAL
+) -> dict:
     """The ``LMS.LaunchData`` State document (cmi5 10.0)."""
     data = {
         "contextTemplate": {
             "contextActivities": {"grouping": [{"id": au.publisher_id}]},
             "extensions": {SESSION_EXT: str(session_id)},
         },
-        "launchMode": "Normal",
+        "launchMode": str(launch_mode),
         "moveOn": au.move_on,
         "returnURL": return_url,
     }
@@ -217,22 +229,46 @@ def launch_data(*, au: Cmi5Au, session_id, return_url: str) -> dict:
     return data
 
 
+def launch_modes_for(progress: Cmi5AuProgress | None) -> list[str]:
+    """The modes a learner may pick: Normal always; Browse (a look around without
+    judgement) until the AU is done; Review once it was completed, passed or satisfied."""
+    done = bool(progress and (progress.satisfied or progress.completed or progress.passed))
+    return [LaunchMode.NORMAL, LaunchMode.REVIEW if done else LaunchMode.BROWSE]
+
+
 def cmi5_launch(
-    *, learner, au: Cmi5Au, page, endpoint: str, fetch_url_for, return_url: str
+    *,
+    learner,
+    au: Cmi5Au,
+    page,
+    endpoint: str,
+    fetch_url_for,
+    return_url: str,
+    launch_mode: str = LaunchMode.NORMAL,
 ) -> Launch:
-    """Launch ``au`` for ``learner`` on ``page``; ``fetch_url_for(key)`` makes the absolute
-    fetch address from a fetch key."""
-    from media_library.interactive.services import _check_launch
+    """Launch ``au`` for ``learner`` on ``page`` in ``launch_mode``; ``fetch_url_for(key)``
+    makes the absolute fetch address from a fetch key."""
+    from media_library.interactive.services import PackageRefused, _check_launch
 
     package = au.package
     _check_launch(learner=learner, package=package, page=page)
     with transaction.atomic():
         registration = cmi5_registration_for(learner=learner, package=package, page=page)
+        if launch_mode != LaunchMode.NORMAL:
+            progress = Cmi5AuProgress.objects.filter(registration=registration, au=au).first()
+            if launch_mode not in launch_modes_for(progress):
+                raise PackageRefused(
+                    _("Review opens once you have completed this unit.")
+                    if launch_mode == LaunchMode.REVIEW
+                    else _("This unit cannot be opened that way.")
+                )
         for stale in registration.sessions.filter(terminated=False, abandoned=False).select_related(
             "au", "registration__package"
         ):
             _abandon(stale, learner)
-        session = Cmi5Session.objects.create(registration=registration, au=au)
+        session = Cmi5Session.objects.create(
+            registration=registration, au=au, launch_mode=launch_mode
+        )
         activity = au_activity_id(au, package)
         _credential, fetch_key = launch_credential_create(
             user=learner,
@@ -250,7 +286,12 @@ def cmi5_launch(
             ),
             document_id=LAUNCH_DATA,
             content=json.dumps(
-                launch_data(au=au, session_id=session.session_id, return_url=return_url)
+                launch_data(
+                    au=au,
+                    session_id=session.session_id,
+                    return_url=return_url,
+                    launch_mode=launch_mode,
+                )
             ).encode(),
             content_type="application/json",
             owner=learner,
@@ -268,7 +309,7 @@ def cmi5_launch(
                         session_id=session.session_id,
                         au=au,
                         extensions={
-                            EXT + "launchmode": "Normal",
+                            EXT + "launchmode": str(launch_mode),
                             EXT + "moveon": au.move_on,
                             EXT + "launchurl": package_files.file_url(
                                 f"cmi5/{package.uuid}/{au.url}"
@@ -296,7 +337,7 @@ def cmi5_launch(
 
 
 @transaction.atomic
-def cmi5_au_waive(*, learner, au: Cmi5Au, page, reason: str = "Administrative") -> bool:
+def cmi5_au_waive(*, learner, au: Cmi5Au, page, reason: str = WaiveReason.ADMINISTRATIVE) -> bool:
     """Staff waive an AU for a learner (cmi5 9.3.7): a "waived" statement with its reason,
     in a session of its own, at most once per registration; the AU then counts as met."""
     registration = cmi5_registration_for(learner=learner, package=au.package, page=page)
@@ -318,7 +359,7 @@ def cmi5_au_waive(*, learner, au: Cmi5Au, page, reason: str = "Administrative") 
                 "result": {
                     "success": True,
                     "completion": True,
-                    "extensions": {REASON_EXT: reason[:100]},
+                    "extensions": {REASON_EXT: str(reason)[:100]},
                 },
                 "context": _context(registration=registration, session_id=session_id, au=au),
             }
@@ -464,12 +505,33 @@ def _refuse(message, index, code="cmi5"):
     raise StatementInvalid(message, index=index, code=code)
 
 
+def _moment(raw, now: datetime) -> datetime:
+    """The statement's timestamp (when it is missing or malformed, the store's own rules
+    apply; here it counts as now)."""
+    value = raw.get("timestamp")
+    moment = None
+    if isinstance(value, str) and len(value) <= 64:
+        with contextlib.suppress(ValueError, OverflowError):
+            moment = parse_datetime(value)
+    if moment is None:
+        return now
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, UTC)
+    return moment
+
+
 def cmi5_statement_rule(batch: StatementBatch) -> None:
     """What an AU may send (cmi5 9.3): only in its open session, with its registration and
     session id; "initialized" first and once; no cmi5-defined verb twice in a session;
     "completed" and "passed" once per registration, no "failed" after "passed", scores on
     the right side of the mastery score; nothing after "terminated"; never the verbs the
-    LMS alone uses. Statements already stored (a retried request) are not judged again."""
+    LMS alone uses; no completed, passed or failed in Browse or Review (10.0).
+
+    Order is the timestamps' order (9.3), not the arrival order: a batch is judged sorted
+    by timestamp, a statement dated before "initialized" is refused, and for
+    ``TERMINATED_GRACE`` after "terminated" arrives the session still takes statements
+    dated before it (a client that queued them). Statements already stored (a retried
+    request) are not judged again."""
     if batch.by_lms:
         return
     batch_items = [
@@ -503,19 +565,35 @@ def cmi5_statement_rule(batch: StatementBatch) -> None:
         if session
         else None
     )
+    now = timezone.now()
+    initialized_at = session.initialized_at if session and session.initialized else None
     initialized = bool(session and session.initialized)
-    terminated = bool(session and session.terminated)
+    terminated_at = session.terminated_at if session and session.terminated else None
+    if session and session.terminated and terminated_at is None:
+        terminated_at = session.launched_at  # ended before times were kept: nothing more
+    late = bool(
+        session
+        and session.terminated
+        and (
+            session.terminated_received_at is None
+            or now - session.terminated_received_at > TERMINATED_GRACE
+        )
+    )
     session_verbs = set(session.verbs if session else [])
     completed = bool(progress and progress.completed)
     passed = bool(progress and progress.passed)
     mastery = session.au.mastery_score if session else None
-    for index, raw in batch_items:
+    judging_allowed = bool(session and session.launch_mode == LaunchMode.NORMAL)
+    # Judge in timestamp order (stable: equal timestamps keep their arrival order).
+    ordered = sorted(batch_items, key=lambda item: _moment(item[1], now))
+    for index, raw in ordered:
         try:
             if uuid.UUID(str(raw.get("id"))) in stored:
                 continue
         except ValueError:
             pass  # the store refuses it with its own reason
         verb = _verb(raw)
+        moment = _moment(raw, now)
         if _object_id(raw) != credential.activity_id:
             raise StatementForbidden(
                 _("A launched unit may only send statements about itself."), index=index
@@ -526,7 +604,9 @@ def cmi5_statement_rule(batch: StatementBatch) -> None:
                 index=index,
                 code="cmi5_lms_verb",
             )
-        if session is None or session.abandoned or terminated:
+        if session is None or session.abandoned:
+            _refuse(_("This cmi5 session has ended."), index, "cmi5_session_ended")
+        if terminated_at is not None and (late or moment > terminated_at):
             _refuse(_("This cmi5 session has ended."), index, "cmi5_session_ended")
         context = raw.get("context") if isinstance(raw.get("context"), dict) else {}
         if str(context.get("registration")) != str(credential.registration):
@@ -538,11 +618,20 @@ def cmi5_statement_rule(batch: StatementBatch) -> None:
             _refuse(_("The statement must carry the launch's session id."), index)
         if not initialized and verb != INITIALIZED:
             _refuse(_("The first statement of a session must be initialized."), index)
+        if initialized_at is not None and moment < initialized_at:
+            _refuse(_("The first statement of a session must be initialized."), index)
         defined = CATEGORY_CMI5 in _categories(raw)
         if verb == INITIALIZED:
             if initialized:
                 _refuse(_("initialized may be sent once per session."), index)
             initialized = True
+            initialized_at = moment
+        if defined and verb in JUDGING_VERBS and not judging_allowed:
+            _refuse(
+                _("In Browse and Review nothing counts towards completion."),
+                index,
+                "cmi5_launch_mode",
+            )
         if defined and verb in AU_DEFINED_VERBS:
             if verb in session_verbs:
                 _refuse(_("A cmi5 verb may be sent once per session."), index)
@@ -566,7 +655,9 @@ def cmi5_statement_rule(batch: StatementBatch) -> None:
                 if mastery is not None and scaled is not None and scaled >= mastery:
                     _refuse(_("A failed score must be below the mastery score."), index)
         if verb == TERMINATED:
-            terminated = True
+            if terminated_at is not None:
+                _refuse(_("This cmi5 session has ended."), index, "cmi5_session_ended")
+            terminated_at = moment
 
 
 def cmi5_after_statements(*, actor, statements) -> None:
@@ -590,8 +681,11 @@ def cmi5_after_statements(*, actor, statements) -> None:
             categories = _categories(statement.data)
             if statement.verb == INITIALIZED:
                 session.initialized = True
+                session.initialized_at = statement.timestamp
             if statement.verb == TERMINATED:
                 session.terminated = True
+                session.terminated_at = statement.timestamp
+                session.terminated_received_at = timezone.now()
             if CATEGORY_CMI5 not in categories:
                 continue
             session.verbs = [*session.verbs, statement.verb]
@@ -601,7 +695,16 @@ def cmi5_after_statements(*, actor, statements) -> None:
                 progress.passed = True
             elif statement.verb == FAILED:
                 progress.failed = True
-        session.save(update_fields=["initialized", "terminated", "verbs"])
+        session.save(
+            update_fields=[
+                "initialized",
+                "initialized_at",
+                "terminated",
+                "terminated_at",
+                "terminated_received_at",
+                "verbs",
+            ]
+        )
         progress.save(update_fields=["completed", "passed", "failed"])
         _satisfy(registration=session.registration, session_id=session.session_id, learner=actor)
 

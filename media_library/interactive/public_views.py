@@ -12,7 +12,7 @@ from wagtail.models import Page
 
 from lms.accounts.exposure import own_data, public_data
 from media_library.interactive import package_files, players
-from media_library.interactive.cmi5_models import Cmi5Au
+from media_library.interactive.cmi5_models import Cmi5Au, LaunchMode
 from media_library.interactive.cmi5_services import cmi5_launch as cmi5_launch_service
 from media_library.interactive.models import H5PContent, PackageStatus
 from media_library.interactive.services import PackageRefused
@@ -35,7 +35,8 @@ def h5p_preview(request, uuid):
 @require_POST
 def cmi5_launch(request, au_id):
     """``POST /<lang>/watch/interactive/cmi5/<au>/launch/?page=<id>``: launch one assignable
-    unit of a cmi5 course embedded in a page, in a sandboxed frame."""
+    unit of a cmi5 course embedded in a page, in a sandboxed frame; ``mode`` in the form
+    picks Browse or Review instead of Normal where the unit allows it."""
     au = get_object_or_404(
         Cmi5Au.objects.select_related("package"), pk=au_id, package__status=PackageStatus.READY
     )
@@ -43,6 +44,9 @@ def cmi5_launch(request, au_id):
         page = Page.objects.get(pk=int(request.GET.get("page", "")))
     except (ValueError, Page.DoesNotExist):
         return HttpResponseBadRequest(_("Say on which page the course is played."))
+    mode = request.POST.get("mode") or LaunchMode.NORMAL
+    if mode not in LaunchMode.values:
+        return HttpResponseBadRequest(_("This unit cannot be opened that way."))
     return_url = page.specific.url or "/"
     try:
         launch = cmi5_launch_service(
@@ -54,6 +58,7 @@ def cmi5_launch(request, au_id):
                 reverse("records:xapi_launch_fetch", kwargs={"key": key})
             ),
             return_url=request.build_absolute_uri(return_url),
+            launch_mode=mode,
         )
     except PackageRefused as refusal:
         raise PermissionDenied(str(refusal)) from refusal

@@ -71,3 +71,39 @@ def test_a_cmi5_unit_runs_its_launch_sequence_in_the_sandboxed_frame(
     # Back on the lesson, the unit shows as done.
     page.goto(live_server.url + lesson.url)
     assert "Done" in page.inner_text(".cmi5-units")
+
+
+def test_a_browse_launch_looks_around_without_recording_completion(
+    page,
+    live_server,
+    login,
+    home,  # noqa: F811
+    enrolled,  # noqa: F811
+):
+    package = cmi5_package()
+    lesson = cmi5_page(parent=home, package=package, title="Hours lesson")
+    learner = make_learner("minh")
+    enrolled.add((learner.pk, lesson.pk))
+    login(page, "minh", PASSWORD)
+    page.goto(live_server.url + lesson.url)
+    page.click(".cmi5-units button[value=Browse]")
+    page.wait_for_selector("[data-cmi5-mode=Browse]")
+    frame = wait_for(
+        lambda: next((f for f in page.frames if "/interactive/files/cmi5/" in f.url), None),
+        page=page,
+    )
+    assert frame is not None
+    status = wait_for(
+        lambda: (
+            frame.inner_text("#status")
+            if frame.inner_text("#status").startswith(("done", "error"))
+            else None
+        ),
+        timeout=20,
+        page=page,
+    )
+    assert status == "done: Browse CompletedAndPassed", status
+    session = wait_for(lambda: Cmi5Session.objects.filter(terminated=True).first())
+    assert session.launch_mode == "Browse"
+    assert not Cmi5AuProgress.objects.filter(completed=True).exists()
+    assert not Statement.objects.filter(actor=learner, verb=SATISFIED).exists()

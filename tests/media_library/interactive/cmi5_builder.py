@@ -1,7 +1,8 @@
 """A cmi5 course package made in the tests: ``cmi5.xml`` (section 13 of the cmi5
 specification) and an HTML assignable unit whose script follows the cmi5 launch sequence:
 read the launch parameters, POST to the fetch URL for the token, read ``LMS.LaunchData``,
-send initialized, completed, passed (with a score at the mastery score) and terminated."""
+send initialized, completed, passed (with a score at the mastery score) and terminated;
+launched in Browse or Review, only initialized and terminated."""
 
 from django.core.files.base import ContentFile
 
@@ -83,10 +84,13 @@ AU_JS = r"""
       launchData = data;
       return send("initialized");
     })
-    .then(function () { return send("completed", {completion: true}); })
     .then(function () {
-      var scaled = launchData.masteryScore || 0.8;
-      return send("passed", {success: true, score: {scaled: scaled}});
+      // Browse and Review record nothing towards completion (cmi5 10.0).
+      if (launchData.launchMode !== "Normal") { return null; }
+      return send("completed", {completion: true}).then(function () {
+        var scaled = launchData.masteryScore || 0.8;
+        return send("passed", {success: true, score: {scaled: scaled}});
+      });
     })
     .then(function () { return send("terminated"); })
     .then(function () { say("done: " + launchData.launchMode + " " + launchData.moveOn); })
