@@ -698,3 +698,18 @@ def test_the_page_shows_the_first_factories_and_the_export_has_them_all(
     with export.file.open("rb") as handle:
         written = handle.read().decode("utf-8-sig")
     assert all(name in written for name in ("Alpha", "Bravo", "Charlie", "Delta"))
+
+
+@pytest.mark.parametrize("query", [{"organisation": "alpha"}, {"country": "vn"}])
+def test_the_filtered_dashboard_queries_do_not_grow_with_the_data(
+    client, impact, totp_for, django_assert_max_num_queries, query
+):
+    sign_in(client, global_admin(), totp_for)
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(reverse("reports_impact"), query)
+    assert not response.context["form"].errors
+    add_factories(impact, 6)
+    with django_assert_max_num_queries(len(small)):
+        response = client.get(reverse("reports_impact"), query)
+    assert response.status_code == 200
+    assert not response.context["form"].errors

@@ -5,19 +5,28 @@ are kept here, word for word, as the reference."""
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 import pytest
 from django.db.models import Count, F
+from django.db.models.functions import ExtractYear
 
-from compliance.models import Assessment, PointResult
+from compliance.models import Assessment, MonthlyFigures, PointResult
+from lms.reports.aggregates import median_of
 from lms.reports.filters import ReportFilters
 from lms.reports.impact import (
     NON_COMPLIANT,
     PUBLIC_NON_COMPLIANT,
+    _figures,
     _in_period,
+    _medians,
     _official,
+    _rounded,
     compliance_by_cycle,
     factories_q,
+    impact_tables,
+    productivity_by_country,
+    productivity_by_year,
 )
 from lms.reports.selectors import percent
 from lms.taxonomy.models import CompliancePoint
@@ -50,6 +59,67 @@ def reference_by_cycle(f: ReportFilters) -> list[dict]:
         row["points_per_factory"] = round(row["points"] / row["factories"], 1)
         result.append(row)
     return result
+
+
+def reference_by_year(f: ReportFilters) -> list[dict]:
+    """``productivity_by_year`` as first written: the database's medians per year."""
+    rows = (
+        _figures(f)
+        .annotate(year=ExtractYear("month"))
+        .values("year")
+        .annotate(factories=Count("factory_id", distinct=True), months=Count("pk"), **_medians())
+        .order_by("year")
+    )
+    return [_rounded(row) for row in rows]
+
+
+def reference_by_country(f: ReportFilters) -> list[dict]:
+    """``productivity_by_country`` as first written: the database's medians per country."""
+    rows = (
+        _figures(f)
+        .values(country_code=F("factory__organisation__country__code"))
+        .annotate(factories=Count("factory_id", distinct=True), months=Count("pk"), **_medians())
+        .order_by("country_code")
+    )
+    return [_rounded(row) for row in rows]
+
+
+def random_figures(seed: int, factories: int = 10) -> None:
+    """Monthly figures over five years with gaps, missing figures, no employees, and many
+    ties and half-way values (where a median's last bit decides the rounding)."""
+    rng = random.Random(seed)
+    made = [
+        make_factory(f"Figures {seed} {n}", rng.choice(["vn", "jo"]), "garment")
+        for n in range(factories)
+    ]
+
+    def figure(places: int, low: int, high: int):
+        if rng.random() < 0.1:
+            return None
+        step = Decimal(1).scaleb(-places)
+        return Decimal(rng.randint(low * 10**places, high * 10**places)) * step
+
+    rows = []
+    for factory in made:
+        for year in range(2021, 2026):
+            for month in rng.sample(range(1, 13), rng.randint(0, 12)):
+                nobody = rng.random() < 0.05
+                rows.append(
+                    MonthlyFigures(
+                        factory=factory,
+                        month=dt.date(year, month, 1),
+                        employees_women=0 if nobody else rng.randint(0, 900),
+                        employees_men=0 if nobody else rng.randint(1, 400),
+                        employees_other=0 if nobody else rng.randint(0, 3),
+                        turnover_percent=figure(2, 0, 9),
+                        absenteeism_percent=figure(1, 0, 9),
+                        overtime_hours_per_worker=figure(1, 0, 40),
+                        efficiency_percent=figure(2, 40, 95),
+                        defect_percent=figure(2, 0, 9),
+                        lost_time_accidents=None if rng.random() < 0.1 else rng.randint(0, 4),
+                    )
+                )
+    MonthlyFigures.objects.bulk_create(rows)
 
 
 def random_assessments(seed: int, factories: int = 12) -> None:
@@ -106,3 +176,28 @@ def test_the_trend_over_cycles_is_the_first_definitions(seed):
         expected = reference_by_cycle(f)
         assert compliance_by_cycle(f) == expected
     assert any(reference_by_cycle(f) for f in filter_sets())
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_the_productivity_medians_are_the_databases(seed):
+    random_figures(seed)
+    for f in filter_sets():
+        assert productivity_by_year(f) == reference_by_year(f)
+        assert productivity_by_country(f) == reference_by_country(f)
+    assert len(reference_by_year(ReportFilters())) == 5
+    tables = {t.key: t for t in impact_tables(ReportFilters())}
+    assert [r["year"] for r in tables["productivity_years"].rows] == [
+        str(y) for y in range(2021, 2026)
+    ]
+    assert tables["productivity_countries"].rows
+
+
+def test_the_median_is_percentile_conts():
+    assert median_of([]) is None
+    assert median_of([3.0]) == 3.0
+    assert median_of([5.0, 1.0, 3.0]) == 3.0
+    assert median_of([4.0, 1.0, 3.0, 2.0]) == 2.5
+    # lo + 0.5 * (hi - lo), not (lo + hi) / 2: they differ in the last bit here.
+    lo, hi = 0.1, 0.7
+    assert (lo + hi) / 2 != lo + 0.5 * (hi - lo)
+    assert median_of([hi, lo]) == lo + 0.5 * (hi - lo)
