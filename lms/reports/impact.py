@@ -47,19 +47,8 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    OuterRef,
-    Q,
-    Subquery,
-    When,
-)
-from django.db.models.functions import Cast, ExtractYear
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -68,7 +57,7 @@ from compliance.models import Assessment, Factory, MonthlyFigures, PlanAction, P
 from compliance.services import OFFICIAL_KINDS
 from courses.models import Attendance, Enrolment
 from lms.accounts.models import Organisation, User
-from lms.reports.aggregates import Median, median_of
+from lms.reports.aggregates import Median
 from lms.reports.filters import ReportFilters
 from lms.reports.models import CountryEconomicFigure
 from lms.reports.selectors import Column, Table, countries_for, percent
@@ -367,86 +356,28 @@ def _rounded(row: dict) -> dict:
     return row
 
 
-def _figure_rows(f: ReportFilters):
-    """One row per factory-month of the filters, for both medians tables: country code,
-    year, factory, each figure as the database's double (what ``percentile_cont`` orders
-    by), and the lost-time accidents per 100 employees computed as ``_accidents_per_100``
-    does, in the same double arithmetic. One query."""
-    employed = F("employees_women") + F("employees_men") + F("employees_other")
-    accidents = Case(
-        When(
-            Q(employees_women__gt=0) | Q(employees_men__gt=0) | Q(employees_other__gt=0),
-            then=ExpressionWrapper(
-                100.0 * F("lost_time_accidents") / employed, output_field=FloatField()
-            ),
-        ),
-        default=None,
-        output_field=FloatField(),
-    )
-    return (
-        _figures(f)
-        .order_by()
-        .values_list(
-            F("factory__organisation__country__code"),
-            ExtractYear("month"),
-            "factory_id",
-            *[Cast(key, FloatField()) for key, _label in FIGURES],
-            accidents,
-        )
-    )
-
-
-def _fold_medians(rows, group_of) -> dict:
-    """The factories, factory-months and medians of each group of ``rows`` (from
-    :func:`_figure_rows`), as the grouped ``Median`` query gives them."""
-    keys = [key for key, _label in FIGURES] + [ACCIDENTS[0]]
-    groups: dict = {}
-    for row in rows:
-        group = groups.get(group_of(row))
-        if group is None:
-            group = groups[group_of(row)] = (set(), [0], [[] for _key in keys])
-        group[0].add(row[2])
-        group[1][0] += 1
-        for values, value in zip(group[2], row[3:], strict=True):
-            if value is not None:
-                values.append(value)
-    folded = {}
-    for name, (factories, months, values) in groups.items():
-        folded[name] = {
-            "factories": len(factories),
-            "months": months[0],
-            **{key: median_of(column) for key, column in zip(keys, values, strict=True)},
-        }
-    return folded
-
-
-def productivity_tables(f: ReportFilters) -> tuple[list[dict], list[dict]]:
-    """:func:`productivity_by_year` and :func:`productivity_by_country` from one read of
-    the factory-months, the medians computed here exactly as PostgreSQL's
-    ``percentile_cont(0.5)`` (:func:`lms.reports.aggregates.median_of`). Six ordered-set
-    aggregates per grouping sorted the 120,000 factory-months of the programme twelve
-    times; this reads them once. One query."""
-    rows = list(_figure_rows(f))
-    by_year = _fold_medians(rows, lambda row: row[1])
-    by_country = _fold_medians(rows, lambda row: row[0])
-    years = [_rounded({"year": year, **by_year[year]}) for year in sorted(by_year)]
-    # PostgreSQL's order: codes ascending, a factory without a country last.
-    countries = [
-        _rounded({"country_code": code, **by_country[code]})
-        for code in sorted(by_country, key=lambda code: (code is None, code or ""))
-    ]
-    return years, countries
-
-
 def productivity_by_year(f: ReportFilters) -> list[dict]:
     """The trend: per calendar year, factories reporting and the median of each figure over
     their factory-months. One query."""
-    return productivity_tables(f)[0]
+    rows = (
+        _figures(f)
+        .annotate(year=ExtractYear("month"))
+        .values("year")
+        .annotate(factories=Count("factory_id", distinct=True), months=Count("pk"), **_medians())
+        .order_by("year")
+    )
+    return [_rounded(row) for row in rows]
 
 
 def productivity_by_country(f: ReportFilters) -> list[dict]:
     """The comparison: per country, the same medians over the period. One query."""
-    return productivity_tables(f)[1]
+    rows = (
+        _figures(f)
+        .values(country_code=F("factory__organisation__country__code"))
+        .annotate(factories=Count("factory_id", distinct=True), months=Count("pk"), **_medians())
+        .order_by("country_code")
+    )
+    return [_rounded(row) for row in rows]
 
 
 def employment(f: ReportFilters) -> list[dict]:
@@ -844,13 +775,15 @@ def impact_tables(f: ReportFilters) -> list[Table]:
         ],
     ]
     figure_keys = ["factories", "months", *[k for k, _l in FIGURES], ACCIDENTS[0]]
-    by_year, by_country = productivity_tables(f)
     tables.append(
         Table(
             "productivity_years",
             str(_("Productivity and quality by year (medians)")),
             [Column("year", str(_("Year"))), *figure_columns],
-            [{"year": str(r["year"]), **{k: r[k] for k in figure_keys}} for r in by_year],
+            [
+                {"year": str(r["year"]), **{k: r[k] for k in figure_keys}}
+                for r in productivity_by_year(f)
+            ],
             "year",
             ["efficiency_percent", "defect_percent", "absenteeism_percent", "turnover_percent"],
             chart_kind="line",
@@ -865,7 +798,7 @@ def impact_tables(f: ReportFilters) -> list[Table]:
             [Column("country", str(_("Country"))), *figure_columns],
             [
                 {"country": country(r["country_code"]), **{k: r[k] for k in figure_keys}}
-                for r in by_country
+                for r in productivity_by_country(f)
             ],
             "country",
             ["efficiency_percent", "defect_percent"],
