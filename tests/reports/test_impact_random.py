@@ -1,7 +1,11 @@
-"""The impact indicators rewritten for speed give the figures of their first definition, on
-random data: random factories in two countries, random assessments of every kind and state
-over several cycles and years, random results per compliance point. The first definitions
-are kept here, word for word, as the reference."""
+"""Impact indicators on random data, against references worked out independently here:
+
+* the trend over cycles, rewritten for speed (counted per assessment), against its first
+  definition kept word for word (one grouped query with ``COUNT(DISTINCT)``), on random
+  factories, assessments of every kind and state over cycles and years, and point results;
+* the productivity medians (the database's ``percentile_cont(0.5)`` on PostgreSQL, the
+  app's ``LMS_MEDIAN`` on SQLite) against the medians of the factory-months computed in
+  Python, on random monthly figures with gaps, missing values, ties and half-way values."""
 
 import datetime as dt
 import random
@@ -72,11 +76,12 @@ def medians_in_python(f: ReportFilters, group_of) -> list[dict]:
     """The productivity medians worked out here from the factory-months themselves, with
     :func:`median_of` (PostgreSQL's ``percentile_cont(0.5)``), per group."""
     groups: dict = {}
-    for row in (
+    rows = (
         _figures(f)
-        .values("factory_id", "month", "lost_time_accidents", *FIGURE_KEYS, code=F(COUNTRY_CODE))
+        .annotate(code=F(COUNTRY_CODE))
         .values("factory_id", "month", "lost_time_accidents", "code", *FIGURE_KEYS, *EMPLOYED)
-    ):
+    )
+    for row in rows:
         group = groups.setdefault(group_of(row), {"factories": set(), "months": 0, "values": {}})
         group["factories"].add(row["factory_id"])
         group["months"] += 1
