@@ -159,7 +159,7 @@ class OrganisationField(forms.CharField):
     page: a programme has thousands). The form resolves what was typed, in
     :meth:`FilterForm.clean_organisation`: a number is the organisation's id (the filter's
     links and stored exports carry ids), otherwise the name, whole or in part, case aside.
-    Once resolved, the field shows the organisation's name."""
+    Once resolved, the field shows the organisation's whole name; otherwise what was typed."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 200)
@@ -172,7 +172,7 @@ class OrganisationField(forms.CharField):
         self.resolved: Organisation | None = None
 
     def prepare_value(self, value):
-        if self.resolved is not None and value == str(self.resolved.pk):
+        if self.resolved is not None:
             return self.resolved.name
         return super().prepare_value(value)
 
