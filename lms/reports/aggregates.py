@@ -4,9 +4,7 @@ monthly figures costs one grouped query whatever the number of factory-months.
 PostgreSQL has the ordered-set aggregate ``percentile_cont(0.5) WITHIN GROUP (ORDER BY x)``
 (the mean of the two middle values for an even count). SQLite has no median: the app
 registers one on each SQLite connection (``connection_created``) that computes the same
-value with :func:`statistics.median`, ignoring NULLs as SQL aggregates do."""
-
-import statistics
+value with :func:`median_of`, ignoring NULLs as SQL aggregates do."""
 
 from django.db.models import Aggregate, FloatField
 
@@ -27,6 +25,23 @@ class Median(Aggregate):
         return super(Median, clone).as_sql(compiler, connection, **extra_context)
 
 
+def median_of(values: list[float]) -> float | None:
+    """The median as PostgreSQL's ``percentile_cont(0.5)`` computes it, to the last bit:
+    the middle value of an odd count; for an even count the lower middle value plus half
+    the distance to the upper one (``lo + 0.5 * (hi - lo)``, which can differ in the last
+    bit from ``(lo + hi) / 2``, enough to round the other way). ``values`` is sorted in
+    place; ``None`` when empty."""
+    if not values:
+        return None
+    values.sort()
+    middle = 0.5 * (len(values) - 1)
+    lo = int(middle)
+    if lo == middle:
+        return values[lo]
+    low, high = values[lo], values[lo + 1]
+    return low + (middle - lo) * (high - low)
+
+
 class _SQLiteMedian:
     def __init__(self):
         self.values = []
@@ -36,7 +51,7 @@ class _SQLiteMedian:
             self.values.append(float(value))
 
     def finalize(self):
-        return statistics.median(self.values) if self.values else None
+        return median_of(self.values)
 
 
 def register_sqlite_median(sender, connection, **kwargs):

@@ -150,6 +150,55 @@ class ReportFilters:
         return {key: str(value) for key, value in values.items() if value not in ("", None)}
 
 
+class SearchInput(forms.TextInput):
+    input_type = "search"
+
+
+class OrganisationField(forms.CharField):
+    """An organisation typed by name in a plain text field (no list of every factory in the
+    page: a programme has thousands). The form resolves what was typed, in
+    :meth:`FilterForm.clean_organisation`: a number is the organisation's id (the filter's
+    links and stored exports carry ids), otherwise the name, whole or in part, case aside.
+    Once resolved, the field shows the organisation's whole name; otherwise what was typed."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault(
+            "widget",
+            SearchInput({"placeholder": _("All organisations"), "autocomplete": "off"}),
+        )
+        super().__init__(**kwargs)
+        self.queryset = Organisation.objects.all()
+        self.resolved: Organisation | None = None
+
+    def prepare_value(self, value):
+        if self.resolved is not None:
+            return self.resolved.name
+        return super().prepare_value(value)
+
+
+def resolve_organisation(typed: str, organisations, country=None) -> Organisation:
+    """The one organisation among ``organisations`` that ``typed`` names (see
+    :class:`OrganisationField`), within ``country`` when given; a translated
+    ``ValidationError`` when none or several do. Three small queries at most."""
+    if country is not None:
+        organisations = organisations.filter(country_id=country.pk)
+    if typed.isdigit():
+        found = organisations.filter(pk=int(typed)).first()
+        if found is not None:
+            return found
+    for lookup in ("name__iexact", "name__icontains"):
+        found = list(organisations.filter(**{lookup: typed}).order_by("pk")[:2])
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise forms.ValidationError(
+                _("Several organisations match this name; type more of it or choose a country."),
+                code="ambiguous",
+            )
+    raise forms.ValidationError(_("No organisation has this name."), code="unknown")
+
+
 class FilterForm(forms.Form):
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
@@ -169,12 +218,7 @@ class FilterForm(forms.Form):
         required=False,
         empty_label=_("All sectors"),
     )
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"),
-        queryset=Organisation.objects.all(),
-        required=False,
-        empty_label=_("All organisations"),
-    )
+    organisation = OrganisationField(label=_("Organisation"), required=False)
     course = forms.ModelChoiceField(
         label=_("Course"),
         queryset=CoursePage.objects.filter(locale__language_code="en"),
@@ -210,6 +254,22 @@ class FilterForm(forms.Form):
             self.fields["country"].empty_label = None
             self.fields["organisation"].queryset = Organisation.objects.filter(country_id=scope)
             self.fields["cohort"].queryset = Cohort.objects.filter(country_id=scope)
+
+    def clean_organisation(self):
+        typed = self.cleaned_data.get("organisation") or ""
+        if not typed:
+            return None
+        field = self.fields["organisation"]
+        organisations = field.queryset
+        try:
+            field.resolved = resolve_organisation(typed, organisations)
+        except forms.ValidationError as error:
+            # Several organisations share the name: the country chosen may tell them apart.
+            country = self.cleaned_data.get("country")
+            if country is None or error.code != "ambiguous":
+                raise
+            field.resolved = resolve_organisation(typed, organisations, country)
+        return field.resolved
 
     def clean(self):
         data = super().clean()

@@ -220,23 +220,36 @@ def compliance_by_country(f: ReportFilters) -> list[dict]:
 def compliance_by_cycle(f: ReportFilters) -> list[dict]:
     """The trend over cycles: per cycle number, factories assessed in that cycle (published
     independent assessments of the period), non-compliant points per factory and the share
-    non-compliant on a publicly reported issue. One query."""
-    rows = (
+    non-compliant on a publicly reported issue. One query.
+
+    The database counts per assessment (a hashed grouping of the point results, no
+    ``COUNT(DISTINCT)`` sorting them per cycle); the assessments, one row each, are added up
+    per cycle here."""
+    per_assessment = (
         PointResult.objects.filter(
             _official("assessment__"),
             _in_period(f, "assessment__starts_on"),
             factories_q(f, "assessment__factory__"),
         )
-        .values(cycle=F("assessment__cycle"))
+        .values("assessment_id", cycle=F("assessment__cycle"))
         .annotate(
-            factories=Count("assessment_id", distinct=True),
-            any_public=Count("assessment_id", distinct=True, filter=PUBLIC_NON_COMPLIANT),
             points=Count("pk", filter=NON_COMPLIANT),
+            public=Count("pk", filter=PUBLIC_NON_COMPLIANT),
         )
-        .order_by("cycle")
+        .order_by()
+        .values_list("cycle", "points", "public")
     )
+    cycles: dict = {}
+    for cycle, points, public in per_assessment:
+        row = cycles.setdefault(
+            cycle, {"cycle": cycle, "factories": 0, "any_public": 0, "points": 0}
+        )
+        row["factories"] += 1
+        row["any_public"] += public > 0
+        row["points"] += points
     result = []
-    for row in rows:
+    for cycle in sorted(cycles):
+        row = cycles[cycle]
         row["public_rate"] = percent(row["any_public"], row["factories"])
         row["points_per_factory"] = round(row["points"] / row["factories"], 1)
         result.append(row)

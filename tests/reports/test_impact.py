@@ -672,3 +672,44 @@ def test_the_factory_page_shows_the_comparison(client, impact, second_factor_for
     assert "Against the country" in body
     assert "Non-compliant points (latest assessment)" in body
     assert "Median of factories in the country" in body
+
+
+def test_the_page_shows_the_first_factories_and_the_export_has_them_all(
+    client, impact, totp_for, monkeypatch
+):
+    from lms.reports import views
+
+    monkeypatch.setattr(views, "PAGE_ROWS", 2)
+    sign_in(client, global_admin(), totp_for)
+    response = client.get(reverse("reports_impact"))
+    panels = {table.key: table for table, _chart in response.context["panels"]}
+    shown = panels["factory_training"]
+    assert [row["organisation"] for row in shown.rows] == ["Delta Apparel", "Alpha Garments"]
+    assert "The first 2 of 4 factories are shown; the export has every factory." in shown.note
+    # The other tables are whole, and the whole table is what the export writes.
+    assert len(panels["compliance_points"].rows) == 4
+    whole = next(t for t in impact_tables(ReportFilters()) if t.key == "factory_training")
+    assert len(whole.rows) == 4
+    export = ReportExport.objects.create(
+        requested_by=global_admin(), format="csv", subject="impact", filters={}
+    )
+    export_build(export.pk)
+    export.refresh_from_db()
+    with export.file.open("rb") as handle:
+        written = handle.read().decode("utf-8-sig")
+    assert all(name in written for name in ("Alpha", "Bravo", "Charlie", "Delta"))
+
+
+@pytest.mark.parametrize("query", [{"organisation": "alpha"}, {"country": "vn"}])
+def test_the_filtered_dashboard_queries_do_not_grow_with_the_data(
+    client, impact, totp_for, django_assert_max_num_queries, query
+):
+    sign_in(client, global_admin(), totp_for)
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(reverse("reports_impact"), query)
+    assert not response.context["form"].errors
+    add_factories(impact, 6)
+    with django_assert_max_num_queries(len(small)):
+        response = client.get(reverse("reports_impact"), query)
+    assert response.status_code == 200
+    assert not response.context["form"].errors
