@@ -120,9 +120,12 @@ def test_a_learner_keeps_a_module_learns_offline_and_each_result_is_stored_once(
     assert player.evaluate(
         "() => { try { return document.cookie; } catch (e) { return 'blocked'; } }"
     ) in ("blocked", "")
-    assert player.evaluate(
-        "() => { try { return typeof indexedDB.open('bw-learn'); } catch (e) { return 'blocked'; } }"
-    ) == "blocked"
+    assert (
+        player.evaluate(
+            "() => { try { return typeof indexedDB.open('bw-learn'); } catch (e) { return 'blocked'; } }"
+        )
+        == "blocked"
+    )
     page.wait_for_function(
         "() => BWLearnStore.queue().then(q => q.some(i => i.payload.kind === 'h5p'"
         " && i.payload.statement.verb.id.endsWith('/completed')))",
@@ -146,7 +149,9 @@ def test_a_learner_keeps_a_module_learns_offline_and_each_result_is_stored_once(
     assert page.locator("form[data-offline=lesson]").count() == 0
     page.goto(f"{live_server.url}{second.url}")
     page.wait_for_selector("[data-interactive-player=h5p] iframe")
-    page.frame_locator("[data-interactive-player=h5p] iframe").locator(".bw-quiz input").first.wait_for()
+    page.frame_locator("[data-interactive-player=h5p] iframe").locator(
+        ".bw-quiz input"
+    ).first.wait_for()
     assert axe(page) == []
     page.goto(f"{live_server.url}{programme.url}")
     page.wait_for_selector("li.lesson-queued >> nth=1")
