@@ -50,10 +50,14 @@ PAGE_ASSETS = [
     "js/courses/offline-store.js",
     "js/courses/offline-learn.js",
 ]
+# The interactive players' scripts and styles: those of the page, then those of the H5P
+# frame (its own document: not part of the page shell; offline the page posts them to it).
 INTERACTIVE_ASSETS = [
     "css/interactive.css",
     "js/interactive/player.js",
     "js/interactive/h5p-offline.js",
+]
+H5P_FRAME_ASSETS = [
     "css/interactive-frame.css",
     "js/interactive/storage-shim.js",
     "js/interactive/h5p-frame.js",
@@ -125,12 +129,12 @@ def _static_file(name: str, mtime_key: float) -> tuple[int, str]:
     return len(data), hashlib.sha256(data).hexdigest()[:16]
 
 
-def _static_item(name: str) -> ManifestItem | None:
+def _static_item(name: str, kind: str = "static") -> ManifestItem | None:
     path = finders.find(name)
     if not path:
         return None
     size, digest = _static_file(name, os.path.getmtime(path))
-    return ManifestItem(url=static(name), bytes=size, hash=digest, kind="static")
+    return ManifestItem(url=static(name), bytes=size, hash=digest, kind=kind)
 
 
 def _page_item(page, request, kind="page") -> ManifestItem:
@@ -352,6 +356,10 @@ def offline_manifest(*, learner, page_id: int, request) -> Manifest:
         items.extend(_h5p_offline_player_items())
     for name in PAGE_ASSETS + (INTERACTIVE_ASSETS if interactive else []):
         item = _static_item(name)
+        if item is not None:
+            items.append(item)
+    for name in H5P_FRAME_ASSETS if interactive else []:
+        item = _static_item(name, kind="h5p")
         if item is not None:
             items.append(item)
     if manifest.local_scoring:

@@ -122,7 +122,8 @@ def test_a_learner_keeps_a_module_learns_offline_and_each_result_is_stored_once(
     ) in ("blocked", "")
     assert (
         player.evaluate(
-            "() => { try { return typeof indexedDB.open('bw-learn'); } catch (e) { return 'blocked'; } }"
+            "() => { try { return typeof indexedDB.open('bw-learn'); }"
+            " catch (e) { return 'blocked'; } }"
         )
         == "blocked"
     )

@@ -261,3 +261,19 @@ def test_with_a_package_origin_of_its_own_h5p_stays_online_only(
     page = client.get(lesson.url).content.decode()
     assert "data-offline-src" not in page
     assert client.get(reverse("interactive_api:h5p_offline_player")).status_code == 404
+
+
+def test_a_kept_module_with_an_h5p_activity_stays_within_the_budgets(
+    client, small_programme, enrolled, content, lesson
+):
+    from bench.scenarios.offline import KEPT_MODULE_BUDGET, PAGE_SHELL_BUDGET, kept_weight
+
+    module = ModulePage.objects.child_of(small_programme).order_by("path").first()
+    client.force_login(enrolled)
+    manifest = client.get(f"/api/learn/offline/{module.pk}/manifest").json()
+    weight = kept_weight(client, manifest)
+    assert 0 < weight["shell_bytes"] <= PAGE_SHELL_BUDGET
+    assert weight["shell_bytes"] < weight["kept_bytes"] <= KEPT_MODULE_BUDGET
+    # The H5P player's own files are kept, but they load in its frame, not in the page shell.
+    frame_files = [i for i in manifest["items"] if "vendor/h5p-standalone" in i["url"]]
+    assert frame_files and all(i["kind"] == "h5p" for i in frame_files)
