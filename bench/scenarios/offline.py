@@ -46,7 +46,8 @@ def kept_weight(client, manifest: dict) -> dict:
             response = client.get(url)
             if response.status_code != 200:
                 raise AssertionError(f"{url} answered {response.status_code}")
-            size = compressed(response.content)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            size = compressed(body)
             if item["kind"] == "lesson" and not lesson_seen:
                 shell += size
                 lesson_seen = True
