@@ -8,7 +8,7 @@ import re
 from csp.decorators import csp_exempt
 from django.conf import settings
 from django.core import signing
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotFound, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -327,7 +327,8 @@ def h5p_offline_player(request):
     course keeps it once. Not served when packages have an origin of their own: H5P is then
     online only."""
     if package_files.is_separate_origin():
-        raise Http404
+        # A response rather than Http404, which the language middleware would redirect.
+        return HttpResponseNotFound("Not found")
     response = HttpResponse(render_to_string("interactive/h5p_offline_player.html"))
     response["Content-Security-Policy"] = H5P_OFFLINE_POLICY
     response["Cache-Control"] = "no-cache"
