@@ -8,7 +8,7 @@ import re
 from csp.decorators import csp_exempt
 from django.conf import settings
 from django.core import signing
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotFound, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseGone, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -327,8 +327,8 @@ def h5p_offline_player(request):
     course keeps it once. Not served when packages have an origin of their own: H5P is then
     online only."""
     if package_files.is_separate_origin():
-        # A response rather than Http404, which the language middleware would redirect.
-        return HttpResponseNotFound("Not found")
+        # 410 rather than 404, which the language middleware would redirect to a page.
+        return HttpResponseGone("Not served: H5P is online only here.")
     response = HttpResponse(render_to_string("interactive/h5p_offline_player.html"))
     response["Content-Security-Policy"] = H5P_OFFLINE_POLICY
     response["Cache-Control"] = "no-cache"

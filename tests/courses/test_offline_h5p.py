@@ -260,7 +260,7 @@ def test_with_a_package_origin_of_its_own_h5p_stays_online_only(
     assert reverse("interactive_api:h5p_offline_player") not in urls
     page = client.get(lesson.url).content.decode()
     assert "data-offline-src" not in page
-    assert client.get(reverse("interactive_api:h5p_offline_player")).status_code == 404
+    assert client.get(reverse("interactive_api:h5p_offline_player")).status_code == 410
 
 
 def test_a_kept_module_with_an_h5p_activity_stays_within_the_budgets(
