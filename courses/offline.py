@@ -50,9 +50,14 @@ PAGE_ASSETS = [
     "js/courses/offline-store.js",
     "js/courses/offline-learn.js",
 ]
+# The interactive players' scripts and styles: those of the page, then those of the H5P
+# frame (its own document: not part of the page shell; offline the page posts them to it).
 INTERACTIVE_ASSETS = [
     "css/interactive.css",
     "js/interactive/player.js",
+    "js/interactive/h5p-offline.js",
+]
+H5P_FRAME_ASSETS = [
     "css/interactive-frame.css",
     "js/interactive/storage-shim.js",
     "js/interactive/h5p-frame.js",
@@ -124,12 +129,12 @@ def _static_file(name: str, mtime_key: float) -> tuple[int, str]:
     return len(data), hashlib.sha256(data).hexdigest()[:16]
 
 
-def _static_item(name: str) -> ManifestItem | None:
+def _static_item(name: str, kind: str = "static") -> ManifestItem | None:
     path = finders.find(name)
     if not path:
         return None
     size, digest = _static_file(name, os.path.getmtime(path))
-    return ManifestItem(url=static(name), bytes=size, hash=digest, kind="static")
+    return ManifestItem(url=static(name), bytes=size, hash=digest, kind=kind)
 
 
 def _page_item(page, request, kind="page") -> ManifestItem:
@@ -195,6 +200,26 @@ def _h5p_items(content, language) -> list[ManifestItem]:
                 )
             )
     return items
+
+
+def _h5p_offline_player_items() -> list[ManifestItem]:
+    """The document the page frames to play H5P offline (decision 0205): one for all content.
+    None when packages have an origin of their own: H5P is then online only."""
+    from django.template.loader import render_to_string
+
+    from media_library.interactive import package_files
+
+    if package_files.is_separate_origin():
+        return []
+    body = render_to_string("interactive/h5p_offline_player.html").encode()
+    return [
+        ManifestItem(
+            url=reverse("interactive_api:h5p_offline_player"),
+            bytes=len(body),
+            hash=hashlib.sha256(body).hexdigest()[:16],
+            kind="h5p",
+        )
+    ]
 
 
 def _video_items(video, language) -> list[ManifestItem]:
@@ -327,8 +352,14 @@ def offline_manifest(*, learner, page_id: int, request) -> Manifest:
             estimated=True,
         )
     )
+    if interactive:
+        items.extend(_h5p_offline_player_items())
     for name in PAGE_ASSETS + (INTERACTIVE_ASSETS if interactive else []):
         item = _static_item(name)
+        if item is not None:
+            items.append(item)
+    for name in H5P_FRAME_ASSETS if interactive else []:
+        item = _static_item(name, kind="h5p")
         if item is not None:
             items.append(item)
     if manifest.local_scoring:
@@ -431,7 +462,7 @@ def _derived_ids(item: dict, token: uuid.UUID) -> list[uuid.UUID]:
         return [services.derived_statement_id(token, item.get("block", ""))]
     if kind == "test":
         return [services.derived_statement_id(token, item.get("phase", ""))]
-    if kind == "statement":
+    if kind in ("statement", "h5p"):
         return [token]
     return []
 
@@ -440,7 +471,9 @@ def _int(value) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _record_one(*, learner, item: dict, token: uuid.UUID, pages: dict) -> dict:
+def _record_one(
+    *, learner, item: dict, token: uuid.UUID, pages: dict, contents: dict | None = None
+) -> dict:
     kind = item.get("kind")
     if kind == "lesson":
         lesson = pages.get(_int(item.get("lesson")))
@@ -482,7 +515,70 @@ def _record_one(*, learner, item: dict, token: uuid.UUID, pages: dict) -> dict:
             raise SyncInvalid(_("A learning record is missing."))
         statements_record(actor=learner, statements={**statement, "id": str(token)})
         return {}
+    if kind == "h5p":
+        _record_h5p(learner=learner, entries=[(item, token)], pages=pages, contents=contents)
+        return {}
     raise SyncInvalid(_("This kind of result is not one this site knows."))
+
+
+def _h5p_contents(items) -> dict:
+    """The ready H5P contents the batch's H5P results name, by their UUID (one query)."""
+    from media_library.interactive.models import H5PContent, PackageStatus
+
+    ids = set()
+    for item in items:
+        if item.get("kind") == "h5p":
+            try:
+                ids.add(uuid.UUID(str(item.get("content"))))
+            except ValueError:
+                continue
+    if not ids:
+        return {}
+    ready = H5PContent.objects.filter(uuid__in=ids, status=PackageStatus.READY)
+    return {str(content.uuid): content for content in ready}
+
+
+def _record_h5p(*, learner, entries, pages, contents) -> None:
+    """Record H5P results of one content on one page (the bridge's own service, which checks
+    the enrolment, that the page embeds the content and that the actor is the learner)."""
+    from media_library.interactive.services import PackageRefused, h5p_statements_record
+
+    first = entries[0][0]
+    content = contents.get(str(first.get("content")))
+    page = pages.get(_int(first.get("page")))
+    if content is None:
+        raise services.CourseActionError(_("This exercise is no longer published."))
+    if page is None:
+        raise services.CourseActionError(_("This lesson is no longer published."))
+    statements = []
+    for item, token in entries:
+        statement = item.get("statement")
+        if not isinstance(statement, dict):
+            raise SyncInvalid(_("A learning record is missing."))
+        statements.append({**statement, "id": str(token)})
+    try:
+        h5p_statements_record(learner=learner, content=content, page=page, statements=statements)
+    except PackageRefused as refusal:
+        raise services.CourseActionError(str(refusal)) from refusal
+
+
+def _h5p_in_batches(*, learner, entries, pages, contents) -> set[uuid.UUID]:
+    """H5P results of the same content on the same page are recorded together (a fixed number
+    of queries however many); if the store refuses one, they are recorded one by one so each
+    refusal comes back with its own reason."""
+    groups: dict[tuple, list] = {}
+    for item, token in entries:
+        groups.setdefault((str(item.get("content")), _int(item.get("page"))), []).append(
+            (item, token)
+        )
+    done = set()
+    for group in groups.values():
+        try:
+            _record_h5p(learner=learner, entries=group, pages=pages, contents=contents)
+        except (services.CourseActionError, StatementError, SyncInvalid):
+            continue
+        done.update(token for _item, token in group)
+    return done
 
 
 def _lessons_in_one_batch(*, learner, entries, pages) -> set[uuid.UUID]:
@@ -534,7 +630,7 @@ def offline_results_sync(*, learner, items) -> list[SyncOutcome]:
     page_ids = {
         _int(item.get(name))
         for item in items
-        for name in ("lesson", "course")
+        for name in ("lesson", "course", "page")
         if _int(item.get(name)) is not None
     }
     pages = {page.pk: page for page in Page.objects.live().filter(pk__in=page_ids).specific()}
@@ -548,6 +644,13 @@ def offline_results_sync(*, learner, items) -> list[SyncOutcome]:
         entries=[(item, token) for item, token in new if item.get("kind") == "lesson"],
         pages=pages,
     )
+    contents = _h5p_contents(item for item, _token in new)
+    batched |= _h5p_in_batches(
+        learner=learner,
+        entries=[(item, token) for item, token in new if item.get("kind") == "h5p"],
+        pages=pages,
+        contents=contents,
+    )
     outcomes = []
     for item, token in zip(items, tokens, strict=True):
         if derived[token] and all(i in stored for i in derived[token]):
@@ -557,7 +660,9 @@ def offline_results_sync(*, learner, items) -> list[SyncOutcome]:
             outcomes.append(SyncOutcome(id=str(token), status="stored"))
             continue
         try:
-            extra = _record_one(learner=learner, item=item, token=token, pages=pages)
+            extra = _record_one(
+                learner=learner, item=item, token=token, pages=pages, contents=contents
+            )
         except services.CourseActionError as error:
             outcomes.append(SyncOutcome(str(token), "refused", error.message, "refused"))
         except StatementError as error:

@@ -42,6 +42,12 @@ def h5p_player(*, content: H5PContent, page, request, title: str = "") -> dict |
         + urlencode({"lang": language}),
         "sandbox": package_files.sandbox_tokens(),
         "origin": expected_origin(),
+        # Offline the page builds the frame from the kept files (decision 0205); not when
+        # packages have an origin of their own, where H5P stays online only.
+        "offline_src": ""
+        if package_files.is_separate_origin()
+        else reverse("interactive_api:h5p_offline_player"),
+        "content_uuid": str(uuid),
         "recording": recording,
         "signed_in": bool(user and user.is_authenticated),
     }

@@ -8,7 +8,7 @@ import re
 from csp.decorators import csp_exempt
 from django.conf import settings
 from django.core import signing
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseGone, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -292,6 +292,49 @@ def h5p_player(request, uuid):
     response = HttpResponse(html)
     response["Cache-Control"] = "public, max-age=300"
     return _package_headers(response, request, extra_origins=content.origin_list())
+
+
+# The policy of the offline H5P player document (decision 0205). The "sandbox" comes with
+# the document itself, so it holds however the page frames it: the document runs in an opaque
+# origin (no allow-same-origin), away from the learner's session, cookies and storage, and it
+# may load nothing but the blob: and data: addresses its loader makes of the files the page
+# posts to it.
+H5P_OFFLINE_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'unsafe-inline' 'unsafe-eval' blob:",
+        "style-src 'unsafe-inline' blob:",
+        "img-src blob: data:",
+        "media-src blob: data:",
+        "font-src blob: data:",
+        "connect-src blob: data:",
+        "frame-src blob: data:",
+        "form-action 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+        "frame-ancestors 'self'",
+        "sandbox allow-scripts allow-forms allow-popups allow-downloads",
+    ]
+)
+
+
+@public_data
+@csp_exempt()
+@require_GET
+def h5p_offline_player(request):
+    """The document of an H5P frame built offline: a loader to which the page posts the kept
+    files (site/static/js/interactive/h5p-offline.js). The same for every content, so a kept
+    course keeps it once. Not served when packages have an origin of their own: H5P is then
+    online only."""
+    if package_files.is_separate_origin():
+        # 410 rather than 404, which the language middleware would redirect to a page.
+        return HttpResponseGone("Not served: H5P is online only here.")
+    response = HttpResponse(render_to_string("interactive/h5p_offline_player.html"))
+    response["Content-Security-Policy"] = H5P_OFFLINE_POLICY
+    response["Cache-Control"] = "no-cache"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- the site's bridge endpoints -------------------------------------------------------

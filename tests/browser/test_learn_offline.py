@@ -14,6 +14,17 @@ from tests.courses import factories
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def _package_storage(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "interactive": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "packages")},
+        },
+    }
+
+
 @pytest.fixture
 def programme():
     from lms.portal.models import HomePage
@@ -21,6 +32,21 @@ def programme():
     home = HomePage.objects.get(locale__language_code="en")
     training = factories.section(home)
     return factories.programme(training, modules=2, lessons=2, offline_scoring=True)
+
+
+@pytest.fixture
+def h5p_lesson(programme):
+    """The second lesson of the first module also has an H5P exercise."""
+    from tests.media_library.interactive.factories import h5p_content
+
+    content = h5p_content()
+    lesson = _lessons(programme)[1]
+    lesson.body = [
+        *[{"type": b.block_type, "value": b.block.get_prep_value(b.value)} for b in lesson.body],
+        {"type": "h5p", "value": {"content": content.pk, "title": ""}},
+    ]
+    lesson.save()
+    return lesson, content
 
 
 def _controlled(page, url):
@@ -51,10 +77,16 @@ def _lessons(programme):
     return list(LessonPage.objects.descendant_of(programme).order_by("path"))
 
 
+def _queued_kinds(page):
+    return page.evaluate("() => BWLearnStore.queue().then(q => q.map(i => i.payload.kind))")
+
+
 def test_a_learner_keeps_a_module_learns_offline_and_each_result_is_stored_once(
-    live_server, page, login, axe, programme
+    live_server, page, login, axe, programme, h5p_lesson
 ):
     from lms.records.models import Statement
+
+    _lesson, content = h5p_lesson
 
     learner = factories.learner(username="offline.learner")
     factories.enrolled_long_ago(programme, learner)
@@ -72,12 +104,56 @@ def test_a_learner_keeps_a_module_learns_offline_and_each_result_is_stored_once(
     page.click("text=I have finished this lesson")
     page.wait_for_selector("text=You completed this lesson. It is sent when you are back online.")
     page.goto(f"{live_server.url}{second.url}")
+    # The H5P exercise plays from the kept files, in a frame of its own opaque origin.
+    page.wait_for_selector("[data-interactive-player=h5p] iframe")
+    iframe = page.locator("[data-interactive-player=h5p] iframe")
+    assert iframe.get_attribute("src") == "/interactive/player/h5p-offline/"
+    frame = page.frame_locator("[data-interactive-player=h5p] iframe")
+    frame.locator(".bw-quiz input").nth(1).check()  # right
+    frame.locator(".bw-quiz input").nth(5).check()  # wrong
+    frame.locator(".bw-check").click()
+    page.wait_for_selector(
+        ".interactive-status:has-text('Your answer is kept on this phone and sent when')"
+    )
+    player = next(f for f in page.frames if f.url.endswith("/interactive/player/h5p-offline/"))
+    assert player.evaluate("() => window.origin") == "null"
+    assert player.evaluate(
+        "() => { try { return document.cookie; } catch (e) { return 'blocked'; } }"
+    ) in ("blocked", "")
+    assert (
+        player.evaluate(
+            "() => { try { return typeof indexedDB.open('bw-learn'); }"
+            " catch (e) { return 'blocked'; } }"
+        )
+        == "blocked"
+    )
+    page.wait_for_function(
+        "() => BWLearnStore.queue().then(q => q.some(i => i.payload.kind === 'h5p'"
+        " && i.payload.statement.verb.id.endsWith('/completed')))",
+        polling=250,
+    )
+    assert axe(page) == []
     page.click("text=I have finished this lesson")
+    page.wait_for_function(
+        "() => BWLearnStore.queue().then(q => q.filter(i => i.payload.kind === 'lesson').length"
+        " === 2)",
+        polling=250,
+    )
 
     # Reloaded offline, the page still knows what waits to be sent.
     page.reload()
-    page.wait_for_selector("text=3 results wait to be sent")
+    kinds = _queued_kinds(page)
+    h5p_count = kinds.count("h5p")
+    assert sorted(set(kinds)) == ["check", "h5p", "lesson"]
+    assert len(kinds) == 3 + h5p_count
+    page.wait_for_selector(f"text={len(kinds)} results wait to be sent")
     assert page.locator("form[data-offline=lesson]").count() == 0
+    page.goto(f"{live_server.url}{second.url}")
+    page.wait_for_selector("[data-interactive-player=h5p] iframe")
+    page.frame_locator("[data-interactive-player=h5p] iframe").locator(
+        ".bw-quiz input"
+    ).first.wait_for()
+    assert axe(page) == []
     page.goto(f"{live_server.url}{programme.url}")
     page.wait_for_selector("li.lesson-queued >> nth=1")
     assert axe(page) == []
@@ -94,10 +170,14 @@ def test_a_learner_keeps_a_module_learns_offline_and_each_result_is_stored_once(
     # test share one SQLite database: no reading while it writes).
     page.wait_for_function("() => BWLearnStore.queue().then(q => q.length === 0)", polling=250)
     page.wait_for_load_state("networkidle")
-    assert Statement.objects.filter(actor=learner).count() == 3
+    assert Statement.objects.filter(actor=learner).count() == 3 + h5p_count
+    h5p = Statement.objects.filter(actor=learner, activity=f"urn:betterwork:h5p:{content.uuid}")
+    completed = h5p.get(verb__endswith="completed")
+    assert completed.score_scaled == 0.5
+    assert completed.parent_activity == f"urn:betterwork:lesson:{second.pk}"
     page.reload()
     time.sleep(1)
-    assert Statement.objects.filter(actor=learner).count() == 3
+    assert Statement.objects.filter(actor=learner).count() == 3 + h5p_count
     page.goto(f"{live_server.url}{programme.url}")
     first_module = page.locator("li.module").first
     assert first_module.locator("li.lesson-done").count() == 2

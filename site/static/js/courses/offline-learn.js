@@ -190,10 +190,13 @@
     submitOffline(form);
   });
 
-  // Offline, an exercise in a sandboxed frame cannot load: say so rather than show a blank frame.
+  // Offline, an exercise that cannot play from the kept files (SCORM, cmi5, or H5P where
+  // packages have an origin of their own) says so rather than show a blank frame. A kept H5P
+  // exercise plays offline (player.js with h5p-offline.js).
   function noteInteractive() {
     if (navigator.onLine) return;
     document.querySelectorAll(".interactive-player .interactive-status").forEach(function (node) {
+      if (node.parentNode.querySelector("[data-offline-src]")) return;
       node.textContent = gettext("This exercise needs the internet. Your other answers are kept on this phone.");
     });
   }
@@ -333,6 +336,7 @@
   noteInteractive();
   window.addEventListener("online", sendQueue);
   window.addEventListener("offline", renderStatus);
+  document.addEventListener("bw:learn-queued", renderStatus);
   sendQueue().then(function () {
     if (keptRoot) renderKept(keptRoot);
     updateKept();

@@ -57,7 +57,9 @@
     var iframe = document.createElement("iframe");
     iframe.className = "interactive-iframe";
     iframe.title = title;
-    iframe.setAttribute("sandbox", sandbox);
+    // No attribute for the offline H5P frame: its document brings its own sandbox (a CSP
+    // header), and a frame sandboxed by attribute would never be answered by the service worker.
+    if (sandbox !== null) { iframe.setAttribute("sandbox", sandbox); }
     iframe.setAttribute("allow", "fullscreen; autoplay");
     iframe.setAttribute("referrerpolicy", "origin");
     iframe.src = src;
@@ -82,11 +84,31 @@
 
   /* ---- H5P -------------------------------------------------------------------------- */
 
+  var NEEDS_NETWORK = "This exercise needs the internet. Your other answers are kept on this phone.";
+
+  /* Offline, an exercise kept on this phone plays from the kept files (h5p-offline.js) and
+   * its results are queued on the phone; otherwise it says it needs the internet. */
   function startH5P(el) {
+    if (navigator.onLine || !window.BWH5POffline) { runH5P(el, false); return; }
+    window.BWH5POffline.available(el).then(function (kept) {
+      if (kept) { runH5P(el, true); return; }
+      var section = el.closest(".interactive-player");
+      setStatus(section && section.querySelector(".interactive-status"), gettext(NEEDS_NETWORK));
+    });
+  }
+
+  function runH5P(el, offline) {
     var section = el.closest(".interactive-player");
     var statusNode = section && section.querySelector(".interactive-status");
-    var origin = el.dataset.origin;
-    var iframe = makeFrame(el, el.dataset.src, el.dataset.title, el.dataset.sandbox);
+    var origin = offline ? "null" : el.dataset.origin;
+    var iframe = makeFrame(el, offline ? el.dataset.offlineSrc : el.dataset.src, el.dataset.title,
+      offline ? null : el.dataset.sandbox);
+    if (offline) {
+      window.BWH5POffline.frame(el, iframe, function () {
+        iframe.remove();
+        setStatus(statusNode, gettext(NEEDS_NETWORK));
+      });
+    }
     var channel = uuid();
     var queue = [];
     var sending = false;
@@ -137,12 +159,22 @@
       statement.id = statement.id || uuid();
       // The frame does not know who is learning; the page says so (the server checks it).
       statement.actor = { objectType: "Agent", account: { homePage: location.origin, name: learner } };
+      if (offline) {
+        // Kept on the phone with its own id, sent with the other offline results.
+        window.BWH5POffline.queue(el, statement, el.dataset.title).then(function (item) {
+          if (!item) { return; }
+          el.dataset.queued = String(Number(el.dataset.queued || 0) + 1);
+          setStatus(statusNode, gettext("Your answer is kept on this phone and sent when you are back online."));
+          document.dispatchEvent(new CustomEvent("bw:learn-queued"));
+        });
+        return;
+      }
       queue.push(statement);
       flush();
     }
 
     function saveState(state) {
-      if (!el.dataset.stateUrl || typeof state !== "string" || state.length > 60000) { return; }
+      if (offline || !el.dataset.stateUrl || typeof state !== "string" || state.length > 60000) { return; }
       pendingState = state;
       clearTimeout(stateTimer);
       stateTimer = setTimeout(function () {
