@@ -27,6 +27,19 @@ NOW = timezone.now()
 TODAY = timezone.localdate(NOW)
 LAST_YEAR = {"since": TODAY - dt.timedelta(days=500), "until": TODAY - dt.timedelta(days=300)}
 THIS_MONTH = {"since": TODAY - dt.timedelta(days=30), "until": TODAY}
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """The module's dates, read again for each test: a run that crosses midnight would
+    otherwise issue today's certificates after yesterday's "this month"."""
+    global NOW, TODAY, LAST_YEAR, THIS_MONTH
+    NOW = timezone.now()
+    TODAY = timezone.localdate(NOW)
+    LAST_YEAR = {"since": TODAY - dt.timedelta(days=500), "until": TODAY - dt.timedelta(days=300)}
+    THIS_MONTH = {"since": TODAY - dt.timedelta(days=30), "until": TODAY}
+
+
 ZERO = {"issued": 0, "active": 0, "expiring": 0, "expired": 0, "revoked": 0}
 
 

@@ -23,6 +23,15 @@ NOW = timezone.now()
 LAST_MONTH = ReportFilters(since=(NOW - dt.timedelta(days=30)).date(), until=NOW.date())
 
 
+@pytest.fixture(autouse=True)
+def clock():
+    """The module's "now", read again for each test: a test run that crosses midnight would
+    otherwise record today's events after yesterday's "last month"."""
+    global NOW, LAST_MONTH
+    NOW = timezone.now()
+    LAST_MONTH = ReportFilters(since=(NOW - dt.timedelta(days=30)).date(), until=NOW.date())
+
+
 @pytest.fixture
 def course(home_page):
     return courses.programme(courses.section(home_page), modules=1, lessons=1, checks=0)
