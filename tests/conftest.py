@@ -155,3 +155,15 @@ def totp_for():
         return user
 
     return give
+
+
+@pytest.fixture
+def package_storage(settings, tmp_path):
+    """H5P, SCORM and cmi5 packages unpacked into the test's own folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "interactive": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "packages")},
+        },
+    }

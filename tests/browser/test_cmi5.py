@@ -21,6 +21,24 @@ from tests.media_library.interactive.cmi5_builder import cmi5_package, cmi5_page
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def _unit_status_when_finished(page) -> str:
+    """The test unit's own report ("done: <mode> <moveOn>" or "error: ...") once it ends."""
+    frame = wait_for(
+        lambda: next((f for f in page.frames if "/interactive/files/cmi5/" in f.url), None),
+        page=page,
+    )
+    assert frame is not None
+    return wait_for(
+        lambda: (
+            frame.inner_text("#status")
+            if frame.inner_text("#status").startswith(("done", "error"))
+            else None
+        ),
+        timeout=20,
+        page=page,
+    )
+
+
 def test_a_cmi5_unit_runs_its_launch_sequence_in_the_sandboxed_frame(
     page,
     live_server,
@@ -39,20 +57,7 @@ def test_a_cmi5_unit_runs_its_launch_sequence_in_the_sandboxed_frame(
     sandbox = page.get_attribute("iframe[data-cmi5-session]", "sandbox")
     assert "allow-scripts" in sandbox
     assert "allow-same-origin" not in sandbox
-    frame = wait_for(
-        lambda: next((f for f in page.frames if "/interactive/files/cmi5/" in f.url), None),
-        page=page,
-    )
-    assert frame is not None
-    status = wait_for(
-        lambda: (
-            frame.inner_text("#status")
-            if frame.inner_text("#status").startswith(("done", "error"))
-            else None
-        ),
-        timeout=20,
-        page=page,
-    )
+    status = _unit_status_when_finished(page)
     assert status == "done: Normal CompletedAndPassed", status
     session = wait_for(lambda: Cmi5Session.objects.filter(terminated=True).first())
     assert session.initialized
@@ -88,20 +93,7 @@ def test_a_browse_launch_looks_around_without_recording_completion(
     page.goto(live_server.url + lesson.url)
     page.click(".cmi5-units button[value=Browse]")
     page.wait_for_selector("[data-cmi5-mode=Browse]")
-    frame = wait_for(
-        lambda: next((f for f in page.frames if "/interactive/files/cmi5/" in f.url), None),
-        page=page,
-    )
-    assert frame is not None
-    status = wait_for(
-        lambda: (
-            frame.inner_text("#status")
-            if frame.inner_text("#status").startswith(("done", "error"))
-            else None
-        ),
-        timeout=20,
-        page=page,
-    )
+    status = _unit_status_when_finished(page)
     assert status == "done: Browse CompletedAndPassed", status
     session = wait_for(lambda: Cmi5Session.objects.filter(terminated=True).first())
     assert session.launch_mode == "Browse"

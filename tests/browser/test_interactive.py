@@ -13,18 +13,7 @@ from media_library.interactive.models import H5PState, ScormAttempt
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.media_library.interactive.factories import h5p_content, interactive_page, scorm_package
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _package_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "interactive": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "packages")},
-        },
-    }
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("package_storage")]
 
 
 @pytest.fixture

@@ -11,18 +11,7 @@ from django.utils import timezone
 from tests.accounts.factories import PASSWORD
 from tests.courses import factories
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _package_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "interactive": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "packages")},
-        },
-    }
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("package_storage")]
 
 
 @pytest.fixture

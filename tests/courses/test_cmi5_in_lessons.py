@@ -9,18 +9,7 @@ from tests.courses import factories
 from tests.media_library.interactive.cmi5_builder import cmi5_package
 from tests.media_library.interactive.test_cmi5 import launch
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _package_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "interactive": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "packages")},
-        },
-    }
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("package_storage")]
 
 
 def test_a_satisfied_cmi5_course_completes_the_lesson(client, small_programme):

@@ -20,20 +20,9 @@ from tests.courses import factories
 from tests.media_library.factories import ready_video
 from tests.media_library.interactive.factories import h5p_content, interactive_page
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("package_storage")]
 
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
-
-
-@pytest.fixture(autouse=True)
-def _package_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "interactive": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "packages")},
-        },
-    }
 
 
 @pytest.fixture

@@ -19,21 +19,10 @@ from tests.accounts.factories import country_staff
 from tests.courses import factories
 from tests.media_library.interactive.factories import h5p_content
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("package_storage")]
 
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
-
-
-@pytest.fixture(autouse=True)
-def _package_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "interactive": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "packages")},
-        },
-    }
 
 
 def _with_h5p(lesson, content):

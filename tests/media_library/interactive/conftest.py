@@ -27,12 +27,5 @@ def enrolments():
 
 
 @pytest.fixture(autouse=True)
-def _package_storage(settings, tmp_path):
+def _own_package_storage(package_storage):
     """Each test unpacks packages into its own folder."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "interactive": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "packages")},
-        },
-    }
