@@ -39,7 +39,7 @@ from lms.accounts.selectors import country_scope
 from lms.records.services import StatementError
 from lms.request_values import key_or_zero
 from lms.spreadsheets import safe_rows
-from media_library.interactive.cmi5_selectors import cmi5_units_for_learner, pages_embed_cmi5
+from media_library.interactive.cmi5_selectors import cmi5_embedded_below, cmi5_units_for_learner
 from media_library.interactive.cmi5_services import cmi5_au_waive
 
 
@@ -364,7 +364,12 @@ def cohort_create(request):
 def cohort_detail(request, cohort_id: int):
     if response := _trainer_required(request):
         return response
-    cohort = _cohort_for(request, cohort_id)
+    cohort = get_object_or_404(
+        selectors.cohorts_visible_to(user=request.user).annotate(
+            has_cmi5=cmi5_embedded_below("course__path")
+        ),
+        pk=cohort_id,
+    )
     grid = selectors.cohort_grid(cohort=cohort, locale=selectors.locale_for_request(request))
     return render(
         request,
@@ -375,7 +380,7 @@ def cohort_detail(request, cohort_id: int):
             "sessions": grid.sessions,
             "enrol_form": forms.EnrolByUsernameForm(),
             "may_waive": country_scope(request.user) is not False,
-            "has_cmi5": pages_embed_cmi5(Page.objects.descendant_of(cohort.course, inclusive=True)),
+            "has_cmi5": cohort.has_cmi5,
         },
     )
 

@@ -66,13 +66,22 @@ def _state(progress: Cmi5AuProgress | None, last_session: dict | None) -> str:
     return UnitState.IN_PROGRESS
 
 
-def pages_embed_cmi5(pages) -> bool:
-    """Does any page of the queryset ``pages`` embed a cmi5 course? One query."""
-    return ReferenceIndex.objects.filter(
-        to_content_type=ContentType.objects.get_for_model(Cmi5Package),
-        base_content_type=ContentType.objects.get_for_model(Page),
-        object_id__in=pages.annotate(key=Cast("pk", models.CharField())).values("key"),
-    ).exists()
+def cmi5_embedded_below(path_reference: str) -> models.Exists:
+    """An expression for a query of rows that name a page by ``path_reference`` (e.g.
+    ``"course__path"``): does that page or a page below it embed a cmi5 course? Annotating
+    the row's own query with it costs no query of its own."""
+    below = (
+        Page.objects.filter(path__startswith=models.OuterRef(models.OuterRef(path_reference)))
+        .annotate(key=Cast("pk", models.CharField()))
+        .values("key")
+    )
+    return models.Exists(
+        ReferenceIndex.objects.filter(
+            to_content_type=ContentType.objects.get_for_model(Cmi5Package),
+            base_content_type=ContentType.objects.get_for_model(Page),
+            object_id__in=below,
+        )
+    )
 
 
 def cmi5_units_for_learner(*, learner, page_ids: list[int]) -> list[LearnerUnit]:

@@ -96,7 +96,7 @@ def test_the_trainer_grid_shows_each_learners_progress(client, cohort_setup, tot
 # Issue 14: session, person, roles, the cohort with its course, the course's lessons and
 # modules, the enrolments with their learners, the sessions, the learners' statements
 # (progress and tests), their attendance.
-GRID_QUERIES = 11  # with one for "does the course embed cmi5?" (the learners' cmi5 links)
+GRID_QUERIES = 10  # "does the course embed cmi5?" rides on the cohort's own query
 
 
 def test_the_grid_query_count_does_not_grow_with_the_class(
