@@ -10,7 +10,6 @@ from media_library.interactive.cmi5_models import Cmi5AuProgress, Cmi5Session
 from media_library.interactive.cmi5_services import SATISFIED
 from tests.accounts.factories import PASSWORD
 from tests.browser.test_interactive import (  # noqa: F401 (fixtures)
-    _package_storage,
     enrolled,
     home,
     make_learner,
@@ -18,7 +17,7 @@ from tests.browser.test_interactive import (  # noqa: F401 (fixtures)
 )
 from tests.media_library.interactive.cmi5_builder import cmi5_package, cmi5_page
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("package_storage")]
 
 
 def _unit_status_when_finished(page) -> str:

@@ -13,7 +13,6 @@ from media_library.interactive import package_builders as b
 from media_library.interactive.models import H5PContent, H5PState, ScormAttempt, ScormPackage
 from tests.accounts.factories import PASSWORD, global_admin
 from tests.browser.test_interactive import (  # noqa: F401  (fixtures)
-    _package_storage,
     enrolled,
     home,
     make_learner,
@@ -22,7 +21,7 @@ from tests.browser.test_interactive import (  # noqa: F401  (fixtures)
 from tests.browser.test_interactive_real import mode  # noqa: F401  (fixture)
 from tests.media_library.interactive.factories import interactive_page, upload
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("package_storage")]
 
 MANIFEST_12 = """<?xml version="1.0"?>
 <manifest identifier="m" version="1" xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"

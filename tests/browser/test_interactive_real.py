@@ -13,7 +13,6 @@ from lms.records.models import Statement
 from media_library.interactive.models import H5PContent, H5PState, ScormAttempt, ScormPackage
 from tests.accounts.factories import PASSWORD
 from tests.browser.test_interactive import (  # noqa: F401  (fixtures)
-    _package_storage,
     enrolled,
     home,
     make_learner,
@@ -21,7 +20,7 @@ from tests.browser.test_interactive import (  # noqa: F401  (fixtures)
 )
 from tests.media_library.interactive.factories import interactive_page
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("package_storage")]
 
 FIXTURES = Path("/work/shared/fixtures/packages")
 for _parent in Path(__file__).resolve().parents:
