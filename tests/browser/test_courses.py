@@ -42,6 +42,8 @@ def test_trainer_imports_marks_attendance_and_sees_the_learners_progress(
         files=[{"name": "class.csv", "mimeType": "text/csv", "buffer": csv_text.encode()}],
     )
     page.click("main form [type=submit]")
+    # count() does not wait: wait for the answer to the upload first.
+    page.wait_for_selector(".slip")
     slips = page.locator(".slip")
     assert slips.count() == 2
     username, password = page.locator(".slip .slip-secret").all_inner_texts()[:2]
