@@ -20,6 +20,16 @@ from tests.media_library.interactive.cmi5_builder import cmi5_package, cmi5_page
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("package_storage")]
 
 
+def _lesson_opened_by(username, page, live_server, login, parent, enrolments):
+    """A lesson embedding the test cmi5 course, opened by a new enrolled learner."""
+    lesson = cmi5_page(parent=parent, package=cmi5_package(), title="Hours lesson")
+    learner = make_learner(username)
+    enrolments.add((learner.pk, lesson.pk))
+    login(page, username, PASSWORD)
+    page.goto(live_server.url + lesson.url)
+    return learner, lesson
+
+
 def _unit_status_when_finished(page) -> str:
     """The test unit's own report ("done: <mode> <moveOn>" or "error: ...") once it ends."""
     frame = wait_for(
@@ -45,12 +55,7 @@ def test_a_cmi5_unit_runs_its_launch_sequence_in_the_sandboxed_frame(
     home,  # noqa: F811
     enrolled,  # noqa: F811
 ):
-    package = cmi5_package()
-    lesson = cmi5_page(parent=home, package=package, title="Hours lesson")
-    learner = make_learner("lan")
-    enrolled.add((learner.pk, lesson.pk))
-    login(page, "lan", PASSWORD)
-    page.goto(live_server.url + lesson.url)
+    learner, lesson = _lesson_opened_by("lan", page, live_server, login, home, enrolled)
     page.click(".cmi5-units button[type=submit]")
     page.wait_for_selector("iframe[data-cmi5-session]")
     sandbox = page.get_attribute("iframe[data-cmi5-session]", "sandbox")
@@ -84,12 +89,7 @@ def test_a_browse_launch_looks_around_without_recording_completion(
     home,  # noqa: F811
     enrolled,  # noqa: F811
 ):
-    package = cmi5_package()
-    lesson = cmi5_page(parent=home, package=package, title="Hours lesson")
-    learner = make_learner("minh")
-    enrolled.add((learner.pk, lesson.pk))
-    login(page, "minh", PASSWORD)
-    page.goto(live_server.url + lesson.url)
+    learner, _lesson = _lesson_opened_by("minh", page, live_server, login, home, enrolled)
     page.click(".cmi5-units button[value=Browse]")
     page.wait_for_selector("[data-cmi5-mode=Browse]")
     status = _unit_status_when_finished(page)
