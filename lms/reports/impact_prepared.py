@@ -27,7 +27,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
 from lms.reports.filters import ReportFilters
-from lms.reports.impact import impact_tables
+from lms.reports.impact import country_factory_values, impact_tables
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +130,18 @@ def prepared_impact_tables(filters: ReportFilters):
         tables = impact_tables(filters)
         cache.set(key, tables, TABLES_TIMEOUT)
     return tables
+
+
+def prepared_country_factory_values(country_id: int, *, since, until) -> dict[int, dict]:
+    """Every factory's indicators in a country (the comparison panel on a factory's page),
+    kept under the data generation like the tables: the country's other factories' pages
+    read them without a query until something they count changes."""
+    key = f"reports:impact:country-values:{data_generation()}:{country_id}:{since}:{until}"
+    values = cache.get(key)
+    if values is None:
+        values = country_factory_values(country_id, since=since, until=until)
+        cache.set(key, values, TABLES_TIMEOUT)
+    return values
 
 
 def _remember_view(language: str, spec: dict) -> None:

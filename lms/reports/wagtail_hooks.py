@@ -12,6 +12,7 @@ from lms.accounts.permissions import CountryScopedPermissionPolicy
 from lms.accounts.wagtail_hooks import CountryScopedViewSet
 from lms.reports import views
 from lms.reports.impact import factory_against_country
+from lms.reports.impact_prepared import prepared_country_factory_values
 from lms.reports.models import CountryEconomicFigure, CoverageTarget
 
 
@@ -40,7 +41,11 @@ def factory_against_country_panel(request, factory):
     return render_to_string(
         "reports/factory_comparison.html",
         {
-            "rows": factory_against_country(factory, months=MONTHS_COMPARED),
+            "rows": factory_against_country(
+                factory,
+                months=MONTHS_COMPARED,
+                country_values=prepared_country_factory_values,
+            ),
             "months": MONTHS_COMPARED,
         },
         request=request,

@@ -674,6 +674,31 @@ def test_the_factory_page_shows_the_comparison(client, impact, second_factor_for
     assert "Median of factories in the country" in body
 
 
+def test_the_factory_pages_share_the_countrys_figures_until_they_change(
+    client, impact, second_factor_for_everyone, django_capture_on_commit_callbacks
+):
+    client.force_login(country_staff("vn"))
+    url = reverse("compliance:factory", args=[impact.a.pk])
+    with CaptureQueriesContext(connection) as first:
+        (panel,) = client.get(url).context["extra_panels"]
+    assert "Median of factories in the country" in panel
+    assert "cmp-good" not in panel  # three factories: no median to be better than
+    with CaptureQueriesContext(connection) as second:
+        client.get(reverse("compliance:factory", args=[impact.b.pk]))
+    # Another factory of the country reads the kept figures: not the monthly figures again.
+    assert any("compliance_monthlyfigures" in q["sql"] for q in first.captured_queries)
+    assert not any("compliance_monthlyfigures" in q["sql"] for q in second.captured_queries)
+    # Two more factories make five with a result: the median shows on the next request.
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(2):
+            extra = make_factory(f"Hotel {n}", "vn", "garment")
+            publish(extra, impact.instrument, 1, dt.date(2025, 2, 1), ("Q.1", "Q.2", "Q.3"))
+    (panel,) = client.get(url).context["extra_panels"]
+    expected = by(factory_against_country(impact.a), "key")["non_compliant_points"]
+    assert (expected["factories"], expected["median"], expected["better"]) == (5, 3.0, True)
+    assert "cmp-good" in panel
+
+
 def test_the_page_shows_the_first_factories_and_the_export_has_them_all(
     client, impact, totp_for, monkeypatch
 ):
