@@ -8,7 +8,7 @@
 - an assessment's assessors: that assessment while they work on it.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, IntegerField, OuterRef, Q, Value
 
 from lms.accounts.exposure import has_confirmed_second_factor, require_second_factor
 from lms.accounts.models import Role
@@ -29,14 +29,36 @@ def is_country_staff_for(user, factory) -> bool:
 
 def _remembered(user, kind: str, factory, lookup) -> bool:
     """A lookup about ``user`` and ``factory`` kept on the user object, which lives for one
-    request: a page asks the same question from its view, its selectors and its panels."""
+    request: a page asks the same question from its view, its selectors and its panels. A
+    factory read with :func:`with_relations_of` brings the answers along."""
     memo = getattr(user, "_factory_relations", None)
     if memo is None:
         memo = user._factory_relations = {}
     key = (kind, factory.pk)
     if key not in memo:
-        memo[key] = lookup()
+        known = getattr(factory, f"_user_is_{kind}", None)
+        memo[key] = lookup() if known is None or factory._relations_of != user.pk else known
     return memo[key]
+
+
+def with_relations_of(factories, user):
+    """``factories`` (a queryset) with ``user``'s relations to each read in the same query:
+    advisor, committee member. The permission checks then ask nothing more."""
+    from compliance.models import CommitteeMember, Factory
+
+    if not user.is_authenticated:
+        return factories
+    return factories.annotate(
+        _user_is_advisor=Exists(
+            Factory.advisors.through.objects.filter(factory_id=OuterRef("pk"), user_id=user.pk)
+        ),
+        _user_is_member=Exists(
+            CommitteeMember.objects.filter(
+                factory_id=OuterRef("pk"), user_id=user.pk, left_on__isnull=True
+            )
+        ),
+        _relations_of=Value(user.pk, output_field=IntegerField()),
+    )
 
 
 def is_advisor_for(user, factory) -> bool:

@@ -2,12 +2,13 @@
 monthly figures. Each returns what one page needs in a fixed number of queries, whatever the
 number of actions, findings, visits, recommendations or months."""
 
+import datetime
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, Q, Value
 from django.utils.translation import get_language
 from wagtail.models import Page
 
@@ -30,12 +31,10 @@ from lms.taxonomy.selectors import terms_in_language
 
 def point_names(language_code: str | None = None) -> dict[int, object]:
     """Compliance points keyed by the id of their default-locale row, in the reader's
-    language where translated (two queries)."""
+    language where translated (none once the process knows the terms)."""
+    canonical = terms_in_language(model=CompliancePoint, language_code=settings.LANGUAGE_CODE)
     translated = terms_in_language(model=CompliancePoint, language_code=language_code)
-    return {
-        point.pk: translated.get(point.code, point)
-        for point in CompliancePoint.objects.canonical().only("pk", "code", "name")
-    }
+    return {point.pk: translated.get(code, point) for code, point in canonical.items()}
 
 
 def _localized_questions(questions, language_code: str) -> dict[int, Question]:
@@ -203,16 +202,18 @@ def plan_page(*, factory: Factory, language_code: str | None = None) -> PlanPage
     visits = list(
         AdvisoryVisit.objects.filter(factory=factory)
         .select_related("advisor")
-        .prefetch_related("attendees", "topics", "actions_reviewed")
         .order_by("-visited_on", "-pk")[:10]
     )
-    for visit in visits:
-        visit.topic_names = [str(names.get(t.pk, t)) for t in visit.topics.all()]
-    committee = list(
-        CommitteeMember.objects.filter(factory=factory, left_on__isnull=True).order_by(
-            "side", "name"
-        )
+    # Every member, past ones too: a visit's attendees may have left the committee since.
+    members = list(CommitteeMember.objects.filter(factory=factory).order_by("side", "name"))
+    _attach_visit_details(
+        visits,
+        members=members,
+        point_names=names,
+        actions={action.pk: action for row in needs.values() for action in row.actions}
+        | {action.pk: action for action in other_actions},
     )
+    committee = [member for member in members if member.left_on is None]
     return PlanPage(
         factory=factory,
         plan=plan,
@@ -226,6 +227,48 @@ def plan_page(*, factory: Factory, language_code: str | None = None) -> PlanPage
         cycles=cycles,
         latest_published=latest,
     )
+
+
+def _attach_visit_details(visits, *, members, point_names, actions) -> None:
+    """Give each visit its ``attendee_names``, ``topic_names`` and ``reviewed`` actions from
+    one query over the three link tables; members, points and the plan's actions are
+    already known (an action of an earlier plan costs one query more)."""
+    by_id = {visit.pk: visit for visit in visits}
+    for visit in visits:
+        visit.attendee_names, visit.topic_names, visit.reviewed = [], [], []
+    if not by_id:
+        return
+
+    def links(field, target):
+        return (
+            getattr(AdvisoryVisit, field)
+            .through.objects.filter(advisoryvisit_id__in=by_id)
+            .annotate(kind=Value(field, output_field=CharField()))
+            .values_list("advisoryvisit_id", f"{target}_id", "kind")
+        )
+
+    rows = list(
+        links("attendees", "committeemember").union(
+            links("topics", "compliancepoint"),
+            links("actions_reviewed", "planaction"),
+            all=True,
+        )
+    )
+    missing = {ref for _visit, ref, kind in rows if kind == "actions_reviewed"} - set(actions)
+    if missing:
+        actions = actions | PlanAction.objects.only("pk", "description", "due_on").in_bulk(missing)
+    attended = {(visit_id, ref) for visit_id, ref, kind in rows if kind == "attendees"}
+    for visit_id, ref, kind in rows:
+        visit = by_id[visit_id]
+        if kind == "topics" and ref in point_names:
+            visit.topic_names.append(str(point_names[ref]))
+        elif kind == "actions_reviewed" and ref in actions:
+            visit.reviewed.append(actions[ref])
+    for visit in visits:
+        # In the committee's order, as the list of members shows them.
+        visit.attendee_names = [m.name for m in members if (visit.pk, m.pk) in attended]
+        visit.topic_names.sort()
+        visit.reviewed.sort(key=lambda action: (action.due_on or datetime.date.max, action.pk))
 
 
 def figures_page(*, factory: Factory) -> tuple[list[MonthlyFigures], list[Assessment]]:

@@ -50,7 +50,11 @@ def _second_factor(request, factory=None):
 
 def _factory_for(request, pk) -> Factory:
     factory = get_object_or_404(
-        Factory.objects.select_related("organisation__country", "organisation__sector"), pk=pk
+        permissions.with_relations_of(
+            Factory.objects.select_related("organisation__country", "organisation__sector"),
+            request.user,
+        ),
+        pk=pk,
     )
     if not permissions.can_view_factory(request.user, factory):
         raise PermissionDenied

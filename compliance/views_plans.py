@@ -32,7 +32,7 @@ from compliance.models import (
     ImprovementPlan,
     PlanAction,
 )
-from compliance.permissions import require_second_factor_for_outsiders
+from compliance.permissions import require_second_factor_for_outsiders, with_relations_of
 from lms.accounts.exposure import own_or_others_data
 from lms.request_values import key_or_zero
 from lms.taxonomy.models import CompliancePoint
@@ -47,7 +47,11 @@ def _second_factor(request, factory):
 
 def _factory(request, pk, *, allowed=plan_permissions.can_view_plan) -> Factory:
     factory = get_object_or_404(
-        Factory.objects.select_related("organisation__country", "organisation__sector"), pk=pk
+        with_relations_of(
+            Factory.objects.select_related("organisation__country", "organisation__sector"),
+            request.user,
+        ),
+        pk=pk,
     )
     if not allowed(request.user, factory):
         raise PermissionDenied
