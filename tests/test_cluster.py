@@ -365,16 +365,20 @@ def test_two_app_servers_behind_nginx_share_everything(cluster):
     publisher = _upstream(headers)
     assert publisher in both
     answers = []
-    for _ in range(6):
+    for _ in range(8):
         status, headers, body = visitor.request("/en/")
         assert status == 200
         assert made["draft_title"].encode() in body, _upstream(headers)
         answers.append((_upstream(headers), headers.get("X-Page-Cache")))
     assert {upstream for upstream, _state in answers} == both
-    renderer = answers[0][0]
-    assert answers[0][1] == "miss"
-    first_from_other = next(state for upstream, state in answers if upstream != renderer)
-    assert first_from_other == "hit", answers
+    assert answers[0][1] == "miss", answers  # the publish made every cached copy stale
+    # A fresh rendering by one server is a hit on the other: the first time the other server
+    # answers after a miss (a task of the worker may start another generation in between,
+    # so any such pair will do).
+    assert any(
+        state == "miss" and next((s for u, s in answers[i + 1 :] if u != upstream), None) == "hit"
+        for i, (upstream, state) in enumerate(answers)
+    ), answers
 
 
 def _app_server_pids(cluster, port) -> list[int]:
