@@ -343,7 +343,7 @@ def test_two_app_servers_behind_nginx_share_everything(cluster):
     )
     assert result.splitlines()[-1] == "True"
 
-    # The page cache: one app server renders the page, the other answers from Redis.
+    # The page cache answers on both app servers (that it is one cache: after the publish).
     visitor = Browser()
     answers = []
     for _ in range(8):
