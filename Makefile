@@ -58,8 +58,8 @@ endef
 $(STAMPS)/debian: | $(STAMPS)
 	$(call debian_install,$(DEBIAN_PACKAGES))
 
-# Only `make cluster` needs these (nginx in front of two app servers; PostgreSQL and Redis
-# as CI runs them).
+# `make cluster` and CI's cluster test need these (nginx in front of two app servers;
+# PostgreSQL and Redis as CI runs them); .ci/run makes this stamp before its services pass.
 $(STAMPS)/debian-cluster: | $(STAMPS)
 	$(call debian_install,$(CLUSTER_DEBIAN_PACKAGES))
 

@@ -68,34 +68,47 @@ database() {
     say "creating database $DB_NAME"
     createdb -h 127.0.0.1 -U postgres "$DB_NAME"
   fi
-  say "migrating $DB_NAME"
+  say "migrating $DB_NAME (static files collected meanwhile)"
+  "$PY" manage.py collectstatic --no-input -v 0 --skip-checks > "$LOG/collectstatic.log" 2>&1 &
+  local static=$!
   "$PY" manage.py migrate --no-input -v 0
-  "$PY" manage.py collectstatic --no-input -v 0
+  wait "$static" || { cat "$LOG/collectstatic.log"; exit 1; }
   if [ "${CLUSTER_DEMO:-}" = 1 ]; then
     say "loading the demo content"
     "$PY" manage.py load_demo > "$LOG/load_demo.log"
   fi
 }
 
-start_app() { # PORT
+launch_app() { # PORT: started in the background; wait_app waits for its first answer
   local port=$1
   if alive "$RUN/app-$port.pid"; then return 0; fi
   "$PY" -m gunicorn -c site/deploy/gunicorn.conf.py lms.wsgi:application \
     --bind "127.0.0.1:$port" --workers "${CLUSTER_WORKERS:-2}" --threads "${CLUSTER_THREADS:-4}" \
     --pid "$RUN/app-$port.pid" --daemon \
     --access-logfile "$LOG/app-$port.access.log" --error-logfile "$LOG/app-$port.log"
-  wait_for "http://127.0.0.1:$port/robots.txt" 60
-  say "app server on 127.0.0.1:$port"
 }
+
+wait_app() { # PORT
+  wait_for "http://127.0.0.1:$1/robots.txt" 120
+  say "app server on 127.0.0.1:$1"
+}
+
+start_app() { launch_app "$1" && wait_app "$1"; }
 
 kill_app() { # PORT: the master and its workers at once, as a crash would
   local pidfile=$RUN/app-$1.pid
   if ! alive "$pidfile"; then say "no app server on $1"; return 0; fi
-  # gunicorn --daemon makes the master a session and process group leader; its workers
-  # share the group.
-  kill -KILL -- "-$(cat "$pidfile")" 2>/dev/null || kill -KILL "$(cat "$pidfile")"
+  local master workers
+  master=$(cat "$pidfile")
+  # gunicorn --daemon forks twice, so the master leads no process group of its own: name
+  # the master and every worker. Stopped first, the master cannot start a new worker
+  # between the listing and the kill.
+  kill -STOP "$master"
+  workers=$(ps -o pid= --ppid "$master" || true)
+  # shellcheck disable=SC2086
+  kill -KILL "$master" $workers
   rm -f "$pidfile"
-  say "killed the app server on $1"
+  say "killed the app server on $1 (master $master, workers" $workers")"
 }
 
 nginx_conf() {
@@ -130,7 +143,8 @@ start() {
   mkdir -p "$RUN" "$LOG" "$CLUSTER_DIR/shared/media" "$CLUSTER_DIR/shared/private" "$CLUSTER_DIR/mail"
   services
   database
-  for port in $APP_PORTS; do start_app "$port"; done
+  # Everything boots at once; then the app servers' first answers are awaited.
+  for port in $APP_PORTS; do launch_app "$port"; done
   if ! alive "$RUN/worker.pid"; then
     "$PY" -m celery -A lms worker -Q "$CLUSTER_NAME" -n "$CLUSTER_NAME@%h" --concurrency=2 -O fair \
       --loglevel=INFO --pidfile="$RUN/worker.pid" --logfile="$LOG/worker.log" --detach
@@ -139,6 +153,7 @@ start() {
     "$PY" -m celery -A lms beat --loglevel=INFO --pidfile="$RUN/beat.pid" \
       --logfile="$LOG/beat.log" --schedule="$RUN/celerybeat-schedule" --detach
   fi
+  for port in $APP_PORTS; do wait_app "$port"; done
   nginx_conf
   nginx -t -q -e "$LOG/nginx-error.log" -c "$RUN/nginx.conf"
   if alive "$RUN/nginx.pid"; then
