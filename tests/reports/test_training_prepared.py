@@ -255,3 +255,48 @@ def test_an_export_uses_the_fresh_snapshot_and_reads_the_records_now(home_page, 
     assert export.rows == Enrolment.objects.count() + sum(
         len(table.rows) + 1 for table in indicator_tables(ReportFilters())
     )
+
+
+def test_the_anonymised_records_are_those_of_the_direct_reading(home_page):
+    """The export's records (days cut in the database, one key for every pseudonym) against
+    the first way of writing them: each stored moment's ``.date()``, a fresh HMAC a row."""
+    import hmac
+
+    from django.conf import settings
+
+    from lms.reports.exports import anonymised_records
+    from lms.reports.selectors import _period_enrolments
+
+    random_training(random.Random(11), home_page)
+    today = timezone.localdate()
+    for filters in (ReportFilters(), ReportFilters(since=today - dt.timedelta(days=20))):
+        reference = [
+            [
+                hmac.new(
+                    settings.SECRET_KEY.encode(), f"learner:{row[0]}".encode(), hashlib.sha256
+                ).hexdigest()[:12],
+                row[1] or "",
+                row[2] or "",
+                row[3],
+                row[4],
+                row[5],
+                row[6] or "",
+                row[7].date().isoformat(),
+                row[8].date().isoformat() if row[8] else "",
+            ]
+            for row in _period_enrolments(filters)
+            .order_by("pk")
+            .values_list(
+                "learner_id",
+                "learner__country__code",
+                "learner__sector__code",
+                "learner__gender",
+                "learner__migrant_status",
+                "course_id",
+                "cohort_id",
+                "enrolled_at",
+                "completed_at",
+            )
+        ]
+        assert reference
+        assert list(anonymised_records(filters)) == reference
