@@ -9,7 +9,7 @@ from lms.reports import exports
 from lms.reports.filters import parse_filters
 from lms.reports.impact import impact_tables
 from lms.reports.models import ReportExport
-from lms.reports.selectors import indicator_tables
+from lms.reports.training_prepared import fresh_indicator_tables
 
 
 @shared_task
@@ -32,7 +32,9 @@ def export_build(export_id: int) -> str:
                 # Factory-level figures: no personal records to add.
                 tables, records = impact_tables(filters), None
             else:
-                tables = indicator_tables(filters)
+                # The snapshot the dashboard shows, when younger than its refresh
+                # interval (decision 0605); the records are read now.
+                tables = fresh_indicator_tables(filters).tables
                 records = None if export.for_sharing else exports.anonymised_records(filters)
             writer = exports.write_xlsx if export.format == "xlsx" else exports.write_csv
             handle, rows = writer(tables, records, for_sharing=export.for_sharing)
@@ -57,3 +59,19 @@ def impact_views_prepare() -> int:
     from lms.reports.impact_prepared import prepare_recent_views
 
     return prepare_recent_views()
+
+
+@shared_task
+def training_views_prepare() -> int:
+    """Recompute the training tables of the views opened in the last day (Celery beat)."""
+    from lms.reports.training_prepared import recent_views_prepare
+
+    return recent_views_prepare()
+
+
+@shared_task
+def training_view_prepare(language: str, spec: dict) -> None:
+    """Recompute one view whose snapshot a reader found older than the refresh interval."""
+    from lms.reports.training_prepared import view_prepare
+
+    view_prepare(language, spec)

@@ -4,6 +4,7 @@ economic indicators), and their exports."""
 from dataclasses import replace
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -24,7 +25,7 @@ from lms.reports.filters import parse_filters
 from lms.reports.impact import level_of
 from lms.reports.impact_prepared import prepared_impact_tables
 from lms.reports.models import ReportExport
-from lms.reports.selectors import indicator_tables
+from lms.reports.training_prepared import prepared_indicator_tables
 
 
 def may_see_reports(user) -> bool:
@@ -48,9 +49,9 @@ def dashboard(request):
     if not may_see_reports(request.user):
         raise PermissionDenied
     filters, form = parse_filters(request.GET, user=request.user)
-    tables = indicator_tables(filters)
+    prepared = prepared_indicator_tables(filters)
     rtl = translation.get_language_bidi()
-    panels = [(table, bar_chart(table, rtl=rtl)) for table in tables]
+    panels = [(table, bar_chart(table, rtl=rtl)) for table in prepared.tables]
     scope = country_scope(request.user)
     return render(
         request,
@@ -59,6 +60,8 @@ def dashboard(request):
             "form": form,
             "filters": filters,
             "panels": panels,
+            "computed_at": prepared.computed_at,
+            "refresh_minutes": max(1, settings.REPORTS_TABLES_REFRESH_SECONDS // 60),
             "global_view": scope is None and filters.country is None,
             "query": urlencode(filters.as_query()),
             "export_form": ExportForm(),

@@ -693,3 +693,11 @@ CELERY_BEAT_SCHEDULE["courses-evaluation-invitations"] = {
     "task": "courses.notifications.evaluation_invitations_send",
     "schedule": 15 * 60,
 }
+# --- reports (decision 0605) ---
+# The training dashboard serves tables computed at most this many seconds ago; a beat task
+# recomputes the views opened in the last day at this interval.
+REPORTS_TABLES_REFRESH_SECONDS = env.int("REPORTS_TABLES_REFRESH_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE["reports-training-tables"] = {
+    "task": "lms.reports.tasks.training_views_prepare",
+    "schedule": REPORTS_TABLES_REFRESH_SECONDS,
+}

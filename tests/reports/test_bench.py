@@ -18,4 +18,13 @@ def test_bench_data_set_and_export(home_page, monkeypatch, settings, tmp_path):
     totals = participation_totals(ReportFilters())
     assert totals["participants"] == 60
     assert bench_reports.export_xlsx() == "ready"
+    assert bench_reports.export_csv() == "ready"
+    assert bench_reports.export_xlsx_shared() == "ready"
+    assert bench_reports.compute_tables() > 0
+    assert [t.name for t in bench_reports.tasks()] == [
+        "reports.tables.compute",
+        "reports.export.csv",
+        "reports.export.xlsx",
+        "reports.export.xlsx.shared",
+    ]
     assert [s.name for s in bench_reports.scenarios()] == ["reports.dashboard.global"]
