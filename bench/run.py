@@ -468,7 +468,9 @@ def run_peers(modules, problems, base_url, args, server_pid, workers, threads) -
 
 
 def free_port_after(taken: int) -> int:
-    for port in range(taken + 1, taken + 20):
+    """The peers' port: the first free one of the nine after the site's, so a BENCH_PORT at
+    the start of a block of ten keeps both servers in that block."""
+    for port in range(taken + 1, taken + 10):
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) != 0:
                 return port

@@ -22,7 +22,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from multiformats import multibase, multicodec
-from pyld import jsonld
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
 CONTEXTS_DIR = Path(__file__).resolve().parent / "contexts"
@@ -44,6 +43,8 @@ def _context(url: str) -> dict:
 
 def document_loader(url: str, options=None) -> dict:
     """pyld document loader: our local copies of the contexts, nothing from the network."""
+    from pyld import jsonld  # only signing needs it; a page request never does
+
     if url not in CONTEXT_FILES:
         raise jsonld.JsonLdError(
             f"Context {url} is not held locally; refusing to fetch it.",
@@ -55,6 +56,8 @@ def document_loader(url: str, options=None) -> dict:
 
 def canonicalize(document: dict) -> bytes:
     """The RDFC-1.0 canonical N-Quads of a JSON-LD document."""
+    from pyld import jsonld  # pyld and requests, ~7 MB, loaded by the processes that sign
+
     try:
         nquads = jsonld.normalize(
             document,

@@ -2,8 +2,9 @@
 
 import logging
 
-from celery import shared_task
 from django.utils import timezone
+
+from lms.celery import shared_task
 
 logger = logging.getLogger(__name__)
 

@@ -33,7 +33,6 @@ from certification.forms import (
     SubmissionForm,
 )
 from certification.models import Candidacy, Certificate, CPDActivity, Programme, Submission
-from certification.tasks import certificate_pdf_task
 from lms.accounts.exposure import (
     others_data,
     own_data,
@@ -661,6 +660,8 @@ def certificate_pdf(request, code):
         # a web worker's time). Queued again, at most once a minute, in case the first task
         # was lost (the task is idempotent).
         if cache.add(f"certification:pdf-queued:{certificate.pk}", True, 60):
+            from certification.tasks import certificate_pdf_task
+
             certificate_pdf_task.delay(certificate.pk)
         messages.info(request, _("The certificate's PDF is being prepared. Try again in a minute."))
         return redirect("certification:certificate", code=code)

@@ -6,7 +6,6 @@ from collections import defaultdict
 from html import unescape
 from smtplib import SMTPException
 
-from celery import shared_task
 from django.conf import settings
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
+from lms.celery import shared_task
 from lms.notifications.services import DeliveryRetry
 from lms.numerals import local_number
 

@@ -17,7 +17,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook, load_workbook
 from wagtail.models import Locale
 
 from compliance.models import Factory, InstrumentVersion, LegalSource, Question
@@ -89,6 +88,8 @@ def _flag(value: str, *, row: int, column: str, errors: list) -> bool:
 
 
 def _read_rows(file) -> tuple[list[str], list[tuple[int, dict]]]:
+    from openpyxl import load_workbook  # openpyxl and numpy (~28 MB): only when importing
+
     checked = check_upload(file, policy=spreadsheet_policy())
     try:
         workbook = load_workbook(checked.file, read_only=True, data_only=True)
@@ -313,6 +314,8 @@ def instrument_export(*, instrument: InstrumentVersion) -> bytes:
         language = translated.locale.language_code
         translations[language] = {q.translation_key: q for q in translated.questions.all()}
     languages = sorted(translations)
+    from openpyxl import Workbook  # loaded by the exports only, not by every web worker
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET

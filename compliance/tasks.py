@@ -1,6 +1,6 @@
 """Celery tasks of the compliance room."""
 
-from celery import shared_task
+from lms.celery import shared_task
 
 
 @shared_task

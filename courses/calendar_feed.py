@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from icalendar import Calendar, Event
 
 from courses.calendar_sources import calendar_events
 from courses.models import CalendarFeed
@@ -55,6 +54,8 @@ def _uid_domain() -> str:
 
 def calendar_ical(*, person, now: dt.datetime | None = None) -> bytes:
     """The person's events from a month ago to a year ahead, as an iCalendar document."""
+    from icalendar import Calendar, Event  # ~5 MB, for the feed's own requests only
+
     now = now or timezone.now()
     calendar = Calendar()
     calendar.add("prodid", "-//Better Work//Learning calendar//EN")

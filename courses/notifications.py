@@ -1,6 +1,7 @@
 """What courses tells people, through the core notification service (lms.notifications):
 the kinds it registers, the receivers that turn its events into notifications, and the
-scheduled tasks that look for sessions about to start and modules opening today.
+scheduled work (run by the tasks in ``courses.tasks``) that looks for sessions about to
+start and modules opening today.
 
 Every notification has a key naming its event, so a retried task or a duplicated signal
 never tells anyone twice: an enrolment once, a review once per decision, a session reminder
@@ -9,7 +10,6 @@ list seat once per session, a due date once per course and date."""
 
 import datetime as dt
 
-from celery import shared_task
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_save
@@ -367,7 +367,6 @@ def _reminder_key(session, window) -> str:
     return f"session:{session.pk}:{window}:{session.starts_at.isoformat()}"
 
 
-@shared_task(ignore_result=True)
 def session_reminders_send() -> int:
     sent = 0
     for session, learner, window in session_reminders_due(now=timezone.now()):
@@ -422,7 +421,6 @@ def _module_key(module) -> str:
     return f"module:{module.pk}"
 
 
-@shared_task(ignore_result=True)
 def module_openings_announce() -> int:
     sent = 0
     for enrolment, module in module_openings_due(today=timezone.localdate()):
@@ -460,7 +458,6 @@ def _evaluation_key(session) -> str:
     return f"evaluation:session:{session.pk}"
 
 
-@shared_task(ignore_result=True)
 def evaluation_invitations_send() -> int:
     sent = 0
     for session, learner in evaluation_invitations_due(now=timezone.now()):

@@ -23,7 +23,7 @@ Completion is monotonic: ``Enrolment.completed_at`` is set once and never cleare
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Case, Count, F, JSONField, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
@@ -125,11 +125,18 @@ LIGHT_PAGE_FIELDS = ["id", "title", "slug", "path", "depth", "url_path", "locale
 
 
 def lesson_neighbours(*, course: CoursePage, lesson: Page):
-    """The lessons before and after ``lesson`` in reading order, without their bodies."""
-    lessons = list(
-        LessonPage.objects.descendant_of(course).live().order_by("path").only(*LIGHT_PAGE_FIELDS)
-    )
+    """The lessons before and after ``lesson`` in reading order: from the course's structure
+    this process keeps (no query), else without their bodies."""
+    lessons = course_structure(course=course).lessons
     position = next((i for i, other in enumerate(lessons) if other.pk == lesson.pk), None)
+    if position is None:  # a kind of course whose structure lists no lessons
+        lessons = list(
+            LessonPage.objects.descendant_of(course)
+            .live()
+            .order_by("path")
+            .only(*LIGHT_PAGE_FIELDS)
+        )
+        position = next((i for i, other in enumerate(lessons) if other.pk == lesson.pk), None)
     if position is None:
         return None, None
     previous = lessons[position - 1] if position > 0 else None
@@ -332,9 +339,34 @@ class CourseStructure:
         return steps + [key for key, _title in self.practice_items]
 
 
+# Course structures kept by each process for the current content generation (lms.page_cache:
+# publishing, moving, deleting or saving any live page starts a new one), so a learner's
+# course page does not read and build every lesson of the course on each request. One
+# generation's entries at a time; an entry built while a newer generation started goes into
+# the older one's dictionary, which is dropped.
+_STRUCTURES: dict[str, dict] = {}
+
+
 def course_structure(*, course: CoursePage, locale: Locale | None = None) -> CourseStructure:
-    """Modules, lessons and steps of ``course`` in ``locale`` (default: the course's own)."""
-    return course_structures(courses=[course], locale=locale or course.locale)[course.pk]
+    """Modules, lessons and steps of ``course`` in ``locale`` (default: the course's own),
+    read once per process and content generation. The pages it holds are shared by the
+    requests that follow: read them, never change them."""
+    from lms.page_cache import current_generation
+
+    generation = current_generation()
+    entries = _STRUCTURES.get(generation)
+    if entries is None:
+        entries = {}
+        _STRUCTURES.clear()
+        _STRUCTURES[generation] = entries
+    key = (course.pk, locale.pk if locale is not None else course.locale_id)
+    found = entries.get(key)
+    if found is None:
+        locale = locale or course.locale
+        found = entries[key] = course_structures(courses=[course], locale=locale)[course.pk]
+    if found.course.pk == course.pk and found.course is not course:
+        found = replace(found, course=course)  # the caller's own instance of the course
+    return found
 
 
 def course_structures(

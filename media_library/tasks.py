@@ -1,7 +1,6 @@
 """Celery tasks of the media library. Each is safe to run twice (see services)."""
 
-from celery import shared_task
-
+from lms.celery import shared_task
 from media_library import services
 
 

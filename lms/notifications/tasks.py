@@ -2,9 +2,9 @@
 
 import datetime as dt
 
-from celery import shared_task
 from django.utils import timezone
 
+from lms.celery import shared_task
 from lms.notifications.services import DeliveryRetry
 
 

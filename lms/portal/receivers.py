@@ -9,25 +9,32 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from certification.signals import certificate_issued, certificate_renewed, certificate_revoked
-from lms.portal import tasks
 from lms.portal.models import CertificateCommunity
 
 
 def on_certificate_granted(sender, *, certificate, **kwargs):
+    from lms.portal import tasks  # Celery is loaded when a task is sent, not by every worker
+
     tasks.certificate_communities_grant_task.delay(certificate.pk)
 
 
 def on_certificate_revoked(sender, *, certificate, **kwargs):
+    from lms.portal import tasks
+
     tasks.certificate_communities_withdraw_task.delay(certificate.holder_id)
 
 
 def on_link_saved(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
+        from lms.portal import tasks
+
         link_id = instance.pk
         transaction.on_commit(lambda: tasks.certificate_community_fill_task.delay(link_id))
 
 
 def on_link_deleted(sender, instance, **kwargs):
+    from lms.portal import tasks
+
     transaction.on_commit(lambda: tasks.certificate_communities_withdraw_task.delay())
 
 

@@ -2,10 +2,11 @@
 holders in step with their certificates. Each is idempotent, so a retried or repeated
 task changes nothing more."""
 
-from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import OperationalError
+
+from lms.celery import shared_task
 
 RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
 

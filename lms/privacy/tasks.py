@@ -4,11 +4,11 @@ of accounts unused for longer than ``LMS_INACTIVE_ACCOUNT_RETENTION_DAYS``."""
 import logging
 from datetime import timedelta
 
-from celery import shared_task
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from lms.celery import shared_task
 from lms.privacy.models import ErasureRequest
 
 logger = logging.getLogger(__name__)

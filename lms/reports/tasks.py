@@ -1,10 +1,10 @@
 """Exports are built in a worker: a large country's records do not fit in a request."""
 
-from celery import shared_task
 from django.core.files import File
 from django.http import QueryDict
 from django.utils import timezone
 
+from lms.celery import shared_task
 from lms.reports import exports
 from lms.reports.filters import parse_filters
 from lms.reports.impact import impact_tables

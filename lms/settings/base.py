@@ -603,37 +603,37 @@ COMMUNITY_NEW_MEMBER_MAX_LINKS = 2
 COMMUNITY_TRUST_AFTER_DAYS = 2
 COMMUNITY_TRUST_AFTER_POSTS = 3
 COMMUNITY_FLAGS_TO_HIDE = 3
-from celery.schedules import crontab  # noqa: E402
-
+# Beat times as crontab strings (minute hour day-of-month month day-of-week), made Celery
+# schedules by lms.celery, so loading the settings does not load Celery.
 CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
 CELERY_BEAT_SCHEDULE |= {
     "community-daily-digest": {
         "task": "community.tasks.send_digests",
-        "schedule": crontab(minute=0, hour=6),
+        "schedule": "0 6 * * *",
         "args": ("daily",),
     },
     "community-weekly-digest": {
         "task": "community.tasks.send_digests",
-        "schedule": crontab(minute=0, hour=6, day_of_week=1),
+        "schedule": "0 6 * * 1",
         "args": ("weekly",),
     },
     # Certificates expire by date, without an event: the portal takes back, once a day,
     # the community memberships that came with a certificate no longer valid.
     "portal-certificate-communities": {
         "task": "lms.portal.tasks.certificate_communities_withdraw_task",
-        "schedule": crontab(minute=30, hour=0),
+        "schedule": "30 0 * * *",
     },
 }
 # Overdue improvement-plan actions are reminded once a day (each at most once a week).
 CELERY_BEAT_SCHEDULE["compliance-overdue-actions"] = {
     "task": "compliance.tasks.overdue_actions_remind",
-    "schedule": crontab(minute=0, hour=5),
+    "schedule": "0 5 * * *",
 }
 # Required and recurring training (issue 22.6): assignments, new cycles, due-soon and overdue
 # notices, once a day (courses.training; idempotent).
 CELERY_BEAT_SCHEDULE["courses-training-requirements"] = {
     "task": "courses.tasks.training_requirements_apply_task",
-    "schedule": crontab(minute=45, hour=4),
+    "schedule": "45 4 * * *",
 }
 # --- privacy (issue 21.4, decision 0011) ---
 # Accounts unused (no sign-in) for this many days are proposed for erasure once a day; 0 turns
@@ -647,11 +647,11 @@ LMS_DATA_DOWNLOAD_RATE = env("LMS_DATA_DOWNLOAD_RATE", default="5/h")
 # Sessions that take sign-ups: no-shows derived from attendance once they end (issue 22).
 CELERY_BEAT_SCHEDULE["courses-session-no-shows"] = {
     "task": "courses.tasks.session_no_shows_record_task",
-    "schedule": crontab(minute=40),
+    "schedule": "40 * * * *",
 }
 CELERY_BEAT_SCHEDULE["privacy-inactive-accounts"] = {
     "task": "lms.privacy.tasks.inactive_accounts_propose_erasure",
-    "schedule": crontab(minute=15, hour=3),
+    "schedule": "15 3 * * *",
 }
 # Media served from another origin (a CDN or S3 custom domain) must be allowed by the Content
 # Security Policy: pictures, posters, video and audio, and fetches that save them offline.
@@ -686,7 +686,7 @@ CELERY_BEAT_SCHEDULE["courses-session-reminders"] = {
 }
 CELERY_BEAT_SCHEDULE["courses-module-openings"] = {
     "task": "courses.notifications.module_openings_announce",
-    "schedule": crontab(minute=0, hour=4),
+    "schedule": "0 4 * * *",
 }
 # People present at a session are invited to rate it within the hour after it ends.
 CELERY_BEAT_SCHEDULE["courses-evaluation-invitations"] = {

@@ -1,7 +1,6 @@
 """Processing uploaded packages off the request (eager when no broker is configured)."""
 
-from celery import shared_task
-
+from lms.celery import shared_task
 from media_library.interactive.models import H5PContent, ScormPackage
 
 

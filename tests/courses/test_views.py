@@ -160,6 +160,52 @@ def test_course_and_lesson_page_queries_do_not_grow_with_the_course(
     assert counts["lesson"][0] == counts["lesson"][1]
 
 
+def test_a_course_page_with_class_sessions_stays_within_ten_queries(
+    client, training, django_assert_max_num_queries
+):
+    """The bench's data: a learner in a cohort whose class sessions they attended (the
+    sessions' count and the attendance are two more queries than a learner alone)."""
+    person, trainer = factories.learner(), factories.trainer()
+    counts = []
+    for modules, lessons in ((3, 2), (12, 5)):
+        course = factories.programme(training, modules=modules, lessons=lessons)
+        cohort = factories.cohort(course, trainers=[trainer])
+        factories.enrol(course, [person], cohort=cohort)
+        for number in range(modules):
+            session = factories.session(cohort, title=f"Session {number}")
+            services.attendance_mark(
+                session=session, learner=person, present=True, marked_by=trainer
+            )
+        client.force_login(person)
+        client.get(course.url)
+        with django_assert_max_num_queries(COURSE_QUERIES) as captured:
+            response = client.get(course.url)
+        assert response.status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+
+
+def test_a_published_change_to_a_course_shows_on_the_learners_next_request(client, small_programme):
+    """The course's structure is kept between requests: publishing a new lesson, a new
+    title or unpublishing a lesson shows on the next request."""
+    person = factories.learner()
+    services.enrolment_create(learner=person, course=small_programme)
+    client.force_login(person)
+    assert "Lesson 1.1" in client.get(small_programme.url).content.decode()
+    module = small_programme.get_children().first().specific
+    added = LessonPage(title="Newly published lesson", slug="newly-published", body=[])
+    module.add_child(instance=added)
+    added.save_revision().publish()
+    assert "Newly published lesson" in client.get(small_programme.url).content.decode()
+    first = LessonPage.objects.descendant_of(small_programme).order_by("path").first()
+    first.title = "A renamed lesson"
+    first.save_revision().publish()
+    page = client.get(small_programme.url).content.decode()
+    assert "A renamed lesson" in page
+    added.unpublish()
+    assert "Newly published lesson" not in client.get(small_programme.url).content.decode()
+
+
 def test_a_learner_completes_a_lesson_and_its_knowledge_check(client, small_programme):
     person = factories.learner()
     services.enrolment_create(learner=person, course=small_programme)

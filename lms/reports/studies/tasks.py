@@ -1,9 +1,9 @@
 """Study panels are built in a worker: every outcome of every year of every factory."""
 
-from celery import shared_task
 from django.core.files import File
 from django.utils import timezone
 
+from lms.celery import shared_task
 from lms.reports.studies import panel_export
 from lms.reports.studies.analysis import build_panel
 from lms.reports.studies.models import StudyExport

@@ -1,0 +1,56 @@
+"""What a web worker loads at start: the libraries only some requests or tasks need
+(spreadsheets, calendars, JSON-LD signing, Celery) are imported where they are used, so
+every gunicorn worker does not hold them (issue 14: a worker's memory)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+LOADED_LATE = ["celery", "kombu", "openpyxl", "numpy", "icalendar", "pyld"]
+
+
+def test_a_web_worker_starts_without_the_libraries_only_some_requests_need():
+    probe = (
+        "import json, sys\n"
+        "from lms.wsgi import application\n"
+        "from django.urls import resolve\n"
+        "resolve('/en/')\n"  # the whole URLconf, every room's views
+        f"print(json.dumps([name for name in {LOADED_LATE!r} if name in sys.modules]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.test"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+
+
+def test_the_beat_schedule_becomes_celery_schedules():
+    from celery.schedules import crontab
+
+    from lms.celery import app, beat_schedule
+
+    schedule = beat_schedule(settings.CELERY_BEAT_SCHEDULE)
+    weekly = schedule["community-weekly-digest"]["schedule"]
+    assert weekly == crontab(minute=0, hour=6, day_of_week=1)
+    assert schedule["courses-session-no-shows"]["schedule"] == crontab(minute=40)
+    assert schedule["notifications-deliver-pending"]["schedule"] == 600
+    assert app.conf.beat_schedule["community-weekly-digest"]["schedule"] == weekly
+
+
+def test_every_scheduled_task_is_registered():
+    from lms.celery import app
+
+    app.loader.import_default_modules()
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks, entry["task"]
