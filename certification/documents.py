@@ -7,7 +7,6 @@ translation the catalogues do not have yet (Khmer and Bengali until their catalo
 is printed whole in English, its date too, so no sentence mixes two languages."""
 
 import base64
-import io
 import threading
 from datetime import date
 from pathlib import Path
