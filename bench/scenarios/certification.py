@@ -164,7 +164,9 @@ def issue_certificates() -> dict:
 
     Queuing is what issuing costs in production (a push to Redis); the bench runs Celery
     eagerly, so the queued tasks are collected here instead of run inline, and the notices
-    (e-mail) are left out. Returns the issue time per certificate and the render time."""
+    (e-mail) and the certificate communities' task are left out. Returns the issue time,
+    CPU and queries per certificate, and the render time and the workers' CPU time."""
+    import resource
     import statistics
     import time
     from multiprocessing import get_context
@@ -176,6 +178,7 @@ def issue_certificates() -> dict:
     from certification import tasks
     from certification.models import Candidacy, Certificate, Programme
     from certification.services import certificate_issue
+    from lms.portal import tasks as portal_tasks
 
     programme = Programme.objects.get(slug=PROGRAMME_SLUG)
     issued = Certificate.objects.filter(programme=programme).exclude(code__in=CODES.values())
@@ -192,22 +195,34 @@ def issue_certificates() -> dict:
     )
     queued: list[int] = []
     issue_ms: list[float] = []
+    _queries.clear()
     started = time.perf_counter()
+    cpu_started = time.process_time()
     with (
         mock.patch.object(tasks.certificate_pdf_task, "delay", side_effect=queued.append),
         mock.patch.object(tasks.certificate_notify_task, "delay"),
+        mock.patch.object(portal_tasks.certificate_communities_grant_task, "delay"),
+        connections["default"].execute_wrapper(_count_query),
     ):
         for candidacy in candidacies:
             one = time.perf_counter()
             certificate_issue(candidacy=candidacy, approved=True)
             issue_ms.append((time.perf_counter() - one) * 1000)
     issue_s = time.perf_counter() - started
+    issue_cpu_s = time.process_time() - cpu_started
 
     connections.close_all()  # each worker process opens its own connection
     started = time.perf_counter()
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with get_context("fork").Pool(RENDER_WORKERS) as pool:
         names = pool.map(_render, queued, chunksize=8)
+        pool.close()
+        pool.join()  # the workers' CPU time is counted once they are reaped
     render_s = time.perf_counter() - started
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    render_cpu_s = (children.ru_utime + children.ru_stime) - (
+        children_before.ru_utime + children_before.ru_stime
+    )
     rendered = Certificate.objects.filter(pk__in=queued).exclude(pdf="").count()
     if rendered != len(candidacies) or len(set(names)) != len(candidacies):
         raise RuntimeError(f"{rendered} PDFs for {len(candidacies)} certificates")
@@ -218,10 +233,25 @@ def issue_certificates() -> dict:
         "issue_ms_mean": round(statistics.fmean(issue_ms), 2),
         "issue_ms_p95": round(issue_ms[int(0.95 * (len(issue_ms) - 1))], 2),
         "issue_ms_max": round(issue_ms[-1], 2),
+        "issue_cpu_ms_mean": round(issue_cpu_s * 1000 / len(candidacies), 2),
+        "issue_queries_mean": round(len(_queries) / len(candidacies), 2),
         "render_workers": RENDER_WORKERS,
         "render_s": round(render_s, 3),
         "render_ms_per_pdf_per_worker": round(render_s * 1000 * RENDER_WORKERS / len(queued), 1),
+        # The worker processes' CPU time (user and system), which the machine's load
+        # disturbs less than the wall time.
+        "render_cpu_ms_per_pdf": round(render_cpu_s * 1000 / len(queued), 1),
+        "load_average": os.getloadavg(),
     }
+
+
+_queries: list[str] = []
+
+
+def _count_query(execute, sql, params, many, context):
+    """Counts the issue's queries (Django's query log keeps only the last 9,000)."""
+    _queries.append(sql)
+    return execute(sql, params, many, context)
 
 
 def _render(certificate_id: int) -> str:

@@ -51,3 +51,23 @@ def test_the_qr_code_carries_the_public_verification_address(programme, issue):
     svg = documents.qr_svg(url)
     assert svg.lstrip().startswith("<?xml") or "<svg" in svg[:200]
     assert "<path" in svg
+
+
+def _modules_painted(path: str, size: int) -> list[list[bool]]:
+    """The squares a path of ``M x y h w v 1 h -w z`` rectangles paints, as a matrix."""
+    painted = [[False] * size for _ in range(size)]
+    for x, y, width in re.findall(r"M(\d+) (\d+)h(\d+)v1h-\3z", path):
+        for column in range(int(x), int(x) + int(width)):
+            assert not painted[int(y)][column], "a module painted twice"
+            painted[int(y)][column] = True
+    return painted
+
+
+@pytest.mark.parametrize("code", ["K7fH2mQp9sLxV3bN8cR4tW6y", "a", "0" * 40])
+def test_the_qr_code_paints_exactly_the_dark_modules(code):
+    url = f"{settings.CERTIFICATION_PUBLIC_BASE_URL}/verify/{code}/"
+    matrix = documents.qr_matrix(url)
+    path = re.search(r'<path d="([^"]*)"', documents.qr_svg(url))[1]
+    assert re.fullmatch(r"(M\d+ \d+h(\d+)v1h-\2z)+", path)
+    assert _modules_painted(path, len(matrix)) == matrix
+    assert f'viewBox="0 0 {len(matrix)} {len(matrix)}"' in documents.qr_svg(url)

@@ -108,18 +108,31 @@ def test_a_rendering_overtaken_by_a_renewal_keeps_nothing(
     assert [path.name for path in _pdf_files(settings)] == [Path(current).name]
 
 
-def test_fonts_and_style_sheet_are_made_once_per_worker_thread(candidacy, issue):
+def test_fonts_style_sheet_and_template_are_made_once_per_worker_thread(candidacy, issue):
+    from django.template import engines
+    from django.template.loaders.filesystem import Loader
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
     certificate = issue(candidacy)
     for name in ("font_config", "stylesheet"):
         documents._local.__dict__.pop(name, None)
+    for loader in engines["django"].engine.template_loaders:
+        loader.reset()  # the cached loader forgets what earlier tests compiled
     with (
         mock.patch("weasyprint.text.fonts.FontConfiguration", wraps=FontConfiguration) as fonts,
         mock.patch("weasyprint.CSS", wraps=CSS) as sheets,
+        mock.patch.object(
+            Loader, "get_contents", autospec=True, side_effect=Loader.get_contents
+        ) as reads,
     ):
         for _ in range(3):
             assert documents.certificate_pdf(certificate=certificate).startswith(b"%PDF-")
     assert fonts.call_count == 1
     assert sheets.call_count == 1
+    template_reads = [
+        call
+        for call in reads.call_args_list
+        if call.args[1].template_name == "certification/certificate_pdf.html"
+    ]
+    assert len(template_reads) == 1

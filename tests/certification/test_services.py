@@ -196,6 +196,19 @@ def test_issue_needs_every_requirement_unless_staff_approve(candidacy):
     assert candidacy.approved_by == staff
 
 
+def test_issuing_takes_a_fixed_few_queries_and_keeps_the_serial(
+    programme, issue, django_assert_max_num_queries
+):
+    first = issue(CandidacyFactory(programme=programme))
+    candidacy = CandidacyFactory(programme=programme)
+    # Lock, checks, serial, snapshot, status index, insert, candidacy (and 4 savepoints);
+    # saving the programme rewrote its search and reference index entries too.
+    with django_assert_max_num_queries(14):
+        second = issue(candidacy)
+    programme.refresh_from_db()
+    assert (first.serial_number, second.serial_number, programme.last_serial) == (1, 2, 2)
+
+
 def test_staff_of_another_country_cannot_approve(candidacy):
     with pytest.raises(PermissionDenied):
         services.candidacy_approve_issue(candidacy=candidacy, approved_by=country_staff("jo"))
