@@ -3,8 +3,9 @@ from the cache (Redis in production, files on one machine without it), until som
 they show changes (docs/decisions/0007-page-cache-and-search.md, 0008-page-cache-hit-path.md).
 
 What is cached: a GET whose view opted in (``@public_page_cache`` on a view, or a page type
-with ``page_cache = True``), answered 200 to a visitor who is not signed in, under a
-language prefix (``/en/...``: the path decides the language, so the key varies by it), with
+with ``page_cache = True``), answered 200 to a visitor who is not signed in, keyed by
+host, address and language (the path's prefix, ``/en/...``; for an address without one, the
+language an anonymous visitor gets from their cookie or ``Accept-Language``), with
 no cookie set and no CSRF token used by the page, and nothing private in its
 ``Cache-Control``. A visitor who sends any cookie besides the CSRF and language cookies
 (a session, pending messages) always gets a fresh page.
@@ -37,7 +38,7 @@ from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_headers
-from django.utils.translation import get_language_from_path
+from django.utils.translation import get_language_from_path, get_language_from_request
 
 logger = logging.getLogger(__name__)
 
@@ -132,14 +133,18 @@ def _request_key(request) -> str | None:
         return None
     if any(name not in NEUTRAL_COOKIES for name in request.COOKIES):
         return None
-    if get_language_from_path(request.path_info) is None:
-        return None
+    language = get_language_from_path(request.path_info)
+    if language is None:
+        # An address without a prefix (a certificate's /verify/<code>/ printed on paper)
+        # speaks the language LocaleMiddleware picks for an anonymous visitor: the language
+        # cookie, else Accept-Language, else the default. The key holds that choice.
+        language = get_language_from_request(request, check_path=False)
     try:
         host = request.get_host()
     except DisallowedHost:
         return None
-    digest = hashlib.sha256(f"{host}\n{request.get_full_path()}".encode()).hexdigest()
-    return KEY_PREFIX + digest
+    source = f"{host}\n{language}\n{request.get_full_path()}"
+    return KEY_PREFIX + hashlib.sha256(source.encode()).hexdigest()
 
 
 def _storable(request, response) -> bool:
