@@ -1,6 +1,6 @@
 """The shared page cache: public pages rendered once and served to every anonymous visitor
 from the cache (Redis in production, files on one machine without it), until something
-they show changes (docs/decisions/0007-page-cache-and-search.md, 0008-page-cache-hit-path.md).
+they show changes (docs/decisions/0007-page-cache-and-search.md, 0032-page-cache-hit-path.md).
 
 What is cached: a GET whose view opted in (``@public_page_cache`` on a view, or a page type
 with ``page_cache = True``), answered 200 to a visitor who is not signed in, keyed by
