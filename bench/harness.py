@@ -53,6 +53,11 @@ class HttpScenario:
     expect_status: int = 200
 
 
+# What a browser sends: scenarios named ``*.compressed`` send it, and are held against the
+# static file asked for the same way (bench/run.py, ratios_to_static).
+BROWSER_ENCODINGS = {"Accept-Encoding": "gzip, deflate, br"}
+
+
 @dataclass
 class TaskScenario:
     name: str

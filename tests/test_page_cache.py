@@ -2,14 +2,19 @@
 varied by language; signed-in visitors, pages with a CSRF token or a cookie never do; and
 every kind of edit shows on the very next request."""
 
+import gzip
+
+import brotli
 import pytest
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import Client
 from django.urls import path
 from wagtail.models import Page
 
-from lms.page_cache import HIT_HEADER, public_page_cache
+from lms import page_cache
+from lms.page_cache import GENERATION_KEY, HIT_HEADER, public_page_cache
 from lms.taxonomy.models import Country
 from tests.accounts.factories import UserFactory
 from tests.portal.factories import content_create, section_create, translation_publish
@@ -20,12 +25,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _page_cache_on(settings):
-    from django.core.cache import caches
-
     settings.PAGE_CACHE_ENABLED = True
     caches["pages"].clear()
+    page_cache.local_copies.clear()
     yield
     caches["pages"].clear()
+    page_cache.local_copies.clear()
 
 
 def fetch(client, url):
@@ -216,3 +221,86 @@ def test_revoking_a_certificate_shows_on_its_verification_page(client):
         certificate=certificate, revoked_by=global_admin(), reason="Obtained by fraud"
     )
     assert "verdict-valid" not in fetch(client, url)[1]
+
+
+def _certificate():
+    from certification import services
+    from certification.models import Requirement
+    from tests.certification.factories import CandidacyFactory, ProgrammeFactory, requirement
+
+    programme = ProgrammeFactory()
+    requirement(programme, Requirement.Kind.COURSE, title="Trainer course")
+    return services.certificate_issue(
+        candidacy=CandidacyFactory(programme=programme), approved=True
+    )
+
+
+def test_a_cached_page_is_sent_compressed_as_the_browser_accepts(client, home_page):
+    first, html = fetch(client, "/en/")
+    assert "Accept-Encoding" in first["Vary"]
+    decoders = {"br": brotli.decompress, "gzip": gzip.decompress}
+    for accept, coding in [
+        ("gzip, deflate, br", "br"),
+        ("gzip", "gzip"),
+        ("br;q=0, gzip;q=0.8", "gzip"),
+        ("*", "br"),
+        ("identity", None),
+        ("", None),
+    ]:
+        response = client.get("/en/", HTTP_ACCEPT_ENCODING=accept)
+        assert response[HIT_HEADER] == "hit"
+        assert response.get("Content-Encoding") == coding, accept
+        assert int(response["Content-Length"]) == len(response.content)
+        body = decoders[coding](response.content) if coding else response.content
+        assert body.decode() == html
+        # What a CDN and the browser need is the same as on the rendered page.
+        assert "Accept-Encoding" in response["Vary"]
+        for name in ("Cache-Control", "Content-Security-Policy", "Content-Type"):
+            assert response[name] == first[name], name
+
+
+def test_an_edit_made_through_another_app_server_shows_on_the_next_request(client, home_page):
+    """Each process keeps a copy of the pages it served; a new generation started by any
+    other process (here: written to the shared cache directly, with a change that sends no
+    signal in this one) voids it at once."""
+    from lms.portal.models import HomePage
+
+    fetch(client, "/en/")
+    assert client.get("/en/")[HIT_HEADER] == "hit"
+    HomePage.objects.filter(pk=home_page.pk).update(tagline="Changed on the other server")
+    assert "Changed on the other server" not in client.get("/en/").content.decode()
+    caches["pages"].set(GENERATION_KEY, "started-by-another-server", timeout=None)
+    response, html = fetch(client, "/en/")
+    assert response[HIT_HEADER] == "miss"
+    assert "Changed on the other server" in html
+
+
+def test_a_hit_needs_only_the_generation_from_the_shared_cache(client, home_page, settings):
+    from django.test import RequestFactory
+
+    fetch(client, "/en/")
+    key = page_cache._request_key(RequestFactory().get("/en/"))
+    caches["pages"].delete(key)  # evicted from the shared cache; the process kept its copy
+    assert client.get("/en/")[HIT_HEADER] == "hit"
+    settings.PAGE_CACHE_LOCAL_BYTES = 0
+    caches["pages"].delete(key)
+    assert client.get("/en/")[HIT_HEADER] == "miss"
+
+
+def test_an_address_without_a_language_prefix_is_kept_for_each_language(client):
+    certificate = _certificate()
+    url = f"/verify/{certificate.code}/"
+    vietnamese = client.get(url, HTTP_ACCEPT_LANGUAGE="vi")
+    assert vietnamese.status_code == 200
+    assert 'lang="vi"' in vietnamese.content.decode()
+    again = client.get(url, HTTP_ACCEPT_LANGUAGE="vi")
+    assert again[HIT_HEADER] == "hit"
+    assert 'lang="vi"' in again.content.decode()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert english[HIT_HEADER] == "miss"
+    assert 'lang="en"' in english.content.decode()
+    other = Client()
+    other.cookies["django_language"] = "vi"
+    chosen = other.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert chosen[HIT_HEADER] == "hit"
+    assert 'lang="vi"' in chosen.content.decode()

@@ -15,7 +15,7 @@ import random
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from bench.harness import PASSWORD, HttpScenario, TaskScenario
+from bench.harness import BROWSER_ENCODINGS, PASSWORD, HttpScenario, TaskScenario
 
 ARTICLES = int(os.environ.get("BENCH_PORTAL_ARTICLES", 2000))
 PEOPLE = int(os.environ.get("BENCH_PORTAL_PEOPLE", 500))
@@ -337,9 +337,16 @@ def scenarios() -> list[HttpScenario]:
         # (whitenoise), and the small web manifest view (bench/scenarios/media.py).
         HttpScenario("portal.static-file", static("css/site.css"), requests=300),
         HttpScenario(
+            "portal.static-file.compressed",
+            static("css/site.css"),
+            headers=BROWSER_ENCODINGS,
+            requests=300,
+        ),
+        HttpScenario(
             "portal.home.en", "/en/", measure_weight=True, weight_budget_kb=60, requests=300
         ),
         HttpScenario("portal.home.en.rendered", "/en/", headers=RENDERED, requests=200),
+        HttpScenario("portal.home.en.compressed", "/en/", headers=BROWSER_ENCODINGS, requests=300),
         HttpScenario("portal.home.ar", "/ar/", measure_weight=True, requests=200),
         HttpScenario("portal.browse.country", "/en/browse/country/vn/", requests=200),
         HttpScenario(

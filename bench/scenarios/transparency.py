@@ -9,7 +9,7 @@ target: at least 0.7x)."""
 
 import os
 
-from bench.harness import HttpScenario
+from bench.harness import BROWSER_ENCODINGS, HttpScenario
 
 FACTORIES = int(os.environ.get("BENCH_COMPLIANCE_FACTORIES", 2_000))
 CYCLES = int(os.environ.get("BENCH_COMPLIANCE_CYCLES", 5))
@@ -49,4 +49,17 @@ def scenarios() -> list[HttpScenario]:
             requests=200,
         ),
         HttpScenario("transparency.open_data.csv", "/en/transparency/vn/data.csv", requests=100),
+        # As browsers ask: compressed, held against the static file asked the same way.
+        HttpScenario(
+            "transparency.country.compressed",
+            "/en/transparency/vn/",
+            headers=BROWSER_ENCODINGS,
+            requests=200,
+        ),
+        HttpScenario(
+            "transparency.open_data.csv.compressed",
+            "/en/transparency/vn/data.csv",
+            headers=BROWSER_ENCODINGS,
+            requests=200,
+        ),
     ]

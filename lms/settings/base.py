@@ -167,6 +167,9 @@ CACHES["pages"] = (
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 PAGE_CACHE_ALIAS = "pages"
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
+# Each process keeps a copy of the cached pages it served lately, this many bytes at most
+# (0: none), used while the shared generation is the one they were rendered under.
+PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=16 * 1024**2)
 # How long a CDN may keep a public page (Cache-Control s-maxage); a published page's own
 # addresses are purged at once when WAGTAILFRONTENDCACHE is configured (below).
 PAGE_CACHE_CDN_SECONDS = env.int("PAGE_CACHE_CDN_SECONDS", default=60)
