@@ -22,6 +22,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
             _BASE_DATA[alias] = json.dumps(rows)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _urlconf_loaded():
+    """Load the URLconf before any test. A test that first reverses a URL inside freezegun's
+    ``freeze_time`` would otherwise build the API's pydantic schemas while ``datetime.date``
+    is freezegun's stand-in, which pydantic refuses (a test run alone failed that way)."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (imports every module the URLconf names)
+
+
 @pytest.fixture(autouse=True)
 def _base_data_restored(request):
     """Django's own serialized rollback relies on an attribute of the connection object,
