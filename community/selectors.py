@@ -44,7 +44,9 @@ from .models import (
 
 User = get_user_model()
 THREADS_PER_PAGE = 30
-POSTS_PER_PAGE = 50
+# Twenty posts a page, as forums commonly show: a page costs CPU per post shown (issue 14),
+# and a worker on a cheap phone scrolls less and downloads less.
+POSTS_PER_PAGE = 20
 SEARCH_MAX_LENGTH = 200
 
 

@@ -53,6 +53,7 @@ from .models import (
     Membership,
     Notification,
     Post,
+    Reaction,
     ReadPosition,
     Subscription,
     Thread,
@@ -385,12 +386,18 @@ def thread_detail(request, slug, pk):
                 seen=thread.reader_position,
             )
         watching = thread.reader_watching
+    # Labels translated once, not once per post and button.
+    reaction_kinds = [(kind, str(label)) for kind, label in Reaction.Kind.choices]
     for post in posts:
         post.is_new = request.user.is_authenticated and post.number > previous_read
         post.can_edit = request.user.is_authenticated and (
             moderator or (post.author_id == request.user.pk and not thread.is_locked)
         )
-        post.my_kinds = {r.kind for r in getattr(post, "my_reactions", [])}
+        my_kinds = {r.kind for r in getattr(post, "my_reactions", [])}
+        post.reactions_shown = [
+            (kind, label, getattr(post, f"{kind}_count"), kind in my_kinds)
+            for kind, label in reaction_kinds
+        ]
     return render(
         request,
         "community/thread.html",
@@ -404,7 +411,6 @@ def thread_detail(request, slug, pk):
             "can_moderate": moderator,
             "can_accept": services.can_accept_answer(request.user, thread),
             "watching": watching,
-            "reaction_kinds": Post._meta.get_field("reactions").related_model.Kind.choices,
         },
     )
 

@@ -9,6 +9,7 @@ characters that can disguise text or file names are removed.
 """
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import nh3
@@ -114,3 +115,12 @@ def sanitize_html(html: str) -> str:
     )
     # An <img> that lost its source is an empty box: drop it.
     return re.sub(r"<img(?![^>]*\ssrc=)[^>]*>", "", cleaned)
+
+
+@lru_cache(maxsize=2048)
+def sanitize_html_cached(html: str) -> str:
+    """:func:`sanitize_html` remembered per process, keyed on the stored HTML itself: pages
+    that show the same posts again (a thread read by many people) clean each one once, and
+    an edited post, whose HTML changed, is cleaned afresh on the next request. A change to
+    the allowlist is a deploy, which starts new processes."""
+    return sanitize_html(html)

@@ -26,12 +26,13 @@ def language_name(code):
 @register.filter
 def sanitized(html):
     """Show stored post HTML: it was cleaned on the way in, and is cleaned again on the way
-    out, so a change to the allowlist applies to old posts too."""
+    out (once per process and version of the text), so a change to the allowlist applies to
+    old posts too."""
     from django.utils.safestring import mark_safe
 
-    from lms.sanitizer import sanitize_html
+    from lms.sanitizer import sanitize_html_cached
 
-    return mark_safe(sanitize_html(html))
+    return mark_safe(sanitize_html_cached(html))
 
 
 @register.filter

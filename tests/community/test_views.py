@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from community import services
+from community import selectors, services
 from community.models import Attachment, Flag, MemberProfile, Membership, Notification, Post, Thread
 from tests.accounts.factories import UserFactory, country_staff, global_admin
 from tests.community.factories import (
@@ -263,7 +263,8 @@ def test_new_posts_link_jumps_to_the_first_unread_post(client, community):
     listing = client.get(url("community", community.slug)).content.decode()
     assert "?from=56" in listing
     response = client.get(thread_url(thread), {"from": "56"})
-    assert response["Location"] == thread_url(thread) + "?page=2#post-56"
+    page = 55 // selectors.POSTS_PER_PAGE + 1  # 55 posts before it
+    assert response["Location"] == thread_url(thread) + f"?page={page}#post-56"
 
 
 def test_a_profile_shows_organisation_only_when_its_owner_is_listed(client):
@@ -561,7 +562,9 @@ def test_thread_page_query_count_does_not_grow_with_posts(
     with django_assert_max_num_queries(10):
         response = client.get(thread_url(thread), {"page": 1})
     assert response.status_code == 200
-    assert response.content.decode().count('class="post-body"') == min(size, 50)
+    assert response.content.decode().count('class="post-body"') == min(
+        size, selectors.POSTS_PER_PAGE
+    )
 
 
 @pytest.mark.parametrize("size", [10, 100])
@@ -583,3 +586,51 @@ def test_community_index_query_count_does_not_grow_with_threads(
         assert client.get(url("community", community.slug)).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(url("index")).status_code == 200
+
+
+def test_an_edited_post_shows_its_new_text_on_the_next_request(client, community):
+    """The thread page remembers each post's cleaned HTML (lms.sanitizer.sanitize_html_cached)
+    by its text, so an edit is never hidden behind the old version."""
+    thread = thread_with_posts(community=community, count=3)
+    post = thread.posts.get(number=2)
+    reader = UserFactory()
+    client.force_login(reader)
+    before = client.get(thread_url(thread)).content.decode()
+    services.post_edit(editor=post.author, post=post, source="Evacuation maps are updated.")
+    after = client.get(thread_url(thread)).content.decode()
+    assert "Evacuation maps are" not in before
+    assert "Evacuation maps are updated." in after
+    assert after.count('class="post-body"') == 3
+
+
+def test_a_post_hidden_by_a_moderator_shows_as_hidden_on_the_next_request(client, community):
+    thread = thread_with_posts(community=community, count=2)
+    post = thread.posts.get(number=2)
+    moderator = member(community, role=Membership.Role.MODERATOR)
+    client.force_login(moderator)
+    assert (
+        "This post is hidden by a moderator." not in client.get(thread_url(thread)).content.decode()
+    )
+    services.post_hide(moderator=moderator, post=post, reason="Off topic")
+    body = client.get(thread_url(thread)).content.decode()
+    assert "This post is hidden by a moderator." in body
+    assert "Off topic" in body
+    client.force_login(UserFactory())
+    assert post.html not in client.get(thread_url(thread)).content.decode()
+
+
+def test_each_reaction_button_sends_its_kind_and_shows_whether_it_is_pressed(client, community):
+    thread = thread_with_posts(community=community, count=2)
+    post = thread.posts.get(number=2)
+    reader = member(community)
+    services.reaction_toggle(user=reader, post=post, kind="thanks")
+    client.force_login(reader)
+    body = client.get(thread_url(thread)).content.decode()
+    article = body[body.index('id="post-2"') :]
+    article = article[: article.index("</article>")]
+    assert article.count(f'action="{url("post_react", post.pk)}"') == 1
+    assert 'name="kind" value="thanks" class="reaction" aria-pressed="true"' in article
+    assert 'name="kind" value="like" class="reaction" aria-pressed="false"' in article
+    response = client.post(url("post_react", post.pk), {"kind": "like", "next": thread_url(thread)})
+    assert response.status_code == 302
+    assert post.reactions.filter(user=reader, kind="like").exists()

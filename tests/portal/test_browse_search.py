@@ -230,3 +230,22 @@ def test_a_page_past_the_last_shows_the_last(client, catalogue):
     assert response.context["results"].number == 2
     assert len(response.context["results"].object_list) == 5
     assert response.context["results"].paginator.count == 25
+
+
+def test_a_word_in_the_title_ranks_above_the_same_word_in_the_summary(client, catalogue):
+    """Ranking stays sensible however the hits are counted and paged: the title weighs more
+    than the body, on SQLite (lms.portal.search_backend ranks in one full-text query) and
+    on PostgreSQL."""
+    for n in range(6):
+        content_create(
+            parent=catalogue, title=f"Wage notice {n}", summary="Ventilation checks each shift"
+        )
+    titled = content_create(parent=catalogue, title="Ventilation", summary="Fans and windows")
+    for n in range(6, 12):
+        content_create(
+            parent=catalogue, title=f"Wage notice {n}", summary="Ventilation checks each shift"
+        )
+    response = client.get("/en/search/", {"q": "ventilation"})
+    hits = response.context["results"].object_list
+    assert response.context["results"].paginator.count == 13
+    assert hits[0].pk == titled.pk
