@@ -103,6 +103,8 @@ def SearchBackend(params):  # noqa: N802 (Wagtail looks the backend up by this n
         class RankedOnceResults(SQLiteSearchResults):
             def _ranked(self):
                 compiler = self.query_compiler
+                if not isinstance(compiler, SQLiteCompiler):
+                    return None  # autocomplete (the admin's choosers): the library's own way
                 if compiler.ranked is ...:
                     compiler.ranked = _sqlite_ranked_pks(
                         compiler, compiler.get_config(self.backend)
