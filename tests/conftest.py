@@ -60,6 +60,26 @@ def _base_data_restored(request):
 
 
 @pytest.fixture(autouse=True)
+def _live_server_gated(request, _base_data_restored):
+    """On in-memory SQLite, the live server's requests and the test's queries take turns on
+    their shared connection, and no request outlives its test (tests/live_server_gate.py).
+    Set up after the database fixtures, so that its wait runs before their flush."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    from tests.live_server_gate import gate_for
+
+    gate = gate_for(request.getfixturevalue("live_server"))
+    yield
+    if gate is None:
+        return
+    if not gate.wait_until_idle():
+        pytest.fail("A request to the live server was still running 30 s after the test.")
+    if problems := gate.left_in_a_transaction():
+        pytest.fail(f"The test left the shared database connection in a transaction: {problems}")
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Each test writes uploads into its own folder."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
