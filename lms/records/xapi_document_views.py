@@ -33,6 +33,7 @@ from lms.records.xapi_identities import (
     person_of,
     user_for_agent,
 )
+from lms.records.xapi_version import add_cors
 
 VERSION_HEADER = "X-Experience-API-Version"
 SUPPORTED_VERSIONS = ["1.0.3", "2.0.0"]
@@ -67,25 +68,6 @@ def _version(request) -> str:
     )
 
 
-CORS_HEADERS = {
-    # Launched content runs sandboxed, in an opaque origin, and authenticates with its
-    # launch token (never a cookie): any origin may call, credentials are not shared.
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, HEAD, PUT, POST, DELETE, OPTIONS",
-    "Access-Control-Allow-Headers": (
-        "Authorization, Content-Type, X-Experience-API-Version, If-Match, If-None-Match"
-    ),
-    "Access-Control-Expose-Headers": "ETag, Last-Modified, X-Experience-API-Version",
-    "Access-Control-Max-Age": "600",
-}
-
-
-def _with_cors(response):
-    for name, value in CORS_HEADERS.items():
-        response[name] = value
-    return response
-
-
 def _xapi_view(methods):
     """Version check, the alternate request syntax, authentication (``xapi_authenticate``,
     shared with the Statement resource), CORS, and the errors of services and parameters as
@@ -96,7 +78,7 @@ def _xapi_view(methods):
         def wrapped(request, *args, **kwargs):
             version = "1.0.3"
             if request.method == "OPTIONS":
-                return _with_cors(HttpResponse(status=204))
+                return add_cors(request, HttpResponse(status=204))
             call = None
             try:
                 version = _version(request)
@@ -134,7 +116,7 @@ def _xapi_view(methods):
                 request.urlconf = "lms.records.xapi_document_urls"
             if call is not None and call.method == "HEAD":
                 response.content = b""
-            return _with_cors(response)
+            return add_cors(request, response)
 
         wrapped.__name__ = view.__name__
         wrapped.__doc__ = view.__doc__
@@ -433,9 +415,9 @@ def launch_fetch(request, key):
     answers ``{"auth-token": ...}``; later ones (and unknown keys) answer the error object
     of section 8.2.3, with status 200 as the specification requires."""
     if request.method == "OPTIONS":
-        return _with_cors(HttpResponse(status=204))
+        return add_cors(request, HttpResponse(status=204))
     if request.method != "POST":
-        response = _with_cors(_error(405, "method", _("Use POST.")))
+        response = add_cors(request, _error(405, "method", _("Use POST.")))
         response["Allow"] = "POST"
         return response
     outcome = launch_credential_fetch(fetch_key=key)
@@ -449,4 +431,4 @@ def launch_fetch(request, key):
         body = {"error-code": outcome.error_code, "error-text": str(texts[outcome.error_code])}
     response = JsonResponse(body)
     response["Cache-Control"] = "no-store"
-    return _with_cors(response)
+    return add_cors(request, response)

@@ -455,3 +455,19 @@ def test_the_learner_downloads_their_own_statements(client, app, learner):
     assert "attachment" in response["Content-Disposition"]
     assert [s["id"] for s in response.json()] == [mine["id"]]
     assert Client().get("/api/records/mine.json").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "path", ["/xapi/statements", "/xapi/activities/state", "/xapi/agents/profile"]
+)
+def test_every_resource_answers_a_preflight_with_the_same_cors_headers(path):
+    """The document resources share the Statement resource's CORS: a package that reads
+    ETag or sends If-Match from a sandboxed (origin ``null``) frame works on each."""
+    response = Client().options(path, HTTP_ORIGIN="null", HTTP_ACCESS_CONTROL_REQUEST_METHOD="PUT")
+    assert response.status_code == 204
+    assert response["Access-Control-Allow-Origin"] == "null"
+    assert "Origin" in response["Vary"]
+    for header in ("If-Match", "If-None-Match", "Accept-Language", "X-Experience-API-Version"):
+        assert header in response["Access-Control-Allow-Headers"]
+    for header in ("ETag", "Last-Modified", "X-Experience-API-Consistent-Through"):
+        assert header in response["Access-Control-Expose-Headers"]
