@@ -34,6 +34,47 @@ class LiveServerGate:
         httpd.set_app(self._gated(app))
         for connection in shared_connections:
             connection.execute_wrappers.append(self._query)
+        self._held_by_atomic = threading.local()
+        self._gate_atomic_blocks()
+
+    def _gate_atomic_blocks(self):
+        """A ``transaction.atomic()`` block of the test's thread keeps the gate from its start
+        to its end: its bookkeeping on the shared connection (savepoints, the rollback mark)
+        must not interleave with a request's own blocks."""
+        from django.db import DEFAULT_DB_ALIAS, connections
+        from django.db.transaction import Atomic
+
+        enter, exit_ = Atomic.__enter__, Atomic.__exit__
+        gate = self
+
+        def gated_enter(atomic):
+            stack = gate._atomic_stack()
+            # Only blocks on the shared connection: a thread a test starts has its own.
+            connection = connections[atomic.using or DEFAULT_DB_ALIAS]
+            held = any(connection is shared for shared in gate._connections) and gate._acquire()
+            stack.append(held)
+            try:
+                return enter(atomic)
+            except BaseException:
+                stack.pop()
+                if held:
+                    gate._lock.release()
+                raise
+
+        def gated_exit(atomic, exc_type, exc_value, traceback):
+            try:
+                return exit_(atomic, exc_type, exc_value, traceback)
+            finally:
+                stack = gate._atomic_stack()
+                if stack and stack.pop():
+                    gate._lock.release()
+
+        Atomic.__enter__, Atomic.__exit__ = gated_enter, gated_exit
+
+    def _atomic_stack(self) -> list[bool]:
+        if not hasattr(self._held_by_atomic, "stack"):
+            self._held_by_atomic.stack = []
+        return self._held_by_atomic.stack
 
     def _acquire(self) -> bool:
         if self._lock.acquire(timeout=WAIT_SECONDS):
