@@ -127,9 +127,3 @@ def _render(shown: PostShown) -> PostFragment:
 
 def _rendered(template_name: str, context: dict) -> SafeString:
     return mark_safe(get_template(template_name).render(context).strip())
-
-
-def clear() -> None:
-    """Forget every fragment (tests that change what the key does not hold, such as the
-    sanitiser's allowlist)."""
-    _render.cache_clear()
