@@ -135,7 +135,7 @@ def thread_page(*, thread: Thread, user, page_number, can_moderate: bool):
         f"{kind}_count": Count("reactions", filter=Q(reactions__kind=kind), distinct=True)
         for kind in Reaction.Kind.values
     }
-    posts = posts.annotate(**counted, revision_count=Count("revisions", distinct=True))
+    posts = posts.annotate(**counted)
     prefetches = [
         Prefetch("attachments", queryset=Attachment.objects.order_by("pk")),
         "author__roles",

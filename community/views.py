@@ -28,7 +28,7 @@ from lms.request_values import key_or_zero
 from lms.taxonomy.models import Cluster, Country, Sector
 from lms.taxonomy.selectors import terms_in_language
 
-from . import markup, permissions, selectors, services
+from . import fragments, markup, permissions, selectors, services
 from .forms import (
     AddMemberForm,
     DirectoryFilterForm,
@@ -398,6 +398,7 @@ def thread_detail(request, slug, pk):
             (kind, label, getattr(post, f"{kind}_count"), kind in my_kinds)
             for kind, label in reaction_kinds
         ]
+        post.shared = fragments.post_fragment(post)
     return render(
         request,
         "community/thread.html",

@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from community import selectors, services
+from community import fragments, selectors, services
 from community.models import Attachment, Flag, MemberProfile, Membership, Notification, Post, Thread
+from lms.accounts.services import user_roles_set
 from tests.accounts.factories import UserFactory, country_staff, global_admin
 from tests.community.factories import (
     CategoryFactory,
@@ -615,8 +616,91 @@ def test_a_post_hidden_by_a_moderator_shows_as_hidden_on_the_next_request(client
     body = client.get(thread_url(thread)).content.decode()
     assert "This post is hidden by a moderator." in body
     assert "Off topic" in body
+    assert f'action="{url("post_moderate", post.pk, "show")}"' in body
     client.force_login(UserFactory())
     assert post.html not in client.get(thread_url(thread)).content.decode()
+    # Shown again: the notice goes, every reader sees the post, the moderator may hide it.
+    services.post_show(moderator=moderator, post=post)
+    assert post.html in client.get(thread_url(thread)).content.decode()
+    client.force_login(moderator)
+    body = client.get(thread_url(thread)).content.decode()
+    assert "This post is hidden by a moderator." not in body
+    assert f'action="{url("post_moderate", post.pk, "hide")}"' in body
+
+
+def _article(body, number):
+    article = body[body.index(f'id="post-{number}"') :]
+    return article[: article.index("</article>")]
+
+
+def test_each_post_is_rendered_once_for_all_its_readers(client, community):
+    """The part of a post that is the same for everyone (community.fragments) is rendered
+    on the first request only; each reader still gets their own buttons and state."""
+    thread = thread_with_posts(community=community, count=3)
+    post = thread.posts.get(number=2)
+    post_author_url = thread_url(thread)
+    client.force_login(post.author)
+    misses = fragments._render.cache_info().misses
+    own = client.get(post_author_url).content.decode()
+    assert fragments._render.cache_info().misses == misses + 3
+    client.force_login(UserFactory())
+    other = client.get(post_author_url).content.decode()
+    assert fragments._render.cache_info().misses == misses + 3
+    assert f'href="{url("post_edit", post.pk)}"' in _article(own, 2)
+    assert f'href="{url("post_flag", post.pk)}"' not in _article(own, 2)
+    assert f'href="{url("post_edit", post.pk)}"' not in _article(other, 2)
+    assert f'href="{url("post_flag", post.pk)}"' in _article(other, 2)
+    assert 'class="tag tag-new"' in _article(other, 2)
+
+
+def test_a_renamed_author_and_a_new_role_show_on_the_next_request(client, community):
+    thread = thread_with_posts(community=community, count=2)
+    first = thread.posts.get(number=1)
+    reply = thread.posts.get(number=2)
+    Post.objects.filter(pk=reply.pk).update(reply_to=first)
+    client.force_login(UserFactory())
+    before = client.get(thread_url(thread)).content.decode()
+    author = first.author
+    author.display_name = "Nguyen Thi Lan"
+    author.save(update_fields=["display_name"])
+    user_roles_set(user=author, roles=["trainer"])
+    after = client.get(thread_url(thread)).content.decode()
+    assert "Nguyen Thi Lan" not in before
+    assert '<span class="role">Trainer</span>' not in _article(before, 1)
+    assert "<bdi>Nguyen Thi Lan</bdi>" in _article(after, 1)
+    assert '<span class="role">Trainer</span>' in _article(after, 1)
+    assert "In reply to Nguyen Thi Lan (#1)" in _article(after, 2)
+
+
+def test_an_erased_author_is_no_longer_named_on_the_next_request(client, community):
+    from lms.privacy.erasure import person_erase
+
+    thread = thread_with_posts(community=community, count=2)
+    author = thread.posts.get(number=2).author
+    name = author.display_name
+    client.force_login(UserFactory())
+    assert f"<bdi>{name}</bdi>" in client.get(thread_url(thread)).content.decode()
+    person_erase(person=author, pseudonym="erased-7f3a")
+    article = _article(client.get(thread_url(thread)).content.decode(), 2)
+    assert name not in article
+    assert "<bdi>Community member</bdi>" in article
+
+
+def test_a_post_reads_in_the_language_of_the_page_asked_for(client, community):
+    thread = thread_with_posts(community=community, count=2)
+    post = thread.posts.get(number=2)
+    services.post_edit(editor=post.author, post=post, source="Exits are marked.")
+    path = thread_url(thread).removeprefix("/en/")
+    client.force_login(UserFactory())
+    english = _article(client.get(f"/en/{path}").content.decode(), 2)
+    vietnamese = _article(client.get(f"/vi/{path}").content.decode(), 2)
+    arabic_page = client.get(f"/ar/{path}").content.decode()
+    assert ">edited</a>" in english
+    assert ">đã sửa</a>" in vietnamese
+    assert f'href="/vi/community/posts/{post.pk}/history/"' in vietnamese
+    assert f'action="/vi/community/posts/{post.pk}/react/"' in vietnamese
+    assert 'dir="rtl"' in arabic_page
+    assert ">عُدّلت</a>" in _article(arabic_page, 2)
 
 
 def test_each_reaction_button_sends_its_kind_and_shows_whether_it_is_pressed(client, community):

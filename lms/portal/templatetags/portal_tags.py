@@ -4,7 +4,7 @@ from functools import lru_cache
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import get_urlconf, translate_url
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import get_language
@@ -30,16 +30,24 @@ def language_switcher(context):
     elif isinstance(page, Page) and page.pk:
         links = _page_links(request, page)
     else:
-        path = request.get_full_path()
-        for code, name in settings.LANGUAGES:
-            links.append(
-                {"code": code, "name": name, "url": translate_url(path, code), "translated": True}
-            )
+        links = _path_links(request.get_full_path(), get_urlconf())
     return {
         "links": links,
         "current": current,
         "current_name": dict(settings.LANGUAGES).get(current, current),
     }
+
+
+@lru_cache(maxsize=1024)
+def _path_links(path: str, urlconf) -> tuple[dict, ...]:
+    """The switcher's links for an application view's address: the same address in each
+    language. They depend on the address and the URL patterns (``urlconf``) alone, so each
+    process works them out once per address (resolving and reversing it in eleven languages
+    was about 7 % of a signed-in thread page's time)."""
+    return tuple(
+        {"code": code, "name": name, "url": translate_url(path, code), "translated": True}
+        for code, name in settings.LANGUAGES
+    )
 
 
 def _page_links(request, page) -> list[dict]:
