@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Count, Q, Value
+from django.db.models import CharField, Count, F, Q, Value
 from django.utils.translation import get_language
 from wagtail.models import Page
 
@@ -17,6 +17,7 @@ from compliance.models import (
     AdvisoryVisit,
     Assessment,
     CommitteeMember,
+    Evidence,
     Factory,
     Finding,
     ImprovementPlan,
@@ -117,14 +118,22 @@ class PlanPage:
     progress: dict
     training_counts: dict
     visits: list
-    committee: list
     cycles: list
     latest_published: Assessment | None
+
+    @property
+    def committee(self) -> list[CommitteeMember]:
+        """The factory's current committee (not shown on the plan page: asked only here)."""
+        return list(
+            CommitteeMember.objects.filter(factory=self.factory, left_on__isnull=True).order_by(
+                "side", "name"
+            )
+        )
 
 
 def plan_page(*, factory: Factory, language_code: str | None = None) -> PlanPage:
     """Everything the plan page shows: the current plan's needs (non-compliant findings by
-    point, each with its actions and recommended training), progress, visits, the committee
+    point, each with its actions and recommended training), progress, visits
     and the factory's compliance over its cycles."""
     language_code = language_code or get_language() or settings.LANGUAGE_CODE
     plans = list(
@@ -158,7 +167,6 @@ def plan_page(*, factory: Factory, language_code: str | None = None) -> PlanPage
         actions = list(
             PlanAction.objects.filter(plan=plan)
             .select_related("responsible", "verified_by", "finding")
-            .prefetch_related("evidence")
             .order_by("due_on", "pk")
         )
         for action in actions:
@@ -204,16 +212,12 @@ def plan_page(*, factory: Factory, language_code: str | None = None) -> PlanPage
         .select_related("advisor")
         .order_by("-visited_on", "-pk")[:10]
     )
-    # Every member, past ones too: a visit's attendees may have left the committee since.
-    members = list(CommitteeMember.objects.filter(factory=factory).order_by("side", "name"))
-    _attach_visit_details(
+    _attach_visit_details_and_evidence(
         visits,
-        members=members,
         point_names=names,
         actions={action.pk: action for row in needs.values() for action in row.actions}
         | {action.pk: action for action in other_actions},
     )
-    committee = [member for member in members if member.left_on is None]
     return PlanPage(
         factory=factory,
         plan=plan,
@@ -223,50 +227,75 @@ def plan_page(*, factory: Factory, language_code: str | None = None) -> PlanPage
         progress=dict(progress),
         training_counts=training_counts,
         visits=visits,
-        committee=committee,
         cycles=cycles,
         latest_published=latest,
     )
 
 
-def _attach_visit_details(visits, *, members, point_names, actions) -> None:
-    """Give each visit its ``attendee_names``, ``topic_names`` and ``reviewed`` actions from
-    one query over the three link tables; members, points and the plan's actions are
-    already known (an action of an earlier plan costs one query more)."""
+def _attach_visit_details_and_evidence(visits, *, point_names, actions) -> None:
+    """Give each visit its ``attendee_names``, ``topic_names`` and ``reviewed`` actions, and
+    each of the plan's actions its evidence files (``action.evidence.all``), from one query
+    over the three link tables and the evidence; points and the plan's actions are already
+    known (an action of an earlier plan costs one query more)."""
     by_id = {visit.pk: visit for visit in visits}
     for visit in visits:
         visit.attendee_names, visit.topic_names, visit.reviewed = [], [], []
-    if not by_id:
+    evidence: dict[int, list[Evidence]] = {pk: [] for pk in actions}
+    for action in actions.values():
+        action._prefetched_objects_cache = {"evidence": evidence[action.pk]}
+    if not by_id and not actions:
         return
+    empty = Value("", output_field=CharField())
 
-    def links(field, target):
+    def links(field, target, name=empty, side=empty):
         return (
             getattr(AdvisoryVisit, field)
             .through.objects.filter(advisoryvisit_id__in=by_id)
-            .annotate(kind=Value(field, output_field=CharField()))
-            .values_list("advisoryvisit_id", f"{target}_id", "kind")
+            .annotate(kind=Value(field, output_field=CharField()), text=name, more=side)
+            .values_list("advisoryvisit_id", f"{target}_id", "kind", "text", "more")
         )
 
+    files = (
+        Evidence.objects.filter(action_id__in=actions)
+        .annotate(kind=Value("evidence", output_field=CharField()))
+        .order_by()  # the model's ordering has no place in a UNION; sorted below
+        .values_list("action_id", "pk", "kind", "original_name", "caption")
+    )
     rows = list(
-        links("attendees", "committeemember").union(
+        links(
+            "attendees",
+            "committeemember",
+            name=F("committeemember__name"),
+            side=F("committeemember__side"),
+        ).union(
             links("topics", "compliancepoint"),
             links("actions_reviewed", "planaction"),
+            files,
             all=True,
         )
     )
-    missing = {ref for _visit, ref, kind in rows if kind == "actions_reviewed"} - set(actions)
+    missing = {ref for _visit, ref, kind, *_text in rows if kind == "actions_reviewed"} - set(
+        actions
+    )
     if missing:
         actions = actions | PlanAction.objects.only("pk", "description", "due_on").in_bulk(missing)
-    attended = {(visit_id, ref) for visit_id, ref, kind in rows if kind == "attendees"}
-    for visit_id, ref, kind in rows:
-        visit = by_id[visit_id]
-        if kind == "topics" and ref in point_names:
+    attended = {}
+    for owner, ref, kind, text, more in sorted(rows, key=lambda row: row[1]):
+        if kind == "evidence":
+            evidence[owner].append(
+                Evidence(pk=ref, action_id=owner, original_name=text, caption=more)
+            )
+            continue
+        visit = by_id[owner]
+        if kind == "attendees":
+            # In the committee's order (side, then name), as the list of members shows them.
+            attended.setdefault(owner, []).append((more, text))
+        elif kind == "topics" and ref in point_names:
             visit.topic_names.append(str(point_names[ref]))
         elif kind == "actions_reviewed" and ref in actions:
             visit.reviewed.append(actions[ref])
     for visit in visits:
-        # In the committee's order, as the list of members shows them.
-        visit.attendee_names = [m.name for m in members if (visit.pk, m.pk) in attended]
+        visit.attendee_names = [name for _side, name in sorted(attended.get(visit.pk, []))]
         visit.topic_names.sort()
         visit.reviewed.sort(key=lambda action: (action.due_on or datetime.date.max, action.pk))
 

@@ -16,22 +16,44 @@ from lms.taxonomy.selectors import terms_in_language
 BROWSE_PAGE_SIZE = 20
 
 
-def child_listing(*, parent: Page) -> QuerySet:
-    return parent.get_children().live().public().specific().order_by("path")
+def _as_cards(pages) -> list[Page]:
+    """``pages`` (a Page queryset, in order) as the listing cards show them: the content
+    pages among them as ``BasePage`` with their summary and listing image. Two queries
+    whatever the page types (``.specific()`` takes one more per type)."""
+    pages = list(pages)
+    with_summary = (
+        BasePage.objects.filter(pk__in=[page.pk for page in pages])
+        .select_related("listing_image")
+        .in_bulk()
+    )
+    return [with_summary.get(page.pk, page) for page in pages]
+
+
+def child_listing(*, parent: Page) -> list[Page]:
+    return _as_cards(parent.get_children().live().public().order_by("path"))
 
 
 def home_sections(*, home: Page) -> QuerySet:
-    return home.get_children().live().in_menu().specific().order_by("path")
+    """The home page's menu sections with their summaries (one query; the tiles show
+    the title, the address and the summary)."""
+    return (
+        home.get_children()
+        .live()
+        .in_menu()
+        .annotate(summary=F("basepage__summary"))
+        .order_by("path")
+    )
 
 
 def recent_content(*, locale: Locale, limit: int) -> QuerySet:
+    """The newest content pages of ``locale``, as their cards show them (one query)."""
     return (
         BasePage.objects.live()
         .public()
         .filter(locale=locale)
         .exclude(content_type__model__in=["sectionpage", "countrypage"])
-        .order_by("-first_published_at")
-        .specific()[:limit]
+        .select_related("listing_image")
+        .order_by("-first_published_at")[:limit]
     )
 
 
@@ -42,8 +64,8 @@ def content_for_country(*, country_code: str, locale: Locale, exclude: Page, lim
         .filter(locale=locale, countries__code=country_code)
         .exclude(pk=exclude.pk)
         .distinct()
-        .order_by("-first_published_at")
-        .specific()[:limit]
+        .select_related("listing_image")
+        .order_by("-first_published_at")[:limit]
     )
 
 
@@ -186,7 +208,9 @@ def search_pages(*, query: str, language_code: str | None, page_number):
         hits, total = _hits_and_total(results, number)
     page = Paginator(_FetchedHits(hits, total, (number - 1) * BROWSE_PAGE_SIZE), BROWSE_PAGE_SIZE)
     page = page.get_page(number)
-    page.object_list = _specific_in_order([p.pk for p in hits])
+    # The hits as the search found them (not their specific pages): the cards come from
+    # lms.portal.result_cards, mostly from the cache.
+    page.object_list = hits
     return page
 
 

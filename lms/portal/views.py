@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from lms.accounts.exposure import own_data, public_data
 from lms.page_cache import public_page_cache
 from lms.portal import selectors
+from lms.portal.result_cards import result_cards
 from lms.taxonomy.selectors import TERM_MODELS, term_by_code
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
@@ -72,6 +73,7 @@ def search(request):
             "query_was_cut": len(" ".join(raw_query.split())) > len(query),
             "everywhere": everywhere,
             "results": results,
+            "cards": result_cards(request=request, pages=results.object_list),
         },
     )
 

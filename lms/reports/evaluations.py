@@ -43,9 +43,11 @@ def _columns(label):
     ]
 
 
-def _grouped(answers, *, key: str, label_of) -> list[dict]:
+def _grouped(answers, *, key: str, names: tuple[str, ...], label_of) -> list[dict]:
+    """One row per ``key``, labelled by ``label_of`` from the ``names`` columns read in the
+    same grouped query (the group's name depends on its key alone)."""
     rows = (
-        answers.values(key)
+        answers.values(key, *names)
         .annotate(
             answers=Count("pk", distinct=True),
             trainer_answers=Count("pk", filter=Q(trainer_rating__isnull=False), distinct=True),
@@ -56,7 +58,7 @@ def _grouped(answers, *, key: str, label_of) -> list[dict]:
     )
     return [
         {
-            "label": label_of(row),
+            "label": label_of(row) if row[key] is not None else "–",
             "answers": row["answers"],
             "trainer_answers": row["trainer_answers"],
             "content": _mean(row["content"]),
@@ -71,37 +73,39 @@ def _table(key, title, label, rows, note="") -> Table:
     return shared_table(table)
 
 
-def _trainer_label(row, names):
-    return names.get(row["cohort__trainers"], "")
+TRAINER_NAMES = (
+    "cohort__trainers__display_name",
+    "cohort__trainers__first_name",
+    "cohort__trainers__last_name",
+)
+
+
+def _trainer_label(row):
+    """``User.public_name`` from the grouped row's columns."""
+    display, first, last = (row[name] for name in TRAINER_NAMES)
+    return display or f"{first} {last}".strip() or _("Community member")
+
+
+def _course_label(row):
+    return row["course__title"] or "–"
 
 
 def evaluation_tables(*, country_id: int | None) -> list[Table]:
     """Results per country, course and trainer for staff (``country_id`` None: all)."""
-    from courses.models import CoursePage
-    from lms.accounts.models import User
-    from lms.taxonomy.models import Country
-
     answers = answers_in_scope(country_id=country_id)
-    by_country = _grouped(answers, key="country_id", label_of=lambda row: row["country_id"])
-    by_course = _grouped(answers, key="course_id", label_of=lambda row: row["course_id"])
+    by_country = _grouped(
+        answers,
+        key="country_id",
+        names=("country__name",),
+        label_of=lambda row: row["country__name"] or "–",
+    )
+    by_course = _grouped(answers, key="course_id", names=("course__title",), label_of=_course_label)
     by_trainer = _grouped(
         answers.filter(cohort__trainers__isnull=False),
         key="cohort__trainers",
-        label_of=lambda row: row["cohort__trainers"],
+        names=TRAINER_NAMES,
+        label_of=_trainer_label,
     )
-    countries = dict(
-        Country.objects.filter(pk__in=[r["label"] for r in by_country]).values_list("pk", "name")
-    )
-    courses = dict(
-        CoursePage.objects.filter(pk__in=[r["label"] for r in by_course]).values_list("pk", "title")
-    )
-    trainers = {
-        user.pk: user.public_name
-        for user in User.objects.filter(pk__in=[r["label"] for r in by_trainer])
-    }
-    for rows, names in ((by_country, countries), (by_course, courses), (by_trainer, trainers)):
-        for row in rows:
-            row["label"] = names.get(row["label"], "–")
     return [
         _table("country", _("Evaluations per country"), _("Country"), by_country),
         _table("course", _("Evaluations per course"), _("Course"), by_course),
@@ -117,8 +121,6 @@ def evaluation_tables(*, country_id: int | None) -> list[Table]:
 
 def trainer_tables(*, trainer) -> list[Table]:
     """A trainer's own averages: over all their classes, and per course."""
-    from courses.models import CoursePage
-
     answers = answers_in_scope(country_id=None).filter(cohort__trainers=trainer)
     summary = answers.aggregate(
         answers=Count("pk", distinct=True),
@@ -133,12 +135,7 @@ def trainer_tables(*, trainer) -> list[Table]:
         "content": _mean(summary["content"]),
         "trainer": _mean(summary["trainer"]),
     }
-    by_course = _grouped(answers, key="course_id", label_of=lambda row: row["course_id"])
-    courses = dict(
-        CoursePage.objects.filter(pk__in=[r["label"] for r in by_course]).values_list("pk", "title")
-    )
-    for row in by_course:
-        row["label"] = courses.get(row["label"], "–")
+    by_course = _grouped(answers, key="course_id", names=("course__title",), label_of=_course_label)
     return [
         _table("mine", _("My evaluations"), _("Classes"), [total]),
         _table("mine-course", _("My evaluations per course"), _("Course"), by_course),

@@ -249,3 +249,30 @@ def test_a_word_in_the_title_ranks_above_the_same_word_in_the_summary(client, ca
     hits = response.context["results"].object_list
     assert response.context["results"].paginator.count == 13
     assert hits[0].pk == titled.pk
+
+
+def test_result_cards_are_kept_and_an_edit_shows_on_the_next_search(client, catalogue):
+    """Each card is rendered once per page, language and content generation
+    (lms.portal.result_cards): the second search reads no page for its cards, and
+    publishing a change starts a new generation, so the card shows it at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = client.get("/en/search/", {"q": "fire"}).content.decode()
+    assert "Fire safety drills" in first
+    assert "Evacuation routes" in first
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/en/search/", {"q": "fire"}).content.decode()
+    assert again.count('class="card"') == first.count('class="card"') == 1
+    assert not [q for q in queries.captured_queries if "taxonomy_basepage" in q["sql"]]
+    page = catalogue.get_children().get(title="Fire safety drills").specific
+    page.title = "Fire safety drills and exits"
+    page.summary = "Keep every exit clear"
+    page.save_revision().publish()
+    edited = client.get("/en/search/", {"q": "fire"}).content.decode()
+    assert "Fire safety drills and exits" in edited
+    assert "Keep every exit clear" in edited
+    assert "Evacuation routes" not in edited
+    # Another language renders its own card (the kind of page is translated).
+    vietnamese = client.get("/vi/search/", {"q": "fire", "languages": "all"}).content.decode()
+    assert 'lang="en"' in vietnamese

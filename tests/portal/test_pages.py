@@ -156,6 +156,37 @@ def test_home_page_queries_stay_constant_as_sections_grow(
         client.get("/en/")
 
 
+def test_a_signed_in_home_page_takes_ten_queries_at_most_whatever_the_page_types(
+    client, home_page, django_assert_max_num_queries
+):
+    """Issue 14: signed in (no page cache), the home page's sections and newest content
+    come as their cards show them, not as specific pages (one query more per page type):
+    the same count with one page type as with four."""
+    from tests.accounts.factories import UserFactory
+    from tests.courses import factories as course_factories
+    from tests.portal.factories import content_create
+
+    training = section_create(parent=home_page, title="Training")
+    content_create(parent=training, title="Fire drills", summary="Where to meet")
+    client.force_login(UserFactory(roles=["worker"]))
+    client.get("/en/")
+    with django_assert_max_num_queries(10) as one_type:
+        client.get("/en/")
+    course = course_factories.seminar(training, title="Safe lifting", lessons=2)
+    course.summary = "Bend the knees"
+    course.save_revision().publish()
+    section_create(parent=home_page, title="Resources")
+    client.get("/en/")
+    with django_assert_max_num_queries(10) as four_types:
+        response = client.get("/en/")
+    page = response.content.decode()
+    assert "Safe lifting" in page
+    assert "Bend the knees" in page
+    assert "Seminar lesson 1" in page
+    assert "Where to meet" in page
+    assert len(four_types) == len(one_type)
+
+
 # --- routing and privacy (lms/portal/page_routing.py, lms/taxonomy/routing.py) -----------
 
 

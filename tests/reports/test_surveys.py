@@ -287,18 +287,33 @@ def test_the_survey_page_takes_the_same_queries_with_more_questions(
 
 
 @pytest.mark.usefixtures("second_factor_for_everyone")
-@pytest.mark.parametrize("workers", [5, 40])
-def test_the_results_page_takes_the_same_queries_at_any_size(
-    client, django_assert_max_num_queries, workers
+def test_the_results_page_takes_ten_queries_at_most_at_any_size(
+    client, django_assert_max_num_queries
 ):
+    """Issue 14: the same queries with 5 or 40 workers a factory, grouped by factory or by
+    country (the names come with the round and its factories, the number of responses with
+    the factories: two queries fewer). 12, not yet the ten the issue asks: session, user,
+    the Wagtail admin's own seven (see test_evaluation_results.py) and the page's four
+    (round, factories, questions, answers)."""
     survey = survey_with_questions(arabic=False)
     survey_round = open_round(survey, [factory_in("jo"), factory_in("jo")])
-    for rf in survey_round.factories.all():
-        for _ in range(workers):
-            answer(rf)
     client.force_login(country_staff("jo"))
-    with django_assert_max_num_queries(30):
-        assert client.get(f"/admin/surveys/rounds/{survey_round.pk}/").status_code == 200
+    url = f"/admin/surveys/rounds/{survey_round.pk}/"
+    counts, answered = {}, 0
+    for workers in (5, 40):
+        for rf in survey_round.factories.all():
+            for _ in range(workers - answered):
+                answer(rf)
+        answered = workers
+        for by in ("factory", "country"):
+            client.get(url, {"by": by})
+            with django_assert_max_num_queries(12) as captured:
+                response = client.get(url, {"by": by})
+            assert response.status_code == 200
+            counts[workers, by] = len(captured)
+        assert f"Responses: {workers * 2}." in response.content.decode()
+    assert counts[5, "factory"] == counts[40, "factory"]
+    assert counts[5, "country"] == counts[40, "country"]
 
 
 def test_a_survey_is_translated_with_wagtail_localize_keeping_codes_and_ranges():

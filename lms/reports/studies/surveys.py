@@ -230,13 +230,15 @@ def survey_results(
     since=None,
     until=None,
     shared: bool = True,
+    labels: dict | None = None,
 ) -> list[Table]:
     """One table per question: a row per factory or country (``by``), how many answered,
     how many gave each option or value (single choice, scale) or the mean and median (number).
     ``questions`` are canonical questions (of one survey, in order). With ``shared`` (the
     default, and the only way anyone sees survey results) the small-count rule applies:
     counts 1-4 show as "<5", others are rounded to 5, and no mean or median is shown for
-    fewer than 5 answers. A fixed number of queries."""
+    fewer than 5 answers. A fixed number of queries; one fewer when the caller knows the
+    groups' names (``labels``: factory or country names by id)."""
     questions = list(questions)
     group = GROUPINGS[by]
     scope = _scope_q(
@@ -258,7 +260,9 @@ def survey_results(
         key = row[f"response__{group}"]
         groups.add(key)
         counts[row["question_id"]][key][row["value"]] += row["n"]
-    labels = _labels(by, groups)
+    labels = dict(labels or {})
+    if missing := groups - labels.keys():
+        labels |= _labels(by, missing)
     ordered_groups = sorted(groups, key=lambda pk: labels.get(pk, ""))
     tables = []
     for question in questions:

@@ -5,6 +5,7 @@ their own country's only; a study across countries is for global staff."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -65,10 +66,20 @@ def round_detail(request, pk: int):
         _visible(SurveyRound.objects.select_related("survey", "country"), request.user), pk=pk
     )
     by = request.GET.get("by") if request.GET.get("by") in surveys.GROUPINGS else "factory"
-    round_factories = list(survey_round.factories.select_related("factory"))
+    # Each factory with its number of responses: the round's total without a query of its own.
+    round_factories = list(
+        survey_round.factories.select_related("factory").annotate(response_count=Count("responses"))
+    )
     questions = survey_round.survey.questions.order_by("sort_order", "pk")
-    tables = surveys.survey_results(questions=questions, by=by, rounds=[survey_round])
-    responses = surveys.responses_count(rounds=[survey_round])
+    known = (
+        {rf.factory_id: str(rf.factory) for rf in round_factories}
+        if by == "factory"
+        else {survey_round.country_id: str(survey_round.country)}
+        if survey_round.country_id
+        else {}
+    )
+    tables = surveys.survey_results(questions=questions, by=by, rounds=[survey_round], labels=known)
+    responses = sum(rf.response_count for rf in round_factories)
     links = [
         (
             rf,
