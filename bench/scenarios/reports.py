@@ -7,7 +7,8 @@ and the computation of the tables from scratch.
 The dashboard and the exports read the tables prepared ahead (decision 0605): prepare()
 prepares the global view as the beat task would, so the HTTP scenario measures what a reader
 gets; the task ``reports.tables.compute`` measures what the worker (or the first reader of a
-view nobody opened) pays.
+view nobody opened) pays. The export tasks measure the worker's build: the request for a file
+with records only finds or schedules it (decision 0607).
 
 prepare() builds the data set with `bench.datasets.reports` (bulk inserts, skipping what
 exists) and a global administrator who signs in with a password and a TOTP code, as staff

@@ -53,13 +53,19 @@ def export_path(instance, filename):
 
 
 class ReportExport(models.Model):
-    """An export of the indicator tables, built by a Celery task."""
+    """An export of the indicator tables, built by a Celery task.
+
+    A file with anonymised records is one build per view (``view_key``: indicators, filters,
+    format, language) and snapshot of the tables (``snapshot_at``, decision 0607): a request
+    for a view whose current file exists, or is being built, gets a row that ``shares`` it
+    instead of a build of its own."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
         RUNNING = "running", _("Being built")
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
 
     class Format(models.TextChoices):
         CSV = "csv", "CSV"
@@ -94,14 +100,36 @@ class ReportExport(models.Model):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Only for files built once per view and snapshot (those with records); blank otherwise.
+    view_key = models.CharField(max_length=64, blank=True, editable=False)
+    snapshot_at = models.DateTimeField(null=True, blank=True, editable=False)
+    shares = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, editable=False, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("report export")
         verbose_name_plural = _("report exports")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["view_key", "status"], name="reports_export_view")]
+        constraints = [
+            # Concurrent requests for one view share one build: a second build of a view
+            # cannot start while one is waiting or running.
+            models.UniqueConstraint(
+                fields=["view_key"],
+                condition=models.Q(shares__isnull=True, status__in=["pending", "running"])
+                & ~models.Q(view_key=""),
+                name="reports_export_one_build_per_view",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_format_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def build(self) -> "ReportExport":
+        """The export that holds the file: this one, or the one it shares."""
+        return self.shares or self
 
 
 class CountryEconomicFigure(models.Model):

@@ -27,12 +27,27 @@ Definitions (the figures a funder gets):
   so it follows the period and country filters only; the dashboard says so.
 """
 
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import chain, repeat
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, When
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Length, Right, Substr
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -161,7 +176,7 @@ def participation_by(f: ReportFilters, dimension: str) -> list[dict]:
     """Participants and completions per value of ``dimension`` (country, gender, role,
     migrant_status, organisation), each counted under the value the person had at the
     event (enrolment, presence, completion). A person with two roles counts under each.
-    Two queries."""
+    Two queries, each counting in the database."""
     column = DIMENSIONS[dimension]
     enrolled = _period_enrolments(f).values(
         "learner_id", value=_as_then(column, "learner_profile__", "learner__")
@@ -169,9 +184,14 @@ def participation_by(f: ReportFilters, dimension: str) -> list[dict]:
     present = _period_presences(f).values(
         "learner_id", value=_as_then(column, "learner_profile__", "learner__")
     )
-    participants: dict = {}
-    for _learner, value in enrolled.union(present).values_list("learner_id", "value"):
-        participants[value] = participants.get(value, 0) + 1
+    # Distinct (person, value) pairs counted per value in the database: the pairs
+    # themselves (one per participant) never leave it.
+    union_sql, params = enrolled.union(present).query.sql_with_params()
+    with connection.cursor() as cursor:
+        # the SQL is Django's own compilation of the querysets above; values are parameters
+        count_sql = f'SELECT "value", COUNT(*) FROM ({union_sql}) AS people GROUP BY "value"'  # noqa: S608
+        cursor.execute(count_sql, params)
+        participants = dict(cursor.fetchall())
     completions = dict(
         _period_completions(f)
         .values_list(_as_then(column, "completion_profile__", "learner__"))
@@ -273,17 +293,15 @@ def coverage(f: ReportFilters) -> list[dict]:
     return rows
 
 
-def knowledge_gain(f: ReportFilters) -> list[dict]:
-    """Paired knowledge gain per course: for each learner with both tests, their first
-    pre-test and their best post-test (% of the maximum); the means over those learners
-    and gain = mean post - mean pre, one decimal. Only scores this site computed count
-    (the test is scored on the server; a self-reported score never does). With a cohort
-    filter, only that cohort's course and learners. One query, streamed."""
+def _test_statements(f: ReportFilters):
+    """Server-scored pre/post test results (with a score) of the people and period of the
+    filters; with a course or cohort filter, that course's tests."""
     statements = Statement.objects.filter(
         f.people_q("actor__"),
         activity__startswith=TEST_PREFIX,
         verb=verbs.COMPLETED,
         score_max__gt=0,
+        score_raw__isnull=False,
         self_reported=False,
     ).filter(f.period_q("timestamp"))
     course = f.cohort.course if f.cohort else f.course
@@ -295,29 +313,88 @@ def knowledge_gain(f: ReportFilters) -> list[dict]:
         statements = statements.filter(
             Exists(Enrolment.objects.filter(learner_id=OuterRef("actor_id"), cohort=f.cohort))
         )
-    first_pre: dict[tuple[int, int], float] = {}
-    best_post: dict[tuple[int, int], float] = {}
-    rows = statements.order_by("timestamp", "pk").values_list(
-        "activity", "actor_id", "score_raw", "score_max"
+    return statements
+
+
+def _phase_results(f: ReportFilters, phase: str):
+    """The test results of one phase (``pre`` or ``post``) as SQL and its parameters, with
+    the course as written in the activity (``course``, a string) and the score in percent
+    (``score``, computed as ``100 * raw / max`` in double precision, as Python does)."""
+    suffix = f".{phase}"
+    start, cut = len(TEST_PREFIX) + 1, len(TEST_PREFIX) + len(suffix)
+    results = (
+        _test_statements(f)
+        # Right(), not endswith: SQLite's LIKE ignores case, the phase does not.
+        .annotate(
+            phase=Right("activity", len(suffix)),
+            course=Substr("activity", start, Length("activity") - cut),
+            score=ExpressionWrapper(
+                Value(100.0) * F("score_raw") / F("score_max"), output_field=FloatField()
+            ),
+        )
+        .filter(phase=suffix)
+        .order_by()
+        .values("course", "actor_id", "timestamp", "id", "score")
     )
-    for activity, actor_id, raw, maximum in rows.iterator(chunk_size=5000):
-        course_id, _dot, phase = activity[len(TEST_PREFIX) :].rpartition(".")
-        if not course_id.isdigit() or raw is None:
-            continue
-        key, score = (int(course_id), actor_id), 100 * raw / maximum
-        if phase == "pre":
-            first_pre.setdefault(key, score)
-        elif phase == "post":
-            best_post[key] = max(score, best_post.get(key, score))
-    pairs: dict[int, list[tuple[float, float]]] = {}
-    for key, pre in first_pre.items():
-        if key in best_post:
-            pairs.setdefault(key[0], []).append((pre, best_post[key]))
+    return results.query.sql_with_params()
+
+
+# Each learner's first pre-test (earliest, then lowest id) and best post-test per course,
+# paired in the database; what comes back is one row per course and pair of scores with the
+# number of learners who have it, not the records.
+PAIRED_SCORES_SQL = """
+SELECT pre."course", pre."score", post."score", COUNT(*)
+FROM (
+    SELECT "course", "actor_id", "score",
+           ROW_NUMBER() OVER (
+               PARTITION BY "course", "actor_id" ORDER BY "timestamp", "id"
+           ) AS "turn"
+    FROM ({pre}) AS pre_results
+) AS pre
+JOIN (
+    SELECT "course", "actor_id", MAX("score") AS "score"
+    FROM ({post}) AS post_results
+    GROUP BY "course", "actor_id"
+) AS post ON post."course" = pre."course" AND post."actor_id" = pre."actor_id"
+WHERE pre."turn" = 1
+GROUP BY pre."course", pre."score", post."score"
+"""
+
+
+def paired_scores(f: ReportFilters) -> dict[int, list[tuple[float, float, int]]]:
+    """Per course id: ``(first pre-test %, best post-test %, learners)`` for the learners
+    with both tests in the filters. One query, paired in the database."""
+    pre_sql, pre_params = _phase_results(f, "pre")
+    post_sql, post_params = _phase_results(f, "post")
+    sql = PAIRED_SCORES_SQL.format(pre=pre_sql, post=post_sql)
+    pairs: dict[int, list[tuple[float, float, int]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*pre_params, *post_params))
+        for course, pre, post, learners in cursor.fetchall():
+            if course.isdigit():  # an activity the site did not make has no course
+                pairs.setdefault(int(course), []).append((pre, post, learners))
+    return pairs
+
+
+def _mean(values: list[tuple[float, int]]) -> float:
+    """The mean of ``values`` given as (value, how many): an exact sum (``math.fsum``), so
+    the figure does not depend on the order the rows came in."""
+    count = sum(n for _v, n in values)
+    return math.fsum(chain.from_iterable(repeat(v, n) for v, n in values)) / count
+
+
+def knowledge_gain(f: ReportFilters) -> list[dict]:
+    """Paired knowledge gain per course: for each learner with both tests, their first
+    pre-test and their best post-test (% of the maximum); the means over those learners
+    and gain = mean post - mean pre, one decimal. Only scores this site computed count
+    (the test is scored on the server; a self-reported score never does). With a cohort
+    filter, only that cohort's course and learners. Two queries (the pairs, the titles)."""
+    pairs = paired_scores(f)
     titles = course_titles(pairs)
     result = []
     for course_id, scores in sorted(pairs.items()):
-        pre = sum(p for p, _q in scores) / len(scores)
-        post = sum(q for _p, q in scores) / len(scores)
+        pre = _mean([(p, n) for p, _q, n in scores])
+        post = _mean([(q, n) for _p, q, n in scores])
         result.append(
             {
                 "course_id": course_id,
@@ -325,7 +402,7 @@ def knowledge_gain(f: ReportFilters) -> list[dict]:
                 "pre": round(pre, 1),
                 "post": round(post, 1),
                 "gain": round(post - pre, 1),
-                "learners": len(scores),
+                "learners": sum(n for _p, _q, n in scores),
             }
         )
     return result

@@ -34,7 +34,8 @@ def export_build(export_id: int) -> str:
             else:
                 # The snapshot the dashboard shows, when younger than its refresh
                 # interval (decision 0605); the records are read now.
-                tables = fresh_indicator_tables(filters).tables
+                prepared = fresh_indicator_tables(filters)
+                tables, export.snapshot_at = prepared.tables, prepared.computed_at
                 records = None if export.for_sharing else exports.anonymised_records(filters)
             writer = exports.write_xlsx if export.format == "xlsx" else exports.write_csv
             handle, rows = writer(tables, records, for_sharing=export.for_sharing)
@@ -75,3 +76,11 @@ def training_view_prepare(language: str, spec: dict) -> None:
     from lms.reports.training_prepared import view_prepare
 
     view_prepare(language, spec)
+
+
+@shared_task
+def stale_exports_remove() -> int:
+    """Remove the record files that a newer build replaces or that are a day old (beat)."""
+    from lms.reports.export_requests import stale_exports_remove
+
+    return stale_exports_remove()

@@ -100,10 +100,16 @@ def fresh_indicator_tables(filters: ReportFilters) -> PreparedTables:
     """For an export (already in a worker): the kept snapshot only while it is younger than
     the refresh interval, so a file is never older than the page; else computed now."""
     language = translation.get_language() or settings.LANGUAGE_CODE
+    return kept_fresh_tables(filters, language) or tables_prepare(filters, language)
+
+
+def kept_fresh_tables(filters: ReportFilters, language: str) -> PreparedTables | None:
+    """The kept snapshot of a view while it is younger than the refresh interval, or
+    ``None``; never computes."""
     prepared = cache.get(_tables_key(language, filters_spec(filters)))
     if prepared is not None and prepared.age.total_seconds() < refresh_seconds():
         return prepared
-    return tables_prepare(filters, language)
+    return None
 
 
 def _schedule_refresh(language: str, spec: dict) -> None:

@@ -65,7 +65,9 @@ def dashboard(request):
             "global_view": scope is None and filters.country is None,
             "query": urlencode(filters.as_query()),
             "export_form": ExportForm(),
-            "exports": ReportExport.objects.filter(requested_by=request.user)[:10],
+            "exports": ReportExport.objects.filter(requested_by=request.user).select_related(
+                "shares"
+            )[:10],
         },
     )
 
@@ -83,20 +85,43 @@ def export_create(request):
     if not form.is_valid():
         messages.error(request, _("Choose a format for the export."))
         return redirect(f"{reverse(back)}?{urlencode(filters.as_query())}")
-    export = ReportExport.objects.create(
+    from lms.reports.export_requests import export_request
+    from lms.reports.tasks import export_build
+
+    export, build = export_request(
         requested_by=request.user,
+        filters=filters,
         format=form.cleaned_data["format"],
         subject=subject,
         for_sharing=form.cleaned_data["for_sharing"],
-        filters=filters.as_query(),
     )
-    from lms.reports.tasks import export_build
-
-    transaction.on_commit(lambda: export_build.delay(export.pk))
+    if build:
+        transaction.on_commit(lambda: export_build.delay(export.pk))
+    if export.view_key:  # a file with records: its own page, or the file when it is ready
+        return redirect("reports_export_status", export.pk)
     messages.success(
         request, _("The export is being built. Its download link appears below when ready.")
     )
     return redirect(f"{reverse(back)}?{urlencode(filters.as_query())}")
+
+
+def export_status(request, pk: int):
+    """A requested export: the file once it is built, else a page saying it is being
+    prepared that checks again by itself (no script needed)."""
+    if not may_see_reports(request.user):
+        raise PermissionDenied
+    export = get_object_or_404(
+        ReportExport.objects.select_related("shares"), pk=pk, requested_by=request.user
+    )
+    if export.build.status == ReportExport.Status.READY and export.build.file:
+        return redirect("reports_export_download", export.pk)
+    response = render(
+        request,
+        "reports/admin/export_status.html",
+        {"export": export, "build": export.build, "query": urlencode(export.filters)},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 LEVELS = {
@@ -152,7 +177,7 @@ def impact_dashboard(request):
             "export_form": ExportForm(),
             "exports": ReportExport.objects.filter(
                 requested_by=request.user, subject=ReportExport.Subject.IMPACT
-            )[:10],
+            ).select_related("shares")[:10],
         },
     )
 
@@ -160,8 +185,11 @@ def impact_dashboard(request):
 def export_download(request, pk: int):
     if not may_see_reports(request.user):
         raise PermissionDenied
-    export = get_object_or_404(ReportExport, pk=pk, requested_by=request.user)
-    if export.status != ReportExport.Status.READY or not export.file:
+    export = get_object_or_404(
+        ReportExport.objects.select_related("shares"), pk=pk, requested_by=request.user
+    )
+    build = export.build  # the file may be one built for another request of the same view
+    if build.status != ReportExport.Status.READY or not build.file:
         raise Http404
     from lms.accounts.audit import audit_access
 
@@ -172,7 +200,7 @@ def export_download(request, pk: int):
         details={"filters": export.filters, "for_sharing": export.for_sharing},
     )
     return private_file_response(
-        export.file, as_attachment=True, filename=export.file.name.rsplit("/", 1)[-1]
+        build.file, as_attachment=True, filename=build.file.name.rsplit("/", 1)[-1]
     )
 
 

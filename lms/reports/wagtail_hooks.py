@@ -23,6 +23,7 @@ def register_reports_urls():
         path("reports/impact/", views.impact_dashboard, name="reports_impact"),
         path("reports/evaluations/", views.evaluations_dashboard, name="reports_evaluations"),
         path("reports/export/", views.export_create, name="reports_export"),
+        path("reports/exports/<int:pk>/", views.export_status, name="reports_export_status"),
         path(
             "reports/exports/<int:pk>/download/",
             views.export_download,

@@ -704,3 +704,8 @@ CELERY_BEAT_SCHEDULE["reports-training-tables"] = {
     "task": "lms.reports.tasks.training_views_prepare",
     "schedule": REPORTS_TABLES_REFRESH_SECONDS,
 }
+# Record files of the training exports are kept while current, at most a day (decision 0607).
+CELERY_BEAT_SCHEDULE["reports-stale-exports"] = {
+    "task": "lms.reports.tasks.stale_exports_remove",
+    "schedule": 15 * 60,
+}
