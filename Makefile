@@ -21,6 +21,15 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 help: ## list the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
+# A stamp says a step ran; when what it made is gone (a deleted .venv or node_modules),
+# the step runs again.
+ifeq ($(wildcard $(VENV)/bin/python),)
+$(shell rm -f $(STAMPS)/python)
+endif
+ifeq ($(wildcard site/node_modules),)
+$(shell rm -f $(STAMPS)/node)
+endif
+
 $(STAMPS):
 	@mkdir -p $(STAMPS)
 
