@@ -9,6 +9,7 @@ from courses import selectors
 from courses.blocks import uses_interactive
 from courses.models import ClassSession, PolicyAdoption, SeminarPage
 from courses.progression.selectors import prerequisites_missing
+from lms import learner_page_cache
 from lms.taxonomy.routing import route_ancestors
 
 
@@ -53,7 +54,11 @@ def course_context(request, page) -> dict:
         upcoming = ClassSession.objects.filter(cohort__course=course)
     elif enrolment and enrolment.cohort_id:
         upcoming = ClassSession.objects.filter(cohort_id=enrolment.cohort_id)
-    upcoming = upcoming.filter(ends_at__gte=timezone.now()).select_related("cohort")[:10]
+    upcoming = list(upcoming.filter(ends_at__gte=timezone.now()).select_related("cohort")[:10])
+    # Kept for the learner until the first of these sessions ends (then it leaves the list).
+    learner_page_cache.mark_cacheable(
+        request, until=min((session.ends_at for session in upcoming), default=None)
+    )
     submissions = {}
     if enrolment and structure.submission_items:
         for submission in selectors.team_submissions(learner=request.user, course=course):
@@ -101,13 +106,15 @@ def lesson_context(request, page) -> dict:
     course = selectors.canonical_page(course_here).specific if course_here else None
     enrolment = selectors.enrolment_for(learner=request.user, course=course) if course else None
     canonical_lesson = selectors.canonical_page(page)
+    form_token = uuid.uuid4()
+    learner_page_cache.mark_cacheable(request, form_token=form_token)
     context = {
         "missing_prerequisites": [],
         "course": course,
         "course_in_language": course_here,
         "enrolment": enrolment,
         "activity_id": selectors.lesson_activity_id(canonical_lesson),
-        "form_token": uuid.uuid4(),
+        "form_token": form_token,
         "done": False,
         "passed_checks": set(),
         "open": True,

@@ -32,6 +32,7 @@ from courses.signals import course_completed
 from lms.accounts.audit import acting_as
 from lms.accounts.models import Role, User
 from lms.accounts.services import user_create
+from lms.learner_page_cache import learning_state_changed
 from lms.records import verbs
 from lms.records.activities import activity_id, parse_activity_id
 from lms.records.services import statements_record
@@ -717,6 +718,7 @@ def completion_evaluate(*, learner: User, course: CoursePage) -> bool:
     updated = Enrolment.objects.filter(pk=enrolment.pk, completed_at__isnull=True).update(
         completed_at=completed_at, completion_profile=person_snapshot(learner)
     )
+    learning_state_changed(learner_ids=[learner.pk])
     if updated:
         transaction.on_commit(
             lambda: course_completed.send(

@@ -32,6 +32,7 @@ from courses import selectors
 from courses.models import CoursePage, Enrolment, TrainingAssignment, TrainingRequirement
 from courses.signals import training_due_soon, training_overdue
 from lms.accounts.models import Organisation, User
+from lms.learner_page_cache import learning_state_changed
 
 logger = logging.getLogger(__name__)
 
@@ -217,6 +218,7 @@ def _open_cycle(*, previous: TrainingAssignment, requirement, due_on: dt.date) -
             restarted = Enrolment.objects.filter(
                 learner_id=previous.learner_id, course_id=previous.course_id
             ).update(completed_at=None, cycle_started_at=now)
+            learning_state_changed(learner_ids=[previous.learner_id])
             if not restarted:  # the enrolment was removed since: enrol again
                 from courses.services import enrolment_create
 

@@ -8,11 +8,12 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from lms import page_cache
+        from lms import learner_page_cache, page_cache
         from lms.portal import page_routing, receivers, signals, wagtail_fixes  # noqa: F401
 
         receivers.connect()
         page_cache.connect()
+        learner_page_cache.connect()
         wagtail_fixes.connect()
         page_routing.connect()
         _forget_sites_on_change()

@@ -24,6 +24,7 @@ from django.utils.translation import get_language
 from wagtail import views as wagtail_views
 from wagtail.models import Page, Site
 
+from lms import learner_page_cache
 from lms.accounts.exposure import public_data
 from lms.taxonomy.locales import locale_by_pk
 
@@ -92,9 +93,18 @@ def route_for_request(request, path: str):
 @public_data
 def serve(request, path):
     """Wagtail's ``serve`` view, routed as above (Wagtail reuses a route it finds on the
-    request, see ``Page.route_for_request``)."""
+    request, see ``Page.route_for_request``); a signed-in learner's course and lesson pages
+    from ``lms.learner_page_cache`` when they are kept there."""
+    kept = learner_page_cache.cached_response(request)
+    if kept is not None:
+        return kept
     request._wagtail_route_for_request = route_for_request(request, path)
-    return wagtail_views.serve(request, path)
+    response = wagtail_views.serve(request, path)
+    if hasattr(response, "render") and not response.is_rendered:
+        # Rendered here rather than after the view returns (no middleware of the site
+        # changes a template response), so a learner's page can be kept.
+        response.render()
+    return learner_page_cache.keep(request, response)
 
 
 def connect() -> None:

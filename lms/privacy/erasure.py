@@ -190,6 +190,7 @@ def person_erase(*, person, pseudonym: str) -> dict:
     from django.contrib.auth import get_user_model
 
     from lms.accounts.models import AccountNotice
+    from lms.learner_page_cache import learning_state_changed
     from lms.records.models import AccessToken
 
     identifiers = [value for value in identifiers_of(person) if value != pseudonym]
@@ -197,6 +198,7 @@ def person_erase(*, person, pseudonym: str) -> dict:
     Authenticator.objects.filter(user=person).delete()
     AccountNotice.objects.filter(user=person).delete()
     AccessToken.objects.filter(user=person).delete()
+    learning_state_changed(learner_ids=[person.pk])
     get_user_model().objects.filter(pk=person.pk).update(
         username=pseudonym,
         email="",

@@ -175,6 +175,39 @@ PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=16 * 1024**2)
 PAGE_CACHE_CDN_SECONDS = env.int("PAGE_CACHE_CDN_SECONDS", default=60)
 # Besides pages, snippets, images, documents, sites and locales: models whose change a
 # public page may show.
+# A signed-in learner's course and lesson pages, kept per session in the page cache's store
+# until something they show changes (lms/learner_page_cache.py, docs/decisions/0607), at
+# most LEARNER_PAGE_CACHE_SECONDS.
+LEARNER_PAGE_CACHE_ENABLED = env.bool("LEARNER_PAGE_CACHE_ENABLED", default=True)
+LEARNER_PAGE_CACHE_SECONDS = env.int("LEARNER_PAGE_CACHE_SECONDS", default=600)
+# Rows whose saving or deleting changes what a learner's pages show, with whom they concern:
+# "learner:<attribute>" (that person), "organisation:<attribute>" (its people: a team's
+# submissions), "delivery" (everyone: rare staff edits). Statements are followed through
+# lms.records.signals.statements_recorded; writes that bypass model signals (QuerySet.update)
+# call lms.learner_page_cache.learning_state_changed themselves.
+LEARNER_STATE_MODELS = {
+    "accounts.User": ["learner:pk"],
+    "records.Statement": ["learner:actor_id"],
+    "courses.Enrolment": ["learner:learner_id"],
+    "courses.Attendance": ["learner:learner_id"],
+    "courses.Submission": ["learner:learner_id", "organisation:organisation_id"],
+    "courses.Cohort": ["delivery"],
+    "courses.ClassSession": ["delivery"],
+    "progression.CoursePrerequisite": ["delivery"],
+    "progression.PrerequisiteOverride": ["learner:learner_id"],
+    "progression.QuizAttempt": ["learner:learner_id"],
+    "certification.Certificate": ["learner:holder_id"],
+    "interactive.H5PState": ["learner:learner_id"],
+    "interactive.ScormAttempt": ["learner:learner_id"],
+    "interactive.Cmi5Registration": ["learner:learner_id"],
+    "interactive.Cmi5AuProgress": ["learner:registration.learner_id"],
+    "interactive.Cmi5Session": ["learner:registration.learner_id"],
+    "interactive.H5PContent": ["delivery"],
+    "interactive.ScormPackage": ["delivery"],
+    "interactive.Cmi5Package": ["delivery"],
+    "wagtailcore.PageViewRestriction": ["delivery"],
+}
+
 PAGE_CACHE_MODELS = [
     "taxonomy.Country",
     "taxonomy.Sector",

@@ -33,6 +33,8 @@ if REDIS_URL and _worker.startswith("gw"):
 # Tests render fresh pages; tests/test_page_cache.py switches the page cache on, in memory.
 PAGE_CACHE_ENABLED = False
 CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
+# Likewise a learner's kept pages: tests/test_learner_page_cache.py switches them on.
+LEARNER_PAGE_CACHE_ENABLED = env.bool("LEARNER_PAGE_CACHE_ENABLED", default=False)
 # Sites and locales kept until a test changes them (tests/conftest.py forgets them between
 # tests), so a slow machine never adds a query in the middle of a query-budget test.
 LOOKUP_CACHE_SECONDS = None

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from lms.learner_page_cache import learning_state_changed
 from lms.records import verbs
 from lms.records.activities import activity_id, parse_activity_id
 from lms.records.launch_credentials import launch_credential_create, launch_credential_end
@@ -179,6 +180,7 @@ def _abandon(session: Cmi5Session, learner) -> None:
     updated = Cmi5Session.objects.filter(pk=session.pk, terminated=False, abandoned=False).update(
         abandoned=True
     )
+    learning_state_changed(learner_ids=[learner.pk])
     launch_credential_end(session_id=session.session_id)
     if not updated:
         return
@@ -398,6 +400,7 @@ def _satisfy(*, registration: Cmi5Registration, session_id, learner) -> None:
         row = progress.get(au.pk)
         if met[au.pk] and row is not None and not row.satisfied:
             Cmi5AuProgress.objects.filter(pk=row.pk).update(satisfied=True)
+            learning_state_changed(learner_ids=[registration.learner_id])
     blocks = (package.structure or {}).get("blocks", [])
     targets = []
     for block in blocks:
@@ -414,6 +417,7 @@ def _satisfy(*, registration: Cmi5Registration, session_id, learner) -> None:
         return
     registration.satisfied = [*already, *(target[0] for target in new)]
     Cmi5Registration.objects.filter(pk=registration.pk).update(satisfied=registration.satisfied)
+    learning_state_changed(learner_ids=[registration.learner_id])
     statements = []
     for key, object_id, kind, title in new:
         grouping = package.course_id if key == "course" else key

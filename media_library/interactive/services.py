@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lms import json_input
+from lms.learner_page_cache import learning_state_changed
 from lms.records import verbs
 from lms.records.activities import activity_id
 from lms.records.services import (
@@ -157,6 +158,7 @@ def _process(package, work) -> None:
     """Run ``work(archive)`` with a visible status: processing, then ready or failed with the
     reasons, in the uploader's language."""
     type(package).objects.filter(pk=package.pk).update(status=PackageStatus.PROCESSING)
+    learning_state_changed(delivery=True)
     with translation.override(_uploader_language(package)):
         try:
             with package.source.open("rb") as file, SafeArchive(file) as archive:

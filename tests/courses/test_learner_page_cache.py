@@ -1,0 +1,329 @@
+"""A signed-in learner's course and lesson pages kept per session (lms/learner_page_cache.py,
+decision 0607): served again only to the same session, with valid CSRF tokens and a fresh
+form token, never with messages, and every write that changes what they show seen on the
+learner's next request."""
+
+import datetime as dt
+import json
+import re
+import uuid
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from freezegun import freeze_time
+
+from courses import services
+from courses.models import Attendance, Enrolment, LessonPage
+from courses.notifications import ENROLMENT
+from courses.offline import offline_results_sync
+from courses.progression.models import CoursePrerequisite, PrerequisiteOverride
+from lms import learner_page_cache
+from lms.learner_page_cache import HIT_HEADER
+from lms.notifications.services import notification_send, notifications_mark_read
+from lms.records.activities import activity_id
+from tests.accounts.factories import UserFactory
+from tests.courses import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _learner_pages_kept(settings):
+    settings.LEARNER_PAGE_CACHE_ENABLED = True
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()
+
+
+def fetch(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+def kept(client, url):
+    """The page once it is served from the kept copy (the first answer sets the CSRF
+    cookie, the second is kept, the third comes from the cache)."""
+    for _attempt in range(3):
+        response = fetch(client, url)
+        if response.get(HIT_HEADER) == "hit":
+            return response.content.decode()
+    raise AssertionError(f"{url} was never served from the learner page cache")
+
+
+def fresh(client, url) -> str:
+    """The next answer, which must have been rendered afresh."""
+    response = fetch(client, url)
+    assert response.get(HIT_HEADER) != "hit"
+    return response.content.decode()
+
+
+def first_lesson(course):
+    return LessonPage.objects.descendant_of(course).order_by("path").first()
+
+
+@pytest.fixture
+def person_in_course(client, small_programme):
+    person = factories.learner()
+    factories.enrolled_long_ago(small_programme, person)
+    client.force_login(person)
+    return person
+
+
+# --- what is served, and to whom ---------------------------------------------------------
+
+
+def test_a_learners_lesson_is_served_again_private_and_in_few_queries(
+    client, small_programme, person_in_course, django_assert_max_num_queries
+):
+    lesson = first_lesson(small_programme)
+    kept(client, lesson.url)
+    with django_assert_max_num_queries(3):  # session, person, and nothing of the page
+        response = fetch(client, lesson.url)
+    assert response[HIT_HEADER] == "hit"
+    assert "I have finished this lesson" in response.content.decode()
+    cache_control = response["Cache-Control"]
+    assert "private" in cache_control
+    assert "no-store" in cache_control
+    assert "Cookie" in response["Vary"]
+
+
+@pytest.mark.parametrize("modules", [2, 8])
+def test_kept_pages_cost_the_same_queries_whatever_the_course_size(
+    client, training, modules, django_assert_max_num_queries
+):
+    course = factories.programme(training, modules=modules, lessons=3)
+    person = factories.learner()
+    factories.enrolled_long_ago(course, person)
+    client.force_login(person)
+    for url in (course.url, first_lesson(course).url):
+        kept(client, url)
+        with django_assert_max_num_queries(3):
+            assert fetch(client, url)[HIT_HEADER] == "hit"
+
+
+def test_the_csrf_token_in_a_kept_page_is_valid_and_each_answer_gets_its_own_form_token(
+    small_programme,
+):
+    person = factories.learner()
+    factories.enrolled_long_ago(small_programme, person)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(person)
+    lesson = first_lesson(small_programme)
+    first = kept(client, lesson.url)
+    second = kept(client, lesson.url)
+    token_of = re.compile(r'name="token" value="([0-9a-f-]{36})"')
+    assert token_of.findall(first)
+    assert token_of.findall(first) != token_of.findall(second)
+    assert learner_page_cache.FORM_ID_PLACEHOLDER not in second
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', second).group(1)
+    response = client.post(
+        reverse("courses:lesson_complete", args=[lesson.pk]),
+        {"csrfmiddlewaretoken": csrf, "token": token_of.findall(second)[0]},
+    )
+    assert response.status_code == 302
+    assert "You completed this lesson." in fresh(client, lesson.url)
+
+
+def test_another_person_or_a_new_session_never_gets_the_kept_page(client, small_programme):
+    first = factories.learner()
+    factories.enrolled_long_ago(small_programme, first)
+    client.force_login(first)
+    assert "% done" in kept(client, small_programme.url)
+    other = factories.learner()
+    client.force_login(other)  # the same browser, another person
+    page = fresh(client, small_programme.url)
+    assert "% done" not in page
+    assert "Enrol in this course" in page
+    client.logout()
+    client.force_login(first)  # the first person again, in a new session
+    assert "% done" in fresh(client, small_programme.url)
+
+
+def test_messages_are_never_kept(client, small_programme, person_in_course):
+    lesson = first_lesson(small_programme)
+    kept(client, lesson.url)
+    client.post(reverse("courses:lesson_complete", args=[lesson.pk]), {"token": str(uuid.uuid4())})
+    with_message = fresh(client, lesson.url)
+    assert "Lesson completed." in with_message
+    assert "Lesson completed." not in kept(client, lesson.url)
+
+
+def test_staff_and_anonymous_visitors_get_no_kept_page(client, small_programme):
+    anonymous = fetch(client, small_programme.url)
+    assert "private" not in anonymous.get("Cache-Control", "")  # the public page cache's
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    for _attempt in range(3):
+        assert fetch(client, small_programme.url).get(HIT_HEADER) is None
+
+
+# --- every write the pages show, on the next request ---------------------------------------
+
+
+def test_a_statement_sent_to_the_record_store_shows_on_the_next_request(
+    client, small_programme, person_in_course
+):
+    lesson = first_lesson(small_programme)
+    assert "You completed this lesson." not in kept(client, lesson.url)
+    response = client.post(
+        "/api/records/statements",
+        json.dumps(factories.statement(activity_id("lesson", lesson.pk), "completed")),
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert "You completed this lesson." in fresh(client, lesson.url)
+
+
+def test_results_synced_from_a_phone_show_on_the_next_request(
+    client, small_programme, person_in_course
+):
+    lesson = first_lesson(small_programme)
+    kept(client, lesson.url)
+    offline_results_sync(
+        learner=person_in_course,
+        items=[{"id": str(uuid.uuid4()), "kind": "lesson", "lesson": lesson.pk}],
+    )
+    assert "You completed this lesson." in fresh(client, lesson.url)
+
+
+def test_enrolling_and_leaving_show_on_the_next_request(client, small_programme):
+    person = factories.learner()
+    client.force_login(person)
+    assert "Enrol in this course" in kept(client, small_programme.url)
+    services.enrolment_create(learner=person, course=small_programme)
+    assert "% done" in fresh(client, small_programme.url)
+    kept(client, small_programme.url)
+    Enrolment.objects.filter(learner=person).delete()
+    assert "Enrol in this course" in fresh(client, small_programme.url)
+
+
+def test_a_completion_recorded_by_an_update_shows_on_the_next_request(
+    client, small_programme, person_in_course
+):
+    kept(client, small_programme.url)
+    for lesson in LessonPage.objects.descendant_of(small_programme):
+        services.lesson_complete(learner=person_in_course, lesson=lesson, form_token=uuid.uuid4())
+    assert Enrolment.objects.get(learner=person_in_course).completed_at is not None
+    kept(client, small_programme.url)
+    Enrolment.objects.filter(learner=person_in_course).update(completed_at=None)
+    services.completion_evaluate(learner=person_in_course, course=small_programme)
+    assert "Completed on" in fresh(client, small_programme.url)
+
+
+def test_cohort_class_sessions_and_attendance_show_on_the_next_request(client, training):
+    course = factories.seminar(training, lessons=1, complete_attendance_percent=50)
+    trainer = factories.trainer()
+    cohort = factories.cohort(course, trainers=[trainer])
+    person = factories.learner()
+    client.force_login(person)
+    kept(client, course.url)
+    factories.enrol(course, [person], cohort=cohort)
+    assert f"Your class: {cohort.name}" in fresh(client, course.url)
+    kept(client, course.url)
+    cohort.name = "The renamed class"
+    cohort.save()
+    assert "Your class: The renamed class" in fresh(client, course.url)
+    kept(client, course.url)
+    session = factories.session(cohort, title="Fire drill practice")
+    assert "Fire drill practice" in fresh(client, course.url)
+    before = kept(client, course.url)
+    services.attendance_mark(session=session, learner=person, present=True, marked_by=trainer)
+    assert Attendance.objects.filter(learner=person, present=True).exists()
+    assert fresh(client, course.url) != before
+
+
+def test_a_kept_course_page_ends_when_a_listed_class_session_does(client, training):
+    course = factories.seminar(training, lessons=1)
+    cohort = factories.cohort(course, trainers=[factories.trainer()])
+    factories.session(cohort, title="Ending soon")  # began 10 minutes ago, ends in 3 hours
+    person = factories.learner()
+    client.force_login(person)
+    assert "Ending soon" in kept(client, course.url)
+    with freeze_time(timezone.now() + dt.timedelta(hours=4)):
+        assert "Ending soon" not in fresh(client, course.url)
+
+
+def test_prerequisites_met_or_waived_show_on_the_next_request(client, training):
+    basics = factories.seminar(training, title="OSH basics", lessons=1)
+    advanced = factories.seminar(training, title="OSH committees", lessons=1)
+    CoursePrerequisite.objects.create(course=advanced, required=basics)
+    person = factories.learner()
+    client.force_login(person)
+    lesson = first_lesson(advanced)
+    assert "OSH basics" in kept(client, lesson.url)
+    PrerequisiteOverride.objects.create(
+        course=advanced, learner=person, granted_by=factories.trainer(), note="Done elsewhere"
+    )
+    assert "Complete these courses first" not in fresh(client, lesson.url)
+
+
+def test_a_new_prerequisite_shows_on_the_next_request(client, training):
+    basics = factories.seminar(training, title="OSH basics", lessons=1)
+    advanced = factories.seminar(training, title="OSH committees", lessons=1)
+    person = factories.learner()
+    client.force_login(person)
+    lesson = first_lesson(advanced)
+    assert "OSH basics" not in kept(client, lesson.url)
+    CoursePrerequisite.objects.create(course=advanced, required=basics)
+    assert "OSH basics" in fresh(client, lesson.url)
+
+
+def test_a_new_notice_and_notices_read_show_on_the_next_request(
+    client, small_programme, person_in_course, django_capture_on_commit_callbacks
+):
+    assert "unread-count" not in kept(client, small_programme.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_send(
+            recipient=person_in_course,
+            kind=ENROLMENT,
+            key="another-course",
+            params={"course_id": small_programme.pk},
+        )
+    assert "unread-count" in fresh(client, small_programme.url)
+    kept(client, small_programme.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications_mark_read(user=person_in_course)
+    # The page kept before the notice is the right one again.
+    assert "unread-count" not in fetch(client, small_programme.url).content.decode()
+
+
+def test_a_profile_change_shows_on_the_next_request(client, small_programme, person_in_course):
+    kept(client, small_programme.url)
+    person_in_course.preferred_language = "vi"
+    person_in_course.save()
+    fresh(client, small_programme.url)
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "courses.Submission",
+        "certification.Certificate",
+        "interactive.H5PState",
+        "interactive.ScormAttempt",
+        "interactive.Cmi5Registration",
+    ],
+)
+def test_every_learner_state_model_names_a_person_it_concerns(label, settings):
+    """Each listed model's writes are followed (the attributes exist on the model)."""
+    from django.apps import apps
+
+    model = apps.get_model(label)
+    for item in settings.LEARNER_STATE_MODELS[label]:
+        scope, _, path = item.partition(":")
+        assert scope in {"learner", "organisation"}
+        field = path.split(".")[0]
+        assert field in {f.attname for f in model._meta.concrete_fields} | {"pk"}
+
+
+def test_a_teams_submission_voids_the_pages_of_everyone_in_the_organisation():
+    keys = [learner_page_cache.organisation_key(41), learner_page_cache.learner_key(42)]
+    before = learner_page_cache._versions(keys)
+    learner_page_cache.learning_state_changed(organisation_ids=[41])
+    after = learner_page_cache._versions(keys)
+    assert after[0] != before[0]
+    assert after[1] == before[1]
