@@ -29,6 +29,9 @@ endif
 ifeq ($(wildcard site/node_modules),)
 $(shell rm -f $(STAMPS)/node)
 endif
+ifeq ($(wildcard tests/verifiers/node_modules),)
+$(shell rm -f $(STAMPS)/verifiers)
+endif
 
 $(STAMPS):
 	@mkdir -p $(STAMPS)

@@ -1,5 +1,5 @@
 """A signed-in learner's own pages (a course, a lesson), rendered once and served again to
-the same session until something they show changes (docs/decisions/0607-learner-page-cache.md).
+the same session until something they show changes (docs/decisions/0608-learner-page-cache.md).
 
 What is kept: a GET of a page whose context opted in (``mark_cacheable``), answered 200 to
 a signed-in person who is not staff, with no message waiting, a CSRF secret that came with

@@ -176,7 +176,7 @@ PAGE_CACHE_CDN_SECONDS = env.int("PAGE_CACHE_CDN_SECONDS", default=60)
 # Besides pages, snippets, images, documents, sites and locales: models whose change a
 # public page may show.
 # A signed-in learner's course and lesson pages, kept per session in the page cache's store
-# until something they show changes (lms/learner_page_cache.py, docs/decisions/0607), at
+# until something they show changes (lms/learner_page_cache.py, docs/decisions/0608), at
 # most LEARNER_PAGE_CACHE_SECONDS.
 LEARNER_PAGE_CACHE_ENABLED = env.bool("LEARNER_PAGE_CACHE_ENABLED", default=True)
 LEARNER_PAGE_CACHE_SECONDS = env.int("LEARNER_PAGE_CACHE_SECONDS", default=600)

@@ -1,5 +1,5 @@
 """A signed-in learner's course and lesson pages kept per session (lms/learner_page_cache.py,
-decision 0607): served again only to the same session, with valid CSRF tokens and a fresh
+decision 0608): served again only to the same session, with valid CSRF tokens and a fresh
 form token, never with messages, and every write that changes what they show seen on the
 learner's next request."""
 
