@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -107,13 +107,20 @@ def export_create(request):
 
 def export_status(request, pk: int):
     """A requested export: the file once it is built, else a page saying it is being
-    prepared that checks again by itself (no script needed)."""
+    prepared, with a link to check again (and a script that does it by itself)."""
     if not may_see_reports(request.user):
         raise PermissionDenied
     export = get_object_or_404(
         ReportExport.objects.select_related("shares"), pk=pk, requested_by=request.user
     )
-    if export.build.status == ReportExport.Status.READY and export.build.file:
+    ready = export.build.status == ReportExport.Status.READY and bool(export.build.file)
+    if request.GET.get("poll"):
+        # The page's script asks here; the file itself comes from the page's own address.
+        waiting = export.build.status in (ReportExport.Status.PENDING, ReportExport.Status.RUNNING)
+        response = JsonResponse({"ready": ready, "finished": not waiting})
+        response["Cache-Control"] = "no-store"
+        return response
+    if ready:
         return redirect("reports_export_download", export.pk)
     response = render(
         request,

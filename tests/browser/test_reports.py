@@ -91,3 +91,29 @@ def test_the_dashboard_in_arabic_is_right_to_left_and_accessible(live_server, pa
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("svg.reports-chart__svg").first.get_attribute("direction") == "rtl"
     assert axe(page) == []
+
+
+def test_an_export_still_being_built_arrives_when_the_page_finds_it_ready(
+    live_server, page, axe, viewer, monkeypatch
+):
+    """With a worker that has not built the file yet, the page says so (no timed reload),
+    its script asks again and fetches the file as soon as the worker is done."""
+    from lms.reports import tasks
+    from lms.reports.models import ReportExport
+
+    monkeypatch.setattr(tasks.export_build, "delay", lambda export_id: None)  # a busy worker
+    sign_in_with_second_factor(page, live_server, viewer)
+    page.goto(f"{live_server.url}/admin/reports/")
+    page.select_option("#id_format", "csv")
+    page.click("text=Export these figures")
+    page.wait_for_load_state()
+    assert "/admin/reports/exports/" in page.url
+    assert "being prepared" in page.locator("[data-export-status] [role=status]").inner_text()
+    assert page.locator("meta[http-equiv=refresh]").count() == 0
+    assert axe(page) == []
+
+    export = ReportExport.objects.get(requested_by=viewer)
+    with page.expect_download(timeout=30_000) as download:
+        tasks.export_build(export.pk)  # the worker, done now
+    assert download.value.suggested_filename.endswith(".csv")
+    assert "Participants trained" in Path(download.value.path()).read_text(encoding="utf-8-sig")

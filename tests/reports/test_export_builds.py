@@ -58,10 +58,19 @@ def test_the_request_answers_at_once_with_a_page_then_the_file(
     assert page.status_code == 200
     text = page.content.decode()
     assert "The export is being prepared" in text
-    assert '<meta http-equiv="refresh" content="5">' in text  # checks again without script
-    assert reverse("reports_export_status", args=[export.pk]) in text  # and a link to do so
+    assert "http-equiv" not in text  # no timed reload (WCAG 2.2.1)
+    assert f'href="{response["Location"]}"' in text  # a link checks again without script
+    assert f'data-export-status="{response["Location"]}"' in text  # the script asks by itself
+    assert "js/reports/export-status.js" in text
+    poll = client.get(response["Location"], {"poll": "1"})
+    assert poll.json() == {"ready": False, "finished": False}
+    assert "no-store" in poll["Cache-Control"]
 
     export_build(export.pk)
+    assert client.get(response["Location"], {"poll": "1"}).json() == {
+        "ready": True,
+        "finished": True,
+    }
     ready = client.get(response["Location"])
     assert ready.status_code == 302
     assert ready["Location"] == reverse("reports_export_download", args=[export.pk])
