@@ -88,7 +88,7 @@ def post_shown(post) -> PostShown:
         is_hidden=post.is_hidden,
         hidden_reason=post.hidden_reason,
         reply_to_pk=reply_to.pk if reply_to else None,
-        reply_to_author=str(reply_to.author) if reply_to else "",
+        reply_to_author=str(reply_to.author.public_name) if reply_to else "",
         reply_to_number=reply_to.number if reply_to else None,
         html=post.html,
         attachments=tuple(

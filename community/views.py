@@ -370,7 +370,9 @@ def thread_detail(request, slug, pk):
             )
             if quoted:
                 initial["source"] = markup.quote(
-                    author_name=str(quoted.author), text=quoted.text, post_number=quoted.number
+                    author_name=str(quoted.author.public_name),
+                    text=quoted.text,
+                    post_number=quoted.number,
                 )
                 initial["reply_to"] = quoted.pk
         form = PostForm(initial=initial)

@@ -32,6 +32,7 @@ import time
 import uuid
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
@@ -131,20 +132,43 @@ def _on_model_written(sender, instance, **kwargs) -> None:
     if spec is None:
         return
     learners, organisations, delivery = _spec_learners(instance, spec)
+    if sender is get_user_model() and not _only_sign_in(kwargs.get("update_fields")):
+        # A person's name shows on their teammates' pages too (a team's submissions).
+        organisations.add(getattr(instance, "organisation_id", None))
     learning_state_changed(learner_ids=learners, organisation_ids=organisations, delivery=delivery)
+
+
+def _only_sign_in(update_fields) -> bool:
+    """A save of the sign-in time alone (every sign-in) shows nowhere on a learner's page."""
+    return bool(update_fields) and set(update_fields) <= {"last_login"}
 
 
 def _on_groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
     """Groups decide which restricted pages a person may open."""
+    if action == "pre_clear" and reverse:
+        # Emptying a group names nobody: void its members while they are still in it.
+        people = get_user_model().objects.filter(groups=instance).values_list("pk", flat=True)
+        learning_state_changed(learner_ids=set(people))
+        return
     if not action.startswith("post_"):
         return
     if reverse:  # people added to or removed from a group
-        from django.contrib.auth import get_user_model
-
         people = get_user_model().objects.filter(groups=instance).values_list("pk", flat=True)
         learning_state_changed(learner_ids={*(pk_set or ()), *people})
     else:
         learning_state_changed(learner_ids=[instance.pk])
+
+
+def _on_group_deleted(sender, instance, **kwargs) -> None:
+    """Its memberships go by cascade, which sends no m2m signal."""
+    people = get_user_model().objects.filter(groups=instance).values_list("pk", flat=True)
+    learning_state_changed(learner_ids=set(people))
+
+
+def _on_restriction_groups_changed(sender, action, **kwargs) -> None:
+    """Which groups may open a restricted page (saved after the restriction itself)."""
+    if action.startswith("post_"):
+        learning_state_changed(delivery=True)
 
 
 def _on_statements_recorded(sender, actor, **kwargs) -> None:
@@ -167,8 +191,9 @@ def _state_models() -> dict:
 
 def connect() -> None:
     """Listen for every write a learner's pages show (called from the portal's ready())."""
-    from django.contrib.auth import get_user_model
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.contrib.auth.models import Group
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+    from wagtail.models import PageViewRestriction
 
     from lms.records.signals import statements_recorded
 
@@ -182,6 +207,12 @@ def connect() -> None:
         _on_groups_changed,
         sender=get_user_model().groups.through,
         dispatch_uid="learner_state.groups",
+    )
+    pre_delete.connect(_on_group_deleted, sender=Group, dispatch_uid="learner_state.group_deleted")
+    m2m_changed.connect(
+        _on_restriction_groups_changed,
+        sender=PageViewRestriction.groups.through,
+        dispatch_uid="learner_state.restriction_groups",
     )
 
 

@@ -219,5 +219,12 @@ def person_erase(*, person, pseudonym: str) -> dict:
         changed = table_scrub(model, identifiers, replacer)
         if changed:
             report[model._meta.label] = changed
+    if report:
+        # The scrub wrote with QuerySet.update(), which no signal follows: pages kept for
+        # anyone (a teammate's course page, a public page) may show what it replaced.
+        from lms.page_cache import invalidate
+
+        learning_state_changed(delivery=True)
+        invalidate()
     person.refresh_from_db()
     return report

@@ -24,6 +24,8 @@ from lms.reports.training_prepared import kept_fresh_tables, refresh_seconds
 # A built file is removed once a newer one of its view is ready, or after this long.
 FILE_KEEP = dt.timedelta(days=1)
 IN_FLIGHT = (ReportExport.Status.PENDING, ReportExport.Status.RUNNING)
+# A build waiting or running longer than this is taken for lost (the largest takes minutes).
+BUILD_GIVEN_UP_AFTER = dt.timedelta(minutes=30)
 
 
 def export_view_key(
@@ -72,7 +74,15 @@ def _current_build(key: str, filters: ReportFilters, language: str) -> ReportExp
     builds = ReportExport.objects.filter(view_key=key, shares__isnull=True)
     in_flight = builds.filter(status__in=IN_FLIGHT).first()
     if in_flight is not None:
-        return in_flight
+        if in_flight.created_at >= timezone.now() - BUILD_GIVEN_UP_AFTER:
+            return in_flight
+        # Never finished (its worker killed, its task lost): given up, so that the view
+        # can be exported again; a task that still comes finds it claimed and does nothing.
+        builds.filter(pk=in_flight.pk, status__in=IN_FLIGHT).update(
+            status=ReportExport.Status.FAILED,
+            error="given up: not finished in time",
+            finished_at=timezone.now(),
+        )
     kept = kept_fresh_tables(filters, language)
     ready = builds.filter(status=ReportExport.Status.READY).exclude(file="")
     if kept is not None:

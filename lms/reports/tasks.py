@@ -1,5 +1,7 @@
 """Exports are built in a worker: a large country's records do not fit in a request."""
 
+import logging
+
 from django.core.files import File
 from django.http import QueryDict
 from django.utils import timezone
@@ -10,6 +12,8 @@ from lms.reports.filters import parse_filters
 from lms.reports.impact import impact_tables
 from lms.reports.models import ReportExport
 from lms.reports.training_prepared import fresh_indicator_tables
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -47,6 +51,9 @@ def export_build(export_id: int) -> str:
         export.rows = rows
         export.status = ReportExport.Status.READY
     except Exception as error:
+        # The reason stays in the log and the row for staff; people sharing the build see
+        # only that it failed.
+        logger.exception("export %s failed", export_id)
         export.status = ReportExport.Status.FAILED
         export.error = str(error)[:2000]
     export.finished_at = timezone.now()

@@ -327,3 +327,60 @@ def test_a_teams_submission_voids_the_pages_of_everyone_in_the_organisation():
     after = learner_page_cache._versions(keys)
     assert after[0] != before[0]
     assert after[1] == before[1]
+
+
+def test_losing_a_group_that_opens_a_restricted_course_is_seen_on_the_next_request(
+    client, small_programme, person_in_course
+):
+    """A kept page is served before Wagtail checks view restrictions: every way of losing
+    access voids it (a group emptied, a group deleted, a group taken off the restriction)."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    url = small_programme.url
+    restriction = PageViewRestriction.objects.create(
+        page=small_programme, restriction_type=PageViewRestriction.GROUPS
+    )
+    for losing in ("clear", "delete", "restriction"):
+        group = Group.objects.create(name=f"Committee {losing}")
+        group.user_set.add(person_in_course)
+        restriction.groups.add(group)
+        kept(client, url)
+        if losing == "clear":
+            group.user_set.clear()
+        elif losing == "delete":
+            group.delete()
+        else:
+            restriction.groups.remove(group)
+        answer = client.get(url)
+        assert answer.get(HIT_HEADER) != "hit", losing
+        assert answer.status_code != 200, losing
+        restriction.groups.clear()
+
+
+def test_a_teammates_new_name_voids_the_organisations_pages_but_a_sign_in_does_not():
+    from tests.accounts.factories import OrganisationFactory
+
+    teammate = factories.learner(organisation=OrganisationFactory())
+    keys = [learner_page_cache.organisation_key(teammate.organisation_id)]
+    before = learner_page_cache._versions(keys)
+    teammate.last_login = timezone.now()
+    teammate.save(update_fields=["last_login"])
+    assert learner_page_cache._versions(keys) == before
+    teammate.display_name = "Trần Thị Mai"
+    teammate.save(update_fields=["display_name"])
+    assert learner_page_cache._versions(keys) != before
+
+
+def test_an_erasure_that_rewrote_other_rows_voids_everyones_kept_pages():
+    from lms.privacy.erasure import person_erase
+    from tests.accounts.factories import OrganisationFactory
+
+    organisation = OrganisationFactory()
+    person = factories.learner(organisation=organisation, display_name="Lê Văn Tâm")
+    factories.learner(organisation=organisation, display_name="Lê Văn Tâm's teammate")
+    keys = [learner_page_cache.DELIVERY_KEY]
+    before = learner_page_cache._versions(keys)
+    report = person_erase(person=person, pseudonym="erased-1c9e")
+    assert report  # the teammate's name held the erased one
+    assert learner_page_cache._versions(keys) != before

@@ -156,6 +156,31 @@ def test_a_failed_build_lets_the_next_request_start_again(client, data, totp_for
     assert again[0] != builds[0]
 
 
+def test_a_build_that_never_finished_is_given_up_and_the_view_built_again(
+    client, data, totp_for, storage
+):
+    """A worker killed mid-build (or a task lost) must not leave the view unexportable."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    sign_in(client, global_admin(), totp_for)
+    _response, builds = ask(client, format="csv")
+    _response, waiting = ask(client, format="csv")
+    assert not waiting  # a young build is shared, not started again
+    long_ago = timezone.now() - export_requests.BUILD_GIVEN_UP_AFTER - dt.timedelta(minutes=1)
+    ReportExport.objects.filter(pk=builds[0]).update(
+        status=ReportExport.Status.RUNNING, created_at=long_ago
+    )
+    response, again = ask(client, format="csv")
+    assert again
+    assert again[0] != builds[0]
+    assert ReportExport.objects.get(pk=builds[0]).status == ReportExport.Status.FAILED
+    assert export_build(builds[0]) == "skipped"  # the lost task, if it comes, does nothing
+    page = client.get(response["Location"]).content.decode()
+    assert "being prepared" in page
+
+
 def test_two_builds_of_one_view_cannot_wait_at_once(data):
     admin = global_admin()
     fields = {"requested_by": admin, "format": "csv", "view_key": "k" * 64}
