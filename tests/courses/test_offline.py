@@ -148,7 +148,7 @@ def test_the_manifest_query_count_does_not_grow_with_the_course(
         items = response.json()["items"]
         assert len([i for i in items if i["kind"] == "lesson"]) == modules * lessons
         counts.append(len(captured))
-    assert counts[1] == counts[2]
+    assert counts[0] == counts[1]
 
 
 # --- sync ------------------------------------------------------------------------------------
@@ -202,7 +202,7 @@ def test_the_sync_query_count_does_not_grow_with_the_lessons_sent(
         assert [r["status"] for r in response.json()["results"]] == ["stored"] * size
         assert Statement.objects.filter(actor=person).count() == size
         counts.append(len(captured))
-    assert counts[1] == counts[2]
+    assert counts[0] == counts[1]
 
 
 def test_a_refused_result_comes_back_with_its_reason_and_the_others_are_stored(
