@@ -26,6 +26,7 @@ from lms.reports.impact import level_of
 from lms.reports.impact_prepared import prepared_impact_tables
 from lms.reports.models import ReportExport
 from lms.reports.training_prepared import prepared_indicator_tables
+from lms.taxonomy.models import Country
 
 
 def may_see_reports(user) -> bool:
@@ -105,14 +106,26 @@ def export_create(request):
     return redirect(f"{reverse(back)}?{urlencode(filters.as_query())}")
 
 
-def export_status(request, pk: int):
-    """A requested export: the file once it is built, else a page saying it is being
-    prepared, with a link to check again (and a script that does it by itself)."""
+def _export_of(request, pk: int) -> ReportExport:
+    """The person's own export, while it is still within what they may see: someone moved
+    to another country, or no longer programme-wide, keeps no file of the old scope."""
     if not may_see_reports(request.user):
         raise PermissionDenied
     export = get_object_or_404(
         ReportExport.objects.select_related("shares"), pk=pk, requested_by=request.user
     )
+    scope = country_scope(request.user)
+    if scope is not None:
+        own = Country.objects.filter(pk=scope).values_list("code", flat=True).first()
+        if export.filters.get("country") != own:
+            raise PermissionDenied
+    return export
+
+
+def export_status(request, pk: int):
+    """A requested export: the file once it is built, else a page saying it is being
+    prepared, with a link to check again (and a script that does it by itself)."""
+    export = _export_of(request, pk)
     ready = export.build.status == ReportExport.Status.READY and bool(export.build.file)
     if request.GET.get("poll"):
         # The page's script asks here; the file itself comes from the page's own address.
@@ -190,11 +203,7 @@ def impact_dashboard(request):
 
 
 def export_download(request, pk: int):
-    if not may_see_reports(request.user):
-        raise PermissionDenied
-    export = get_object_or_404(
-        ReportExport.objects.select_related("shares"), pk=pk, requested_by=request.user
-    )
+    export = _export_of(request, pk)
     build = export.build  # the file may be one built for another request of the same view
     if build.status != ReportExport.Status.READY or not build.file:
         raise Http404

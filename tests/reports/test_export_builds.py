@@ -257,3 +257,36 @@ def test_only_people_who_may_see_the_view_reach_its_file(client, data, totp_for,
     mine = ReportExport.objects.get(requested_by=jordan)
     assert mine.shares is None
     assert mine.filters == {"country": "jo"}
+
+
+def test_a_file_stays_out_of_reach_once_its_requester_no_longer_sees_that_scope(
+    client, data, totp_for, storage
+):
+    """Someone moved to another country, or no longer programme-wide, keeps no file of the
+    scope they had."""
+    from lms.accounts.services import user_roles_set
+    from tests.courses.factories import country
+
+    staff = sign_in(client, country_staff("vn"), totp_for)
+    _response, builds = ask(client, format="csv")
+    export_build(builds[0])
+    mine = ReportExport.objects.get(requested_by=staff)
+    download = reverse("reports_export_download", args=[mine.pk])
+    assert client.get(download).status_code == 200
+    staff.country = country("jo")
+    staff.save()
+    assert denied(client.get(download))
+    assert denied(client.get(reverse("reports_export_status", args=[mine.pk])))
+
+    other = Client()
+    admin = sign_in(other, global_admin(), totp_for)
+    _response, builds = ask(other, format="csv")
+    export_build(builds[0])
+    theirs = ReportExport.objects.get(requested_by=admin)
+    download = reverse("reports_export_download", args=[theirs.pk])
+    assert other.get(download).status_code == 200
+    admin.country = country("vn")
+    admin.is_superuser = False
+    admin.save()
+    user_roles_set(user=admin, roles=["country_staff"])
+    assert denied(other.get(download))
