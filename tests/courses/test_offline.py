@@ -202,7 +202,7 @@ def test_the_sync_query_count_does_not_grow_with_the_lessons_sent(
         assert [r["status"] for r in response.json()["results"]] == ["stored"] * size
         assert Statement.objects.filter(actor=person).count() == size
         counts.append(len(captured))
-    assert counts[0] == counts[1]
+    assert counts[1] == counts[2]  # after the warm-up: 4 lessons as 12
 
 
 def test_a_refused_result_comes_back_with_its_reason_and_the_others_are_stored(
