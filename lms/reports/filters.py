@@ -282,6 +282,11 @@ class FilterForm(forms.Form):
         return data
 
 
+def scope_country_code(scope: int) -> str:
+    """The code of the country a staff member's scope (``country_scope``) limits them to."""
+    return Country.objects.filter(pk=scope).values_list("code", flat=True).first() or ""
+
+
 def parse_filters(data, *, user) -> tuple[ReportFilters, FilterForm]:
     """The filters a viewer asked for, limited to what they may see. Invalid fields are
     ignored (and reported on the form); another country is refused outright."""
@@ -290,7 +295,7 @@ def parse_filters(data, *, user) -> tuple[ReportFilters, FilterForm]:
         raise PermissionDenied
     if scope is not None:
         asked = data.get("country")
-        own = Country.objects.filter(pk=scope).values_list("code", flat=True).first() or ""
+        own = scope_country_code(scope)
         if asked and asked != own:
             raise PermissionDenied
         data = data.copy()

@@ -21,7 +21,7 @@ from lms.accounts.exposure import others_data, own_data
 from lms.accounts.selectors import country_scope
 from lms.private_files import private_file_response
 from lms.reports.charts import bar_chart, line_chart
-from lms.reports.filters import parse_filters
+from lms.reports.filters import parse_filters, scope_country_code
 from lms.reports.impact import level_of
 from lms.reports.impact_prepared import prepared_impact_tables
 from lms.reports.models import ReportExport
@@ -115,10 +115,8 @@ def _export_of(request, pk: int) -> ReportExport:
         ReportExport.objects.select_related("shares"), pk=pk, requested_by=request.user
     )
     scope = country_scope(request.user)
-    if scope is not None:
-        own = Country.objects.filter(pk=scope).values_list("code", flat=True).first()
-        if export.filters.get("country") != own:
-            raise PermissionDenied
+    if scope is not None and export.filters.get("country") != scope_country_code(scope):
+        raise PermissionDenied
     return export
 
 
@@ -225,7 +223,6 @@ class EvaluationFilterForm(forms.Form):
 
     def __init__(self, *args, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from lms.taxonomy.models import Country
 
         countries = Country.objects.canonical()
         if scope:
