@@ -1,7 +1,10 @@
-"""The global dashboard counts in the database: 1,000 or 100,000 learners (with their
+"""The global dashboard counts in the database: 1,000 or 25,000 learners (with their
 enrolments, presences and test records), computing its tables runs the same queries, and so
 does the page that serves them prepared (decision 0605). The data set is the bench's
-(`bench.datasets.reports`), built with bulk inserts."""
+(`bench.datasets.reports`), built with bulk inserts. The larger size is past the exports'
+10,000 rows a fetch, so a query that grows in steps shows here; `make bench` measures the
+programme's size (100,000 learners, 1,000,000 statements), which took a quarter of CI's
+suite on one worker when this test built it."""
 
 import pytest
 from django.db import connection
@@ -36,12 +39,13 @@ def dashboard_queries(client) -> tuple[int, int]:
     return len(computing), len(queries)
 
 
-def test_the_global_dashboard_runs_as_many_queries_for_100000_learners_as_for_1000(
+def test_the_global_dashboard_runs_as_many_queries_for_25000_learners_as_for_1000(
     client, home_page, totp_for, settings
 ):
     # The page serves the snapshot while it is younger than the refresh interval; on a slow
     # machine computing 100,000 learners' tables can take longer than the default five
     # minutes, and the page would then compute them itself.
+    large_size = 25_000
     settings.REPORTS_TABLES_REFRESH_SECONDS = 24 * 3600
     course = courses.programme(courses.section(home_page), modules=1, lessons=1, checks=0)
     admin = totp_for(global_admin())
@@ -57,12 +61,13 @@ def test_the_global_dashboard_runs_as_many_queries_for_100000_learners_as_for_10
     client.get(reverse("reports_dashboard"))  # warm the per-process caches (taxonomy terms)
     small = dashboard_queries(client)
 
-    added = report_data_build(learners=100_000, **size)
-    assert added["learners"] == added["enrolments"] == added["statements"] == 99_000
-    assert generated_learners().count() == 100_000
-    assert Enrolment.objects.filter(course=course).count() == 100_000
-    assert Attendance.objects.filter(session__cohort__course=course).count() >= 25_000
-    assert Statement.objects.filter(activity_kind="test").count() == 100_000
+    added = report_data_build(learners=large_size, **size)
+    new = large_size - 1_000
+    assert added["learners"] == added["enrolments"] == added["statements"] == new
+    assert generated_learners().count() == large_size
+    assert Enrolment.objects.filter(course=course).count() == large_size
+    assert Attendance.objects.filter(session__cohort__course=course).count() >= large_size // 4
+    assert Statement.objects.filter(activity_kind="test").count() == large_size
     large = dashboard_queries(client)
 
     assert small == large
