@@ -57,9 +57,9 @@ def _peer_database_url() -> str | None:
     return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "_peer"))
 
 
-def _environment() -> dict:
+def _environment(base: dict | None = None) -> dict:
     env = {
-        **os.environ,
+        **(os.environ if base is None else base),
         "PEER_DIR": str(PEER_DIR),
         "PYTHONPATH": f"{SITE_DIR}{os.pathsep}{BASE_DIR}",
         "DJANGO_SETTINGS_MODULE": "peer_settings",
@@ -140,27 +140,25 @@ def prepare() -> dict:
 
 
 @contextlib.contextmanager
-def serve(port: int, workers: int, threads: int, wait_until_ready):
+def serve(port: int, server_settings: Path, server_environment: dict, wait_until_ready):
+    """gunicorn from the peers' environment with the site's settings file and environment
+    (workers, threads, preloading, MALLOC_ARENA_MAX)."""
     log_file = PEER_DIR / "gunicorn.log"
     command = [
         str(VENV / "bin" / "gunicorn"),
         "peer_wsgi:application",
+        "--config",
+        str(server_settings),
         "--bind",
         f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        str(threads),
-        "--keep-alive",
-        "5",
-        "--log-level",
-        "warning",
     ]
     with log_file.open("w") as output:
         process = subprocess.Popen(
-            command, cwd=BASE_DIR, env=_environment(), stdout=output, stderr=subprocess.STDOUT
+            command,
+            cwd=BASE_DIR,
+            env=_environment(server_environment),
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
         try:
             wait_until_ready(port, process, path="/")  # the bare page

@@ -11,7 +11,9 @@ write the figures to bench/results/latest.json (see bench/harness.py for what a 
 
 Environment: DATABASE_URL (default: SQLite file var/bench/bench.sqlite3), REDIS_URL (cache
 and sessions), BENCH_PORT (default 8110), BENCH_WORKERS / BENCH_THREADS (gunicorn, default
-2 x 4).
+2 x 4), BENCH_PRELOAD (1: the application loaded before the workers are forked, the
+default; 0: in each worker), MALLOC_ARENA_MAX (passed to both servers). The site and its
+peers are served with the same settings file, bench/server_settings.py.
 
 With --target the bench starts no gunicorn: it builds the data set in the cluster's database
 (settings lms.settings.cluster, with the bench's page type and query counter, which the
@@ -232,6 +234,14 @@ def free_port() -> int:
     raise SystemExit(f"no free port in {wanted or f'{PORTS.start}-{PORTS.stop - 1}'}")
 
 
+# The site and its peers read the same gunicorn settings (bench/server_settings.py).
+SERVER_SETTINGS = BASE_DIR / "bench" / "server_settings.py"
+
+
+def server_environment(workers: int, threads: int) -> dict:
+    return {**os.environ, "BENCH_WORKERS": str(workers), "BENCH_THREADS": str(threads)}
+
+
 @contextlib.contextmanager
 def gunicorn(port: int, workers: int, threads: int):
     log_file = BASE_DIR / "var" / "bench" / "gunicorn.log"
@@ -240,20 +250,12 @@ def gunicorn(port: int, workers: int, threads: int):
     command = [
         str(executable) if executable.exists() else shutil.which("gunicorn") or "gunicorn",
         "lms.wsgi:application",
+        "--config",
+        str(SERVER_SETTINGS),
         "--bind",
         f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        str(threads),
-        "--keep-alive",
-        "5",
-        "--log-level",
-        "warning",
     ]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS}
+    env = {**server_environment(workers, threads), "DJANGO_SETTINGS_MODULE": SETTINGS}
     # Django logs server errors to stderr: they go to the log file, with gunicorn's own.
     output = log_file.open("w")
     process = subprocess.Popen(
@@ -314,20 +316,45 @@ def process_tree_cpu_seconds(root_pid: int) -> float:
     return sum(times.get(pid, 0.0) for pid in tree)
 
 
-def worker_memory_mb(master_pid: int) -> list[float]:
-    """The resident memory of each gunicorn worker (the master's children), in MB."""
-    sizes = []
+def worker_memory(master_pid: int) -> list[dict]:
+    """Each gunicorn worker's memory (the master's children), in MB: the resident set (RSS,
+    every page the worker maps, shared or not), its proportional share (PSS: a page shared
+    by n processes counts 1/n) and its unique set (USS: the pages no other process maps,
+    what a worker costs on top of the others), from /proc/PID/smaps_rollup (Linux 4.14+)."""
+    found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             status = (entry / "status").read_text()
+            if _proc_fields(status).get("PPid") != str(master_pid):
+                continue
+            rollup = _proc_fields((entry / "smaps_rollup").read_text())
         except OSError:
             continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        if fields.get("PPid", "").strip() == str(master_pid) and "VmRSS" in fields:
-            sizes.append(round(int(fields["VmRSS"].split()[0]) / 1024, 1))
-    return sorted(sizes)
+        kb = {name: int(rollup.get(name, "0 kB").split()[0]) for name in rollup}
+        if "Rss" not in kb:
+            continue
+        private = kb.get("Private_Clean", 0) + kb.get("Private_Dirty", 0)
+        found.append(
+            {
+                "rss_mb": round(kb["Rss"] / 1024, 1),
+                "pss_mb": round(kb.get("Pss", 0) / 1024, 1),
+                "uss_mb": round(private / 1024, 1),
+            }
+        )
+    return sorted(found, key=lambda sizes: sizes["rss_mb"])
+
+
+def _proc_fields(text: str) -> dict[str, str]:
+    return {
+        name.strip(): value.strip()
+        for name, value in (line.split(":", 1) for line in text.splitlines() if ":" in line)
+    }
+
+
+def memory_summary(workers: list[dict]) -> str:
+    return "; ".join(f"RSS {w['rss_mb']}, PSS {w['pss_mb']}, USS {w['uss_mb']} MB" for w in workers)
 
 
 # --- running ------------------------------------------------------------------------------
@@ -446,7 +473,10 @@ def run_peers(modules, problems, base_url, args, server_pid, workers, threads) -
 
     log(f"peers: gunicorn on {peer_url} ({workers} workers x {threads} threads)")
     try:
-        with peers.serve(peer_port, workers, threads, wait_until_ready) as peer_server:
+        serving = peers.serve(
+            peer_port, SERVER_SETTINGS, server_environment(workers, threads), wait_until_ready
+        )
+        with serving as peer_server:
 
             def run_peer(scenario):
                 cookies = CookieJar()
@@ -461,7 +491,7 @@ def run_peers(modules, problems, base_url, args, server_pid, workers, threads) -
                 )
 
             comparisons = peers.compare(peers.pairs(wanted, peer), run_site, run_peer)
-            peer_rss = worker_memory_mb(peer_server.pid)
+            peer_memory = worker_memory(peer_server.pid)
     except (LoginFailed, OSError, SystemExit) as error:
         problems.append({"module": "bench.peers", "stage": "run", "error": repr(error)})
         return {"error": repr(error)}
@@ -469,7 +499,8 @@ def run_peers(modules, problems, base_url, args, server_pid, workers, threads) -
         "versions": peer["versions"],
         "rounds": peers.ROUNDS,
         "comparisons": comparisons,
-        "peer_worker_rss_mb_after_run": peer_rss,
+        "peer_worker_rss_mb_after_run": [w["rss_mb"] for w in peer_memory],
+        "peer_worker_memory_after_run": peer_memory,
     }
 
 
@@ -628,6 +659,8 @@ def machine(workers: int, threads: int) -> dict:
         "wagtail": wagtail.__version__,
         "gunicorn": gunicorn_package.__version__,
         "server": f"gunicorn gthread, {workers} workers x {threads} threads",
+        "server_preload": os.environ.get("BENCH_PRELOAD", "1") == "1",
+        "malloc_arena_max": os.environ.get("MALLOC_ARENA_MAX"),
         "database": database_description(connection),
         "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
         "settings": SETTINGS,
@@ -719,7 +752,10 @@ def markdown(report: dict) -> str:
                 f"| {r['name']} | {w['total_gzip_kb']} KB ({w['total_gzip_bytes']} bytes) "
                 f"| {budget} | {files} | {fonts} |"
             )
-    if report.get("worker_rss_mb_after_run"):
+    if report.get("worker_memory_after_run"):
+        sizes = memory_summary(report["worker_memory_after_run"])
+        lines += ["", f"Memory of each gunicorn worker after the run: {sizes}."]
+    elif report.get("worker_rss_mb_after_run"):
         sizes = ", ".join(f"{mb} MB" for mb in report["worker_rss_mb_after_run"])
         lines += ["", f"Resident memory of each gunicorn worker after the run: {sizes}."]
     ratios = report.get("ratios_to_static_file") or {}
@@ -754,7 +790,10 @@ def markdown(report: dict) -> str:
                 f"| {peer[-1]['queries_per_request']} | {site[-1]['p95_ms']} "
                 f"| {peer[-1]['p95_ms']} |"
             )
-        if peers.get("peer_worker_rss_mb_after_run"):
+        if peers.get("peer_worker_memory_after_run"):
+            sizes = memory_summary(peers["peer_worker_memory_after_run"])
+            lines += ["", f"Memory of each peer gunicorn worker after its runs: {sizes}."]
+        elif peers.get("peer_worker_rss_mb_after_run"):
             sizes = ", ".join(f"{mb} MB" for mb in peers["peer_worker_rss_mb_after_run"])
             lines += ["", f"Resident memory of each peer gunicorn worker after its runs: {sizes}."]
     elif peers.get("error"):
@@ -828,7 +867,7 @@ def main(argv=None) -> int:
         http_results = run_http(modules, problems, base_url, args, server.pid)
         # What each worker holds after serving every scenario (issue 14: within 1.2x of a
         # bare Wagtail site's).
-        workers_rss = worker_memory_mb(server.pid)
+        workers_memory = worker_memory(server.pid)
         peers = None
         if not args.no_peers:
             peers = run_peers(modules, problems, base_url, args, server.pid, workers, threads)
@@ -837,7 +876,8 @@ def main(argv=None) -> int:
     report = {
         "machine": machine(workers, threads),
         "ratios_to_static_file": ratios_to_static(http_results),
-        "worker_rss_mb_after_run": workers_rss,
+        "worker_rss_mb_after_run": [w["rss_mb"] for w in workers_memory],
+        "worker_memory_after_run": workers_memory,
         "peers": peers,
         "timings": {**timings, "total_s": round(time.perf_counter() - started, 1)},
         "scenarios": http_results,

@@ -19,9 +19,7 @@ from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from multiformats import multibase
 
-from certification import signing
 from certification.models import Certificate, Programme
 
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
@@ -148,6 +146,8 @@ def badge_svg(programme: Programme, *, assertion_url: str | None = None) -> str:
 
 def credential(certificate: Certificate) -> dict:
     """The signed Open Badges 3.0 credential of a certificate."""
+    from certification import signing  # cryptography and multiformats, for signing only
+
     programme = certificate.programme
     kind, identity, salt = _recipient(certificate)
     index = certificate.status_index
@@ -203,6 +203,8 @@ def credential(certificate: Certificate) -> dict:
 def encoded_status_list(revoked_indexes: list[int], *, length: int = STATUS_LIST_MIN_BITS) -> str:
     """Multibase (base64url, no padding) GZIP of the bitstring; bit 0 is the first byte's
     most significant bit."""
+    from multiformats import multibase  # about 10 MB, for the status list only
+
     size = max(length, STATUS_LIST_MIN_BITS, max(revoked_indexes, default=0) + 1)
     size += -size % 8
     bits = bytearray(size // 8)
@@ -212,10 +214,14 @@ def encoded_status_list(revoked_indexes: list[int], *, length: int = STATUS_LIST
 
 
 def decode_status_list(encoded: str) -> bytes:
+    from multiformats import multibase
+
     return gzip.decompress(multibase.decode(encoded))
 
 
 def status_list_credential() -> dict:
+    from certification import signing  # cryptography and multiformats, for signing only
+
     url = public_url("status_list")
     summary = Certificate.objects.aggregate(count=Count("pk"), highest=Max("status_index"))
     revoked = list(

@@ -1,6 +1,7 @@
 """What a web worker loads at start: the libraries only some requests or tasks need
-(spreadsheets, calendars, JSON-LD signing, Celery) are imported where they are used, so
-every gunicorn worker does not hold them (issue 14: a worker's memory)."""
+(spreadsheets, calendars, JSON-LD signing, Celery, multibase status lists, signed xAPI
+statements, phone numbers, people imports) are imported where they are used, so every
+gunicorn worker does not hold them (issue 14: a worker's memory)."""
 
 import json
 import os
@@ -11,7 +12,18 @@ from pathlib import Path
 from django.conf import settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-LOADED_LATE = ["celery", "kombu", "openpyxl", "numpy", "icalendar", "pyld"]
+LOADED_LATE = [
+    "celery",
+    "kombu",
+    "openpyxl",
+    "numpy",
+    "icalendar",
+    "pyld",
+    "multiformats",
+    "joserfc",
+    "phonenumbers",
+    "tablib",
+]
 
 
 def test_a_web_worker_starts_without_the_libraries_only_some_requests_need():

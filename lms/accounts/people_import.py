@@ -3,8 +3,8 @@ row's errors first, then all rows or none. Files are read with tablib (decision 
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import tablib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 from lms.accounts.models import Organisation, Role, User
 from lms.accounts.services import person_create, person_scope_errors
 from lms.taxonomy.models import Country
+
+if TYPE_CHECKING:
+    import tablib
 
 COLUMNS = ["username", "display_name", "email", "country", "organisation", "roles", "language"]
 MAX_ROWS = 2000
@@ -41,7 +44,9 @@ class PeoplePlan:
         return bool(self.rows) and not self.errors and not any(r.errors for r in self.rows)
 
 
-def _dataset(data: bytes, filename: str) -> tablib.Dataset:
+def _dataset(data: bytes, filename: str) -> "tablib.Dataset":
+    import tablib  # only for an import's own requests
+
     if filename.lower().endswith(".xlsx"):
         return tablib.Dataset().load(data, format="xlsx")
     return tablib.Dataset().load(data.decode("utf-8-sig"), format="csv")

@@ -2,7 +2,6 @@
 them as they are. Read with ``phonenumbers`` (the port of Google's libphonenumber), which
 knows every country's numbering plan."""
 
-import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +11,8 @@ INVALID = _("Enter a mobile phone number, with its country code if it is not fro
 def phone_to_e164(value: str, *, region: str | None = None) -> str:
     """The number in E.164, read as a number of ``region`` (an ISO 3166 code) when it has no
     country code; ValidationError when it is no possible number."""
+    import phonenumbers  # its numbering plans (about 6 MB) only where a number is read
+
     try:
         number = phonenumbers.parse(value, (region or "").upper() or None)
     except phonenumbers.NumberParseException:

@@ -12,16 +12,13 @@
 """
 
 import base64
+import functools
 import hashlib
 import json
 import re
 import uuid
 
-from cryptography import x509
 from django.utils.translation import gettext as _
-from joserfc import jws
-from joserfc.errors import JoseError
-from joserfc.jwk import RSAKey
 
 from lms.records.models import StatementAttachment
 from lms.records.services import StatementInvalid
@@ -30,13 +27,18 @@ SIGNATURE = "http://adlnet.gov/expapi/attachments/signature"
 SIGNING_ALGORITHMS = ["RS256", "RS384", "RS512"]
 
 
-class _Registry(jws.JWSRegistry):
-    # A certificate chain (x5c) in the header outgrows joserfc's default 512 bytes.
-    max_header_length = 16 * 1024
-    max_payload_length = 512 * 1024
+@functools.cache
+def _registry():
+    from joserfc import jws
+
+    class Registry(jws.JWSRegistry):
+        # A certificate chain (x5c) in the header outgrows joserfc's default 512 bytes.
+        max_header_length = 16 * 1024
+        max_payload_length = 512 * 1024
+
+    return Registry(algorithms=SIGNING_ALGORITHMS)
 
 
-REGISTRY = _Registry(algorithms=SIGNING_ALGORITHMS)
 _HASHES = {64: hashlib.sha256, 96: hashlib.sha384, 128: hashlib.sha512}
 _BOUNDARY = re.compile(r'boundary="?([^";]+)"?', re.I)
 
@@ -130,9 +132,15 @@ def signature_check(statement: dict, content: bytes, *, index: int) -> None:
     def refuse(message):
         raise StatementInvalid(message, index=index, field="attachments")
 
+    # joserfc with cryptography (about 20 MB) only for the few statements that are signed
+    from cryptography import x509
+    from joserfc import jws
+    from joserfc.errors import JoseError
+    from joserfc.jwk import RSAKey
+
     try:
         compact = content.strip()
-        extracted = jws.extract_compact(compact, registry=REGISTRY)
+        extracted = jws.extract_compact(compact, registry=_registry())
         header = extracted.headers()
         if header.get("alg") not in SIGNING_ALGORITHMS:
             refuse(_("A statement signature must use RS256, RS384 or RS512."))
@@ -141,7 +149,7 @@ def signature_check(statement: dict, content: bytes, *, index: int) -> None:
             certificate = x509.load_der_x509_certificate(base64.b64decode(chain[0]))
             key = RSAKey.import_key(certificate.public_key())
             extracted = jws.deserialize_compact(
-                compact, key, algorithms=SIGNING_ALGORITHMS, registry=REGISTRY
+                compact, key, algorithms=SIGNING_ALGORITHMS, registry=_registry()
             )
         payload = json.loads(extracted.payload)
     except (JoseError, ValueError, TypeError) as error:

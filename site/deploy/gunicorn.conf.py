@@ -13,3 +13,18 @@ max_requests = 2000
 max_requests_jitter = 200
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
+
+# The application is loaded once, in the master, before the workers are forked: the pages
+# it fills stay shared by the workers until one writes them, and a worker replaced after
+# max_requests starts at once. No connection, thread or Celery application exists yet at
+# that point (tests/test_worker_imports.py). A new release needs a restart of the service
+# (HUP reloads the settings, not preloaded code). Decision 0611.
+preload_app = True
+
+
+def pre_fork(server, worker):
+    import gc
+
+    # Objects moved to the permanent generation are never written by a collection in a
+    # worker, so their pages stay shared.
+    gc.freeze()
