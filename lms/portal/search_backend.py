@@ -17,6 +17,10 @@ once per hit: the library ranked each hit with a correlated subquery that repeat
 match (416 hits of the bench's common word, 416 matches: 77 ms of CPU a request). Here the
 hits and their bm25 scores come from one FTS5 query, the queryset's filters (live, public,
 locale) keep theirs in a second, and the page and the total come from those two lists.
+
+Both list a search's hits as ids, best first, with their total (``ranked_pks``): the portal's
+search keeps that list per words, language and content generation (decision 0034), so the
+same search again and its next pages run no full-text query.
 """
 
 from django.db import connection
@@ -125,6 +129,12 @@ def SearchBackend(params):  # noqa: N802 (Wagtail looks the backend up by this n
                     return super()._do_count()
                 return len(ranked[self.start : self.stop])
 
+            def ranked_pks(self, limit: int):
+                ranked = None if self._score_field else self._ranked()
+                if ranked is None:
+                    return None
+                return ranked[:limit], len(ranked)
+
         class SQLiteAutocompleteCompiler(AnnotationFiltersAllowed, SQLiteAutocompleteQueryCompiler):
             pass
 
@@ -140,6 +150,7 @@ def SearchBackend(params):  # noqa: N802 (Wagtail looks the backend up by this n
         PostgresAutocompleteQueryCompiler,
         PostgresSearchBackend,
         PostgresSearchQueryCompiler,
+        PostgresSearchResults,
     )
 
     class CountingQueryCompiler(AnnotationFiltersAllowed, PostgresSearchQueryCompiler):
@@ -154,8 +165,26 @@ def SearchBackend(params):  # noqa: N802 (Wagtail looks the backend up by this n
     class AutocompleteCompiler(AnnotationFiltersAllowed, PostgresAutocompleteQueryCompiler):
         pass
 
+    class CountingResults(PostgresSearchResults):
+        def ranked_pks(self, limit: int):
+            from modelsearch.query import MatchAll, Not
+
+            compiler = self.query_compiler
+            if (
+                not isinstance(compiler, CountingQueryCompiler)
+                or not compiler.order_by_relevance
+                or self._score_field
+                or isinstance(compiler.query, (MatchAll, Not))
+            ):
+                return None  # no window count in these queries: the library's own way
+            config = compiler.get_config(self.backend)
+            queryset = compiler.search(config, 0, limit, backend=self.backend)
+            rows = list(queryset.values_list("pk", TOTAL_FIELD))
+            return [pk for pk, _total in rows], rows[0][1] if rows else 0
+
     class CountingSearchBackend(PostgresSearchBackend):
         query_compiler_class = CountingQueryCompiler
+        results_class = CountingResults
         autocomplete_query_compiler_class = AutocompleteCompiler
 
     return CountingSearchBackend(params)

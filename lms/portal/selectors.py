@@ -1,19 +1,26 @@
 """Read-side queries of the portal: listings, browse facets and search."""
 
+import hashlib
 import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from wagtail.models import Locale, Page
 
+from lms import page_cache
 from lms.portal.search_backend import TOTAL_FIELD
 from lms.taxonomy.locales import locale_for_language
 from lms.taxonomy.models import BasePage, Cluster, Country, Sector
 from lms.taxonomy.selectors import terms_in_language
 
 BROWSE_PAGE_SIZE = 20
+# A search's ranking kept per words, language and content generation: the first 50 pages of
+# hits (ids only); a page past them asks the database again.
+SEARCH_KEPT_HITS = 50 * BROWSE_PAGE_SIZE
+RANKING_KEY_PREFIX = "portal:search-ranking:v1"
 
 
 def _as_cards(pages) -> list[Page]:
@@ -190,28 +197,77 @@ def search_words(query: str) -> str:
     return " ".join("".join(kept).split())
 
 
-def search_pages(*, query: str, language_code: str | None, page_number):
-    """Site-wide search across every page type, in one language or all."""
+def search_pages(*, query: str, language_code: str | None, page_number, generation=None):
+    """Site-wide search across every page type, in one language or all. The page's
+    ``object_list`` holds the ids of its hits, best first (the cards come from
+    lms.portal.result_cards, mostly from the cache). ``generation``: the page cache's
+    content generation when the caller has read it (else read here)."""
     query = search_words(query)
+    if not query:
+        return Paginator([], BROWSE_PAGE_SIZE).get_page(1)
+    number = _page_number(page_number)
+    key = _ranking_key(
+        query=query,
+        language_code=language_code,
+        generation=generation or page_cache.current_generation(),
+    )
+    ranking = cache.get(key)
+    if ranking is None or _past_kept(ranking, number):
+        results = _search(query=query, language_code=language_code)
+        if ranking is None:
+            ranking = _ranking(results)
+            if ranking is not None:
+                cache.set(key, ranking, timeout=settings.PAGE_CACHE_SECONDS)
+    if ranking is not None and not _past_kept(ranking, number):
+        pks, total = ranking
+        if (number - 1) * BROWSE_PAGE_SIZE >= len(pks):
+            # Past the last page: show the last one, as get_page() would.
+            number = max(1, -(-total // BROWSE_PAGE_SIZE))
+        start = (number - 1) * BROWSE_PAGE_SIZE
+        hits = pks[start : start + BROWSE_PAGE_SIZE]
+    else:
+        hits, total = _hits_and_total(results, number)
+        if not hits and total:  # past the last page: show the last one, as get_page() would
+            number = -(-total // BROWSE_PAGE_SIZE)
+            hits, total = _hits_and_total(results, number)
+        hits = [hit.pk for hit in hits]
+    page = Paginator(_FetchedHits(hits, total, (number - 1) * BROWSE_PAGE_SIZE), BROWSE_PAGE_SIZE)
+    page = page.get_page(number)
+    page.object_list = hits
+    return page
+
+
+def _search(*, query: str, language_code: str | None):
     pages = Page.objects.live().public().exclude(depth__lte=1)
     if language_code:
         # The search backends filter on indexed fields only: the locale, not its code.
         locale = locale_for_language(language_code)
         pages = pages.filter(locale=locale) if locale else pages.none()
-    if not query:
-        return Paginator([], BROWSE_PAGE_SIZE).get_page(1)
-    results = pages.search(query, operator="and")
-    number = _page_number(page_number)
-    hits, total = _hits_and_total(results, number)
-    if not hits and total:  # past the last page: show the last one, as get_page() would
-        number = -(-total // BROWSE_PAGE_SIZE)
-        hits, total = _hits_and_total(results, number)
-    page = Paginator(_FetchedHits(hits, total, (number - 1) * BROWSE_PAGE_SIZE), BROWSE_PAGE_SIZE)
-    page = page.get_page(number)
-    # The hits as the search found them (not their specific pages): the cards come from
-    # lms.portal.result_cards, mostly from the cache.
-    page.object_list = hits
-    return page
+    return pages.search(query, operator="and")
+
+
+def _ranking_key(*, query: str, language_code: str | None, generation: str) -> str:
+    digest = hashlib.sha256(query.encode()).hexdigest()[:32]
+    return f"{RANKING_KEY_PREFIX}:{generation}:{language_code or '*'}:{digest}"
+
+
+def _ranking(results) -> tuple[list[int], int] | None:
+    """The ids of the best ``SEARCH_KEPT_HITS`` hits in order and the number of all hits
+    (one full-text query), kept per words, language and content generation of the page
+    cache (decision 0034); None where the backend cannot list them (other databases).
+
+    Every change that could add, drop or reorder a hit starts a new generation: the search
+    index is written in the same transaction as the page (publish, unpublish, a live page
+    saved, moved or deleted), and view restrictions and locales start one too."""
+    ranked_pks = getattr(results, "ranked_pks", None)
+    ranking = ranked_pks(SEARCH_KEPT_HITS) if ranked_pks else None
+    return None if ranking is None else (list(ranking[0]), ranking[1])
+
+
+def _past_kept(ranking, number: int) -> bool:
+    """Whether page ``number`` lies past the kept ids while more hits exist."""
+    pks, total = ranking
+    return (number - 1) * BROWSE_PAGE_SIZE >= len(pks) and total > len(pks)
 
 
 def _page_number(raw) -> int:

@@ -12,6 +12,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
+from lms import page_cache
 from lms.accounts.exposure import own_data, public_data
 from lms.page_cache import public_page_cache
 from lms.portal import selectors
@@ -60,10 +61,13 @@ def search(request):
     raw_query = request.GET.get("q", "")
     query = " ".join(raw_query.split())[: settings.PORTAL_SEARCH_MAX_LENGTH]
     everywhere = request.GET.get("languages") == "all"
+    # One read of the content generation for the kept ranking and the kept cards.
+    generation = page_cache.current_generation()
     results = selectors.search_pages(
         query=query,
         language_code=None if everywhere else get_language(),
         page_number=request.GET.get("page"),
+        generation=generation,
     )
     return render(
         request,
@@ -73,7 +77,7 @@ def search(request):
             "query_was_cut": len(" ".join(raw_query.split())) > len(query),
             "everywhere": everywhere,
             "results": results,
-            "cards": result_cards(request=request, pages=results.object_list),
+            "cards": result_cards(request=request, pks=results.object_list, generation=generation),
         },
     )
 

@@ -220,6 +220,8 @@ PAGE_CACHE_MODELS = [
     "media_library.ComicPanel",
     "certification.Programme",
     "certification.Certificate",
+    # A page made private (or public again) leaves (or joins) listings and search results.
+    "wagtailcore.PageViewRestriction",
     # The transparency portal (compliance.views_public): a factory's name and profile, and
     # its country's rules of publication. Publishing an assessment and deciding on a
     # factory's response start a new generation from their services.

@@ -132,16 +132,25 @@ def test_browse_queries_stay_constant_as_the_catalogue_grows(
     assert facet_count(response, "country", "vn") == 28
 
 
+def titles(response) -> list[str]:
+    """The titles of a search page's hits, best first (its object list holds their ids)."""
+    from wagtail.models import Page
+
+    pks = list(response.context["results"])
+    by_pk = Page.objects.in_bulk(pks)
+    return [by_pk[pk].title for pk in pks]
+
+
 def test_search_finds_pages_in_the_current_language(client, catalogue):
     response = client.get("/en/search/", {"q": "fire"})
-    assert [p.title for p in response.context["results"]] == ["Fire safety drills"]
+    assert titles(response) == ["Fire safety drills"]
     vi = client.get("/vi/search/", {"q": "phòng cháy"})
-    assert [p.title for p in vi.context["results"]] == ["Diễn tập phòng cháy"]
+    assert titles(vi) == ["Diễn tập phòng cháy"]
 
 
 def test_search_can_look_across_every_language(client, catalogue):
     response = client.get("/en/search/", {"q": "phòng cháy", "languages": "all"})
-    assert [p.title for p in response.context["results"]] == ["Diễn tập phòng cháy"]
+    assert titles(response) == ["Diễn tập phòng cháy"]
 
 
 def test_a_10000_character_search_is_cut_and_says_so(client, catalogue):
@@ -248,7 +257,7 @@ def test_a_word_in_the_title_ranks_above_the_same_word_in_the_summary(client, ca
     response = client.get("/en/search/", {"q": "ventilation"})
     hits = response.context["results"].object_list
     assert response.context["results"].paginator.count == 13
-    assert hits[0].pk == titled.pk
+    assert hits[0] == titled.pk
 
 
 def test_result_cards_are_kept_and_an_edit_shows_on_the_next_search(client, catalogue):
@@ -276,3 +285,78 @@ def test_result_cards_are_kept_and_an_edit_shows_on_the_next_search(client, cata
     # Another language renders its own card (the kind of page is translated).
     vietnamese = client.get("/vi/search/", {"q": "fire", "languages": "all"}).content.decode()
     assert 'lang="en"' in vietnamese
+
+
+def _search_queries(queries) -> list[str]:
+    """The full-text queries among ``queries`` (PostgreSQL's ``@@``, SQLite's FTS5 table)."""
+    return [
+        q["sql"] for q in queries.captured_queries if "@@" in q["sql"] or "fts" in q["sql"].lower()
+    ]
+
+
+def test_a_repeated_search_and_its_next_page_reuse_one_ranking(client, catalogue):
+    """A search's ranking (the ids of its hits, best first, and their number) is kept per
+    words, language and content generation (decision 0034): the same search again and its
+    next page run no full-text query and no query at all once their cards are kept, and
+    hold the same hits as the search without the kept ranking."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.models import Page
+
+    for n in range(25):
+        content_create(parent=catalogue, title=f"Wage lesson {n}", summary="lesson" * (n % 3))
+    with CaptureQueriesContext(connection) as first_queries:
+        first = client.get("/en/search/", {"q": "lesson"})
+    assert len(_search_queries(first_queries)) >= 1
+    with CaptureQueriesContext(connection) as queries:
+        second_page = client.get("/en/search/", {"q": "lesson", "page": "2"})
+    assert not _search_queries(queries)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/en/search/", {"q": "lesson"})
+    assert not queries.captured_queries
+    assert again.context["results"].object_list == first.context["results"].object_list
+    kept = first.context["results"].object_list + second_page.context["results"].object_list
+    assert len(kept) == len(set(kept)) == 25
+    assert second_page.context["results"].paginator.count == 25
+    assert again.content.decode().count('class="card"') == 20
+    # The same set as the library's own search, which knows nothing of the kept ranking.
+    direct = Page.objects.live().public().filter(locale=catalogue.locale).search("lesson")
+    assert set(kept) == {page.pk for page in direct}
+
+
+def test_a_published_edit_is_found_on_the_next_search(client, catalogue):
+    """Publishing starts a new content generation, so the kept ranking of the search before
+    it is never read again: new words are found, words taken out are not, a page
+    unpublished or made private leaves the results at once."""
+    from wagtail.models import PageViewRestriction
+
+    assert client.get("/en/search/", {"q": "turbine"}).context["results"].paginator.count == 0
+    drills = catalogue.get_children().get(title="Fire safety drills").specific
+    drills.summary = "Turbine hall evacuation"
+    drills.save_revision().publish()
+    found = client.get("/en/search/", {"q": "turbine"}).context["results"]
+    assert found.object_list == [drills.pk]
+    assert client.get("/en/search/", {"q": "evacuation"}).context["results"].paginator.count == 1
+    added = content_create(parent=catalogue, title="Turbine maintenance")
+    found = client.get("/en/search/", {"q": "turbine"}).context["results"]
+    # A word in the title ranks above the same word in the summary.
+    assert found.object_list == [added.pk, drills.pk]
+    added.unpublish()
+    found = client.get("/en/search/", {"q": "turbine"}).context["results"]
+    assert found.object_list == [drills.pk]
+    PageViewRestriction.objects.create(page=drills, restriction_type=PageViewRestriction.LOGIN)
+    found = client.get("/en/search/", {"q": "turbine"}).context["results"]
+    assert found.object_list == []
+    assert "Fire safety drills" not in client.get("/en/search/", {"q": "turbine"}).content.decode()
+
+
+def test_the_kept_ranking_is_kept_per_language(client, catalogue):
+    """The same words searched in another language, or in all of them, are their own
+    search: the Vietnamese page is found only there."""
+    english = client.get("/en/search/", {"q": "phòng cháy"}).context["results"]
+    assert english.paginator.count == 0
+    everywhere = client.get("/en/search/", {"q": "phòng cháy", "languages": "all"})
+    assert everywhere.context["results"].paginator.count == 1
+    vietnamese = client.get("/vi/search/", {"q": "phòng cháy"}).context["results"]
+    assert vietnamese.paginator.count == 1
+    assert client.get("/en/search/", {"q": "phòng cháy"}).context["results"].paginator.count == 0
