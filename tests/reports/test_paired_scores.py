@@ -22,6 +22,7 @@ from lms.reports.selectors import (
     _period_presences,
     knowledge_gain,
     participation_by,
+    participation_by_dimensions,
 )
 from tests.reports.conftest import person
 from tests.reports.test_training_prepared import filter_sets, random_training
@@ -204,3 +205,27 @@ def test_participants_counted_in_the_database_are_the_distinct_people_of_each_va
                 if row["participants"]
             }
             assert served == reference_participation(filters, dimension), (filters, dimension)
+
+
+@pytest.mark.parametrize("seed", [7, 23])
+def test_the_breakdowns_counted_in_one_pass_are_each_dimensions_distinct_people(seed, home_page):
+    """The dashboard reads enrolments and presences once for its four breakdowns
+    (decision 0609); each still counts the distinct (person, value) pairs of its own."""
+    rng = random.Random(seed)
+    course, cohort, organisations = random_training(rng, home_page)
+    dimensions = rng.sample(["country", "gender", "role", "migrant_status", "organisation"], 5)
+    found_some = False
+    for filters in filter_sets(rng, course, cohort, organisations):
+        together = participation_by_dimensions(filters, dimensions)
+        assert set(together) == set(dimensions)
+        for dimension in dimensions:
+            served = {
+                row["value"]: row["participants"]
+                for row in together[dimension]
+                if row["participants"]
+            }
+            assert served == reference_participation(filters, dimension), (filters, dimension)
+            found_some = found_some or bool(served)
+            # the completions are those of the breakdown computed alone
+            assert together[dimension] == participation_by(filters, dimension)
+    assert found_some
