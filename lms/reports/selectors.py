@@ -196,9 +196,11 @@ def participation_by_dimensions(f: ReportFilters, dimensions: list[str]) -> dict
     # UNION ALL: a person counted twice under one value is made distinct by the count below,
     # so the union need not sort every row to drop duplicates first.
     union_sql, params = enrolled.union(present, all=True).query.sql_with_params()
+    # The distinct pairs first, then a count per value: both can be hashed, where
+    # COUNT(DISTINCT ...) per value makes PostgreSQL sort every row twice.
     counts = " UNION ALL ".join(
-        f'SELECT {index}, "v_{dimension}", COUNT(DISTINCT "learner_id") FROM events'  # noqa: S608
-        f' GROUP BY "v_{dimension}"'
+        f'SELECT {index}, "value", COUNT(*) FROM (SELECT DISTINCT "v_{dimension}" AS "value",'  # noqa: S608
+        f' "learner_id" FROM events) AS pairs_{index} GROUP BY "value"'
         for index, dimension in enumerate(dimensions)
     )
     participants: dict[str, dict] = {dimension: {} for dimension in dimensions}
@@ -564,20 +566,29 @@ def _label(choices, value):
 
 @contextmanager
 def reporting_memory():
-    """On PostgreSQL, ``settings.REPORTS_WORK_MEM`` for each sort and hash of the queries
-    run inside (a transaction's setting, put back as it was on the way out); elsewhere,
-    nothing. Two queries on PostgreSQL."""
+    """On PostgreSQL, for the queries run inside: ``settings.REPORTS_WORK_MEM`` for each
+    sort and hash, and no nested-loop joins (a transaction's settings, put back as they were
+    on the way out); elsewhere, nothing. Two queries on PostgreSQL.
+
+    Every query here reads a large share of a table; where the planner misjudges how many
+    rows a filter leaves (a course reached through its translation key, a snapshot or the
+    person's own attribute), it chose one index look-up per row, 250,000 of them for the
+    presences of one course (decision 0609). Hash joins read each table once."""
     if connection.vendor != "postgresql":
         yield
         return
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "SELECT current_setting('work_mem'), set_config('work_mem', %s, true)",
+            "SELECT current_setting('work_mem'), current_setting('enable_nestloop'),"
+            " set_config('work_mem', %s, true), set_config('enable_nestloop', 'off', true)",
             [settings.REPORTS_WORK_MEM],
         )
-        (before, _now) = cursor.fetchone()
+        work_mem, nestloop, *_set = cursor.fetchone()
         yield
-        cursor.execute("SELECT set_config('work_mem', %s, true)", [before])
+        cursor.execute(
+            "SELECT set_config('work_mem', %s, true), set_config('enable_nestloop', %s, true)",
+            [work_mem, nestloop],
+        )
 
 
 def indicator_tables(f: ReportFilters) -> list[Table]:
