@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Cohort, CoursePage
@@ -25,6 +26,12 @@ ROLE_CHOICES = [
     for code, label in User.roles.rel.model.Code.choices
     if code in (*COVERAGE_ROLES, "trainer", "enterprise_advisor")
 ]
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    """The first moment of ``day`` in the current time zone (a midnight that a clock change
+    skips is read before the change, which is the moment the day began)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
 @dataclass(frozen=True)
@@ -125,12 +132,23 @@ class ReportFilters:
         return people
 
     def period_q(self, field_name: str, *, is_date: bool = False) -> Q:
-        lookup = field_name if is_date else f"{field_name}__date"
+        """Events of ``field_name`` on a day of the period (in the current time zone).
+
+        A moment is compared with the first moment of ``since`` and of the day after
+        ``until``, not cast to a date: the same events, but PostgreSQL's planner can
+        estimate a range on the column (a cast hides its statistics; at 100,000 learners
+        the estimate of a few rows led it to a look-up per row, decision 0609)."""
         q = Q()
+        if is_date:
+            if self.since:
+                q &= Q(**{f"{field_name}__gte": self.since})
+            if self.until:
+                q &= Q(**{f"{field_name}__lte": self.until})
+            return q
         if self.since:
-            q &= Q(**{f"{lookup}__gte": self.since})
+            q &= Q(**{f"{field_name}__gte": _day_start(self.since)})
         if self.until:
-            q &= Q(**{f"{lookup}__lte": self.until})
+            q &= Q(**{f"{field_name}__lt": _day_start(self.until + dt.timedelta(days=1))})
         return q
 
     def as_query(self) -> dict:

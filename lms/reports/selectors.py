@@ -28,12 +28,13 @@ Definitions (the figures a funder gets):
 """
 
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain, repeat
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -177,36 +178,57 @@ def participation_by(f: ReportFilters, dimension: str) -> list[dict]:
     migrant_status, organisation), each counted under the value the person had at the
     event (enrolment, presence, completion). A person with two roles counts under each.
     Two queries, each counting in the database."""
-    column = DIMENSIONS[dimension]
-    enrolled = _period_enrolments(f).values(
-        "learner_id", value=_as_then(column, "learner_profile__", "learner__")
+    return participation_by_dimensions(f, [dimension])[dimension]
+
+
+def participation_by_dimensions(f: ReportFilters, dimensions: list[str]) -> dict[str, list[dict]]:
+    """:func:`participation_by` for several dimensions at once: the enrolments and presences
+    are read and joined to the people's attributes once for all of them (one query), then
+    each dimension counts its distinct (person, value) pairs; completions take one query
+    per dimension. By dimension, the rows :func:`participation_by` gives."""
+    # Each dimension's value as the person had it at the event, in a column of its own.
+    columns = {
+        f"v_{dimension}": _as_then(DIMENSIONS[dimension], "learner_profile__", "learner__")
+        for dimension in dimensions
+    }
+    enrolled = _period_enrolments(f).values("learner_id", **columns)
+    present = _period_presences(f).values("learner_id", **columns)
+    # UNION ALL: a person counted twice under one value is made distinct by the count below,
+    # so the union need not sort every row to drop duplicates first.
+    union_sql, params = enrolled.union(present, all=True).query.sql_with_params()
+    # The distinct pairs first, then a count per value: both can be hashed, where
+    # COUNT(DISTINCT ...) per value makes PostgreSQL sort every row twice.
+    counts = " UNION ALL ".join(
+        f'SELECT {index}, "value", COUNT(*) FROM (SELECT DISTINCT "v_{dimension}" AS "value",'  # noqa: S608
+        f' "learner_id" FROM events) AS pairs_{index} GROUP BY "value"'
+        for index, dimension in enumerate(dimensions)
     )
-    present = _period_presences(f).values(
-        "learner_id", value=_as_then(column, "learner_profile__", "learner__")
-    )
-    # Distinct (person, value) pairs counted per value in the database: the pairs
-    # themselves (one per participant) never leave it.
-    union_sql, params = enrolled.union(present).query.sql_with_params()
+    participants: dict[str, dict] = {dimension: {} for dimension in dimensions}
     with connection.cursor() as cursor:
-        # the SQL is Django's own compilation of the querysets above; values are parameters
-        count_sql = f'SELECT "value", COUNT(*) FROM ({union_sql}) AS people GROUP BY "value"'  # noqa: S608
-        cursor.execute(count_sql, params)
-        participants = dict(cursor.fetchall())
-    completions = dict(
-        _period_completions(f)
-        .values_list(_as_then(column, "completion_profile__", "learner__"))
-        .annotate(n=Count("pk", distinct=True))
-        .order_by()
-    )
-    values = sorted(set(participants) | set(completions), key=lambda v: (v is None, v or ""))
-    return [
-        {
-            "value": value,
-            "participants": participants.get(value, 0),
-            "completions": completions.get(value, 0),
-        }
-        for value in values
-    ]
+        # The SQL is Django's own compilation of the querysets above, the dimensions' names
+        # (keys of DIMENSIONS) and their positions; values are parameters.
+        cursor.execute(f"WITH events AS ({union_sql}) {counts}", params)
+        for index, value, n in cursor.fetchall():
+            participants[dimensions[index]][value] = n
+    result = {}
+    for dimension in dimensions:
+        completions = dict(
+            _period_completions(f)
+            .values_list(_as_then(DIMENSIONS[dimension], "completion_profile__", "learner__"))
+            .annotate(n=Count("pk", distinct=True))
+            .order_by()
+        )
+        people = participants[dimension]
+        values = sorted(set(people) | set(completions), key=lambda v: (v is None, v or ""))
+        result[dimension] = [
+            {
+                "value": value,
+                "participants": people.get(value, 0),
+                "completions": completions.get(value, 0),
+            }
+            for value in values
+        ]
+    return result
 
 
 def training_days(f: ReportFilters) -> list[dict]:
@@ -542,8 +564,40 @@ def _label(choices, value):
     return str(dict(choices).get(value, value)) if value else str(_("Not given"))
 
 
+@contextmanager
+def reporting_memory():
+    """On PostgreSQL, for the queries run inside: ``settings.REPORTS_WORK_MEM`` for each
+    sort and hash, and no nested-loop joins (a transaction's settings, put back as they were
+    on the way out); elsewhere, nothing. Two queries on PostgreSQL.
+
+    Every query here reads a large share of a table; where the planner misjudges how many
+    rows a filter leaves (a course reached through its translation key, a snapshot or the
+    person's own attribute), it chose one index look-up per row, 250,000 of them for the
+    presences of one course (decision 0609). Hash joins read each table once."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('work_mem'), current_setting('enable_nestloop'),"
+            " set_config('work_mem', %s, true), set_config('enable_nestloop', 'off', true)",
+            [settings.REPORTS_WORK_MEM],
+        )
+        work_mem, nestloop, *_set = cursor.fetchone()
+        yield
+        cursor.execute(
+            "SELECT set_config('work_mem', %s, true), set_config('enable_nestloop', %s, true)",
+            [work_mem, nestloop],
+        )
+
+
 def indicator_tables(f: ReportFilters) -> list[Table]:
     """Every indicator as a table (with the columns to chart). A fixed number of queries."""
+    with reporting_memory():
+        return _indicator_tables(f)
+
+
+def _indicator_tables(f: ReportFilters) -> list[Table]:
     from lms.accounts.models import Role
 
     names = countries_for(f)
@@ -568,6 +622,7 @@ def indicator_tables(f: ReportFilters) -> list[Table]:
             additive=False,
         )
     ]
+    by_dimension = participation_by_dimensions(f, ["country", "gender", "role", "migrant_status"])
     people_columns = [
         Column("participants", str(_("Participants")), count=True),
         Column("completions", str(_("Completions")), count=True),
@@ -588,7 +643,7 @@ def indicator_tables(f: ReportFilters) -> list[Table]:
                 "participants": row["participants"],
                 "completions": row["completions"],
             }
-            for row in participation_by(f, dimension)
+            for row in by_dimension[dimension]
         ]
         tables.append(
             Table(

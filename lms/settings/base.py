@@ -735,6 +735,9 @@ CELERY_BEAT_SCHEDULE["courses-evaluation-invitations"] = {
 # The training dashboard serves tables computed at most this many seconds ago; a beat task
 # recomputes the views opened in the last day at this interval.
 REPORTS_TABLES_REFRESH_SECONDS = env.int("REPORTS_TABLES_REFRESH_SECONDS", default=300)
+# Memory PostgreSQL may give each sort or hash of the computation of those tables (decision
+# 0609): at 100,000 learners its sorts spill to disk at the server's default of 4 MB.
+REPORTS_WORK_MEM = env.str("REPORTS_WORK_MEM", default="64MB")
 CELERY_BEAT_SCHEDULE["reports-training-tables"] = {
     "task": "lms.reports.tasks.training_views_prepare",
     "schedule": REPORTS_TABLES_REFRESH_SECONDS,

@@ -22,6 +22,7 @@ from lms.reports.selectors import (
     _period_presences,
     knowledge_gain,
     participation_by,
+    participation_by_dimensions,
 )
 from tests.reports.conftest import person
 from tests.reports.test_training_prepared import filter_sets, random_training
@@ -204,3 +205,76 @@ def test_participants_counted_in_the_database_are_the_distinct_people_of_each_va
                 if row["participants"]
             }
             assert served == reference_participation(filters, dimension), (filters, dimension)
+
+
+@pytest.mark.parametrize("seed", [7, 23])
+def test_the_breakdowns_counted_in_one_pass_are_each_dimensions_distinct_people(seed, home_page):
+    """The dashboard reads enrolments and presences once for its four breakdowns
+    (decision 0609); each still counts the distinct (person, value) pairs of its own."""
+    rng = random.Random(seed)
+    course, cohort, organisations = random_training(rng, home_page)
+    dimensions = rng.sample(["country", "gender", "role", "migrant_status", "organisation"], 5)
+    found_some = False
+    for filters in filter_sets(rng, course, cohort, organisations):
+        together = participation_by_dimensions(filters, dimensions)
+        assert set(together) == set(dimensions)
+        for dimension in dimensions:
+            served = {
+                row["value"]: row["participants"]
+                for row in together[dimension]
+                if row["participants"]
+            }
+            assert served == reference_participation(filters, dimension), (filters, dimension)
+            found_some = found_some or bool(served)
+            # the completions are those of the breakdown computed alone
+            assert together[dimension] == participation_by(filters, dimension)
+    assert found_some
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Amman", "America/Santiago"])
+def test_the_period_as_a_range_of_moments_picks_the_days_a_cast_to_a_date_picks(zone):
+    """``period_q`` compares moments with the first moment of each end day (decision 0609);
+    the definition is the day of each moment in the current time zone, clock changes
+    included. Random moments near midnights of a year, random periods."""
+    import zoneinfo
+
+    rng = random.Random(zone)
+    learner = person("vn", "worker")
+    start = dt.datetime(2022, 1, 1, tzinfo=dt.UTC)
+    rows = []
+    for n in range(400):
+        day = start + dt.timedelta(days=rng.randint(0, 730))
+        moment = day + dt.timedelta(hours=rng.choice([-4, -3, -2, 0, 1, 2, 3, 21, 22, 23]))
+        moment += dt.timedelta(seconds=rng.choice([0, 1, 59, 3599]))
+        rows.append(
+            Statement(
+                id=uuid.UUID(int=rng.getrandbits(128)),
+                actor=learner,
+                verb=verbs.COMPLETED,
+                activity=f"{TEST_PREFIX}1.pre",
+                activity_kind="test",
+                timestamp=moment,
+                content_hash=hashlib.sha256(str(n).encode()).hexdigest(),
+                data={},
+            )
+        )
+    Statement.objects.bulk_create(rows)
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        for _round in range(12):
+            since = start.date() + dt.timedelta(days=rng.randint(0, 700))
+            until = since + dt.timedelta(days=rng.randint(0, 60))
+            for f in (
+                ReportFilters(since=since, until=until),
+                ReportFilters(since=since),
+                ReportFilters(until=until),
+            ):
+                served = set(
+                    Statement.objects.filter(f.period_q("timestamp")).values_list("id", flat=True)
+                )
+                by_day = {
+                    s.id
+                    for s in rows
+                    if (not f.since or timezone.localtime(s.timestamp).date() >= f.since)
+                    and (not f.until or timezone.localtime(s.timestamp).date() <= f.until)
+                }
+                assert served == by_day, (zone, f.since, f.until)
