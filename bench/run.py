@@ -167,6 +167,9 @@ def build_database(modules, problems: list[dict], *, skip_prepare: bool) -> dict
             module.bench_prepare_failed = True
         timings[f"prepare_s[{module.__name__}]"] = round(time.perf_counter() - started, 2)
     started = time.perf_counter()
+    from bench.harness import analyse_database
+
+    log("ANALYZE")
     analyse_database()
     timings["analyze_s"] = round(time.perf_counter() - started, 2)
     # prepare() writes rows without Wagtail's signals: pages cached by an earlier run may
@@ -176,17 +179,6 @@ def build_database(modules, problems: list[dict], *, skip_prepare: bool) -> dict
     caches[settings.PAGE_CACHE_ALIAS].clear()
     connections.close_all()
     return timings
-
-
-def analyse_database() -> None:
-    """Fresh planner statistics after bulk loading. Without them PostgreSQL planned the
-    100,000-learner dashboard as if the tables were empty (10-12 s a request instead of
-    2-3 s); SQLite's planner uses ``sqlite_stat1`` the same way."""
-    from django.db import connection
-
-    log("ANALYZE")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
 
 
 def static_fingerprint() -> str:
