@@ -122,6 +122,7 @@ def test_the_dashboard_takes_ten_queries_at_most_at_two_sizes(
         counts.append(len(captured))
         add_learners(data.course, data.cohort_x, "vn", 40, organisation=data.org_a)
     assert counts[0] == counts[1]
+    assert counts[0] >= 5  # session, person, tables, exports and the admin's own at least
 
 
 def test_the_dashboard_speaks_the_viewers_language_and_mirrors_its_charts(client, data, totp_for):
