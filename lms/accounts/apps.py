@@ -9,10 +9,13 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
+        from wagtail.models import AbstractPage
+        from wagtail.permissions import register_permission_policy
 
         from lms import plain_text
         from lms.accounts import signals  # noqa: F401
         from lms.accounts.models import Organisation, User
+        from lms.accounts.page_permissions import PagePermissionPolicyWithKnownRoot
 
         plain_text.connect()
         # Every change to a person (who, when, what) lands in the audit trail; the password
@@ -24,3 +27,5 @@ class AccountsConfig(AppConfig):
             exclude_fields=["last_login"],
         )
         auditlog.register(Organisation)
+        # Wagtail's page policy, with the explorer's start page found in fewer queries.
+        register_permission_policy(AbstractPage, PagePermissionPolicyWithKnownRoot())

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
@@ -20,6 +21,7 @@ from lms.accounts.selectors import country_scope
 from lms.records.models import PersonSnapshot
 from lms.reports.models import COVERAGE_ROLES
 from lms.taxonomy.models import Country, Sector
+from lms.taxonomy.selectors import terms_in_language
 
 ROLE_CHOICES = [
     (code, label)
@@ -217,25 +219,37 @@ def resolve_organisation(typed: str, organisations, country=None) -> Organisatio
     raise forms.ValidationError(_("No organisation has this name."), code="unknown")
 
 
+class KeptTermField(forms.ChoiceField):
+    """A taxonomy term chosen by its code among the default-language rows (the ones other
+    models point at), from the terms each process keeps: showing and checking the choice
+    ask the database nothing. Cleans to the term, or None."""
+
+    def __init__(self, *, empty_label, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.empty_label = empty_label
+        self.terms: dict[str, object] = {}
+
+    def offer(self, model, *, only: int | None = None) -> None:
+        """Offer the terms of ``model``; only the one with the id ``only`` when given (and
+        then no empty choice)."""
+        terms = terms_in_language(model=model, language_code=settings.LANGUAGE_CODE)
+        self.terms = {code: term for code, term in terms.items() if only is None or term.pk == only}
+        ordered = sorted(self.terms.values(), key=lambda term: term.name)
+        empty = [] if only is not None else [("", self.empty_label)]
+        self.choices = [*empty, *((term.code, term.name) for term in ordered)]
+
+    def clean(self, value):
+        code = super().clean(value)
+        return self.terms.get(code) if code else None
+
+
 class FilterForm(forms.Form):
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
     )
     until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
-    country = forms.ModelChoiceField(
-        label=_("Country"),
-        queryset=Country.objects.none(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("All countries"),
-    )
-    sector = forms.ModelChoiceField(
-        label=_("Sector"),
-        queryset=Sector.objects.none(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("All sectors"),
-    )
+    country = KeptTermField(label=_("Country"), empty_label=_("All countries"))
+    sector = KeptTermField(label=_("Sector"), empty_label=_("All sectors"))
     organisation = OrganisationField(label=_("Organisation"), required=False)
     course = forms.ModelChoiceField(
         label=_("Course"),
@@ -263,13 +277,9 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Terms are translatable: choose among the default-language rows (set here, since
-        # finding the default locale needs the database).
-        self.fields["country"].queryset = Country.objects.canonical()
-        self.fields["sector"].queryset = Sector.objects.canonical()
+        self.fields["country"].offer(Country, only=scope or None)
+        self.fields["sector"].offer(Sector)
         if scope:
-            self.fields["country"].queryset = Country.objects.canonical().filter(pk=scope)
-            self.fields["country"].empty_label = None
             self.fields["organisation"].queryset = Organisation.objects.filter(country_id=scope)
             self.fields["cohort"].queryset = Cohort.objects.filter(country_id=scope)
 
@@ -301,7 +311,12 @@ class FilterForm(forms.Form):
 
 
 def scope_country_code(scope: int) -> str:
-    """The code of the country a staff member's scope (``country_scope``) limits them to."""
+    """The code of the country a staff member's scope (``country_scope``) limits them to,
+    from the terms the process keeps (a country added since is looked up)."""
+    canonical = terms_in_language(model=Country, language_code=settings.LANGUAGE_CODE)
+    known = next((term.code for term in canonical.values() if term.pk == scope), None)
+    if known is not None:
+        return known
     return Country.objects.filter(pk=scope).values_list("code", flat=True).first() or ""
 
 

@@ -27,6 +27,7 @@ from lms.reports.impact_prepared import prepared_impact_tables
 from lms.reports.models import ReportExport
 from lms.reports.training_prepared import prepared_indicator_tables
 from lms.taxonomy.models import Country
+from lms.taxonomy.selectors import terms_in_language
 
 
 def may_see_reports(user) -> bool:
@@ -219,15 +220,20 @@ def export_download(request, pk: int):
 
 
 class EvaluationFilterForm(forms.Form):
-    country = forms.ModelChoiceField(label=gettext_lazy("Country"), queryset=None, required=False)
+    """The country filter, offering the default-language rows (the ones answers point at)
+    from the terms the process keeps: no query. ``country`` cleans to the country's id."""
+
+    country = forms.TypedChoiceField(
+        label=gettext_lazy("Country"), coerce=int, empty_value=None, required=False
+    )
 
     def __init__(self, *args, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
-
-        countries = Country.objects.canonical()
-        if scope:
-            countries = countries.filter(pk=scope)
-        self.fields["country"].queryset = countries
+        countries = terms_in_language(model=Country, language_code=settings.LANGUAGE_CODE)
+        offered = sorted(
+            (c for c in countries.values() if not scope or c.pk == scope), key=lambda c: c.name
+        )
+        self.fields["country"].choices = [("", "---------"), *((c.pk, c.name) for c in offered)]
 
 
 @others_data
@@ -240,10 +246,10 @@ def evaluations_dashboard(request):
 
     scope = country_scope(request.user)
     form = EvaluationFilterForm(request.GET or None, scope=scope)
-    if request.GET.get("country") and not form.is_valid():
+    if form.is_bound and not form.is_valid():  # another country, or not a country
         raise PermissionDenied
     chosen = form.cleaned_data.get("country") if form.is_bound else None
-    country_id = scope or (chosen.pk if chosen else None)
+    country_id = scope or chosen
     return render(
         request,
         "reports/admin/evaluations.html",
