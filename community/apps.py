@@ -7,6 +7,7 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community of practice")
 
     def ready(self):
-        from community import notifications
+        from community import kept_pages, notifications
 
         notifications.register()
+        kept_pages.connect()

@@ -216,6 +216,19 @@ def notifications_for(*, user) -> QuerySet[Notification]:
     )
 
 
+def unread_notifications(*, user):
+    """The person's unread notifications counted in a subquery, to be read with another row
+    (the thread page reads it with the thread)."""
+    unread = (
+        Notification.objects.filter(recipient=user, read_at__isnull=True)
+        .order_by()
+        .values("recipient")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(unread, output_field=IntegerField()), Value(0))
+
+
 def unread_notification_count(*, user) -> int:
     if not user.is_authenticated:
         return 0

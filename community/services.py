@@ -19,7 +19,7 @@ from django.utils.translation import override
 from lms.sanitizer import strip_bidi_controls
 from lms.uploads import CheckedUpload
 
-from . import markup, permissions
+from . import kept_pages, markup, permissions
 from .models import (
     Attachment,
     Category,
@@ -737,6 +737,7 @@ def flag_create(*, reporter, post: Post, reason: str, note: str = "") -> Flag:
         Post.objects.filter(pk=post.pk).update(
             is_hidden=True, hidden_reason=_("Hidden after several reports, awaiting review.")
         )
+        kept_pages.thread_changed(post.thread_id)
     return flag
 
 
@@ -750,6 +751,7 @@ def post_hide(*, moderator, post: Post, reason: str = "") -> Post:
     """Hide a post (and uphold the open flags on it)."""
     _check_moderator(moderator, post.community)
     Post.objects.filter(pk=post.pk).update(is_hidden=True, hidden_reason=reason[:200])
+    kept_pages.thread_changed(post.thread_id)
     post.is_hidden, post.hidden_reason = True, reason[:200]
     Flag.objects.filter(post=post, status=Flag.Status.OPEN).update(
         status=Flag.Status.UPHELD, resolved_at=timezone.now(), resolved_by=moderator
@@ -781,6 +783,7 @@ def post_hide(*, moderator, post: Post, reason: str = "") -> Post:
 def post_show(*, moderator, post: Post) -> Post:
     _check_moderator(moderator, post.community)
     Post.objects.filter(pk=post.pk).update(is_hidden=False, hidden_reason="")
+    kept_pages.thread_changed(post.thread_id)
     post.is_hidden = False
     Flag.objects.filter(post=post, status=Flag.Status.OPEN).update(
         status=Flag.Status.DISMISSED, resolved_at=timezone.now(), resolved_by=moderator
@@ -816,6 +819,7 @@ def flag_dismiss(*, moderator, flag: Flag) -> Flag:
     )
     # Dismissing means the post is fine: undo a hide that the reports alone caused.
     Post.objects.filter(pk=flag.post_id).update(is_hidden=False, hidden_reason="")
+    kept_pages.thread_changed(flag.post.thread_id)
     _recount_first_answer(flag.post.thread)
     _audit(
         community=flag.post.community,
@@ -879,6 +883,7 @@ def thread_move(
     thread.category = category
     thread.save(update_fields=["community", "category"])
     Post.objects.filter(thread=thread).update(community=community)
+    kept_pages.thread_changed(thread.pk)
     if community.pk != source.pk:
         # Watchers who cannot see the new community stop receiving its posts.
         for subscription in Subscription.objects.filter(thread=thread).select_related("user"):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lms import learner_page_cache
 from lms.accounts.exposure import (
     others_data,
     own_data,
@@ -28,7 +29,7 @@ from lms.request_values import key_or_zero
 from lms.taxonomy.models import Cluster, Country, Sector
 from lms.taxonomy.selectors import terms_in_language
 
-from . import fragments, markup, permissions, selectors, services
+from . import fragments, kept_pages, markup, permissions, selectors, services
 from .forms import (
     AddMemberForm,
     DirectoryFilterForm,
@@ -82,11 +83,16 @@ def _thread(request, community, pk) -> Thread:
 
 
 def _thread_for_reader(request, slug, pk) -> Thread:
-    """The thread, its community and what the reader last saw and watches, in one query."""
+    """The thread, its community and category, and the reader's own state there (how far
+    they read, whether they watch it, their membership, their unread notifications), in one
+    query. Who may see it is checked by ``_check_reader_may_see``."""
     threads = Thread.objects.select_related(
         "author", "category", "community__country", "community__sector", "community__cluster"
     )
     if request.user.is_authenticated:
+        membership = Membership.objects.filter(
+            community=OuterRef("community_id"), user=request.user
+        )
         threads = threads.annotate(
             reader_position=Subquery(
                 ReadPosition.objects.filter(thread=OuterRef("pk"), user=request.user).values(
@@ -96,13 +102,49 @@ def _thread_for_reader(request, slug, pk) -> Thread:
             reader_watching=Exists(
                 Subscription.objects.filter(thread=OuterRef("pk"), user=request.user)
             ),
+            reader_membership_id=Subquery(membership.values("pk")[:1]),
+            reader_membership_status=Subquery(membership.values("status")[:1]),
+            reader_membership_role=Subquery(membership.values("role")[:1]),
+            reader_silenced_until=Subquery(membership.values("silenced_until")[:1]),
+            reader_unread=selectors.unread_notifications(user=request.user),
         )
     thread = threads.filter(pk=pk, community__slug=slug).first()
-    if thread is None or not permissions.can_view(request.user, thread.community):
+    if thread is None:
+        raise Http404
+    if request.user.is_authenticated:
+        _remember_membership(request, thread)
+    return thread
+
+
+def _check_reader_may_see(request, thread) -> None:
+    if not permissions.can_view(request.user, thread.community):
         raise Http404
     if thread.is_hidden and not permissions.can_moderate(request.user, thread.community):
         raise Http404
-    return thread
+
+
+def _remember_membership(request, thread) -> None:
+    """The reader's membership, read with the thread: the permission checks ask no more."""
+    membership = None
+    if thread.reader_membership_id is not None:
+        membership = Membership.from_db(
+            thread._state.db,
+            ["id", "community_id", "user_id", "role", "status", "silenced_until"],
+            [
+                thread.reader_membership_id,
+                thread.community_id,
+                request.user.pk,
+                thread.reader_membership_role,
+                thread.reader_membership_status,
+                thread.reader_silenced_until,
+            ],
+        )
+    memberships = getattr(request.user, "_community_memberships", None)
+    if memberships is None:
+        memberships = request.user._community_memberships = {}
+    memberships[thread.community_id] = membership
+    # The community menu's unread count, read with the thread too.
+    request.community_unread = thread.reader_unread
 
 
 def _post(request, pk) -> Post:
@@ -304,9 +346,16 @@ def thread_create(request, slug):
 @require_http_methods(["GET", "POST"])
 def thread_detail(request, slug, pk):
     thread = _thread_for_reader(request, slug, pk)
+    first_unread = request.GET.get("from", "")
+    if request.method == "GET" and not first_unread:
+        # Kept for this session when nothing it shows has changed (decision 0304): the key
+        # holds the rows just read, which decided what the reader may see.
+        kept = kept_pages.cached_response(request, thread)
+        if kept is not None:
+            return kept
+    _check_reader_may_see(request, thread)
     community = thread.community
     moderator = permissions.can_moderate(request.user, community)
-    first_unread = request.GET.get("from", "")
     if request.method == "GET" and first_unread.isdigit():
         # "N new" in the thread list: go to the first post the reader has not seen.
         posts = thread.posts.filter(number__gte=int(first_unread)).order_by("number")
@@ -378,8 +427,12 @@ def thread_detail(request, slug, pk):
         form = PostForm(initial=initial)
     previous_read = 0
     watching = False
+    read_further = False
     if request.user.is_authenticated:
         previous_read = thread.reader_position or 0
+        read_further = bool(posts) and (
+            thread.reader_position is None or posts[-1].number > thread.reader_position
+        )
         if posts:
             services.read_position_update(
                 user=request.user,
@@ -401,7 +454,12 @@ def thread_detail(request, slug, pk):
             for kind, label in reaction_kinds
         ]
         post.shared = fragments.post_fragment(post)
-    return render(
+    if request.method == "GET" and request.user.is_authenticated and not read_further:
+        # A page that moved the reader's position is keyed on the old one: not kept.
+        kept_pages.mark_cacheable(
+            request, thread, form_token=form.initial.get("client_id") if form else None
+        )
+    response = render(
         request,
         "community/thread.html",
         {
@@ -416,6 +474,9 @@ def thread_detail(request, slug, pk):
             "watching": watching,
         },
     )
+    if request.user.is_authenticated:
+        learner_page_cache.private(response)
+    return learner_page_cache.keep(request, response)
 
 
 @public_data

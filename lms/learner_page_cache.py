@@ -83,6 +83,13 @@ def learning_state_changed(*, learner_ids=(), organisation_ids=(), delivery=Fals
     keys.update(organisation_key(pk) for pk in organisation_ids if pk)
     if delivery:
         keys.add(DELIVERY_KEY)
+    versions_replaced(keys)
+
+
+def versions_replaced(keys) -> None:
+    """Replace these state versions (any page keyed on one of them is void), now and again
+    when the transaction commits."""
+    keys = set(keys)
     if not keys:
         return
     _replace_versions(keys)
@@ -246,7 +253,7 @@ def _may_use(request) -> bool:
     return not len(get_messages(request))
 
 
-def _request_key(request) -> str | None:
+def _request_key(request, state_keys=(), values=()) -> str | None:
     from lms.notifications.selectors import unread_count
     from lms.page_cache import GENERATION_KEY
 
@@ -255,7 +262,7 @@ def _request_key(request) -> str | None:
         host = request.get_host()
     except DisallowedHost:
         return None
-    state_keys = [GENERATION_KEY, learner_key(user.pk), DELIVERY_KEY]
+    state_keys = [GENERATION_KEY, learner_key(user.pk), DELIVERY_KEY, *state_keys]
     if getattr(user, "organisation_id", None):
         state_keys.append(organisation_key(user.organisation_id))
     versions = _versions(state_keys)
@@ -271,6 +278,7 @@ def _request_key(request) -> str | None:
             timezone.localdate().isoformat(),
             *versions,
             str(unread_count(user=user)),
+            *values,
         ]
     )
     return ENTRY_PREFIX + hashlib.sha256(source.encode()).hexdigest()
@@ -283,14 +291,16 @@ def private(response):
     return response
 
 
-def cached_response(request):
+def cached_response(request, *, state_keys=(), values=()):
     """The page kept for this request, or None (then the caller renders it and passes the
-    answer to ``keep``)."""
+    answer to ``keep``). A page outside the learner's course pages names the other
+    versions it shows (``state_keys``, replaced with ``versions_replaced``) and the values
+    it read for its key (``values``: strings read before rendering)."""
     request.learner_page_cache_key = None
     if not _may_use(request):
         return None
     try:
-        key = _request_key(request)
+        key = _request_key(request, state_keys, values)
         stored = _cache().get(key) if key else None
     except Exception:
         logger.exception("learner page cache: lookup failed")

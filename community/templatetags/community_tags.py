@@ -14,8 +14,15 @@ def community_nav(context, current=""):
         "request": request,
         "user": request.user,
         "current": current,
-        "unread": selectors.unread_notification_count(user=request.user),
+        "unread": _unread(request),
     }
+
+
+def _unread(request) -> int:
+    read = getattr(request, "community_unread", None)  # read with the thread (views)
+    if read is not None:
+        return read
+    return selectors.unread_notification_count(user=request.user)
 
 
 @register.filter

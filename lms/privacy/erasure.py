@@ -189,6 +189,7 @@ def person_erase(*, person, pseudonym: str) -> dict:
     from allauth.mfa.models import Authenticator
     from django.contrib.auth import get_user_model
 
+    from community.kept_pages import people_changed
     from lms.accounts.models import AccountNotice
     from lms.learner_page_cache import learning_state_changed
     from lms.records.models import AccessToken
@@ -199,6 +200,7 @@ def person_erase(*, person, pseudonym: str) -> dict:
     AccountNotice.objects.filter(user=person).delete()
     AccessToken.objects.filter(user=person).delete()
     learning_state_changed(learner_ids=[person.pk])
+    people_changed()  # their name leaves every thread they wrote in
     get_user_model().objects.filter(pk=person.pk).update(
         username=pseudonym,
         email="",
