@@ -13,7 +13,7 @@ off), counting queries with the bench's own middleware.
 
 Each pair (one of the site's scenarios, the peer's counterpart) runs ``PEER_ROUNDS``
 times, alternating which goes first; the report gives each round's requests/s ratio
-(site / peer) and their median. See docs/decisions/0603-bench-peers.md.
+(site / peer) and their median. See docs/decisions/0612-bench-peers.md.
 """
 
 import contextlib
