@@ -25,7 +25,19 @@ Completion is monotonic: ``Enrolment.completed_at`` is set once and never cleare
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Case, Count, F, JSONField, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
@@ -846,6 +858,27 @@ def courses_containing(*, page_ids: set[int], learner) -> list[CoursePage]:
     keys = CoursePage.objects.filter(path__in=prefixes).values("translation_key")
     return list(
         CoursePage.objects.filter(enrolments__learner=learner, translation_key__in=keys).specific()
+    )
+
+
+def enrolments_containing(*, page_ids: set[int], learner) -> list[Enrolment]:
+    """The learner's enrolments in the courses (in any language) containing any of these
+    pages, in one query: each with its course and that course's locale read, and
+    ``cohort_sessions``, the number of sessions of its cohort (0 without one)."""
+    containing = CoursePage.objects.filter(
+        Exists(Page.objects.filter(pk__in=page_ids, path__startswith=OuterRef("path")))
+    ).values("translation_key")
+    sessions = (
+        ClassSession.objects.filter(cohort_id=OuterRef("cohort_id"))
+        .order_by()
+        .values("cohort_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return list(
+        Enrolment.objects.filter(learner=learner, course__translation_key__in=containing)
+        .select_related("course__locale")
+        .annotate(cohort_sessions=Coalesce(Subquery(sessions), 0))
     )
 
 
