@@ -576,9 +576,14 @@ def progress_for_learners(
     enrolments: list[Enrolment] | None = None,
     sessions_per_cohort: dict[int, int] | None = None,
     statements=None,
+    rule_only: bool = False,
 ) -> dict[int, Progress]:
     """Progress of several learners in one course, in a fixed number of queries (fewer when
-    the caller has the enrolments, or the number of sessions of their cohorts, already)."""
+    the caller has the enrolments, or the number of sessions of their cohorts, already).
+
+    ``rule_only``: only the parts the course's completion rule asks for are read (attendance
+    and submissions are left at zero when it does not count them), enough for
+    ``Progress.rule_met``, not for showing progress."""
     course = _canonical_course(course)
     structure = structure or course_structure(course=course, locale=course.locale)
     learner_ids = [getattr(learner, "pk", learner) for learner in learners]
@@ -589,6 +594,8 @@ def progress_for_learners(
         enrolments=enrolments,
         sessions_per_cohort=sessions_per_cohort,
         statements=statements,
+        attendance=not rule_only or bool(course.complete_attendance_percent),
+        submissions=not rule_only or course.complete_submissions,
     )
     return {pk: table[pk, course.pk] for pk in learner_ids}
 
@@ -609,11 +616,14 @@ def _progress_table(
     enrolments: list[Enrolment] | None = None,
     sessions_per_cohort: dict[int, int] | None = None,
     statements=None,
+    attendance: bool = True,
+    submissions: bool = True,
 ) -> dict[tuple[int, int], Progress]:
     """Progress of each learner in each course (keyed by the default-language course's id,
     with its structure), in five queries however many learners and courses (one fewer
     each when the caller has the enrolments, the sessions of every cohort counted, or the
-    learners' progress statements, rows of ``PROGRESS_COLUMNS``, read)."""
+    learners' progress statements, rows of ``PROGRESS_COLUMNS``, read; without the
+    sessions, attendance and submissions when ``attendance`` or ``submissions`` is false)."""
     courses = list(structures)
     lessons = {pk: {activity_id("lesson", k) for k in s.lesson_ids} for pk, s in structures.items()}
     questions = {pk: set(s.question_ids) for pk, s in structures.items()}
@@ -637,7 +647,7 @@ def _progress_table(
     if fallback_cohort_id:
         cohort_ids.add(fallback_cohort_id)
     sessions_per_cohort = dict(sessions_per_cohort or {})
-    if uncounted := cohort_ids - sessions_per_cohort.keys():
+    if attendance and (uncounted := cohort_ids - sessions_per_cohort.keys()):
         sessions_per_cohort.update(
             ClassSession.objects.filter(cohort_id__in=uncounted)
             .order_by()
@@ -646,14 +656,21 @@ def _progress_table(
             .values_list("cohort_id", "sessions")
         )
     attended: dict[tuple[int, int], int] = {}
-    for learner_id, course_id, starts_at in Attendance.objects.filter(
+    present = Attendance.objects.filter(
         learner_id__in=learner_ids, present=True, session__cohort__course_id__in=courses
-    ).values_list("learner_id", "session__cohort__course_id", "session__starts_at"):
+    )
+    for learner_id, course_id, starts_at in (
+        present.values_list("learner_id", "session__cohort__course_id", "session__starts_at")
+        if attendance
+        else ()
+    ):
         if _in_cycle(enrolments.get((learner_id, course_id)), starts_at):
             attended[learner_id, course_id] = attended.get((learner_id, course_id), 0) + 1
     approved: dict[tuple[int, int], set[str]] = {}
     for course_id, learner_id, organisation_member, item, reviewed_at in (
-        Submission.objects.filter(
+        ()
+        if not submissions
+        else Submission.objects.filter(
             course_id__in=courses,
             status=Submission.Status.APPROVED,
             item__in=set().union(*items.values()),

@@ -722,7 +722,11 @@ def completion_evaluate(
     if enrolment is None or enrolment.completed_at:
         return False
     progress = selectors.progress_for_learners(
-        course=course, learners=[learner], enrolments=[enrolment], sessions_per_cohort=sessions
+        course=course,
+        learners=[learner],
+        enrolments=[enrolment],
+        sessions_per_cohort=sessions,
+        rule_only=True,
     )[learner.pk]
     if not progress.rule_met(course):
         return False
