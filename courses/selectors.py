@@ -705,14 +705,24 @@ def _progress_table(
 
 
 def progress_for_course(
-    *, learner, course: CoursePage, structure=None, enrolment: Enrolment | None = None
+    *,
+    learner,
+    course: CoursePage,
+    structure=None,
+    enrolment: Enrolment | None = None,
+    sessions_per_cohort: dict[int, int] | None = None,
+    rule_only: bool = False,
 ) -> Progress:
-    """``enrolment``: the learner's enrolment when the caller read it already."""
+    """``enrolment``: the learner's enrolment when the caller read it already (and
+    ``sessions_per_cohort`` the number of sessions of its cohort); ``rule_only`` as for
+    ``progress_for_learners``."""
     return progress_for_learners(
         course=course,
         learners=[learner],
         structure=structure,
         enrolments=[enrolment] if enrolment else None,
+        sessions_per_cohort=sessions_per_cohort,
+        rule_only=rule_only,
     )[learner.pk]
 
 

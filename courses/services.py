@@ -721,13 +721,13 @@ def completion_evaluate(
         sessions = {enrolment.cohort_id: enrolment.cohort_sessions} if enrolment.cohort_id else {}
     if enrolment is None or enrolment.completed_at:
         return False
-    progress = selectors.progress_for_learners(
+    progress = selectors.progress_for_course(
+        learner=learner,
         course=course,
-        learners=[learner],
-        enrolments=[enrolment],
+        enrolment=enrolment,
         sessions_per_cohort=sessions,
         rule_only=True,
-    )[learner.pk]
+    )
     if not progress.rule_met(course):
         return False
     course = course.specific  # the receivers of course_completed may look at its page type
