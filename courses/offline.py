@@ -581,15 +581,16 @@ def _h5p_in_batches(*, learner, entries, pages, contents) -> set[uuid.UUID]:
     return done
 
 
-def _lessons_in_one_batch(*, learner, entries, pages) -> set[uuid.UUID]:
+def _lessons_in_one_batch(*, learner, entries, pages) -> dict[uuid.UUID, str] | None:
     """Lesson completions are the bulk of a queue: they are recorded in one batch (a fixed
-    number of queries however many) when the store accepts them all; if it refuses one, they
-    are recorded one by one so each refusal comes back with its own reason."""
+    number of queries however many), the store telling which were new (``stored``) and
+    which it had already (``duplicate``). ``None`` when a lesson is gone or the store refuses
+    one: they are then recorded one by one so each refusal comes back with its own reason."""
     statements = []
     for item, token in entries:
         lesson = pages.get(_int(item.get("lesson")))
         if not isinstance(lesson, LessonPage):
-            return set()
+            return None
         statements.append(
             {
                 "id": str(services.derived_statement_id(token, "completed")),
@@ -599,12 +600,36 @@ def _lessons_in_one_batch(*, learner, entries, pages) -> set[uuid.UUID]:
             }
         )
     if not statements:
-        return set()
+        return None
     try:
-        statements_record(actor=learner, statements=statements, scored_by_server=True)
+        outcome = statements_record(actor=learner, statements=statements, scored_by_server=True)
     except StatementError:
-        return set()
-    return {token for _item, token in entries}
+        return None
+    created = {str(statement.id) for statement in outcome.created}
+    return {
+        token: "stored" if statement["id"] in created else "duplicate"
+        for (_item, token), statement in zip(entries, statements, strict=True)
+    }
+
+
+def _live_pages(items) -> dict:
+    """The live pages the batch names, by id: lessons in one query (the bulk of a queue),
+    the courses and pages of other results in two more, only when there are any."""
+    lesson_ids, other_ids = set(), set()
+    for item in items:
+        for name in ("lesson", "course", "page"):
+            page_id = _int(item.get(name))
+            if page_id is not None:
+                (lesson_ids if name == "lesson" else other_ids).add(page_id)
+    pages = {}
+    if lesson_ids:
+        pages.update(
+            (page.pk, page) for page in LessonPage.objects.live().filter(pk__in=lesson_ids)
+        )
+    if other_ids - pages.keys():
+        live = Page.objects.live().filter(pk__in=other_ids - pages.keys()).specific()
+        pages.update((page.pk, page) for page in live)
+    return pages
 
 
 def offline_results_sync(*, learner, items) -> list[SyncOutcome]:
@@ -621,43 +646,39 @@ def offline_results_sync(*, learner, items) -> list[SyncOutcome]:
         tokens.append(token)
     if len(set(tokens)) != len(tokens):
         raise SyncInvalid(_("The same result id appears twice in this batch."))
-    derived = {token: _derived_ids(item, token) for item, token in zip(items, tokens, strict=True)}
-    stored = set(
-        Statement.objects.filter(
-            id__in=[i for ids in derived.values() for i in ids], actor=learner
-        ).values_list("id", flat=True)
-    )
-    page_ids = {
-        _int(item.get(name))
-        for item in items
-        for name in ("lesson", "course", "page")
-        if _int(item.get(name)) is not None
-    }
-    pages = {page.pk: page for page in Page.objects.live().filter(pk__in=page_ids).specific()}
-    new = [
+    pages = _live_pages(items)
+    lessons = [
         (item, token)
         for item, token in zip(items, tokens, strict=True)
-        if not (derived[token] and all(i in stored for i in derived[token]))
+        if item.get("kind") == "lesson"
     ]
-    batched = _lessons_in_one_batch(
-        learner=learner,
-        entries=[(item, token) for item, token in new if item.get("kind") == "lesson"],
-        pages=pages,
+    # The lessons' outcomes come from the store itself (it tells a resent one); the other
+    # results are looked up first, since their services score or refuse before storing.
+    known = _lessons_in_one_batch(learner=learner, entries=lessons, pages=pages) or {}
+    rest = [(item, token) for item, token in zip(items, tokens, strict=True) if token not in known]
+    derived = {token: _derived_ids(item, token) for item, token in rest}
+    wanted = [i for ids in derived.values() for i in ids]
+    stored = set(
+        Statement.objects.filter(id__in=wanted, actor=learner).values_list("id", flat=True)
+        if wanted
+        else ()
     )
+    for token, ids in derived.items():
+        if ids and all(i in stored for i in ids):
+            known[token] = "duplicate"
+    new = [(item, token) for item, token in rest if token not in known]
     contents = _h5p_contents(item for item, _token in new)
-    batched |= _h5p_in_batches(
+    batched = _h5p_in_batches(
         learner=learner,
         entries=[(item, token) for item, token in new if item.get("kind") == "h5p"],
         pages=pages,
         contents=contents,
     )
+    known.update((token, "stored") for token in batched)
     outcomes = []
     for item, token in zip(items, tokens, strict=True):
-        if derived[token] and all(i in stored for i in derived[token]):
-            outcomes.append(SyncOutcome(id=str(token), status="duplicate"))
-            continue
-        if token in batched:
-            outcomes.append(SyncOutcome(id=str(token), status="stored"))
+        if token in known:
+            outcomes.append(SyncOutcome(id=str(token), status=known[token]))
             continue
         try:
             extra = _record_one(

@@ -25,7 +25,19 @@ Completion is monotonic: ``Enrolment.completed_at`` is set once and never cleare
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Case, Count, F, JSONField, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
@@ -564,9 +576,14 @@ def progress_for_learners(
     enrolments: list[Enrolment] | None = None,
     sessions_per_cohort: dict[int, int] | None = None,
     statements=None,
+    rule_only: bool = False,
 ) -> dict[int, Progress]:
     """Progress of several learners in one course, in a fixed number of queries (fewer when
-    the caller has the enrolments, or the number of sessions of their cohorts, already)."""
+    the caller has the enrolments, or the number of sessions of their cohorts, already).
+
+    ``rule_only``: only the parts the course's completion rule asks for are read (attendance
+    and submissions are left at zero when it does not count them), enough for
+    ``Progress.rule_met``, not for showing progress."""
     course = _canonical_course(course)
     structure = structure or course_structure(course=course, locale=course.locale)
     learner_ids = [getattr(learner, "pk", learner) for learner in learners]
@@ -577,6 +594,8 @@ def progress_for_learners(
         enrolments=enrolments,
         sessions_per_cohort=sessions_per_cohort,
         statements=statements,
+        attendance=not rule_only or bool(course.complete_attendance_percent),
+        submissions=not rule_only or course.complete_submissions,
     )
     return {pk: table[pk, course.pk] for pk in learner_ids}
 
@@ -597,11 +616,14 @@ def _progress_table(
     enrolments: list[Enrolment] | None = None,
     sessions_per_cohort: dict[int, int] | None = None,
     statements=None,
+    attendance: bool = True,
+    submissions: bool = True,
 ) -> dict[tuple[int, int], Progress]:
     """Progress of each learner in each course (keyed by the default-language course's id,
     with its structure), in five queries however many learners and courses (one fewer
     each when the caller has the enrolments, the sessions of every cohort counted, or the
-    learners' progress statements, rows of ``PROGRESS_COLUMNS``, read)."""
+    learners' progress statements, rows of ``PROGRESS_COLUMNS``, read; without the
+    sessions, attendance and submissions when ``attendance`` or ``submissions`` is false)."""
     courses = list(structures)
     lessons = {pk: {activity_id("lesson", k) for k in s.lesson_ids} for pk, s in structures.items()}
     questions = {pk: set(s.question_ids) for pk, s in structures.items()}
@@ -625,7 +647,7 @@ def _progress_table(
     if fallback_cohort_id:
         cohort_ids.add(fallback_cohort_id)
     sessions_per_cohort = dict(sessions_per_cohort or {})
-    if uncounted := cohort_ids - sessions_per_cohort.keys():
+    if attendance and (uncounted := cohort_ids - sessions_per_cohort.keys()):
         sessions_per_cohort.update(
             ClassSession.objects.filter(cohort_id__in=uncounted)
             .order_by()
@@ -634,14 +656,21 @@ def _progress_table(
             .values_list("cohort_id", "sessions")
         )
     attended: dict[tuple[int, int], int] = {}
-    for learner_id, course_id, starts_at in Attendance.objects.filter(
+    present = Attendance.objects.filter(
         learner_id__in=learner_ids, present=True, session__cohort__course_id__in=courses
-    ).values_list("learner_id", "session__cohort__course_id", "session__starts_at"):
+    )
+    for learner_id, course_id, starts_at in (
+        present.values_list("learner_id", "session__cohort__course_id", "session__starts_at")
+        if attendance
+        else ()
+    ):
         if _in_cycle(enrolments.get((learner_id, course_id)), starts_at):
             attended[learner_id, course_id] = attended.get((learner_id, course_id), 0) + 1
     approved: dict[tuple[int, int], set[str]] = {}
     for course_id, learner_id, organisation_member, item, reviewed_at in (
-        Submission.objects.filter(
+        ()
+        if not submissions
+        else Submission.objects.filter(
             course_id__in=courses,
             status=Submission.Status.APPROVED,
             item__in=set().union(*items.values()),
@@ -676,14 +705,24 @@ def _progress_table(
 
 
 def progress_for_course(
-    *, learner, course: CoursePage, structure=None, enrolment: Enrolment | None = None
+    *,
+    learner,
+    course: CoursePage,
+    structure=None,
+    enrolment: Enrolment | None = None,
+    sessions_per_cohort: dict[int, int] | None = None,
+    rule_only: bool = False,
 ) -> Progress:
-    """``enrolment``: the learner's enrolment when the caller read it already."""
+    """``enrolment``: the learner's enrolment when the caller read it already (and
+    ``sessions_per_cohort`` the number of sessions of its cohort); ``rule_only`` as for
+    ``progress_for_learners``."""
     return progress_for_learners(
         course=course,
         learners=[learner],
         structure=structure,
         enrolments=[enrolment] if enrolment else None,
+        sessions_per_cohort=sessions_per_cohort,
+        rule_only=rule_only,
     )[learner.pk]
 
 
@@ -846,6 +885,27 @@ def courses_containing(*, page_ids: set[int], learner) -> list[CoursePage]:
     keys = CoursePage.objects.filter(path__in=prefixes).values("translation_key")
     return list(
         CoursePage.objects.filter(enrolments__learner=learner, translation_key__in=keys).specific()
+    )
+
+
+def enrolments_containing(*, page_ids: set[int], learner) -> list[Enrolment]:
+    """The learner's enrolments in the courses (in any language) containing any of these
+    pages, in one query: each with its course and that course's locale read, and
+    ``cohort_sessions``, the number of sessions of its cohort (0 without one)."""
+    containing = CoursePage.objects.filter(
+        Exists(Page.objects.filter(pk__in=page_ids, path__startswith=OuterRef("path")))
+    ).values("translation_key")
+    sessions = (
+        ClassSession.objects.filter(cohort_id=OuterRef("cohort_id"))
+        .order_by()
+        .values("cohort_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return list(
+        Enrolment.objects.filter(learner=learner, course__translation_key__in=containing)
+        .select_related("course__locale")
+        .annotate(cohort_sessions=Coalesce(Subquery(sessions), 0))
     )
 
 

@@ -704,16 +704,33 @@ def policy_adopt(*, version, organisation, adopted_on, recorded_by, notes="") ->
 # --- completion -------------------------------------------------------------------------
 
 
-def completion_evaluate(*, learner: User, course: CoursePage) -> bool:
+def completion_evaluate(
+    *, learner: User, course: CoursePage, enrolment: Enrolment | None = None
+) -> bool:
     """Mark the enrolment complete the first time the course's rule is met, and send
-    ``course_completed`` once, after the transaction commits. Never undoes a completion."""
-    course = selectors.canonical_page(course).specific
-    enrolment = Enrolment.objects.filter(learner=learner, course=course).first()
+    ``course_completed`` once, after the transaction commits. Never undoes a completion.
+
+    ``enrolment``: the learner's enrolment in ``course`` (in the default language) when the
+    caller read it already, from ``selectors.enrolments_containing``; the course is then
+    loaded as its own page type only if it completes."""
+    if enrolment is None:
+        course = selectors.canonical_page(course).specific
+        enrolment = Enrolment.objects.filter(learner=learner, course=course).first()
+        sessions = None
+    else:
+        sessions = {enrolment.cohort_id: enrolment.cohort_sessions} if enrolment.cohort_id else {}
     if enrolment is None or enrolment.completed_at:
         return False
-    progress = selectors.progress_for_course(learner=learner, course=course)
+    progress = selectors.progress_for_course(
+        learner=learner,
+        course=course,
+        enrolment=enrolment,
+        sessions_per_cohort=sessions,
+        rule_only=True,
+    )
     if not progress.rule_met(course):
         return False
+    course = course.specific  # the receivers of course_completed may look at its page type
     completed_at = timezone.now()
     updated = Enrolment.objects.filter(pk=enrolment.pk, completed_at__isnull=True).update(
         completed_at=completed_at, completion_profile=person_snapshot(learner)
@@ -748,5 +765,9 @@ def completion_after_statements(*, actor: User, statements) -> None:
                     page_ids.add(int(head))
     if not page_ids:
         return
-    for course in selectors.courses_containing(page_ids=page_ids, learner=actor):
-        completion_evaluate(learner=actor, course=course)
+    default = selectors.default_locale().pk
+    for enrolment in selectors.enrolments_containing(page_ids=page_ids, learner=actor):
+        if enrolment.course.locale_id == default:
+            completion_evaluate(learner=actor, course=enrolment.course, enrolment=enrolment)
+        else:  # enrolled in a translation: evaluated against the default-language course
+            completion_evaluate(learner=actor, course=enrolment.course)
