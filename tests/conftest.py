@@ -197,3 +197,15 @@ def package_storage(settings, tmp_path):
             "OPTIONS": {"location": str(tmp_path / "packages")},
         },
     }
+
+
+@pytest.fixture
+def learner_pages_kept(settings):
+    """Signed-in learners' and members' pages kept per session (decision 0608), which the
+    test settings leave off, from an empty store."""
+    from django.core.cache import caches
+
+    settings.LEARNER_PAGE_CACHE_ENABLED = True
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()

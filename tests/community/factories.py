@@ -79,3 +79,23 @@ def member(community, user=None, role=Membership.Role.MEMBER, **kwargs):
 def trusted(user):
     MemberProfile.objects.update_or_create(user=user, defaults={"is_trusted": True})
     return user
+
+
+def thread_of_many_posts(size, community, *, authors, title="Long thread") -> Thread:
+    """A thread of ``size`` posts written in one insert, by ``authors`` in turn (query
+    budgets at two thread sizes)."""
+    thread = Thread.objects.create(community=community, title=title, author=authors[0])
+    Post.objects.bulk_create(
+        Post(
+            thread=thread,
+            community=community,
+            number=n,
+            author=authors[n % len(authors)],
+            source=f"Post {n}",
+            html=f"<p>Post {n}</p>",
+            text=f"Post {n}",
+        )
+        for n in range(1, size + 1)
+    )
+    Thread.objects.filter(pk=thread.pk).update(post_count=size)
+    return thread

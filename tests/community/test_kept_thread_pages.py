@@ -7,27 +7,18 @@ import datetime as dt
 import re
 
 import pytest
-from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from community import services
-from community.models import Membership, Notification, Post, Reaction, Thread
+from community.models import Membership, Notification, Reaction, Thread
 from lms.accounts.services import user_roles_set
 from lms.learner_page_cache import HIT_HEADER
 from tests.accounts.factories import UserFactory
-from tests.community.factories import member, trusted
+from tests.community.factories import member, thread_of_many_posts, trusted
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _pages_kept(settings):
-    settings.LEARNER_PAGE_CACHE_ENABLED = True
-    caches["pages"].clear()
-    yield
-    caches["pages"].clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("learner_pages_kept")]
 
 
 def url(name, *args):
@@ -59,21 +50,7 @@ def fresh(client, address) -> str:
 
 def _thread_of(size, community):
     authors = [trusted(UserFactory(display_name=f"Author {n}")) for n in range(5)]
-    thread = Thread.objects.create(community=community, title="Kept thread", author=authors[0])
-    Post.objects.bulk_create(
-        Post(
-            thread=thread,
-            community=community,
-            number=n,
-            author=authors[n % 5],
-            source=f"Post {n}",
-            html=f"<p>Post {n}</p>",
-            text=f"Post {n}",
-        )
-        for n in range(1, size + 1)
-    )
-    Thread.objects.filter(pk=thread.pk).update(post_count=size)
-    return thread
+    return thread_of_many_posts(size, community, authors=authors, title="Kept thread")
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from tests.community.factories import (
     CategoryFactory,
     CommunityFactory,
     member,
+    thread_of_many_posts,
     thread_with_posts,
     trusted,
 )
@@ -532,21 +533,7 @@ def test_hostile_posts_are_shown_harmless_on_every_page_that_shows_them(client, 
 
 def _thread_of(size, community):
     authors = [trusted(UserFactory(roles=["trainer"])) for _ in range(5)]
-    thread = Thread.objects.create(community=community, title="Budget thread", author=authors[0])
-    Post.objects.bulk_create(
-        Post(
-            thread=thread,
-            community=community,
-            number=n,
-            author=authors[n % 5],
-            source=f"Post {n}",
-            html=f"<p>Post {n}</p>",
-            text=f"Post {n}",
-        )
-        for n in range(1, size + 1)
-    )
-    Thread.objects.filter(pk=thread.pk).update(post_count=size)
-    return thread
+    return thread_of_many_posts(size, community, authors=authors, title="Budget thread")
 
 
 @pytest.mark.parametrize("size", [20, 200])

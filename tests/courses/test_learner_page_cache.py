@@ -9,7 +9,6 @@ import re
 import uuid
 
 import pytest
-from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -27,15 +26,7 @@ from lms.records.activities import activity_id
 from tests.accounts.factories import UserFactory
 from tests.courses import factories
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _learner_pages_kept(settings):
-    settings.LEARNER_PAGE_CACHE_ENABLED = True
-    caches["pages"].clear()
-    yield
-    caches["pages"].clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("learner_pages_kept")]
 
 
 def fetch(client, url):
