@@ -1,5 +1,6 @@
 """The project's own rules: migrations named and settled, the layout architecture.md sets."""
 
+import os
 import re
 from io import StringIO
 from pathlib import Path
@@ -10,12 +11,24 @@ from django.core.management import call_command
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Folders that hold other projects' code, not ours: the virtualenvs (the bench's peers have
+# one under var/bench/peer) and installed front-end packages.
+NOT_OURS = {".venv", ".uv", "var", "node_modules", ".git"}
+
+
 def test_every_migration_has_a_telling_name():
-    auto_named = [
-        str(path.relative_to(ROOT))
-        for path in ROOT.glob("**/migrations/0*.py")
-        if ".venv" not in path.parts and re.search(r"_auto_\d|^\d{4}_initial_\d", path.name)
-    ]
+    auto_named = []
+    for folder, subfolders, files in os.walk(ROOT):
+        subfolders[:] = [name for name in subfolders if name not in NOT_OURS]
+        if Path(folder).name != "migrations":
+            continue
+        auto_named += [
+            str((Path(folder) / name).relative_to(ROOT))
+            for name in files
+            if name.startswith("0")
+            and name.endswith(".py")
+            and re.search(r"_auto_\d|^\d{4}_initial_\d", name)
+        ]
     assert auto_named == []
 
 
