@@ -85,7 +85,8 @@ def _thread(request, community, pk) -> Thread:
 def _thread_for_reader(request, slug, pk) -> Thread:
     """The thread, its community and category, and the reader's own state there (how far
     they read, whether they watch it, their membership, their unread notifications), in one
-    query. Who may see it is checked by ``_check_reader_may_see``."""
+    query; 404 unless the reader may see it (checked on what that query read, no more
+    queries for a member)."""
     threads = Thread.objects.select_related(
         "author", "category", "community__country", "community__sector", "community__cluster"
     )
@@ -113,14 +114,11 @@ def _thread_for_reader(request, slug, pk) -> Thread:
         raise Http404
     if request.user.is_authenticated:
         _remember_membership(request, thread)
-    return thread
-
-
-def _check_reader_may_see(request, thread) -> None:
     if not permissions.can_view(request.user, thread.community):
         raise Http404
     if thread.is_hidden and not permissions.can_moderate(request.user, thread.community):
         raise Http404
+    return thread
 
 
 def _remember_membership(request, thread) -> None:
@@ -348,12 +346,10 @@ def thread_detail(request, slug, pk):
     thread = _thread_for_reader(request, slug, pk)
     first_unread = request.GET.get("from", "")
     if request.method == "GET" and not first_unread:
-        # Kept for this session when nothing it shows has changed (decision 0304): the key
-        # holds the rows just read, which decided what the reader may see.
+        # Kept for this session when nothing it shows has changed (decision 0304).
         kept = kept_pages.cached_response(request, thread)
         if kept is not None:
             return kept
-    _check_reader_may_see(request, thread)
     community = thread.community
     moderator = permissions.can_moderate(request.user, community)
     if request.method == "GET" and first_unread.isdigit():
