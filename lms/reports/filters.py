@@ -20,6 +20,7 @@ from lms.accounts.models import Organisation, User
 from lms.accounts.selectors import country_scope
 from lms.records.models import PersonSnapshot
 from lms.reports.models import COVERAGE_ROLES
+from lms.taxonomy.forms import KeptTermChoiceField
 from lms.taxonomy.models import Country, Sector
 from lms.taxonomy.selectors import terms_in_language
 
@@ -219,37 +220,13 @@ def resolve_organisation(typed: str, organisations, country=None) -> Organisatio
     raise forms.ValidationError(_("No organisation has this name."), code="unknown")
 
 
-class KeptTermField(forms.ChoiceField):
-    """A taxonomy term chosen by its code among the default-language rows (the ones other
-    models point at), from the terms each process keeps: showing and checking the choice
-    ask the database nothing. Cleans to the term, or None."""
-
-    def __init__(self, *, empty_label, **kwargs):
-        super().__init__(required=False, **kwargs)
-        self.empty_label = empty_label
-        self.terms: dict[str, object] = {}
-
-    def offer(self, model, *, only: int | None = None) -> None:
-        """Offer the terms of ``model``; only the one with the id ``only`` when given (and
-        then no empty choice)."""
-        terms = terms_in_language(model=model, language_code=settings.LANGUAGE_CODE)
-        self.terms = {code: term for code, term in terms.items() if only is None or term.pk == only}
-        ordered = sorted(self.terms.values(), key=lambda term: term.name)
-        empty = [] if only is not None else [("", self.empty_label)]
-        self.choices = [*empty, *((term.code, term.name) for term in ordered)]
-
-    def clean(self, value):
-        code = super().clean(value)
-        return self.terms.get(code) if code else None
-
-
 class FilterForm(forms.Form):
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
     )
     until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
-    country = KeptTermField(label=_("Country"), empty_label=_("All countries"))
-    sector = KeptTermField(label=_("Sector"), empty_label=_("All sectors"))
+    country = KeptTermChoiceField(label=_("Country"), empty_label=_("All countries"))
+    sector = KeptTermChoiceField(label=_("Sector"), empty_label=_("All sectors"))
     organisation = OrganisationField(label=_("Organisation"), required=False)
     course = forms.ModelChoiceField(
         label=_("Course"),

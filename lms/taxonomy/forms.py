@@ -40,6 +40,41 @@ class TermLabelsMixin:
         return cache[language].get(obj.code, obj.name)
 
 
+class KeptTermChoiceField(forms.ChoiceField):
+    """A term chosen by its code among the default-language rows, labelled in the active
+    language, from the terms each process keeps: showing and checking the choice ask the
+    database nothing once they are kept. Cleans to the default-language term, or None.
+    ``offer()`` sets the choices (they need the database, which forms built at import time
+    must not touch)."""
+
+    def __init__(self, *, empty_label, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.empty_label = empty_label
+        self.terms: dict[str, object] = {}
+
+    def offer(self, model, *, only: int | None = None) -> None:
+        """Offer the terms of ``model``; only the one with the id ``only`` when given (and
+        then no empty choice)."""
+        terms = terms_in_language(model=model, language_code=settings.LANGUAGE_CODE)
+        self.terms = {code: term for code, term in terms.items() if only is None or term.pk == only}
+        names = terms_in_language(
+            model=model, language_code=get_language() or settings.LANGUAGE_CODE
+        )
+        labelled = sorted(
+            (
+                (code, names[code].name if code in names else term.name)
+                for code, term in self.terms.items()
+            ),
+            key=lambda choice: choice[1],
+        )
+        empty = [] if only is not None else [("", self.empty_label)]
+        self.choices = [*empty, *labelled]
+
+    def clean(self, value):
+        code = super().clean(value)
+        return self.terms.get(code) if code else None
+
+
 class TermChoiceField(TermLabelsMixin, forms.ModelChoiceField):
     def __init__(self, *, model, queryset=None, **kwargs):
         self.term_model = model

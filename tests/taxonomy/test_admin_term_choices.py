@@ -125,3 +125,20 @@ def test_every_list_filter_on_countries_lists_each_country_once(client, second_f
         assert "Ai Cập" in page, viewset.name
         assert "مصر" not in page, viewset.name
         assert ">Egypt<" not in page, viewset.name
+
+
+def test_the_reports_filter_offers_kept_terms_in_the_readers_language():
+    from lms.reports.filters import FilterForm
+
+    egypt = Country.objects.get(code="eg", locale__language_code="en")
+    with translation.override("vi"):
+        form = FilterForm({"country": "eg"})
+        labels = [label for _value, label in form.fields["country"].choices]
+        assert form.is_valid(), form.errors
+    assert "Ai Cập" in labels
+    assert "Egypt" not in labels
+    assert labels.count("Ai Cập") == 1
+    assert form.cleaned_data["country"] == egypt  # the default-language row reports key on
+    scoped = FilterForm(scope=egypt.pk)
+    assert [value for value, _label in scoped.fields["country"].choices] == ["eg"]
+    assert not FilterForm({"country": "zz"}).is_valid()
