@@ -12,6 +12,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from lms.accounts import admin_home
 from lms.accounts.admin_filters import CountryScopedFilterSet
 from lms.accounts.admin_forms import (
     CountryScopedModelForm,
@@ -350,3 +351,8 @@ def register_audit_trail_menu_item():
     return AuditTrailMenuItem(
         _("Audit trail"), reverse("audit-trail:index"), icon_name="history", order=900
     )
+
+
+# Last, so that every app's summary items and panels are there to be replaced (decision 0036).
+hooks.register("construct_homepage_summary_items", admin_home.summary_items_replace, order=100)
+hooks.register("construct_homepage_panels", admin_home.panels_replace, order=100)

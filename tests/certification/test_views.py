@@ -392,6 +392,38 @@ def test_the_holders_certificate_page_offers_the_downloads(
     assert "Revoke the certificate" not in body
 
 
+def test_the_conversation_and_certificate_pages_take_ten_queries_at_most_at_two_sizes(
+    client, candidacy, programme, reviewer, issue, django_assert_max_num_queries
+):
+    """Issue 14: each page, once the process has warmed what it keeps (the first request's
+    budget is the 14 above), at ten queries or fewer, the same with ten comments more and
+    five other holders' certificates."""
+    submission = _submission(candidacy)
+    certificate = issue(candidacy, tasks=True)
+    urls = {
+        "conversation": reverse("certification:submission", args=[submission.pk]),
+        "certificate": reverse("certification:certificate", args=[certificate.code]),
+    }
+    client.force_login(candidacy.candidate)
+    counts = {}
+    for size in ("small", "larger"):
+        if size == "larger":
+            for n in range(10):
+                services.submission_comment(
+                    submission=submission, author=reviewer, body=f"Note {n}"
+                )
+            for _other in range(5):
+                issue(CandidacyFactory(programme=programme))
+        for name, url in urls.items():
+            client.get(url)
+            with django_assert_max_num_queries(10) as captured:
+                assert client.get(url).status_code == 200
+            counts[name, size] = len(captured)
+    assert counts["conversation", "small"] == counts["conversation", "larger"]
+    assert counts["certificate", "small"] == counts["certificate", "larger"]
+    assert "Note 9" in client.get(urls["conversation"]).content.decode()
+
+
 def test_the_dashboard_panel_lists_certificates_and_candidacies(rf, candidacy, programme, issue):
     from django.template import Context, Template
 
