@@ -205,7 +205,7 @@ def search_pages(*, query: str, language_code: str | None, page_number, generati
     query = search_words(query)
     if not query:
         return Paginator([], BROWSE_PAGE_SIZE).get_page(1)
-    number = _page_number(page_number)
+    number = page_number_of(page_number)
     key = _ranking_key(
         query=query,
         language_code=language_code,
@@ -231,8 +231,14 @@ def search_pages(*, query: str, language_code: str | None, page_number, generati
             number = -(-total // BROWSE_PAGE_SIZE)
             hits, total = _hits_and_total(results, number)
         hits = [hit.pk for hit in hits]
-    page = Paginator(_FetchedHits(hits, total, (number - 1) * BROWSE_PAGE_SIZE), BROWSE_PAGE_SIZE)
-    page = page.get_page(number)
+    return page_of_hits(hits=hits, total=total, number=number)
+
+
+def page_of_hits(*, hits: list[int], total: int, number: int):
+    """Page ``number`` of a search whose hits on that page (ids, best first) and total
+    are known, as the paginator gives it, without asking for anything else."""
+    offset = (number - 1) * BROWSE_PAGE_SIZE
+    page = Paginator(_FetchedHits(hits, total, offset), BROWSE_PAGE_SIZE).get_page(number)
     page.object_list = hits
     return page
 
@@ -270,7 +276,8 @@ def _past_kept(ranking, number: int) -> bool:
     return (number - 1) * BROWSE_PAGE_SIZE >= len(pks) and total > len(pks)
 
 
-def _page_number(raw) -> int:
+def page_number_of(raw) -> int:
+    """The page a query string's ``page`` asks for: 1 unless it is a whole number above 1."""
     try:
         return max(1, int(raw))
     except (TypeError, ValueError):

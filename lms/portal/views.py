@@ -12,11 +12,10 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
-from lms import page_cache
 from lms.accounts.exposure import own_data, public_data
 from lms.page_cache import public_page_cache
 from lms.portal import selectors
-from lms.portal.result_cards import result_cards
+from lms.portal.result_cards import search_results_page
 from lms.taxonomy.selectors import TERM_MODELS, term_by_code
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
@@ -61,13 +60,11 @@ def search(request):
     raw_query = request.GET.get("q", "")
     query = " ".join(raw_query.split())[: settings.PORTAL_SEARCH_MAX_LENGTH]
     everywhere = request.GET.get("languages") == "all"
-    # One read of the content generation for the kept ranking and the kept cards.
-    generation = page_cache.current_generation()
-    results = selectors.search_pages(
+    results, cards = search_results_page(
+        request=request,
         query=query,
         language_code=None if everywhere else get_language(),
         page_number=request.GET.get("page"),
-        generation=generation,
     )
     return render(
         request,
@@ -77,7 +74,7 @@ def search(request):
             "query_was_cut": len(" ".join(raw_query.split())) > len(query),
             "everywhere": everywhere,
             "results": results,
-            "cards": result_cards(request=request, pks=results.object_list, generation=generation),
+            "cards": cards,
         },
     )
 
