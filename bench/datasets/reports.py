@@ -239,7 +239,7 @@ def statements_build(*, course, per_learner: int) -> int:
             data[phase],
         )
 
-    return insert_rows(
+    added = insert_rows(
         Statement,
         ["id", "actor", "activity", "score_raw", "timestamp", "content_hash", "data"],
         (statement(pk, n) for pk in learners for n in range(per_learner)),
@@ -247,3 +247,10 @@ def statements_build(*, course, per_learner: int) -> int:
         activity_kind="test",
         score_max=10,
     )
+    if added:
+        # Bulk inserts bypass the records' write path, which keeps each learner's
+        # rolled-up test scores (decision 0613): compute them as a bulk import must.
+        from lms.reports.test_scores import scores_rebuild
+
+        scores_rebuild()
+    return added

@@ -12,6 +12,7 @@ class ReportsConfig(AppConfig):
         from django.db import connections
         from django.db.backends.signals import connection_created
 
+        from lms.reports import test_scores
         from lms.reports.aggregates import register_sqlite_median
         from lms.reports.impact_prepared import connect_receivers
 
@@ -21,3 +22,4 @@ class ReportsConfig(AppConfig):
             if connection.connection is not None:
                 register_sqlite_median(None, connection)
         connect_receivers()
+        test_scores.connect_receivers()

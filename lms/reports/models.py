@@ -212,3 +212,42 @@ class CountryEconomicFigure(models.Model):
             raise ValidationError(errors)
         self.source = source
         self.unit = self.unit.strip()
+
+
+class LearnerTestScores(models.Model):
+    """One learner's tests of one course, rolled up from their learning records (decision
+    0613): the score of their first pre-test and of their best post-test, each phase's
+    first and last moment. The knowledge gain reads these 100,000 small rows instead of
+    1,000,000 records whenever the rows answer the question exactly (see
+    ``lms.reports.test_scores``).
+
+    Kept by ``lms.reports.test_scores.scores_refresh`` in the transaction that stores a
+    test result (the records' ``statements_recorded``), from the records themselves: a
+    retried record recomputes the same row, a crash rolls both back, and nothing but a
+    server-scored record moves it, as for the direct definition."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("learner"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # As written in the test's activity id (``…test:<course>.pre``), like the direct pairing.
+    course = models.CharField(_("course"), max_length=300)
+    pre_score = models.FloatField(_("first pre-test score (%)"), null=True)
+    pre_first_at = models.DateTimeField(_("first pre-test"), null=True)
+    pre_last_at = models.DateTimeField(_("last pre-test"), null=True)
+    post_score = models.FloatField(_("best post-test score (%)"), null=True)
+    post_first_at = models.DateTimeField(_("first post-test"), null=True)
+    post_last_at = models.DateTimeField(_("last post-test"), null=True)
+
+    class Meta:
+        verbose_name = _("learner's test scores")
+        verbose_name_plural = _("learners' test scores")
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "course"], name="reports_scores_learner")
+        ]
+        indexes = [models.Index(fields=["course", "learner"], name="reports_scores_course")]
+
+    def __str__(self):
+        return f"{self.learner_id} · {self.course}"

@@ -338,10 +338,11 @@ def _test_statements(f: ReportFilters):
     return statements
 
 
-def _phase_results(f: ReportFilters, phase: str):
+def _phase_results(f: ReportFilters, phase: str, only: Q | None = None):
     """The test results of one phase (``pre`` or ``post``) as SQL and its parameters, with
     the course as written in the activity (``course``, a string) and the score in percent
-    (``score``, computed as ``100 * raw / max`` in double precision, as Python does)."""
+    (``score``, computed as ``100 * raw / max`` in double precision, as Python does);
+    ``only`` narrows them further (it may name ``course``)."""
     suffix = f".{phase}"
     start, cut = len(TEST_PREFIX) + 1, len(TEST_PREFIX) + len(suffix)
     results = (
@@ -355,6 +356,7 @@ def _phase_results(f: ReportFilters, phase: str):
             ),
         )
         .filter(phase=suffix)
+        .filter(only or Q())
         .order_by()
         .values("course", "actor_id", "timestamp", "id", "score")
     )
@@ -383,11 +385,14 @@ GROUP BY pre."course", pre."score", post."score"
 """
 
 
-def paired_scores(f: ReportFilters) -> dict[int, list[tuple[float, float, int]]]:
+def paired_scores(
+    f: ReportFilters, only: Q | None = None
+) -> dict[int, list[tuple[float, float, int]]]:
     """Per course id: ``(first pre-test %, best post-test %, learners)`` for the learners
-    with both tests in the filters. One query, paired in the database."""
-    pre_sql, pre_params = _phase_results(f, "pre")
-    post_sql, post_params = _phase_results(f, "post")
+    with both tests in the filters (and ``only``, see :func:`_phase_results`), read from
+    every record: the direct definition. One query, paired in the database."""
+    pre_sql, pre_params = _phase_results(f, "pre", only)
+    post_sql, post_params = _phase_results(f, "post", only)
     sql = PAIRED_SCORES_SQL.format(pre=pre_sql, post=post_sql)
     pairs: dict[int, list[tuple[float, float, int]]] = {}
     with connection.cursor() as cursor:
@@ -410,8 +415,12 @@ def knowledge_gain(f: ReportFilters) -> list[dict]:
     pre-test and their best post-test (% of the maximum); the means over those learners
     and gain = mean post - mean pre, one decimal. Only scores this site computed count
     (the test is scored on the server; a self-reported score never does). With a cohort
-    filter, only that cohort's course and learners. Two queries (the pairs, the titles)."""
-    pairs = paired_scores(f)
+    filter, only that cohort's course and learners. The pairs come from each learner's
+    rolled-up scores where these answer exactly, from the records elsewhere
+    (:func:`lms.reports.test_scores.rolled_up_pairs`); four queries at most."""
+    from lms.reports.test_scores import rolled_up_pairs
+
+    pairs = rolled_up_pairs(f)
     titles = course_titles(pairs)
     result = []
     for course_id, scores in sorted(pairs.items()):
