@@ -47,6 +47,43 @@ def test_a_web_worker_starts_without_the_libraries_only_some_requests_need():
     assert json.loads(done.stdout.strip().splitlines()[-1]) == []
 
 
+def test_a_worker_serving_one_language_builds_that_language_alone():
+    """The language switcher of an application view (the sign-in page) gives every
+    language's address without activating each language: activating one loads its
+    catalogues and builds Django's reverse-lookup tables for it (about 2 MB a language)."""
+    probe = (
+        "import json\n"
+        "from lms.wsgi import application\n"
+        "from django.test import RequestFactory\n"
+        "from django.urls import get_resolver\n"
+        "from django.utils import translation\n"
+        "from django.utils.translation import trans_real\n"
+        "from lms.portal.templatetags.portal_tags import language_switcher\n"
+        "translation.activate('en')\n"
+        "request = RequestFactory().get('/en/accounts/login/?next=/en/learn/')\n"
+        "links = language_switcher({'request': request})['links']\n"
+        "print(json.dumps({'links': [link['url'] for link in links],\n"
+        "    'catalogues': sorted(trans_real._translations),\n"
+        "    'reverse_tables': sorted(get_resolver()._reverse_dict)}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.test"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["links"] == [
+        f"/{code}/accounts/login/?next=/en/learn/" for code, _name in settings.LANGUAGES
+    ]
+    assert found["catalogues"] == ["en"]
+    assert found["reverse_tables"] == ["en"]
+
+
 def test_the_beat_schedule_becomes_celery_schedules():
     from celery.schedules import crontab
 

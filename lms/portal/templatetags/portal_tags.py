@@ -1,10 +1,23 @@
 """Template tags for the public layout: the language switcher and page listings."""
 
 from functools import lru_cache
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django import template
 from django.conf import settings
-from django.urls import get_urlconf, translate_url
+from django.urls import (
+    NoReverseMatch,
+    Resolver404,
+    URLResolver,
+    get_resolver,
+    get_script_prefix,
+    get_urlconf,
+    resolve,
+    reverse,
+    translate_url,
+)
+from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePattern
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import get_language
@@ -43,11 +56,64 @@ def _path_links(path: str, urlconf) -> tuple[dict, ...]:
     """The switcher's links for an application view's address: the same address in each
     language. They depend on the address and the URL patterns (``urlconf``) alone, so each
     process works them out once per address (resolving and reversing it in eleven languages
-    was about 7 % of a signed-in thread page's time)."""
-    return tuple(
-        {"code": code, "name": name, "url": translate_url(path, code), "translated": True}
-        for code, name in settings.LANGUAGES
-    )
+    was about 7 % of a signed-in thread page's time).
+
+    When the language prefix is the only part of the patterns that depends on the language
+    (no translated routes), the address in another language is this language's with the
+    prefix changed, which is what ``translate_url`` would give. Working it out that way does
+    not activate the other languages: activating one loads its catalogues and builds Django's
+    reverse-lookup tables for it, about 2 MB a language, which a worker serving only English
+    readers had held for all twelve after its first sign-in page (issue 14: a worker's
+    memory)."""
+    if not _only_the_prefix_depends_on_the_language(urlconf):
+        return tuple(
+            {"code": code, "name": name, "url": translate_url(path, code), "translated": True}
+            for code, name in settings.LANGUAGES
+        )
+    # What ``translate_url`` does, reversing once, in the current language.
+    parts = urlsplit(path)
+    try:
+        match = resolve(unquote(parts.path))
+        view = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+        reversed_path = reverse(view, args=match.args, kwargs=match.kwargs)
+    except (Resolver404, NoReverseMatch):
+        reversed_path = None  # the address stays as it is in every language
+    prefix = f"{get_script_prefix()}{get_language() or settings.LANGUAGE_CODE}/"
+    links = []
+    for code, name in settings.LANGUAGES:
+        url = path
+        if reversed_path is not None:
+            in_language = reversed_path
+            if reversed_path.startswith(prefix):
+                in_language = f"{get_script_prefix()}{code}/{reversed_path[len(prefix) :]}"
+            url = urlunsplit(parts._replace(path=in_language))
+        links.append({"code": code, "name": name, "url": url, "translated": True})
+    return tuple(links)
+
+
+@lru_cache(maxsize=4)
+def _only_the_prefix_depends_on_the_language(urlconf) -> bool:
+    """Whether every URL pattern is a plain route or regex, apart from ``i18n_patterns``'
+    language prefix (always shown): then reversing in another language changes the prefix
+    alone. A translated route, an unprefixed default language or a pattern of another kind
+    answers no."""
+
+    def plain(patterns) -> bool:
+        for entry in patterns:
+            pattern = entry.pattern
+            if isinstance(pattern, LocalePrefixPattern):
+                if not pattern.prefix_default_language:
+                    return False
+            elif isinstance(pattern, RoutePattern):
+                if isinstance(pattern._route, Promise):
+                    return False
+            elif not isinstance(pattern, RegexPattern) or isinstance(pattern._regex, Promise):
+                return False
+            if isinstance(entry, URLResolver) and not plain(entry.url_patterns):
+                return False
+        return True
+
+    return plain(get_resolver(urlconf).url_patterns)
 
 
 def _page_links(request, page) -> list[dict]:

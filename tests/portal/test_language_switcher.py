@@ -1,0 +1,61 @@
+"""The language switcher's links on application views: the same address in each language,
+worked out without activating the other languages (issue 14: a worker's memory)."""
+
+import pytest
+from django.conf import settings
+from django.urls import set_urlconf, translate_url
+from django.utils import translation
+
+from lms.portal.templatetags.portal_tags import (
+    _only_the_prefix_depends_on_the_language,
+    _path_links,
+)
+
+ADDRESSES = [
+    "/en/accounts/login/",
+    "/en/accounts/2fa/authenticate/",
+    "/en/browse/?country=vn&page=2",
+    "/en/learn/cohorts/3/",
+    "/en/community/safety-committee/t/7/?page=2",
+    "/en/some/page/deep/down/",
+    "/en/jsi18n/",
+    "/en/no such page",
+    "/robots.txt",
+    "/admin/pages/",
+]
+
+
+@pytest.mark.parametrize("address", ADDRESSES)
+def test_the_switcher_gives_each_language_what_translate_url_gives(address):
+    with translation.override("en"):
+        links = _path_links.__wrapped__(address, None)
+        expected = [translate_url(address, code) for code, _name in settings.LANGUAGES]
+    assert [link["url"] for link in links] == expected
+    assert [link["code"] for link in links] == [code for code, _name in settings.LANGUAGES]
+
+
+def test_the_switcher_works_from_another_language_than_the_default():
+    with translation.override("vi"):
+        links = {link["code"]: link["url"] for link in _path_links.__wrapped__("/vi/browse/", None)}
+    assert links["vi"] == "/vi/browse/"
+    assert links["ar"] == "/ar/browse/"
+    assert links["en"] == "/en/browse/"
+
+
+def test_the_site_has_no_translated_routes_so_only_the_prefix_changes():
+    assert _only_the_prefix_depends_on_the_language(None)
+
+
+@pytest.mark.parametrize(
+    "urlconf", ["tests.portal.urls_translated_route", "tests.portal.urls_unprefixed_default"]
+)
+def test_routes_that_depend_on_the_language_are_reversed_in_each_language(urlconf):
+    set_urlconf(urlconf)
+    try:
+        assert not _only_the_prefix_depends_on_the_language(urlconf)
+        with translation.override("en"):
+            links = _path_links.__wrapped__("/en/about/", urlconf)
+            expected = [translate_url("/en/about/", code) for code, _ in settings.LANGUAGES]
+        assert [link["url"] for link in links] == expected
+    finally:
+        set_urlconf(None)
