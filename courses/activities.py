@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from courses.models import ClassSession
-from courses.selectors import page_access
+from courses.record_access import page_access_kept
 from lms.records.activities import (
     Authorisation,
     Refusal,
@@ -37,7 +37,7 @@ def _page_keys(user, keys: set[str], *, head_of=lambda key: key) -> Authorisatio
         head = head_of(key)
         if head.isdigit():
             heads[key] = int(head)
-    access = page_access(learner=user, page_ids=set(heads.values()))
+    access = page_access_kept(learner=user, page_ids=set(heads.values()))
     refusals = {
         page_id: Refusal(
             reason=_(

@@ -7,12 +7,13 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from courses import activities
+        from courses import activities, record_access
         from courses.calendar_sources import register_course_sources
         from courses.receivers import connect
 
         activities.register()
         connect()
+        record_access.connect()
         register_course_sources()
 
         from courses import notifications

@@ -190,11 +190,31 @@ class PageAccess:
 
 
 def page_access(*, learner, page_ids: set[int], today: dt.date | None = None) -> PageAccess:
-    """Enrolment and monthly release for these pages, in two queries however many: their
-    paths, then the courses and modules above them, each course with the learner's
-    enrolment in it (in any language)."""
+    """Enrolment and monthly release for these pages, in two queries however many (see
+    ``page_release``)."""
+    return access_on(page_release(learner=learner, page_ids=page_ids), today=today)
+
+
+def access_on(release: dict[int, dt.date | None], *, today: dt.date | None = None) -> PageAccess:
+    """``page_release``'s answer as it stands on ``today``."""
+    today = today or timezone.localdate()
+    return PageAccess(
+        enrolled=set(release),
+        opens_on={pk: day for pk, day in release.items() if day is not None and day > today},
+    )
+
+
+def page_release(*, learner, page_ids: set[int]) -> dict[int, dt.date | None]:
+    """Of these pages, those in a course (in any language) the learner is enrolled in, each
+    with the day its module opens for them (None: no module month; open since they
+    enrolled), whatever the date today. Two queries however many pages: their paths, then
+    the courses and modules above them, each course with the learner's enrolment in it.
+
+    What it reads (``courses.record_access`` keeps the answer and must be told when any of
+    it changes): the pages' paths, the courses' translation keys, the modules' months, the
+    learner's enrolments (when, in which cohort) and their cohorts' start dates."""
     if not learner.is_authenticated or not page_ids:
-        return PageAccess(enrolled=set(), opens_on={})
+        return {}
     paths = dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "path"))
     prefixes = {prefix for path in paths.values() for prefix in _ancestor_paths(path)}
     enrolments = Enrolment.objects.filter(
@@ -223,20 +243,15 @@ def page_access(*, learner, page_ids: set[int], today: dt.date | None = None) ->
                 starts[key] = release_start(cohort_start=cohort_start, enrolled_at=enrolled_at)
         elif month is not None:
             months[path] = month
-    if not course_keys:
-        return PageAccess(enrolled=set(), opens_on={})
-    today = today or timezone.localdate()
-    enrolled, opens_on = set(), {}
+    release = {}
     for pk, path in paths.items():
         chain = _ancestor_paths(path)
         key = next((course_keys[p] for p in chain if p in course_keys), None)
         if key not in starts:
             continue
-        enrolled.add(pk)
         month = next((months[p] for p in chain if p in months), None)
-        if month is not None and module_opens_on(starts[key], month) > today:
-            opens_on[pk] = module_opens_on(starts[key], month)
-    return PageAccess(enrolled=enrolled, opens_on=opens_on)
+        release[pk] = None if month is None else module_opens_on(starts[key], month)
+    return release
 
 
 def page_ids_in_enrolled_courses(*, learner, page_ids: set[int]) -> set[int]:

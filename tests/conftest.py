@@ -99,19 +99,25 @@ def _default_language():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate limits, cached fragments and locales never leak from one test into the next."""
+    """Rate limits, cached fragments, locales and the learners' kept record access
+    (courses.record_access, in the page cache's store) never leak from one test into the
+    next: SQLite gives a rolled-back test's ids to the next one's rows."""
+    from django.core.cache import caches
+
     from lms.portal.page_routing import forget_roots
     from lms.portal.site_lookup import forget_sites
     from lms.taxonomy.locales import forget_locales
     from lms.taxonomy.selectors import forget_terms
 
     cache.clear()
+    caches["pages"].clear()
     forget_locales()
     forget_terms()
     forget_sites()
     forget_roots()
     yield
     cache.clear()
+    caches["pages"].clear()
     forget_locales()
     forget_terms()
     forget_sites()

@@ -10,6 +10,7 @@ functions below, used by ``lms.records.services``.
 """
 
 import math
+import re
 import uuid
 from datetime import UTC, datetime
 
@@ -46,10 +47,14 @@ def _path(parent: str, key) -> str:
     return f"{parent}.{key}" if parent else str(key)
 
 
+# json.loads joins a valid surrogate pair into one character, so any surrogate left
+# standing alone is one that cannot be encoded (UTF-8, PostgreSQL). One scan in C: the
+# character-by-character test in Python was a quarter of a statement's validation.
+_BAD_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
+
+
 def _has_bad_characters(text: str) -> bool:
-    # json.loads joins a valid surrogate pair into one character, so any surrogate left
-    # standing alone is one that cannot be encoded (UTF-8, PostgreSQL).
-    return "\x00" in text or any("\ud800" <= ch <= "\udfff" for ch in text)
+    return _BAD_CHARACTERS.search(text) is not None
 
 
 def check_string(value: str, field: str, *, max_length: int = MAX_STRING) -> None:

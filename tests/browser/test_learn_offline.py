@@ -174,7 +174,6 @@ def test_a_learner_keeps_a_module_learns_offline_and_each_result_is_stored_once(
 
 
 def test_a_result_the_site_refuses_is_shown_with_its_reason(live_server, page, login, programme):
-    from courses.models import Cohort
     from lms.records.models import Statement
 
     learner = factories.learner(username="offline.refused")
@@ -190,9 +189,8 @@ def test_a_result_the_site_refuses_is_shown_with_its_reason(live_server, page, l
     page.click("text=I have finished this lesson")
     page.wait_for_selector("text=1 result waits to be sent")
     # Meanwhile the trainer moves the class's start: the module has not opened after all.
-    Cohort.objects.filter(pk=cohort.pk).update(
-        start_date=timezone.localdate() + dt.timedelta(days=20)
-    )
+    cohort.start_date = timezone.localdate() + dt.timedelta(days=20)
+    cohort.save()
 
     page.context.set_offline(False)
     page.reload()

@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import override
 
 from courses import selectors, services
-from courses.models import Cohort, LessonPage
+from courses.models import LessonPage
 from lms.records.activities import activity_id
 from lms.records.models import Statement
 from tests.accounts.factories import country_staff, global_admin
@@ -129,9 +129,9 @@ def test_a_refused_statement_is_stored_once_the_module_opens_and_only_once(clien
     client.force_login(release["learner"])
     later = lesson_statement(release["closed"][0], "completed")
     assert post(client, later).status_code == 403
-    Cohort.objects.filter(pk=release["cohort"].pk).update(
-        start_date=timezone.localdate() - dt.timedelta(days=40)
-    )
+    cohort = release["cohort"]
+    cohort.start_date = timezone.localdate() - dt.timedelta(days=40)
+    cohort.save()
     assert post(client, later).json()["stored"] == 1
     assert post(client, later).json()["stored"] == 0
     progress = selectors.progress_for_course(

@@ -1,0 +1,146 @@
+"""Which of a course's pages a learner may record learning about, kept per learner
+(docs/decisions/0123-record-access-kept-per-learner.md).
+
+Every statement a learner sends about a lesson, a question, a test or a step asks
+``courses.selectors.page_release`` whether they are enrolled in its course and when its
+module opens for them: two queries, about two fifths of a statement write. The answer
+changes only when one of the rows it reads changes, so it is kept in the page cache's store
+(Redis when there is one, shared by every app server) in one entry per learner, a map of
+page id to the day the page opens for them (or that they may not record about it), with
+the two versions it was computed under:
+
+- the learner's *enrolment version*, replaced when one of their enrolments is saved or
+  deleted (enrolling, leaving, moving to another cohort);
+- the *structure version*, replaced when any page is saved, deleted or moved (a module's
+  month, a course's pages) or a cohort is saved or deleted (its start date), for every
+  learner: these are rare staff edits.
+
+The date is not in the entry: the day a module opens is kept, and compared with today on
+each read. As with the learner's kept pages (decision 0608), each version is replaced at
+once and again when the writing transaction commits, and both are read before the rows, so
+an answer computed from rows older than a write is never used after it. A write that
+bypasses model signals (``QuerySet.update()`` of an enrolment's ``enrolled_at`` or
+``cohort``, a cohort's ``start_date``, a page's path) must call ``record_access_changed``.
+"""
+
+import datetime as dt
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import caches
+
+from courses.selectors import PageAccess, access_on, page_release
+from lms.learner_page_cache import versions_replaced
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "course-access:"
+STRUCTURE_KEY = f"{PREFIX}structure"
+# v1: (structure version, enrolment version, {page id: opening day, None or NOT_ENROLLED}).
+ENTRY_PREFIX = f"{PREFIX}entry:v1:"
+NOT_ENROLLED = False
+# A learner records about the pages of the courses they take; past this many pages the
+# entry starts again from the pages of the request.
+MAX_PAGES = 2000
+ENTRY_SECONDS = 24 * 3600
+
+
+def _cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def _new_version() -> str:
+    return f"{time.time_ns():x}"
+
+
+def enrolment_key(learner_id) -> str:
+    return f"{PREFIX}enrolments:{learner_id}"
+
+
+def entry_key(learner_id) -> str:
+    return f"{ENTRY_PREFIX}{learner_id}"
+
+
+def record_access_changed(*, learner_ids=(), everyone=False) -> None:
+    """What these learners (with ``everyone``, all learners) may record about has changed:
+    their kept answers are void, now and again when the transaction commits."""
+    keys = {enrolment_key(pk) for pk in learner_ids if pk}
+    if everyone:
+        keys.add(STRUCTURE_KEY)
+    versions_replaced(keys)
+
+
+def _versions(cache, learner_id) -> tuple[tuple[str, str], object]:
+    """The two versions (starting one where none is stored: never stored, or evicted) and
+    the learner's entry, in one round trip to the store when the versions are there."""
+    keys = [STRUCTURE_KEY, enrolment_key(learner_id)]
+    found = cache.get_many([*keys, entry_key(learner_id)])
+    versions = []
+    for key in keys:
+        if found.get(key) is None:
+            cache.add(key, _new_version(), timeout=None)
+            found[key] = cache.get(key)
+        versions.append(found[key])
+    return tuple(versions), found.get(entry_key(learner_id))
+
+
+def page_access_kept(*, learner, page_ids: set[int], today: dt.date | None = None) -> PageAccess:
+    """``courses.selectors.page_access``, from the learner's kept entry when it holds every
+    page and was computed under the current versions; the pages it lacks are computed (two
+    queries) and added to it."""
+    if not learner.is_authenticated or not page_ids:
+        return PageAccess(enrolled=set(), opens_on={})
+    cache = _cache()
+    try:
+        versions, entry = _versions(cache, learner.pk)
+    except Exception:  # the store down must not stop a learner's records
+        logger.exception("record access: could not read the kept answers")
+        return access_on(page_release(learner=learner, page_ids=page_ids), today=today)
+    kept = entry[1] if entry is not None and entry[0] == versions else {}
+    missing = page_ids - kept.keys()
+    if missing:
+        found = page_release(learner=learner, page_ids=missing)
+        computed = {pk: found.get(pk, NOT_ENROLLED) for pk in missing}
+        kept = {**kept, **computed} if len(kept) + len(computed) <= MAX_PAGES else computed
+        try:
+            cache.set(entry_key(learner.pk), (versions, kept), timeout=ENTRY_SECONDS)
+        except Exception:
+            logger.exception("record access: could not keep an answer")
+    release = {pk: kept[pk] for pk in page_ids if kept[pk] is not NOT_ENROLLED}
+    return access_on(release, today=today)
+
+
+_WATCHED: dict[str, type] = {}
+
+
+def _watched() -> dict[str, type]:
+    if not _WATCHED:
+        from wagtail.models import Page
+
+        from courses.models import Cohort, Enrolment
+
+        _WATCHED.update(enrolment=Enrolment, everyone=(Page, Cohort))
+    return _WATCHED
+
+
+def _on_written(sender, instance, **kwargs) -> None:
+    watched = _watched()
+    if isinstance(instance, watched["enrolment"]):
+        record_access_changed(learner_ids=[instance.learner_id])
+    elif isinstance(instance, watched["everyone"]):
+        record_access_changed(everyone=True)
+
+
+def _on_page_moved(sender, **kwargs) -> None:
+    record_access_changed(everyone=True)
+
+
+def connect() -> None:
+    """Listen for every write the kept answers depend on (called from courses' ready())."""
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.signals import post_page_move
+
+    post_save.connect(_on_written, dispatch_uid="record_access.saved")
+    post_delete.connect(_on_written, dispatch_uid="record_access.deleted")
+    post_page_move.connect(_on_page_moved, dispatch_uid="record_access.moved")
