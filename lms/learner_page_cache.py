@@ -11,13 +11,17 @@ the session or set as a cookie while rendering. It is kept in the page cache's s
   another CSRF secret: another key; nothing is ever shared between sessions, let alone
   between people);
 - host, address and language; today's date (modules open on a date);
+- the unread count the header shows;
+
+and it is served only while these are the ones it was rendered under (kept in the entry,
+read with it in one round trip):
+
 - the page cache's content generation (any page, snippet or image edited);
 - the person's *learning state version* and their organisation's (a team's submissions),
   and the *delivery version* (cohorts, class sessions, packages: rare staff edits), each
   replaced by every write that changes what the pages show (``learning_state_changed``, the
   model signals of ``LEARNER_STATE_MODELS``, and the learning-record store's
-  ``statements_recorded``);
-- the unread count the header shows.
+  ``statements_recorded``).
 
 Each value is read before the page is rendered, and each version is replaced again when
 the writing transaction commits, so a page rendered from data older than a write is never
@@ -46,8 +50,9 @@ logger = logging.getLogger(__name__)
 
 STATE_PREFIX = "learner-pages:state:"
 DELIVERY_KEY = f"{STATE_PREFIX}delivery"
-# v1: (expires, status, headers, body, has the form token).
-ENTRY_PREFIX = "learner-pages:page:v1:"
+# v2: (expires, the state versions it was rendered under, status, headers, body, has the
+# form token), keyed without the versions (v1 held them in its key).
+ENTRY_PREFIX = "learner-pages:page:v2:"
 HIT_HEADER = "X-Learner-Cache"
 # Stands for the page's form token in a kept body; 36 characters, like a UUID's text.
 FORM_ID_PLACEHOLDER = "00000000-form-token-placeholder-0000"
@@ -104,12 +109,13 @@ def _replace_versions(keys) -> None:
         logger.exception("learner page cache: could not replace a learning state version")
 
 
-def _versions(keys: list[str]) -> list[str]:
+def _versions(keys: list[str], found: dict | None = None) -> list[str]:
     """The current value of each version (the content generation's among them), starting
     one where none is stored (never stored, or evicted: pages kept under an evicted version
-    are void). One round trip to the store when they are all there."""
+    are void). ``found``: what a read of these keys (with others) already returned; else
+    one round trip to the store when they are all there."""
     cache = _cache()
-    found = cache.get_many(keys)
+    found = dict(cache.get_many(keys) if found is None else found)
     for key in keys:
         if found.get(key) is None:
             cache.add(key, _new_version(), timeout=None)
@@ -253,19 +259,17 @@ def _may_use(request) -> bool:
     return not len(get_messages(request))
 
 
-def _request_key(request, state_keys=(), values=()) -> str | None:
+def _request_key(request, values=()) -> str | None:
+    """The entry's key: whose page, in which session, which page. The state versions it
+    was rendered under are kept in the entry and compared (``_state_keys``), so the page
+    rendered again after a write replaces the entry it voided."""
     from lms.notifications.selectors import unread_count
-    from lms.page_cache import GENERATION_KEY
 
     user = request.user
     try:
         host = request.get_host()
     except DisallowedHost:
         return None
-    state_keys = [GENERATION_KEY, learner_key(user.pk), DELIVERY_KEY, *state_keys]
-    if getattr(user, "organisation_id", None):
-        state_keys.append(organisation_key(user.organisation_id))
-    versions = _versions(state_keys)
     csrf_secret = hashlib.sha256(request.META["CSRF_COOKIE"].encode()).hexdigest()
     source = "\n".join(
         [
@@ -276,12 +280,21 @@ def _request_key(request, state_keys=(), values=()) -> str | None:
             get_language() or "",
             request.get_full_path(),
             timezone.localdate().isoformat(),
-            *versions,
             str(unread_count(user=user)),
             *values,
         ]
     )
     return ENTRY_PREFIX + hashlib.sha256(source.encode()).hexdigest()
+
+
+def _state_keys(request, state_keys=()) -> list[str]:
+    from lms.page_cache import GENERATION_KEY
+
+    user = request.user
+    keys = [GENERATION_KEY, learner_key(user.pk), DELIVERY_KEY, *state_keys]
+    if getattr(user, "organisation_id", None):
+        keys.append(organisation_key(user.organisation_id))
+    return keys
 
 
 def private(response):
@@ -300,17 +313,25 @@ def cached_response(request, *, state_keys=(), values=()):
     if not _may_use(request):
         return None
     try:
-        key = _request_key(request, state_keys, values)
-        stored = _cache().get(key) if key else None
+        key = _request_key(request, values)
+        if key is None:
+            return None
+        # The versions and the entry in one round trip: the entry holds the versions it
+        # was rendered under, served only while they are all still current.
+        keys = _state_keys(request, state_keys)
+        found = _cache().get_many([*keys, key])
+        versions = tuple(_versions(keys, found))
     except Exception:
         logger.exception("learner page cache: lookup failed")
         return None
     request.learner_page_cache_key = key
+    request.learner_page_cache_versions = versions
     request.learner_page_cache_csrf = request.META["CSRF_COOKIE"]
+    stored = found.get(key)
     if stored is None:
         return None
-    expires, status, headers, body, has_token = stored
-    if expires <= time.time():
+    expires, rendered_under, status, headers, body, has_token = stored
+    if rendered_under != versions or expires <= time.time():
         return None
     if has_token:
         body = body.replace(FORM_ID_PLACEHOLDER.encode(), str(uuid.uuid4()).encode())
@@ -342,7 +363,14 @@ def keep(request, response):
     try:
         _cache().set(
             key,
-            (marked["expires"], response.status_code, headers, body, has_token),
+            (
+                marked["expires"],
+                request.learner_page_cache_versions,
+                response.status_code,
+                headers,
+                body,
+                has_token,
+            ),
             timeout=int(timeout),
         )
     except Exception:

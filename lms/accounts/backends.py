@@ -1,13 +1,18 @@
 """Sign-in backends that load a person's role codes in the same query as the person, so the
 role checks every page makes (``User.has_role``) ask the database nothing more (issue 14;
 decision 0031), and a person's Django permissions in one query instead of two (decision
-0035)."""
+0035). The query that loads the person on every signed-in request is composed by the ORM
+once per database connection and only executed afterwards (decision 0038)."""
+
+import weakref
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
+from django.db import connections
 from django.db.models import Aggregate, CharField, OuterRef, Q, Subquery
+from django.db.models.query import get_related_populators
 
 # The paths sessions signed in before decision 0031 carry, and the backend that now reads them.
 LEGACY_BACKENDS = {
@@ -29,10 +34,7 @@ class _JoinedCodes(Aggregate):
         return self.as_sql(compiler, connection, function="STRING_AGG", **extra_context)
 
 
-def user_with_role_codes(user_id):
-    """The active-or-not person with ``user_id``, their role codes and their Wagtail admin
-    profile (which every admin page reads: language, time zone, theme), in one query; None
-    if there is no such person."""
+def _users_with_role_codes():
     user_model = get_user_model()
     codes = (
         user_model.roles.through.objects.filter(user_id=OuterRef("pk"))
@@ -40,15 +42,78 @@ def user_with_role_codes(user_id):
         .annotate(codes=_JoinedCodes("role__code"))
         .values("codes")
     )
-    user = (
-        user_model._default_manager.annotate(role_code_list=Subquery(codes))
-        .select_related("wagtail_userprofile")
-        .filter(pk=user_id)
-        .first()
+    return user_model._default_manager.annotate(role_code_list=Subquery(codes)).select_related(
+        "wagtail_userprofile"
     )
+
+
+def user_with_role_codes(user_id):
+    """The active-or-not person with ``user_id``, their role codes and their Wagtail admin
+    profile (which every admin page reads: language, time zone, theme), in one query; None
+    if there is no such person."""
+    user = _PreparedUserQuery.for_connection().get(user_id)
     if user is not None:
         user._role_codes = frozenset(filter(None, (user.role_code_list or "").split(",")))
     return user
+
+
+class _PreparedUserQuery:
+    """``_users_with_role_codes().filter(pk=...)``, whose SQL the ORM composes once per
+    database connection: composing it (the subquery, the joined profile) cost several times
+    what running it does, on every signed-in request. The rows become instances exactly as
+    the ORM's own iterator makes them (its converters, the profile from the join, the
+    annotation), so a person loaded here is the same as one loaded by the queryset."""
+
+    # A placeholder id: the composed query must hold it as its one parameter.
+    _PLACEHOLDER = -7_031_036
+    _known: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    @classmethod
+    def for_connection(cls):
+        db = get_user_model()._default_manager.db
+        connection = connections[db]
+        prepared = cls._known.get(connection)
+        if prepared is None:
+            # Connections are per thread: each thread composes its own, once.
+            prepared = cls._known[connection] = cls(db)
+        return prepared
+
+    def __init__(self, db: str):
+        self.db = db
+        self.pk = get_user_model()._meta.pk
+        queryset = _users_with_role_codes().filter(pk=self._PLACEHOLDER)
+        compiler = queryset.query.get_compiler(using=db)
+        self.sql, params = compiler.as_sql()
+        self.usable = list(params) == [self._PLACEHOLDER] and not compiler.has_extra_select
+        self.compiler = compiler
+        klass_info, select = compiler.klass_info, compiler.select
+        self.model = klass_info["model"]
+        first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        self.fields = slice(first, last)
+        self.init_list = [column[0].target.attname for column in select[first:last]]
+        self.related_populators = get_related_populators(klass_info, select, db)
+        self.annotations = list(compiler.annotation_col_map.items())
+        # What results_iter() would work out for every row set (the database's converters).
+        self.converters = compiler.get_converters([column[0] for column in select])
+
+    def get(self, user_id):
+        if not self.usable:  # a query shaped otherwise than expected: the ORM each time
+            return _users_with_role_codes().filter(pk=user_id).first()
+        connection = connections[self.db]
+        value = self.pk.get_db_prep_value(self.pk.get_prep_value(user_id), connection)
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, [value])
+            rows = cursor.fetchall()
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        for row in rows:
+            user = self.model.from_db(self.db, self.init_list, row[self.fields])
+            for populator in self.related_populators:
+                populator.populate(row, user)
+            for name, position in self.annotations:
+                setattr(user, name, row[position])
+            return user
+        return None
 
 
 def permission_names(user) -> set[str]:

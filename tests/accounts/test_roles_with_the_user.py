@@ -68,3 +68,62 @@ def test_a_deactivated_person_is_signed_out(client):
     person.is_active = False
     person.save()
     assert client.get("/en/my/").status_code == 302
+
+
+# --- the query composed once per connection (decision 0038) -------------------------------
+
+
+def _field_values(person):
+    return {f.attname: getattr(person, f.attname) for f in type(person)._meta.concrete_fields}
+
+
+def test_the_person_loaded_is_the_one_the_queryset_loads(django_assert_num_queries):
+    from wagtail.users.models import UserProfile
+
+    from lms.accounts.backends import _users_with_role_codes
+
+    person = UserFactory(roles=["trainer"], preferred_language="fr")
+    UserProfile.objects.create(user=person, preferred_language="ar", current_time_zone="UTC")
+    from_queryset = _users_with_role_codes().get(pk=person.pk)
+    user_with_role_codes(person.pk)  # composed on the first load
+    with django_assert_num_queries(1):
+        loaded = user_with_role_codes(person.pk)
+        # The profile came with the join; the timestamps with their time zone, as the ORM's.
+        assert loaded.wagtail_userprofile.preferred_language == "ar"
+    assert _field_values(loaded) == _field_values(from_queryset)
+    assert loaded.date_joined.tzinfo is not None
+    assert loaded.role_code_list == "trainer"
+    assert loaded._state.adding is False
+    assert loaded._state.db == "default"
+
+
+def test_a_person_without_a_profile_costs_no_second_query(django_assert_num_queries):
+    from wagtail.users.models import UserProfile
+
+    person = UserFactory(roles=[])
+    user_with_role_codes(person.pk)
+    with django_assert_num_queries(1):
+        loaded = user_with_role_codes(person.pk)
+        with pytest.raises(UserProfile.DoesNotExist):
+            loaded.wagtail_userprofile  # noqa: B018 (the join said there is none)
+
+
+def test_the_query_is_composed_once_per_connection(monkeypatch):
+    from lms.accounts import backends
+
+    first = UserFactory(roles=["worker"])
+    second = UserFactory(roles=["trainer"])
+    backends.user_with_role_codes(first.pk)
+    composed = []
+    real = backends._users_with_role_codes
+    monkeypatch.setattr(backends, "_users_with_role_codes", lambda: composed.append(1) or real())
+    assert backends.user_with_role_codes(second.pk).role_codes() == {"trainer"}
+    assert backends.user_with_role_codes(first.pk).role_codes() == {"worker"}
+    assert composed == []
+
+
+def test_an_id_of_another_shape_is_read_as_the_orm_reads_it():
+    person = UserFactory(roles=["worker"])
+    assert user_with_role_codes(str(person.pk)).pk == person.pk
+    with pytest.raises((TypeError, ValueError)):
+        user_with_role_codes("not a number")

@@ -375,3 +375,50 @@ def test_an_erasure_that_rewrote_other_rows_voids_everyones_kept_pages():
     report = person_erase(person=person, pseudonym="erased-1c9e")
     assert report  # the teammate's name held the erased one
     assert learner_page_cache._versions(keys) != before
+
+
+# --- one round trip for the versions and the entry (decision 0038) -----------------------
+
+
+class _CountingStore:
+    """The pages store, counting the reads a request makes."""
+
+    def __init__(self, store):
+        self.store, self.reads = store, []
+
+    def __getattr__(self, name):
+        attribute = getattr(self.store, name)
+        if name in {"get", "get_many"}:
+
+            def counted(*args, **kwargs):
+                self.reads.append(name)
+                return attribute(*args, **kwargs)
+
+            return counted
+        return attribute
+
+
+def test_a_kept_page_is_read_with_its_versions_in_one_round_trip(
+    client, small_programme, person_in_course, monkeypatch
+):
+    lesson = first_lesson(small_programme)
+    kept(client, lesson.url)
+    store = _CountingStore(learner_page_cache._cache())
+    monkeypatch.setattr(learner_page_cache, "_cache", lambda: store)
+    assert fetch(client, lesson.url)[HIT_HEADER] == "hit"
+    assert store.reads == ["get_many"]
+
+
+def test_a_page_rendered_again_after_a_write_replaces_the_entry_it_voided(
+    client, small_programme, person_in_course
+):
+    from django.core.cache import caches
+
+    lesson = first_lesson(small_programme)
+    kept(client, lesson.url)
+    entries = [k for k in caches["pages"]._cache if learner_page_cache.ENTRY_PREFIX in k]
+    learner_page_cache.learning_state_changed(learner_ids=[person_in_course.pk])
+    fresh(client, lesson.url)
+    assert fetch(client, lesson.url)[HIT_HEADER] == "hit"
+    after = [k for k in caches["pages"]._cache if learner_page_cache.ENTRY_PREFIX in k]
+    assert after == entries  # the same key, holding the page rendered under the new version
