@@ -185,7 +185,15 @@ def _on_restriction_groups_changed(sender, action, **kwargs) -> None:
 
 
 def _on_statements_recorded(sender, actor, **kwargs) -> None:
-    learning_state_changed(learner_ids=[actor.pk])
+    keys = {learner_key(actor.pk)}
+    if len(transaction.get_connection().atomic_blocks) > 1:
+        versions_replaced(keys)  # an enclosing transaction goes on after the store's block
+        return
+    # The store's block is the outermost one (every statement sent to the API): it commits
+    # right after its receivers, so the replacement on commit is the one that counts (a
+    # page rendered in between read the records from before, under the version being
+    # replaced). One round trip to the store on every write instead of two.
+    transaction.on_commit(lambda: _replace_versions(keys))
 
 
 _MODELS: dict[str, dict] = {}

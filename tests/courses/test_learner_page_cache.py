@@ -422,3 +422,44 @@ def test_a_page_rendered_again_after_a_write_replaces_the_entry_it_voided(
     assert fetch(client, lesson.url)[HIT_HEADER] == "hit"
     after = [k for k in caches["pages"]._cache if learner_page_cache.ENTRY_PREFIX in k]
     assert after == entries  # the same key, holding the page rendered under the new version
+
+
+def test_statements_stored_in_the_outermost_block_replace_the_version_once_on_commit(
+    client, small_programme, person_in_course, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The record store's block is the outermost one for every statement sent to the API
+    (in a test, the test's own transaction encloses it): the learner's version is then
+    replaced once, when it commits, and the kept page is void after that."""
+    from django.db import transaction
+
+    lesson = first_lesson(small_programme)
+    kept(client, lesson.url)
+    replaced = []
+    real_replace = learner_page_cache._replace_versions
+    monkeypatch.setattr(
+        learner_page_cache,
+        "_replace_versions",
+        lambda keys: (replaced.append(set(keys)), real_replace(keys)),
+    )
+    connection = transaction.get_connection()
+    with django_capture_on_commit_callbacks(execute=True):
+        with monkeypatch.context() as outermost:
+            outermost.setattr(connection, "atomic_blocks", connection.atomic_blocks[-1:])
+            learner_page_cache._on_statements_recorded(sender=None, actor=person_in_course)
+        assert replaced == []  # nothing before the commit
+    assert replaced == [{learner_page_cache.learner_key(person_in_course.pk)}]
+    fresh(client, lesson.url)
+
+
+def test_statements_stored_inside_an_enclosing_transaction_void_the_page_at_once(
+    client, small_programme, person_in_course, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    lesson = first_lesson(small_programme)
+    kept(client, lesson.url)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        with transaction.atomic():  # the store's own block, inside the test's
+            learner_page_cache._on_statements_recorded(sender=None, actor=person_in_course)
+        fresh(client, lesson.url)  # the enclosing transaction goes on: void already
+    assert len(callbacks) == 1  # and once more when it commits
