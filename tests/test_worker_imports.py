@@ -26,14 +26,8 @@ LOADED_LATE = [
 ]
 
 
-def test_a_web_worker_starts_without_the_libraries_only_some_requests_need():
-    probe = (
-        "import json, sys\n"
-        "from lms.wsgi import application\n"
-        "from django.urls import resolve\n"
-        "resolve('/en/')\n"  # the whole URLconf, every room's views
-        f"print(json.dumps([name for name in {LOADED_LATE!r} if name in sys.modules]))\n"
-    )
+def _fresh_worker_prints(probe: str):
+    """What ``probe``, run in a new process with the test settings, printed last (JSON)."""
     done = subprocess.run(
         [sys.executable, "-c", probe],
         cwd=BASE_DIR,
@@ -44,7 +38,18 @@ def test_a_web_worker_starts_without_the_libraries_only_some_requests_need():
         timeout=300,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_web_worker_starts_without_the_libraries_only_some_requests_need():
+    probe = (
+        "import json, sys\n"
+        "from lms.wsgi import application\n"
+        "from django.urls import resolve\n"
+        "resolve('/en/')\n"  # the whole URLconf, every room's views
+        f"print(json.dumps([name for name in {LOADED_LATE!r} if name in sys.modules]))\n"
+    )
+    assert _fresh_worker_prints(probe) == []
 
 
 def test_a_worker_serving_one_language_builds_that_language_alone():
@@ -66,17 +71,7 @@ def test_a_worker_serving_one_language_builds_that_language_alone():
         "    'catalogues': sorted(trans_real._translations),\n"
         "    'reverse_tables': sorted(get_resolver()._reverse_dict)}))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=BASE_DIR,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.test"},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    found = json.loads(done.stdout.strip().splitlines()[-1])
+    found = _fresh_worker_prints(probe)
     assert found["links"] == [
         f"/{code}/accounts/login/?next=/en/learn/" for code, _name in settings.LANGUAGES
     ]

@@ -43,3 +43,18 @@ def country_staff(code: str = "vn", **kwargs) -> User:
 
 def global_admin(**kwargs) -> User:
     return UserFactory(roles=["global_admin"], **kwargs)
+
+
+def signed_in_with_second_factor(client, user: User) -> User:
+    """``user`` signed in on ``client`` having passed a TOTP check, as staff are before any
+    page that shows other people's data."""
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.get_or_create(
+        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
+    )
+    client.force_login(user)
+    session = client.session
+    session["account_authentication_methods"] = [{"method": "mfa", "type": "totp"}]
+    session.save()
+    return user

@@ -24,19 +24,14 @@ from wagtail_factories import ImageFactory
 
 from lms.accounts import admin_home
 from lms.portal.services import country_page_create, country_page_permissions_grant
-from tests.accounts.factories import country_staff, global_admin
+from tests.accounts.factories import country_staff, global_admin, signed_in_with_second_factor
 from tests.taxonomy.factories import country
 
 pytestmark = pytest.mark.django_db
 
 
 def sign_in(client, user, totp_for):
-    totp_for(user)
-    client.force_login(user)
-    session = client.session
-    session["account_authentication_methods"] = [{"method": "mfa", "type": "totp"}]
-    session.save()
-    return user
+    return signed_in_with_second_factor(client, user)
 
 
 @pytest.fixture

@@ -28,25 +28,6 @@ URL = "/api/records/statements"
 
 
 @pytest.fixture
-def release(small_programme):
-    """A learner in a cohort that starts today: module 1 is open, module 2 opens in a
-    month."""
-    trainer = factories.trainer()
-    cohort = factories.cohort(small_programme, trainers=[trainer], start_date=timezone.localdate())
-    person = factories.learner()
-    factories.enrol(small_programme, [person], cohort)
-    lessons = list(LessonPage.objects.descendant_of(small_programme).order_by("path"))
-    return {
-        "programme": small_programme,
-        "cohort": cohort,
-        "trainer": trainer,
-        "learner": person,
-        "open": lessons[:2],
-        "closed": lessons[2:],
-    }
-
-
-@pytest.fixture
 def vietnamese():
     return Locale.objects.get_or_create(language_code="vi")[0]
 

@@ -25,24 +25,6 @@ pytestmark = pytest.mark.django_db
 URL = "/api/records/statements"
 
 
-@pytest.fixture
-def release(small_programme):
-    """A cohort that starts today: module 1 is open, module 2 opens in a month."""
-    trainer = factories.trainer()
-    cohort = factories.cohort(small_programme, trainers=[trainer], start_date=timezone.localdate())
-    person = factories.learner()
-    factories.enrol(small_programme, [person], cohort)
-    lessons = list(LessonPage.objects.descendant_of(small_programme).order_by("path"))
-    return {
-        "cohort": cohort,
-        "trainer": trainer,
-        "learner": person,
-        "open": lessons[:2],
-        "closed": lessons[2:],
-        "opens_on": selectors.add_months(cohort.start_date, 1),
-    }
-
-
 def lesson_statement(lesson, verb="experienced"):
     return factories.statement(activity_id("lesson", lesson.pk), verb)
 

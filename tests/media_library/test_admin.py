@@ -6,7 +6,12 @@ import pytest
 from django.urls import reverse
 
 from media_library.models import VideoItem
-from tests.accounts.factories import UserFactory, country_staff, global_admin
+from tests.accounts.factories import (
+    UserFactory,
+    country_staff,
+    global_admin,
+    signed_in_with_second_factor,
+)
 from tests.media_library.factories import VideoFactory
 from tests.taxonomy.factories import country
 
@@ -37,12 +42,7 @@ def jo_video():
 
 
 def _staff(client, user, totp_for):
-    totp_for(user)
-    client.force_login(user)
-    session = client.session
-    session["account_authentication_methods"] = [{"method": "mfa", "type": "totp"}]
-    session.save()
-    return user
+    return signed_in_with_second_factor(client, user)
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, vn_video):

@@ -7,7 +7,12 @@ import pytest
 from defusedxml import ElementTree
 from django.urls import reverse
 
-from tests.accounts.factories import UserFactory, country_staff, global_admin
+from tests.accounts.factories import (
+    UserFactory,
+    country_staff,
+    global_admin,
+    signed_in_with_second_factor,
+)
 from tests.reports.conftest import add_learners
 
 pytestmark = pytest.mark.django_db
@@ -26,12 +31,7 @@ def denied(response) -> bool:
 
 
 def sign_in(client, user, totp_for):
-    totp_for(user)
-    client.force_login(user)
-    session = client.session
-    session["account_authentication_methods"] = [{"method": "mfa", "type": "totp"}]
-    session.save()
-    return user
+    return signed_in_with_second_factor(client, user)
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, data):
