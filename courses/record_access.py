@@ -25,13 +25,12 @@ bypasses model signals (``QuerySet.update()`` of an enrolment's ``enrolled_at`` 
 
 import datetime as dt
 import logging
-import time
 
 from django.conf import settings
 from django.core.cache import caches
 
 from courses.selectors import PageAccess, access_on, page_release
-from lms.learner_page_cache import versions_replaced
+from lms.learner_page_cache import current_versions, versions_replaced
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +47,6 @@ ENTRY_SECONDS = 24 * 3600
 
 def _cache():
     return caches[settings.PAGE_CACHE_ALIAS]
-
-
-def _new_version() -> str:
-    return f"{time.time_ns():x}"
 
 
 def enrolment_key(learner_id) -> str:
@@ -72,17 +67,12 @@ def record_access_changed(*, learner_ids=(), everyone=False) -> None:
 
 
 def _versions(cache, learner_id) -> tuple[tuple[str, str], object]:
-    """The two versions (starting one where none is stored: never stored, or evicted) and
-    the learner's entry, in one round trip to the store when the versions are there."""
+    """The two versions (started where none is stored, as the learner page cache starts
+    its own) and the learner's entry, in one round trip to the store when the versions are
+    there."""
     keys = [STRUCTURE_KEY, enrolment_key(learner_id)]
     found = cache.get_many([*keys, entry_key(learner_id)])
-    versions = []
-    for key in keys:
-        if found.get(key) is None:
-            cache.add(key, _new_version(), timeout=None)
-            found[key] = cache.get(key)
-        versions.append(found[key])
-    return tuple(versions), found.get(entry_key(learner_id))
+    return tuple(current_versions(keys, found)), found.get(entry_key(learner_id))
 
 
 def page_access_kept(*, learner, page_ids: set[int], today: dt.date | None = None) -> PageAccess:

@@ -109,7 +109,7 @@ def _replace_versions(keys) -> None:
         logger.exception("learner page cache: could not replace a learning state version")
 
 
-def _versions(keys: list[str], found: dict | None = None) -> list[str]:
+def current_versions(keys: list[str], found: dict | None = None) -> list[str]:
     """The current value of each version (the content generation's among them), starting
     one where none is stored (never stored, or evicted: pages kept under an evicted version
     are void). ``found``: what a read of these keys (with others) already returned; else
@@ -328,7 +328,7 @@ def cached_response(request, *, state_keys=(), values=()):
         # was rendered under, served only while they are all still current.
         keys = _state_keys(request, state_keys)
         found = _cache().get_many([*keys, key])
-        versions = tuple(_versions(keys, found))
+        versions = tuple(current_versions(keys, found))
     except Exception:
         logger.exception("learner page cache: lookup failed")
         return None

@@ -313,9 +313,9 @@ def test_every_learner_state_model_names_a_person_it_concerns(label, settings):
 
 def test_a_teams_submission_voids_the_pages_of_everyone_in_the_organisation():
     keys = [learner_page_cache.organisation_key(41), learner_page_cache.learner_key(42)]
-    before = learner_page_cache._versions(keys)
+    before = learner_page_cache.current_versions(keys)
     learner_page_cache.learning_state_changed(organisation_ids=[41])
-    after = learner_page_cache._versions(keys)
+    after = learner_page_cache.current_versions(keys)
     assert after[0] != before[0]
     assert after[1] == before[1]
 
@@ -354,13 +354,13 @@ def test_a_teammates_new_name_voids_the_organisations_pages_but_a_sign_in_does_n
 
     teammate = factories.learner(organisation=OrganisationFactory())
     keys = [learner_page_cache.organisation_key(teammate.organisation_id)]
-    before = learner_page_cache._versions(keys)
+    before = learner_page_cache.current_versions(keys)
     teammate.last_login = timezone.now()
     teammate.save(update_fields=["last_login"])
-    assert learner_page_cache._versions(keys) == before
+    assert learner_page_cache.current_versions(keys) == before
     teammate.display_name = "Trần Thị Mai"
     teammate.save(update_fields=["display_name"])
-    assert learner_page_cache._versions(keys) != before
+    assert learner_page_cache.current_versions(keys) != before
 
 
 def test_an_erasure_that_rewrote_other_rows_voids_everyones_kept_pages():
@@ -371,10 +371,10 @@ def test_an_erasure_that_rewrote_other_rows_voids_everyones_kept_pages():
     person = factories.learner(organisation=organisation, display_name="Lê Văn Tâm")
     factories.learner(organisation=organisation, display_name="Lê Văn Tâm's teammate")
     keys = [learner_page_cache.DELIVERY_KEY]
-    before = learner_page_cache._versions(keys)
+    before = learner_page_cache.current_versions(keys)
     report = person_erase(person=person, pseudonym="erased-1c9e")
     assert report  # the teammate's name held the erased one
-    assert learner_page_cache._versions(keys) != before
+    assert learner_page_cache.current_versions(keys) != before
 
 
 # --- one round trip for the versions and the entry (decision 0038) -----------------------
