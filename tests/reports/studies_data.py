@@ -158,7 +158,7 @@ def plant_efficiency(study, *, effect=5.0, seed=7):
     year services start."""
     rng = random.Random(seed)
     figures = []
-    members = study.members.select_related("arm")
+    members = study.members.select_related("arm").order_by("factory_id")
     for member in members:
         level = rng.uniform(55, 75)
         treated = not member.arm.is_comparison
