@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.accounts.factories import authenticator_code
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "site" / "deploy" / "cluster.sh"
 PORT = int(os.environ.get("CLUSTER_TEST_PORT", 8210))
@@ -183,20 +185,8 @@ class Browser:
         if totp_secret:  # the second factor, as a person types it from their app
             step = urllib.parse.urlsplit(headers["Location"]).path
             assert "2fa" in step, step
-            status, headers, _body = self.post_form(step, {"code": _totp_code(totp_secret)})
+            status, headers, _body = self.post_form(step, {"code": authenticator_code(totp_secret)})
             assert status == 302, status
-
-
-def _totp_code(secret: str) -> str:
-    """The authenticator app's current code (allauth's own computation), never one that
-    expires before the form reaches the server."""
-    from allauth.mfa import app_settings
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    period = app_settings.TOTP_PERIOD
-    if period - time.time() % period < 5:
-        time.sleep(period - time.time() % period + 0.5)
-    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

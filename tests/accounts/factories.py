@@ -1,5 +1,7 @@
 """Factories for people and organisations."""
 
+import time
+
 import factory
 
 from lms.accounts.models import Organisation, User
@@ -58,3 +60,17 @@ def signed_in_with_second_factor(client, user: User) -> User:
     session["account_authentication_methods"] = [{"method": "mfa", "type": "totp"}]
     session.save()
     return user
+
+
+def authenticator_code(secret: str) -> str:
+    """The code an authenticator app shows now for ``secret`` (allauth's own computation),
+    never one that expires before the form reaches the server: in the last seconds of a
+    period it waits for the next one, since allauth accepts the current period only."""
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    period = app_settings.TOTP_PERIOD
+    left = period - time.time() % period
+    if left < 5:
+        time.sleep(left + 0.2)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // period))

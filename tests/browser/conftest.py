@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.accounts.factories import authenticator_code
+
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).resolve().parents[2] / "site" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
@@ -85,15 +87,10 @@ def totp_code(username: str) -> str:
     """The current code of this person's TOTP authenticator."""
     from allauth.mfa.adapter import get_adapter
     from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import (
-        format_hotp_value,
-        hotp_value,
-        yield_hotp_counters_from_time,
-    )
 
     authenticator = Authenticator.objects.get(user__username=username, type="totp")
     secret = get_adapter().decrypt(authenticator.data["secret"])
-    return format_hotp_value(hotp_value(secret, next(iter(yield_hotp_counters_from_time()))))
+    return authenticator_code(secret)
 
 
 @pytest.fixture
