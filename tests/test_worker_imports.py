@@ -79,6 +79,26 @@ def test_a_worker_serving_one_language_builds_that_language_alone():
     assert found["reverse_tables"] == ["en"]
 
 
+def test_small_counts_are_written_without_babel():
+    """Counts under 1,000 (most of a page's numbers) take no CLDR data: Babel's global data
+    with the root and English locales cost a worker about 6 MB (decision 0617)."""
+    probe = (
+        "import json, sys\n"
+        "from lms.wsgi import application\n"
+        "from django.template import Context, Template\n"
+        "from django.utils import translation\n"
+        "from lms.numerals import local_number\n"
+        "translation.activate('en')\n"
+        "html = Template('{% load numerals %}{{ n|localnumber }} {{ n|localcount }}')"
+        ".render(Context({'n': 42}))\n"
+        "small = [html, local_number(7, 'bn'), local_number(999, 'km')]\n"
+        "loaded = 'babel' in sys.modules\n"
+        "print(json.dumps({'small': small, 'babel': loaded, 'big': local_number(1234, 'en')}))\n"
+    )
+    found = _fresh_worker_prints(probe)
+    assert found == {"small": ["42 42", "৭", "៩៩៩"], "babel": False, "big": "1,234"}
+
+
 def test_the_beat_schedule_becomes_celery_schedules():
     from celery.schedules import crontab
 
