@@ -12,8 +12,10 @@ write the figures to bench/results/latest.json (see bench/harness.py for what a 
 Environment: DATABASE_URL (default: SQLite file var/bench/bench.sqlite3), REDIS_URL (cache
 and sessions), BENCH_PORT (default 8110), BENCH_WORKERS / BENCH_THREADS (gunicorn, default
 2 x 4), BENCH_PRELOAD (1: the application loaded before the workers are forked, the
-default; 0: in each worker), MALLOC_ARENA_MAX (passed to both servers). The site and its
-peers are served with the same settings file, bench/server_settings.py.
+default; 0: in each worker), MALLOC_ARENA_MAX (passed to both servers; 2 unless set, as
+site/deploy/lms-web.service runs the site; 0 gives glibc's default of eight arenas a core).
+The site and its peers are served with the same settings file, bench/server_settings.py,
+and the same environment.
 
 With --target the bench starts no gunicorn: it builds the data set in the cluster's database
 (settings lms.settings.cluster, with the bench's page type and query counter, which the
@@ -230,8 +232,18 @@ def free_port() -> int:
 SERVER_SETTINGS = BASE_DIR / "bench" / "server_settings.py"
 
 
+# glibc's malloc arenas: two a process, as production's web service has them (decision 0617),
+# for both servers alike; set MALLOC_ARENA_MAX in the bench's environment to change it.
+MALLOC_ARENA_MAX = "2"
+
+
 def server_environment(workers: int, threads: int) -> dict:
-    return {**os.environ, "BENCH_WORKERS": str(workers), "BENCH_THREADS": str(threads)}
+    return {
+        "MALLOC_ARENA_MAX": MALLOC_ARENA_MAX,
+        **os.environ,
+        "BENCH_WORKERS": str(workers),
+        "BENCH_THREADS": str(threads),
+    }
 
 
 @contextlib.contextmanager
@@ -652,7 +664,7 @@ def machine(workers: int, threads: int) -> dict:
         "gunicorn": gunicorn_package.__version__,
         "server": f"gunicorn gthread, {workers} workers x {threads} threads",
         "server_preload": os.environ.get("BENCH_PRELOAD", "1") == "1",
-        "malloc_arena_max": os.environ.get("MALLOC_ARENA_MAX"),
+        "malloc_arena_max": os.environ.get("MALLOC_ARENA_MAX", MALLOC_ARENA_MAX),
         "database": database_description(connection),
         "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
         "settings": SETTINGS,

@@ -5,7 +5,8 @@
 # BENCH_WORKERS x BENCH_THREADS gthread workers (2 x 4), keep-alive 5 s. BENCH_PRELOAD=1
 # (the default) loads the application in the master before the workers are forked, as
 # site/deploy/gunicorn.conf.py does (decision 0611); BENCH_PRELOAD=0 loads it in each
-# worker. MALLOC_ARENA_MAX, when set in the bench's environment, reaches both servers.
+# worker. bench/run.py gives both servers the same environment, MALLOC_ARENA_MAX=2 with it
+# (two glibc malloc arenas a process, as site/deploy/lms-web.service; decision 0617).
 import gc
 import os
 

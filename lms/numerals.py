@@ -7,13 +7,17 @@ Factories Cambodia's printed material does). Numbers take CLDR's grouping and se
 from Babel; dates keep Django's format and month names for the language; the digits 0-9
 are then written in the language's own script, so one helper serves pages, e-mails and
 PDFs alike.
+
+Babel is imported, and its CLDR data read, only when a number needs CLDR's grouping (1,000
+or more, negative or not whole) or a language is missing from ``_CLDR_NUMBERING_SYSTEMS``:
+CLDR's global data with the root and English locales cost a worker about 6 MB, and most
+numbers on a page are small counts (decision 0617). ``tests/test_numerals.py`` checks the
+table and the small numbers against Babel for every language of ``settings.LANGUAGES``.
 """
 
 import unicodedata
 from functools import cache
 
-from babel import Locale, UnknownLocaleError
-from babel.numbers import format_decimal
 from django.conf import settings
 from django.utils import formats, translation
 
@@ -30,21 +34,51 @@ _ZERO = {
 }
 
 
-def _babel_locale(language: str) -> Locale:
+# CLDR's numbering systems of the site's languages, as Babel gives them (``default``: the
+# locale's default numbering system; the others: its ``other_numbering_systems``). A language
+# or a choice not listed here is looked up in Babel.
+_CLDR_NUMBERING_SYSTEMS = {
+    "en": {"default": "latn", "native": "latn"},
+    "vi": {"default": "latn", "native": "latn"},
+    "ar": {"default": "latn", "native": "arab"},
+    "km": {"default": "latn", "native": "khmr"},
+    "bn": {"default": "beng", "native": "beng"},
+    "id": {"default": "latn", "native": "latn"},
+    "es": {"default": "latn", "native": "latn"},
+    "fr": {"default": "latn", "native": "latn"},
+    "am": {"default": "latn", "native": "latn", "traditional": "ethi"},
+    "ur": {"default": "latn", "native": "arabext"},
+    "ht": {"default": "latn", "native": "latn"},
+    "st": {"default": "latn", "native": "latn"},
+}
+
+
+def _babel_locale(language: str):
+    from babel import Locale
+
     return Locale.parse(language.replace("-", "_"))
+
+
+def _cldr_numbering_system(language: str, wanted: str) -> str:
+    from babel import UnknownLocaleError
+
+    try:
+        locale = _babel_locale(language)
+    except (UnknownLocaleError, ValueError):
+        return "latn"
+    if wanted == "default":
+        return locale.default_numbering_system
+    return locale.other_numbering_systems.get(wanted, wanted)
 
 
 @cache
 def numbering_system(language: str) -> str:
     """CLDR's numbering system for ``language`` (``latn``, ``beng``, ``khmr`` ...)."""
-    try:
-        locale = _babel_locale(language)
-    except (UnknownLocaleError, ValueError):
-        return "latn"
     wanted = getattr(settings, "NUMBERING_SYSTEMS", {}).get(language, "default")
-    if wanted == "default":
-        return locale.default_numbering_system
-    return locale.other_numbering_systems.get(wanted, wanted)
+    known = _CLDR_NUMBERING_SYSTEMS.get(language, {})
+    if wanted in known:
+        return known[wanted]
+    return _cldr_numbering_system(language, wanted)
 
 
 @cache
@@ -63,10 +97,23 @@ def local_digits(text, language: str | None = None) -> str:
     return str(text).translate(_digits_table(language))
 
 
+# Whole numbers (``int``, as ``LocalCount`` passes them) from 0 to 999 are written without
+# Babel in these languages: their CLDR decimal pattern (``#,##0.###``, ``#,##,##0.###`` in
+# Bengali) adds nothing to fewer than four digits.
+_SMALL_PLAIN = frozenset(_CLDR_NUMBERING_SYSTEMS)
+
+
 def local_number(value, language: str | None = None) -> str:
     """A number written the way ``language`` writes it: CLDR's grouping and separators
     (Bengali groups by lakh: ১২,৩৪,৫৬৭) and the language's digits."""
     language = language or translation.get_language() or settings.LANGUAGE_CODE
+    if type(value) is int and 0 <= value < 1000 and language in _SMALL_PLAIN:
+        # No grouping, separator or sign to place: CLDR's decimal pattern of each listed
+        # language writes these as the plain digits (tests/test_numerals.py).
+        return local_digits(value, language)
+    from babel import UnknownLocaleError
+    from babel.numbers import format_decimal
+
     try:
         text = format_decimal(value, locale=_babel_locale(language))
     except (UnknownLocaleError, ValueError, TypeError):

@@ -12,7 +12,6 @@ import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-import nh3
 from django.conf import settings
 
 ALLOWED_TAGS = frozenset(
@@ -103,6 +102,10 @@ def sanitize_html(html: str) -> str:
     """Return ``html`` reduced to the allowlist. Safe to call again on its own output."""
     if not html:
         return ""
+    # Imported here: every worker loads this module (uploads check file names with
+    # strip_bidi_controls), fewer of them clean HTML (decision 0617).
+    import nh3
+
     cleaned = nh3.clean(
         strip_bidi_controls(html),
         tags=set(ALLOWED_TAGS),

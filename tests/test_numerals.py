@@ -11,7 +11,14 @@ from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from lms.numerals import local_date, local_digits, local_number, numbering_system
+from lms.numerals import (
+    _CLDR_NUMBERING_SYSTEMS,
+    _SMALL_PLAIN,
+    local_date,
+    local_digits,
+    local_number,
+    numbering_system,
+)
 
 BENGALI_DIGITS = set("০১২৩৪৫৬৭৮৯")
 KHMER_DIGITS = set("០១២៣៤៥៦៧៨៩")
@@ -46,6 +53,36 @@ def test_numbers_take_cldr_grouping_and_the_languages_digits():
     assert local_number(1234567, "km") == "១,២៣៤,៥៦៧"
     assert local_number(1234567, "en") == "1,234,567"
     assert local_number(12, "km") == "១២"
+
+
+def test_the_numbering_systems_kept_for_our_languages_are_babels():
+    """``lms.numerals`` answers from its own table so that a worker need not read CLDR's
+    data (decision 0617); the table must say what Babel says, for every site language."""
+    from babel import Locale
+
+    assert {code for code, _name in settings.LANGUAGES} <= set(_CLDR_NUMBERING_SYSTEMS)
+    for language, systems in _CLDR_NUMBERING_SYSTEMS.items():
+        locale = Locale.parse(language)
+        assert systems == {
+            "default": locale.default_numbering_system,
+            **locale.other_numbering_systems,
+        }, language
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_small_whole_numbers_are_written_as_babel_writes_them(language):
+    from babel import Locale
+    from babel.numbers import format_decimal
+
+    assert language in _SMALL_PLAIN
+    locale = Locale.parse(language)
+    for value in [*range(1000), 1000, 1234567, -1, -999]:
+        assert local_number(value, language) == local_digits(
+            format_decimal(value, locale=locale), language
+        ), (language, value)
+    assert local_number(12.5, language) == local_digits(
+        format_decimal(12.5, locale=locale), language
+    )
 
 
 @pytest.mark.parametrize(("language", "digits"), [("bn", BENGALI_DIGITS), ("km", KHMER_DIGITS)])

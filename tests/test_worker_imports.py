@@ -1,6 +1,6 @@
 """What a web worker loads at start: the libraries only some requests or tasks need
 (spreadsheets, calendars, JSON-LD signing, Celery, multibase status lists, signed xAPI
-statements, phone numbers, people imports) are imported where they are used, so every
+statements, phone numbers, people imports, HTML cleaning) are imported where they are used, so every
 gunicorn worker does not hold them (issue 14: a worker's memory)."""
 
 import json
@@ -23,6 +23,7 @@ LOADED_LATE = [
     "joserfc",
     "phonenumbers",
     "tablib",
+    "nh3",
 ]
 
 
@@ -79,6 +80,26 @@ def test_a_worker_serving_one_language_builds_that_language_alone():
     assert found["reverse_tables"] == ["en"]
 
 
+def test_small_counts_are_written_without_babel():
+    """Counts under 1,000 (most of a page's numbers) take no CLDR data: Babel's global data
+    with the root and English locales cost a worker about 6 MB (decision 0617)."""
+    probe = (
+        "import json, sys\n"
+        "from lms.wsgi import application\n"
+        "from django.template import Context, Template\n"
+        "from django.utils import translation\n"
+        "from lms.numerals import local_number\n"
+        "translation.activate('en')\n"
+        "html = Template('{% load numerals %}{{ n|localnumber }} {{ n|localcount }}')"
+        ".render(Context({'n': 42}))\n"
+        "small = [html, local_number(7, 'bn'), local_number(999, 'km')]\n"
+        "loaded = 'babel' in sys.modules\n"
+        "print(json.dumps({'small': small, 'babel': loaded, 'big': local_number(1234, 'en')}))\n"
+    )
+    found = _fresh_worker_prints(probe)
+    assert found == {"small": ["42 42", "৭", "៩៩៩"], "babel": False, "big": "1,234"}
+
+
 def test_the_beat_schedule_becomes_celery_schedules():
     from celery.schedules import crontab
 
@@ -98,3 +119,28 @@ def test_every_scheduled_task_is_registered():
     app.loader.import_default_modules()
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks, entry["task"]
+
+
+def test_both_servers_of_the_bench_and_the_web_service_run_with_two_malloc_arenas(monkeypatch):
+    """glibc gives each thread of a gthread worker an arena of its own (up to eight a core),
+    and each keeps memory its requests freed: two arenas a process held a worker about 20 MB
+    smaller serving the bench's courses scenarios with four threads (decision 0617). The
+    bench gives the site and its peer the same environment, so the comparison stays fair."""
+    from bench import peers, run
+
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    environment = run.server_environment(2, 4)
+    assert environment["MALLOC_ARENA_MAX"] == "2"
+    assert peers._environment(environment)["MALLOC_ARENA_MAX"] == "2"
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "0")  # glibc's default, when asked for
+    assert run.server_environment(2, 4)["MALLOC_ARENA_MAX"] == "0"
+
+    service = (BASE_DIR / "site" / "deploy" / "lms-web.service").read_text()
+    lines = [line.strip() for line in service.splitlines()]
+    assert "Environment=MALLOC_ARENA_MAX=2" in lines
+    # production.env, read after it, may still change it.
+    assert lines.index("Environment=MALLOC_ARENA_MAX=2") < lines.index(
+        "EnvironmentFile=/srv/lms/production.env"
+    )
+    cluster = (BASE_DIR / "site" / "deploy" / "cluster.sh").read_text()
+    assert 'MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"' in cluster

@@ -82,7 +82,9 @@ database() {
 launch_app() { # PORT: started in the background; wait_app waits for its first answer
   local port=$1
   if alive "$RUN/app-$port.pid"; then return 0; fi
-  "$PY" -m gunicorn -c site/deploy/gunicorn.conf.py lms.wsgi:application \
+  # Two malloc arenas a process, as lms-web.service (decision 0617).
+  MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" \
+    "$PY" -m gunicorn -c site/deploy/gunicorn.conf.py lms.wsgi:application \
     --bind "127.0.0.1:$port" --workers "${CLUSTER_WORKERS:-2}" --threads "${CLUSTER_THREADS:-4}" \
     --pid "$RUN/app-$port.pid" --daemon \
     --access-logfile "$LOG/app-$port.access.log" --error-logfile "$LOG/app-$port.log"
