@@ -378,6 +378,13 @@ def course_structure(*, course: CoursePage, locale: Locale | None = None) -> Cou
     """Modules, lessons and steps of ``course`` in ``locale`` (default: the course's own),
     read once per process and content generation. The pages it holds are shared by the
     requests that follow: read them, never change them."""
+    return kept_course_structures(courses=[course], locale=locale)[course.pk]
+
+
+def kept_course_structures(*, courses, locale: Locale | None = None) -> dict[int, CourseStructure]:
+    """``course_structures`` of several courses (bodies included) through the process's
+    store above: the ones not kept yet are read together, in the fixed number of queries of
+    ``course_structures``; once kept, none. Keyed by the id of each course given."""
     from lms.page_cache import current_generation
 
     generation = current_generation()
@@ -386,13 +393,25 @@ def course_structure(*, course: CoursePage, locale: Locale | None = None) -> Cou
         entries = {}
         _STRUCTURES.clear()
         _STRUCTURES[generation] = entries
-    key = (course.pk, locale.pk if locale is not None else course.locale_id)
-    found = entries.get(key)
-    if found is None:
-        locale = locale or course.locale
-        found = entries[key] = course_structures(courses=[course], locale=locale)[course.pk]
-    if found.course.pk == course.pk and found.course is not course:
-        found = replace(found, course=course)  # the caller's own instance of the course
+
+    def key(course):
+        return (course.pk, locale.pk if locale is not None else course.locale_id)
+
+    courses = list(courses)
+    missing = [c for c in courses if key(c) not in entries]
+    by_locale = {}
+    for course in missing:
+        by_locale.setdefault(locale or course.locale, []).append(course)
+    for shown_in, group in by_locale.items():
+        read = course_structures(courses=group, locale=shown_in)
+        for course in group:
+            entries[key(course)] = read[course.pk]
+    found = {}
+    for course in courses:
+        structure = entries[key(course)]
+        if structure.course.pk == course.pk and structure.course is not course:
+            structure = replace(structure, course=course)  # the caller's own instance
+        found[course.pk] = structure
     return found
 
 
@@ -977,9 +996,7 @@ def learning_overview(*, learner, locale: Locale) -> list[LearningRow]:
     """The learner's courses, each with progress and the lesson to open next, in a fixed
     number of queries however many courses they take."""
     enrolments = list(enrolments_of(learner=learner))
-    structures = course_structures(
-        courses=[e.course for e in enrolments], locale=locale, bodies=False
-    )
+    structures = kept_course_structures(courses=[e.course for e in enrolments], locale=locale)
     progress = _progress_table(
         learner_ids=[learner.pk],
         structures={e.course_id: structures[e.course_id] for e in enrolments},
