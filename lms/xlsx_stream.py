@@ -95,8 +95,9 @@ def _text_fragment(value: str) -> str:
 class XlsxStream:
     """Sheets added one after another, each from an iterable of rows, into ``out``.
 
-    ``None`` and empty text are empty cells; ``bool`` a boolean, ``int`` and finite
-    ``float`` numbers, ``str`` text; anything else is written as its ``str()``.
+    ``None``, empty text and non-finite floats are empty cells; ``bool`` a boolean, ``int``
+    and ``float`` numbers (floats to 16 significant digits, as openpyxl), ``str`` text;
+    anything else is written as its ``str()``.
     """
 
     def __init__(self, out: IO[bytes], *, compresslevel: int = 1):
@@ -240,7 +241,7 @@ class XlsxStream:
         if isinstance(value, int):
             return f' t="n"><v>{int(value)}</v></c>'
         if isinstance(value, float):
-            if math.isfinite(value):
-                return f' t="n"><v>{value!r}</v></c>'
-            return _text_fragment(repr(value))
+            # As openpyxl wrote it (a whole float reads back as a whole number); NaN and
+            # infinities, which a cell cannot hold, as an empty cell.
+            return f' t="n"><v>{value:.16g}</v></c>' if math.isfinite(value) else ""
         return _text_fragment(str(value))
