@@ -8,16 +8,17 @@ import hmac
 import io
 import tempfile
 from collections.abc import Iterable, Iterator
+from itertools import chain
 
 from django.conf import settings
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
-from openpyxl import Workbook  # imported once, when the worker loads its tasks
 
 from lms.reports.disclosure import shared_table
 from lms.reports.filters import ReportFilters
 from lms.reports.selectors import Table
 from lms.spreadsheets import safe_row
+from lms.xlsx_stream import XlsxStream
 
 
 def table_rows(table: Table, *, for_sharing: bool) -> Iterator[list]:
@@ -133,22 +134,15 @@ def write_csv(
 def write_xlsx(
     tables: Iterable[Table], records: Iterator[list] | None, *, for_sharing: bool
 ) -> tuple[tempfile.SpooledTemporaryFile, int]:
-    """One sheet per table (openpyxl's write-only mode: rows are streamed, not kept)."""
-    book = Workbook(write_only=True)
-    count = 0
-    for table in tables:
-        sheet = book.create_sheet(title=table.key[:31])
-        sheet.append(safe_row([table.title]))
-        for row in table_rows(table, for_sharing=for_sharing):
-            sheet.append([str(v) if not isinstance(v, int | float | str) else v for v in row])
-            count += 1
-    if records is not None:
-        sheet = book.create_sheet(title="records")
-        sheet.append(safe_row(record_header()))
-        for row in records:
-            sheet.append(safe_row(row))
-            count += 1
+    """One sheet per table, then the records, streamed (decision 0616: openpyxl took 9 s
+    of CPU for the 900,000 cells of 100,000 records; the writer neutralises every text)."""
     out = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 - the caller closes it
-    book.save(out)
+    count = 0
+    with XlsxStream(out) as book:
+        for table in tables:
+            rows = table_rows(table, for_sharing=for_sharing)
+            count += book.add_sheet(table.key[:31], chain([[table.title]], rows)) - 1
+        if records is not None:
+            count += book.add_sheet("records", chain([record_header()], records)) - 1
     out.seek(0)
     return out, count

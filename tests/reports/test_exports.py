@@ -9,10 +9,20 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from courses.models import Enrolment
 from lms.reports.disclosure import SUPPRESSED, suppress
-from lms.reports.exports import pseudonym
+from lms.reports.exports import (
+    anonymised_records,
+    pseudonym,
+    record_header,
+    table_rows,
+    write_xlsx,
+)
+from lms.reports.filters import ReportFilters
 from lms.reports.models import ReportExport
+from lms.reports.selectors import indicator_tables
 from lms.reports.tasks import export_build
+from lms.spreadsheets import safe_row
 from tests.accounts.factories import country_staff, global_admin
 from tests.reports.test_dashboard import sign_in
 
@@ -117,3 +127,74 @@ def test_an_invalid_export_request_changes_nothing(client, data, totp_for):
     response = client.post(reverse("reports_export"), {"format": "pdf"})
     assert response.status_code == 302
     assert not ReportExport.objects.exists()
+
+
+def openpyxl_xlsx(tables, records, *, for_sharing):
+    """The writer the streaming one replaced (openpyxl's write-only mode), kept as the
+    reference of what the file says."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    for table in tables:
+        sheet = book.create_sheet(title=table.key[:31])
+        sheet.append(safe_row([table.title]))
+        for row in table_rows(table, for_sharing=for_sharing):
+            sheet.append([str(v) if not isinstance(v, int | float | str) else v for v in row])
+    if records is not None:
+        sheet = book.create_sheet(title="records")
+        sheet.append(safe_row(record_header()))
+        for row in records:
+            sheet.append(safe_row(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def sheets_read(content: bytes) -> dict[str, list[list]]:
+    book = load_workbook(io.BytesIO(content))
+    return {
+        name: [list(row) for row in book[name].iter_rows(values_only=True)]
+        for name in book.sheetnames
+    }
+
+
+@pytest.mark.parametrize("for_sharing", [False, True])
+def test_the_xlsx_says_what_the_openpyxl_file_said(data, for_sharing):
+    """Same sheets, titles, headers, values and types as the openpyxl writer gave, with an
+    organisation and a cohort named to run a formula or written right to left."""
+    data.org_a.name = "=cmd|' /C calc'!A0"
+    data.org_a.save()
+    data.org_b.name = "\u200fمصنع إربد"
+    data.org_b.save()
+    filters = ReportFilters()
+    tables = indicator_tables(filters)
+    records = None if for_sharing else anonymised_records(filters)
+    handle, rows = write_xlsx(tables, records, for_sharing=for_sharing)
+    with handle:
+        ours = sheets_read(handle.read())
+    records = None if for_sharing else anonymised_records(filters)
+    reference = sheets_read(openpyxl_xlsx(tables, records, for_sharing=for_sharing))
+    assert ours == reference
+    assert [[type(v) for v in row] for rows_ in ours.values() for row in rows_] == [
+        [type(v) for v in row] for rows_ in reference.values() for row in rows_
+    ]
+    assert ("records" in ours) is not for_sharing
+    assert rows == sum(len(sheet) - 1 for sheet in ours.values())
+    text = str(ours)
+    assert "'=cmd|' /C calc'!A0" in text
+    if not for_sharing:
+        assert len(ours["records"]) == Enrolment.objects.count() + 1
+        assert ours["records"][0] == record_header()
+
+
+def test_a_control_character_that_failed_the_openpyxl_file_is_left_out(data):
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    data.org_b.name = "Irbid\x07 Apparel\x1b"
+    data.org_b.save()
+    tables = indicator_tables(ReportFilters())
+    with pytest.raises(IllegalCharacterError):
+        openpyxl_xlsx(tables, None, for_sharing=False)
+    handle, _rows = write_xlsx(tables, None, for_sharing=False)
+    with handle:
+        assert "Irbid Apparel" in str(sheets_read(handle.read()))
