@@ -28,7 +28,7 @@ from courses.models import (
     PolicyAdoption,
     Submission,
 )
-from courses.signals import course_completed
+from courses.signals import course_completed, enrolments_updated
 from lms.accounts.audit import acting_as
 from lms.accounts.models import Role, User
 from lms.accounts.services import user_create
@@ -735,6 +735,8 @@ def completion_evaluate(
     updated = Enrolment.objects.filter(pk=enrolment.pk, completed_at__isnull=True).update(
         completed_at=completed_at, completion_profile=person_snapshot(learner)
     )
+    if updated:
+        enrolments_updated.send(sender=Enrolment, learner_ids=[learner.pk])
     learning_state_changed(learner_ids=[learner.pk])
     if updated:
         transaction.on_commit(

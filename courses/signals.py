@@ -19,3 +19,8 @@ waitlist_seat_given = Signal()
 #   learner -- accounts.User; course -- the specific course page; due_on -- a date
 training_due_soon = Signal()
 training_overdue = Signal()
+# Enrolments changed by a ``QuerySet.update()``, which sends no model signal (a completion
+# recorded by ``services.completion_evaluate``); sent inside the writing transaction so a
+# receiver's own writes commit or roll back with it. Keyword argument:
+#   learner_ids -- the ids of the people whose enrolments changed
+enrolments_updated = Signal()

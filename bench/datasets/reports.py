@@ -190,6 +190,11 @@ def enrolments_build(*, course, attending_every: int = 1) -> tuple[int, int]:
         present=True,
         via="roster",
     )
+    # Bulk inserts bypass the model signals that keep each learner's rolled-up enrolments
+    # and presences (decision 0615): compute them as a bulk import must.
+    from lms.reports.participation import participation_rebuild
+
+    participation_rebuild()
     return enrolments, presences
 
 

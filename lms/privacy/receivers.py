@@ -12,6 +12,9 @@ SNAPSHOT_HOLDERS = {
     "courses.Enrolment": ("learner", ["learner_profile", "completion_profile"]),
     "courses.Attendance": ("learner", ["learner_profile"]),
     "certification.Certificate": ("holder", ["holder_profile"]),
+    # The learner's enrolments and presences rolled up (decision 0615): their snapshots move
+    # with the events'.
+    "reports.LearnerParticipation": ("learner", ["profile"]),
 }
 
 

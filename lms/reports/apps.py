@@ -12,7 +12,7 @@ class ReportsConfig(AppConfig):
         from django.db import connections
         from django.db.backends.signals import connection_created
 
-        from lms.reports import test_scores
+        from lms.reports import participation, test_scores
         from lms.reports.aggregates import register_sqlite_median
         from lms.reports.impact_prepared import connect_receivers
 
@@ -23,3 +23,4 @@ class ReportsConfig(AppConfig):
                 register_sqlite_median(None, connection)
         connect_receivers()
         test_scores.connect_receivers()
+        participation.connect_receivers()

@@ -251,3 +251,50 @@ class LearnerTestScores(models.Model):
 
     def __str__(self):
         return f"{self.learner_id} · {self.course}"
+
+
+class LearnerParticipation(models.Model):
+    """One learner's training events rolled up (decision 0615): their enrolments (the moment
+    they enrolled and the one they completed) and their presences at class sessions, one row
+    per profile the events carry (the ``PersonSnapshot`` of the learner at the event), course
+    and cohort, with the first and last moment among them. Participation by country,
+    gender, role and migrant status reads these rows (about one per enrolment) instead of
+    joining every enrolment and presence to the people's attributes.
+
+    Kept by ``lms.reports.participation.participation_refresh`` in the transaction that
+    writes an enrolment or a presence, from the events themselves (see that module)."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("learner"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # The events' snapshot; none for events stored before snapshots existed (they count
+    # under the person's attributes now, joined when read, as in the direct definition).
+    profile = models.ForeignKey(
+        "records.PersonSnapshot",
+        verbose_name=_("learner's profile at the events"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage", verbose_name=_("course"), on_delete=models.CASCADE, related_name="+"
+    )
+    cohort = models.ForeignKey(
+        "courses.Cohort",
+        verbose_name=_("cohort"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    first_at = models.DateTimeField(_("first event"))
+    last_at = models.DateTimeField(_("last event"))
+
+    class Meta:
+        verbose_name = _("learner's participation")
+        verbose_name_plural = _("learners' participation")
+
+    def __str__(self):
+        return f"{self.learner_id} · {self.course_id}"

@@ -47,8 +47,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce, Length, Right, Substr
+from django.db.models.functions import Coalesce, Length, Right, RowNumber, Substr
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -152,16 +153,37 @@ def _as_then(column: str, snapshot: str, person: str):
     )
 
 
-def participation_totals(f: ReportFilters) -> dict:
+def participation_totals(f: ReportFilters, *, direct: bool = False) -> dict:
     """``participants`` (people enrolled, completing or attending a class in the period),
-    ``enrolments`` and ``completions``. Three queries."""
+    ``enrolments`` and ``completions``. Three queries. The participants come from the
+    learners' rolled-up events (decision 0615); ``direct`` reads every event instead (the
+    definition, which the tests compare them with)."""
+    from lms.reports.participation import participants
+
     enrolments = _period_enrolments(f)
-    people = enrolments.values("learner_id").union(_period_presences(f).values("learner_id"))
+    if direct:
+        people = enrolments.values("learner_id").union(_period_presences(f).values("learner_id"))
+        count = people.count()
+    else:
+        count = participants(f)
     return {
-        "participants": people.count(),
+        "participants": count,
         "enrolments": enrolments.count(),
         "completions": _period_completions(f).count(),
     }
+
+
+def _direct_events_sql(f: ReportFilters, columns) -> tuple[str, list]:
+    """Every enrolment and presence in ``f`` with its learner and ``columns`` (see
+    :func:`lms.reports.participation.participation_events_sql`), as SQL and parameters."""
+    enrolled = _period_enrolments(f).values(
+        "learner_id", **columns("learner_profile__", "learner__")
+    )
+    present = _period_presences(f).values("learner_id", **columns("learner_profile__", "learner__"))
+    # UNION ALL: a person counted twice under one value is made distinct by the counts,
+    # so the union need not sort every row to drop duplicates first.
+    sql, params = enrolled.union(present, all=True).query.sql_with_params()
+    return sql, list(params)
 
 
 DIMENSIONS = {
@@ -181,21 +203,26 @@ def participation_by(f: ReportFilters, dimension: str) -> list[dict]:
     return participation_by_dimensions(f, [dimension])[dimension]
 
 
-def participation_by_dimensions(f: ReportFilters, dimensions: list[str]) -> dict[str, list[dict]]:
-    """:func:`participation_by` for several dimensions at once: the enrolments and presences
-    are read and joined to the people's attributes once for all of them (one query), then
-    each dimension counts its distinct (person, value) pairs; completions take one query
-    per dimension. By dimension, the rows :func:`participation_by` gives."""
-    # Each dimension's value as the person had it at the event, in a column of its own.
-    columns = {
-        f"v_{dimension}": _as_then(DIMENSIONS[dimension], "learner_profile__", "learner__")
-        for dimension in dimensions
-    }
-    enrolled = _period_enrolments(f).values("learner_id", **columns)
-    present = _period_presences(f).values("learner_id", **columns)
-    # UNION ALL: a person counted twice under one value is made distinct by the count below,
-    # so the union need not sort every row to drop duplicates first.
-    union_sql, params = enrolled.union(present, all=True).query.sql_with_params()
+def participation_by_dimensions(
+    f: ReportFilters, dimensions: list[str], *, direct: bool = False
+) -> dict[str, list[dict]]:
+    """:func:`participation_by` for several dimensions at once: the events are read and
+    joined to the people's attributes once for all of them (one query), then each dimension
+    counts its distinct (person, value) pairs; completions take one query per dimension.
+    By dimension, the rows :func:`participation_by` gives. The events are the learners'
+    rolled-up ones (decision 0615); ``direct`` reads every enrolment and presence instead
+    (the definition, which the tests compare them with)."""
+    from lms.reports.participation import participation_events_sql
+
+    def columns(snapshot, person):
+        # Each dimension's value as the person had it at the event, in a column of its own.
+        return {
+            f"v_{dimension}": _as_then(DIMENSIONS[dimension], snapshot, person)
+            for dimension in dimensions
+        }
+
+    events_sql = _direct_events_sql if direct else participation_events_sql
+    union_sql, params = events_sql(f, columns)
     # The distinct pairs first, then a count per value: both can be hashed, where
     # COUNT(DISTINCT ...) per value makes PostgreSQL sort every row twice.
     counts = " UNION ALL ".join(
@@ -453,9 +480,11 @@ def course_titles(course_ids, language: str | None = None) -> dict[int, str]:
     )
 
 
-def knowledge_gain_per_question(f: ReportFilters) -> list[dict]:
+def knowledge_gain_per_question(f: ReportFilters, *, direct: bool = False) -> list[dict]:
     """For one course (the course filter): the share of right answers to each pre/post test
-    question, from each learner's latest test in each phase. One query (streamed)."""
+    question, from each learner's latest test in each phase (the last by moment, then id).
+    One query (streamed): the latest tests picked in the database; ``direct`` reads every
+    test instead (the definition, which the tests compare it with)."""
     if not f.course:
         return []
     from courses.selectors import ANSWERS_EXTENSION
@@ -467,11 +496,29 @@ def knowledge_gain_per_question(f: ReportFilters) -> list[dict]:
     if f.cohort:
         statements = statements.filter(actor__enrolments__cohort_id=f.cohort.pk)
     latest: dict[str, dict[int, dict]] = {"pre": {}, "post": {}}
-    rows = statements.order_by("timestamp").values_list("actor_id", "activity", "data")
-    for actor_id, activity, data in rows.iterator(chunk_size=2000):
-        result = (data or {}).get("result") or {}
-        answers = (result.get("extensions") or {}).get(ANSWERS_EXTENSION) or {}
-        latest[phases[activity]][actor_id] = answers
+    if direct:
+        # Every test read in order, the latest of each learner and phase kept in Python.
+        rows = statements.order_by("timestamp", "id").values_list("actor_id", "activity", "data")
+        for actor_id, activity, data in rows.iterator(chunk_size=2000):
+            result = (data or {}).get("result") or {}
+            answers = (result.get("extensions") or {}).get(ANSWERS_EXTENSION) or {}
+            latest[phases[activity]][actor_id] = answers
+    else:
+        # Each learner's latest test of each phase picked in the database (the last in
+        # (moment, id) order, as above), and only its answers read: at most two rows per
+        # learner instead of every test and its whole record.
+        newest = Window(
+            RowNumber(),
+            partition_by=[F("actor_id"), F("activity")],
+            order_by=[F("timestamp").desc(), F("id").desc()],
+        )
+        rows = (
+            statements.annotate(turn=newest)
+            .filter(turn=1)
+            .values_list("actor_id", "activity", f"data__result__extensions__{ANSWERS_EXTENSION}")
+        )
+        for actor_id, activity, answers in rows.iterator(chunk_size=2000):
+            latest[phases[activity]][actor_id] = answers if isinstance(answers, dict) else {}
     questions = []
     for block in f.course.test_questions:
         rates = {}

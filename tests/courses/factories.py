@@ -172,6 +172,9 @@ def enrolled_long_ago(course, person):
     """A learner who enrolled alone long enough ago that every module has opened."""
     enrolment = services.enrolment_create(learner=person, course=course)
     Enrolment.objects.filter(pk=enrolment.pk).update(enrolled_at=timezone.now() - LONG_AGO)
+    from lms.reports.participation import participation_refresh
+
+    participation_refresh([person.pk])  # update() sends no signal (decision 0615)
     return enrolment
 
 

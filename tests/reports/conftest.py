@@ -16,6 +16,7 @@ from courses.models import Enrolment
 from lms.records import verbs
 from lms.records.models import Statement
 from lms.reports.models import CoverageTarget
+from lms.reports.participation import participation_refresh
 from media_library.models import ReachEvent
 from tests.accounts.factories import OrganisationFactory, UserFactory
 from tests.certification.factories import CandidacyFactory, CPDActivityFactory
@@ -99,6 +100,7 @@ def data(home_page, settings, tmp_path):
     )
     course_services.attendance_mark(session=session_y, learner=w6, present=True, marked_by=trainer)
     Enrolment.objects.filter(learner__in=[w1, s1, w6]).update(completed_at=now)
+    participation_refresh([w1.pk, s1.pk, w6.pk])  # update() sends no signal (decision 0615)
 
     course.test_questions = [
         ("question", courses.question("Who pays for protective equipment?")),

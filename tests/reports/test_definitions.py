@@ -12,6 +12,7 @@ from courses import services as course_services
 from courses.models import Enrolment, LessonPage
 from lms.reports import selectors
 from lms.reports.filters import ReportFilters
+from lms.reports.participation import participation_refresh
 from lms.reports.test_scores import scores_rebuild
 from tests.accounts.factories import OrganisationFactory
 from tests.courses import factories as courses
@@ -43,6 +44,7 @@ def back_date(learner, *, days, completed=False):
     Enrolment.objects.filter(learner=learner).update(
         enrolled_at=moment, **({"completed_at": moment} if completed else {})
     )
+    participation_refresh([learner.pk])  # update() sends no signal (decision 0615)
 
 
 def present(cohort, people, *, days_ago):
@@ -148,6 +150,7 @@ def test_trained_means_completed_or_attended_not_merely_enrolled(course):
     done, came, idle = (person("kh", "worker") for _ in range(3))
     courses.enrol(course, [done, came, idle], cohort)
     Enrolment.objects.filter(learner=done).update(completed_at=NOW)
+    participation_refresh([done.pk])
     present(cohort, [came], days_ago=1)
     rows = {(r["country_code"], r["role"]): r for r in selectors.coverage(LAST_MONTH)}
     kh = rows["kh", "worker"]

@@ -22,6 +22,7 @@ from lms.records import verbs
 from lms.records.models import Statement
 from lms.reports import tasks, training_prepared
 from lms.reports.filters import ReportFilters
+from lms.reports.participation import participation_refresh
 from lms.reports.selectors import indicator_tables
 from lms.reports.training_prepared import prepared_indicator_tables
 from tests.accounts.factories import OrganisationFactory, global_admin
@@ -104,6 +105,7 @@ def random_training(rng: random.Random, home_page):
                 Enrolment.objects.filter(pk=enrolment.pk).update(
                     completed_at=now - dt.timedelta(days=rng.randint(0, 60))
                 )
+                participation_refresh([learner.pk])  # update() sends no signal
             if enrolment.cohort_id:
                 for session in sessions:
                     if rng.random() < 0.6:
@@ -166,6 +168,7 @@ def test_every_prepared_figure_is_the_direct_computation_on_random_data(seed, ho
     extra = courses.learner(rng.choice(CODES))
     courses.enrol(course, [extra], cohort)
     Enrolment.objects.filter(learner=extra).update(completed_at=timezone.now())
+    participation_refresh([extra.pk])
     _age_every_snapshot(views, by=dt.timedelta(hours=2))
     assert tasks.training_views_prepare() == len(views)
     for filters in views:
