@@ -4,8 +4,7 @@ the second factor; Wagtail's own sign-in forms only send people there."""
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
-from tests.accounts.factories import PASSWORD, UserFactory, country_staff
-from tests.accounts.test_two_factor import current_code
+from tests.accounts.factories import PASSWORD, UserFactory, authenticator_code, country_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +49,7 @@ def test_guessing_the_code_is_stopped_too(client):
     assert "/accounts/2fa/authenticate/" in response["Location"]
     for _ in range(6):
         client.post("/en/accounts/2fa/authenticate/", {"code": "000000"})
-    response = client.post("/en/accounts/2fa/authenticate/", {"code": current_code(secret)})
+    response = client.post("/en/accounts/2fa/authenticate/", {"code": authenticator_code(secret)})
     assert not client.session.get("_auth_user_id")
 
 
@@ -65,7 +64,7 @@ def test_setting_up_totp_confirms_the_session(client):
     client.post("/en/accounts/reauthenticate/", {"password": PASSWORD})
     page = client.get("/en/accounts/2fa/totp/activate/")
     secret = page.context["form"].secret
-    response = client.post("/en/accounts/2fa/totp/activate/", {"code": current_code(secret)})
+    response = client.post("/en/accounts/2fa/totp/activate/", {"code": authenticator_code(secret)})
     assert response.status_code == 302
     assert trainer.authenticator_set.filter(type="totp").exists()
     assert client.get("/en/learn/cohorts/").status_code == 200

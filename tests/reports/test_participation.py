@@ -35,7 +35,7 @@ from lms.reports.selectors import (
 )
 from tests.courses import factories as courses
 from tests.reports.conftest import record_test
-from tests.reports.test_training_prepared import CODES, filter_sets, random_training
+from tests.reports.test_training_prepared import CODES, random_training, views_across_periods
 from tests.taxonomy.factories import country
 
 pytestmark = pytest.mark.django_db
@@ -64,25 +64,8 @@ def figures(filters, *, direct):
     )
 
 
-def periods(rng):
-    """Periods whose bounds fall among the random events' moments (0-90 days ago)."""
-    today = timezone.localdate()
-    day = lambda: today - dt.timedelta(days=rng.randint(0, 95))  # noqa: E731
-    since, until = sorted([day(), day()])
-    return [{"since": since, "until": until}, {"since": day()}, {"until": day()}]
-
-
 def views_for(rng, course, cohort, organisations):
-    views = filter_sets(rng, course, cohort, organisations)
-    for period in periods(rng) + periods(rng):
-        views += [
-            ReportFilters(**period),
-            ReportFilters(country=country(rng.choice(CODES)), **period),
-            ReportFilters(course=course, **period),
-            ReportFilters(cohort=cohort, **period),
-            ReportFilters(gender=rng.choice(["woman", "man"]), role="worker", **period),
-        ]
-    return views
+    return views_across_periods(rng, course, cohort, organisations, days=95, rounds=2)
 
 
 def assert_figures_are_the_direct_ones(views) -> int:

@@ -26,9 +26,9 @@ from tests.courses import factories as courses
 from tests.reports.test_paired_scores import reference_gain
 from tests.reports.test_training_prepared import (
     CODES,
-    filter_sets,
     random_training,
     server_scored_test,
+    views_across_periods,
 )
 from tests.taxonomy.factories import country
 
@@ -60,19 +60,6 @@ def kept_rows():
     )
 
 
-def periods(rng):
-    """Periods whose bounds fall among the random tests' moments (0-60 days ago), so that
-    some learners have tests of a phase on both sides of a bound."""
-    today = timezone.localdate()
-    day = lambda: today - dt.timedelta(days=rng.randint(0, 65))  # noqa: E731
-    since, until = sorted([day(), day()])
-    return [
-        {"since": since, "until": until},
-        {"since": day()},
-        {"until": day()},
-    ]
-
-
 @pytest.mark.parametrize("seed", [1, 8, 31, 2026])
 def test_the_rolled_up_gain_is_the_direct_pairing_on_random_data(seed, home_page):
     rng = random.Random(seed)
@@ -91,15 +78,7 @@ def test_the_rolled_up_gain_is_the_direct_pairing_on_random_data(seed, home_page
                 timestamp=now - dt.timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 23)),
                 self_reported=False,
             )
-    views = filter_sets(rng, course, cohort, organisations)
-    for period in periods(rng):
-        views += [
-            ReportFilters(**period),
-            ReportFilters(country=country(rng.choice(CODES)), **period),
-            ReportFilters(course=course, **period),
-            ReportFilters(cohort=cohort, **period),
-            ReportFilters(gender=rng.choice(["woman", "man"]), role="worker", **period),
-        ]
+    views = views_across_periods(rng, course, cohort, organisations, days=65)
     straddling = 0
     for filters in views:
         assert counted(rolled_up_pairs(filters)) == counted(paired_scores(filters)), filters

@@ -155,6 +155,30 @@ def filter_sets(rng, course, cohort, organisations):
     ]
 
 
+def views_across_periods(rng, course, cohort, organisations, *, days, rounds=1):
+    """The filter sets, then five views (everyone, a country, the course, the cohort, a
+    gender and role) over periods whose bounds fall among the last ``days`` days (one period
+    bounded on both sides, one on each side alone), ``rounds`` times: some learners then
+    have events on both sides of a bound."""
+    today = timezone.localdate()
+
+    def day():
+        return today - dt.timedelta(days=rng.randint(0, days))
+
+    views = filter_sets(rng, course, cohort, organisations)
+    for _round in range(rounds):
+        since, until = sorted([day(), day()])
+        for period in ({"since": since, "until": until}, {"since": day()}, {"until": day()}):
+            views += [
+                ReportFilters(**period),
+                ReportFilters(country=country(rng.choice(CODES)), **period),
+                ReportFilters(course=course, **period),
+                ReportFilters(cohort=cohort, **period),
+                ReportFilters(gender=rng.choice(["woman", "man"]), role="worker", **period),
+            ]
+    return views
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_every_prepared_figure_is_the_direct_computation_on_random_data(seed, home_page):
     rng = random.Random(seed)
