@@ -92,18 +92,25 @@ def _ancestor_paths(path: str) -> list[str]:
     return [path[:end] for end in range(STEPLEN, len(path) + 1, STEPLEN)]
 
 
-def course_containing(page: Page) -> CoursePage | None:
-    """The course that contains ``page`` (or is ``page``), in the page's own language."""
+def course_containing(page: Page, *, specific: bool = True) -> CoursePage | None:
+    """The course that contains ``page`` (or is ``page``), in the page's own language.
+    Without ``specific``, the ``CoursePage`` row alone (one query instead of two): enough
+    for its id, translation key, title and address."""
     course = CoursePage.objects.filter(path__in=_ancestor_paths(page.path)).first()
-    return course.specific if course else None
+    if course is None or not specific:
+        return course
+    return course.specific
 
 
-def course_of_page(page: Page) -> CoursePage | None:
-    """The canonical course that contains ``page`` (or is ``page``)."""
-    course = course_containing(page)
+def course_of_page(page: Page, *, specific: bool = True) -> CoursePage | None:
+    """The canonical course that contains ``page`` (or is ``page``); ``specific`` as for
+    ``course_containing`` (a course in another language is read in the default one with its
+    specific type either way)."""
+    course = course_containing(page, specific=specific)
     if course is None:
         return None
-    return canonical_page(course).specific
+    canonical = canonical_page(course)
+    return canonical.specific if specific else canonical
 
 
 def course_and_module_month(page: Page, *, along=None) -> tuple[CoursePage | None, int | None]:
@@ -372,6 +379,12 @@ class CourseStructure:
 # generation's entries at a time; an entry built while a newer generation started goes into
 # the older one's dictionary, which is dropped.
 _STRUCTURES: dict[str, dict] = {}
+
+
+def forget_course_structures() -> None:
+    """Drop the structures this process keeps (tests that measure a process's first
+    request)."""
+    _STRUCTURES.clear()
 
 
 def course_structure(*, course: CoursePage, locale: Locale | None = None) -> CourseStructure:

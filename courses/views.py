@@ -539,9 +539,7 @@ def learner_cmi5(request, cohort_id: int, learner_id: int):
     learner = get_object_or_404(selectors.cohort_learners_queryset(cohort=cohort), pk=learner_id)
     units = cmi5_units_for_learner(
         learner=learner,
-        page_ids=list(
-            Page.objects.descendant_of(cohort.course, inclusive=True).values_list("pk", flat=True)
-        ),
+        pages=Page.objects.descendant_of(cohort.course, inclusive=True),
     )
     form = forms.Cmi5WaiveForm(request.POST or None, units=units)
     if request.method == "POST":

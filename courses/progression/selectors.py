@@ -74,7 +74,8 @@ def questions_in_language(*, question_ids: list[int], locale) -> list[BankQuesti
     """The drawn questions in the order drawn, each in ``locale`` where translated."""
     canonical = {q.pk: q for q in BankQuestion.objects.filter(pk__in=question_ids)}
     translated = {}
-    if locale is not None:
+    # Questions already in ``locale`` (a lesson in the default language) need no lookup.
+    if locale is not None and any(q.locale_id != locale.pk for q in canonical.values()):
         keys = [q.translation_key for q in canonical.values()]
         translated = {
             q.translation_key: q

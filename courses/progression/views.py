@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from wagtail.models import Page
 
 from courses import selectors as course_selectors
 from courses.models import LessonPage
@@ -17,20 +16,21 @@ from courses.progression.models import QuizAttempt
 from courses.services import CourseActionError, _canonical_block_id
 from lms.accounts.exposure import own_data
 from lms.records.services import StatementError
+from lms.taxonomy.locales import locale_by_pk
 
 
 @own_data
 @login_required
 @require_http_methods(["GET", "POST"])
 def bank_quiz(request, page_id: int, block_id: str):
-    lesson = get_object_or_404(Page.objects.live().specific(), pk=page_id)
-    if not isinstance(lesson, LessonPage):
-        raise Http404
+    # Only a lesson has bank checks: read as one (one query; any other page is a 404).
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=page_id)
     try:
         block = services.quiz_block(lesson=lesson, block_id=block_id)
     except CourseActionError as error:
         raise Http404 from error
-    course = course_selectors.course_of_page(lesson)
+    # The course's id, translation key and address are all the page needs of it.
+    course = course_selectors.course_of_page(lesson, specific=False)
     if course is None:
         raise Http404
     here = reverse("courses:bank_quiz", args=[lesson.pk, block_id])
@@ -72,7 +72,7 @@ def bank_quiz(request, page_id: int, block_id: str):
     questions = []
     if attempt:
         for question in selectors.questions_in_language(
-            question_ids=attempt.question_ids, locale=lesson.locale
+            question_ids=attempt.question_ids, locale=locale_by_pk(lesson.locale_id)
         ):
             chosen = answers.get(str(question.drawn_id))
             questions.append(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import QuerySet
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, ReferenceIndex
@@ -84,27 +85,29 @@ def cmi5_embedded_below(path_reference: str) -> models.Exists:
     )
 
 
-def cmi5_units_for_learner(*, learner, page_ids: list[int]) -> list[LearnerUnit]:
-    """Each unit of each ready cmi5 course embedded in the pages ``page_ids``, in page
-    order then course-structure order, with ``learner``'s state."""
-    if not page_ids:
+# What a unit's page shows and links to: read with the pages searched, not again after.
+UNIT_PAGE_FIELDS = ("id", "title", "path", "url_path", "locale_id")
+
+
+def cmi5_units_for_learner(*, learner, pages: QuerySet[Page]) -> list[LearnerUnit]:
+    """Each unit of each ready cmi5 course embedded in ``pages``, in page order then
+    course-structure order, with ``learner``'s state. The pages are read once, with the
+    few fields a unit shows (``UNIT_PAGE_FIELDS``)."""
+    by_id = {page.pk: page for page in pages.only(*UNIT_PAGE_FIELDS).order_by("path")}
+    if not by_id:
         return []
     references = ReferenceIndex.objects.filter(
         to_content_type=ContentType.objects.get_for_model(Cmi5Package),
         base_content_type=ContentType.objects.get_for_model(Page),
-        object_id__in=[str(pk) for pk in page_ids],
+        object_id__in=[str(pk) for pk in by_id],
     ).values_list("object_id", "to_object_id")
     embeds: dict[int, set[int]] = {}
     for page_id, package_id in references:
         embeds.setdefault(int(package_id), set()).add(int(page_id))
     if not embeds:
         return []
-    pages = {
-        page.pk: page
-        for page in Page.objects.filter(pk__in={p for ids in embeds.values() for p in ids})
-        .only("id", "title", "path", "url_path", "locale_id")
-        .order_by("path")
-    }
+    embedding = {p for ids in embeds.values() for p in ids}
+    pages = {pk: page for pk, page in by_id.items() if pk in embedding}
     aus = list(
         Cmi5Au.objects.filter(package_id__in=list(embeds), package__status=PackageStatus.READY)
         .select_related("package")

@@ -12,6 +12,7 @@ from courses.progression.models import QuizAttempt, QuizRules
 from courses.services import CourseActionError
 from lms.records.models import Statement
 from tests.courses import factories
+from tests.first_request import forget_what_processes_keep
 from tests.taxonomy.factories import ClusterFactory
 
 pytestmark = pytest.mark.django_db
@@ -207,26 +208,38 @@ def test_a_learner_not_enrolled_cannot_start(course):
         services.quiz_attempt_open(learner=factories.learner(), lesson=lesson, block_id=block_id)
 
 
-@pytest.mark.parametrize("bank_size", [4, 40])
-def test_the_quiz_page_costs_the_same_queries_however_large_the_bank(
-    client, training, topic, bank_size, django_assert_max_num_queries
+def test_the_quiz_page_takes_ten_queries_at_most_however_large_the_bank(
+    client, training, topic, django_assert_max_num_queries
 ):
-    for n in range(bank_size):
-        factories.bank_question(topic, f"Extra {n}?")
-    course = factories.bank_quiz_seminar(training, topic=topic, count=3)
-    person = factories.learner()
-    factories.enrol(course, [person])
-    lesson, block_id = factories.quiz_lesson(course)
-    for _n in range(2):
-        attempt = services.quiz_attempt_open(learner=person, lesson=lesson, block_id=block_id)
-        services.quiz_attempt_submit(attempt=attempt, answers=right_answers(attempt))
-    services.quiz_attempt_open(learner=person, lesson=lesson, block_id=block_id)
-    client.force_login(person)
-    url = f"/en/learn/lessons/{lesson.pk}/bank-check/{block_id}/"
-    client.get(url)
-    with django_assert_max_num_queries(30):
-        response = client.get(url)
-    assert response.status_code == 200
+    """Issue 14: a bank of 4 questions more or of 40, the same queries, ten at most once the
+    process has what it keeps: session, person, the lesson, the check's topic, the course,
+    its prerequisites, the enrolment, the attempts, the course's rules, the questions drawn.
+    A process's first request (what each process keeps forgotten) also reads the default
+    locale, the site, Wagtail's site root paths (two queries) and the person's unread
+    count: fifteen."""
+    counts = {}
+    for bank_size, added in ((4, 4), (40, 36)):
+        for n in range(added):
+            factories.bank_question(topic, f"Extra {bank_size}.{n}?")
+        course = factories.bank_quiz_seminar(training, topic=topic, count=3)
+        person = factories.learner()
+        factories.enrol(course, [person])
+        lesson, block_id = factories.quiz_lesson(course)
+        for _n in range(2):
+            attempt = services.quiz_attempt_open(learner=person, lesson=lesson, block_id=block_id)
+            services.quiz_attempt_submit(attempt=attempt, answers=right_answers(attempt))
+        services.quiz_attempt_open(learner=person, lesson=lesson, block_id=block_id)
+        client.force_login(person)
+        url = f"/en/learn/lessons/{lesson.pk}/bank-check/{block_id}/"
+        forget_what_processes_keep()
+        for request, budget in (("first", 15), ("again", 10)):
+            with django_assert_max_num_queries(budget) as captured:
+                response = client.get(url)
+            assert response.status_code == 200
+            assert response.content.decode().count('name="q-') >= 3
+            counts[request, bank_size] = len(captured)
+    for request in ("first", "again"):
+        assert counts[request, 4] == counts[request, 40], counts
 
 
 def test_the_lesson_links_to_its_bank_check_with_the_topic(client, course, learner):

@@ -6,13 +6,13 @@ import hashlib
 import hmac
 import math
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from lms.reports.studies.models import Study, StudyFactory
-from lms.reports.studies.outcomes import OUTCOMES, year_period
+from lms.reports.studies.outcomes import OUTCOMES
 
 CONFIDENCE = 0.95
 
@@ -33,27 +33,35 @@ class Panel:
     rows: list[
         dict
     ]  # factory_id, pseudonym, country, stratum, arm, comparison, year, post, outcomes
+    members: list[StudyFactory] = field(default_factory=list)  # the assigned, with factory
 
 
 def study_outcomes(study: Study) -> list[str]:
     return [key for key in study.outcomes if key in OUTCOMES]
 
 
-def build_panel(study: Study) -> Panel:
-    """Every assigned factory in every year of the study. Queries: one for the members, then
-    one or two per outcome per year (never per factory)."""
-    members = list(
-        StudyFactory.objects.filter(study=study, arm__isnull=False)
+def panel_members(study: Study):
+    """The study's factories, each with its factory, organisation, country and arm (those
+    not assigned yet included), in the order of the study's assignment table: what the panel
+    and the study's page show of them."""
+    return (
+        StudyFactory.objects.filter(study=study)
         .select_related("arm", "factory__organisation__country")
-        .order_by("factory_id")
+        .order_by("stratum", "factory__legal_name")
     )
+
+
+def build_panel(study: Study, *, members: list[StudyFactory] | None = None) -> Panel:
+    """Every assigned factory in every year of the study. Queries: one for the members
+    (none when the caller gives them, as ``panel_members`` reads them), then one or two per
+    outcome for all the years (never per factory or per year)."""
+    if members is None:
+        members = list(panel_members(study))
+    members = sorted((m for m in members if m.arm_id is not None), key=lambda m: m.factory_id)
     ids = [m.factory_id for m in members]
     keys = study_outcomes(study)
-    values = {
-        (key, year): OUTCOMES[key](ids, year_period(year)) if ids else {}
-        for key in keys
-        for year in study.years()
-    }
+    by_year = {key: OUTCOMES[key].for_years(ids, study.years()) for key in keys}
+    values = {(key, year): by_year[key][year] for key in keys for year in study.years()}
     rows = []
     for member in members:
         for year in study.years():
@@ -71,7 +79,7 @@ def build_panel(study: Study) -> Panel:
             for key in keys:
                 row[key] = values[(key, year)].get(member.factory_id)
             rows.append(row)
-    return Panel(study=study, outcome_keys=keys, rows=rows)
+    return Panel(study=study, outcome_keys=keys, rows=rows, members=members)
 
 
 def _mean(values):
@@ -96,19 +104,25 @@ class BalanceRow:
         return list(zip(self.means, self.counts, strict=True))
 
 
-def balance(study: Study, panel: Panel | None = None) -> tuple[list, list[BalanceRow]]:
+def _arms(study: Study, arms: list | None) -> list:
+    return list(study.arms.order_by("position")) if arms is None else arms
+
+
+def balance(
+    study: Study, panel: Panel | None = None, *, arms: list | None = None
+) -> tuple[list, list[BalanceRow]]:
     """The arms' means at baseline (the years before services start) on the factory's size
     and every outcome, with the standardised difference between the first arm and the
     comparison arm (difference of means over the pooled standard deviation; below 0.1 is
-    commonly read as balanced)."""
+    commonly read as balanced). ``arms``: the study's, in position order, when the caller
+    has them."""
     panel = panel or build_panel(study)
-    arms = list(study.arms.order_by("position"))
+    arms = _arms(study, arms)
     comparison = next((a for a in arms if a.is_comparison), arms[-1] if arms else None)
     treated = next((a for a in arms if a is not comparison), None)
     baseline = [row for row in panel.rows if not row["post"]]
-    members = StudyFactory.objects.filter(study=study, arm__isnull=False).select_related("factory")
-    workers = {m.factory_id: m.factory.workers_total for m in members}
-    arm_of = {m.factory_id: m.arm_id for m in members}
+    workers = {m.factory_id: m.factory.workers_total for m in panel.members}
+    arm_of = {m.factory_id: m.arm_id for m in panel.members}
 
     def per_factory(key) -> dict[int, float]:
         by_factory: dict[int, list] = {}
@@ -157,7 +171,9 @@ class Estimate:
     reason: str = ""  # why there is no estimate
 
 
-def did_estimates(study: Study, panel: Panel | None = None) -> list[Estimate]:
+def did_estimates(
+    study: Study, panel: Panel | None = None, *, arms: list | None = None
+) -> list[Estimate]:
     """For each outcome and each arm against the comparison arm: the coefficient of
     arm × post in ``y ~ arm + post + arm:post`` (OLS), its 95 % confidence interval from
     standard errors clustered by factory."""
@@ -165,7 +181,7 @@ def did_estimates(study: Study, panel: Panel | None = None) -> list[Estimate]:
     import statsmodels.formula.api as smf
 
     panel = panel or build_panel(study)
-    arms = list(study.arms.order_by("position"))
+    arms = _arms(study, arms)
     comparison = next((a for a in arms if a.is_comparison), arms[-1] if arms else None)
     estimates = []
     for key in panel.outcome_keys:

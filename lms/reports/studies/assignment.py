@@ -181,11 +181,14 @@ def study_lock(*, study: Study, user) -> Study:
     return study
 
 
-def stratum_counts(study: Study) -> list[dict]:
-    """Factories per stratum and arm (one query): the balance of the assignment itself."""
+def stratum_counts(study: Study, *, members=None) -> list[dict]:
+    """Factories per stratum and arm (one query, none when the caller has the study's
+    members): the balance of the assignment itself."""
     counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for stratum, arm_id in StudyFactory.objects.filter(study=study).values_list(
-        "stratum", "arm_id"
-    ):
+    if members is None:
+        pairs = StudyFactory.objects.filter(study=study).values_list("stratum", "arm_id")
+    else:
+        pairs = [(m.stratum, m.arm_id) for m in members]
+    for stratum, arm_id in pairs:
         counts[stratum][arm_id] += 1
     return [{"stratum": s, "arms": dict(c)} for s, c in sorted(counts.items())]

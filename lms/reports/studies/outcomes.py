@@ -3,20 +3,25 @@ value}`` (a factory without data in the period is left out, never counted as zer
 
 Register a new one with :func:`register`; every study, panel export, balance table and
 estimate picks it up by its key. Each is a fixed number of queries, whatever the number of
-factories.
+factories. An outcome may also give a *yearly* form, ``(factory ids, years) -> {year:
+{factory id: value}}``, the same values for several calendar years in the queries of one
+call: a study's page reads every year of the study at once (issue 14: at most ten queries).
 """
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, F, Max, Q, Sum
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from compliance.models import Assessment, MonthlyFigures, PointResult
 
 Period = tuple[dt.date, dt.date]  # first day, last day (both included)
 OutcomeFunction = Callable[[Iterable[int], Period], dict[int, float]]
+YearlyFunction = Callable[[list[int], list[int]], dict[int, dict[int, float]]]
 
 
 @dataclass(frozen=True)
@@ -26,17 +31,29 @@ class Outcome:
     unit: str
     definition: str
     function: OutcomeFunction
+    yearly: YearlyFunction | None = None
 
     def __call__(self, factory_ids, period: Period) -> dict[int, float]:
         return self.function(list(factory_ids), period)
+
+    def for_years(self, factory_ids, years) -> dict[int, dict[int, float]]:
+        """``{year: {factory id: value}}``: what calling the outcome with each calendar
+        year's period gives, in the queries of one call when it has a yearly form."""
+        ids, years = list(factory_ids), list(years)
+        if not ids or not years:
+            return {year: {} for year in years}
+        if self.yearly is None:
+            return {year: self.function(ids, year_period(year)) for year in years}
+        found = self.yearly(ids, years)
+        return {year: found.get(year, {}) for year in years}
 
 
 OUTCOMES: dict[str, Outcome] = {}
 
 
-def register(key: str, *, label, unit, definition):
+def register(key: str, *, label, unit, definition, yearly: YearlyFunction | None = None):
     def decorator(function: OutcomeFunction) -> OutcomeFunction:
-        OUTCOMES[key] = Outcome(key, label, unit, definition, function)
+        OUTCOMES[key] = Outcome(key, label, unit, definition, function, yearly)
         return function
 
     return decorator
@@ -50,6 +67,52 @@ def year_period(year: int) -> Period:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
+def _years_span(years: list[int]) -> Period:
+    return dt.date(min(years), 1, 1), dt.date(max(years), 12, 31)
+
+
+def _by_year(rows, value, years: list[int]) -> dict[int, dict[int, float]]:
+    """Rows with ``factory_id`` and ``year`` gathered by year (years not asked are left
+    out); ``value(row)`` None leaves the factory out of that year."""
+    wanted, found = set(years), defaultdict(dict)
+    for row in rows:
+        if row["year"] in wanted and (result := value(row)) is not None:
+            found[row["year"]][row["factory_id"]] = result
+    return dict(found)
+
+
+def _non_compliance_rate_yearly(factory_ids, years) -> dict[int, dict[int, float]]:
+    """``non_compliance_rate`` for several years in one query: each published assessment
+    day of each factory with its points answered and non-compliant (an assessment without
+    answered points counts as the latest too, as in the one-period form)."""
+    answered = Q(point_results__questions_answered__gt=0)
+    days = (
+        Assessment.objects.filter(
+            factory_id__in=factory_ids,
+            state=Assessment.State.PUBLISHED,
+            starts_on__range=_years_span(years),
+        )
+        .values("factory_id", "starts_on")
+        .annotate(
+            points=Count("point_results", filter=answered),
+            non_compliant=Count(
+                "point_results",
+                filter=answered & Q(point_results__questions_non_compliant__gt=0),
+            ),
+        )
+    )
+    latest: dict[tuple[int, int], dict] = {}
+    for row in days:
+        key = (row["factory_id"], row["starts_on"].year)
+        if key not in latest or row["starts_on"] > latest[key]["starts_on"]:
+            latest[key] = row
+    return _by_year(
+        ({"factory_id": f, "year": y, **row} for (f, y), row in latest.items()),
+        lambda row: round(100 * row["non_compliant"] / row["points"], 2) if row["points"] else None,
+        years,
+    )
+
+
 @register(
     "non_compliance_rate",
     label=_("Non-compliance rate (%)"),
@@ -58,6 +121,7 @@ def year_period(year: int) -> Period:
         "Of the compliance points assessed in the factory's latest published assessment that "
         "started in the period, the share with at least one non-compliant answer."
     ),
+    yearly=_non_compliance_rate_yearly,
 )
 def non_compliance_rate(factory_ids, period: Period) -> dict[int, float]:
     latest = (
@@ -90,6 +154,10 @@ def non_compliance_rate(factory_ids, period: Period) -> dict[int, float]:
     return result
 
 
+# People employed in a month, all genders.
+_EMPLOYED = F("employees_women") + F("employees_men") + F("employees_other")
+
+
 def _monthly(field, *, aggregate=Avg):
     def compute(factory_ids, period: Period) -> dict[int, float]:
         rows = (
@@ -104,6 +172,26 @@ def _monthly(field, *, aggregate=Avg):
     return compute
 
 
+def _monthly_yearly(field, *, aggregate=Avg):
+    def compute(factory_ids, years) -> dict[int, dict[int, float]]:
+        rows = (
+            _months(factory_ids, years)
+            .filter(**{f"{field}__isnull": False})
+            .values("factory_id", "year")
+            .annotate(value=aggregate(field))
+        )
+        return _by_year(rows, lambda row: round(float(row["value"]), 2), years)
+
+    return compute
+
+
+def _months(factory_ids, years):
+    """The factories' monthly figures in these years, each with its ``year``."""
+    return MonthlyFigures.objects.filter(
+        factory_id__in=factory_ids, month__range=_years_span(years)
+    ).annotate(year=ExtractYear("month"))
+
+
 for _key, _field, _label, _unit in (
     ("efficiency", "efficiency_percent", _("Efficiency (%)"), "%"),
     ("defect_rate", "defect_percent", _("Defect or rework rate (%)"), "%"),
@@ -116,7 +204,13 @@ for _key, _field, _label, _unit in (
         label=_label,
         unit=_unit,
         definition=_("The mean of the factory's monthly figures in the period."),
+        yearly=_monthly_yearly(_field),
     )(_monthly(_field))
+
+
+def _employment_yearly(factory_ids, years) -> dict[int, dict[int, float]]:
+    rows = _months(factory_ids, years).values("factory_id", "year").annotate(value=Avg(_EMPLOYED))
+    return _by_year(rows, lambda row: round(float(row["value"]), 2), years)
 
 
 @register(
@@ -124,14 +218,29 @@ for _key, _field, _label, _unit in (
     label=_("Employment (people)"),
     unit="people",
     definition=_("The mean number of people employed over the months reported in the period."),
+    yearly=_employment_yearly,
 )
 def employment(factory_ids, period: Period) -> dict[int, float]:
     rows = (
         MonthlyFigures.objects.filter(factory_id__in=factory_ids, month__range=period)
         .values("factory_id")
-        .annotate(value=Avg(F("employees_women") + F("employees_men") + F("employees_other")))
+        .annotate(value=Avg(_EMPLOYED))
     )
     return {row["factory_id"]: round(float(row["value"]), 2) for row in rows}
+
+
+def _lost_time_accidents_yearly(factory_ids, years) -> dict[int, dict[int, float]]:
+    rows = (
+        _months(factory_ids, years)
+        .filter(lost_time_accidents__isnull=False)
+        .values("factory_id", "year")
+        .annotate(accidents=Sum("lost_time_accidents"), people=Sum(_EMPLOYED))
+    )
+    return _by_year(
+        rows,
+        lambda row: round(1000 * row["accidents"] / row["people"], 3) if row["people"] else None,
+        years,
+    )
 
 
 @register(
@@ -142,6 +251,7 @@ def employment(factory_ids, period: Period) -> dict[int, float]:
         "Lost-time accidents in the months reported in the period, per 1,000 people employed "
         "(summed over those months)."
     ),
+    yearly=_lost_time_accidents_yearly,
 )
 def lost_time_accidents(factory_ids, period: Period) -> dict[int, float]:
     rows = (
@@ -151,7 +261,7 @@ def lost_time_accidents(factory_ids, period: Period) -> dict[int, float]:
         .values("factory_id")
         .annotate(
             accidents=Sum("lost_time_accidents"),
-            people=Sum(F("employees_women") + F("employees_men") + F("employees_other")),
+            people=Sum(_EMPLOYED),
         )
     )
     return {

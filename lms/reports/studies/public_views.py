@@ -50,6 +50,13 @@ def _round_factory(code: str) -> RoundFactory:
     )
 
 
+def _device_answered(round_factory: RoundFactory, token: str, new: bool) -> bool:
+    return (
+        not new
+        and round_factory.responses.filter(device=surveys.device_key(token, round_factory)).exists()
+    )
+
+
 @public_data
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -68,15 +75,13 @@ def survey_answer(request, code: str):
         "typed": {},
         "errors": {},
     }
-    already = (
-        not new
-        and round_factory.responses.filter(device=surveys.device_key(token, round_factory)).exists()
-    )
     if not surveys.round_is_open(survey_round):
         return _remember_device(
             render(request, "studies/survey_closed.html", context, status=410), token, new
         )
-    if already and request.method == "GET":
+    # A POST from a device that answered before is refused by response_record (one query
+    # with the resent-form check), so only a GET asks here.
+    if request.method == "GET" and _device_answered(round_factory, token, new):
         return _remember_device(render(request, "studies/survey_thanks.html", context), token, new)
     if request.method == "POST":
         try:

@@ -19,7 +19,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.models import Locale
 
 from lms.reports.disclosure import SMALLEST_SHARED_COUNT, shared_table
 from lms.reports.selectors import Column, Table
@@ -31,6 +30,7 @@ from lms.reports.studies.models import (
     SurveyResponse,
     SurveyRound,
 )
+from lms.taxonomy.locales import locale_for_language
 
 
 class AlreadyAnswered(Exception):
@@ -71,9 +71,10 @@ def round_is_open(survey_round: SurveyRound, today: dt.date | None = None) -> bo
 
 def questions_for(survey, language: str) -> tuple[str, str, list[ShownQuestion]]:
     """The survey's title, introduction and questions in ``language`` where translated
-    (else in the original). Four queries, whatever the number of questions."""
+    (else in the original). Four queries at most, whatever the number of questions: the
+    locale comes from what the process keeps (lms.taxonomy.locales)."""
     questions = list(survey.questions.order_by("sort_order", "pk"))
-    locale = Locale.objects.filter(language_code=language).first()
+    locale = locale_for_language(language)
     translated_survey = survey
     translated = {}
     if locale and locale.pk != survey.locale_id:
@@ -142,6 +143,23 @@ def clean_answers(questions: list[SurveyQuestion], data) -> tuple[dict[int, int]
     return answers, errors
 
 
+def _earlier_responses(
+    *, round_factory: RoundFactory, client_id: uuid.UUID, device: str
+) -> tuple[SurveyResponse | None, bool]:
+    """This submission if it was stored before, and whether the device has answered in this
+    round: one query for both (a response row per match, two at most, since each is unique)."""
+    rows = list(
+        SurveyResponse.objects.filter(
+            Q(client_id=client_id) | Q(round_factory=round_factory, device=device)
+        )[:2]
+    )
+    existing = next((row for row in rows if row.client_id == client_id), None)
+    device_answered = any(
+        row.round_factory_id == round_factory.pk and row.device == device for row in rows
+    )
+    return existing, device_answered
+
+
 def response_record(
     *,
     round_factory: RoundFactory,
@@ -153,7 +171,10 @@ def response_record(
     """Store one anonymous response; ``(response, False)`` when this submission was stored
     before (a retried send). Raises AlreadyAnswered for a second response of one device,
     RoundClosed outside the round's dates, ValidationError for an empty response."""
-    existing = SurveyResponse.objects.filter(client_id=client_id).first()
+    device = device_key(device_token, round_factory)
+    existing, device_answered = _earlier_responses(
+        round_factory=round_factory, client_id=client_id, device=device
+    )
     if existing is not None:
         if existing.round_factory_id != round_factory.pk:
             raise ValidationError(_("This form was sent for another factory."))
@@ -162,8 +183,7 @@ def response_record(
         raise RoundClosed
     if not answers:
         raise ValidationError(_("Answer at least one question."))
-    device = device_key(device_token, round_factory)
-    if SurveyResponse.objects.filter(round_factory=round_factory, device=device).exists():
+    if device_answered:
         raise AlreadyAnswered
     try:
         with transaction.atomic():

@@ -5,7 +5,7 @@ their own country's only; a study across countries is for global staff."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from lms.accounts.selectors import country_scope
 from lms.private_files import private_file_response
 from lms.reports.studies import assignment, surveys
-from lms.reports.studies.analysis import balance, build_panel, did_estimates
+from lms.reports.studies.analysis import balance, build_panel, did_estimates, panel_members
 from lms.reports.studies.forms import StudyForm, SurveyRoundForm
 from lms.reports.studies.models import Study, StudyArm, StudyExport, SurveyRound
 
@@ -140,28 +140,56 @@ def _study(request, pk):
     return get_object_or_404(studies, pk=pk)
 
 
+def _study_with_arms(request, pk) -> tuple[Study, list[StudyArm], bool]:
+    """The study (as ``_study`` finds it), its arms in position order, and whether the
+    person has asked for panel exports of it, in one query: the arms with their study
+    (every study is made with two arms or more; for one without any, ``_study`` reads it
+    and the exports are read whatever they are)."""
+    _require_staff(request)
+    mine = StudyExport.objects.filter(study=OuterRef("study_id"), requested_by=request.user)
+    arms = (
+        StudyArm.objects.filter(study_id=pk)
+        .select_related("study__country", "study__locked_by")
+        .annotate(has_exports=Exists(mine))
+        .order_by("position")
+    )
+    scope = country_scope(request.user)
+    if scope is not None:
+        arms = arms.filter(study__country_id=scope)
+    arms = list(arms)
+    if not arms:
+        study = _study(request, pk)
+        return study, list(study.arms.order_by("position")), True  # the exports are read
+    study = arms[0].study
+    for arm in arms:
+        arm.study = study
+    return study, arms, arms[0].has_exports
+
+
 def study_detail(request, pk: int):
-    study = _study(request, pk)
-    arms = list(study.arms.order_by("position"))
-    context = {"study": study, "arms": arms}
+    """The study with its balance and estimates: the study, its arms and whether the person
+    has exports read together, the members once (with their factories and arms) for the
+    panel, the strata, the count and the assignment table, and each outcome for every year
+    at once (issue 14: ten queries at most)."""
+    study, arms, has_exports = _study_with_arms(request, pk)
+    members = list(panel_members(study))
+    context = {"study": study, "arms": arms, "eligible": len(members)}
     if study.seed is not None:
-        panel = build_panel(study)
-        _balance_arms, balance_rows = balance(study, panel)
-        counts = assignment.stratum_counts(study)
+        panel = build_panel(study, members=members)
+        _balance_arms, balance_rows = balance(study, panel, arms=arms)
+        counts = assignment.stratum_counts(study, members=members)
         context.update(
             {
                 "balance_rows": balance_rows,
                 "strata_rows": [
                     (row["stratum"], [row["arms"].get(arm.pk, 0) for arm in arms]) for row in counts
                 ],
-                "estimates": did_estimates(study, panel),
-                "members": study.members.select_related("factory", "arm").order_by(
-                    "stratum", "factory__legal_name"
-                ),
+                "estimates": did_estimates(study, panel, arms=arms),
+                "members": members,
             }
         )
-    context["eligible"] = study.members.count()
-    context["exports"] = study.exports.filter(requested_by=request.user)[:5]
+    if has_exports:
+        context["exports"] = study.exports.filter(requested_by=request.user)[:5]
     return render(request, "studies/admin/study_detail.html", context)
 
 
