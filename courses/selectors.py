@@ -126,6 +126,9 @@ def course_and_module_month(page: Page, *, along=None) -> tuple[CoursePage | Non
     if not courses:
         module = module_of_lesson(page)
         return course_containing(page), module.month if module else None
+    kept = _course_and_module_month_kept(courses[0], page)
+    if kept is not None:
+        return kept
     month = ModulePage.objects.filter(path=page.path[:-STEPLEN]).values("month")[:1]
     course = (
         courses[0]
@@ -134,6 +137,23 @@ def course_and_module_month(page: Page, *, along=None) -> tuple[CoursePage | Non
         .first()
     )
     return course, course.module_month if course else None
+
+
+def _course_and_module_month_kept(course_above: Page, page: Page):
+    """``course_and_module_month`` from the course structure this process keeps (no query),
+    or None when it keeps none yet or the page's parent is not one of its parts. The
+    structure is of the current content generation: publishing a module's new month starts
+    a new one."""
+    structure = kept_course_structure(course=course_above)
+    if structure is None or not isinstance(structure.course, CoursePage):
+        return None
+    parent_path = page.path[:-STEPLEN]
+    if parent_path == structure.course.path:
+        return structure.course, None
+    module = next((m for m in structure.modules if m.page.path == parent_path), None)
+    if module is None:
+        return None
+    return structure.course, module.page.month
 
 
 def module_of_lesson(page: Page) -> ModulePage | None:
@@ -392,6 +412,16 @@ def course_structure(*, course: CoursePage, locale: Locale | None = None) -> Cou
     read once per process and content generation. The pages it holds are shared by the
     requests that follow: read them, never change them."""
     return kept_course_structures(courses=[course], locale=locale)[course.pk]
+
+
+def kept_course_structure(*, course) -> CourseStructure | None:
+    """The structure this process keeps for ``course`` in its own language in the current
+    content generation, as it was built (its ``course`` the specific page it was built
+    from); None when none is kept yet. Reads nothing."""
+    from lms.page_cache import current_generation
+
+    entries = _STRUCTURES.get(current_generation()) or {}
+    return entries.get((course.pk, course.locale_id))
 
 
 def kept_course_structures(*, courses, locale: Locale | None = None) -> dict[int, CourseStructure]:

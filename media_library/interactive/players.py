@@ -5,9 +5,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from lms.taxonomy.locales import locale_by_pk
 from media_library.interactive import package_files
 from media_library.interactive.models import H5PContent, ScormAttempt, ScormPackage
-from media_library.interactive.selectors import h5p_content_for_language, h5p_state_for
+from media_library.interactive.selectors import h5p_content_for_language, h5p_states_on_page
 
 
 def expected_origin() -> str:
@@ -18,7 +19,10 @@ def expected_origin() -> str:
 
 def _language(page, request) -> str:
     if page is not None and getattr(page, "locale_id", None):
-        return page.locale.language_code
+        # The process keeps the locales: a page's ``locale`` would be a query per player.
+        locale = locale_by_pk(page.locale_id)
+        if locale is not None:
+            return locale.language_code
     return getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
 
 
@@ -56,10 +60,19 @@ def h5p_player(*, content: H5PContent, page, request, title: str = "") -> dict |
         player.update(
             statements_url=reverse("interactive_api:h5p_statements", kwargs={"uuid": uuid}) + query,
             state_url=reverse("interactive_api:h5p_state", kwargs={"uuid": uuid}) + query,
-            state=h5p_state_for(learner=user, content=content, page=page),
+            state=_h5p_states(request, user, page).get(content.pk, ""),
             learner=user.pk,
         )
     return player
+
+
+def _h5p_states(request, user, page) -> dict[int, str]:
+    """The learner's saved states on the page, read once per request: a lesson with several
+    exercises renders a player for each, and each would otherwise read its own."""
+    kept = request.__dict__.setdefault("_interactive_h5p_states", {})
+    if page.pk not in kept:
+        kept[page.pk] = h5p_states_on_page(learner=user, page=page)
+    return kept[page.pk]
 
 
 def _activity_state(attempt, count: int) -> dict:

@@ -107,14 +107,15 @@ def h5p_content_for_language(*, content: H5PContent, language: str) -> H5PConten
     return match or content
 
 
-def h5p_state_for(*, learner, content, page) -> str:
+def h5p_states_on_page(*, learner, page) -> dict[int, str]:
+    """A learner's saved H5P states on a page, by exercise id: one query for every player
+    of the page, however many exercises it embeds."""
     if not learner.is_authenticated:
-        return ""
-    return (
-        H5PState.objects.filter(learner=learner, content=content, page=page)
-        .values_list("state", flat=True)
-        .first()
-        or ""
+        return {}
+    return dict(
+        H5PState.objects.filter(learner=learner, page=page)
+        .order_by("id")
+        .values_list("content_id", "state")
     )
 
 

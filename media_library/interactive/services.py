@@ -342,7 +342,13 @@ def lesson_activity(page) -> str:
     from wagtail.coreutils import get_supported_content_language_variant
     from wagtail.models import Page
 
+    from lms.taxonomy.locales import locale_for_language
+
     default = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    default_locale = locale_for_language(default)
+    if default_locale is not None and page.locale_id == default_locale.pk:
+        # A page in the default language is its own version there (no query).
+        return activity_id(LESSON_KIND, page.pk)
     canonical = (
         Page.objects.filter(translation_key=page.translation_key, locale__language_code=default)
         .values_list("pk", flat=True)

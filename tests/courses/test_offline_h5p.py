@@ -196,7 +196,10 @@ def test_the_sync_query_count_does_not_grow_with_the_h5p_results_sent(
 ):
     items = [_item(enrolled, content, lesson, verb=ANSWERED) for _ in range(size)]
     client.force_login(enrolled)
-    with django_assert_max_num_queries(30):
+    # The learner's first sync: 18 at both sizes (19 before the lesson's canonical id was
+    # known without a query for a page in the default language; not yet within 10, see
+    # docs/benchmarks.md).
+    with django_assert_max_num_queries(18):
         response = _sync(client, items)
     assert [r["status"] for r in response.json()["results"]] == ["stored"] * size
     assert Statement.objects.filter(actor=enrolled).count() == size

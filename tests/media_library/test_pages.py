@@ -71,26 +71,42 @@ def test_the_series_lists_its_episodes_in_order(client, home_page):
     assert "1:00" in html
 
 
-@pytest.mark.parametrize("episodes", [1, 8])
-def test_the_series_page_takes_a_fixed_number_of_queries(
-    client, home_page, django_assert_max_num_queries, episodes
-):
-    series = series_page(home_page)
-    for number in range(1, episodes + 1):
-        episode_page(series, number=number, video=ready_video())
-    with django_assert_max_num_queries(14):
-        assert client.get(series.url).status_code == 200
+# Issue 14: the tests render with the page cache off, so every request measured here is the
+# render of a page-cache miss. The first request of a test also fills what each process keeps
+# (sites, locales, routes) and makes a comic's renditions; the repeat is measured.
+MEDIA_PAGE_QUERIES = 10
 
 
-@pytest.mark.parametrize("captions", [("en",), ("en", "vi", "ar", "km", "bn", "id")])
-def test_the_episode_page_takes_a_fixed_number_of_queries(
-    client, home_page, django_assert_max_num_queries, captions
+def test_the_series_page_takes_as_many_queries_with_one_episode_as_with_eight(
+    client, home_page, django_assert_max_num_queries
+):
+    counts = []
+    for episodes, slug in ((1, "short-series"), (8, "long-series")):
+        series = series_page(home_page, title=f"Series of {episodes}", slug=slug)
+        for number in range(1, episodes + 1):
+            episode_page(series, number=number, video=ready_video())
+        client.get(series.url)
+        with django_assert_max_num_queries(MEDIA_PAGE_QUERIES) as captured:
+            response = client.get(series.url)
+        assert response.status_code == 200
+        assert response.content.decode().count("Episode ") >= episodes
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+
+
+def test_the_episode_page_takes_as_many_queries_with_one_caption_as_with_six(
+    client, home_page, django_assert_max_num_queries
 ):
     series = series_page(home_page)
-    episode = episode_page(series, video=ready_video(captions=captions))
-    client.get(episode.url)
-    with django_assert_max_num_queries(16):
-        assert client.get(episode.url).status_code == 200
+    counts = []
+    for number, captions in ((1, ("en",)), (2, ("en", "vi", "ar", "km", "bn", "id"))):
+        episode = episode_page(series, number=number, video=ready_video(captions=captions))
+        client.get(episode.url)
+        with django_assert_max_num_queries(MEDIA_PAGE_QUERIES) as captured:
+            html = client.get(episode.url).content.decode()
+        assert len(re.findall(r'<track kind="subtitles"', html)) == len(captions)
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
 
 
 def test_a_comic_shows_each_panel_with_its_drawing_in_modern_formats(client, home_page):
@@ -121,14 +137,18 @@ def test_a_translated_comic_keeps_the_drawings_and_changes_the_text(client, home
     assert 'dir="rtl"' in html
 
 
-@pytest.mark.parametrize("panels", [2, 8])
-def test_the_comic_page_takes_a_fixed_number_of_queries(
-    client, home_page, django_assert_max_num_queries, panels
+def test_the_comic_page_takes_as_many_queries_with_two_panels_as_with_eight(
+    client, home_page, django_assert_max_num_queries
 ):
-    comic = comic_page(home_page, panels=panels)
-    client.get(comic.url)  # renditions are made on the first view
-    with django_assert_max_num_queries(14):
-        assert client.get(comic.url).status_code == 200
+    counts = []
+    for panels in (2, 8):
+        comic = comic_page(home_page, panels=panels, slug=f"comic-{panels}")
+        client.get(comic.url)  # renditions are made on the first view
+        with django_assert_max_num_queries(MEDIA_PAGE_QUERIES) as captured:
+            html = client.get(comic.url).content.decode()
+        assert html.count('class="comic-panel comic-text') == panels
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
 
 
 def _compressed(data: bytes) -> int:

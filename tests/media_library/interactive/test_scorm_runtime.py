@@ -206,8 +206,10 @@ def test_a_commit_takes_a_constant_number_of_queries(
     done = cmi_2004(completion_status="completed", success_status="passed", score={"scaled": "1"})
     # + the courses access check, the canonical parent id, the record store asking courses
     # whether the parent lesson is open (2) and the courses/certification receivers of
-    # statements_recorded (merged rooms).
-    with django_assert_max_num_queries(20):
+    # statements_recorded (merged rooms). Issue 14: 17 before the canonical parent id was
+    # known without a query for a page in the default language; 16 now, the learner's first
+    # commit (not yet within 10: see docs/benchmarks.md).
+    with django_assert_max_num_queries(16):
         response = post(client, attempt["commit_url"], {"sequence": 1, "cmi": done})
     assert response.json()["stored"] == 2
 
