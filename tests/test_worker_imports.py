@@ -1,14 +1,19 @@
 """What a web worker loads at start: the libraries only some requests or tasks need
 (spreadsheets, calendars, JSON-LD signing, Celery, multibase status lists, signed xAPI
-statements, phone numbers, people imports, HTML cleaning) are imported where they are used, so every
-gunicorn worker does not hold them (issue 14: a worker's memory)."""
+statements, phone numbers, people imports, HTML cleaning, WebAuthn) are imported where they are
+used, so every gunicorn worker does not hold them (issue 14: a worker's memory)."""
 
+import ast
 import json
 import os
 import subprocess
 import sys
+import textwrap
+import threading
+import time
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -24,6 +29,9 @@ LOADED_LATE = [
     "phonenumbers",
     "tablib",
     "nh3",
+    "fido2",  # allauth's WebAuthn, which the site does not offer (decision 0618)
+    "cryptography",  # through fido2
+    "lxml",  # Beautiful Soup's lxml builder (decision 0618)
 ]
 
 
@@ -144,3 +152,150 @@ def test_both_servers_of_the_bench_and_the_web_service_run_with_two_malloc_arena
     )
     cluster = (BASE_DIR / "site" / "deploy" / "cluster.sh").read_text()
     assert 'MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"' in cluster
+
+
+def test_a_sign_in_with_an_authenticator_app_runs_without_webauthn():
+    """The login stage, the second-factor views and ``Authenticator.wrap()`` import allauth's
+    WebAuthn module; its code (fido2, cryptography) runs only when a WebAuthn name is read.
+    An authenticator-app code is still checked by allauth's own TOTP class, which still
+    refuses a wrong code and a code used twice."""
+    probe = (
+        "import json, sys\n"
+        "from lms.wsgi import application\n"
+        "from django.urls import resolve\n"
+        "resolve('/en/')\n"
+        "from allauth.account.adapter import get_adapter\n"
+        "from allauth.utils import import_attribute\n"
+        "stages = [import_attribute(path) for path in get_adapter().get_login_stages()]\n"
+        "from allauth.mfa.models import Authenticator\n"
+        "from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value\n"
+        "from allauth.mfa.utils import encrypt\n"
+        "import time\n"
+        "secret = 'JBSWY3DPEHPK3PXP'\n"
+        "totp = Authenticator(type=Authenticator.Type.TOTP, user_id=1,\n"
+        "    data={'secret': encrypt(secret)}).wrap()\n"
+        "code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))\n"
+        "wrong = str((int(code) + 1) % 1000000).zfill(6)\n"
+        "checked = [type(totp).__name__, totp.validate_code(wrong), totp.validate_code(code),\n"
+        "    totp.validate_code(code)]\n"
+        "before = sorted(name for name in ('fido2', 'cryptography') if name in sys.modules)\n"
+        "from allauth.mfa.webauthn.internal import auth\n"
+        "webauthn = Authenticator(type=Authenticator.Type.WEBAUTHN, data={}).wrap()\n"
+        "print(json.dumps({'stages': [stage.__name__ for stage in stages], 'checked': checked,\n"
+        "    'before': before, 'webauthn': isinstance(webauthn, auth.WebAuthn),\n"
+        "    'fido2_after': 'fido2' in sys.modules}))\n"
+    )
+    found = _fresh_worker_prints(probe)
+    assert "AuthenticateStage" in found["stages"]
+    assert found["checked"] == ["TOTP", False, True, False]
+    assert found["before"] == []
+    assert found["webauthn"] is True  # allauth's own wrapper, its module run on first use
+    assert found["fido2_after"] is True
+
+
+def test_authenticators_wrap_as_allauth_wraps_them():
+    from allauth.mfa.models import Authenticator
+
+    from lms.accounts import webauthn_on_demand
+
+    webauthn_on_demand.wrap_authenticators_without_webauthn()  # idempotent
+    allauth_wrap = Authenticator.wrap.allauth_wrap
+    assert not getattr(allauth_wrap, "wraps_without_webauthn", False)
+    for kind in Authenticator.Type:
+        authenticator = Authenticator(type=kind, data={})
+        assert type(authenticator.wrap()) is type(allauth_wrap(authenticator)), kind
+
+
+def test_a_module_run_on_first_use_runs_once_while_threads_read_it(tmp_path, monkeypatch):
+    """Threads that read a name while the module's code runs wait for it, and the code
+    runs once; a module whose code fails is run again on the next read."""
+    from lms.accounts import webauthn_on_demand
+
+    (tmp_path / "slow_to_run.py").write_text(
+        textwrap.dedent(
+            """
+            import time
+            import builtins
+            builtins.slow_to_run_count = getattr(builtins, "slow_to_run_count", 0) + 1
+            time.sleep(0.2)
+            ANSWER = 42
+            """
+        )
+    )
+    (tmp_path / "fails_once.py").write_text(
+        textwrap.dedent(
+            """
+            import builtins
+            builtins.fails_once_tries = getattr(builtins, "fails_once_tries", 0) + 1
+            if builtins.fails_once_tries == 1:
+                raise RuntimeError("first run")
+            ANSWER = 7
+            """
+        )
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    finder = webauthn_on_demand._RunOnFirstUseFinder(["slow_to_run", "fails_once"])
+    monkeypatch.setattr(sys, "meta_path", [finder, *sys.meta_path])
+    for name in ("slow_to_run", "fails_once"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    import builtins
+
+    import fails_once
+    import slow_to_run
+
+    assert not hasattr(builtins, "slow_to_run_count")  # imported, not run
+    answers = []
+    threads = [
+        threading.Thread(target=lambda: answers.append(slow_to_run.ANSWER)) for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.01)
+    for thread in threads:
+        thread.join()
+    assert answers == [42, 42, 42, 42]
+    assert builtins.slow_to_run_count == 1
+    with pytest.raises(RuntimeError):
+        getattr(fails_once, "ANSWER")  # noqa: B009
+    assert fails_once.ANSWER == 7
+    with pytest.raises(AttributeError):
+        getattr(slow_to_run, "MISSING")  # noqa: B009
+    del builtins.slow_to_run_count, builtins.fails_once_tries
+
+
+def _parsers_named(path: Path) -> list[str | None]:
+    """The parser each ``BeautifulSoup(...)`` call in ``path`` names (None: none named)."""
+    named = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        function = node.func
+        called = getattr(function, "id", None) or getattr(function, "attr", None)
+        if called != "BeautifulSoup":
+            continue
+        arguments = [*node.args[1:2], *(k.value for k in node.keywords if k.arg == "features")]
+        parser = arguments[0] if arguments else None
+        named.append(parser.value if isinstance(parser, ast.Constant) else None)
+    return named
+
+
+def test_every_beautiful_soup_call_names_a_parser_other_than_lxml():
+    """bs4's lxml builder is marked absent (``lms/__init__.py``): a call naming "lxml", or
+    none (bs4 would pick lxml when it is there), would parse differently or fail."""
+    import bs4
+    import wagtail
+    import wagtail_localize
+
+    roots = [Path(wagtail.__file__).parent, Path(wagtail_localize.__file__).parent]
+    roots += [BASE_DIR / room for room in ("lms", "courses", "certification", "community")]
+    roots += [BASE_DIR / room for room in ("compliance", "media_library")]
+    found = {}
+    for root in roots:
+        for path in root.rglob("*.py"):
+            if "tests" in path.relative_to(root).parts:
+                continue
+            for parser in _parsers_named(path):
+                found.setdefault(parser, []).append(str(path))
+    assert set(found) == {"html.parser"}, found
+    assert "lxml" not in bs4.builder.builder_registry.builders_for_feature
+    assert bs4.BeautifulSoup("<p>a<b>b</p>", "html.parser").get_text() == "ab"

@@ -8,6 +8,12 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from lms.accounts import webauthn_on_demand
+
+        # Before the URLconf or a sign-in imports allauth's WebAuthn code (decision 0618).
+        webauthn_on_demand.defer_webauthn_module()
+        webauthn_on_demand.wrap_authenticators_without_webauthn()
+
         from auditlog.registry import auditlog
         from wagtail.models import AbstractPage
         from wagtail.permissions import register_permission_policy
