@@ -49,7 +49,7 @@ def _uv() -> str:
     return found
 
 
-def _peer_database_url() -> str | None:
+def peer_database_url() -> str | None:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         return None
@@ -65,7 +65,7 @@ def _environment(base: dict | None = None) -> dict:
         "DJANGO_SETTINGS_MODULE": "peer_settings",
     }
     env.pop("VIRTUAL_ENV", None)
-    url = _peer_database_url()
+    url = peer_database_url()
     if url:
         env["PEER_DATABASE_URL"] = url
     return env
@@ -89,7 +89,7 @@ def ensure_environment() -> dict:
     """The peers' virtual environment, built once; the versions it holds."""
     python = VENV / "bin" / "python"
     packages = list(PEER_PACKAGES)
-    if _peer_database_url():
+    if peer_database_url():
         packages.append("psycopg[binary]")
     if os.environ.get("REDIS_URL"):
         packages.append("redis")
@@ -100,7 +100,7 @@ def ensure_environment() -> dict:
     installed = subprocess.run(
         [str(python), "-c", probe], capture_output=True, text=True, check=False
     )
-    if installed.returncode != 0 or _peer_database_url() or os.environ.get("REDIS_URL"):
+    if installed.returncode != 0 or peer_database_url() or os.environ.get("REDIS_URL"):
         _run([_uv(), "pip", "install", "--quiet", "--python", str(python), *packages])
     versions = _run(
         [
@@ -114,7 +114,7 @@ def ensure_environment() -> dict:
 
 
 def _ensure_database() -> None:
-    url = _peer_database_url()
+    url = peer_database_url()
     if not url:
         return
     import psycopg  # the bench's own environment has it when DATABASE_URL is PostgreSQL
@@ -266,5 +266,6 @@ def _brief(result: dict) -> dict:
         "errors",
         "queries_per_request",
         "server_cpu_ms_per_request",
+        "database_cpu_ms_per_request",
     )
     return {key: result.get(key) for key in keys}

@@ -320,6 +320,43 @@ def process_tree_cpu_seconds(root_pid: int) -> float:
     return sum(times.get(pid, 0.0) for pid in tree)
 
 
+def database_cpu_reader(url: str | None):
+    """A function returning the CPU seconds used so far by the PostgreSQL backends connected
+    to the database ``url`` names (the servers' persistent connections, not the reader's
+    own; an autovacuum worker on the table written counts too), read from /proc; None
+    unless PostgreSQL runs on this machine. A backend that ends between two readings takes
+    its CPU with it: the servers keep theirs open."""
+    if not url or not url.startswith(("postgres://", "postgresql://")):
+        return None
+    import psycopg
+
+    query = (
+        "SELECT pid FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+
+    def read() -> float:
+        with psycopg.connect(url, autocommit=True) as connection:
+            pids = [row[0] for row in connection.execute(query)]
+        return sum(process_cpu_seconds(pid) for pid in pids)
+
+    try:
+        read()
+    except (psycopg.Error, OSError):
+        return None
+    return read
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process; 0 once it has ended or where /proc is not
+    this machine's view of it."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def worker_memory(master_pid: int) -> list[dict]:
     """Each gunicorn worker's memory (the master's children), in MB: the resident set (RSS,
     every page the worker maps, shared or not), its proportional share (PSS: a page shared
@@ -372,6 +409,7 @@ def run_http(
 
     sessions = {}
     results = []
+    database_cpu = database_cpu_reader(os.environ.get("DATABASE_URL"))
     for module in modules:
         if getattr(module, "bench_prepare_failed", False) or not hasattr(module, "scenarios"):
             continue
@@ -401,6 +439,7 @@ def run_http(
                     scenario,
                     cookies,
                     server_cpu=server_cpu or (lambda: process_tree_cpu_seconds(server_pid)),
+                    database_cpu=database_cpu,
                 )
             except (LoginFailed, OSError) as error:
                 problems.append(
@@ -462,6 +501,8 @@ def run_peers(modules, problems, base_url, args, server_pid, workers, threads) -
         return {"error": repr(error)}
     peer_port = free_port_after(int(urlsplit(base_url).port))
     peer_url = f"http://127.0.0.1:{peer_port}"
+    site_database_cpu = database_cpu_reader(os.environ.get("DATABASE_URL"))
+    peer_database_cpu = database_cpu_reader(peers.peer_database_url())
     sessions = {}
 
     def run_site(scenario):
@@ -472,7 +513,11 @@ def run_peers(modules, problems, base_url, args, server_pid, workers, threads) -
             cookies = sessions[scenario.login]
         log(f"peers: site {scenario.name}")
         return run_http_scenario(
-            base_url, scenario, cookies, server_cpu=lambda: process_tree_cpu_seconds(server_pid)
+            base_url,
+            scenario,
+            cookies,
+            server_cpu=lambda: process_tree_cpu_seconds(server_pid),
+            database_cpu=site_database_cpu,
         )
 
     log(f"peers: gunicorn on {peer_url} ({workers} workers x {threads} threads)")
@@ -492,6 +537,7 @@ def run_peers(modules, problems, base_url, args, server_pid, workers, threads) -
                     scenario,
                     cookies,
                     server_cpu=lambda: process_tree_cpu_seconds(peer_server.pid),
+                    database_cpu=peer_database_cpu,
                 )
 
             comparisons = peers.compare(peers.pairs(wanted, peer), run_site, run_peer)

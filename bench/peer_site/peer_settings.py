@@ -71,7 +71,18 @@ def _database(url: str | None) -> dict:
     }
 
 
-DATABASES = {"default": {**_database(os.environ.get("PEER_DATABASE_URL")), "CONN_MAX_AGE": None}}
+# The site's bench settings check a persistent connection before each request's first query
+# (CONN_HEALTH_CHECKS, as in production: a connection the server dropped is replaced
+# instead of failing the request); the peer does the same, a round trip each request.
+OFF = {"0", "false", "off", "no"}
+HEALTH_CHECKS = os.environ.get("BENCH_CONN_HEALTH_CHECKS", "1").lower() not in OFF
+DATABASES = {
+    "default": {
+        **_database(os.environ.get("PEER_DATABASE_URL")),
+        "CONN_MAX_AGE": None,
+        "CONN_HEALTH_CHECKS": HEALTH_CHECKS,
+    }
+}
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {

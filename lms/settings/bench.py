@@ -33,7 +33,9 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 
 DATABASES["default"] = env.db("DATABASE_URL", default=f"sqlite:///{BENCH_DIR / 'bench.sqlite3'}")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=600)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# As production (lms.settings.base). BENCH_CONN_HEALTH_CHECKS=0 turns the check off for the
+# site and its peers alike (bench/peer_site/peer_settings.py), to measure what it costs.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("BENCH_CONN_HEALTH_CHECKS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
