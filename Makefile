@@ -78,7 +78,7 @@ $(STAMPS)/debian-cluster: | $(STAMPS)
 install: $(STAMPS)/debian $(STAMPS)/python $(STAMPS)/node $(STAMPS)/verifiers ## install Python, front-end and Debian packages
 
 messages-compile: $(STAMPS)/python
-	@$(MANAGE) compilemessages --ignore=.venv --ignore=.uv --ignore=site -v 0
+	@$(MANAGE) compilemessages --ignore=.venv --ignore=.uv --ignore=var --ignore=site -v 0
 
 # The interface languages (LANGUAGES in lms/settings/base.py), named one by one: `--all` would
 # take locale/vendor/ (catalogues for libraries that ship none) for a language.
@@ -86,8 +86,8 @@ LOCALES := en vi ar km bn id es fr am ur ht st
 LOCALE_FLAGS := $(foreach l,$(LOCALES),-l $(l))
 
 messages: install ## extract interface strings into locale/ (then translate, then make messages-compile)
-	$(MANAGE) makemessages $(LOCALE_FLAGS) --no-obsolete --ignore=.venv --ignore=.uv --ignore="site/node_modules" --ignore=tests --ignore=bench -v 0
-	$(MANAGE) makemessages $(LOCALE_FLAGS) -d djangojs --no-obsolete --ignore=.venv --ignore=.uv --ignore="site/node_modules" --ignore="tests/verifiers/node_modules" --ignore="site/static/vendor" -v 0
+	$(MANAGE) makemessages $(LOCALE_FLAGS) --no-obsolete --ignore=.venv --ignore=.uv --ignore=var --ignore="site/node_modules" --ignore=tests --ignore=bench -v 0
+	$(MANAGE) makemessages $(LOCALE_FLAGS) -d djangojs --no-obsolete --ignore=.venv --ignore=.uv --ignore=var --ignore="site/node_modules" --ignore="tests/verifiers/node_modules" --ignore="site/static/vendor" -v 0
 
 # Static files are collected beside the database build (they need no database), and the
 # system checks run once, when the server starts; `make demo` prints where the time went.
