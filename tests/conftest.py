@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from django.core.cache import cache
 
 # The rows the migrations load (locales, taxonomy, roles, the home page), captured once so
 # that tests which truncate tables (live-server and other transactional tests) get them back.
@@ -102,26 +101,11 @@ def _clear_cache():
     """Rate limits, cached fragments, locales and the learners' kept record access
     (courses.record_access, in the page cache's store) never leak from one test into the
     next: SQLite gives a rolled-back test's ids to the next one's rows."""
-    from django.core.cache import caches
+    from tests.first_request import forget_what_processes_keep
 
-    from lms.portal.page_routing import forget_roots
-    from lms.portal.site_lookup import forget_sites
-    from lms.taxonomy.locales import forget_locales
-    from lms.taxonomy.selectors import forget_terms
-
-    cache.clear()
-    caches["pages"].clear()
-    forget_locales()
-    forget_terms()
-    forget_sites()
-    forget_roots()
+    forget_what_processes_keep(course_structures=False)
     yield
-    cache.clear()
-    caches["pages"].clear()
-    forget_locales()
-    forget_terms()
-    forget_sites()
-    forget_roots()
+    forget_what_processes_keep(course_structures=False)
 
 
 @pytest.fixture

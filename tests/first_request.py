@@ -5,7 +5,10 @@ forgotten, so a query budget measured after this holds for a cold server too."""
 from django.core.cache import cache, caches
 
 
-def forget_what_processes_keep() -> None:
+def forget_what_processes_keep(*, course_structures: bool = True) -> None:
+    """``course_structures=False`` keeps the course structures, which are keyed by the
+    content's generation and so cannot leak from one test into the next (the suite's
+    autouse fixture forgets the rest around every test)."""
     from courses.selectors import forget_course_structures
     from lms.portal.page_routing import forget_roots
     from lms.portal.site_lookup import forget_sites
@@ -18,4 +21,5 @@ def forget_what_processes_keep() -> None:
     forget_terms()
     forget_sites()
     forget_roots()
-    forget_course_structures()
+    if course_structures:
+        forget_course_structures()
