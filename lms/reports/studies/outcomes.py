@@ -158,31 +158,26 @@ def non_compliance_rate(factory_ids, period: Period) -> dict[int, float]:
 _EMPLOYED = F("employees_women") + F("employees_men") + F("employees_other")
 
 
-def _monthly(field, *, aggregate=Avg):
-    def compute(factory_ids, period: Period) -> dict[int, float]:
+def _from_months(result, *, required: str | None = None, **aggregates):
+    """An outcome read from the monthly figures in both forms, the one-period and the
+    yearly, from the same ``aggregates`` per factory and ``result(row)`` of them (None leaves
+    the factory out); ``required``: a field the months counted must have filled in."""
+    filled = {f"{required}__isnull": False} if required else {}
+
+    def for_period(factory_ids, period: Period) -> dict[int, float]:
         rows = (
-            MonthlyFigures.objects.filter(
-                factory_id__in=factory_ids, month__range=period, **{f"{field}__isnull": False}
-            )
+            MonthlyFigures.objects.filter(factory_id__in=factory_ids, month__range=period, **filled)
             .values("factory_id")
-            .annotate(value=aggregate(field))
+            .annotate(**aggregates)
         )
-        return {row["factory_id"]: round(float(row["value"]), 2) for row in rows}
+        found = ((row["factory_id"], result(row)) for row in rows)
+        return {factory_id: figure for factory_id, figure in found if figure is not None}
 
-    return compute
+    def for_years(factory_ids, years) -> dict[int, dict[int, float]]:
+        rows = _months(factory_ids, years).filter(**filled).values("factory_id", "year")
+        return _by_year(rows.annotate(**aggregates), result, years)
 
-
-def _monthly_yearly(field, *, aggregate=Avg):
-    def compute(factory_ids, years) -> dict[int, dict[int, float]]:
-        rows = (
-            _months(factory_ids, years)
-            .filter(**{f"{field}__isnull": False})
-            .values("factory_id", "year")
-            .annotate(value=aggregate(field))
-        )
-        return _by_year(rows, lambda row: round(float(row["value"]), 2), years)
-
-    return compute
+    return for_period, for_years
 
 
 def _months(factory_ids, years):
@@ -192,6 +187,10 @@ def _months(factory_ids, years):
     ).annotate(year=ExtractYear("month"))
 
 
+def _mean_value(row) -> float:
+    return round(float(row["value"]), 2)
+
+
 for _key, _field, _label, _unit in (
     ("efficiency", "efficiency_percent", _("Efficiency (%)"), "%"),
     ("defect_rate", "defect_percent", _("Defect or rework rate (%)"), "%"),
@@ -199,51 +198,36 @@ for _key, _field, _label, _unit in (
     ("turnover", "turnover_percent", _("Turnover (% a month)"), "%"),
     ("overtime", "overtime_hours_per_worker", _("Overtime hours per worker a month"), "h"),
 ):
+    _for_period, _for_years = _from_months(_mean_value, required=_field, value=Avg(_field))
     register(
         _key,
         label=_label,
         unit=_unit,
         definition=_("The mean of the factory's monthly figures in the period."),
-        yearly=_monthly_yearly(_field),
-    )(_monthly(_field))
+        yearly=_for_years,
+    )(_for_period)
 
-
-def _employment_yearly(factory_ids, years) -> dict[int, dict[int, float]]:
-    rows = _months(factory_ids, years).values("factory_id", "year").annotate(value=Avg(_EMPLOYED))
-    return _by_year(rows, lambda row: round(float(row["value"]), 2), years)
-
-
-@register(
+_for_period, _for_years = _from_months(_mean_value, value=Avg(_EMPLOYED))
+register(
     "employment",
     label=_("Employment (people)"),
     unit="people",
     definition=_("The mean number of people employed over the months reported in the period."),
-    yearly=_employment_yearly,
+    yearly=_for_years,
+)(_for_period)
+
+
+def _per_thousand(row) -> float | None:
+    return round(1000 * row["accidents"] / row["people"], 3) if row["people"] else None
+
+
+_for_period, _for_years = _from_months(
+    _per_thousand,
+    required="lost_time_accidents",
+    accidents=Sum("lost_time_accidents"),
+    people=Sum(_EMPLOYED),
 )
-def employment(factory_ids, period: Period) -> dict[int, float]:
-    rows = (
-        MonthlyFigures.objects.filter(factory_id__in=factory_ids, month__range=period)
-        .values("factory_id")
-        .annotate(value=Avg(_EMPLOYED))
-    )
-    return {row["factory_id"]: round(float(row["value"]), 2) for row in rows}
-
-
-def _lost_time_accidents_yearly(factory_ids, years) -> dict[int, dict[int, float]]:
-    rows = (
-        _months(factory_ids, years)
-        .filter(lost_time_accidents__isnull=False)
-        .values("factory_id", "year")
-        .annotate(accidents=Sum("lost_time_accidents"), people=Sum(_EMPLOYED))
-    )
-    return _by_year(
-        rows,
-        lambda row: round(1000 * row["accidents"] / row["people"], 3) if row["people"] else None,
-        years,
-    )
-
-
-@register(
+register(
     "lost_time_accidents",
     label=_("Lost-time accidents per 1,000 workers"),
     unit="per 1,000",
@@ -251,21 +235,5 @@ def _lost_time_accidents_yearly(factory_ids, years) -> dict[int, dict[int, float
         "Lost-time accidents in the months reported in the period, per 1,000 people employed "
         "(summed over those months)."
     ),
-    yearly=_lost_time_accidents_yearly,
-)
-def lost_time_accidents(factory_ids, period: Period) -> dict[int, float]:
-    rows = (
-        MonthlyFigures.objects.filter(
-            factory_id__in=factory_ids, month__range=period, lost_time_accidents__isnull=False
-        )
-        .values("factory_id")
-        .annotate(
-            accidents=Sum("lost_time_accidents"),
-            people=Sum(_EMPLOYED),
-        )
-    )
-    return {
-        row["factory_id"]: round(1000 * row["accidents"] / row["people"], 3)
-        for row in rows
-        if row["people"]
-    }
+    yearly=_for_years,
+)(_for_period)
