@@ -32,8 +32,10 @@ from lms.reports.studies import demo as studies_demo
 from lms.reports.studies.analysis import did_estimates
 from lms.reports.studies.models import Study, SurveyResponse, SurveyRound
 from lms.reports.studies.surveys import survey_results
+from media_library import demo as media_demo
 from tests.conftest import confirm_second_factor
 from tests.crawl import crawl
+from tests.media_library.factories import tiny_clip
 from tests.reports.demo_charts import every_chart_has_something_to_show
 from tests.url_walk import all_routes
 
@@ -83,6 +85,10 @@ def spread(paths: list[str]) -> list[str]:
     return order
 
 
+def _one_second_clip(path, episode):
+    tiny_clip(path, seconds=1, size="320x180")
+
+
 @pytest.fixture(scope="module")
 def whole_demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo loaded in a transaction that stays open for the module's tests and is
@@ -91,7 +97,14 @@ def whole_demo(django_db_setup, django_db_blocker, tmp_path_factory):
     folders of the demo's uploads."""
     folder = tmp_path_factory.mktemp("whole-demo")
     media = {"MEDIA_ROOT": str(folder / "media"), "PRIVATE_MEDIA_ROOT": str(folder / "private")}
-    with django_db_blocker.unblock(), override_settings(**media):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(**media),
+        pytest.MonkeyPatch.context() as patch,
+    ):
+        # The real loader draws three 12-second 720p films (test_demo_languages.py draws
+        # them); a one-second clip each keeps the load quicker.
+        patch.setattr(media_demo, "_generate_episode_video", _one_second_clip)
         demo = transaction.atomic()
         demo.__enter__()
         try:
