@@ -14,8 +14,8 @@ values in all its fields (decision 0030). ``LMS_TEST_CRAWL=1`` crawls fully: sev
 ``CRAWL_BUDGET`` pages each (250 unless set), every form with all its variants; it takes
 several minutes. ``CRAWL_REPORT=path`` writes what each person read and found.
 
-The module's tests run in one pytest-xdist worker (``xdist_group``, with ``--dist
-loadgroup`` in pyproject.toml), so the demo is loaded once a run (decision 0625)."""
+The module's three tests are collected one after the other, and pytest-xdist's ``load``
+schedule usually sends them to one worker: one load a run, two at worst (decision 0625)."""
 
 import os
 import re
@@ -39,7 +39,7 @@ from tests.media_library.factories import tiny_clip
 from tests.reports.demo_charts import every_chart_has_something_to_show
 from tests.url_walk import all_routes
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("whole_demo")]
+pytestmark = pytest.mark.django_db
 
 FULL = bool(os.environ.get("LMS_TEST_CRAWL"))
 BUDGET = int(os.environ.get("CRAWL_BUDGET", "250" if FULL else "30"))
