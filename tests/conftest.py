@@ -10,10 +10,34 @@ _BASE_DATA: dict[str, str] = {}
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def _migrated_template(request):
+    """The migrated SQLite database this run copies, and whether it was there to copy
+    (tests/sqlite_template.py); None when this run applies the migrations itself."""
+    from tests.sqlite_template import MigratedTemplate
+
+    template = MigratedTemplate.for_default_database(request.config)
+    if template is None:
+        return None
+    return template, template.restore_or_claim()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, _migrated_template):
+    """The in-memory test database starts as a copy of the migrated template, when there is
+    one, before Django creates and migrates it."""
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, _migrated_template):
     from django.db import connections
 
     with django_db_blocker.unblock():
+        if _migrated_template is not None:
+            template, restored = _migrated_template
+            if restored:
+                template.done()
+            else:
+                template.save(connections["default"])
         for alias in connections:
             rows = json.loads(connections[alias].creation.serialize_db_to_string())
             # Content types first: saving other rows may look them up (and create them).

@@ -3,7 +3,7 @@ offers, then sends every form it finds back with its own values, with hostile te
 choices the form never offered, with numbers too large for any column and with fields left
 out. Any answer of 500 (or an exception inside a view) is a finding.
 
-Used by tests/test_fuzz_crawl.py on the demo database; the same crawler can be pointed at a
+Used by tests/test_whole_demo.py on the demo database; the same crawler can be pointed at a
 bigger database from a shell (``crawl(client, start, budget=...)``)."""
 
 from __future__ import annotations

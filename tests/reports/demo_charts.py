@@ -1,5 +1,5 @@
-"""What the whole demo (`make demo`'s content) must give the reports: tests/test_fuzz_crawl.py
-loads the demo once and checks this before it crawls, since loading the demo is slow."""
+"""What the whole demo (`make demo`'s content) must give the reports: checked by
+tests/test_whole_demo.py, which loads the demo once for its tests, since loading it is slow."""
 
 
 def every_chart_has_something_to_show():
