@@ -470,6 +470,44 @@ def kept_course_structures(*, courses, locale: Locale | None = None) -> dict[int
     return found
 
 
+# The parts of a course's structure, and the kinds of course each is read in.
+PART_KINDS = {
+    LessonPage: (ProgrammePage, SeminarPage, SupervisorTrainingPage, InductionKitPage),
+    ModulePage: (ProgrammePage,),
+    WorkbookStepPage: (WorkbookPage,),
+}
+
+
+def _course_parts(courses, *, bodies: bool) -> tuple[list, list, list]:
+    """The live lessons, modules and workbook steps inside ``courses`` (each in its course's
+    language, as the course's kind has them), in path order, in one query: each part read
+    through its own table, joined to the pages' (Django fills a joined child page's
+    inherited fields from the parent's row)."""
+    names = {part: part._meta.model_name for part in PART_KINDS}
+    wanted = Q()
+    for part, kinds in PART_KINDS.items():
+        for course in courses:
+            if issubclass(course.specific_class, kinds):
+                wanted |= Q(
+                    path__startswith=course.path,
+                    depth__gt=course.depth,
+                    locale=course.locale_id,
+                    **{f"{names[part]}__isnull": False},
+                )
+    found = {part: [] for part in PART_KINDS}
+    if not wanted:
+        return found[LessonPage], found[ModulePage], found[WorkbookStepPage]
+    rows = BasePage.objects.live().filter(wanted).select_related(*names.values())
+    if not bodies:
+        rows = rows.defer(f"{names[LessonPage]}__body")
+    for row in rows.order_by("path"):
+        for part, name in names.items():
+            if (page := getattr(row, name, None)) is not None:
+                found[part].append(page)
+                break
+    return found[LessonPage], found[ModulePage], found[WorkbookStepPage]
+
+
 def course_structures(
     *, courses, locale: Locale | None = None, bodies: bool = True
 ) -> dict[int, CourseStructure]:
@@ -478,7 +516,7 @@ def course_structures(
     course's own language). ``structure.course`` is that version, as a ``CoursePage``.
 
     A fixed number of queries however many courses: their translations, their live lessons
-    (without their bodies unless ``bodies``), modules and workbook steps, the
+    (without their bodies unless ``bodies``), modules and workbook steps together, the
     default-language ids of translated parts and the practice assignments of supervisor
     trainings (each only when some course has such parts)."""
     courses = list(courses)
@@ -502,27 +540,7 @@ def course_structures(
     if not structures:
         return {}
 
-    def parts(queryset, course_kinds):
-        within = [
-            s.course
-            for s in structures.values()
-            if issubclass(s.course.specific_class, course_kinds)
-        ]
-        if not within:
-            return []
-        inside = Q()
-        for course in within:
-            inside |= Q(
-                path__startswith=course.path, depth__gt=course.depth, locale=course.locale_id
-            )
-        return list(queryset.live().filter(inside).order_by("path"))
-
-    lessons = parts(
-        LessonPage.objects.all() if bodies else LessonPage.objects.defer("body"),
-        (ProgrammePage, SeminarPage, SupervisorTrainingPage, InductionKitPage),
-    )
-    modules = parts(ModulePage.objects.all(), ProgrammePage)
-    steps = parts(WorkbookStepPage.objects.all(), WorkbookPage)
+    lessons, modules, steps = _course_parts([s.course for s in structures.values()], bodies=bodies)
 
     # Each part belongs to the course whose path starts its own.
     course_at = {s.course.path: s for s in structures.values()}
