@@ -561,21 +561,24 @@ def course_structures(
     for step in steps:
         structure_of(step).steps.append(step)
 
-    default = default_locale()
     supervisor = [
         s.course
         for s in structures.values()
         if issubclass(s.course.specific_class, SupervisorTrainingPage)
     ]
-    translated = [p for p in [*modules, *lessons, *steps] if p.locale_id != default.pk]
-    keys = {p.translation_key for p in [*translated, *supervisor] if p.locale_id != default.pk}
-    canonical = {}
-    if keys:
-        canonical = dict(
-            Page.objects.filter(translation_key__in=keys, locale=default).values_list(
-                "translation_key", "pk"
+    # Parts are read in their course's language: courses in the default one have no
+    # translated parts (and need no locale looked up on a process's first request).
+    translated, canonical = [], {}
+    if not all(taxonomy_locales.in_default_language(s.course) for s in structures.values()):
+        default = default_locale()
+        translated = [p for p in [*modules, *lessons, *steps] if p.locale_id != default.pk]
+        keys = {p.translation_key for p in [*translated, *supervisor] if p.locale_id != default.pk}
+        if keys:
+            canonical = dict(
+                Page.objects.filter(translation_key__in=keys, locale=default).values_list(
+                    "translation_key", "pk"
+                )
             )
-        )
     for page in translated:
         if page.translation_key in canonical:
             structure_of(page).canonical_ids[page.pk] = canonical[page.translation_key]

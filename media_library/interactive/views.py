@@ -377,13 +377,15 @@ def _bridge(view, *, reads_page=True):
         payload, problem = _payload(request)
         if problem:
             return problem
-        page = _context_page(request) if reads_page else None
-        if page is None and reads_page:
-            return _error(400, "no_page", _("Say on which page the package is played (page=<id>)."))
+        if reads_page:
+            page = _context_page(request)
+            if page is None:
+                return _error(
+                    400, "no_page", _("Say on which page the package is played (page=<id>).")
+                )
+            args = (page, *args)
         try:
-            if not reads_page:
-                return view(request, payload, *args, **kwargs)
-            return view(request, payload, page, *args, **kwargs)
+            return view(request, payload, *args, **kwargs)
         except Http404:
             # Not 404: LocaleMiddleware would turn a 404 on an unprefixed path into a redirect
             # to a language-prefixed page, which no API client wants.
