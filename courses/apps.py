@@ -29,12 +29,16 @@ class CoursesConfig(AppConfig):
 def learner_may_record_in_course(user, package, context_page):
     """The interactive room's access check: an H5P or SCORM package embedded in a course's
     page records results only for learners enrolled in that course (in any language); pages
-    outside courses are not ours to decide (None)."""
-    from courses.selectors import course_translation_key_of, learner_is_enrolled_in_course_key
+    outside courses are not ours to decide (None). Answered from the learner's kept record
+    access (``courses.record_access``), which the record store then asks about the same page
+    as the results' parent lesson, and the completion receiver after it."""
+    from courses.record_access import page_access_kept
 
     if context_page is None:
         return None
-    key = course_translation_key_of(context_page)
-    if key is None:
+    access = page_access_kept(
+        learner=user, page_ids={context_page.pk}, paths={context_page.pk: context_page.path}
+    )
+    if context_page.pk not in access.in_courses:
         return None
-    return learner_is_enrolled_in_course_key(learner=user, translation_key=key)
+    return context_page.pk in access.enrolled

@@ -33,7 +33,9 @@ from wagtail.models import Page
 
 from courses import selectors, services
 from courses.models import CoursePage, LessonPage, ModulePage
+from courses.record_access import page_access_kept
 from lms.records import verbs
+from lms.records.activities import activity_id
 from lms.records.models import Statement
 from lms.records.services import StatementError, statements_record
 
@@ -538,9 +540,10 @@ def _h5p_contents(items) -> dict:
     return {str(content.uuid): content for content in ready}
 
 
-def _record_h5p(*, learner, entries, pages, contents) -> None:
+def _record_h5p(*, learner, entries, pages, contents):
     """Record H5P results of one content on one page (the bridge's own service, which checks
-    the enrolment, that the page embeds the content and that the actor is the learner)."""
+    the enrolment, that the page embeds the content and that the actor is the learner); the
+    store's outcome."""
     from media_library.interactive.services import PackageRefused, h5p_statements_record
 
     first = entries[0][0]
@@ -557,27 +560,32 @@ def _record_h5p(*, learner, entries, pages, contents) -> None:
             raise SyncInvalid(_("A learning record is missing."))
         statements.append({**statement, "id": str(token)})
     try:
-        h5p_statements_record(learner=learner, content=content, page=page, statements=statements)
+        return h5p_statements_record(
+            learner=learner, content=content, page=page, statements=statements
+        )
     except PackageRefused as refusal:
         raise services.CourseActionError(str(refusal)) from refusal
 
 
-def _h5p_in_batches(*, learner, entries, pages, contents) -> set[uuid.UUID]:
+def _h5p_in_batches(*, learner, entries, pages, contents) -> dict[uuid.UUID, str]:
     """H5P results of the same content on the same page are recorded together (a fixed number
-    of queries however many); if the store refuses one, they are recorded one by one so each
-    refusal comes back with its own reason."""
+    of queries however many), the store telling which were new (``stored``) and which it had
+    already (``duplicate``). A group the store or the bridge refuses is left out: its
+    results are then looked up and recorded one by one, so each refusal comes back with its
+    own reason (and a result stored before stays ``duplicate``)."""
     groups: dict[tuple, list] = {}
     for item, token in entries:
         groups.setdefault((str(item.get("content")), _int(item.get("page"))), []).append(
             (item, token)
         )
-    done = set()
+    done = {}
     for group in groups.values():
         try:
-            _record_h5p(learner=learner, entries=group, pages=pages, contents=contents)
+            outcome = _record_h5p(learner=learner, entries=group, pages=pages, contents=contents)
         except (services.CourseActionError, StatementError, SyncInvalid):
             continue
-        done.update(token for _item, token in group)
+        created = {statement.id for statement in outcome.created}
+        done.update((token, "stored" if token in created else "duplicate") for _i, token in group)
     return done
 
 
@@ -586,21 +594,28 @@ def _lessons_in_one_batch(*, learner, entries, pages) -> dict[uuid.UUID, str] | 
     number of queries however many), the store telling which were new (``stored``) and
     which it had already (``duplicate``). ``None`` when a lesson is gone or the store refuses
     one: they are then recorded one by one so each refusal comes back with its own reason."""
-    statements = []
+    statements, paths = [], {}
     for item, token in entries:
         lesson = pages.get(_int(item.get("lesson")))
         if not isinstance(lesson, LessonPage):
             return None
+        activity = selectors.lesson_activity_id(lesson)
+        if activity == activity_id("lesson", lesson.pk):
+            paths[lesson.pk] = lesson.path
         statements.append(
             {
                 "id": str(services.derived_statement_id(token, "completed")),
                 "verb": {"id": verbs.COMPLETED},
-                "object": {"id": selectors.lesson_activity_id(lesson)},
+                "object": {"id": activity},
                 "result": {"completion": True},
             }
         )
     if not statements:
         return None
+    # The lessons (in the default language: their own activities) were read with their
+    # paths, so the learner's record access for them is kept from these (one query, not two)
+    # and the store's authorisation finds it there.
+    page_access_kept(learner=learner, page_ids=set(paths), paths=paths)
     try:
         outcome = statements_record(actor=learner, statements=statements, scored_by_server=True)
     except StatementError:
@@ -613,22 +628,23 @@ def _lessons_in_one_batch(*, learner, entries, pages) -> dict[uuid.UUID, str] | 
 
 
 def _live_pages(items) -> dict:
-    """The live pages the batch names, by id: lessons in one query (the bulk of a queue),
-    the courses and pages of other results in two more, only when there are any."""
-    lesson_ids, other_ids = set(), set()
+    """The live pages the batch names, by id: lessons in one query with their locale (the
+    bulk of a queue, and the pages H5P results are given on); courses and other pages in
+    two more, only when there are any."""
+    named = {"lesson": set(), "page": set(), "course": set()}
     for item in items:
-        for name in ("lesson", "course", "page"):
+        for name, ids in named.items():
             page_id = _int(item.get(name))
             if page_id is not None:
-                (lesson_ids if name == "lesson" else other_ids).add(page_id)
+                ids.add(page_id)
     pages = {}
-    if lesson_ids:
+    if maybe_lessons := named["lesson"] | named["page"]:
+        lessons = LessonPage.objects.live().select_related("locale").filter(pk__in=maybe_lessons)
+        pages.update((page.pk, page) for page in lessons)
+    if others := (named["page"] | named["course"]) - pages.keys():
         pages.update(
-            (page.pk, page) for page in LessonPage.objects.live().filter(pk__in=lesson_ids)
+            (page.pk, page) for page in Page.objects.live().filter(pk__in=others).specific()
         )
-    if other_ids - pages.keys():
-        live = Page.objects.live().filter(pk__in=other_ids - pages.keys()).specific()
-        pages.update((page.pk, page) for page in live)
     return pages
 
 
@@ -647,14 +663,22 @@ def offline_results_sync(*, learner, items) -> list[SyncOutcome]:
     if len(set(tokens)) != len(tokens):
         raise SyncInvalid(_("The same result id appears twice in this batch."))
     pages = _live_pages(items)
+    # Lesson completions and H5P results are recorded in batches first, the store telling
+    # which it had already; the other results (and any refused batch's) are looked up
+    # first, since their services score or refuse before storing.
     lessons = [
         (item, token)
         for item, token in zip(items, tokens, strict=True)
         if item.get("kind") == "lesson"
     ]
-    # The lessons' outcomes come from the store itself (it tells a resent one); the other
-    # results are looked up first, since their services score or refuse before storing.
     known = _lessons_in_one_batch(learner=learner, entries=lessons, pages=pages) or {}
+    h5p = [
+        (item, token)
+        for item, token in zip(items, tokens, strict=True)
+        if item.get("kind") == "h5p"
+    ]
+    contents = _h5p_contents(item for item, _token in h5p)
+    known.update(_h5p_in_batches(learner=learner, entries=h5p, pages=pages, contents=contents))
     rest = [(item, token) for item, token in zip(items, tokens, strict=True) if token not in known]
     derived = {token: _derived_ids(item, token) for item, token in rest}
     wanted = [i for ids in derived.values() for i in ids]
@@ -666,15 +690,6 @@ def offline_results_sync(*, learner, items) -> list[SyncOutcome]:
     for token, ids in derived.items():
         if ids and all(i in stored for i in ids):
             known[token] = "duplicate"
-    new = [(item, token) for item, token in rest if token not in known]
-    contents = _h5p_contents(item for item, _token in new)
-    batched = _h5p_in_batches(
-        learner=learner,
-        entries=[(item, token) for item, token in new if item.get("kind") == "h5p"],
-        pages=pages,
-        contents=contents,
-    )
-    known.update((token, "stored") for token in batched)
     outcomes = []
     for item, token in zip(items, tokens, strict=True):
         if token in known:

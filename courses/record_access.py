@@ -2,12 +2,14 @@
 (docs/decisions/0123-record-access-kept-per-learner.md).
 
 Every statement a learner sends about a lesson, a question, a test or a step asks
-``courses.selectors.page_release`` whether they are enrolled in its course and when its
-module opens for them: two queries, about two fifths of a statement write. The answer
+``courses.selectors.page_standing`` whether they are enrolled in its course and when its
+module opens for them: two queries, about two fifths of a statement write; so does the
+interactive room's access check (may they record an H5P or SCORM result on this page?) and
+the completion receiver (which of these pages are in courses they take?). The answer
 changes only when one of the rows it reads changes, so it is kept in the page cache's store
 (Redis when there is one, shared by every app server) in one entry per learner, a map of
-page id to the day the page opens for them (or that they may not record about it), with
-the two versions it was computed under:
+page id to the day the page opens for them (or that they may not record about it, or that
+no course contains it), with the two versions it was computed under:
 
 - the learner's *enrolment version*, replaced when one of their enrolments is saved or
   deleted (enrolling, leaving, moving to another cohort);
@@ -29,16 +31,16 @@ import logging
 from django.conf import settings
 from django.core.cache import caches
 
-from courses.selectors import PageAccess, access_on, page_release
+from courses.selectors import OUTSIDE_COURSES, PageAccess, access_on, page_standing
 from lms.learner_page_cache import current_versions, versions_replaced
 
 logger = logging.getLogger(__name__)
 
 PREFIX = "course-access:"
 STRUCTURE_KEY = f"{PREFIX}structure"
-# v1: (structure version, enrolment version, {page id: opening day, None or NOT_ENROLLED}).
-ENTRY_PREFIX = f"{PREFIX}entry:v1:"
-NOT_ENROLLED = False
+# v2: (structure version, enrolment version, {page id: page_standing's answer}); v1 did not
+# tell a page outside courses from one the learner is not enrolled in.
+ENTRY_PREFIX = f"{PREFIX}entry:v2:"
 # A learner records about the pages of the courses they take; past this many pages the
 # entry starts again from the pages of the request.
 MAX_PAGES = 2000
@@ -75,10 +77,16 @@ def _versions(cache, learner_id) -> tuple[tuple[str, str], object]:
     return tuple(current_versions(keys, found)), found.get(entry_key(learner_id))
 
 
-def page_access_kept(*, learner, page_ids: set[int], today: dt.date | None = None) -> PageAccess:
+def page_access_kept(
+    *,
+    learner,
+    page_ids: set[int],
+    today: dt.date | None = None,
+    paths: dict[int, str] | None = None,
+) -> PageAccess:
     """``courses.selectors.page_access``, from the learner's kept entry when it holds every
     page and was computed under the current versions; the pages it lacks are computed (two
-    queries) and added to it."""
+    queries, one when the caller read their ``paths`` in this request) and added to it."""
     if not learner.is_authenticated or not page_ids:
         return PageAccess(enrolled=set(), opens_on={})
     cache = _cache()
@@ -86,19 +94,21 @@ def page_access_kept(*, learner, page_ids: set[int], today: dt.date | None = Non
         versions, entry = _versions(cache, learner.pk)
     except Exception:  # the store down must not stop a learner's records
         logger.exception("record access: could not read the kept answers")
-        return access_on(page_release(learner=learner, page_ids=page_ids), today=today)
+        return access_on(
+            page_standing(learner=learner, page_ids=page_ids, paths=paths), today=today
+        )
     kept = entry[1] if entry is not None and entry[0] == versions else {}
     missing = page_ids - kept.keys()
     if missing:
-        found = page_release(learner=learner, page_ids=missing)
-        computed = {pk: found.get(pk, NOT_ENROLLED) for pk in missing}
+        found = page_standing(learner=learner, page_ids=missing, paths=paths)
+        # A page that does not exist is in no course.
+        computed = {pk: found.get(pk, OUTSIDE_COURSES) for pk in missing}
         kept = {**kept, **computed} if len(kept) + len(computed) <= MAX_PAGES else computed
         try:
             cache.set(entry_key(learner.pk), (versions, kept), timeout=ENTRY_SECONDS)
         except Exception:
             logger.exception("record access: could not keep an answer")
-    release = {pk: kept[pk] for pk in page_ids if kept[pk] is not NOT_ENROLLED}
-    return access_on(release, today=today)
+    return access_on({pk: kept[pk] for pk in page_ids}, today=today)
 
 
 _WATCHED: dict[str, type] = {}

@@ -79,9 +79,9 @@ def default_locale() -> Locale:
 
 def canonical_page(page: Page) -> Page:
     """The version of ``page`` in the default language (the page itself when it has none)."""
-    locale = default_locale()
-    if page.locale_id == locale.pk:
+    if taxonomy_locales.in_default_language(page):
         return page
+    locale = default_locale()
     translation = (
         Page.objects.filter(translation_key=page.translation_key, locale=locale).specific().first()
     )
@@ -210,39 +210,58 @@ def lesson_activity_id(page: Page) -> str:
 @dataclass(frozen=True)
 class PageAccess:
     """Of some pages: those in a course (in any language) the learner is enrolled in, and,
-    of those, the ones in a module that has not opened for them yet, with the day it opens."""
+    of those, the ones in a module that has not opened for them yet, with the day it opens;
+    ``in_courses``, those in a course at all, enrolled or not (the others are no course's to
+    decide about)."""
 
     enrolled: set[int]
     opens_on: dict[int, dt.date]
+    in_courses: set[int] = field(default_factory=set)
+
+
+# ``page_standing``'s answer for a page of a course the learner is not enrolled in, and for
+# a page no course contains.
+NOT_ENROLLED = "not enrolled"
+OUTSIDE_COURSES = "outside courses"
 
 
 def page_access(*, learner, page_ids: set[int], today: dt.date | None = None) -> PageAccess:
     """Enrolment and monthly release for these pages, in two queries however many (see
-    ``page_release``)."""
-    return access_on(page_release(learner=learner, page_ids=page_ids), today=today)
+    ``page_standing``)."""
+    return access_on(page_standing(learner=learner, page_ids=page_ids), today=today)
 
 
-def access_on(release: dict[int, dt.date | None], *, today: dt.date | None = None) -> PageAccess:
-    """``page_release``'s answer as it stands on ``today``."""
+def access_on(standing: dict, *, today: dt.date | None = None) -> PageAccess:
+    """``page_standing``'s answer as it stands on ``today``."""
     today = today or timezone.localdate()
+    release = {pk: day for pk, day in standing.items() if not isinstance(day, str)}
     return PageAccess(
         enrolled=set(release),
         opens_on={pk: day for pk, day in release.items() if day is not None and day > today},
+        in_courses={pk for pk, day in standing.items() if day != OUTSIDE_COURSES},
     )
 
 
-def page_release(*, learner, page_ids: set[int]) -> dict[int, dt.date | None]:
-    """Of these pages, those in a course (in any language) the learner is enrolled in, each
-    with the day its module opens for them (None: no module month; open since they
-    enrolled), whatever the date today. Two queries however many pages: their paths, then
-    the courses and modules above them, each course with the learner's enrolment in it.
+def page_standing(
+    *, learner, page_ids: set[int], paths: dict[int, str] | None = None
+) -> dict[int, dt.date | str | None]:
+    """Where the learner stands with each of these pages: when the page is in a course (in
+    any language) they are enrolled in, the day its module opens for them (None: no module
+    month; open since they enrolled), whatever the date today; ``NOT_ENROLLED`` in a course
+    they are not enrolled in; ``OUTSIDE_COURSES`` in no course. Pages that do not exist are
+    left out. Two queries however many pages: their paths (none when the caller read them:
+    ``paths``, page id to path), then the courses and modules above them, each course with
+    the learner's enrolment in it.
 
     What it reads (``courses.record_access`` keeps the answer and must be told when any of
     it changes): the pages' paths, the courses' translation keys, the modules' months, the
     learner's enrolments (when, in which cohort) and their cohorts' start dates."""
     if not learner.is_authenticated or not page_ids:
         return {}
-    paths = dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "path"))
+    if paths is None or not page_ids <= paths.keys():
+        paths = dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "path"))
+    else:
+        paths = {pk: paths[pk] for pk in page_ids}
     prefixes = {prefix for path in paths.values() for prefix in _ancestor_paths(path)}
     enrolments = Enrolment.objects.filter(
         learner=learner, course__translation_key=OuterRef("translation_key")
@@ -270,15 +289,27 @@ def page_release(*, learner, page_ids: set[int]) -> dict[int, dt.date | None]:
                 starts[key] = release_start(cohort_start=cohort_start, enrolled_at=enrolled_at)
         elif month is not None:
             months[path] = month
-    release = {}
+    standing = {}
     for pk, path in paths.items():
         chain = _ancestor_paths(path)
         key = next((course_keys[p] for p in chain if p in course_keys), None)
-        if key not in starts:
-            continue
-        month = next((months[p] for p in chain if p in months), None)
-        release[pk] = None if month is None else module_opens_on(starts[key], month)
-    return release
+        if key is None:
+            standing[pk] = OUTSIDE_COURSES
+        elif key not in starts:
+            standing[pk] = NOT_ENROLLED
+        else:
+            month = next((months[p] for p in chain if p in months), None)
+            standing[pk] = None if month is None else module_opens_on(starts[key], month)
+    return standing
+
+
+def page_release(
+    *, learner, page_ids: set[int], paths: dict[int, str] | None = None
+) -> dict[int, dt.date | None]:
+    """Of these pages, those in a course (in any language) the learner is enrolled in, each
+    with the day its module opens for them (see ``page_standing``)."""
+    standing = page_standing(learner=learner, page_ids=page_ids, paths=paths)
+    return {pk: day for pk, day in standing.items() if not isinstance(day, str)}
 
 
 def page_ids_in_enrolled_courses(*, learner, page_ids: set[int]) -> set[int]:
@@ -289,25 +320,6 @@ def page_ids_in_enrolled_courses(*, learner, page_ids: set[int]) -> set[int]:
 def learner_is_enrolled_in_page(*, learner, page) -> bool:
     """Is the learner enrolled in the course that contains this page (in any language)?"""
     return bool(page_ids_in_enrolled_courses(learner=learner, page_ids={page.pk}))
-
-
-def course_translation_key_of(page: Page):
-    """The translation key of the course containing ``page`` (or being it); None outside
-    courses. One query, no specific page loaded."""
-    return (
-        CoursePage.objects.filter(path__in=_ancestor_paths(page.path))
-        .values_list("translation_key", flat=True)
-        .first()
-    )
-
-
-def learner_is_enrolled_in_course_key(*, learner, translation_key) -> bool:
-    """Is the learner enrolled in the course with this translation key (any language)?"""
-    if not learner.is_authenticated:
-        return False
-    return Enrolment.objects.filter(
-        learner=learner, course__translation_key=translation_key
-    ).exists()
 
 
 def enrolment_for(*, learner, course: CoursePage) -> Enrolment | None:
@@ -458,6 +470,44 @@ def kept_course_structures(*, courses, locale: Locale | None = None) -> dict[int
     return found
 
 
+# The parts of a course's structure, and the kinds of course each is read in.
+PART_KINDS = {
+    LessonPage: (ProgrammePage, SeminarPage, SupervisorTrainingPage, InductionKitPage),
+    ModulePage: (ProgrammePage,),
+    WorkbookStepPage: (WorkbookPage,),
+}
+
+
+def _course_parts(courses, *, bodies: bool) -> tuple[list, list, list]:
+    """The live lessons, modules and workbook steps inside ``courses`` (each in its course's
+    language, as the course's kind has them), in path order, in one query: each part read
+    through its own table, joined to the pages' (Django fills a joined child page's
+    inherited fields from the parent's row)."""
+    names = {part: part._meta.model_name for part in PART_KINDS}
+    wanted = Q()
+    for part, kinds in PART_KINDS.items():
+        for course in courses:
+            if issubclass(course.specific_class, kinds):
+                wanted |= Q(
+                    path__startswith=course.path,
+                    depth__gt=course.depth,
+                    locale=course.locale_id,
+                    **{f"{names[part]}__isnull": False},
+                )
+    found = {part: [] for part in PART_KINDS}
+    if not wanted:
+        return found[LessonPage], found[ModulePage], found[WorkbookStepPage]
+    rows = BasePage.objects.live().filter(wanted).select_related(*names.values())
+    if not bodies:
+        rows = rows.defer(f"{names[LessonPage]}__body")
+    for row in rows.order_by("path"):
+        for part, name in names.items():
+            if (page := getattr(row, name, None)) is not None:
+                found[part].append(page)
+                break
+    return found[LessonPage], found[ModulePage], found[WorkbookStepPage]
+
+
 def course_structures(
     *, courses, locale: Locale | None = None, bodies: bool = True
 ) -> dict[int, CourseStructure]:
@@ -466,7 +516,7 @@ def course_structures(
     course's own language). ``structure.course`` is that version, as a ``CoursePage``.
 
     A fixed number of queries however many courses: their translations, their live lessons
-    (without their bodies unless ``bodies``), modules and workbook steps, the
+    (without their bodies unless ``bodies``), modules and workbook steps together, the
     default-language ids of translated parts and the practice assignments of supervisor
     trainings (each only when some course has such parts)."""
     courses = list(courses)
@@ -490,27 +540,7 @@ def course_structures(
     if not structures:
         return {}
 
-    def parts(queryset, course_kinds):
-        within = [
-            s.course
-            for s in structures.values()
-            if issubclass(s.course.specific_class, course_kinds)
-        ]
-        if not within:
-            return []
-        inside = Q()
-        for course in within:
-            inside |= Q(
-                path__startswith=course.path, depth__gt=course.depth, locale=course.locale_id
-            )
-        return list(queryset.live().filter(inside).order_by("path"))
-
-    lessons = parts(
-        LessonPage.objects.all() if bodies else LessonPage.objects.defer("body"),
-        (ProgrammePage, SeminarPage, SupervisorTrainingPage, InductionKitPage),
-    )
-    modules = parts(ModulePage.objects.all(), ProgrammePage)
-    steps = parts(WorkbookStepPage.objects.all(), WorkbookPage)
+    lessons, modules, steps = _course_parts([s.course for s in structures.values()], bodies=bodies)
 
     # Each part belongs to the course whose path starts its own.
     course_at = {s.course.path: s for s in structures.values()}
@@ -531,21 +561,24 @@ def course_structures(
     for step in steps:
         structure_of(step).steps.append(step)
 
-    default = default_locale()
     supervisor = [
         s.course
         for s in structures.values()
         if issubclass(s.course.specific_class, SupervisorTrainingPage)
     ]
-    translated = [p for p in [*modules, *lessons, *steps] if p.locale_id != default.pk]
-    keys = {p.translation_key for p in [*translated, *supervisor] if p.locale_id != default.pk}
-    canonical = {}
-    if keys:
-        canonical = dict(
-            Page.objects.filter(translation_key__in=keys, locale=default).values_list(
-                "translation_key", "pk"
+    # Parts are read in their course's language: courses in the default one have no
+    # translated parts (and need no locale looked up on a process's first request).
+    translated, canonical = [], {}
+    if not all(taxonomy_locales.in_default_language(s.course) for s in structures.values()):
+        default = default_locale()
+        translated = [p for p in [*modules, *lessons, *steps] if p.locale_id != default.pk]
+        keys = {p.translation_key for p in [*translated, *supervisor] if p.locale_id != default.pk}
+        if keys:
+            canonical = dict(
+                Page.objects.filter(translation_key__in=keys, locale=default).values_list(
+                    "translation_key", "pk"
+                )
             )
-        )
     for page in translated:
         if page.translation_key in canonical:
             structure_of(page).canonical_ids[page.pk] = canonical[page.translation_key]
@@ -641,7 +674,9 @@ def _progress_statements(*, learners, lesson_ids: set[str], question_ids: set[st
 
 
 def _canonical_course(course: CoursePage) -> CoursePage:
-    return course if course.locale_id == default_locale().pk else canonical_page(course).specific
+    if taxonomy_locales.in_default_language(course):
+        return course
+    return canonical_page(course).specific
 
 
 def progress_for_learners(

@@ -28,6 +28,7 @@ from courses.models import (
     PolicyAdoption,
     Submission,
 )
+from courses.record_access import page_access_kept
 from courses.signals import course_completed, enrolments_updated
 from lms.accounts.audit import acting_as
 from lms.accounts.models import Role, User
@@ -37,6 +38,7 @@ from lms.records import verbs
 from lms.records.activities import activity_id, parse_activity_id
 from lms.records.services import statements_record
 from lms.records.snapshots import person_snapshot
+from lms.taxonomy import locales as taxonomy_locales
 
 STATEMENT_NAMESPACE = uuid.UUID("6f1c3a52-8f6b-4f0e-9a43-5d0c2f1b7e21")
 
@@ -750,26 +752,42 @@ def completion_evaluate(
 PROGRESS_VERBS = {verbs.COMPLETED, verbs.PASSED, verbs.ANSWERED}
 
 
-def completion_after_statements(*, actor: User, statements) -> None:
-    """React to new learning records: re-evaluate the courses they touch."""
+def _pages_progress_may_change(statements) -> set[int]:
+    """The pages (lessons, courses) whose progress these statements may move, as
+    ``selectors._statement_progress`` counts it: a lesson completed or passed, itself or
+    through something inside it (an H5P or SCORM result), a knowledge check passed or
+    answered right, a step. Other results inside a lesson (an exercise answered) count for
+    nothing."""
     page_ids = set()
     for statement in statements:
         if statement.verb not in PROGRESS_VERBS:
             continue  # "experienced", "attempted" ... never change progress
+        answered = statement.verb == verbs.ANSWERED
         for value in (statement.activity, statement.parent_activity):
             parsed = parse_activity_id(value)
             if not parsed:
                 continue
             kind, key = parsed
+            if answered and not (
+                kind == "question" and value == statement.activity and statement.success
+            ):
+                continue
             if kind in ("lesson", "question", "step"):
                 head = key.split(".", 1)[0]
                 if head.isdigit():
                     page_ids.add(int(head))
-    if not page_ids:
+    return page_ids
+
+
+def completion_after_statements(*, actor: User, statements) -> None:
+    """React to new learning records: re-evaluate the courses they touch, when the learner
+    takes them (from the record access kept for them, which the store's authorisation read
+    a moment ago: no query when none of the pages is in a course they take)."""
+    page_ids = _pages_progress_may_change(statements)
+    if not page_ids or not page_access_kept(learner=actor, page_ids=page_ids).enrolled:
         return
-    default = selectors.default_locale().pk
     for enrolment in selectors.enrolments_containing(page_ids=page_ids, learner=actor):
-        if enrolment.course.locale_id == default:
+        if taxonomy_locales.in_default_language(enrolment.course):
             completion_evaluate(learner=actor, course=enrolment.course, enrolment=enrolment)
         else:  # enrolled in a translation: evaluated against the default-language course
             completion_evaluate(learner=actor, course=enrolment.course)

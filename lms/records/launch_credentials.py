@@ -18,6 +18,10 @@ from lms.records.xapi_document_models import LaunchCredential
 
 LIFETIME = timedelta(hours=8)
 
+# A launch token is Basic credentials ``cmi5-<credential id>:<secret>``: its key starts with
+# this, which no client key (hexadecimal) does.
+KEY_PREFIX = "cmi5-"
+
 FETCH_ALREADY_USED = "1"
 FETCH_SECURITY_ERROR = "2"
 
@@ -61,7 +65,7 @@ def launch_credential_fetch(*, fetch_key: str, now=None) -> FetchOutcome:
     if credential.expires_at <= now or credential.fetched_at is not None:
         return FetchOutcome(error_code=FETCH_ALREADY_USED)
     secret = secrets.token_urlsafe(32)
-    token = base64.b64encode(f"cmi5-{credential.pk}:{secret}".encode()).decode()
+    token = base64.b64encode(f"{KEY_PREFIX}{credential.pk}:{secret}".encode()).decode()
     with transaction.atomic():
         claimed = LaunchCredential.objects.filter(pk=credential.pk, fetched_at__isnull=True).update(
             fetched_at=now, token_hash=_hash(token)

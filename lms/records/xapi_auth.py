@@ -30,6 +30,8 @@ from django.db.models import Q
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
 
+from lms.records.launch_credentials import KEY_PREFIX as LAUNCH_KEY_PREFIX
+from lms.records.launch_credentials import credential_for_token
 from lms.records.models import XapiClient
 from lms.records.tokens import user_for_access_token
 from lms.records.xapi_alternate import form_header
@@ -183,6 +185,8 @@ def client_for_basic(header: str) -> XapiClient | None:
     key, sep, secret = decoded.partition(":")
     if not sep or not key or not secret or len(key) > 64 or len(secret) > 200:
         return None
+    if key.startswith(LAUNCH_KEY_PREFIX):
+        return None  # a launched unit's token: client keys are hexadecimal
     client = XapiClient.objects.filter(key=key, revoked_at__isnull=True).first()
     if client is None or not hmac.compare_digest(client.secret_hash, _hash(secret)):
         return None
@@ -201,8 +205,6 @@ def xapi_authenticate(request) -> XapiPrincipal | None:
         if client is not None:
             return XapiPrincipal(kind="client", client=client)
         # The token a launched cmi5 unit fetched (``lms.records.launch_credentials``).
-        from lms.records.launch_credentials import credential_for_token
-
         credential = credential_for_token(credentials.strip())
         if credential is not None:
             return XapiPrincipal(kind="launch", user=credential.user, credential=credential)

@@ -54,6 +54,20 @@ def default_locale() -> Locale:
     return locale_for_language(settings.LANGUAGE_CODE) or Locale.get_default()
 
 
+def in_default_language(page) -> bool:
+    """Whether ``page`` is in the site's default language: from its locale when it was read
+    with the page (``select_related("locale")``: no query on a process's first request
+    either), else from this memory."""
+    from wagtail.coreutils import get_supported_content_language_variant
+
+    if type(page).locale.is_cached(page):
+        language = page.locale.language_code
+    else:
+        locale = locale_by_pk(page.locale_id)
+        language = locale.language_code if locale is not None else None
+    return language == get_supported_content_language_variant(settings.LANGUAGE_CODE)
+
+
 def forget_locales(**_signal_kwargs) -> None:
     with _lock:
         _known.clear()

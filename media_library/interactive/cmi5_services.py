@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -559,15 +560,18 @@ def cmi5_statement_rule(batch: StatementBatch) -> None:
         except ValueError:
             continue
     stored = set(Statement.objects.filter(id__in=ids).values_list("id", flat=True))
+    # The session with its unit's progress in the registration, in one query.
+    progress = Cmi5AuProgress.objects.filter(
+        registration=OuterRef("registration"), au=OuterRef("au")
+    )
     session = (
         Cmi5Session.objects.select_related("registration", "au")
+        .annotate(
+            progress_completed=Subquery(progress.values("completed")[:1]),
+            progress_passed=Subquery(progress.values("passed")[:1]),
+        )
         .filter(session_id=credential.session_id)
         .first()
-    )
-    progress = (
-        Cmi5AuProgress.objects.filter(registration=session.registration, au=session.au).first()
-        if session
-        else None
     )
     now = timezone.now()
     initialized_at = session.initialized_at if session and session.initialized else None
@@ -584,8 +588,8 @@ def cmi5_statement_rule(batch: StatementBatch) -> None:
         )
     )
     session_verbs = set(session.verbs if session else [])
-    completed = bool(progress and progress.completed)
-    passed = bool(progress and progress.passed)
+    completed = bool(session and session.progress_completed)
+    passed = bool(session and session.progress_passed)
     mastery = session.au.mastery_score if session else None
     judging_allowed = bool(session and session.launch_mode == LaunchMode.NORMAL)
     # Judge in timestamp order (stable: equal timestamps keep their arrival order).
@@ -716,7 +720,7 @@ def cmi5_after_statements(*, actor, statements) -> None:
 def authorise_cmi5_keys(user, keys: set[str]) -> set[str]:
     """For ``lms.records``: which cmi5 activity keys (``<package uuid>/...``) may ``user``
     record? Those of courses embedded in a page that lets them record there."""
-    from media_library.interactive.selectors import pages_using
+    from media_library.interactive.selectors import pages_embedding
 
     if not user.is_authenticated:
         return set()
@@ -730,7 +734,7 @@ def authorise_cmi5_keys(user, keys: set[str]) -> set[str]:
     for package in Cmi5Package.objects.filter(uuid__in=list(by_uuid)):
         if any(
             learner_may_record(user=user, package=package, page=page)
-            for page in pages_using(package)
+            for page in pages_embedding(package)
         ):
             allowed |= by_uuid[package.uuid]
     return allowed

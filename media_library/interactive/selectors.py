@@ -3,7 +3,8 @@
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Exists, IntegerField, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast, Coalesce
 from wagtail.models import Page, ReferenceIndex
 
 from media_library.interactive.models import (
@@ -23,40 +24,73 @@ def h5p_variant_ids(content: H5PContent) -> list[int]:
     )
 
 
+def _page_references(model) -> QuerySet[ReferenceIndex]:
+    """The reference index's rows by which pages refer to packages of ``model``."""
+    return ReferenceIndex.objects.filter(
+        base_content_type=ContentType.objects.get_for_model(Page),
+        to_content_type=ContentType.objects.get_for_model(model),
+    )
+
+
+def _variants_of(root) -> QuerySet[H5PContent]:
+    """The language versions of the exercise whose first version is ``root`` (an id, or an
+    expression), as the text the reference index keeps."""
+    return _as_text(H5PContent.objects.filter(Q(pk=root) | Q(variant_of_id=root)))
+
+
 def page_embeds_package(*, page, package) -> bool:
     """Does ``page`` (its saved content) embed ``package``, or for H5P another language
     version of the same exercise? One query."""
-    content_type = ContentType.objects.get_for_model(type(package))
     if isinstance(package, H5PContent):
-        root = package.variant_of_id or package.pk
-        target = Q(
-            to_object_id__in=_as_text(H5PContent.objects.filter(Q(pk=root) | Q(variant_of_id=root)))
-        )
+        target = Q(to_object_id__in=_variants_of(package.variant_of_id or package.pk))
     else:
         target = Q(to_object_id=str(package.pk))
-    return ReferenceIndex.objects.filter(
-        target,
-        base_content_type=ContentType.objects.get_for_model(Page),
-        object_id=str(page.pk),
-        to_content_type=content_type,
-    ).exists()
+    return _page_references(type(package)).filter(target, object_id=str(page.pk)).exists()
+
+
+def h5p_content_on_page(*, uuid, page) -> H5PContent | None:
+    """The ready exercise ``uuid``, with ``embedded``: whether ``page`` embeds it (as
+    ``page_embeds_package`` tells), in one query."""
+    root = Coalesce(OuterRef(OuterRef("variant_of_id")), OuterRef(OuterRef("pk")))
+    references = _page_references(H5PContent).filter(
+        object_id=str(page.pk), to_object_id__in=_variants_of(root)
+    )
+    return (
+        H5PContent.objects.filter(uuid=uuid, status=PackageStatus.READY)
+        .annotate(embedded=Exists(references))
+        .first()
+    )
+
+
+def scorm_attempt_to_commit(*, learner, uuid) -> ScormAttempt | None:
+    """The learner's attempt ``uuid`` with its SCO, package, page and the page's locale, and
+    ``embedded``: whether the page still embeds the package (as ``page_embeds_package``
+    tells), in one query."""
+    references = _page_references(ScormPackage).filter(
+        object_id=Cast(OuterRef("page_id"), CharField()),
+        to_object_id=Cast(OuterRef("sco__package_id"), CharField()),
+    )
+    return (
+        ScormAttempt.objects.select_related("sco__package", "page__locale")
+        .annotate(embedded=Exists(references))
+        .filter(uuid=uuid, learner=learner)
+        .first()
+    )
 
 
 def _as_text(queryset):
-    from django.db.models import CharField
-    from django.db.models.functions import Cast
-
     return queryset.values_list(Cast("pk", output_field=CharField()), flat=True)
 
 
-def pages_using(package) -> QuerySet[Page]:
-    """The pages whose content embeds ``package``."""
+def pages_embedding(package) -> QuerySet[Page]:
+    """The pages whose content embeds ``package``, as ``Page`` rows (for their id, path and
+    locale; not their specific type): one query."""
     ids = (
-        ReferenceIndex.get_references_to(package)
-        .filter(base_content_type=ContentType.objects.get_for_model(Page))
-        .values_list("object_id", flat=True)
+        _page_references(type(package))
+        .filter(to_object_id=str(package.pk))
+        .values_list(Cast("object_id", IntegerField()), flat=True)
     )
-    return Page.objects.filter(pk__in=[int(i) for i in ids]).specific()
+    return Page.objects.filter(pk__in=ids)
 
 
 def packages_with_usage(*, model, queryset=None) -> list:

@@ -2,6 +2,7 @@
 (H5P xAPI statements, H5P resume state, SCORM commits) into ``lms.records``."""
 
 import contextvars
+import copy
 import json
 import uuid
 from contextlib import contextmanager
@@ -342,13 +343,12 @@ def lesson_activity(page) -> str:
     from wagtail.coreutils import get_supported_content_language_variant
     from wagtail.models import Page
 
-    from lms.taxonomy.locales import locale_for_language
+    from lms.taxonomy.locales import in_default_language
 
-    default = get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    default_locale = locale_for_language(default)
-    if default_locale is not None and page.locale_id == default_locale.pk:
+    if in_default_language(page):
         # A page in the default language is its own version there (no query).
         return activity_id(LESSON_KIND, page.pk)
+    default = get_supported_content_language_variant(settings.LANGUAGE_CODE)
     canonical = (
         Page.objects.filter(translation_key=page.translation_key, locale__language_code=default)
         .values_list("pk", flat=True)
@@ -370,10 +370,15 @@ def preauthorised_keys() -> frozenset:
     return _preauthorised.get()
 
 
-def _check_launch(*, learner, package, page) -> None:
+def _check_launch(*, learner, package, page, embedded: bool | None = None) -> None:
+    """Refuse unless the package is ready, ``page`` embeds it and the learner may record
+    there. ``embedded``: whether the page embeds the package, when the caller read it with
+    the package (``selectors.h5p_content_on_page``, ``scorm_attempt_to_commit``)."""
     if not package.is_ready:
         raise PackageRefused(_("This package is not ready to be played."))
-    if not page_embeds_package(page=page, package=package):
+    if embedded is None:
+        embedded = page_embeds_package(page=page, package=package)
+    if not embedded:
         raise PackageRefused(_("This page does not contain this package."))
     if not learner_may_record(user=learner, package=package, page=page):
         raise PackageRefused(_("Enrol in the course to have your results recorded."))
@@ -408,10 +413,14 @@ def h5p_statements_record(*, learner, content: H5PContent, page, statements):
     """Record the xAPI statements an H5P player sent through the bridge, as ``learner``.
 
     The learner must be allowed to record for this page (enrolled) and the page must embed
-    the content. A statement naming any other actor is refused. Object ids become ours
-    (``urn:betterwork:h5p:<uuid>[/<subContentId>]``) and the page becomes the parent.
+    the content (``content.embedded`` when it was read with the page,
+    ``selectors.h5p_content_on_page``). A statement naming any other actor is refused.
+    Object ids become ours (``urn:betterwork:h5p:<uuid>[/<subContentId>]``) and the page
+    becomes the parent.
     """
-    _check_launch(learner=learner, package=content, page=page)
+    _check_launch(
+        learner=learner, package=content, page=page, embedded=getattr(content, "embedded", None)
+    )
     batch = [statements] if isinstance(statements, dict) else statements
     if not isinstance(batch, list) or not batch:
         raise StatementInvalid(_("Send one statement or a list of statements."))
@@ -655,6 +664,21 @@ def _scorm_statements(attempt, package, page) -> list[dict]:
     return statements
 
 
+# What a commit writes to its attempt.
+COMMITTED_FIELDS = (
+    "cmi",
+    "commit_sequence",
+    "terminated",
+    "completion_status",
+    "success_status",
+    "score_scaled",
+    "score_raw",
+    "score_max",
+    "suspended",
+    "reported",
+)
+
+
 def scorm_commit(
     *, learner, attempt: ScormAttempt, sequence: int, cmi: dict, terminate: bool = False
 ):
@@ -662,37 +686,46 @@ def scorm_commit(
 
     Commits carry an increasing ``sequence``; a repeated or late one changes nothing, so a
     retried request never counts twice. Completion and success become statements once.
+    ``attempt`` as ``selectors.scorm_attempt_to_commit`` reads it (with ``embedded``, whether
+    its page still embeds the package); without it, that is read here.
     """
     if attempt.learner_id != learner.pk:
         raise StatementForbidden(_("This attempt belongs to someone else."))
     sco = attempt.sco
     package = sco.package
     page = attempt.page
-    _check_launch(learner=learner, package=package, page=page)
+    _check_launch(
+        learner=learner, package=package, page=page, embedded=getattr(attempt, "embedded", None)
+    )
     if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 1:
         raise StatementInvalid(_("sequence must be a positive whole number."))
     if not isinstance(cmi, dict) or len(json.dumps(cmi)) > MAX_CMI_BYTES:
         raise StatementInvalid(_("cmi must be a JSON object of at most 64 KB."))
+    committed = copy.copy(attempt)
+    committed.terminated = attempt.terminated or terminate
+    item = manifest_item(package, sco.identifier)
+    statuses = _statuses(package.version, cmi, item=item, terminate=committed.terminated)
+    for field, value in statuses.items():
+        setattr(committed, field, value)
+    committed.cmi = cmi
+    committed.commit_sequence = sequence
+    committed.updated_at = timezone.now()
+    statements = _scorm_statements(committed, package, page)
     with transaction.atomic():
+        # One conditional update writes the commit: a repeated or late one finds a newer
+        # sequence stored and changes nothing.
         updated = ScormAttempt.objects.filter(pk=attempt.pk, commit_sequence__lt=sequence).update(
-            commit_sequence=sequence
+            updated_at=committed.updated_at,
+            **{field: getattr(committed, field) for field in COMMITTED_FIELDS},
         )
         if not updated:
             return attempt, None
-        attempt.terminated = attempt.terminated or terminate
-        item = manifest_item(package, sco.identifier)
-        statuses = _statuses(package.version, cmi, item=item, terminate=attempt.terminated)
-        for field, value in statuses.items():
-            setattr(attempt, field, value)
-        attempt.cmi = cmi
-        attempt.commit_sequence = sequence
-        statements = _scorm_statements(attempt, package, page)
-        attempt.save()
+        learning_state_changed(learner_ids=[learner.pk])  # the update sends no post_save
         outcome = None
         if statements:
             with _authorised_for_store({(SCORM_KIND, f"{package.uuid}/{sco.identifier}")}):
                 outcome = statements_record(actor=learner, statements=statements)
-    return attempt, outcome
+    return committed, outcome
 
 
 # --- the records authoriser ------------------------------------------------------------
@@ -709,7 +742,7 @@ def authorise_package_keys(kind: str, user, keys: set[str]) -> set[str]:
     rest = keys - allowed
     if not rest or not user.is_authenticated:
         return allowed
-    from media_library.interactive.selectors import pages_using
+    from media_library.interactive.selectors import pages_embedding
 
     model = H5PContent if kind == H5P_KIND else ScormPackage
     by_uuid = {}
@@ -721,7 +754,7 @@ def authorise_package_keys(kind: str, user, keys: set[str]) -> set[str]:
     for package in model.objects.filter(uuid__in=list(by_uuid)):
         if any(
             learner_may_record(user=user, package=package, page=page)
-            for page in pages_using(package)
+            for page in pages_embedding(package)
         ):
             allowed |= by_uuid[package.uuid]
     return allowed

@@ -4,6 +4,7 @@ site's bridge endpoints (results, resume state, SCORM attempts and commits)."""
 import json
 import mimetypes
 import re
+from functools import partial
 
 from csp.decorators import csp_exempt
 from django.conf import settings
@@ -31,6 +32,7 @@ from media_library.interactive.models import (
     ScormSco,
 )
 from media_library.interactive.player_strings import h5p_translations
+from media_library.interactive.selectors import h5p_content_on_page, scorm_attempt_to_commit
 from media_library.interactive.services import (
     PackageRefused,
     h5p_state_save,
@@ -361,12 +363,13 @@ def _context_page(request):
         page_id = int(request.GET.get("page", ""))
     except ValueError:
         return None
-    return Page.objects.filter(pk=page_id).first()
+    return Page.objects.select_related("locale").filter(pk=page_id).first()
 
 
-def _bridge(view):
-    """Shared by the bridge endpoints: signed-in learner, a JSON body, a known page, and
-    the services' refusals as JSON errors with a reason."""
+def _bridge(view, *, reads_page=True):
+    """Shared by the bridge endpoints: signed-in learner, a JSON body, a known page (unless
+    ``reads_page`` is false: a SCORM commit's page is its attempt's), and the services'
+    refusals as JSON errors with a reason."""
 
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -374,11 +377,15 @@ def _bridge(view):
         payload, problem = _payload(request)
         if problem:
             return problem
-        page = _context_page(request)
-        if page is None:
-            return _error(400, "no_page", _("Say on which page the package is played (page=<id>)."))
+        if reads_page:
+            page = _context_page(request)
+            if page is None:
+                return _error(
+                    400, "no_page", _("Say on which page the package is played (page=<id>).")
+                )
+            args = (page, *args)
         try:
-            return view(request, payload, page, *args, **kwargs)
+            return view(request, payload, *args, **kwargs)
         except Http404:
             # Not 404: LocaleMiddleware would turn a 404 on an unprefixed path into a redirect
             # to a language-prefixed page, which no API client wants.
@@ -401,8 +408,11 @@ def _ready_content(uuid):
 @_bridge
 def h5p_statements(request, payload, page, uuid):
     """``POST /api/interactive/h5p/<uuid>/statements?page=<id>``: xAPI from the player."""
+    content = h5p_content_on_page(uuid=uuid, page=page)
+    if content is None:
+        raise Http404
     outcome = h5p_statements_record(
-        learner=request.user, content=_ready_content(uuid), page=page, statements=payload
+        learner=request.user, content=content, page=page, statements=payload
     )
     return JsonResponse({"ids": outcome.ids, "stored": len(outcome.created)})
 
@@ -443,15 +453,14 @@ def scorm_attempt(request, payload, page, sco_id):
 
 
 @own_data
-@_bridge
-def scorm_attempt_commit(request, payload, page, attempt_uuid):
+@partial(_bridge, reads_page=False)
+def scorm_attempt_commit(request, payload, attempt_uuid):
     """``POST /api/interactive/scorm/attempts/<uuid>/commit`` with
-    ``{"sequence": n, "cmi": {...}, "terminate": bool}``: a batch of run-time data."""
-    attempt = get_object_or_404(
-        ScormAttempt.objects.select_related("sco__package", "page"),
-        uuid=attempt_uuid,
-        learner=request.user,
-    )
+    ``{"sequence": n, "cmi": {...}, "terminate": bool}``: a batch of run-time data, for the
+    attempt's own page."""
+    attempt = scorm_attempt_to_commit(learner=request.user, uuid=attempt_uuid)
+    if attempt is None:
+        raise Http404
     if not isinstance(payload, dict):
         return _error(400, "invalid", _('Send {"sequence": ..., "cmi": {...}}.'))
     attempt, outcome = scorm_commit(

@@ -12,13 +12,17 @@ from wagtail.models import Locale
 
 from courses import demo as courses_demo
 from courses import selectors, services
-from courses.models import LessonPage
+from courses.models import Enrolment, LessonPage
 from lms.records.models import Statement
 from media_library.interactive.access import learner_may_record
 from tests.accounts.factories import global_admin
 from tests.courses import factories
 from tests.media_library.factories import ready_video
-from tests.media_library.interactive.factories import h5p_content, interactive_page
+from tests.media_library.interactive.factories import (
+    h5p_content,
+    interactive_page,
+    scorm_package,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("package_storage")]
 
@@ -123,6 +127,76 @@ def test_staff_previewing_a_closed_module_still_try_its_h5p(
     response = post(client, content, later_lesson, [completed(content)])
     assert response.status_code == 200, response.content
     assert Statement.objects.get().actor == staff
+
+
+def test_each_edit_shows_on_the_learners_next_h5p_result(client, small_programme, lesson, content):
+    """The access checks answer from the record access kept for the learner
+    (``courses.record_access``): the lesson's exercise replaced, its module moved to a later
+    month and leaving the course each show on the next result."""
+    person = factories.learner()
+    services.enrolment_create(learner=person, course=small_programme)
+    client.force_login(person)
+    assert post(client, content, lesson, [completed(content)]).status_code == 200
+    other = h5p_content(title="Another quiz")
+    lesson.body = [*factories.lesson_body(checks=0), ("h5p", {"content": other, "title": ""})]
+    lesson.save_revision().publish()
+    response = post(client, content, lesson, [completed(content)])
+    assert response.status_code == 403
+    assert response.json()["detail"] == "This page does not contain this package."
+    assert post(client, other, lesson, [completed(other)]).status_code == 200
+    module = lesson.get_parent().specific
+    module.month = 2
+    module.save_revision().publish()
+    response = post(client, other, lesson, [completed(other)])
+    assert response.status_code == 403
+    assert response.json()["error"] == "not_open"
+    module.month = 1
+    module.save_revision().publish()
+    assert post(client, other, lesson, [completed(other)]).status_code == 200
+    Enrolment.objects.filter(learner=person).delete()
+    response = post(client, other, lesson, [completed(other)])
+    assert response.status_code == 403
+    assert response.json()["error"] == "refused"
+    assert Statement.objects.filter(actor=person).count() == 3
+
+
+def test_each_edit_shows_on_the_learners_next_scorm_commit(client, small_programme):
+    """As for H5P results, for a SCORM package in a lesson: its attempt's commits are
+    refused once the package is replaced on the page or the learner has left the course."""
+    package = scorm_package()
+    lesson = LessonPage.objects.descendant_of(small_programme).order_by("path").first()
+    lesson.body = [("scorm", {"package": package, "title": ""})]
+    lesson.save_revision().publish()
+    person = factories.learner()
+    services.enrolment_create(learner=person, course=small_programme)
+    client.force_login(person)
+    sco = package.scos.first()
+    attempt = client.post(
+        f"/api/interactive/scorm/{sco.pk}/attempts?page={lesson.pk}",
+        "{}",
+        content_type="application/json",
+    ).json()
+
+    def commit(sequence, status):
+        body = {"sequence": sequence, "cmi": {"completion_status": status}}
+        return client.post(attempt["commit_url"], json.dumps(body), content_type="application/json")
+
+    assert commit(1, "incomplete").status_code == 200
+    lesson.body = [("scorm", {"package": scorm_package(title="Another"), "title": ""})]
+    lesson.save_revision().publish()
+    response = commit(2, "completed")
+    assert response.status_code == 403
+    assert response.json()["detail"] == "This page does not contain this package."
+    lesson.body = [("scorm", {"package": package, "title": ""})]
+    lesson.save_revision().publish()
+    Enrolment.objects.filter(learner=person).delete()
+    response = commit(2, "completed")
+    assert response.status_code == 403
+    assert response.json()["error"] == "refused"
+    services.enrolment_create(learner=person, course=small_programme)
+    assert commit(2, "completed").json()["stored"] == 1
+    stored = Statement.objects.get(actor=person)
+    assert stored.parent_activity == selectors.lesson_activity_id(lesson)
 
 
 def test_pages_outside_courses_are_left_to_the_interactive_room(home_page, content):

@@ -198,7 +198,7 @@ def test_an_answer_kept_while_an_enrolment_was_being_written_is_void_once_it_com
         versions, _entry = record_access._versions(caches["pages"], person.pk)
         caches["pages"].set(
             record_access.entry_key(person.pk),
-            (versions, {lesson.pk: record_access.NOT_ENROLLED}),
+            (versions, {lesson.pk: selectors.NOT_ENROLLED}),
         )
     access = record_access.page_access_kept(learner=person, page_ids={lesson.pk})
     assert access.enrolled == {lesson.pk}
