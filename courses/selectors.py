@@ -456,7 +456,8 @@ def kept_course_structures(*, courses, locale: Locale | None = None) -> dict[int
     missing = [c for c in courses if key(c) not in entries]
     by_locale = {}
     for course in missing:
-        by_locale.setdefault(locale or course.locale, []).append(course)
+        shown_in = locale or taxonomy_locales.locale_by_pk(course.locale_id)
+        by_locale.setdefault(shown_in, []).append(course)
     for shown_in, group in by_locale.items():
         read = course_structures(courses=group, locale=shown_in)
         for course in group:

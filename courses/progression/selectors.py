@@ -18,15 +18,12 @@ from courses.progression.models import (
 
 def prerequisites_missing(*, learner, course) -> list:
     """The courses ``learner`` must still complete before ``course`` (a canonical course
-    page); none when staff let them in with an override. Two queries at most."""
+    page); none when staff let them in with an override. The course's prerequisites from
+    this process's memory (``required_courses``), then two queries at most, none when it
+    has no prerequisites."""
     from courses.models import Enrolment
 
-    required = [
-        link.required
-        for link in CoursePrerequisite.objects.filter(course=course)
-        .select_related("required")
-        .order_by("sort_order", "pk")
-    ]
+    required = required_courses(course=course)
     if not required:
         return []
     if not getattr(learner, "is_authenticated", False):
@@ -42,6 +39,39 @@ def prerequisites_missing(*, learner, course) -> list:
     if missing and PrerequisiteOverride.objects.filter(course=course, learner=learner).exists():
         return []
     return missing
+
+
+# The courses each course requires, kept by each process for the current content generation
+# (lms.page_cache: saving or deleting a prerequisite starts a new one, as publishing a page
+# does, PAGE_CACHE_MODELS), so a lesson or a check does not ask on every request.
+_REQUIRED: dict[str, dict[int, list]] = {}
+
+
+def required_courses(*, course) -> list:
+    """The courses to complete before ``course``, in their order: one query the first time
+    in a content generation, none after. The pages are shared: read them, never change
+    them."""
+    from lms.page_cache import current_generation
+
+    generation = current_generation()
+    kept = _REQUIRED.get(generation)
+    if kept is None:
+        kept = {}
+        _REQUIRED.clear()
+        _REQUIRED[generation] = kept
+    if course.pk not in kept:
+        kept[course.pk] = [
+            link.required
+            for link in CoursePrerequisite.objects.filter(course=course)
+            .select_related("required")
+            .order_by("sort_order", "pk")
+        ]
+    return kept[course.pk]
+
+
+def forget_required_courses() -> None:
+    """Drop the prerequisites this process keeps (tests that measure a first request)."""
+    _REQUIRED.clear()
 
 
 def quiz_rules_for(*, course) -> QuizRules:

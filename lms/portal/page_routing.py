@@ -22,11 +22,12 @@ from django.conf import settings
 from django.http import Http404
 from django.utils.translation import get_language
 from wagtail import views as wagtail_views
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Page, Site
 
 from lms import learner_page_cache
 from lms.accounts.exposure import public_data
-from lms.taxonomy.locales import locale_by_pk
+from lms.taxonomy.locales import default_locale, locale_by_pk, locale_for_language
 
 _lock = threading.Lock()
 _known: dict[tuple, tuple[float, type, tuple]] = {}
@@ -55,9 +56,10 @@ def localized_root(site: Site) -> Page:
     with _lock:
         found = _known.get(key)
     if found is None or _expired(now - found[0]):
-        root = site.root_page.localized.specific
-        # Wagtail's own page fields and the key only (plain values): routing needs no more,
-        # and the page's content is never kept here (its other fields stay deferred).
+        # The specific type without its own fields (no query): Wagtail's own page fields
+        # and the key (plain values) are all routing needs, and the page's content is
+        # never kept here (its other fields stay deferred).
+        root = _localized(site.root_page).specific_deferred
         wanted = {field.attname for field in Page._meta.concrete_fields}
         wanted.add(type(root)._meta.pk.attname)
         fields = [f.attname for f in type(root)._meta.concrete_fields if f.attname in wanted]
@@ -66,6 +68,22 @@ def localized_root(site: Site) -> Page:
             _known[key] = found
     _since, model, fields, values = found
     return model.from_db("default", list(fields), list(values))
+
+
+def _localized(root: Page) -> Page:
+    """Wagtail's ``root.localized`` (its live translation in the active language, else
+    itself), with the language's locale from this process's memory."""
+    if not settings.WAGTAIL_I18N_ENABLED:
+        return root
+    try:
+        locale = locale_for_language(get_supported_content_language_variant(get_language()))
+    except LookupError:
+        return root
+    locale = locale or default_locale()
+    if locale.pk == root.locale_id:
+        return root
+    translation = root.get_translation_or_none(locale)
+    return translation if translation is not None and translation.live else root
 
 
 def route_for_request(request, path: str):

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
@@ -91,21 +92,32 @@ def person_data_files(person):
     for model, field in person_relations():
         by_model.setdefault(model, []).append(field)
     for model, fields in by_model.items():
-        rows = {}
-        for field in fields:
-            queryset = model._default_manager.filter(**{field: person}).order_by("pk")
-            many = [
-                f.name
-                for f in model._meta.many_to_many
-                if f.remote_field.through._meta.auto_created
-            ]
-            if many:
-                queryset = queryset.prefetch_related(*many)
-            for row in _rows(queryset):
-                rows.setdefault(row["id"], row)
+        # One query a table, whichever of its fields point at the person (and one for each
+        # of its many-to-many fields when the person has rows there): the same queries
+        # however much the person has done.
+        queryset = model._default_manager.filter(_pointing_at(model, fields, person))
+        many = [
+            f.name for f in model._meta.many_to_many if f.remote_field.through._meta.auto_created
+        ]
+        if many:
+            queryset = queryset.prefetch_related(*many)
+        rows = _rows(queryset.order_by("pk"))
         if rows:
             name = f"{model._meta.app_label}/{model._meta.model_name}.json"
-            yield name, list(rows.values())
+            yield name, rows
+
+
+def _pointing_at(model, fields, person) -> Q:
+    """Rows of ``model`` that point at ``person`` through any of ``fields``, each once: a
+    many-to-many field is matched in a subquery rather than a join, which would repeat a
+    row once for each other person it holds."""
+    found = Q()
+    for name in fields:
+        if model._meta.get_field(name).many_to_many:
+            found |= Q(pk__in=model._default_manager.filter(**{name: person}).values("pk"))
+        else:
+            found |= Q(**{name: person})
+    return found
 
 
 def person_data_zip(person):

@@ -222,6 +222,8 @@ PAGE_CACHE_MODELS = [
     "certification.Certificate",
     # A page made private (or public again) leaves (or joins) listings and search results.
     "wagtailcore.PageViewRestriction",
+    # Kept by each process per generation (courses.progression.selectors.required_courses).
+    "progression.CoursePrerequisite",
     # The transparency portal (compliance.views_public): a factory's name and profile, and
     # its country's rules of publication. Publishing an assessment and deciding on a
     # factory's response start a new generation from their services.

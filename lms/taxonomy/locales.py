@@ -1,7 +1,9 @@
-"""Wagtail locales by language code without a query each time: a page in a course asked
-for the default locale three to four times a request. Locales change when an administrator
-adds a language, so each process keeps them a few minutes and forgets them at once when one
-is saved or deleted here."""
+"""Wagtail locales without a query each time: a page in a course asked for the default
+locale three to four times a request, and a page's own locale, its language switcher and its
+``content_lang`` marks each read them again. A site has a handful of locales, so each process
+reads them all in one query, keeps them a few minutes and forgets them at once when one is
+saved or deleted here; a language or id it does not know reads them all again (another
+process may have added it)."""
 
 import threading
 import time
@@ -10,44 +12,34 @@ from django.conf import settings
 from wagtail.models import Locale
 
 _lock = threading.Lock()
-_known: dict[str, Locale] = {}
-_since = [0.0]
+# (when read, {language code: locale}), replaced whole, never changed in place.
+_kept: list[tuple[float, dict[str, Locale]] | None] = [None]
+
+
+def all_locales() -> dict[str, Locale]:
+    """Every locale by language code: one query for all of them when none are kept."""
+    now = time.monotonic()
+    with _lock:
+        kept = _kept[0]
+    if kept is None or _expired(now - kept[0]):
+        kept = _read(now)
+    return kept[1]
 
 
 def locale_for_language(language_code: str) -> Locale | None:
     """The locale of a language code, or None when the site has none for it."""
-    now = time.monotonic()
-    with _lock:
-        if _expired(now - _since[0]):
-            _known.clear()
-            _since[0] = now
-        found = _known.get(language_code)
+    found = all_locales().get(language_code)
     if found is None:
-        found = Locale.objects.filter(language_code=language_code).first()
-        if found is not None:
-            with _lock:
-                _known[language_code] = found
+        found = _read(time.monotonic())[1].get(language_code)
     return found
 
 
 def locale_by_pk(pk: int) -> Locale | None:
     """The locale with this id, from the same memory (a page's ``locale``)."""
-    locale = next((known for known in _snapshot() if known.pk == pk), None)
-    if locale is None:
-        locale = Locale.objects.filter(pk=pk).first()
-        if locale is not None:
-            with _lock:
-                _known[locale.language_code] = locale
-    return locale
-
-
-def _snapshot() -> list[Locale]:
-    now = time.monotonic()
-    with _lock:
-        if _expired(now - _since[0]):
-            _known.clear()
-            _since[0] = now
-        return list(_known.values())
+    found = _with_pk(all_locales(), pk)
+    if found is None:
+        found = _with_pk(_read(time.monotonic())[1], pk)
+    return found
 
 
 def default_locale() -> Locale:
@@ -70,7 +62,18 @@ def in_default_language(page) -> bool:
 
 def forget_locales(**_signal_kwargs) -> None:
     with _lock:
-        _known.clear()
+        _kept[0] = None
+
+
+def _read(now: float) -> tuple[float, dict[str, Locale]]:
+    kept = (now, {locale.language_code: locale for locale in Locale.objects.all()})
+    with _lock:
+        _kept[0] = kept
+    return kept
+
+
+def _with_pk(locales: dict[str, Locale], pk: int) -> Locale | None:
+    return next((locale for locale in locales.values() if locale.pk == pk), None)
 
 
 def _expired(age: float) -> bool:

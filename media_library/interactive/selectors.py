@@ -93,25 +93,37 @@ def pages_embedding(package) -> QuerySet[Page]:
     return Page.objects.filter(pk__in=ids)
 
 
-def packages_with_usage(*, model, queryset=None) -> list:
-    """Every package of ``model`` with ``usage`` (the pages embedding it) attached, in a
-    constant number of queries."""
-    packages = list(
-        (queryset if queryset is not None else model.objects.all()).select_related(
-            "country", "uploaded_by", *(["main_library"] if model is H5PContent else [])
+def packages_with_usage(*querysets) -> list[list]:
+    """The packages of each queryset (H5P content, SCORM packages ...), each list in its
+    queryset's order, with ``usage`` (the pages embedding the package) attached: one query
+    for each kind of package, then one for the references to all of them and one for their
+    pages, however many packages and kinds."""
+    lists = [
+        list(
+            queryset.select_related(
+                "country",
+                "uploaded_by",
+                *(["main_library"] if queryset.model is H5PContent else []),
+            )
         )
-    )
+        for queryset in querysets
+    ]
+    packages = [package for found in lists for package in found]
     if not packages:
-        return packages
-    page_type = ContentType.objects.get_for_model(Page)
+        return lists
+    pointing_at = Q()
+    for found in lists:
+        if found:
+            pointing_at |= Q(
+                to_content_type=ContentType.objects.get_for_model(type(found[0])),
+                to_object_id__in=[str(package.pk) for package in found],
+            )
     references = ReferenceIndex.objects.filter(
-        to_content_type=ContentType.objects.get_for_model(model),
-        to_object_id__in=[str(p.pk) for p in packages],
-        base_content_type=page_type,
-    ).values_list("to_object_id", "object_id")
+        pointing_at, base_content_type=ContentType.objects.get_for_model(Page)
+    ).values_list("to_content_type_id", "to_object_id", "object_id")
     pages_by_package = defaultdict(set)
-    for package_id, page_id in references:
-        pages_by_package[int(package_id)].add(int(page_id))
+    for content_type_id, package_id, page_id in references:
+        pages_by_package[content_type_id, int(package_id)].add(int(page_id))
     all_pages = {
         p.pk: p
         for p in Page.objects.filter(
@@ -119,11 +131,12 @@ def packages_with_usage(*, model, queryset=None) -> list:
         ).select_related("locale")
     }
     for package in packages:
+        key = (ContentType.objects.get_for_model(type(package)).pk, package.pk)
         package.usage = sorted(
-            (all_pages[i] for i in pages_by_package.get(package.pk, ()) if i in all_pages),
+            (all_pages[i] for i in pages_by_package.get(key, ()) if i in all_pages),
             key=lambda p: p.title,
         )
-    return packages
+    return lists
 
 
 def h5p_content_for_language(*, content: H5PContent, language: str) -> H5PContent:

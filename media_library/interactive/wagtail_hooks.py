@@ -248,13 +248,9 @@ def usage_overview(request):
         raise PermissionDenied
     h5p_policy = H5PContentViewSet.permission_policy
     scorm_policy = ScormPackageViewSet.permission_policy
-    h5p = packages_with_usage(
-        model=H5PContent,
-        queryset=h5p_policy.instances_user_has_any_permission_for(request.user, ["view"]),
-    )
-    scorm = packages_with_usage(
-        model=ScormPackage,
-        queryset=scorm_policy.instances_user_has_any_permission_for(request.user, ["view"]),
+    h5p, scorm = packages_with_usage(
+        h5p_policy.instances_user_has_any_permission_for(request.user, ["view"]),
+        scorm_policy.instances_user_has_any_permission_for(request.user, ["view"]),
     )
     from django.db.models import Count
 

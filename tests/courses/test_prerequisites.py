@@ -39,6 +39,22 @@ def test_self_enrolment_is_refused_with_the_courses_to_complete_first(advanced):
     assert not Enrolment.objects.filter(learner=learner, course=advanced).exists()
 
 
+def test_a_prerequisite_added_or_removed_counts_at_once(training, basics, advanced):
+    """Each process keeps a course's prerequisites for the content generation; saving or
+    deleting one starts a new generation, so the next check sees it."""
+    learner = factories.learner()
+    other = factories.seminar(training, title="Fire safety", lessons=1)
+    with pytest.raises(services.CourseActionError):
+        services.enrolment_create(learner=learner, course=advanced)  # now kept
+    link = CoursePrerequisite.objects.create(course=advanced, required=other)
+    with pytest.raises(services.CourseActionError) as refused:
+        services.enrolment_create(learner=learner, course=advanced)
+    assert refused.value.message == "Complete these courses first: OSH basics; Fire safety."
+    CoursePrerequisite.objects.filter(course=advanced, required=basics).delete()
+    link.delete()
+    assert services.enrolment_create(learner=learner, course=advanced).course_id == advanced.pk
+
+
 def test_enrolment_is_allowed_once_the_prerequisite_is_completed(basics, advanced):
     learner = factories.learner()
     complete(basics, learner)

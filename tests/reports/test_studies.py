@@ -17,7 +17,7 @@ from compliance.models import MonthlyFigures
 from lms.reports.studies import assignment
 from lms.reports.studies.analysis import balance, build_panel, did_estimates
 from lms.reports.studies.models import Study, StudyExport, StudyFactory
-from lms.reports.studies.outcomes import OUTCOMES, year_period
+from lms.reports.studies.outcomes import OUTCOMES, outcomes_for_years, year_period
 from tests.accounts.factories import UserFactory, country_staff, global_admin
 from tests.compliance.factories import published_assessment
 from tests.first_request import forget_what_processes_keep
@@ -302,35 +302,46 @@ def test_a_study_across_countries_is_for_global_staff(client):
     assert client.get(f"/admin/studies/{study.pk}/").status_code == 200
 
 
-def test_the_study_page_takes_ten_queries_at_most_at_two_sizes(
+# Country staff on a study's page: session, person, permissions, the study with its arms
+# (and whether they asked for exports), the members with their factories, the monthly
+# figures' outcomes for all the years (one query however many), the non-compliance rate for
+# all the years, and the admin's locales, page and collection permissions.
+STUDY_PAGE_QUERIES = 10
+
+
+def test_the_study_page_takes_ten_queries_at_most_at_two_sizes_and_any_number_of_outcomes(
     client, django_assert_max_num_queries
 ):
     """Issue 14: a study of 8 factories and one of 32, with two outcomes over four years,
     the same queries, ten at most, on a process's first request (what each process keeps
-    forgotten) and on the next. Country staff: session, person, permissions, the study with
-    its arms (and whether they asked for exports), the members with their factories, one
-    query per outcome for all the years, and the admin's locales, page and collection
-    permissions."""
+    forgotten) and on the next; and a study measuring every outcome the same again
+    (decision 0623: the monthly figures' outcomes are read together)."""
     client.force_login(country_staff("vn"))
+    two = ("efficiency", "non_compliance_rate")
     counts = {}
-    for size in (8, 32):
-        study = study_with(
-            stratified_factories(size), outcomes=("efficiency", "non_compliance_rate")
-        )
+    for size, outcomes in ((8, two), (32, two), (32, tuple(OUTCOMES))):
+        study = study_with(stratified_factories(size), outcomes=outcomes)
         assignment.study_assign(study=study, seed=3)
         plant_efficiency(study)
         forget_what_processes_keep()
         for request in ("first", "again"):
-            with django_assert_max_num_queries(10) as captured:
+            with django_assert_max_num_queries(STUDY_PAGE_QUERIES) as captured:
                 response = client.get(f"/admin/studies/{study.pk}/")
             assert response.status_code == 200
-            assert "Difference-in-differences" in response.content.decode()
-            counts[request, size] = len(captured)
+            html = response.content.decode()
+            assert "Difference-in-differences" in html
+            assert all(str(OUTCOMES[key].label) in html for key in outcomes)
+            counts[request, size, len(outcomes)] = len(captured)
+    assert len(OUTCOMES) > 3
     for request in ("first", "again"):
-        assert counts[request, 8] == counts[request, 32], counts
+        assert (
+            counts[request, 8, 2] == counts[request, 32, 2] == counts[request, 32, len(OUTCOMES)]
+        ), counts
 
 
-def test_every_outcome_read_for_several_years_at_once_is_what_each_year_gives():
+def test_every_outcome_read_for_several_years_at_once_is_what_each_year_gives(
+    django_assert_num_queries,
+):
     """The study page reads an outcome for all its years in one go (``for_years``): the
     values must be those of the one-period form, year by year, on varied data (months
     without a figure, accidents, assessments twice a year, a year without data)."""
@@ -355,7 +366,16 @@ def test_every_outcome_read_for_several_years_at_once_is_what_each_year_gives():
     )
     ids = [item.pk for item in factories]
     years = [2022, 2023, 2024, 2025]
+    expected = {
+        key: {year: o(ids, year_period(year)) for year in years} for key, o in OUTCOMES.items()
+    }
     for key, outcome in OUTCOMES.items():
-        expected = {year: outcome(ids, year_period(year)) for year in years}
-        assert outcome.for_years(ids, years) == expected, key
+        assert outcome.for_years(ids, years) == expected[key], key
     assert OUTCOMES["non_compliance_rate"].for_years(ids, years)[2023] == {factories[0].pk: 0.0}
+    # All of them together (a study's page): the monthly figures' outcomes in one query.
+    with django_assert_num_queries(2):
+        together = outcomes_for_years(list(OUTCOMES), ids, years)
+    assert together == expected
+    assert outcomes_for_years(["efficiency", "lost_time_accidents"], ids, years) == {
+        key: expected[key] for key in ("efficiency", "lost_time_accidents")
+    }

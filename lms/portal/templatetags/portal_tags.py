@@ -23,6 +23,8 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 from wagtail.models import Page
 
+from lms.taxonomy.locales import locale_by_pk
+
 register = template.Library()
 
 
@@ -202,10 +204,8 @@ def content_lang(item):
     locale_id = getattr(item, "locale_id", None)
     if locale_id is None:
         return ""
-    code = _locale_codes().get(locale_id)
-    if code is None:
-        _locale_codes.cache_clear()
-        code = _locale_codes().get(locale_id)
+    locale = locale_by_pk(locale_id)
+    code = locale.language_code if locale is not None else None
     if code is None or code == get_language():
         return ""
     direction = "rtl" if code in settings.RTL_LANGUAGES else "ltr"
@@ -232,14 +232,6 @@ def marks_own_content(block) -> bool:
     content, and the page wraps it in an element marked with the page's language."""
     meta = getattr(getattr(block, "block", None), "meta", None)
     return bool(getattr(meta, "template", None))
-
-
-@lru_cache(maxsize=1)
-def _locale_codes() -> dict[int, str]:
-    """Locale ids and their language codes: a handful of rows that never change once made."""
-    from wagtail.models import Locale
-
-    return dict(Locale.objects.values_list("pk", "language_code"))
 
 
 @register.filter

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from lms.reports.studies.models import Study, StudyFactory
-from lms.reports.studies.outcomes import OUTCOMES
+from lms.reports.studies.outcomes import OUTCOMES, outcomes_for_years
 
 CONFIDENCE = 0.95
 
@@ -53,14 +53,15 @@ def panel_members(study: Study):
 
 def build_panel(study: Study, *, members: list[StudyFactory] | None = None) -> Panel:
     """Every assigned factory in every year of the study. Queries: one for the members
-    (none when the caller gives them, as ``panel_members`` reads them), then one or two per
-    outcome for all the years (never per factory or per year)."""
+    (none when the caller gives them, as ``panel_members`` reads them), then one for all the
+    outcomes read from the monthly figures and one for each other outcome, for all the
+    years (never per factory or per year)."""
     if members is None:
         members = list(panel_members(study))
     members = sorted((m for m in members if m.arm_id is not None), key=lambda m: m.factory_id)
     ids = [m.factory_id for m in members]
     keys = study_outcomes(study)
-    by_year = {key: OUTCOMES[key].for_years(ids, study.years()) for key in keys}
+    by_year = outcomes_for_years(keys, ids, study.years())
     values = {(key, year): by_year[key][year] for key in keys for year in study.years()}
     rows = []
     for member in members:

@@ -6,14 +6,17 @@ estimate picks it up by its key. Each is a fixed number of queries, whatever the
 factories. An outcome may also give a *yearly* form, ``(factory ids, years) -> {year:
 {factory id: value}}``, the same values for several calendar years in the queries of one
 call: a study's page reads every year of the study at once (issue 14: at most ten queries).
+The outcomes read from the monthly figures are :class:`MonthlyMeasure` s, registered with
+:func:`register_monthly`: :func:`outcomes_for_years` reads all of a study's in one query.
 """
 
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Avg, Count, F, Max, Q, Sum
+from django.db.models import Aggregate, Avg, Count, F, Max, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
@@ -32,19 +35,24 @@ class Outcome:
     definition: str
     function: OutcomeFunction
     yearly: YearlyFunction | None = None
+    monthly: "MonthlyMeasure | None" = None
 
     def __call__(self, factory_ids, period: Period) -> dict[int, float]:
         return self.function(list(factory_ids), period)
 
     def for_years(self, factory_ids, years) -> dict[int, dict[int, float]]:
         """``{year: {factory id: value}}``: what calling the outcome with each calendar
-        year's period gives, in the queries of one call when it has a yearly form."""
+        year's period gives, in the queries of one call when it has a yearly form (a
+        monthly measure always has one)."""
         ids, years = list(factory_ids), list(years)
         if not ids or not years:
             return {year: {} for year in years}
-        if self.yearly is None:
+        if self.monthly is not None:
+            found = monthly_for_years({self.key: self.monthly}, ids, years)[self.key]
+        elif self.yearly is not None:
+            found = self.yearly(ids, years)
+        else:
             return {year: self.function(ids, year_period(year)) for year in years}
-        found = self.yearly(ids, years)
         return {year: found.get(year, {}) for year in years}
 
 
@@ -57,6 +65,29 @@ def register(key: str, *, label, unit, definition, yearly: YearlyFunction | None
         return function
 
     return decorator
+
+
+def register_monthly(key: str, measure: "MonthlyMeasure", *, label, unit, definition) -> None:
+    """An outcome read from the factories' monthly figures (both forms from ``measure``)."""
+    OUTCOMES[key] = Outcome(key, label, unit, definition, measure.for_period, monthly=measure)
+
+
+def outcomes_for_years(keys, factory_ids, years) -> dict[str, dict[int, dict[int, float]]]:
+    """``{key: outcome.for_years(...)}`` for several outcomes, the monthly measures among
+    them read together in one query: a study's page costs the same queries however many
+    outcomes it measures (decision 0623)."""
+    ids, years = list(factory_ids), list(years)
+    outcomes = [OUTCOMES[key] for key in keys]
+    measures = {o.key: o.monthly for o in outcomes if o.monthly is not None}
+    together = monthly_for_years(measures, ids, years) if measures and ids and years else {}
+    return {
+        outcome.key: (
+            {year: together.get(outcome.key, {}).get(year, {}) for year in years}
+            if outcome.key in measures
+            else outcome.for_years(ids, years)
+        )
+        for outcome in outcomes
+    }
 
 
 def outcome_choices() -> list[tuple[str, str]]:
@@ -158,26 +189,63 @@ def non_compliance_rate(factory_ids, period: Period) -> dict[int, float]:
 _EMPLOYED = F("employees_women") + F("employees_men") + F("employees_other")
 
 
-def _from_months(result, *, required: str | None = None, **aggregates):
-    """An outcome read from the monthly figures in both forms, the one-period and the
-    yearly, from the same ``aggregates`` per factory and ``result(row)`` of them (None leaves
-    the factory out); ``required``: a field the months counted must have filled in."""
-    filled = {f"{required}__isnull": False} if required else {}
+@dataclass(frozen=True)
+class MonthlyMeasure:
+    """An outcome computed from each factory's monthly figures in a period: ``aggregates``
+    (name: (aggregate, expression)) over the months that have ``required`` filled in (all
+    of them when None), then ``result(row)`` of those aggregates (None leaves the factory
+    out)."""
 
-    def for_period(factory_ids, period: Period) -> dict[int, float]:
-        rows = (
-            MonthlyFigures.objects.filter(factory_id__in=factory_ids, month__range=period, **filled)
-            .values("factory_id")
-            .annotate(**aggregates)
-        )
-        found = ((row["factory_id"], result(row)) for row in rows)
+    result: Callable[[dict], float | None]
+    aggregates: dict[str, tuple[type[Aggregate], Any]]
+    required: str | None = None
+
+    def counted(self) -> Q | None:
+        """The months this measure counts (None: every month reported)."""
+        return Q(**{f"{self.required}__isnull": False}) if self.required else None
+
+    def for_period(self, factory_ids, period: Period) -> dict[int, float]:
+        """The one-period form: the definition the yearly reading is compared with."""
+        months = MonthlyFigures.objects.filter(factory_id__in=factory_ids, month__range=period)
+        if (counted := self.counted()) is not None:
+            months = months.filter(counted)
+        aggregates = {name: kind(field) for name, (kind, field) in self.aggregates.items()}
+        rows = months.values("factory_id").annotate(**aggregates)
+        found = ((row["factory_id"], self.result(row)) for row in rows)
         return {factory_id: figure for factory_id, figure in found if figure is not None}
 
-    def for_years(factory_ids, years) -> dict[int, dict[int, float]]:
-        rows = _months(factory_ids, years).filter(**filled).values("factory_id", "year")
-        return _by_year(rows.annotate(**aggregates), result, years)
 
-    return for_period, for_years
+def monthly_for_years(
+    measures: dict[str, MonthlyMeasure], factory_ids, years
+) -> dict[str, dict[int, dict[int, float]]]:
+    """Several monthly measures for several years in one query, ``{key: {year: {factory
+    id: value}}}``: one row per factory and year, each measure's aggregates (and the number
+    of its months) restricted to the months it counts, so a factory's year without any of
+    them is left out of that measure, as in its one-period form."""
+    annotations, aliases = {}, {}
+    for number, (key, measure) in enumerate(measures.items()):
+        counted = measure.counted()
+        annotations[f"m{number}_months"] = Count("pk", filter=counted)
+        aliases[key] = (f"m{number}_months", {})
+        for name, (kind, expression) in measure.aggregates.items():
+            alias = f"m{number}_{name}"
+            annotations[alias] = kind(expression, filter=counted)
+            aliases[key][1][name] = alias
+    rows = list(_months(factory_ids, years).values("factory_id", "year").annotate(**annotations))
+    found = {}
+    for key, measure in measures.items():
+        months, names = aliases[key]
+        own = (
+            {
+                "factory_id": row["factory_id"],
+                "year": row["year"],
+                **{name: row[alias] for name, alias in names.items()},
+            }
+            for row in rows
+            if row[months]
+        )
+        found[key] = _by_year(own, measure.result, years)
+    return found
 
 
 def _months(factory_ids, years):
@@ -198,42 +266,38 @@ for _key, _field, _label, _unit in (
     ("turnover", "turnover_percent", _("Turnover (% a month)"), "%"),
     ("overtime", "overtime_hours_per_worker", _("Overtime hours per worker a month"), "h"),
 ):
-    _for_period, _for_years = _from_months(_mean_value, required=_field, value=Avg(_field))
-    register(
+    register_monthly(
         _key,
+        MonthlyMeasure(_mean_value, {"value": (Avg, _field)}, required=_field),
         label=_label,
         unit=_unit,
         definition=_("The mean of the factory's monthly figures in the period."),
-        yearly=_for_years,
-    )(_for_period)
+    )
 
-_for_period, _for_years = _from_months(_mean_value, value=Avg(_EMPLOYED))
-register(
+register_monthly(
     "employment",
+    MonthlyMeasure(_mean_value, {"value": (Avg, _EMPLOYED)}),
     label=_("Employment (people)"),
     unit="people",
     definition=_("The mean number of people employed over the months reported in the period."),
-    yearly=_for_years,
-)(_for_period)
+)
 
 
 def _per_thousand(row) -> float | None:
     return round(1000 * row["accidents"] / row["people"], 3) if row["people"] else None
 
 
-_for_period, _for_years = _from_months(
-    _per_thousand,
-    required="lost_time_accidents",
-    accidents=Sum("lost_time_accidents"),
-    people=Sum(_EMPLOYED),
-)
-register(
+register_monthly(
     "lost_time_accidents",
+    MonthlyMeasure(
+        _per_thousand,
+        {"accidents": (Sum, "lost_time_accidents"), "people": (Sum, _EMPLOYED)},
+        required="lost_time_accidents",
+    ),
     label=_("Lost-time accidents per 1,000 workers"),
     unit="per 1,000",
     definition=_(
         "Lost-time accidents in the months reported in the period, per 1,000 people employed "
         "(summed over those months)."
     ),
-    yearly=_for_years,
-)(_for_period)
+)
