@@ -6,6 +6,7 @@ once per database connection and only executed afterwards (decision 0038); on Po
 is prepared on the connection, so the database stops planning it on every request (decision
 0126)."""
 
+import functools
 import weakref
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
@@ -118,6 +119,27 @@ class _PreparedUserQuery:
         return None
 
 
+@functools.cache
+def _preparing_cursor_class():
+    """Django's server-binding cursor (psycopg 3 only; None otherwise), which also keeps the
+    query of a prepared run where Django's query log reads it (``_query``, the attribute
+    ``last_executed_query`` reads): psycopg sets it when it sends a query's text, and a
+    prepared run sends only the statement's name. ``_get_prepared`` is the step psycopg's
+    own client-binding cursor overrides."""
+    from django.db.backends.postgresql import base
+
+    server_binding = getattr(base, "ServerBindingCursor", None)
+    if server_binding is None:
+        return None
+
+    class PreparingCursor(server_binding):
+        def _get_prepared(self, pgq, prepare=None):
+            self._query = pgq
+            return super()._get_prepared(pgq, prepare)
+
+    return PreparingCursor
+
+
 def _server_bound_cursor(connection):
     """A cursor whose parameters PostgreSQL binds itself, so that psycopg prepares a query run
     often enough on the connection (``prepare_threshold`` in the database's ``OPTIONS``) and
@@ -127,11 +149,7 @@ def _server_bound_cursor(connection):
     the way ``connection.cursor()`` makes them (health check, time zone, Django's wrapper,
     so the query is counted and logged as any other). Elsewhere (SQLite, psycopg 2): the
     usual cursor."""
-    if connection.vendor != "postgresql":
-        return connection.cursor()
-    from django.db.backends.postgresql import base
-
-    factory = getattr(base, "ServerBindingCursor", None)  # psycopg 3 only
+    factory = _preparing_cursor_class() if connection.vendor == "postgresql" else None
     if factory is None:
         return connection.cursor()
     connection.close_if_health_check_failed()
