@@ -78,6 +78,19 @@ def test_production_keeps_connections_open_and_uses_redis_for_cache_and_sessions
     assert debug == "False"
 
 
+@pytest.mark.parametrize(("switch", "threshold"), [(None, "5"), ("0", "None")])
+def test_production_prepares_the_persons_query_unless_a_pooler_forbids_it(switch, threshold):
+    """Decision 0126: psycopg prepares what server-binding cursors run (the signed-in
+    person's query); DJANGO_DB_PREPARED_STATEMENTS=0 for a pooler that keeps none."""
+    env = sample_environment()
+    if switch is not None:
+        env["DJANGO_DB_PREPARED_STATEMENTS"] = switch
+    code = "from django.conf import settings as s; print(s.DATABASES['default']['OPTIONS'])"
+    result = manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert f"'prepare_threshold': {threshold}" in result.stdout
+
+
 def test_without_a_broker_tasks_run_eagerly():
     env = {k: v for k, v in os.environ.items() if k != "CELERY_BROKER_URL"}
     env["DJANGO_SETTINGS_MODULE"] = "lms.settings.dev"

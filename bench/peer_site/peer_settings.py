@@ -57,6 +57,10 @@ TEMPLATES = [
 WSGI_APPLICATION = "peer_wsgi.application"
 
 
+OFF = {"0", "false", "off", "no"}
+PREPARED_OFF = os.environ.get("DJANGO_DB_PREPARED_STATEMENTS", "1").lower() in OFF
+
+
 def _database(url: str | None) -> dict:
     if not url:
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(PEER_DIR / "peer.sqlite3")}
@@ -68,13 +72,16 @@ def _database(url: str | None) -> dict:
         "PASSWORD": unquote(parts.password or ""),
         "HOST": parts.hostname or "",
         "PORT": str(parts.port or ""),
+        # The site's option (lms.settings.base, decision 0126): psycopg prepares queries run
+        # through a server-binding cursor. wagtail-lms, like Django, binds on the client, so
+        # it prepares none; the setting is the same for both all the same.
+        "OPTIONS": {"prepare_threshold": None if PREPARED_OFF else 5},
     }
 
 
 # The site's bench settings check a persistent connection before each request's first query
 # (CONN_HEALTH_CHECKS, as in production: a connection the server dropped is replaced
 # instead of failing the request); the peer does the same, a round trip each request.
-OFF = {"0", "false", "off", "no"}
 HEALTH_CHECKS = os.environ.get("BENCH_CONN_HEALTH_CHECKS", "1").lower() not in OFF
 DATABASES = {
     "default": {

@@ -2,8 +2,11 @@
 role checks every page makes (``User.has_role``) ask the database nothing more (issue 14;
 decision 0031), and a person's Django permissions in one query instead of two (decision
 0035). The query that loads the person on every signed-in request is composed by the ORM
-once per database connection and only executed afterwards (decision 0038)."""
+once per database connection and only executed afterwards (decision 0038); on PostgreSQL it
+is prepared on the connection, so the database stops planning it on every request (decision
+0126)."""
 
+import functools
 import weakref
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
@@ -101,7 +104,7 @@ class _PreparedUserQuery:
             return _users_with_role_codes().filter(pk=user_id).first()
         connection = connections[self.db]
         value = self.pk.get_db_prep_value(self.pk.get_prep_value(user_id), connection)
-        with connection.cursor() as cursor:
+        with _server_bound_cursor(connection) as cursor:
             cursor.execute(self.sql, [value])
             rows = cursor.fetchall()
         if self.converters:
@@ -114,6 +117,49 @@ class _PreparedUserQuery:
                 setattr(user, name, row[position])
             return user
         return None
+
+
+@functools.cache
+def _preparing_cursor_class():
+    """Django's server-binding cursor (psycopg 3 only; None otherwise), which also keeps the
+    query of a prepared run where Django's query log reads it (``_query``, the attribute
+    ``last_executed_query`` reads): psycopg sets it when it sends a query's text, and a
+    prepared run sends only the statement's name. ``_get_prepared`` is the step psycopg's
+    own client-binding cursor overrides."""
+    from django.db.backends.postgresql import base
+
+    server_binding = getattr(base, "ServerBindingCursor", None)
+    if server_binding is None:
+        return None
+
+    class PreparingCursor(server_binding):
+        def _get_prepared(self, pgq, prepare=None):
+            self._query = pgq
+            return super()._get_prepared(pgq, prepare)
+
+    return PreparingCursor
+
+
+def _server_bound_cursor(connection):
+    """A cursor whose parameters PostgreSQL binds itself, so that psycopg prepares a query run
+    often enough on the connection (``prepare_threshold`` in the database's ``OPTIONS``) and
+    the database parses and plans it once a connection instead of once a request: the
+    person's query, planned afresh, cost PostgreSQL four times its prepared run (decision
+    0126). Django's own cursors bind on the client and are never prepared; this one is made
+    the way ``connection.cursor()`` makes them (health check, time zone, Django's wrapper,
+    so the query is counted and logged as any other). Elsewhere (SQLite, psycopg 2): the
+    usual cursor."""
+    factory = _preparing_cursor_class() if connection.vendor == "postgresql" else None
+    if factory is None:
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    database = connection.connection
+    usual, database.cursor_factory = database.cursor_factory, factory
+    try:
+        return connection.cursor()
+    finally:
+        database.cursor_factory = usual
 
 
 def permission_names(user) -> set[str]:

@@ -119,6 +119,12 @@ TEMPLATES = [
     },
 ]
 
+# psycopg prepares a query run this many times on a connection through a cursor that binds
+# on the server: only the signed-in person's (lms.accounts.backends; decision 0126), Django's
+# own cursors bind on the client and are never prepared. Django's default (None) prepares
+# nothing: set DJANGO_DB_PREPARED_STATEMENTS=0 behind a pooler in transaction mode that does
+# not keep prepared statements (PgBouncer before 1.21, or without max_prepared_statements).
+DATABASE_PREPARE_THRESHOLD = 5 if env.bool("DJANGO_DB_PREPARED_STATEMENTS", default=True) else None
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -135,6 +141,7 @@ elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
     # decision 0021. The connection option leaves the server's own setting alone.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = DATABASE_PREPARE_THRESHOLD
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")

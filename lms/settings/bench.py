@@ -7,7 +7,7 @@ query-count middleware and the bench's own content page type (``bench.pages``)."
 import secrets
 
 from .base import *
-from .base import BASE_DIR, env
+from .base import BASE_DIR, DATABASE_PREPARE_THRESHOLD, env
 
 BENCH_DIR = Path(env("BENCH_DIR", default=str(BASE_DIR / "var" / "bench")))
 BENCH_DIR.mkdir(parents=True, exist_ok=True)
@@ -36,6 +36,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60
 # As production (lms.settings.base). BENCH_CONN_HEALTH_CHECKS=0 turns the check off for the
 # site and its peers alike (bench/peer_site/peer_settings.py), to measure what it costs.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("BENCH_CONN_HEALTH_CHECKS", default=True)
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # As production: the person's query prepared on each connection (decision 0126). The
+    # peers get the same option (bench/peer_site/peer_settings.py).
+    DATABASES["default"]["OPTIONS"] = {"prepare_threshold": DATABASE_PREPARE_THRESHOLD}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

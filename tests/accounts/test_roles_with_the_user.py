@@ -127,3 +127,41 @@ def test_an_id_of_another_shape_is_read_as_the_orm_reads_it():
     assert user_with_role_codes(str(person.pk)).pk == person.pk
     with pytest.raises((TypeError, ValueError)):
         user_with_role_codes("not a number")
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
+def test_the_persons_query_is_prepared_on_the_connection_and_still_counted():
+    """Decision 0126: after a few requests the database runs the person's query without
+    planning it again; each run is still one query in Django's log, with its SQL, and
+    what it reads is today's (a role granted in between counts)."""
+    person = UserFactory(roles=["worker"])
+    with CaptureQueriesContext(connection) as captured:
+        loaded = [user_with_role_codes(person.pk) for _ in range(6)]
+
+    assert [p for p in _prepared_statements() if "role_code_list" in p]
+    assert len(captured.captured_queries) == 6
+    assert all('FROM "accounts_user"' in q["sql"] for q in captured.captured_queries)
+    assert {p.role_codes() for p in loaded} == {frozenset({"worker"})}
+    person.roles.add(Role.objects.get(code=Role.Code.TRAINER))
+    assert user_with_role_codes(person.pk).role_codes() == {"worker", "trainer"}
+    assert user_with_role_codes(person.pk + 1000) is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
+def test_nothing_is_prepared_when_prepared_statements_are_off(monkeypatch):
+    """DJANGO_DB_PREPARED_STATEMENTS=0 (a pooler that keeps none): psycopg's threshold is
+    None, and the person's query is then planned each time, as Django's own queries are."""
+    person = UserFactory(roles=["worker"])
+    connection.ensure_connection()
+    monkeypatch.setattr(connection.connection, "prepare_threshold", None)
+
+    for _ in range(6):
+        assert user_with_role_codes(person.pk).role_codes() == {"worker"}
+
+    assert not [p for p in _prepared_statements() if "role_code_list" in p]

@@ -1,13 +1,15 @@
 """The statements table keeps only indexes some query needs, since each is one more entry
 written with every statement (decision 0125): the lookups whose own indexes went are still
-served by another, and no index is the leading part of another one."""
+served by another, and no index is the leading part of another one. Columns most statements
+leave empty (the client, the registration) are indexed only where set (decision 0126)."""
 
 import uuid
 
 import pytest
 from django.db import connection
 
-from lms.records.models import Statement
+from lms.records.models import Statement, XapiClient
+from lms.records.xapi_auth import xapi_client_issue
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +79,34 @@ def test_the_indexes_no_query_needs_are_gone():
 
     assert not names & {"records_statement_ref", "records_kind_time"}
     assert not [name for name, columns in written_indexes() if columns == ("actor_id",)]
+
+
+def test_a_lookup_by_registration_reads_its_partial_index():
+    """The LRS's registration filter, newest first: "registration = x" implies the index's
+    condition, so statements without a registration need no entry in it."""
+    wanted = Statement.objects.filter(registration=uuid.uuid4()).order_by("-stored", "-id")
+
+    used = plan(wanted.values("pk")[:100])
+
+    assert "records_registration_stored" in used, used
+
+
+def test_a_clients_statements_are_found_by_its_partial_index():
+    learner = UserFactory()
+    client, _secret = xapi_client_issue(
+        name="Reader",
+        people=XapiClient.People.PERSON,
+        person=learner,
+        activity_prefixes="https://example.org/",
+    )
+
+    used = plan(Statement.objects.filter(client__in=[client.pk]).values("pk")[:1])
+
+    assert "records_client" in used, used
+
+
+def test_a_statement_without_client_or_registration_writes_seven_index_entries():
+    names = {name for name, _columns in written_indexes()}
+
+    assert not names & {"records_client", "records_registration_stored"}
+    assert len(names) == 7, sorted(names)
