@@ -1,7 +1,8 @@
 """What a web worker loads at start: the libraries only some requests or tasks need
 (spreadsheets, calendars, JSON-LD signing, Celery, multibase status lists, signed xAPI
 statements, phone numbers, people imports, HTML cleaning, WebAuthn) are imported where they are
-used, so every gunicorn worker does not hold them (issue 14: a worker's memory)."""
+used, and Django Ninja's schemas build their validators when first used, so every gunicorn
+worker does not hold them (issue 14: a worker's memory)."""
 
 import ast
 import json
@@ -88,6 +89,50 @@ def test_a_worker_serving_one_language_builds_that_language_alone():
     ]
     assert found["catalogues"] == ["en"]
     assert found["reverse_tables"] == ["en"]
+
+
+def test_a_web_worker_starts_without_building_the_api_schemas():
+    """Wagtail builds a read, a create and a patch schema for every page type when its apps
+    are ready (its v3 API, which the site does not route): with Ninja's schemas deferred
+    (``lms.ninja_schemas``, decision 0624) none of them, and none of the buyers' API
+    schemas, has built its validator after the site and its URLconf are loaded. A schema
+    is built when first used: its JSON schema, and a validation from four threads at once."""
+    probe = (
+        "import json, sys, threading\n"
+        "from lms.wsgi import application\n"
+        "from django.urls import resolve\n"
+        "resolve('/en/')\n"
+        "from wagtail.api.v3.registry import registry\n"
+        "from wagtail.models import get_page_models\n"
+        "from compliance import api as buyers_api\n"
+        "registrations = [registry.get(model._meta.label) for model in get_page_models()]\n"
+        "page_schemas = [getattr(r, f'{d}_schema') for r in registrations\n"
+        "    for d in ('read', 'create', 'patch')]\n"
+        "page_schemas = [schema for schema in page_schemas if schema is not None]\n"
+        "buyers = [buyers_api.Supplier, buyers_api.SupplierPage, buyers_api.Paging]\n"
+        "built_at_start = [s.__name__ for s in page_schemas + buyers if s.__pydantic_complete__]\n"
+        "course = registry.get_type_schemas('courses.CoursePage')\n"
+        "supplier = {'id': 7, 'name': 'N', 'legal_name': 'L', 'country': 'VN', 'sector': None,\n"
+        "    'shared': ['assessments'], 'plan': {'actions': 3, 'done': 1, 'overdue': 0}}\n"
+        "validated = []\n"
+        "def validate():\n"
+        "    page = buyers_api.SupplierPage.model_validate(\n"
+        "        {'count': 1, 'page': 1, 'page_size': 50, 'results': [supplier]})\n"
+        "    validated.append(page.results[0].plan.done)\n"
+        "threads = [threading.Thread(target=validate) for _ in range(4)]\n"
+        "[thread.start() for thread in threads]\n"
+        "[thread.join() for thread in threads]\n"
+        "print(json.dumps({'page_schemas': len(page_schemas), 'built_at_start': built_at_start,\n"
+        "    'course_read': sorted(course['read']['properties']),\n"
+        "    'course_create_requires': course['create'].get('required'),\n"
+        "    'validated': validated}))\n"
+    )
+    found = _fresh_worker_prints(probe)
+    assert found["page_schemas"] > 20  # the site's page types, each with its schemas
+    assert found["built_at_start"] == []
+    assert {"id", "meta", "title"} <= set(found["course_read"])
+    assert "title" in found["course_create_requires"]
+    assert found["validated"] == [1, 1, 1, 1]
 
 
 def test_small_counts_are_written_without_babel():
