@@ -440,14 +440,9 @@ def kept_course_structures(*, courses, locale: Locale | None = None) -> dict[int
     """``course_structures`` of several courses (bodies included) through the process's
     store above: the ones not kept yet are read together, in the fixed number of queries of
     ``course_structures``; once kept, none. Keyed by the id of each course given."""
-    from lms.page_cache import current_generation
+    from lms.page_cache import kept_for_generation
 
-    generation = current_generation()
-    entries = _STRUCTURES.get(generation)
-    if entries is None:
-        entries = {}
-        _STRUCTURES.clear()
-        _STRUCTURES[generation] = entries
+    entries = kept_for_generation(_STRUCTURES)
 
     def key(course):
         return (course.pk, locale.pk if locale is not None else course.locale_id)

@@ -125,6 +125,19 @@ def current_generation() -> str:
     return generation
 
 
+def kept_for_generation(store: dict) -> dict:
+    """The entries a process keeps in ``store`` for the current content generation: an
+    empty dict, after forgetting the earlier generations', the first time in a new one.
+    ``store`` maps a generation to its entries (a module-level dict of the caller's)."""
+    generation = current_generation()
+    entries = store.get(generation)
+    if entries is None:
+        entries = {}
+        store.clear()
+        store[generation] = entries
+    return entries
+
+
 def _request_key(request) -> str | None:
     """The entry's key for a request the cache may answer, else None."""
     if request.method != "GET" or not settings.PAGE_CACHE_ENABLED:

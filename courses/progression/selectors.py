@@ -51,14 +51,9 @@ def required_courses(*, course) -> list:
     """The courses to complete before ``course``, in their order: one query the first time
     in a content generation, none after. The pages are shared: read them, never change
     them."""
-    from lms.page_cache import current_generation
+    from lms.page_cache import kept_for_generation
 
-    generation = current_generation()
-    kept = _REQUIRED.get(generation)
-    if kept is None:
-        kept = {}
-        _REQUIRED.clear()
-        _REQUIRED[generation] = kept
+    kept = kept_for_generation(_REQUIRED)
     if course.pk not in kept:
         kept[course.pk] = [
             link.required
