@@ -15,6 +15,13 @@ The documents and images lists filter on a usage count through a range of decima
 digits passed the form and overflowed SQLite's integers when the count was compared. A count
 is a whole number within the database's integers, so the range's fields say so, and a number
 outside them is a form error shown beside the filter (the list stays unfiltered).
+
+Wagtail's site root paths (``Site.get_site_root_paths``, which every page address asks for
+once the Django cache has forgotten them) read the sites and then each site's root page's
+translations, one query more per site: three on this project's one-site deployment, on
+a process's first page. They are read here in one query, the same list in the same order,
+kept under Wagtail's own cache key so that Wagtail's own invalidation (a site saved or
+deleted, a site root or its translation saved) applies unchanged (issue 14 part 2).
 """
 
 from django.core.exceptions import ValidationError
@@ -25,6 +32,65 @@ def connect() -> None:
     _chooser_widgets_show_nothing_for_an_impossible_key()
     _model_choices_refuse_numbers_too_large()
     _usage_count_filters_take_whole_numbers()
+    _site_root_paths_in_one_query()
+
+
+def site_root_paths() -> list:
+    """What ``Site.get_site_root_paths`` answers (Wagtail 8), in one query: the sites
+    joined to their root page and, with internationalisation on, to each of its
+    translations (``get_translations(inclusive=True)``, every state, in path order), sites
+    ordered as Wagtail orders them (longest root path first, then the default site, then
+    the hostname)."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.db import connection
+    from wagtail.models import Locale, Page, Site
+    from wagtail.models.sites import (
+        SITE_ROOT_PATHS_CACHE_KEY,
+        SITE_ROOT_PATHS_CACHE_VERSION,
+        SiteRootPath,
+    )
+
+    kept = cache.get(SITE_ROOT_PATHS_CACHE_KEY, version=SITE_ROOT_PATHS_CACHE_VERSION)
+    if kept is not None:
+        # Some cache backends give named tuples back as plain ones (as Wagtail converts).
+        return [SiteRootPath(*entry) for entry in kept]
+    quote = connection.ops.quote_name
+    site, page, locale = (quote(m._meta.db_table) for m in (Site, Page, Locale))
+    same = (
+        "translation.translation_key = root.translation_key"
+        if getattr(settings, "WAGTAIL_I18N_ENABLED", False)
+        else "translation.id = root.id"
+    )
+    # Only table names (quoted by the database's own rules) are put into the text.
+    sql = (
+        "SELECT site.id, site.hostname, site.port, translation.url_path, locale.language_code"  # noqa: S608
+        f" FROM {site} site"
+        f" JOIN {page} root ON root.id = site.root_page_id"
+        f" JOIN {page} translation ON {same}"
+        f" JOIN {locale} locale ON locale.id = translation.locale_id"
+        " ORDER BY root.url_path DESC, site.is_default_site DESC, site.hostname ASC,"
+        " site.id ASC, translation.path ASC"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    result = [
+        SiteRootPath(site_id, url_path, Site(hostname=hostname, port=port).root_url, code)
+        for site_id, hostname, port, url_path, code in rows
+    ]
+    cache.set(SITE_ROOT_PATHS_CACHE_KEY, result, 3600, version=SITE_ROOT_PATHS_CACHE_VERSION)
+    return result
+
+
+def _site_root_paths_in_one_query() -> None:
+    from wagtail.models import Site
+
+    if getattr(Site.get_site_root_paths, "in_one_query", False):
+        return
+    site_root_paths.in_one_query = True
+    site_root_paths.wagtails = Site.get_site_root_paths  # compared with it in the tests
+    Site.get_site_root_paths = staticmethod(site_root_paths)
 
 
 def _usage_count_filters_take_whole_numbers() -> None:

@@ -59,3 +59,39 @@ def test_routes_that_depend_on_the_language_are_reversed_in_each_language(urlcon
         assert [link["url"] for link in links] == expected
     finally:
         set_urlconf(None)
+
+
+@pytest.mark.django_db
+def test_site_root_paths_are_wagtails_in_one_query(home_page, django_assert_num_queries):
+    """Wagtail's ``Site.get_site_root_paths`` read the sites, then each site root's
+    translations (three queries for one site); ours reads the same list in one, in the same
+    order, with several sites, a translated root and a draft translation."""
+    from django.core.cache import cache
+    from wagtail.models import Locale, Page, Site
+
+    from lms.portal.wagtail_fixes import site_root_paths
+
+    assert Site.get_site_root_paths is site_root_paths
+    for code, publish in (("vi", True), ("ar", False)):  # a draft: Wagtail lists it too
+        locale = Locale.objects.get_or_create(language_code=code)[0]
+        if home_page.get_translation_or_none(locale) is None:
+            translation = home_page.copy_for_translation(locale)
+            if publish:
+                translation.save_revision().publish()
+    other_root = Page.get_first_root_node().add_child(instance=Page(title="Other", slug="other"))
+    Site.objects.create(hostname="other.example", port=443, root_page=other_root)
+    Site.objects.create(hostname="alias.example", port=8000, root_page=home_page)
+    cache.clear()
+    wagtails = site_root_paths.wagtails()
+    cache.clear()
+    with django_assert_num_queries(1):
+        ours = Site.get_site_root_paths()
+    assert ours == wagtails
+    assert {path.language_code for path in ours} >= {"en", "vi", "ar"}
+    assert len({path.site_id for path in ours}) == 3
+    with django_assert_num_queries(0):  # kept under Wagtail's key, which Wagtail clears
+        assert Site.get_site_root_paths() == wagtails
+    Site.objects.filter(hostname="other.example").get().delete()
+    assert [path.site_id for path in Site.get_site_root_paths()] == [
+        path.site_id for path in wagtails if path.root_url != "https://other.example"
+    ]
