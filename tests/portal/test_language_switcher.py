@@ -95,3 +95,44 @@ def test_site_root_paths_are_wagtails_in_one_query(home_page, django_assert_num_
     assert [path.site_id for path in Site.get_site_root_paths()] == [
         path.site_id for path in wagtails if path.root_url != "https://other.example"
     ]
+
+
+@pytest.mark.django_db
+def test_the_site_for_a_host_is_wagtails_read_with_the_root_paths(
+    home_page, django_assert_num_queries
+):
+    """Wagtail's site lookup (one query) and root paths (two more) in one query: the same
+    site, with its root page read, for each host and port, and the root paths kept."""
+    from django.core.cache import cache
+    from wagtail.models import Page, Site
+
+    from lms.portal.wagtail_fixes import site_for_hostname, site_root_paths
+
+    other_root = Page.get_first_root_node().add_child(instance=Page(title="Other", slug="other"))
+    Site.objects.create(hostname="other.example", port=443, root_page=other_root)
+    Site.objects.create(hostname="other.example", port=8000, root_page=home_page)
+    Site.objects.create(hostname="third.example", port=80, root_page=other_root)
+    Site.objects.create(hostname="third.example", port=81, root_page=other_root)
+    for hostname, port in [
+        ("localhost", "80"),
+        ("testserver", "80"),
+        ("other.example", "443"),
+        ("other.example", "8000"),
+        ("other.example", "9999"),
+        ("third.example", "82"),
+        ("nowhere.example", "80"),
+    ]:
+        cache.clear()
+        wagtails = site_for_hostname.wagtails(hostname, port)
+        with django_assert_num_queries(1):
+            ours = site_for_hostname(hostname, port)
+            with django_assert_num_queries(0):
+                assert ours.root_page == wagtails.root_page
+                assert Site.get_site_root_paths() == site_root_paths.wagtails()
+        assert (ours.pk, ours.match) == (wagtails.pk, wagtails.match), (hostname, port)
+        assert [getattr(ours, f.attname) for f in Site._meta.concrete_fields] == [
+            getattr(wagtails, f.attname) for f in Site._meta.concrete_fields
+        ]
+        assert [getattr(ours.root_page, f.attname) for f in Page._meta.concrete_fields] == [
+            getattr(wagtails.root_page, f.attname) for f in Page._meta.concrete_fields
+        ]
