@@ -283,17 +283,47 @@ def test_the_lesson_loads_the_player_assets_only_when_it_has_players(
     assert "js/media_library/player.js" not in html
 
 
+def test_a_lessons_first_request_takes_as_many_queries_in_a_small_course_as_in_a_large_one(
+    client, training, django_assert_max_num_queries
+):
+    """A process's first request (what each process and the caches keep forgotten) for a
+    lesson with an exercise, in a course of 2 lessons and in one of 24, then the next."""
+    counts = {}
+    for modules, lessons in ((1, 2), (4, 6)):
+        course = factories.programme(training, modules=modules, lessons=lessons)
+        lesson = LessonPage.objects.descendant_of(course).order_by("path").first()
+        lesson.body = [
+            *factories.lesson_body(checks=0),
+            ("h5p", {"content": h5p_content(title=f"Quiz {lessons}"), "title": ""}),
+        ]
+        lesson.save_revision().publish()
+        person = factories.learner()
+        services.enrolment_create(learner=person, course=course)
+        client.force_login(person)
+        url = lesson.url
+        forget_what_processes_keep()
+        for request, budget in (
+            ("first", COLD_LESSON_WITH_A_PLAYER_QUERIES),
+            ("next", LESSON_WITH_PLAYERS_QUERIES),
+        ):
+            with django_assert_max_num_queries(budget) as captured:
+                html = client.get(url).content.decode()
+            assert html.count("data-statements-url=") == 1
+            counts[request, lessons] = len(captured)
+    for request in ("first", "next"):
+        assert counts[request, 2] == counts[request, 6], counts
+
+
 # Issue 14: a process's first request (tests/first_request.py) reads, besides the repeat's
-# 9 queries, what the process and the cache keep: the site, all the locales (one query),
-# the course with its module's month, the course's lessons and modules, its prerequisites,
-# Wagtail's site root paths (two) and the page's translations for the language switcher,
-# and the unread count: 19, over ten. Measured as before this test forgot the process's
-# memory (root paths and some locales left from building the lesson), it is 15 where it
-# was 19 before the locales were read in one query, the site's localized root built
-# without one and the prerequisites kept. The repeat reads 9 with one exercise or three
-# (13 with three before the players' saved states were read once for the page, the
-# lesson's course and module came from the kept structure and the prerequisites were kept).
-COLD_LESSON_WITH_A_PLAYER_QUERIES = 19
+# 9 queries, what the process and the cache keep: the sites with Wagtail's site root paths
+# (one query, decision 0626; three before), all the locales (one query), the course with its
+# parts and whether it has prerequisites (one query; three before: the course with its
+# module's month, the parts, the prerequisites), the page's translations for the language
+# switcher and the unread count: 14, still over ten (19 at main 0ee4d7f, 18 at 2ba6a89).
+# The repeat reads 9 with one exercise or three (13 with three before the players' saved
+# states were read once for the page, the lesson's course and module came from the kept
+# structure and the prerequisites were kept).
+COLD_LESSON_WITH_A_PLAYER_QUERIES = 14
 LESSON_WITH_PLAYERS_QUERIES = 9
 
 
