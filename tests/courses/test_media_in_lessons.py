@@ -315,25 +315,28 @@ def test_a_lessons_first_request_takes_as_many_queries_in_a_small_course_as_in_a
 
 
 # Issue 14: a process's first request (tests/first_request.py) reads, besides the repeat's
-# 9 queries, what the process and the cache keep: the sites with Wagtail's site root paths
+# 8 queries, what the process and the cache keep: the sites with Wagtail's site root paths
 # (one query, decision 0626; three before), all the locales (one query), the course with its
 # parts and whether it has prerequisites (one query; three before: the course with its
 # module's month, the parts, the prerequisites), the page's translations for the language
-# switcher and the unread count: 14, still over ten (19 at main 0ee4d7f, 18 at 2ba6a89).
-# The repeat reads 9 with one exercise or three (13 with three before the players' saved
-# states were read once for the page, the lesson's course and module came from the kept
-# structure and the prerequisites were kept).
-COLD_LESSON_WITH_A_PLAYER_QUERIES = 14
-LESSON_WITH_PLAYERS_QUERIES = 9
+# switcher and the unread count: 13, still over ten (19 at main 0ee4d7f, 18 at 2ba6a89).
+# The repeat reads 8 with one exercise or three: session, person, the route (the pages
+# along the path with whether any has a view restriction, then the page served), the
+# enrolment, the exercises, the learner's statements and saved states (13 with three
+# exercises before the players' saved states were read once for the page, the lesson's
+# course and module came from the kept structure and the prerequisites were kept; 9 before
+# the view restrictions were read with the route).
+COLD_LESSON_WITH_A_PLAYER_QUERIES = 13
+LESSON_WITH_PLAYERS_QUERIES = 8
 
 
 def test_a_lesson_with_players_takes_as_few_queries_with_one_exercise_as_with_three(
     client, small_programme, django_assert_max_num_queries
 ):
     """A repeat request (the page is rendered afresh; the process keeps the course's
-    structure and prerequisites, sites and locales): session, person, route (two), view
-    restrictions, enrolment, the exercises (one query for all), the learner's statements
-    and saved states."""
+    structure and prerequisites, sites and locales): session, person, route (two, the first
+    with the view restrictions), enrolment, the exercises (one query for all), the learner's
+    statements and saved states."""
     person = factories.learner()
     services.enrolment_create(learner=person, course=small_programme)
     client.force_login(person)
