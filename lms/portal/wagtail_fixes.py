@@ -83,6 +83,8 @@ def sites_and_root_paths() -> tuple[list, list]:
         SiteRootPath,
     )
 
+    from lms.taxonomy.locales import keep_locales
+
     quote = connection.ops.quote_name
     site, page, locale = (quote(m._meta.db_table) for m in (Site, Page, Locale))
     same = (
@@ -91,22 +93,33 @@ def sites_and_root_paths() -> tuple[list, list]:
         else "translation.id = root.id"
     )
     columns = ", ".join(f"site.{quote(column)} AS {name}" for name, column in _SITE_COLUMNS.items())
-    # Only table and column names (quoted by the database's own rules) are put into the text.
-    sql = (
-        f"SELECT translation.*, {columns}, locale.language_code AS locale_code"  # noqa: S608
-        f" FROM {site} site"
-        f" JOIN {page} root ON root.id = site.root_page_id"
-        f" JOIN {page} translation ON {same}"
-        f" JOIN {locale} locale ON locale.id = translation.locale_id"
-        " ORDER BY root.url_path DESC, site.is_default_site DESC, site.hostname ASC,"
-        " site.id ASC, translation.path ASC"
+    # Every locale, each with the site roots in its language (none: one row of nulls), so
+    # the process keeps the locales too (``lms.taxonomy.locales``), which routing asks for
+    # next. Only table and column names (quoted by the database's own rules) are put into
+    # the text.
+    page_columns = ", ".join(
+        f"translation.{quote(field.column)} AS {quote(field.column)}"
+        for field in Page._meta.concrete_fields
     )
-    sites, paths = {}, []
+    sql = (
+        f"SELECT {page_columns}, {columns}, locale.id AS locale_pk,"  # noqa: S608
+        " locale.language_code AS locale_code"
+        f" FROM {locale} locale LEFT JOIN ({site} site"
+        f" JOIN {page} root ON root.id = site.root_page_id"
+        f" JOIN {page} translation ON {same})"
+        " ON translation.locale_id = locale.id"
+        " ORDER BY root.url_path DESC, site.is_default_site DESC, site.hostname ASC,"
+        " site.id ASC, translation.path ASC, locale.id ASC"
+    )
+    sites, paths, locales = {}, [], {}
     for row in Page.objects.raw(sql):  # the pages' fields converted as the ORM converts them
         values = {column: getattr(row, name) for name, column in _SITE_COLUMNS.items()}
         code = row.locale_code
-        for name in (*_SITE_COLUMNS, "locale_code"):
+        locales.setdefault(row.locale_pk, code)
+        for name in (*_SITE_COLUMNS, "locale_code", "locale_pk"):
             delattr(row, name)
+        if values["id"] is None:
+            continue  # a locale without a site root
         found = sites.get(values["id"])
         if found is None:
             values["is_default_site"] = bool(values["is_default_site"])
@@ -117,6 +130,10 @@ def sites_and_root_paths() -> tuple[list, list]:
             found.root_page = row
         paths.append(SiteRootPath(found.pk, row.url_path, found.root_url, code))
     cache.set(SITE_ROOT_PATHS_CACHE_KEY, paths, 3600, version=SITE_ROOT_PATHS_CACHE_VERSION)
+    keep_locales(
+        Locale.from_db(Locale.objects.db, ["id", "language_code"], [pk, code])
+        for pk, code in sorted(locales.items(), key=lambda item: item[1])
+    )
     return list(sites.values()), paths
 
 

@@ -101,13 +101,16 @@ def test_site_root_paths_are_wagtails_in_one_query(home_page, django_assert_num_
 def test_the_site_for_a_host_is_wagtails_read_with_the_root_paths(
     home_page, django_assert_num_queries
 ):
-    """Wagtail's site lookup (one query) and root paths (two more) in one query: the same
-    site, with its root page read, for each host and port, and the root paths kept."""
+    """Wagtail's site lookup (one query) and root paths (two more), and every locale, in
+    one query: the same site, with its root page read, for each host and port, the root
+    paths and the locales kept."""
     from django.core.cache import cache
-    from wagtail.models import Page, Site
+    from wagtail.models import Locale, Page, Site
 
     from lms.portal.wagtail_fixes import site_for_hostname, site_root_paths
+    from lms.taxonomy.locales import all_locales, forget_locales
 
+    Locale.objects.get_or_create(language_code="km")  # a locale without a site root
     other_root = Page.get_first_root_node().add_child(instance=Page(title="Other", slug="other"))
     Site.objects.create(hostname="other.example", port=443, root_page=other_root)
     Site.objects.create(hostname="other.example", port=8000, root_page=home_page)
@@ -124,11 +127,15 @@ def test_the_site_for_a_host_is_wagtails_read_with_the_root_paths(
     ]:
         cache.clear()
         wagtails = site_for_hostname.wagtails(hostname, port)
+        forget_locales()
         with django_assert_num_queries(1):
             ours = site_for_hostname(hostname, port)
             with django_assert_num_queries(0):
                 assert ours.root_page == wagtails.root_page
                 assert Site.get_site_root_paths() == site_root_paths.wagtails()
+                # Every locale is kept too, those without a site root included.
+                kept = {code: locale.pk for code, locale in all_locales().items()}
+        assert kept == dict(Locale.objects.values_list("language_code", "pk"))
         assert (ours.pk, ours.match) == (wagtails.pk, wagtails.match), (hostname, port)
         assert [getattr(ours, f.attname) for f in Site._meta.concrete_fields] == [
             getattr(wagtails, f.attname) for f in Site._meta.concrete_fields
