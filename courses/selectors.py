@@ -26,6 +26,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
@@ -35,6 +36,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
     When,
 )
 from django.db.models.functions import Coalesce
@@ -92,25 +94,63 @@ def _ancestor_paths(path: str) -> list[str]:
     return [path[:end] for end in range(STEPLEN, len(path) + 1, STEPLEN)]
 
 
-def course_containing(page: Page, *, specific: bool = True) -> CoursePage | None:
+def course_containing(
+    page: Page, *, specific: bool = True, prerequisites: bool = False, learner=None
+) -> CoursePage | None:
     """The course that contains ``page`` (or is ``page``), in the page's own language.
     Without ``specific``, the ``CoursePage`` row alone (one query instead of two): enough
-    for its id, translation key, title and address."""
-    course = CoursePage.objects.filter(path__in=_ancestor_paths(page.path)).first()
+    for its id, translation key, title and address. With ``prerequisites``, whether it has
+    any is read with it, and its locale: a course in the default language that has none is
+    kept as having none for the content generation (``progression.selectors.
+    required_courses``). With ``learner``, ``learner_enrolled``: whether they are enrolled
+    in it (in any language, as ``enrolment_for`` finds it)."""
+    courses = CoursePage.objects.filter(path__in=_ancestor_paths(page.path))
+    if prerequisites:
+        from courses.progression.models import CoursePrerequisite
+        from courses.progression.selectors import required_courses_kept
+
+        kept = required_courses_kept()  # before the rows are read (see kept_for_generation)
+        courses = courses.select_related("locale").annotate(
+            has_prerequisites=Exists(CoursePrerequisite.objects.filter(course_id=OuterRef("pk")))
+        )
+    if learner is not None:
+        enrolments = Enrolment.objects.filter(
+            learner_id=learner.pk if learner.is_authenticated else None,
+            course__translation_key=OuterRef("translation_key"),
+        )
+        courses = courses.annotate(learner_enrolled=Exists(enrolments))
+    course = courses.first()
+    if (
+        course is not None
+        and prerequisites
+        and not course.has_prerequisites
+        and taxonomy_locales.in_default_language(course)
+    ):
+        kept.setdefault(course.pk, [])
     if course is None or not specific:
         return course
-    return course.specific
+    found = course.specific
+    if learner is not None:
+        found.learner_enrolled = course.learner_enrolled
+    return found
 
 
-def course_of_page(page: Page, *, specific: bool = True) -> CoursePage | None:
-    """The canonical course that contains ``page`` (or is ``page``); ``specific`` as for
-    ``course_containing`` (a course in another language is read in the default one with its
-    specific type either way)."""
-    course = course_containing(page, specific=specific)
+def course_of_page(
+    page: Page, *, specific: bool = True, prerequisites: bool = False, learner=None
+) -> CoursePage | None:
+    """The canonical course that contains ``page`` (or is ``page``); ``specific``,
+    ``prerequisites`` and ``learner`` as for ``course_containing`` (a course in another
+    language is read in the default one with its specific type either way)."""
+    course = course_containing(
+        page, specific=specific, prerequisites=prerequisites, learner=learner
+    )
     if course is None:
         return None
     canonical = canonical_page(course)
-    return canonical.specific if specific else canonical
+    found = canonical.specific if specific else canonical
+    if learner is not None:
+        found.learner_enrolled = course.learner_enrolled  # the same in every language
+    return found
 
 
 def course_and_module_month(page: Page, *, along=None) -> tuple[CoursePage | None, int | None]:
@@ -127,6 +167,11 @@ def course_and_module_month(page: Page, *, along=None) -> tuple[CoursePage | Non
         module = module_of_lesson(page)
         return course_containing(page), module.month if module else None
     kept = _course_and_module_month_kept(courses[0], page)
+    if kept is None and kept_course_structure(course=courses[0]) is None:
+        # A process's first request for this course in this content generation: its
+        # structure (which the page reads next) with the course's own row, in one query.
+        course_structure_of_route(course=courses[0])
+        kept = _course_and_module_month_kept(courses[0], page)
     if kept is not None:
         return kept
     month = ModulePage.objects.filter(path=page.path[:-STEPLEN]).values("month")[:1]
@@ -466,6 +511,28 @@ def kept_course_structures(*, courses, locale: Locale | None = None) -> dict[int
     return found
 
 
+def course_structure_of_route(*, course: Page) -> CourseStructure:
+    """``course_structure`` of a course routing read as a plain page (its specific type
+    not read yet), kept the same way; when this process keeps none yet, the course's own
+    row (as its specific type) is read with its parts in one query, and with whether it has
+    prerequisites: a course in the default language that has none is kept as having none
+    (``courses.progression.selectors.required_courses``), so its first lesson does not ask."""
+    from courses.progression.selectors import required_courses_kept
+    from lms.page_cache import kept_for_generation
+
+    entries = kept_for_generation(_STRUCTURES)
+    required = required_courses_kept()
+    key = (course.pk, course.locale_id)
+    if key not in entries:
+        structure = course_structures(courses=[course], read_courses=True)[course.pk]
+        if structure.course.has_no_prerequisites and taxonomy_locales.in_default_language(
+            structure.course
+        ):
+            required.setdefault(course.pk, [])
+        entries[key] = structure
+    return entries[key]
+
+
 # The parts of a course's structure, and the kinds of course each is read in.
 PART_KINDS = {
     LessonPage: (ProgrammePage, SeminarPage, SupervisorTrainingPage, InductionKitPage),
@@ -474,13 +541,27 @@ PART_KINDS = {
 }
 
 
-def _course_parts(courses, *, bodies: bool) -> tuple[list, list, list]:
+def _course_parts(
+    courses, *, bodies: bool, read_courses: bool = False
+) -> tuple[list, list, list, dict]:
     """The live lessons, modules and workbook steps inside ``courses`` (each in its course's
     language, as the course's kind has them), in path order, in one query: each part read
     through its own table, joined to the pages' (Django fills a joined child page's
-    inherited fields from the parent's row)."""
+    inherited fields from the parent's row). With ``read_courses`` (``courses`` given as
+    plain pages), the courses' own rows too, each as its specific type with
+    ``has_no_prerequisites``: the fourth value, by id (empty otherwise)."""
+    from courses.progression.models import CoursePrerequisite
+
     names = {part: part._meta.model_name for part in PART_KINDS}
-    wanted = Q()
+    course_links = {}
+    if read_courses:
+        for course in courses:
+            link, model = [], course.specific_class
+            while model is not BasePage:
+                link.insert(0, model._meta.model_name)
+                model = next(iter(model._meta.parents))  # the direct parent
+            course_links[course.pk] = link
+    wanted = Q(pk__in=list(course_links))
     for part, kinds in PART_KINDS.items():
         for course in courses:
             if issubclass(course.specific_class, kinds):
@@ -491,21 +572,41 @@ def _course_parts(courses, *, bodies: bool) -> tuple[list, list, list]:
                     **{f"{names[part]}__isnull": False},
                 )
     found = {part: [] for part in PART_KINDS}
+    read = {}
     if not wanted:
-        return found[LessonPage], found[ModulePage], found[WorkbookStepPage]
-    rows = BasePage.objects.live().filter(wanted).select_related(*names.values())
+        return found[LessonPage], found[ModulePage], found[WorkbookStepPage], read
+    links = {"__".join(link) for link in course_links.values()}
+    rows = BasePage.objects.live().filter(wanted).select_related(*names.values(), *links)
+    if course_links:
+        rows = rows.annotate(
+            has_no_prerequisites=Case(
+                When(
+                    pk__in=list(course_links),
+                    then=~Exists(CoursePrerequisite.objects.filter(course_id=OuterRef("pk"))),
+                ),
+                default=Value(value=False),
+                output_field=BooleanField(),
+            )
+        )
     if not bodies:
         rows = rows.defer(f"{names[LessonPage]}__body")
     for row in rows.order_by("path"):
+        if row.pk in course_links:
+            page = row
+            for name in course_links[row.pk]:
+                page = getattr(page, name)
+            page.has_no_prerequisites = row.has_no_prerequisites
+            read[row.pk] = page
+            continue
         for part, name in names.items():
             if (page := getattr(row, name, None)) is not None:
                 found[part].append(page)
                 break
-    return found[LessonPage], found[ModulePage], found[WorkbookStepPage]
+    return found[LessonPage], found[ModulePage], found[WorkbookStepPage], read
 
 
 def course_structures(
-    *, courses, locale: Locale | None = None, bodies: bool = True
+    *, courses, locale: Locale | None = None, bodies: bool = True, read_courses: bool = False
 ) -> dict[int, CourseStructure]:
     """The structures of several courses, keyed by the id of each course given, each in
     ``locale`` (the course's translation there, else the course itself; default: each
@@ -536,7 +637,14 @@ def course_structures(
     if not structures:
         return {}
 
-    lessons, modules, steps = _course_parts([s.course for s in structures.values()], bodies=bodies)
+    lessons, modules, steps, read = _course_parts(
+        [s.course for s in structures.values()], bodies=bodies, read_courses=read_courses
+    )
+    if read_courses:
+        # The courses were given as plain pages (``course_structure_of_route``, in their own
+        # language): each structure holds the course as read, as its specific type.
+        for structure in structures.values():
+            structure.course = read[structure.course.pk]
 
     # Each part belongs to the course whose path starts its own.
     course_at = {s.course.path: s for s in structures.values()}

@@ -64,6 +64,14 @@ def required_courses(*, course) -> list:
     return kept[course.pk]
 
 
+def required_courses_kept() -> dict[int, list]:
+    """The prerequisites this process keeps for the current content generation, by course
+    id: a caller that learnt a course has none may keep ``[]`` for it (no query after)."""
+    from lms.page_cache import kept_for_generation
+
+    return kept_for_generation(_REQUIRED)
+
+
 def forget_required_courses() -> None:
     """Drop the prerequisites this process keeps (tests that measure a first request)."""
     _REQUIRED.clear()

@@ -16,21 +16,25 @@ from courses.progression.models import QuizAttempt
 from courses.services import CourseActionError, _canonical_block_id
 from lms.accounts.exposure import own_data
 from lms.records.services import StatementError
-from lms.taxonomy.locales import locale_by_pk
 
 
 @own_data
 @login_required
 @require_http_methods(["GET", "POST"])
 def bank_quiz(request, page_id: int, block_id: str):
-    # Only a lesson has bank checks: read as one (one query; any other page is a 404).
-    lesson = get_object_or_404(LessonPage.objects.live(), pk=page_id)
+    # Only a lesson has bank checks: read as one (one query; any other page is a 404), with
+    # its locale (no locales read on a process's first request).
+    lesson = get_object_or_404(LessonPage.objects.live().select_related("locale"), pk=page_id)
     try:
         block = services.quiz_block(lesson=lesson, block_id=block_id)
     except CourseActionError as error:
         raise Http404 from error
-    # The course's id, translation key and address are all the page needs of it.
-    course = course_selectors.course_of_page(lesson, specific=False)
+    # The course's id, translation key and address are all the page needs of it, with
+    # whether it has prerequisites (none: nothing more to read for them) and whether the
+    # learner is enrolled in it.
+    course = course_selectors.course_of_page(
+        lesson, specific=False, prerequisites=True, learner=request.user
+    )
     if course is None:
         raise Http404
     here = reverse("courses:bank_quiz", args=[lesson.pk, block_id])
@@ -61,7 +65,7 @@ def bank_quiz(request, page_id: int, block_id: str):
             )
             return redirect(here)
     missing = selectors.prerequisites_missing(learner=request.user, course=course)
-    enrolled = course_selectors.enrolment_for(learner=request.user, course=course) is not None
+    enrolled = course.learner_enrolled
     standing = selectors.quiz_standing(
         learner=request.user,
         lesson=course_selectors.canonical_page(lesson),
@@ -72,7 +76,7 @@ def bank_quiz(request, page_id: int, block_id: str):
     questions = []
     if attempt:
         for question in selectors.questions_in_language(
-            question_ids=attempt.question_ids, locale=locale_by_pk(lesson.locale_id)
+            question_ids=attempt.question_ids, locale=lesson.locale
         ):
             chosen = answers.get(str(question.drawn_id))
             questions.append(

@@ -2,6 +2,7 @@
 and the links between rooms that only the portal, which may read every room, can make."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -10,7 +11,11 @@ from wagtail.search import index
 
 from lms.portal.blocks import PortalStreamBlock
 from lms.taxonomy.models import BasePage, canonical_terms
-from lms.taxonomy.routing import LocaleFallbackRoutingMixin, OneQueryViewRestrictionsMixin
+from lms.taxonomy.routing import (
+    LocaleFallbackRoutingMixin,
+    OneQueryViewRestrictionsMixin,
+    route_restricted,
+)
 
 
 class HomePage(OneQueryViewRestrictionsMixin, LocaleFallbackRoutingMixin, Page):
@@ -42,23 +47,39 @@ class HomePage(OneQueryViewRestrictionsMixin, LocaleFallbackRoutingMixin, Page):
         Wagtail's checks only that one is live, and no page type here routes its children
         itself."""
         if path_components:
-            along_the_path = list(
+            # With this page and the pages above it (by their tree paths), each with whether
+            # it has a view restriction: Wagtail's check before serving then costs no query
+            # when none has (lms.taxonomy.routing.route_restricted).
+            above = [
+                self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)
+            ]
+            rows = list(
                 Page.objects.filter(
-                    url_path__in=[
-                        self.url_path + "/".join(path_components[:n]) + "/"
-                        for n in range(1, len(path_components) + 1)
-                    ],
-                    path__startswith=self.path,
-                    depth__gt=self.depth,
-                ).order_by("depth")
+                    Q(
+                        url_path__in=[
+                            self.url_path + "/".join(path_components[:n]) + "/"
+                            for n in range(1, len(path_components) + 1)
+                        ],
+                        path__startswith=self.path,
+                        depth__gt=self.depth,
+                    )
+                    | Q(path__in=above)
+                )
+                .annotate(restricted=route_restricted())
+                .order_by("depth")
             )
+            along_the_path = [row for row in rows if row.depth > self.depth]
             if along_the_path:
                 # The pages between this one and the page served, for the page's context
                 # (a lesson's course and module): lms.taxonomy.routing.route_ancestors.
                 request._route_ancestors = along_the_path
                 found = along_the_path[-1]
                 consumed = found.depth - self.depth
-                return found.specific.route(request, path_components[consumed:])
+                page = found.specific
+                if consumed == len(path_components) and len(rows) == found.depth:
+                    # Every page from the root to the one served was read (none missing).
+                    page._route_unrestricted = not any(row.restricted for row in rows)
+                return page.route(request, path_components[consumed:])
         return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):

@@ -15,6 +15,15 @@ The documents and images lists filter on a usage count through a range of decima
 digits passed the form and overflowed SQLite's integers when the count was compared. A count
 is a whole number within the database's integers, so the range's fields say so, and a number
 outside them is a form error shown beside the filter (the list stays unfiltered).
+
+Wagtail's site root paths (``Site.get_site_root_paths``, which every page address asks for
+once the Django cache has forgotten them) read the sites and then each site's root page's
+translations, one query more per site, and its site lookup (``get_site_for_hostname``) one
+more: three on this project's one-site deployment, on a process's first page. They are
+read here together in one query, the same site and the same list in the same order, the
+root paths kept under Wagtail's own cache key so that Wagtail's own invalidation (a site
+saved or deleted, a site root or its translation saved) applies unchanged (issue 14
+part 2).
 """
 
 from django.core.exceptions import ValidationError
@@ -25,6 +34,161 @@ def connect() -> None:
     _chooser_widgets_show_nothing_for_an_impossible_key()
     _model_choices_refuse_numbers_too_large()
     _usage_count_filters_take_whole_numbers()
+    _site_root_paths_in_one_query()
+
+
+def site_root_paths() -> list:
+    """What ``Site.get_site_root_paths`` answers (Wagtail 8), from Wagtail's cache, else
+    read with the sites in one query (``sites_and_root_paths``)."""
+    from django.core.cache import cache
+    from wagtail.models.sites import (
+        SITE_ROOT_PATHS_CACHE_KEY,
+        SITE_ROOT_PATHS_CACHE_VERSION,
+        SiteRootPath,
+    )
+
+    kept = cache.get(SITE_ROOT_PATHS_CACHE_KEY, version=SITE_ROOT_PATHS_CACHE_VERSION)
+    if kept is not None:
+        # Some cache backends give named tuples back as plain ones (as Wagtail converts).
+        return [SiteRootPath(*entry) for entry in kept]
+    return sites_and_root_paths()[1]
+
+
+# The columns read beside each page (the site's, the page's language), not kept on it.
+_SITE_COLUMNS = {
+    "site_pk": "id",
+    "site_hostname": "hostname",
+    "site_port": "port",
+    "site_site_name": "site_name",
+    "site_root_page_id": "root_page_id",
+    "site_is_default_site": "is_default_site",
+}
+
+
+def sites_and_root_paths() -> tuple[list, list]:
+    """Every site, each with its root page read (as Wagtail's site lookup reads it), and
+    the site root paths (``Site.get_site_root_paths``), in one query: the sites joined to
+    their root page and, with internationalisation on, to each of its translations
+    (``get_translations(inclusive=True)``, every state, in path order), sites ordered as
+    Wagtail orders them (longest root path first, then the default site, then the
+    hostname). The root paths are kept under Wagtail's own cache key, which Wagtail clears
+    when a site is saved or deleted or a site root (or a translation of one) is saved."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.db import connection
+    from wagtail.models import Locale, Page, Site
+    from wagtail.models.sites import (
+        SITE_ROOT_PATHS_CACHE_KEY,
+        SITE_ROOT_PATHS_CACHE_VERSION,
+        SiteRootPath,
+    )
+
+    from lms.taxonomy.locales import keep_locales
+
+    quote = connection.ops.quote_name
+    site, page, locale = (quote(m._meta.db_table) for m in (Site, Page, Locale))
+    same = (
+        "translation.translation_key = root.translation_key"
+        if getattr(settings, "WAGTAIL_I18N_ENABLED", False)
+        else "translation.id = root.id"
+    )
+    columns = ", ".join(f"site.{quote(column)} AS {name}" for name, column in _SITE_COLUMNS.items())
+    # Every locale, each with the site roots in its language (none: one row of nulls), so
+    # the process keeps the locales too (``lms.taxonomy.locales``), which routing asks for
+    # next. Only table and column names (quoted by the database's own rules) are put into
+    # the text.
+    page_columns = ", ".join(
+        f"translation.{quote(field.column)} AS {quote(field.column)}"
+        for field in Page._meta.concrete_fields
+    )
+    sql = (
+        f"SELECT {page_columns}, {columns}, locale.id AS locale_pk,"  # noqa: S608
+        " locale.language_code AS locale_code"
+        f" FROM {locale} locale LEFT JOIN ({site} site"
+        f" JOIN {page} root ON root.id = site.root_page_id"
+        f" JOIN {page} translation ON {same})"
+        " ON translation.locale_id = locale.id"
+        " ORDER BY root.url_path DESC, site.is_default_site DESC, site.hostname ASC,"
+        " site.id ASC, translation.path ASC, locale.id ASC"
+    )
+    sites, paths, locales = {}, [], {}
+    for row in Page.objects.raw(sql):  # the pages' fields converted as the ORM converts them
+        values = {column: getattr(row, name) for name, column in _SITE_COLUMNS.items()}
+        code = row.locale_code
+        locales.setdefault(row.locale_pk, code)
+        for name in (*_SITE_COLUMNS, "locale_code", "locale_pk"):
+            delattr(row, name)
+        if values["id"] is None:
+            continue  # a locale without a site root
+        found = sites.get(values["id"])
+        if found is None:
+            values["is_default_site"] = bool(values["is_default_site"])
+            found = sites[values["id"]] = Site.from_db(
+                Site.objects.db, list(values), list(values.values())
+            )
+        if row.pk == found.root_page_id:
+            found.root_page = row
+        paths.append(SiteRootPath(found.pk, row.url_path, found.root_url, code))
+    cache.set(SITE_ROOT_PATHS_CACHE_KEY, paths, 3600, version=SITE_ROOT_PATHS_CACHE_VERSION)
+    keep_locales(
+        Locale.from_db(Locale.objects.db, ["id", "language_code"], [pk, code])
+        for pk, code in sorted(locales.items(), key=lambda item: item[1])
+    )
+    return list(sites.values()), paths
+
+
+def site_for_hostname(hostname, port):
+    """Wagtail's ``get_site_for_hostname`` (the site a request is for, with its root page),
+    chosen by Wagtail's rules from ``sites_and_root_paths``, which reads the site root
+    paths the page's addresses need next in the same query (Wagtail: one query for the
+    site, then two for the root paths)."""
+    from wagtail.models import Site
+    from wagtail.models.sites import (
+        MATCH_DEFAULT,
+        MATCH_HOSTNAME,
+        MATCH_HOSTNAME_DEFAULT,
+        MATCH_HOSTNAME_PORT,
+    )
+
+    try:
+        port = int(port)
+    except (TypeError, ValueError):
+        port = None
+
+    def match(site) -> int:
+        if site.hostname == hostname and site.port == port:
+            return MATCH_HOSTNAME_PORT
+        if site.hostname == hostname and site.is_default_site:
+            return MATCH_HOSTNAME_DEFAULT
+        if site.is_default_site:
+            return MATCH_DEFAULT
+        return MATCH_HOSTNAME
+
+    everyone, _paths = sites_and_root_paths()
+    sites = [site for site in everyone if site.hostname == hostname or site.is_default_site]
+    for site in sites:
+        site.match = match(site)
+    sites.sort(key=lambda site: site.match)
+    # Wagtail's choice among them, as written there.
+    if sites:
+        if len(sites) == 1 or sites[0].match in (MATCH_HOSTNAME_PORT, MATCH_HOSTNAME_DEFAULT):
+            return sites[0]
+        if sites[0].match == MATCH_DEFAULT:
+            return sites[len(sites) == 2]
+    raise Site.DoesNotExist()
+
+
+def _site_root_paths_in_one_query() -> None:
+    from wagtail.models import Site, sites
+
+    if getattr(Site.get_site_root_paths, "in_one_query", False):
+        return
+    site_root_paths.in_one_query = True
+    # Wagtail's own, compared with these in the tests.
+    site_root_paths.wagtails = Site.get_site_root_paths
+    site_for_hostname.wagtails = sites.get_site_for_hostname
+    Site.get_site_root_paths = staticmethod(site_root_paths)
+    sites.get_site_for_hostname = site_for_hostname
 
 
 def _usage_count_filters_take_whole_numbers() -> None:

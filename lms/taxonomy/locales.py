@@ -66,10 +66,20 @@ def forget_locales(**_signal_kwargs) -> None:
 
 
 def _read(now: float) -> tuple[float, dict[str, Locale]]:
-    kept = (now, {locale.language_code: locale for locale in Locale.objects.all()})
+    return _keep(now, Locale.objects.all())
+
+
+def _keep(now: float, locales) -> tuple[float, dict[str, Locale]]:
+    kept = (now, {locale.language_code: locale for locale in locales})
     with _lock:
         _kept[0] = kept
     return kept
+
+
+def keep_locales(locales) -> None:
+    """Keep these, every locale there is, read by a caller with something else (the site's
+    lookups read them with the sites, ``lms.portal.wagtail_fixes``): as if read here."""
+    _keep(time.monotonic(), locales)
 
 
 def _with_pk(locales: dict[str, Locale], pk: int) -> Locale | None:

@@ -38,11 +38,31 @@ class OneQueryViewRestrictionsMixin:
         from django.db.models import Q
         from wagtail.models import PageViewRestriction
 
+        if getattr(self, "_route_unrestricted", False):
+            # Routing read the page and every page above it in this request and found no
+            # restriction on any (``route_restricted``): no query.
+            return PageViewRestriction.objects.none()
+
         steplen = self.steplen
         paths = [self.path[:end] for end in range(steplen, len(self.path) + 1, steplen)]
         return PageViewRestriction.objects.filter(
             Q(page__path__in=paths, page__alias_of__isnull=True) | Q(page__aliases__path__in=paths)
         ).distinct()
+
+
+def route_restricted():
+    """An annotation for pages read along a route: whether the page has a view
+    restriction of its own (an alias: its source page's), as ``get_view_restrictions``
+    counts them above."""
+    from django.db.models import Exists, OuterRef
+    from django.db.models.functions import Coalesce
+    from wagtail.models import PageViewRestriction
+
+    return Exists(
+        PageViewRestriction.objects.filter(
+            page_id=Coalesce(OuterRef("alias_of_id"), OuterRef("pk"))
+        )
+    )
 
 
 def route_ancestors(request, page: Page) -> dict[str, Page]:

@@ -170,3 +170,57 @@ def test_a_lesson_is_refused_to_an_enrolled_learner_missing_them(client, basics,
     complete(basics, learner)
     html = client.get(lesson.url).content.decode()
     assert "Exits stay unlocked" in html
+
+
+def test_a_lesson_and_its_course_first_read_together_still_tell_prerequisites(
+    client, training, basics, advanced
+):
+    """Issue 14: a lesson's first request in a process reads its course with the course's
+    parts and whether it has prerequisites (a course without any is kept as having none).
+    A process's first request refuses the lesson as before; a prerequisite added or
+    removed shows on the next request, first requests included."""
+    from tests.first_request import forget_what_processes_keep
+
+    learner = factories.learner()
+    CoursePrerequisite.objects.filter(course=advanced).delete()
+    factories.enrol(advanced, [learner])
+    lesson = advanced.get_children().first()
+    client.force_login(learner)
+    url = lesson.url
+    forget_what_processes_keep()
+    assert "Exits stay unlocked" in client.get(url).content.decode()  # kept: none
+    link = CoursePrerequisite.objects.create(course=advanced, required=basics)
+    assert "Complete these courses first:" in client.get(url).content.decode()
+    forget_what_processes_keep()
+    assert "Complete these courses first:" in client.get(url).content.decode()
+    link.delete()
+    assert "Exits stay unlocked" in client.get(url).content.decode()
+    forget_what_processes_keep()
+    assert "Exits stay unlocked" in client.get(url).content.decode()
+
+
+def test_the_course_read_with_its_parts_is_the_course_as_its_own_type(training):
+    """``course_structure_of_route`` reads the course's row through its own tables with its
+    parts: every field as the ORM reads the specific page, and the same parts."""
+    from wagtail.models import Page
+
+    from courses import selectors
+    from tests.first_request import forget_what_processes_keep
+
+    for course in (
+        factories.programme(training, modules=2, lessons=2),
+        factories.seminar(training, title="Seminar", lessons=2),
+    ):
+        forget_what_processes_keep()
+        structure = selectors.course_structure_of_route(course=Page.objects.get(pk=course.pk))
+        expected = type(course).objects.get(pk=course.pk)
+        assert type(structure.course) is type(expected)
+        for field in type(expected)._meta.concrete_fields:
+            assert getattr(structure.course, field.attname) == getattr(expected, field.attname), (
+                field.name
+            )
+        forget_what_processes_keep()
+        plain = selectors.course_structure(course=expected)
+        assert [p.pk for p in structure.lessons] == [p.pk for p in plain.lessons]
+        assert [m.page.pk for m in structure.modules] == [m.page.pk for m in plain.modules]
+        assert structure.canonical_ids == plain.canonical_ids

@@ -212,6 +212,13 @@ def test_a_private_section_and_its_pages_ask_for_sign_in(client, home_page):
     assert client.get("/en/open/").status_code == 200
     client.force_login(User.objects.create_user(username="reader", password="x"))
     assert client.get("/en/staff-notes/inner/").status_code == 200
+    # Routing reads whether each page from the root down has one (decision 0626): a
+    # restriction on the home page reaches every page below it.
+    client.logout()
+    PageViewRestriction.objects.create(page=home_page, restriction_type=PageViewRestriction.LOGIN)
+    response = client.get("/en/open/")
+    assert response.status_code == 302
+    assert "login" in response["Location"]
 
 
 def test_the_home_page_shows_an_edit_at_once_though_its_route_is_kept(client, home_page):
