@@ -104,7 +104,10 @@ def versions_replaced(keys) -> None:
 def _replace_versions(keys) -> None:
     version = _new_version()
     try:
-        _cache().set_many(dict.fromkeys(keys, version), timeout=None)
+        if len(keys) == 1:  # a statement's learner: one SET, not a MULTI/EXEC of one
+            _cache().set(next(iter(keys)), version, timeout=None)
+        else:
+            _cache().set_many(dict.fromkeys(keys, version), timeout=None)
     except Exception:  # the cache down must not stop a write; kept pages expire by themselves
         logger.exception("learner page cache: could not replace a learning state version")
 

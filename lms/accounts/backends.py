@@ -104,7 +104,7 @@ class _PreparedUserQuery:
             return _users_with_role_codes().filter(pk=user_id).first()
         connection = connections[self.db]
         value = self.pk.get_db_prep_value(self.pk.get_prep_value(user_id), connection)
-        with _server_bound_cursor(connection) as cursor:
+        with server_bound_cursor(connection) as cursor:
             cursor.execute(self.sql, [value])
             rows = cursor.fetchall()
         if self.converters:
@@ -140,7 +140,7 @@ def _preparing_cursor_class():
     return PreparingCursor
 
 
-def _server_bound_cursor(connection):
+def server_bound_cursor(connection):
     """A cursor whose parameters PostgreSQL binds itself, so that psycopg prepares a query run
     often enough on the connection (``prepare_threshold`` in the database's ``OPTIONS``) and
     the database parses and plans it once a connection instead of once a request: the

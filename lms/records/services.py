@@ -22,6 +22,7 @@ from lms.records import validation
 from lms.records.activities import Refusal, parse_activity_id, registered_kinds
 from lms.records.models import Statement
 from lms.records.signals import statements_recorded
+from lms.records.statement_insert import statements_insert
 from lms.records.statement_rules import statement_rules_apply
 
 MAX_BATCH = 100
@@ -235,7 +236,7 @@ def _store(actor, parsed: list[Statement]) -> list[Statement]:
 
 def _insert(actor, new: list[Statement]) -> None:
     with transaction.atomic():
-        Statement.objects.bulk_create(new)
+        statements_insert(new)
         statements_recorded.send(sender=Statement, actor=actor, statements=new)
 
 

@@ -174,13 +174,15 @@ def test_a_concurrent_insert_is_settled_without_retrying_in_a_loop(client, learn
     """An insert that keeps failing (as NaN did on SQLite) is tried twice, then refused."""
     from django.db import IntegrityError
 
+    from lms.records import services
+
     calls = []
 
-    def failing_bulk_create(self, objs, *args, **kwargs):
+    def failing_insert(objs):
         calls.append(len(objs))
         raise IntegrityError("refused")
 
-    monkeypatch.setattr(type(Statement.objects), "bulk_create", failing_bulk_create)
+    monkeypatch.setattr(services, "statements_insert", failing_insert)
     response = post_text(client, json.dumps(good()))
     assert response.status_code == 400
     assert calls == [1, 1]
