@@ -65,6 +65,7 @@ from lms.records.activities import activity_id, parse_activity_id
 from lms.records.models import Statement
 from lms.taxonomy import locales as taxonomy_locales
 from lms.taxonomy.models import BasePage
+from lms.taxonomy.routing import paths_from_root
 
 STEPLEN = Page.steplen
 DONE_VERBS = {verbs.COMPLETED, verbs.PASSED}
@@ -90,10 +91,6 @@ def canonical_page(page: Page) -> Page:
     return translation or page
 
 
-def _ancestor_paths(path: str) -> list[str]:
-    return [path[:end] for end in range(STEPLEN, len(path) + 1, STEPLEN)]
-
-
 def course_containing(
     page: Page, *, specific: bool = True, prerequisites: bool = False, learner=None
 ) -> CoursePage | None:
@@ -104,7 +101,7 @@ def course_containing(
     kept as having none for the content generation (``progression.selectors.
     required_courses``). With ``learner``, ``learner_enrolled``: whether they are enrolled
     in it (in any language, as ``enrolment_for`` finds it)."""
-    courses = CoursePage.objects.filter(path__in=_ancestor_paths(page.path))
+    courses = CoursePage.objects.filter(path__in=paths_from_root(page.path))
     if prerequisites:
         from courses.progression.models import CoursePrerequisite
         from courses.progression.selectors import required_courses_kept
@@ -307,7 +304,7 @@ def page_standing(
         paths = dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "path"))
     else:
         paths = {pk: paths[pk] for pk in page_ids}
-    prefixes = {prefix for path in paths.values() for prefix in _ancestor_paths(path)}
+    prefixes = {prefix for path in paths.values() for prefix in paths_from_root(path)}
     enrolments = Enrolment.objects.filter(
         learner=learner, course__translation_key=OuterRef("translation_key")
     ).order_by("pk")
@@ -336,7 +333,7 @@ def page_standing(
             months[path] = month
     standing = {}
     for pk, path in paths.items():
-        chain = _ancestor_paths(path)
+        chain = paths_from_root(path)
         key = next((course_keys[p] for p in chain if p in course_keys), None)
         if key is None:
             standing[pk] = OUTSIDE_COURSES
@@ -651,7 +648,7 @@ def course_structures(
 
     def structure_of(page) -> CourseStructure:
         return next(
-            (course_at[p] for p in reversed(_ancestor_paths(page.path)) if p in course_at), None
+            (course_at[p] for p in reversed(paths_from_root(page.path)) if p in course_at), None
         )
 
     modules_at = {}
@@ -1097,7 +1094,7 @@ def knowledge_gain(*, course: CoursePage, learner_ids, test_rows=None) -> Knowle
 def courses_containing(*, page_ids: set[int], learner) -> list[CoursePage]:
     """The canonical courses the learner is enrolled in that contain any of these pages."""
     paths = Page.objects.filter(pk__in=page_ids).values_list("path", flat=True)
-    prefixes = {prefix for path in paths for prefix in _ancestor_paths(path)}
+    prefixes = {prefix for path in paths for prefix in paths_from_root(path)}
     keys = CoursePage.objects.filter(path__in=prefixes).values("translation_key")
     return list(
         CoursePage.objects.filter(enrolments__learner=learner, translation_key__in=keys).specific()

@@ -14,6 +14,7 @@ from lms.taxonomy.models import BasePage, canonical_terms
 from lms.taxonomy.routing import (
     LocaleFallbackRoutingMixin,
     OneQueryViewRestrictionsMixin,
+    paths_from_root,
     route_restricted,
 )
 
@@ -50,9 +51,7 @@ class HomePage(OneQueryViewRestrictionsMixin, LocaleFallbackRoutingMixin, Page):
             # With this page and the pages above it (by their tree paths), each with whether
             # it has a view restriction: Wagtail's check before serving then costs no query
             # when none has (lms.taxonomy.routing.route_restricted).
-            above = [
-                self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)
-            ]
+            above = paths_from_root(self.path)
             rows = list(
                 Page.objects.filter(
                     Q(

@@ -28,6 +28,13 @@ class LocaleFallbackRoutingMixin:
             return source.specific.route(request, path_components)
 
 
+def paths_from_root(path: str) -> list[str]:
+    """The tree paths of the pages from the root down to the page at ``path`` (itself
+    included), known from its own path without a query."""
+    steplen = Page.steplen
+    return [path[:end] for end in range(steplen, len(path) + 1, steplen)]
+
+
 class OneQueryViewRestrictionsMixin:
     """Wagtail checks a page's view restrictions before serving it in two queries (the
     ancestors, then their restrictions); the ancestors' tree paths are known from the
@@ -43,8 +50,7 @@ class OneQueryViewRestrictionsMixin:
             # restriction on any (``route_restricted``): no query.
             return PageViewRestriction.objects.none()
 
-        steplen = self.steplen
-        paths = [self.path[:end] for end in range(steplen, len(self.path) + 1, steplen)]
+        paths = paths_from_root(self.path)
         return PageViewRestriction.objects.filter(
             Q(page__path__in=paths, page__alias_of__isnull=True) | Q(page__aliases__path__in=paths)
         ).distinct()
