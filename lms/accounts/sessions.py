@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 _READ_AHEAD: dict[tuple[str, str], Callable[[str], list[str]]] = {}
 # A session key -> the id of the person it was last read as, in this process.
 _PERSON_OF_SESSION: dict[str, str] = {}
-MAX_SESSIONS_KNOWN = 20_000
+MAX_SESSIONS_KNOWN = 5_000  # about 0.8 MB of keys and ids at most
 
 
 def read_ahead_register(*, method: str, path: str, keys: Callable[[str], list[str]]) -> None:

@@ -211,3 +211,20 @@ def test_a_statement_is_one_redis_command_and_two_queries_at_two_sizes(
     assert response.status_code == 200
     assert commands.sent == ["MGET"]
     assert Statement.objects.filter(actor=person).count() == earlier + 1
+
+
+def test_a_page_read_first_teaches_the_process_the_session(client, person, lesson, store_calls):
+    client.get(lesson[1].url)  # a signed-in page: the session read alone, and learnt
+    calls = store_calls()
+    assert post(client, statement(lesson[1])).status_code == 200
+    assert "get_many" not in calls  # the first statement reads the access with it
+
+
+def test_the_process_forgets_the_oldest_sessions_first(monkeypatch):
+    monkeypatch.setattr(sessions, "MAX_SESSIONS_KNOWN", 3)
+    monkeypatch.setattr(sessions, "_PERSON_OF_SESSION", {})
+    for number in range(5):
+        sessions._remember(f"key{number}", number)
+    assert sessions._PERSON_OF_SESSION == {"key2": "2", "key3": "3", "key4": "4"}
+    sessions._remember("key3", None)  # signed out
+    assert "key3" not in sessions._PERSON_OF_SESSION
