@@ -25,6 +25,11 @@ class CoursesConfig(AppConfig):
 
         register_access_check(learner_may_record_in_course)
 
+        from courses.selectors import PAGE_STATEMENT_VERBS
+        from lms.learner_page_cache import statement_verbs_shown
+
+        statement_verbs_shown(PAGE_STATEMENT_VERBS)
+
 
 def learner_may_record_in_course(user, package, context_page):
     """The interactive room's access check: an H5P or SCORM package embedded in a course's

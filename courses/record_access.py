@@ -32,6 +32,7 @@ from django.conf import settings
 from django.core.cache import caches
 
 from courses.selectors import OUTSIDE_COURSES, PageAccess, access_on, page_standing
+from lms.accounts.sessions import read_ahead_register, read_ahead_taken
 from lms.learner_page_cache import current_versions, versions_replaced
 
 logger = logging.getLogger(__name__)
@@ -68,13 +69,21 @@ def record_access_changed(*, learner_ids=(), everyone=False) -> None:
     versions_replaced(keys)
 
 
-def _versions(cache, learner_id) -> tuple[tuple[str, str], object]:
+def read_keys(learner_id) -> list[str]:
+    """The keys an answer is read from: the two versions and the learner's entry."""
+    return [STRUCTURE_KEY, enrolment_key(learner_id), entry_key(learner_id)]
+
+
+def _versions(cache, learner) -> tuple[tuple[str, str], object]:
     """The two versions (started where none is stored, as the learner page cache starts
     its own) and the learner's entry, in one round trip to the store when the versions are
-    there."""
-    keys = [STRUCTURE_KEY, enrolment_key(learner_id)]
-    found = cache.get_many([*keys, entry_key(learner_id)])
-    return tuple(current_versions(keys, found)), found.get(entry_key(learner_id))
+    there; none when the request read them with its session (a statement sent to the
+    record store: ``lms.accounts.sessions``, decision 0630)."""
+    keys = read_keys(learner.pk)
+    found = read_ahead_taken(learner, keys)
+    if found is None:
+        found = cache.get_many(keys)
+    return tuple(current_versions(keys[:2], found)), found.get(keys[2])
 
 
 def page_access_kept(
@@ -91,7 +100,7 @@ def page_access_kept(
         return PageAccess(enrolled=set(), opens_on={})
     cache = _cache()
     try:
-        versions, entry = _versions(cache, learner.pk)
+        versions, entry = _versions(cache, learner)
     except Exception:  # the store down must not stop a learner's records
         logger.exception("record access: could not read the kept answers")
         return access_on(
@@ -137,7 +146,9 @@ def _on_page_moved(sender, **kwargs) -> None:
 
 
 def connect() -> None:
-    """Listen for every write the kept answers depend on (called from courses' ready())."""
+    """Listen for every write the kept answers depend on, and read a learner's answers with
+    their session when they send statements (called from courses' ready())."""
+    read_ahead_register(method="POST", path="/api/records/statements", keys=read_keys)
     from django.db.models.signals import post_delete, post_save
     from wagtail.signals import post_page_move
 

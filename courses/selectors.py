@@ -69,6 +69,11 @@ from lms.taxonomy.routing import paths_from_root
 
 STEPLEN = Page.steplen
 DONE_VERBS = {verbs.COMPLETED, verbs.PASSED}
+# Every verb of the statements a learner's course and lesson pages read (progress, a
+# lesson's checks, the tests' results): declared to the learner page cache, so a statement
+# with another verb ("experienced") leaves their kept pages alone (decision 0630). A page
+# reading statements of another verb must add it here.
+PAGE_STATEMENT_VERBS = frozenset({*DONE_VERBS, verbs.ANSWERED})
 ANSWERS_EXTENSION = "urn:betterwork:ext:answers"
 QUESTION_PREFIX = activity_id("question", "")
 

@@ -187,7 +187,37 @@ def _on_restriction_groups_changed(sender, action, **kwargs) -> None:
         learning_state_changed(delivery=True)
 
 
-def _on_statements_recorded(sender, actor, **kwargs) -> None:
+# The statement verbs a learner's kept pages read (``statement_verbs_shown``); None until a
+# room declares any: then every statement voids the learner's pages.
+_VERBS_SHOWN: dict[str, set[str] | None] = {"verbs": None}
+
+
+def statement_verbs_shown(verbs) -> None:
+    """Declare that kept pages read statements with these verbs (a room whose pages read the
+    learning-record store calls this from its ready()). Statements with none of the verbs
+    declared then leave the learner's kept pages alone: the learner's version is not
+    replaced, which spares the write a round trip to the store (decision 0630). A room whose
+    pages read statements of any verb passes ``verbs=None``."""
+    if verbs is None:
+        _VERBS_SHOWN["every"] = True
+        return
+    _VERBS_SHOWN["verbs"] = {*(_VERBS_SHOWN["verbs"] or ()), *verbs}
+
+
+def statements_shown(statements) -> bool:
+    """Whether any of these statements may change what a learner's kept pages show."""
+    shown = _VERBS_SHOWN["verbs"]
+    if shown is None or _VERBS_SHOWN.get("every"):
+        return True
+    return any(statement.verb in shown for statement in statements)
+
+
+def _on_statements_recorded(sender, actor, statements=None, **kwargs) -> None:
+    if statements is not None and not statements_shown(statements):
+        # Nothing a kept page reads: "experienced", "attempted", "interacted"... Writes the
+        # rooms' receivers make in the same transaction are followed by their own models'
+        # signals (LEARNER_STATE_MODELS) or call learning_state_changed.
+        return
     keys = {learner_key(actor.pk)}
     if len(transaction.get_connection().atomic_blocks) > 1:
         versions_replaced(keys)  # an enclosing transaction goes on after the store's block

@@ -72,7 +72,7 @@ def test_production_keeps_connections_open_and_uses_redis_for_cache_and_sessions
     assert result.returncode == 0, result.stderr
     conn_max_age, sessions, cache, broker, debug = result.stdout.split()
     assert int(conn_max_age) > 0
-    assert sessions == "django.contrib.sessions.backends.cache"
+    assert sessions == "lms.accounts.sessions"  # Django's cache sessions (decision 0630)
     assert "redis" in cache.lower()
     assert broker.startswith("redis://")
     assert debug == "False"

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 
+from lms.accounts import sessions
 from lms.accounts.backends import LEGACY_BACKENDS
 from lms.accounts.exposure import (
     SecondFactorRequired,
@@ -100,16 +101,21 @@ class PreferredLanguageMiddleware:
 def _user_of(request):
     """The signed-in person, a session signed in through a backend renamed by decision 0031
     carried over to its successor first (nobody is signed out by the rename)."""
-    if not hasattr(request, "_cached_user"):
-        renamed = LEGACY_BACKENDS.get(request.session.get(BACKEND_SESSION_KEY))
-        if renamed:
-            request.session[BACKEND_SESSION_KEY] = renamed
-    return auth_middleware.get_user(request)
+    if hasattr(request, "_cached_user"):
+        return request._cached_user
+    renamed = LEGACY_BACKENDS.get(request.session.get(BACKEND_SESSION_KEY))
+    if renamed:
+        request.session[BACKEND_SESSION_KEY] = renamed
+    user = auth_middleware.get_user(request)
+    sessions.read_ahead_give(request, user)
+    return user
 
 
 class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
-    """Django's, reading sessions signed in before decision 0031 as well."""
+    """Django's, reading sessions signed in before decision 0031 as well, and telling the
+    session what the request will read with it (``lms.accounts.sessions``)."""
 
     def process_request(self, request):
+        sessions.read_ahead_plan(request)
         super().process_request(request)
         request.user = SimpleLazyObject(lambda: _user_of(request))

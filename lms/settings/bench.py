@@ -49,7 +49,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Sessions live where production keeps them when Redis is there; local memory is private
 # to one gunicorn worker, so without Redis they stay in the database.
 if REDIS_URL:
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_ENGINE = "lms.accounts.sessions"
 
 STATIC_ROOT = str(BENCH_DIR / "static")
 if not REDIS_URL:  # the page cache of the bench's own database, shared by its workers

@@ -57,7 +57,7 @@ from .base import env  # noqa: E402
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="") or _secret_key()
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=600)
-SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+SESSION_ENGINE = "lms.accounts.sessions"
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = str(CLUSTER_DIR / "mail")

@@ -17,7 +17,7 @@ if not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL must point at Redis (cache, sessions, rate limits).")
 
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=600)
-SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+SESSION_ENGINE = "lms.accounts.sessions"
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The shipped nginx sets X-Real-IP to the address it saw (site/deploy/nginx.conf).

@@ -195,7 +195,7 @@ def test_an_answer_kept_while_an_enrolment_was_being_written_is_void_once_it_com
         services.enrolment_create(learner=person, course=small_programme)
         # What a concurrent request computing now, from the rows before the commit,
         # would have kept.
-        versions, _entry = record_access._versions(caches["pages"], person.pk)
+        versions, _entry = record_access._versions(caches["pages"], person)
         caches["pages"].set(
             record_access.entry_key(person.pk),
             (versions, {lesson.pk: selectors.NOT_ENROLLED}),
