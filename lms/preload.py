@@ -28,7 +28,11 @@ def load_what_every_worker_uses() -> None:
     # The template engines: each imports every installed template tag library when built.
     engines.all()
     resolver = get_resolver()
-    with translation.override(settings.LANGUAGE_CODE):
-        # The URLconf and its views, and the reverse-lookup table of the default language
-        # (Django builds one per language, on the first reverse() or resolve() in it).
+    # The URLconf and its views, and the reverse-lookup table of the default language
+    # (Django builds one per language, on the first reverse() or resolve() in it). No
+    # language stays active in this thread (translation.override would leave one).
+    translation.activate(settings.LANGUAGE_CODE)
+    try:
         resolver.reverse_dict  # noqa: B018
+    finally:
+        translation.deactivate()
