@@ -266,7 +266,7 @@ def gunicorn(port: int, workers: int, threads: int):
         command, cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT
     )
     try:
-        wait_until_ready(port, process)
+        ready_after_fork(workers)(port, process)
         yield process
     finally:
         process.terminate()
@@ -276,6 +276,17 @@ def gunicorn(port: int, workers: int, threads: int):
             process.kill()
             process.wait()
         output.close()
+
+
+def ready_after_fork(workers: int):
+    """wait_until_ready, after reading the server's memory once its workers are forked
+    (kept as the process's `memory_at_start`), before the first request reaches one."""
+
+    def wait(port: int, process, path: str = "/robots.txt") -> None:
+        process.memory_at_start = wait_for_workers(process, workers)
+        wait_until_ready(port, process, path=path)
+
+    return wait
 
 
 def wait_until_ready(port: int, process, timeout: float = 180, path: str = "/robots.txt") -> None:
@@ -362,29 +373,59 @@ def worker_memory(master_pid: int) -> list[dict]:
     every page the worker maps, shared or not), its proportional share (PSS: a page shared
     by n processes counts 1/n) and its unique set (USS: the pages no other process maps,
     what a worker costs on top of the others), from /proc/PID/smaps_rollup (Linux 4.14+)."""
+    found = [sizes for pid in _children(master_pid) if (sizes := process_memory(pid)) is not None]
+    return sorted(found, key=lambda sizes: sizes["rss_mb"])
+
+
+def process_memory(pid: int) -> dict | None:
+    """One process's RSS, PSS and USS in MB (see worker_memory), None if it has gone."""
+    try:
+        rollup = _proc_fields(Path(f"/proc/{pid}/smaps_rollup").read_text())
+    except OSError:
+        return None
+    kb = {name: int(rollup.get(name, "0 kB").split()[0]) for name in rollup}
+    if "Rss" not in kb:
+        return None
+    private = kb.get("Private_Clean", 0) + kb.get("Private_Dirty", 0)
+    return {
+        "rss_mb": round(kb["Rss"] / 1024, 1),
+        "pss_mb": round(kb.get("Pss", 0) / 1024, 1),
+        "uss_mb": round(private / 1024, 1),
+    }
+
+
+def _children(master_pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             status = (entry / "status").read_text()
-            if _proc_fields(status).get("PPid") != str(master_pid):
-                continue
-            rollup = _proc_fields((entry / "smaps_rollup").read_text())
         except OSError:
             continue
-        kb = {name: int(rollup.get(name, "0 kB").split()[0]) for name in rollup}
-        if "Rss" not in kb:
-            continue
-        private = kb.get("Private_Clean", 0) + kb.get("Private_Dirty", 0)
-        found.append(
-            {
-                "rss_mb": round(kb["Rss"] / 1024, 1),
-                "pss_mb": round(kb.get("Pss", 0) / 1024, 1),
-                "uss_mb": round(private / 1024, 1),
-            }
-        )
-    return sorted(found, key=lambda sizes: sizes["rss_mb"])
+        if _proc_fields(status).get("PPid") == str(master_pid):
+            found.append(int(entry.name))
+    return found
+
+
+def server_memory(master_pid: int) -> dict:
+    """The master's memory and each worker's (see worker_memory). With the application
+    preloaded, the master holds what every worker starts from; a worker's figure after a
+    run less the master's is what serving added to it."""
+    return {"master": process_memory(master_pid), "workers": worker_memory(master_pid)}
+
+
+def wait_for_workers(process, workers: int, timeout: float = 180) -> dict | None:
+    """The server's memory right after its workers were forked, before any request: waits
+    for the master's `workers` children (the application preloaded, they fork once it is
+    loaded), lets them start their threads, and reads it. None if they did not appear."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        if len(_children(process.pid)) >= workers:
+            time.sleep(1)
+            return server_memory(process.pid)
+        time.sleep(0.1)
+    return None
 
 
 def _proc_fields(text: str) -> dict[str, str]:
@@ -396,6 +437,19 @@ def _proc_fields(text: str) -> dict[str, str]:
 
 def memory_summary(workers: list[dict]) -> str:
     return "; ".join(f"RSS {w['rss_mb']}, PSS {w['pss_mb']}, USS {w['uss_mb']} MB" for w in workers)
+
+
+def master_lines(at_start: dict | None, master_after: dict | None) -> list[str]:
+    """The master's memory and the workers' right after the fork, for the Markdown report."""
+    lines = []
+    if at_start and at_start.get("master"):
+        lines.append(
+            f"Right after the fork: the master {memory_summary([at_start['master']])}; "
+            f"each worker {memory_summary(at_start['workers']) or '-'}."
+        )
+    if master_after:
+        lines.append(f"The master after the run: {memory_summary([master_after])}.")
+    return ["", *lines] if lines else []
 
 
 # --- running ------------------------------------------------------------------------------
@@ -523,7 +577,10 @@ def run_peers(modules, problems, base_url, args, server_pid, workers, threads) -
     log(f"peers: gunicorn on {peer_url} ({workers} workers x {threads} threads)")
     try:
         serving = peers.serve(
-            peer_port, SERVER_SETTINGS, server_environment(workers, threads), wait_until_ready
+            peer_port,
+            SERVER_SETTINGS,
+            server_environment(workers, threads),
+            ready_after_fork(workers),
         )
         with serving as peer_server:
 
@@ -541,7 +598,8 @@ def run_peers(modules, problems, base_url, args, server_pid, workers, threads) -
                 )
 
             comparisons = peers.compare(peers.pairs(wanted, peer), run_site, run_peer)
-            peer_memory = worker_memory(peer_server.pid)
+            peer_memory = server_memory(peer_server.pid)
+            peer_memory_at_start = getattr(peer_server, "memory_at_start", None)
     except (LoginFailed, OSError, SystemExit) as error:
         problems.append({"module": "bench.peers", "stage": "run", "error": repr(error)})
         return {"error": repr(error)}
@@ -549,8 +607,10 @@ def run_peers(modules, problems, base_url, args, server_pid, workers, threads) -
         "versions": peer["versions"],
         "rounds": peers.ROUNDS,
         "comparisons": comparisons,
-        "peer_worker_rss_mb_after_run": [w["rss_mb"] for w in peer_memory],
-        "peer_worker_memory_after_run": peer_memory,
+        "peer_worker_rss_mb_after_run": [w["rss_mb"] for w in peer_memory["workers"]],
+        "peer_worker_memory_after_run": peer_memory["workers"],
+        "peer_memory_at_start": peer_memory_at_start,
+        "peer_master_memory_after_run": peer_memory["master"],
     }
 
 
@@ -805,6 +865,9 @@ def markdown(report: dict) -> str:
     if report.get("worker_memory_after_run"):
         sizes = memory_summary(report["worker_memory_after_run"])
         lines += ["", f"Memory of each gunicorn worker after the run: {sizes}."]
+        lines += master_lines(
+            report.get("server_memory_at_start"), report.get("master_memory_after_run")
+        )
     elif report.get("worker_rss_mb_after_run"):
         sizes = ", ".join(f"{mb} MB" for mb in report["worker_rss_mb_after_run"])
         lines += ["", f"Resident memory of each gunicorn worker after the run: {sizes}."]
@@ -843,6 +906,9 @@ def markdown(report: dict) -> str:
         if peers.get("peer_worker_memory_after_run"):
             sizes = memory_summary(peers["peer_worker_memory_after_run"])
             lines += ["", f"Memory of each peer gunicorn worker after its runs: {sizes}."]
+            lines += master_lines(
+                peers.get("peer_memory_at_start"), peers.get("peer_master_memory_after_run")
+            )
         elif peers.get("peer_worker_rss_mb_after_run"):
             sizes = ", ".join(f"{mb} MB" for mb in peers["peer_worker_rss_mb_after_run"])
             lines += ["", f"Resident memory of each peer gunicorn worker after its runs: {sizes}."]
@@ -917,7 +983,7 @@ def main(argv=None) -> int:
         http_results = run_http(modules, problems, base_url, args, server.pid)
         # What each worker holds after serving every scenario (issue 14: within 1.2x of a
         # bare Wagtail site's).
-        workers_memory = worker_memory(server.pid)
+        memory_after_run = server_memory(server.pid)
         peers = None
         if not args.no_peers:
             peers = run_peers(modules, problems, base_url, args, server.pid, workers, threads)
@@ -926,8 +992,10 @@ def main(argv=None) -> int:
     report = {
         "machine": machine(workers, threads),
         "ratios_to_static_file": ratios_to_static(http_results),
-        "worker_rss_mb_after_run": [w["rss_mb"] for w in workers_memory],
-        "worker_memory_after_run": workers_memory,
+        "worker_rss_mb_after_run": [w["rss_mb"] for w in memory_after_run["workers"]],
+        "worker_memory_after_run": memory_after_run["workers"],
+        "server_memory_at_start": getattr(server, "memory_at_start", None),
+        "master_memory_after_run": memory_after_run["master"],
         "peers": peers,
         "timings": {**timings, "total_s": round(time.perf_counter() - started, 1)},
         "scenarios": http_results,

@@ -38,12 +38,12 @@ LOADED_LATE = [
 ]
 
 
-def _fresh_worker_prints(probe: str):
+def _fresh_worker_prints(probe: str, **environment: str):
     """What ``probe``, run in a new process with the test settings, printed last (JSON)."""
     done = subprocess.run(
         [sys.executable, "-c", probe],
         cwd=BASE_DIR,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.test"},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.test", **environment},
         capture_output=True,
         text=True,
         check=False,
@@ -62,6 +62,46 @@ def test_a_web_worker_starts_without_the_libraries_only_some_requests_need():
         f"print(json.dumps([name for name in {LOADED_LATE!r} if name in sys.modules]))\n"
     )
     assert _fresh_worker_prints(probe) == []
+
+
+def test_the_master_loads_what_every_worker_uses_before_the_fork():
+    """gunicorn preloads ``lms.wsgi`` in its master (decision 0611): loading it also loads the
+    URLconf with the default language's reverse-lookup table, the template engines with
+    their tag libraries and the cache's client (redis-py), so the workers forked after share
+    them instead of each building its own on its first requests (decision 0631). It opens no
+    database or Redis connection and starts no thread: a forked worker must not share one."""
+    probe = (
+        "import json, sys, threading\n"
+        "from django.conf import settings\n"
+        "from lms.wsgi import application\n"
+        "from django.db import connections\n"
+        "from django.template import engines\n"
+        "from django.urls import get_resolver\n"
+        "from django.utils.translation import trans_real\n"
+        "resolver = get_resolver()\n"
+        "print(json.dumps({\n"
+        "    'urlconf': settings.ROOT_URLCONF in sys.modules,\n"
+        "    'reverse_tables': sorted(resolver._reverse_dict),\n"
+        "    'engines': sorted(engines._engines),\n"
+        "    'redis': 'redis' in sys.modules,\n"
+        "    'cache_backend': settings.CACHES['default']['BACKEND'],\n"
+        "    'language_active': getattr(trans_real._active, 'value', None) is not None,\n"
+        "    'connections': [c.alias for c in connections.all(initialized_only=True)\n"
+        "        if c.connection is not None],\n"
+        "    'threads': threading.active_count()}))\n"
+    )
+    # REDIS_URL gives the production cache (django-redis); nothing connects to it.
+    found = _fresh_worker_prints(probe, REDIS_URL="redis://127.0.0.1:9/0")
+    assert found == {
+        "urlconf": True,
+        "reverse_tables": ["en"],
+        "engines": ["django"],
+        "redis": True,
+        "cache_backend": "django_redis.cache.RedisCache",
+        "language_active": False,
+        "connections": [],
+        "threads": 1,
+    }
 
 
 def test_a_worker_serving_one_language_builds_that_language_alone():

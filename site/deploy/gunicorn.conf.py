@@ -18,7 +18,9 @@ accesslog = "-"
 # it fills stay shared by the workers until one writes them, and a worker replaced after
 # max_requests starts at once. No connection, thread or Celery application exists yet at
 # that point (tests/test_worker_imports.py). A new release needs a restart of the service
-# (HUP reloads the settings, not preloaded code). Decision 0611.
+# (HUP reloads the settings, not preloaded code). Decision 0611. lms.wsgi also loads there
+# what each worker would load on its first requests: the URLconf, the template engines and
+# the cache's client (lms/preload.py, decision 0631).
 preload_app = True
 
 
