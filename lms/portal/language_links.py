@@ -112,7 +112,8 @@ def _cache():
 def kept_for_route(request, page) -> list[dict] | None:
     """The links kept for ``page`` (routing's plain row of the page about to be served),
     left on the request for the switcher; None when none are kept (routing then reads the
-    page ``with_language_targets``)."""
+    page ``with_language_targets``, and the switcher keeps what it makes of them under the
+    key looked up here)."""
     key = _key(request, page)
     if key is None:
         return None
@@ -120,25 +121,26 @@ def kept_for_route(request, page) -> list[dict] | None:
         links = _cache().get(key)
     except Exception:
         return None
-    if links is not None:
-        setattr(request, REQUEST_ATTRIBUTE, (page.translation_key, links))
+    setattr(request, REQUEST_ATTRIBUTE, (page.translation_key, key, links))
     return links
 
 
 def links_for(request, page) -> list[dict]:
-    """The switcher's links for ``page``: left on the request by routing, kept in the cache,
-    made from the targets routing read with the page, else read here in one query."""
-    found = getattr(request, REQUEST_ATTRIBUTE, None)
-    if found is not None and found[0] == page.translation_key:
-        return found[1]
-    key = _key(request, page)
-    if key is None:
-        return _links(request, page)
-    links = _cache().get(key)
+    """The switcher's links for ``page``: looked up by routing for this request, kept in
+    the cache, made from the pages routing read with the page, else read here in one
+    query."""
+    looked_up = getattr(request, REQUEST_ATTRIBUTE, None)
+    if looked_up is not None and looked_up[0] == page.translation_key:
+        key, links = looked_up[1], looked_up[2]
+    else:
+        key = _key(request, page)
+        if key is None:
+            return _links(request, page)
+        links = _cache().get(key)
     if links is None:
         links = _links(request, page)
         _cache().set(key, links, timeout=settings.PAGE_CACHE_SECONDS)
-    setattr(request, REQUEST_ATTRIBUTE, (page.translation_key, links))
+        setattr(request, REQUEST_ATTRIBUTE, (page.translation_key, key, links))
     return links
 
 
