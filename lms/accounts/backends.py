@@ -1,10 +1,10 @@
 """Sign-in backends that load a person's role codes in the same query as the person, so the
 role checks every page makes (``User.has_role``) ask the database nothing more (issue 14;
 decision 0031), and a person's Django permissions in one query instead of two (decision
-0035). The same query counts their unread notices, which every page's header shows
-(decision 0629). The query that loads the person on every signed-in request is composed by the ORM
-once per database connection and only executed afterwards (decision 0038); on PostgreSQL it
-is prepared on the connection, so the database stops planning it on every request (decision
+0035), and their unread notices, which every page's header shows (decision 0629). The
+query that loads the person on every signed-in request is composed by the ORM once per
+database connection and only executed afterwards (decision 0038); on PostgreSQL it is
+prepared on the connection, so the database stops planning it on every request (decision
 0126)."""
 
 import functools
