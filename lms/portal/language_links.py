@@ -65,7 +65,8 @@ def with_language_targets(queryset):
     translation key and URL path (slugs hold no space nor line break)."""
     home = _home_type_pk()
     fields = ["path", "id", "locale_id", "content_type_id", "translation_key", "url_path"]
-    row = Concat(*[part for name in fields for part in (F(name), Value(" "))][:-1])
+    parts = [part for name in fields for part in (F(name), Value(" "))][:-1]
+    row = Concat(*parts, output_field=TextField())
     rows = (
         Page.objects.live()
         .filter(Q(translation_key=OuterRef("translation_key")) | Q(content_type_id=home))
