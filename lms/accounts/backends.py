@@ -1,9 +1,10 @@
 """Sign-in backends that load a person's role codes in the same query as the person, so the
 role checks every page makes (``User.has_role``) ask the database nothing more (issue 14;
 decision 0031), and a person's Django permissions in one query instead of two (decision
-0035). The query that loads the person on every signed-in request is composed by the ORM
-once per database connection and only executed afterwards (decision 0038); on PostgreSQL it
-is prepared on the connection, so the database stops planning it on every request (decision
+0035), and their unread notices, which every page's header shows (decision 0629). The
+query that loads the person on every signed-in request is composed by the ORM once per
+database connection and only executed afterwards (decision 0038); on PostgreSQL it is
+prepared on the connection, so the database stops planning it on every request (decision
 0126)."""
 
 import functools
@@ -14,7 +15,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.db import connections
-from django.db.models import Aggregate, CharField, OuterRef, Q, Subquery
+from django.db.models import Aggregate, CharField, Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.db.models.query import get_related_populators
 
 # The paths sessions signed in before decision 0031 carry, and the backend that now reads them.
@@ -38,6 +40,8 @@ class _JoinedCodes(Aggregate):
 
 
 def _users_with_role_codes():
+    from lms.notifications.models import Notification
+
     user_model = get_user_model()
     codes = (
         user_model.roles.through.objects.filter(user_id=OuterRef("pk"))
@@ -45,15 +49,26 @@ def _users_with_role_codes():
         .annotate(codes=_JoinedCodes("role__code"))
         .values("codes")
     )
-    return user_model._default_manager.annotate(role_code_list=Subquery(codes)).select_related(
-        "wagtail_userprofile"
+    # The header's unread count (``lms.notifications.selectors.unread_count``), through the
+    # notices' unread index: read here, a process's first page (the shared cache empty)
+    # asks no query of its own for it (decision 0629).
+    unread = (
+        Notification.objects.filter(recipient=OuterRef("pk"), on_site=True, read_at__isnull=True)
+        .order_by()
+        .values("recipient")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return user_model._default_manager.annotate(
+        role_code_list=Subquery(codes),
+        unread_on_site=Coalesce(Subquery(unread, output_field=IntegerField()), 0),
+    ).select_related("wagtail_userprofile")
 
 
 def user_with_role_codes(user_id):
-    """The active-or-not person with ``user_id``, their role codes and their Wagtail admin
-    profile (which every admin page reads: language, time zone, theme), in one query; None
-    if there is no such person."""
+    """The active-or-not person with ``user_id``, their role codes, their Wagtail admin
+    profile (which every admin page reads: language, time zone, theme) and their unread
+    notices' count (``unread_on_site``), in one query; None if there is no such person."""
     user = _PreparedUserQuery.for_connection().get(user_id)
     if user is not None:
         user._role_codes = frozenset(filter(None, (user.role_code_list or "").split(",")))
@@ -87,7 +102,11 @@ class _PreparedUserQuery:
         queryset = _users_with_role_codes().filter(pk=self._PLACEHOLDER)
         compiler = queryset.query.get_compiler(using=db)
         self.sql, params = compiler.as_sql()
-        self.usable = list(params) == [self._PLACEHOLDER] and not compiler.has_extra_select
+        # The id's place among the query's parameters (the others are constants: the
+        # unread count's ``on_site``).
+        self.params = list(params)
+        self.usable = self.params.count(self._PLACEHOLDER) == 1 and not compiler.has_extra_select
+        self.position = self.params.index(self._PLACEHOLDER) if self.usable else None
         self.compiler = compiler
         klass_info, select = compiler.klass_info, compiler.select
         self.model = klass_info["model"]
@@ -105,7 +124,9 @@ class _PreparedUserQuery:
         connection = connections[self.db]
         value = self.pk.get_db_prep_value(self.pk.get_prep_value(user_id), connection)
         with server_bound_cursor(connection) as cursor:
-            cursor.execute(self.sql, [value])
+            params = list(self.params)
+            params[self.position] = value
+            cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)

@@ -79,8 +79,13 @@ def _unread_key(user_id) -> str:
 
 
 def unread_count(*, user) -> int:
-    """The header's count: one cheap indexed query, then from the cache until a notice
-    arrives or is read (both forget it)."""
+    """The header's count: counted with the signed-in person when the sign-in backend
+    loaded them for the request (``lms.accounts.backends``, decision 0629); otherwise one
+    cheap indexed query, then from the cache until a notice arrives or is read (both forget
+    it)."""
+    counted = getattr(user, "unread_on_site", None)
+    if counted is not None:
+        return counted
     key = _unread_key(user.pk)
     count = cache.get(key)
     if count is None:
@@ -91,5 +96,9 @@ def unread_count(*, user) -> int:
     return count
 
 
-def unread_count_forget(*, user_id) -> None:
+def unread_count_forget(*, user_id, user=None) -> None:
+    """Forget the kept count; ``user``: also the one counted with this person for the
+    request, so a page this request renders afterwards counts again."""
     cache.delete(_unread_key(user_id))
+    if user is not None and getattr(user, "unread_on_site", None) is not None:
+        del user.unread_on_site

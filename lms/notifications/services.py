@@ -111,7 +111,9 @@ def notification_send(
         # Created by a concurrent call for the same event: that one delivers it.
         return Notification.objects.get(recipient=recipient, kind=kind, key=key)
     if notification.on_site:
-        transaction.on_commit(lambda: selectors.unread_count_forget(user_id=recipient.pk))
+        transaction.on_commit(
+            lambda: selectors.unread_count_forget(user_id=recipient.pk, user=recipient)
+        )
     if deliver_now:
         _deliver_now(notification, raise_on_retry=raise_on_retry)
     else:
@@ -213,7 +215,7 @@ def notifications_mark_read(*, user, ids=None) -> int:
     if ids is not None:
         notices = notices.filter(pk__in=ids)
     count = notices.update(read_at=timezone.now())
-    selectors.unread_count_forget(user_id=user.pk)
+    selectors.unread_count_forget(user_id=user.pk, user=user)
     return count
 
 

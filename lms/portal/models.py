@@ -10,6 +10,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from lms.portal.blocks import PortalStreamBlock
+from lms.portal.language_links import kept_for_route, specific_with_language_targets
 from lms.taxonomy.models import BasePage, canonical_terms
 from lms.taxonomy.routing import (
     LocaleFallbackRoutingMixin,
@@ -74,7 +75,12 @@ class HomePage(OneQueryViewRestrictionsMixin, LocaleFallbackRoutingMixin, Page):
                 request._route_ancestors = along_the_path
                 found = along_the_path[-1]
                 consumed = found.depth - self.depth
-                page = found.specific
+                if consumed == len(path_components) and kept_for_route(request, found) is None:
+                    # The page served, whose language switcher's links are not kept yet:
+                    # read with the pages they name (lms.portal.language_links).
+                    page = specific_with_language_targets(found)
+                else:
+                    page = found.specific
                 if consumed == len(path_components) and len(rows) == found.depth:
                     # Every page from the root to the one served was read (none missing).
                     page._route_unrestricted = not any(row.restricted for row in rows)

@@ -27,6 +27,7 @@ from wagtail.models import Page, Site
 
 from lms import learner_page_cache
 from lms.accounts.exposure import public_data
+from lms.portal.language_links import kept_for_route, with_language_targets
 from lms.taxonomy.locales import default_locale, locale_by_pk, locale_for_language
 
 _lock = threading.Lock()
@@ -96,8 +97,12 @@ def route_for_request(request, path: str):
     try:
         root = localized_root(site)
         if not components:
-            # The home page itself is served: its content as it is now.
-            root = type(root).objects.get(pk=root.pk)
+            # The home page itself is served: its content as it is now, with the pages its
+            # language switcher links to unless they are kept (lms.portal.language_links).
+            home = type(root).objects.filter(pk=root.pk)
+            if kept_for_route(request, root) is None:
+                home = with_language_targets(home)
+            root = home.get()
         page, args, kwargs = root.route(request, components)
     except (Http404, Page.DoesNotExist):
         return None

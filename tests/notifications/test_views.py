@@ -94,6 +94,35 @@ def test_the_header_counts_unread_notices_until_they_are_read(
     assert "</span> 1</span>" in client.get("/en/my/").content.decode()
 
 
+def test_the_header_count_comes_with_the_person_however_cold_the_cache(client):
+    """Decision 0629: the person's query counts their unread notices, so a page asks no
+    count of its own, the shared cache empty or not; marking notices read in a request
+    drops the count held for it, so a page it renders afterwards counts again."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lms.accounts.backends import user_with_role_codes
+    from lms.notifications.selectors import unread_count
+    from lms.notifications.services import notifications_mark_read
+
+    me = UserFactory()
+    notice(me, 1)
+    notice(me, 2)
+    client.force_login(me)
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/en/my/").content.decode()
+    assert "</span> 2</span>" in page
+    counts = [q for q in captured.captured_queries if "notifications_notification" in q["sql"]]
+    assert len(counts) == 1, counts
+    assert 'FROM "accounts_user"' in counts[0]["sql"]
+    loaded = user_with_role_codes(me.pk)
+    assert loaded.unread_on_site == 2
+    notifications_mark_read(user=loaded, ids=[Notification.objects.filter(recipient=me)[0].pk])
+    assert unread_count(user=loaded) == 1
+
+
 @pytest.mark.parametrize("size", [3, 60])
 def test_the_notices_page_costs_the_same_queries_for_few_or_many(
     client, size, django_assert_max_num_queries

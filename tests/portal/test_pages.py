@@ -112,6 +112,47 @@ def test_the_language_switcher_lands_on_the_same_page_in_another_language(client
     assert links["ar"] == "/ar/"
 
 
+@pytest.mark.parametrize(
+    "address",
+    ["/en/training-test/", "/vi/training-test/", "/ar/training-test/", "/en/", "/vi/"],
+)
+def test_the_switcher_links_read_with_the_routed_page_are_those_of_its_own_query(
+    client, homes, address, django_assert_max_num_queries
+):
+    """Decision 0629: when the links are not kept, routing reads the pages they name with
+    the page served (a translation, a page served from English under the Arabic prefix, a
+    home page), and the switcher asks nothing more; the same links as its own query gives."""
+    from django.db import connection
+    from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import translation
+    from wagtail.models import Page
+
+    from lms.portal import language_links
+    from tests.first_request import forget_what_processes_keep
+
+    section = section_create(parent=homes["en"], title="Training", slug="training-test")
+    translation_publish(section, "vi", title="Đào tạo")
+    forget_what_processes_keep()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(address)
+    assert response.status_code == 200
+    links = _switcher_links(response.content.decode())
+    own_query = 'OR "wagtailcore_page"."content_type_id" = '  # the switcher's own
+    assert not [q for q in captured.captured_queries if own_query in q["sql"]]
+    page = Page.objects.get(pk=response.context["page"].pk)
+    code = address.split("/")[1]
+    with translation.override(code), CaptureQueriesContext(connection) as own:
+        request = RequestFactory().get(address)
+        expected = language_links._links(request, page)  # the switcher's own query
+    assert [q for q in own.captured_queries if own_query in q["sql"]]
+    assert links == {link["code"]: link["url"] for link in expected}
+    assert links["vi"] in ("/vi/training-test/", "/vi/")
+    # The next request reads the links kept, not the pages.
+    with django_assert_max_num_queries(len(captured) - 1):
+        assert _switcher_links(client.get(address).content.decode()) == links
+
+
 def test_the_language_switcher_keeps_the_path_on_non_page_views(client):
     html = client.get("/en/browse/?country=vn").content.decode()
     links = _switcher_links(html)

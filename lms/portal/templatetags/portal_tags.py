@@ -119,68 +119,11 @@ def _only_the_prefix_depends_on_the_language(urlconf) -> bool:
 
 
 def _page_links(request, page) -> list[dict]:
-    """The switcher's links for a Wagtail page. They change only when a page is published,
-    unpublished, moved or deleted, or a site or locale changes, each of which starts a new
-    content generation of the page cache (lms/page_cache.py): kept in the shared cache
-    under that generation, so the query runs once per page and generation, not per
-    request."""
-    import hashlib
+    """The switcher's links for a Wagtail page (``lms.portal.language_links``: kept in the
+    shared cache per content generation, else read with the page when routing served it)."""
+    from lms.portal.language_links import links_for
 
-    from django.core.cache import caches
-
-    from lms import page_cache
-
-    cache = caches[settings.PAGE_CACHE_ALIAS]
-    try:
-        host = request.get_host()
-        generation = page_cache.current_generation()
-    except Exception:  # no host (a preview, a test request) or the cache down: compute
-        return _compute_page_links(request, page)
-    key = (
-        "switcher:"
-        + hashlib.sha256(
-            f"{host}\n{request.is_secure()}\n{page.translation_key}\n{generation}".encode()
-        ).hexdigest()
-    )
-    links = cache.get(key)
-    if links is None:
-        links = _compute_page_links(request, page)
-        cache.set(key, links, timeout=settings.PAGE_CACHE_SECONDS)
-    return links
-
-
-def _compute_page_links(request, page) -> list[dict]:
-    translations, homes = _translations_and_homes(page)
-    links = []
-    for code, name in settings.LANGUAGES:
-        target = translations.get(code) or homes.get(code)
-        url = target.get_url(request) if target else f"/{code}/"
-        links.append(
-            {"code": code, "name": str(name), "url": url, "translated": code in translations}
-        )
-    return links
-
-
-def _translations_and_homes(page):
-    """The live translations of ``page`` and the home page of each language, in one query."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Q
-
-    from lms.portal.models import HomePage
-
-    home_type = ContentType.objects.get_for_model(HomePage)  # kept by Django after once
-    translations, homes = {}, {}
-    for found in (
-        Page.objects.live()
-        .filter(Q(translation_key=page.translation_key) | Q(content_type=home_type))
-        .select_related("locale")
-    ):
-        code = found.locale.language_code
-        if found.translation_key == page.translation_key:
-            translations[code] = found
-        if found.content_type_id == home_type.pk:
-            homes[code] = found
-    return translations, homes
+    return links_for(request, page)
 
 
 @register.simple_tag(takes_context=True)
