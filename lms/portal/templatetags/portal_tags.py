@@ -23,6 +23,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 from wagtail.models import Page
 
+from lms.portal import language_links
 from lms.taxonomy.locales import locale_by_pk
 
 register = template.Library()
@@ -43,7 +44,7 @@ def language_switcher(context):
             if code in own:
                 links.append({"code": code, "name": name, "url": own[code], "translated": True})
     elif isinstance(page, Page) and page.pk:
-        links = _page_links(request, page)
+        links = language_links.links_for(request, page)
     else:
         links = _path_links(request.get_full_path(), get_urlconf())
     return {
@@ -116,14 +117,6 @@ def _only_the_prefix_depends_on_the_language(urlconf) -> bool:
         return True
 
     return plain(get_resolver(urlconf).url_patterns)
-
-
-def _page_links(request, page) -> list[dict]:
-    """The switcher's links for a Wagtail page (``lms.portal.language_links``: kept in the
-    shared cache per content generation, else read with the page when routing served it)."""
-    from lms.portal.language_links import links_for
-
-    return links_for(request, page)
 
 
 @register.simple_tag(takes_context=True)
