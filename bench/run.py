@@ -13,9 +13,12 @@ Environment: DATABASE_URL (default: SQLite file var/bench/bench.sqlite3), REDIS_
 and sessions), BENCH_PORT (default 8110), BENCH_WORKERS / BENCH_THREADS (gunicorn, default
 2 x 4), BENCH_PRELOAD (1: the application loaded before the workers are forked, the
 default; 0: in each worker), MALLOC_ARENA_MAX (passed to both servers; 2 unless set, as
-site/deploy/lms-web.service runs the site; 0 gives glibc's default of eight arenas a core).
-The site and its peers are served with the same settings file, bench/server_settings.py,
-and the same environment.
+site/deploy/lms-web.service runs the site; 0 gives glibc's default of eight arenas a core),
+BENCH_SITE_ENV (``production``, the default: gunicorn serves the site from the packages a
+release installs, ``uv sync --no-dev`` into var/bench/site-venv, as the peers are served
+from their own environment; ``development``: from the environment running the bench, with
+its test and lint tools). The site and its peers are served with the same settings file,
+bench/server_settings.py, and the same environment.
 
 With --target the bench starts no gunicorn: it builds the data set in the cluster's database
 (settings lms.settings.cluster, with the bench's page type and query counter, which the
@@ -246,13 +249,56 @@ def server_environment(workers: int, threads: int) -> dict:
     }
 
 
+# What a release installs (site/deploy/README.md: `uv sync --frozen --no-dev`), without the
+# development group's test and lint tools: the server's memory is production's, not that of
+# the environment running the bench (decision 0634).
+SITE_VENV = BASE_DIR / "var" / "bench" / "site-venv"
+
+
+def site_environment() -> str:
+    """``production`` when var/bench/site-venv holds the locked packages without the
+    development group (synced here, quickly when nothing changed), else ``development``:
+    BENCH_SITE_ENV=development asks for it, or uv is missing."""
+    if os.environ.get("BENCH_SITE_ENV", "production") == "development":
+        return "development"
+    uv = BASE_DIR / ".uv" / "bin" / "uv"
+    uv_command = str(uv) if uv.exists() else shutil.which("uv")
+    if not uv_command:
+        log("no uv: the site is served from the development environment")
+        return "development"
+    done = subprocess.run(
+        [uv_command, "sync", "--frozen", "--no-dev", "--quiet", "--python", sys.executable],
+        cwd=BASE_DIR,
+        env={
+            **os.environ,
+            "UV_PROJECT_ENVIRONMENT": str(SITE_VENV),
+            "UV_PYTHON_DOWNLOADS": "never",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"uv sync --no-dev into {SITE_VENV} failed: {done.stderr.strip()[-600:]}")
+    return "production"
+
+
+def site_gunicorn_executable() -> str:
+    if SITE_ENVIRONMENT == "production":
+        return str(SITE_VENV / "bin" / "gunicorn")
+    executable = Path(sys.executable).with_name("gunicorn")
+    return str(executable) if executable.exists() else shutil.which("gunicorn") or "gunicorn"
+
+
+SITE_ENVIRONMENT = "development"  # set by main() before a server starts
+
+
 @contextlib.contextmanager
 def gunicorn(port: int, workers: int, threads: int):
     log_file = BASE_DIR / "var" / "bench" / "gunicorn.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
-    executable = Path(sys.executable).with_name("gunicorn")
     command = [
-        str(executable) if executable.exists() else shutil.which("gunicorn") or "gunicorn",
+        site_gunicorn_executable(),
         "lms.wsgi:application",
         "--config",
         str(SERVER_SETTINGS),
@@ -770,6 +816,7 @@ def machine(workers: int, threads: int) -> dict:
         "gunicorn": gunicorn_package.__version__,
         "server": f"gunicorn gthread, {workers} workers x {threads} threads",
         "server_preload": os.environ.get("BENCH_PRELOAD", "1") == "1",
+        "site_environment": SITE_ENVIRONMENT,
         "malloc_arena_max": os.environ.get("MALLOC_ARENA_MAX", MALLOC_ARENA_MAX),
         "database": database_description(connection),
         "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
@@ -826,7 +873,9 @@ def markdown(report: dict) -> str:
     lines = [
         f"Measured {m['date']} on {m['cpu_count']} CPUs ({m['cpu_model'] or 'unknown CPU'}, "
         f"{m['memory_gb']} GB), {m['platform']}; Python {m['python']}, Django {m['django']}, "
-        f"Wagtail {m['wagtail']}; {m['server']}; {m['database']}, cache {m['cache']}; "
+        f"Wagtail {m['wagtail']}; {m['server']}"
+        f"{', ' + m['site_environment'] + ' packages' if m.get('site_environment') else ''}; "
+        f"{m['database']}, cache {m['cache']}; "
         f"commit {m['commit'][:10]}{' (with local changes)' if m['dirty'] else ''}; "
         f"load average when written {', '.join(str(x) for x in m.get('load_average', []))}.",
         "",
@@ -976,9 +1025,14 @@ def main(argv=None) -> int:
     modules = modules_named(import_scenario_modules(problems), args.only)
     timings = build_database(modules, problems, skip_prepare=args.skip_prepare)
 
+    global SITE_ENVIRONMENT
+    SITE_ENVIRONMENT = site_environment()
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    log(f"gunicorn on {base_url} ({workers} workers x {threads} threads)")
+    log(
+        f"gunicorn on {base_url} ({workers} workers x {threads} threads, "
+        f"{SITE_ENVIRONMENT} packages)"
+    )
     with gunicorn(port, workers, threads) as server:
         http_results = run_http(modules, problems, base_url, args, server.pid)
         # What each worker holds after serving every scenario (issue 14: within 1.2x of a
