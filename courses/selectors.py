@@ -887,7 +887,7 @@ def _progress_table(
             lesson_ids=set().union(*lessons.values()),
             question_ids=set().union(*questions.values()),
         )
-    for actor_id, *row in statements or ():
+    for actor_id, *row in () if statements is None else statements:
         rows[actor_id].append(row)
 
     if enrolments is None:
@@ -1388,7 +1388,8 @@ def _grid_statements(
     for actor_id, activity, parent, verb, success, when, raw, maximum, data in rows.iterator(
         chunk_size=GRID_CHUNK
     ):  # ordered by timestamp: the last test of each phase wins
-        # Each row where its own query would have found it (the two filters above).
+        # A test as its own query finds it (``_test_filter``); a progress statement as
+        # ``_progress_table`` counts it (its rule finds nothing outside ``progress``).
         if verb == verbs.COMPLETED and activity in phase_of:
             results[phase_of[activity]][actor_id] = _test_result(raw, maximum, data)
         if verb in progress_verbs and _in_cycle(enrolment_of.get(actor_id), when):
@@ -1422,9 +1423,10 @@ def cohort_grid(*, cohort: Cohort, locale: Locale | None = None) -> CohortGrid:
         ]
     # The learners come with their enrolments in this cohort: when these are all in the
     # course itself (not a translation of it), they are the learners' enrolments in it.
+    # (Not their organisations: nothing on the grid or in its export shows them.)
     enrolments = list(
         Enrolment.objects.filter(cohort=cohort)
-        .select_related("learner__organisation")
+        .select_related("learner")
         .order_by("learner__display_name", "learner__username")
     )
     learners = [enrolment.learner for enrolment in enrolments]
@@ -1448,9 +1450,7 @@ def cohort_grid(*, cohort: Cohort, locale: Locale | None = None) -> CohortGrid:
         sessions_per_cohort=sessions_counted,
         statement_progress=counted,
     )
-    del counted
     gain = knowledge_gain(course=course, learner_ids=learner_ids, results=results)
-    del results
     # Each lesson's columns (one, unless a key is repeated), and one tuple per distinct cell.
     columns_of: dict[int, set[int]] = {}
     for index, column in enumerate(columns):
