@@ -29,6 +29,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    DateTimeField,
     Exists,
     F,
     JSONField,
@@ -61,7 +62,7 @@ from courses.models import (
 )
 from lms.accounts.selectors import country_scope
 from lms.records import verbs
-from lms.records.activities import activity_id, parse_activity_id
+from lms.records.activities import activity_id
 from lms.records.models import Statement
 from lms.taxonomy import locales as taxonomy_locales
 from lms.taxonomy.models import BasePage
@@ -746,19 +747,44 @@ class Progress:
         return any(total for _done, total in parts) and all(done >= total for done, total in parts)
 
 
-def _statement_progress(statements, lesson_ids: set[str], question_ids: set[str]):
-    lessons, questions = set(), set()
-    for activity, parent, verb, success in statements:
-        if verb in DONE_VERBS:
-            if activity in lesson_ids:
-                lessons.add(activity)
-            elif parent in lesson_ids and not activity.startswith(QUESTION_PREFIX):
-                lessons.add(parent)
-        if activity in question_ids and (
-            verb == verbs.PASSED or (verb == verbs.ANSWERED and success)
-        ):
-            questions.add(activity)
-    return lessons, questions
+def _statement_step(
+    done: set[int],
+    passed: set[str],
+    statement: tuple,
+    lesson_keys: dict[str, int],
+    question_ids: dict[str, str],
+) -> None:
+    """One statement's part in a learner's progress (the rule above): the key of the lesson
+    it completes goes into ``done``, the knowledge check it passes into ``passed``.
+    ``statement``: (activity, parent activity, verb, success); ``lesson_keys`` maps each
+    lesson's activity id to the lesson's key, ``question_ids`` each question's activity id
+    to itself (the one string kept, not each statement's copy)."""
+    activity, parent, verb, success = statement
+    if verb in DONE_VERBS:
+        if activity in lesson_keys:
+            done.add(lesson_keys[activity])
+        elif parent in lesson_keys and not activity.startswith(QUESTION_PREFIX):
+            done.add(lesson_keys[parent])
+    if activity in question_ids and (verb == verbs.PASSED or (verb == verbs.ANSWERED and success)):
+        passed.add(question_ids[activity])
+
+
+def _statement_progress(statements, lesson_keys: dict[str, int], question_ids: dict[str, str]):
+    """The keys of the lessons done and the knowledge checks passed in these statements,
+    rows of (activity, parent activity, verb, success)."""
+    done, passed = set(), set()
+    for statement in statements:
+        _statement_step(done, passed, statement, lesson_keys, question_ids)
+    return done, passed
+
+
+def _lesson_keys(structure: "CourseStructure") -> dict[str, int]:
+    """Each lesson's activity id and the lesson's key (``parse_activity_id`` read back)."""
+    return {activity_id("lesson", key): key for key in structure.lesson_ids}
+
+
+def _question_ids(structure: "CourseStructure") -> dict[str, str]:
+    return {question: question for question in structure.question_ids}
 
 
 PROGRESS_COLUMNS = ("actor_id", "activity", "parent_activity", "verb", "success", "timestamp")
@@ -794,10 +820,13 @@ def progress_for_learners(
     enrolments: list[Enrolment] | None = None,
     sessions_per_cohort: dict[int, int] | None = None,
     statements=None,
+    statement_progress: dict[int, tuple[set[int], set[str]]] | None = None,
     rule_only: bool = False,
 ) -> dict[int, Progress]:
     """Progress of several learners in one course, in a fixed number of queries (fewer when
     the caller has the enrolments, or the number of sessions of their cohorts, already).
+    ``statement_progress``: each learner's lessons done and checks passed when the caller
+    has counted them from the statements (``_grid_statements``), instead of reading them.
 
     ``rule_only``: only the parts the course's completion rule asks for are read (attendance
     and submissions are left at zero when it does not count them), enough for
@@ -812,6 +841,9 @@ def progress_for_learners(
         enrolments=enrolments,
         sessions_per_cohort=sessions_per_cohort,
         statements=statements,
+        statement_progress=None
+        if statement_progress is None
+        else {(pk, course.pk): counted for pk, counted in statement_progress.items()},
         attendance=not rule_only or bool(course.complete_attendance_percent),
         submissions=not rule_only or course.complete_submissions,
     )
@@ -834,32 +866,32 @@ def _progress_table(
     enrolments: list[Enrolment] | None = None,
     sessions_per_cohort: dict[int, int] | None = None,
     statements=None,
+    statement_progress: dict[tuple[int, int], tuple[set[int], set[str]]] | None = None,
     attendance: bool = True,
     submissions: bool = True,
 ) -> dict[tuple[int, int], Progress]:
     """Progress of each learner in each course (keyed by the default-language course's id,
     with its structure), in five queries however many learners and courses (one fewer
     each when the caller has the enrolments, the sessions of every cohort counted, or the
-    learners' progress statements, rows of ``PROGRESS_COLUMNS``, read; without the
+    learners' progress statements, rows of ``PROGRESS_COLUMNS``, read, or counted in
+    ``statement_progress``: (lessons done, checks passed) by (learner, course); without the
     sessions, attendance and submissions when ``attendance`` or ``submissions`` is false)."""
     courses = list(structures)
-    lessons = {pk: {activity_id("lesson", k) for k in s.lesson_ids} for pk, s in structures.items()}
-    questions = {pk: set(s.question_ids) for pk, s in structures.items()}
+    lessons = {pk: _lesson_keys(s) for pk, s in structures.items()}
+    questions = {pk: _question_ids(s) for pk, s in structures.items()}
     items = {pk: set(s.submission_items) for pk, s in structures.items()}
     rows: dict[int, list] = {pk: [] for pk in learner_ids}
-    if statements is None:
+    if statements is None and statement_progress is None:
         statements = _progress_statements(
             learners=learner_ids,
             lesson_ids=set().union(*lessons.values()),
             question_ids=set().union(*questions.values()),
         )
-    for actor_id, *row in statements:
+    for actor_id, *row in () if statements is None else statements:
         rows[actor_id].append(row)
 
     if enrolments is None:
-        enrolments = Enrolment.objects.filter(
-            course_id__in=courses, learner_id__in=learner_ids
-        ).only("learner_id", "course_id", "cohort_id", "completed_at", "cycle_started_at")
+        enrolments = _enrolments_in(course_ids=courses, learner_ids=learner_ids)
     enrolments = {(e.learner_id, e.course_id): e for e in enrolments}
     cohort_ids = {e.cohort_id for e in enrolments.values() if e.cohort_id}
     if fallback_cohort_id:
@@ -905,11 +937,17 @@ def _progress_table(
     for course_id in courses:
         for pk in learner_ids:
             enrolment = enrolments.get((pk, course_id))
-            statements = [row[:-1] for row in rows[pk] if _in_cycle(enrolment, row[-1])]
-            done, passed = _statement_progress(statements, lessons[course_id], questions[course_id])
+            if statement_progress is None:
+                done, passed = _statement_progress(
+                    (row[:-1] for row in rows[pk] if _in_cycle(enrolment, row[-1])),
+                    lessons[course_id],
+                    questions[course_id],
+                )
+            else:
+                done, passed = statement_progress.get((pk, course_id)) or (set(), set())
             cohort_id = (enrolment.cohort_id if enrolment else None) or fallback_cohort_id
             table[pk, course_id] = Progress(
-                lessons_done={int(parse_activity_id(a)[1]) for a in done},
+                lessons_done=done,
                 lessons_total=len(lessons[course_id]),
                 checks_passed=passed,
                 checks_total=len(questions[course_id]),
@@ -920,6 +958,13 @@ def _progress_table(
                 completed_at=enrolment.completed_at if enrolment else None,
             )
     return table
+
+
+def _enrolments_in(*, course_ids, learner_ids) -> QuerySet[Enrolment]:
+    """The learners' enrolments in these courses, with what progress reads of them."""
+    return Enrolment.objects.filter(course_id__in=course_ids, learner_id__in=learner_ids).only(
+        "learner_id", "course_id", "cohort_id", "completed_at", "cycle_started_at"
+    )
 
 
 def progress_for_course(
@@ -1052,15 +1097,18 @@ def test_results(*, course: CoursePage, learner_ids) -> dict[str, dict[int, Test
     return _results_from_rows(course=course, rows=rows)
 
 
+def _test_result(raw, maximum, data) -> TestResult:
+    """A test statement's result: its raw score, its maximum and the answers' marks."""
+    answers = ((data.get("result") or {}).get("extensions") or {}).get(ANSWERS_EXTENSION, {})
+    return TestResult(score=raw or 0, out_of=maximum or 0, answers=answers)
+
+
 def _results_from_rows(*, course: CoursePage, rows) -> dict[str, dict[int, TestResult]]:
     """Test results from the learners' test statements (rows of ``TEST_COLUMNS``)."""
     phase_of = {v: k for k, v in _test_activities(course).items()}
     results = {"pre": {}, "post": {}}
     for actor_id, activity, raw, maximum, data in rows:  # ordered by timestamp: last wins
-        answers = ((data.get("result") or {}).get("extensions") or {}).get(ANSWERS_EXTENSION, {})
-        results[phase_of[activity]][actor_id] = TestResult(
-            score=raw or 0, out_of=maximum or 0, answers=answers
-        )
+        results[phase_of[activity]][actor_id] = _test_result(raw, maximum, data)
     return results
 
 
@@ -1070,15 +1118,12 @@ class KnowledgeGain:
     per_question: list[tuple[str, float | None, float | None]]  # (question, pre %, post %)
 
 
-def knowledge_gain(*, course: CoursePage, learner_ids, test_rows=None) -> KnowledgeGain:
-    """``test_rows``: the learners' test statements (rows of ``TEST_COLUMNS`` in time order)
-    when the caller has read them already."""
+def knowledge_gain(*, course: CoursePage, learner_ids, results=None) -> KnowledgeGain:
+    """``results``: the learners' test results (as ``test_results`` returns them) when the
+    caller has read them already."""
     course = _canonical_course(course)
-    results = (
-        test_results(course=course, learner_ids=learner_ids)
-        if test_rows is None
-        else _results_from_rows(course=course, rows=test_rows)
-    )
+    if results is None:
+        results = test_results(course=course, learner_ids=learner_ids)
     per_learner = {}
     for pk in learner_ids:
         pre, post = results["pre"].get(pk), results["post"].get(pk)
@@ -1301,36 +1346,60 @@ class CohortGrid:
         ]
 
 
-def _grid_statements(*, learner_ids, course: CoursePage, structure: CourseStructure):
+# Rows read from the database at a time by the grid: its statements are counted as they
+# arrive, never all held at once (decision 0632).
+GRID_CHUNK = 500
+
+
+def _grid_statements(
+    *, learner_ids, course: CoursePage, structure: CourseStructure, enrolments: list[Enrolment]
+):
     """The learners' progress statements and their test results in the (canonical) course,
-    read in one query: rows of ``PROGRESS_COLUMNS`` and of ``TEST_COLUMNS``."""
-    lesson_ids = {activity_id("lesson", k) for k in structure.lesson_ids}
-    question_ids = set(structure.question_ids)
-    progress = _progress_filter(lesson_ids=lesson_ids, question_ids=question_ids)
+    read in one query and counted as they arrive: each learner's (lessons done, checks
+    passed), as ``_progress_table`` counts them in the cycle of their enrolment among
+    ``enrolments``, and the tests' results, as ``test_results`` returns them."""
+    lesson_keys = _lesson_keys(structure)
+    question_ids = _question_ids(structure)
+    progress = _progress_filter(lesson_ids=set(lesson_keys), question_ids=set(question_ids))
     tests = _test_filter(course)
-    test_activities = set(_test_activities(course).values())
-    progress_verbs = {*DONE_VERBS, verbs.ANSWERED}
-    progress_rows, test_rows = [], []
-    for row in (
+    phase_of = {v: k for k, v in _test_activities(course).items()}
+    progress_verbs = PAGE_STATEMENT_VERBS
+    enrolment_of = {e.learner_id: e for e in enrolments if e.course_id == course.pk}
+    # A statement's moment counts only against a later cycle's start: read only then.
+    cycles = any(e.cycle_started_at for e in enrolment_of.values())
+    counted: dict[int, tuple[set[int], set[str]]] = {}
+    results = {"pre": {}, "post": {}}
+    rows = (
         Statement.objects.filter(actor_id__in=learner_ids)
         .filter(progress | tests)
         .values_list(
-            *PROGRESS_COLUMNS,
+            "actor_id",
+            "activity",
+            "parent_activity",
+            "verb",
+            "success",
+            F("timestamp") if cycles else Value(None, output_field=DateTimeField()),
             "score_raw",
             "score_max",
             # A statement's whole document only where the test needs its answers.
             Case(When(tests, then=F("data")), default=None, output_field=JSONField()),
         )
-    ):
-        actor_id, activity, parent, verb, *_rest, raw, maximum, data = row
-        # Each row where its own query would have found it (the two filters above).
-        if activity in test_activities and verb == verbs.COMPLETED:
-            test_rows.append((actor_id, activity, raw, maximum, data))
-        if verb in progress_verbs and (
-            activity in lesson_ids or activity in question_ids or parent in lesson_ids
-        ):
-            progress_rows.append(row[: len(PROGRESS_COLUMNS)])
-    return progress_rows, test_rows
+    )
+    for actor_id, activity, parent, verb, success, when, raw, maximum, data in rows.iterator(
+        chunk_size=GRID_CHUNK
+    ):  # ordered by timestamp: the last test of each phase wins
+        # A test as its own query finds it (``_test_filter``); a progress statement as
+        # ``_progress_table`` counts it (its rule finds nothing outside ``progress``).
+        if verb == verbs.COMPLETED and activity in phase_of:
+            results[phase_of[activity]][actor_id] = _test_result(raw, maximum, data)
+        if verb in progress_verbs and _in_cycle(enrolment_of.get(actor_id), when):
+            if actor_id not in counted:
+                counted[actor_id] = (set(), set())
+            done, passed = counted[actor_id]
+            _statement_step(
+                done, passed, (activity, parent, verb, success), lesson_keys, question_ids
+            )
+    return counted, results
 
 
 def cohort_grid(*, cohort: Cohort, locale: Locale | None = None) -> CohortGrid:
@@ -1354,45 +1423,52 @@ def cohort_grid(*, cohort: Cohort, locale: Locale | None = None) -> CohortGrid:
         ]
     # The learners come with their enrolments in this cohort: when these are all in the
     # course itself (not a translation of it), they are the learners' enrolments in it.
+    # (Not their organisations: nothing on the grid or in its export shows them.)
     enrolments = list(
         Enrolment.objects.filter(cohort=cohort)
-        .select_related("learner__organisation")
+        .select_related("learner")
         .order_by("learner__display_name", "learner__username")
     )
     learners = [enrolment.learner for enrolment in enrolments]
+    learner_ids = [learner.pk for learner in learners]
     canonical = _canonical_course(course)
     sessions = list(cohort.sessions.all())
-    progress_rows, test_rows = _grid_statements(
-        learner_ids=[learner.pk for learner in learners], course=canonical, structure=structure
+    if all(enrolment.course_id == canonical.pk for enrolment in enrolments):
+        in_course, sessions_counted = enrolments, {cohort.pk: len(sessions)}
+    else:  # read before the statements, whose count depends on their cycles
+        in_course = list(_enrolments_in(course_ids=[canonical.pk], learner_ids=learner_ids))
+        sessions_counted = None
+    counted, results = _grid_statements(
+        learner_ids=learner_ids, course=canonical, structure=structure, enrolments=in_course
     )
     progress = progress_for_learners(
         course=course,
         learners=learners,
         cohort=cohort,
         structure=structure,
-        statements=progress_rows,
-        **(
-            {"enrolments": enrolments, "sessions_per_cohort": {cohort.pk: len(sessions)}}
-            if all(enrolment.course_id == canonical.pk for enrolment in enrolments)
-            else {}
-        ),
+        enrolments=in_course,
+        sessions_per_cohort=sessions_counted,
+        statement_progress=counted,
     )
-    gain = knowledge_gain(
-        course=course, learner_ids=[learner.pk for learner in learners], test_rows=test_rows
-    )
+    gain = knowledge_gain(course=course, learner_ids=learner_ids, results=results)
+    # Each lesson's columns (one, unless a key is repeated), and one tuple per distinct cell.
+    columns_of: dict[int, set[int]] = {}
+    for index, column in enumerate(columns):
+        for key in column.lesson_keys:
+            columns_of.setdefault(key, set()).add(index)
+    totals = [len(column.lesson_keys) for column in columns]
+    cell_of: dict[tuple[int, int], tuple[int, int]] = {}
     rows = []
     for learner in learners:
         learner_progress = progress[learner.pk]
+        done = [0] * len(columns)
+        for key in learner_progress.lessons_done:
+            for index in columns_of.get(key, ()):
+                done[index] += 1
         rows.append(
             GridRow(
                 learner=learner,
-                cells=[
-                    (
-                        len(set(column.lesson_keys) & learner_progress.lessons_done),
-                        len(column.lesson_keys),
-                    )
-                    for column in columns
-                ],
+                cells=[cell_of.setdefault(cell, cell) for cell in zip(done, totals, strict=True)],
                 progress=learner_progress,
                 percent=learner_progress.percent(course),
                 pre=gain.per_learner[learner.pk][0],
