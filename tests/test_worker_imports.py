@@ -118,9 +118,17 @@ def _database_for_a_fresh_process(tmp_path) -> dict:
     if connection.vendor == "sqlite":
         import sqlite3
 
+        # serialize() reads the pages once and fails on a lock; backup() from a shared-cache
+        # database waits, forever if another test's connection keeps a lock.
+        try:
+            pages = connection.connection.serialize()
+        except sqlite3.Error as error:
+            pytest.skip(f"the test database could not be copied: {error}")
         copy = tmp_path / "fresh.sqlite3"
-        target = sqlite3.connect(copy)
-        connection.connection.backup(target)
+        loaded, target = sqlite3.connect(":memory:"), sqlite3.connect(copy)
+        loaded.deserialize(pages)
+        loaded.backup(target)
+        loaded.close()
         target.close()
         return {"DATABASE_URL": f"sqlite:///{copy}"}
     database = connection.settings_dict
