@@ -65,6 +65,9 @@ class PublicURLconfMiddleware:
     def __call__(self, request):
         if settings.ROOT_URLCONF == FULL_URLCONF and not request.path_info.startswith(ADMIN_PREFIX):
             request.urlconf = PUBLIC_URLCONF
+            # For reverse() in the middlewares below too, and for an exception one of them
+            # raises (Django answers it through the URLconf set for the thread).
+            set_urlconf(PUBLIC_URLCONF)
         return self.get_response(request)
 
 
@@ -79,4 +82,5 @@ class StaffURLconfMiddleware:
             getattr(request, "user", None)
         ):
             request.urlconf = settings.ROOT_URLCONF
+            set_urlconf(settings.ROOT_URLCONF)
         return self.get_response(request)
