@@ -7,10 +7,13 @@ the template engine with every installed tag library, and the cache's client (re
 Each worker then imports and builds them on its own, and keeps its own copy. Loaded here,
 in the master, they are built once and their pages are shared by every worker it forks
 (decision 0631). Nothing here opens a connection or starts a thread: no database query, no
-Redis command, only imports and in-memory tables."""
+Redis command, only imports and in-memory tables. The URLconf loaded is the public one, without
+Wagtail's admin (decision 0633)."""
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+from lms import urlconfs
 
 
 def load_what_every_worker_uses() -> None:
@@ -27,10 +30,13 @@ def load_what_every_worker_uses() -> None:
             import_string(client)
     # The template engines: each imports every installed template tag library when built.
     engines.all()
-    resolver = get_resolver()
-    # The URLconf and its views, and the reverse-lookup table of the default language
-    # (Django builds one per language, on the first reverse() or resolve() in it). No
-    # language stays active in this thread (translation.override would leave one).
+    # The public URLconf and its views, and its reverse-lookup table in the default language
+    # (Django builds one per language, on the first reverse() or resolve() in it): what
+    # learners', trainers' and visitors' requests use. Not the full one (ROOT_URLCONF): it
+    # adds Wagtail's admin, which staff and requests under /admin/ load in the worker that
+    # serves them (decision 0633). No language stays active in this thread
+    # (translation.override would leave one).
+    resolver = get_resolver(urlconfs.PUBLIC_URLCONF)
     translation.activate(settings.LANGUAGE_CODE)
     try:
         resolver.reverse_dict  # noqa: B018

@@ -1,72 +1,20 @@
-"""Top-level URLs. Public pages carry a language prefix (/en/, /vi/, /ar/ ...)."""
+"""Top-level URLs (ROOT_URLCONF): Wagtail's admin under /admin/, then the public site
+(``lms.urls_public``). Requests under /admin/, and every request from staff, resolve and
+reverse with this one; others with the public one (``lms.urlconfs``, decision 0633). Code that
+reverses outside a request (Celery tasks, management commands, emails) uses this one."""
 
-from django.conf import settings
-from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path, re_path
-from django.views.i18n import JavaScriptCatalog
-from django_ratelimit.decorators import ratelimit
-from wagtail import urls as wagtail_urls
-from wagtail import views as wagtail_views
+from django.urls import include, path
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
-from wagtail.documents import urls as wagtaildocs_urls
-from wagtail.documents.views import serve as wagtaildocs_serve
 
-from lms.portal import page_routing
 from lms.portal import views as portal_views
-from lms.portal.sitemaps import PortalSitemap
-
-# Passwords of private pages and documents are guessed like account passwords: limited per
-# address (the visitor's, see lms/client_address.py).
-_password_form_limit = ratelimit(key="ip", rate="10/m", method="POST", block=True)
+from lms.urls_public import urlpatterns as public_urlpatterns
 
 urlpatterns = [
     # The admin signs in through allauth, with its rate limits and two-factor step.
     path("admin/login/", portal_views.admin_login_redirect, name="wagtailadmin_login"),
     path("admin/", include(wagtailadmin_urls)),
-    path(
-        "documents/authenticate_with_password/<int:restriction_id>/",
-        _password_form_limit(wagtaildocs_serve.authenticate_with_password),
-        name="wagtaildocs_authenticate_with_password",
-    ),
-    path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": PortalSitemap}}, name="sitemap"),
-    path("robots.txt", portal_views.robots_txt, name="robots_txt"),
-    path("", include("lms.portal.api_urls")),
+    *public_urlpatterns,
 ]
-
-urlpatterns += i18n_patterns(
-    path("accounts/", include("allauth.urls")),
-    path("accounts/", include("lms.accounts.urls")),
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("learn/", include("courses.urls")),
-    path("watch/", include("media_library.urls")),
-    path("certificates/", include("certification.urls")),
-    path("community/", include("community.urls")),
-    path("factories/", include("compliance.urls")),
-    path("survey/", include("lms.reports.studies.urls")),
-    path("reports/", include("lms.reports.urls")),
-    path("transparency/", include("compliance.urls_public")),
-    path("privacy/", include("lms.privacy.urls")),
-    path("notifications/", include("lms.notifications.urls")),
-    path("", include("lms.portal.urls")),
-    # Wagtail's sign-in for private pages signs in with a password alone: allauth's instead.
-    path("_util/login/", portal_views.admin_login_redirect, name="wagtailcore_login"),
-    path(
-        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
-        _password_form_limit(wagtail_views.authenticate_with_password),
-        name="wagtailcore_authenticate_with_password",
-    ),
-    # Wagtail's serve view, routed without its repeated queries (lms/portal/page_routing.py).
-    re_path(r"^((?:[\w\-]+/)*)$", page_routing.serve, name="wagtail_serve"),
-    path("", include(wagtail_urls)),
-    prefix_default_language=True,
-)
 
 handler404 = "lms.portal.views.page_not_found"
 handler500 = "lms.portal.views.server_error"
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns

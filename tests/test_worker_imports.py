@@ -66,7 +66,8 @@ def test_a_web_worker_starts_without_the_libraries_only_some_requests_need():
 
 def test_the_master_loads_what_every_worker_uses_before_the_fork():
     """gunicorn preloads ``lms.wsgi`` in its master (decision 0611): loading it also loads the
-    URLconf with the default language's reverse-lookup table, the template engines with
+    public URLconf (without Wagtail's admin, decision 0633) with the default language's
+    reverse-lookup table, the template engines with
     their tag libraries and the cache's client (redis-py), so the workers forked after share
     them instead of each building its own on its first requests (decision 0631). It opens no
     database or Redis connection and starts no thread: a forked worker must not share one."""
@@ -78,9 +79,11 @@ def test_the_master_loads_what_every_worker_uses_before_the_fork():
         "from django.template import engines\n"
         "from django.urls import get_resolver\n"
         "from django.utils.translation import trans_real\n"
-        "resolver = get_resolver()\n"
+        "resolver = get_resolver('lms.urls_public')\n"
         "print(json.dumps({\n"
-        "    'urlconf': settings.ROOT_URLCONF in sys.modules,\n"
+        "    'urlconf': 'lms.urls_public' in sys.modules,\n"
+        "    'admin_urlconf': [name for name in (settings.ROOT_URLCONF, 'wagtail.admin.urls')\n"
+        "        if name in sys.modules],\n"
         "    'reverse_tables': sorted(resolver._reverse_dict),\n"
         "    'engines': sorted(engines._engines),\n"
         "    'redis': 'redis' in sys.modules,\n"
@@ -94,6 +97,7 @@ def test_the_master_loads_what_every_worker_uses_before_the_fork():
     found = _fresh_worker_prints(probe, REDIS_URL="redis://127.0.0.1:9/0")
     assert found == {
         "urlconf": True,
+        "admin_urlconf": [],
         "reverse_tables": ["en"],
         "engines": ["django"],
         "redis": True,
@@ -101,6 +105,69 @@ def test_the_master_loads_what_every_worker_uses_before_the_fork():
         "language_active": False,
         "connections": [],
         "threads": 1,
+    }
+
+
+def _database_for_a_fresh_process(tmp_path) -> dict:
+    """The test database, for a new process: SQLite's in-memory one copied to a file (its
+    migrated rows; the test's own are not committed), PostgreSQL's by name (the probe rolls
+    its writes back)."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        # serialize() reads the pages once and fails on a lock; backup() from a shared-cache
+        # database waits, forever if another test's connection keeps a lock.
+        try:
+            pages = connection.connection.serialize()
+        except sqlite3.Error as error:
+            pytest.skip(f"the test database could not be copied: {error}")
+        copy = tmp_path / "fresh.sqlite3"
+        loaded, target = sqlite3.connect(":memory:"), sqlite3.connect(copy)
+        loaded.deserialize(pages)
+        loaded.backup(target)
+        loaded.close()
+        target.close()
+        return {"DATABASE_URL": f"sqlite:///{copy}"}
+    database = connection.settings_dict
+    return {
+        "DATABASE_URL": (
+            f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or ''}"
+            f":{database['PORT'] or 5432}/{database['NAME']}"
+        )
+    }
+
+
+@pytest.mark.django_db
+def test_public_requests_never_import_the_admins_urlconf(tmp_path):
+    """A worker serving visitors and learners resolves and reverses with the public URLconf
+    (decision 0633): loading the site, a learner's pages in two languages and a 404 leave
+    Wagtail's admin URLconf unimported; a request under /admin/ imports it."""
+    probe = (
+        "import json, sys\n"
+        "from lms.wsgi import application\n"
+        "from django.db import transaction\n"
+        "from django.test import Client\n"
+        "from lms.accounts.services import user_create\n"
+        "admin = 'wagtail.admin.urls'\n"
+        "seen, pages = {'start': admin in sys.modules}, {}\n"
+        "with transaction.atomic():\n"
+        "    client = Client()\n"
+        "    client.force_login(user_create(username='fresh-learner', password='x9!kq'))\n"
+        "    for path in ('/en/my/', '/vi/my/', '/en/no-such-place/'):\n"
+        "        pages[path] = client.get(path).status_code\n"
+        "    seen['learner'] = admin in sys.modules\n"
+        "    pages['/admin/'] = Client().get('/admin/').status_code\n"
+        "    seen['admin'] = admin in sys.modules\n"
+        "    transaction.set_rollback(True)\n"
+        "print(json.dumps({'pages': pages, 'seen': seen}))\n"
+    )
+    found = _fresh_worker_prints(probe, **_database_for_a_fresh_process(tmp_path))
+    assert found == {
+        "pages": {"/en/my/": 200, "/vi/my/": 200, "/en/no-such-place/": 404, "/admin/": 302},
+        "seen": {"start": False, "learner": False, "admin": True},
     }
 
 
@@ -112,16 +179,17 @@ def test_a_worker_serving_one_language_builds_that_language_alone():
         "import json\n"
         "from lms.wsgi import application\n"
         "from django.test import RequestFactory\n"
-        "from django.urls import get_resolver\n"
+        "from django.urls import get_resolver, set_urlconf\n"
         "from django.utils import translation\n"
         "from django.utils.translation import trans_real\n"
         "from lms.portal.templatetags.portal_tags import language_switcher\n"
         "translation.activate('en')\n"
+        "set_urlconf('lms.urls_public')\n"  # a visitor's request (lms.urlconfs)
         "request = RequestFactory().get('/en/accounts/login/?next=/en/learn/')\n"
         "links = language_switcher({'request': request})['links']\n"
         "print(json.dumps({'links': [link['url'] for link in links],\n"
         "    'catalogues': sorted(trans_real._translations),\n"
-        "    'reverse_tables': sorted(get_resolver()._reverse_dict)}))\n"
+        "    'reverse_tables': sorted(get_resolver('lms.urls_public')._reverse_dict)}))\n"
     )
     found = _fresh_worker_prints(probe)
     assert found["links"] == [

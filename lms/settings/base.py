@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "lms.page_cache.PageCacheMiddleware",
     "lms.portal.site_lookup.SiteLookupMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The URLconf without the admin outside /admin/ (then staff take the full one back).
+    "lms.urlconfs.PublicURLconfMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -93,6 +95,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "lms.accounts.middleware.SecondFactorMiddleware",
     "lms.accounts.middleware.PreferredLanguageMiddleware",
+    "lms.urlconfs.StaffURLconfMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "lms.malformed_requests.MalformedRequestMiddleware",
 ]

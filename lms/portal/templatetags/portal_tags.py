@@ -23,6 +23,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 from wagtail.models import Page
 
+from lms import urlconfs
 from lms.portal import language_links
 from lms.taxonomy.locales import locale_by_pk
 
@@ -127,6 +128,17 @@ def page_userbar(context):
     a link to the admin."""
     if not any(isinstance(context.get(name), Page) for name in ("page", "self")):
         return ""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return ""  # Wagtail's own answer (no permission), without importing its userbar
+    if urlconfs.uses_public_urlconf():
+        # Someone who is not staff but may use the admin (a group's access_admin): the
+        # userbar reverses admin names, which the public URLconf does not have (decision
+        # 0633). The permission is the one Wagtail checks next, read once (cached).
+        if not user.has_perm("wagtailadmin.access_admin"):
+            return ""
+        urlconfs.use_full_urlconf(request)
     from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 
     return wagtailuserbar(context)
