@@ -63,7 +63,9 @@ class PublicURLconfMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.ROOT_URLCONF == FULL_URLCONF and not request.path_info.startswith(ADMIN_PREFIX):
+        # "/admin" too: the full URLconf's "/admin/" is where CommonMiddleware sends it.
+        under_admin = f"{request.path_info}/".startswith(ADMIN_PREFIX)
+        if settings.ROOT_URLCONF == FULL_URLCONF and not under_admin:
             request.urlconf = PUBLIC_URLCONF
             # For reverse() in the middlewares below too, and for an exception one of them
             # raises (Django answers it through the URLconf set for the thread).

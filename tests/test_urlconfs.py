@@ -130,6 +130,12 @@ def test_someone_given_the_admin_without_being_staff_gets_a_userbar_that_reverse
         set_urlconf(None)
 
 
+def test_the_admin_typed_without_its_slash_is_sent_to_the_admin(client):
+    response = client.get("/admin")
+    assert response.status_code == 301
+    assert response["Location"] == "/admin/"
+
+
 def test_requests_under_admin_use_the_full_urlconf(client):
     response = client.get("/admin/")
     assert response.status_code == 302
