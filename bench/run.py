@@ -290,7 +290,8 @@ def site_gunicorn_executable() -> str:
     return str(executable) if executable.exists() else shutil.which("gunicorn") or "gunicorn"
 
 
-SITE_ENVIRONMENT = "development"  # set by main() before a server starts
+# Set by main() before it starts the site's server; none when the bench drives a target.
+SITE_ENVIRONMENT: str | None = None
 
 
 @contextlib.contextmanager

@@ -70,11 +70,13 @@ from lms.taxonomy.routing import paths_from_root
 
 STEPLEN = Page.steplen
 DONE_VERBS = {verbs.COMPLETED, verbs.PASSED}
+# The verbs of the statements progress counts: lessons done, checks answered or passed.
+PROGRESS_VERBS = frozenset({*DONE_VERBS, verbs.ANSWERED})
 # Every verb of the statements a learner's course and lesson pages read (progress, a
 # lesson's checks, the tests' results): declared to the learner page cache, so a statement
 # with another verb ("experienced") leaves their kept pages alone (decision 0630). A page
 # reading statements of another verb must add it here.
-PAGE_STATEMENT_VERBS = frozenset({*DONE_VERBS, verbs.ANSWERED})
+PAGE_STATEMENT_VERBS = PROGRESS_VERBS
 ANSWERS_EXTENSION = "urn:betterwork:ext:answers"
 QUESTION_PREFIX = activity_id("question", "")
 
@@ -236,7 +238,7 @@ def lesson_state(*, learner, lesson_id: int) -> tuple[bool, set[str]]:
     lesson = activity_id("lesson", lesson_id)
     question_prefix = activity_id("question", f"{lesson_id}.")
     rows = (
-        Statement.objects.filter(actor=learner, verb__in=[*DONE_VERBS, verbs.ANSWERED])
+        Statement.objects.filter(actor=learner, verb__in=sorted(PROGRESS_VERBS))
         .filter(Q(activity=lesson) | Q(parent_activity=lesson))
         .values_list("activity", "parent_activity", "verb", "success")
     )
@@ -793,7 +795,7 @@ PROGRESS_COLUMNS = ("actor_id", "activity", "parent_activity", "verb", "success"
 def _progress_filter(*, lesson_ids: set[str], question_ids: set[str]) -> Q:
     return Q(
         Q(activity__in=lesson_ids | question_ids) | Q(parent_activity__in=lesson_ids),
-        verb__in=[*DONE_VERBS, verbs.ANSWERED],
+        verb__in=sorted(PROGRESS_VERBS),
     )
 
 
@@ -1363,7 +1365,6 @@ def _grid_statements(
     progress = _progress_filter(lesson_ids=set(lesson_keys), question_ids=set(question_ids))
     tests = _test_filter(course)
     phase_of = {v: k for k, v in _test_activities(course).items()}
-    progress_verbs = PAGE_STATEMENT_VERBS
     enrolment_of = {e.learner_id: e for e in enrolments if e.course_id == course.pk}
     # A statement's moment counts only against a later cycle's start: read only then.
     cycles = any(e.cycle_started_at for e in enrolment_of.values())
@@ -1392,7 +1393,7 @@ def _grid_statements(
         # ``_progress_table`` counts it (its rule finds nothing outside ``progress``).
         if verb == verbs.COMPLETED and activity in phase_of:
             results[phase_of[activity]][actor_id] = _test_result(raw, maximum, data)
-        if verb in progress_verbs and _in_cycle(enrolment_of.get(actor_id), when):
+        if verb in PROGRESS_VERBS and _in_cycle(enrolment_of.get(actor_id), when):
             if actor_id not in counted:
                 counted[actor_id] = (set(), set())
             done, passed = counted[actor_id]

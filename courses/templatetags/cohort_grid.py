@@ -19,18 +19,6 @@ from django.utils.translation import gettext
 register = template.Library()
 
 
-def _current_app(context):
-    """The namespace ``{% url %}`` reverses in (django.template.defaulttags.URLNode)."""
-    request = context.get("request")
-    try:
-        return request.current_app
-    except AttributeError:
-        try:
-            return request.resolver_match.namespace
-        except AttributeError:
-            return None
-
-
 @register.simple_tag(takes_context=True)
 def cohort_grid_rows(context, grid, cohort, has_cmi5):
     """One ``<tr>`` per learner: the name (a new login slip for a learner without email,
@@ -45,7 +33,6 @@ def cohort_grid_rows(context, grid, cohort, has_cmi5):
             shown_numbers[number] = render_value_in_context(number, context)
         return shown_numbers[number]
 
-    current_app = _current_app(context)
     csrf = CsrfTokenNode().render(context)
     # Translations of template literals are safe strings: written as they are, unescaped.
     slip_title = gettext("New password and login slip")
@@ -60,9 +47,7 @@ def cohort_grid_rows(context, grid, cohort, has_cmi5):
         out.append('\n      <tr>\n        <th scope="row">')
         out.append(render_value_in_context(learner.name, context))
         if not learner.email:
-            url = reverse(
-                "courses:learner_new_slip", args=[cohort.pk, learner.pk], current_app=current_app
-            )
+            url = reverse("courses:learner_new_slip", args=[cohort.pk, learner.pk])
             out.append(
                 f'\n          <form method="post" action="{conditional_escape(url)}" '
                 f'class="inline-form">{csrf}<button type="submit" '
@@ -70,9 +55,7 @@ def cohort_grid_rows(context, grid, cohort, has_cmi5):
                 "</button></form>"
             )
         if has_cmi5:
-            url = reverse(
-                "courses:learner_cmi5", args=[cohort.pk, learner.pk], current_app=current_app
-            )
+            url = reverse("courses:learner_cmi5", args=[cohort.pk, learner.pk])
             out.append(
                 f' <a class="cmi5-units-link" href="{conditional_escape(url)}">{cmi5_units}</a>'
             )
