@@ -200,11 +200,12 @@ def test_a_worker_serving_one_language_builds_that_language_alone():
 
 
 def test_a_web_worker_starts_without_building_the_api_schemas():
-    """Wagtail builds a read, a create and a patch schema for every page type when its apps
-    are ready (its v3 API, which the site does not route): with Ninja's schemas deferred
-    (``lms.ninja_schemas``, decision 0624) none of them, and none of the buyers' API
-    schemas, has built its validator after the site and its URLconf are loaded. A schema
-    is built when first used: its JSON schema, and a validation from four threads at once."""
+    """Ninja's schemas are deferred (``lms.ninja_schemas``, decision 0624): none of the
+    buyers' API schemas has built its validator after the site and its URLconf are loaded,
+    nor, when Wagtail's v3 API is imported (the site does not, decision 0635, but a project
+    routing it would), the read, create and patch schemas it defines for every page type.
+    A schema is built when first used: its JSON schema, and a validation from four threads
+    at once."""
     probe = (
         "import json, sys, threading\n"
         "from lms.wsgi import application\n"
