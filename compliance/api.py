@@ -30,7 +30,11 @@ from compliance.models import (
     SharingScope,
 )
 from compliance.services import OFFICIAL_KINDS
+from lms import ninja_schemas
 from lms.taxonomy.models import Cluster, CompliancePoint
+
+# Before the schemas below are defined: each builds its validator on first use (decision 0624).
+ninja_schemas.build_schemas_on_first_use()
 
 DEFAULT_PAGE_SIZE = 50
 NOT_SHARED = gettext_lazy("Not shared with your organisation (or no such supplier).")

@@ -1,18 +1,17 @@
 """The buyers' read API, without a language prefix: ``/api/v1/`` (compliance.api).
 
-The API reads no session: a buyer's key authenticates each call (like the recording keys of
-lms.records), so the session's second factor does not apply to it. Its views declare
-``own_data`` (the key holder's organisation's own grants) and the OpenAPI document
-``public_data``; tests/accounts/test_url_walk.py checks that every view is classified."""
+Its patterns (``compliance.api_routes``) are imported with Django Ninja and pydantic by the
+first call to the API or the first reverse of one of its names in a process, not when the
+site's URLconf loads (``lms.lazy_urls``, decision 0636): most of the site's web workers never
+serve it."""
 
-from django.urls import include, path
+from lms.lazy_urls import include_on_first_use
 
-from compliance.api import api
-from lms.accounts.exposure import Exposure
+APP_NAME = "ninja"  # what Django Ninja names every API's application
+NAMESPACE = "buyer_api_v1"  # compliance.api's urls_namespace
 
-_patterns, _app, _namespace = api.urls
-for _pattern in _patterns:
-    _name = getattr(_pattern, "name", "") or ""
-    _pattern.callback.data_exposure = Exposure.PUBLIC if _name == "openapi-json" else Exposure.OWN
-
-urlpatterns = [path("api/v1/", include((_patterns, _app), namespace=_namespace))]
+urlpatterns = [
+    include_on_first_use(
+        "api/v1/", "compliance.api_routes", app_name=APP_NAME, namespace=NAMESPACE
+    ),
+]

@@ -35,6 +35,10 @@ LOADED_LATE = [
     # package, two small modules, to learn whether it is installed.
     "cryptography.hazmat",
     "lxml",  # Beautiful Soup's lxml builder (decision 0618)
+    # Django Ninja: the buyers' API, loaded by its first call (decision 0636) and no longer
+    # by Wagtail's unrouted v3 API (decision 0635). Pydantic too, outside the admin: see
+    # test_the_buyers_api_is_loaded_by_its_first_use_and_builds_its_schemas_then.
+    "ninja",
 ]
 
 
@@ -199,28 +203,27 @@ def test_a_worker_serving_one_language_builds_that_language_alone():
     assert found["reverse_tables"] == ["en"]
 
 
-def test_a_web_worker_starts_without_building_the_api_schemas():
-    """Ninja's schemas are deferred (``lms.ninja_schemas``, decision 0624): none of the
-    buyers' API schemas has built its validator after the site and its URLconf are loaded,
-    nor, when Wagtail's v3 API is imported (the site does not, decision 0635, but a project
-    routing it would), the read, create and patch schemas it defines for every page type.
-    A schema is built when first used: its JSON schema, and a validation from four threads
-    at once."""
+def test_the_buyers_api_is_loaded_by_its_first_use_and_builds_its_schemas_then():
+    """The buyers' API (Django Ninja, pydantic) is not loaded with the site, the public
+    URLconf and its reverse-lookup table (``lms.lazy_urls``, decision 0636); resolving one of
+    its paths or reversing one of its names loads it. (Wagtail's admin URLconf, which staff
+    load, imports pydantic for its page actions.) Its schemas are deferred (``lms.ninja_schemas``,
+    decision 0624): none has built its validator when the API is loaded, and one is built
+    when first used, by four threads at once."""
     probe = (
         "import json, sys, threading\n"
         "from lms.wsgi import application\n"
-        "from django.urls import resolve\n"
+        "from django.urls import resolve, reverse, set_urlconf\n"
+        "set_urlconf('lms.urls_public')\n"
         "resolve('/en/')\n"
-        "from wagtail.api.v3.registry import registry\n"
-        "from wagtail.models import get_page_models\n"
+        "reverse('robots_txt')\n"
+        "names = ('ninja', 'pydantic', 'pydantic_core', 'compliance.api')\n"
+        "at_start = [name for name in names if name in sys.modules]\n"
+        "match = resolve('/api/v1/suppliers')\n"
+        "openapi = reverse('buyer_api_v1:openapi-json')\n"
         "from compliance import api as buyers_api\n"
-        "registrations = [registry.get(model._meta.label) for model in get_page_models()]\n"
-        "page_schemas = [getattr(r, f'{d}_schema') for r in registrations\n"
-        "    for d in ('read', 'create', 'patch')]\n"
-        "page_schemas = [schema for schema in page_schemas if schema is not None]\n"
         "buyers = [buyers_api.Supplier, buyers_api.SupplierPage, buyers_api.Paging]\n"
-        "built_at_start = [s.__name__ for s in page_schemas + buyers if s.__pydantic_complete__]\n"
-        "course = registry.get_type_schemas('courses.CoursePage')\n"
+        "built_when_loaded = [s.__name__ for s in buyers if s.__pydantic_complete__]\n"
         "supplier = {'id': 7, 'name': 'N', 'legal_name': 'L', 'country': 'VN', 'sector': None,\n"
         "    'shared': ['assessments'], 'plan': {'actions': 3, 'done': 1, 'overdue': 0}}\n"
         "validated = []\n"
@@ -231,16 +234,15 @@ def test_a_web_worker_starts_without_building_the_api_schemas():
         "threads = [threading.Thread(target=validate) for _ in range(4)]\n"
         "[thread.start() for thread in threads]\n"
         "[thread.join() for thread in threads]\n"
-        "print(json.dumps({'page_schemas': len(page_schemas), 'built_at_start': built_at_start,\n"
-        "    'course_read': sorted(course['read']['properties']),\n"
-        "    'course_create_requires': course['create'].get('required'),\n"
+        "print(json.dumps({'at_start': at_start, 'namespace': match.namespace,\n"
+        "    'openapi': openapi, 'built_when_loaded': built_when_loaded,\n"
         "    'validated': validated}))\n"
     )
     found = _fresh_worker_prints(probe)
-    assert found["page_schemas"] > 20  # the site's page types, each with its schemas
-    assert found["built_at_start"] == []
-    assert {"id", "meta", "title"} <= set(found["course_read"])
-    assert "title" in found["course_create_requires"]
+    assert found["at_start"] == []
+    assert found["namespace"] == "buyer_api_v1"
+    assert found["openapi"] == "/api/v1/openapi.json"
+    assert found["built_when_loaded"] == []
     assert found["validated"] == [1, 1, 1, 1]
 
 

@@ -8,11 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from lms import ninja_schemas
         from lms.accounts import webauthn_on_demand
-
-        # Before Wagtail's apps build their v3 API's schemas (decision 0624).
-        ninja_schemas.build_schemas_on_first_use()
 
         # Before the URLconf or a sign-in imports allauth's WebAuthn code (decision 0618).
         webauthn_on_demand.defer_webauthn_module()
