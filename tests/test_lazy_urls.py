@@ -7,10 +7,19 @@ import sys
 import pytest
 from django.core.checks.urls import check_url_config
 from django.test import override_settings
-from django.urls import Resolver404, clear_url_caches, resolve, reverse
+from django.urls import (
+    Resolver404,
+    URLResolver,
+    clear_url_caches,
+    get_resolver,
+    resolve,
+    reverse,
+)
+from django.urls.resolvers import LocalePrefixPattern
 from django.utils import translation
 
-from lms.lazy_urls import include_on_first_use
+from lms.lazy_urls import ResolverOnFirstUse, include_on_first_use
+from lms.portal.templatetags.portal_tags import plain_patterns
 
 ROOT = "tests.lazy_urls.root"
 TARGET = "tests.lazy_urls.target"
@@ -80,3 +89,23 @@ def test_it_needs_a_namespace():
         include_on_first_use("x/", TARGET, app_name="x", namespace="")
     with pytest.raises(ValueError, match="namespace"):
         include_on_first_use("x/", TARGET, app_name="", namespace="x")
+
+
+def _sections_on_first_use(patterns, under_language_prefix=False):
+    for entry in patterns:
+        if isinstance(entry, ResolverOnFirstUse):
+            yield entry, under_language_prefix
+        elif isinstance(entry, URLResolver):
+            prefixed = under_language_prefix or isinstance(entry.pattern, LocalePrefixPattern)
+            yield from _sections_on_first_use(entry.url_patterns, prefixed)
+
+
+@pytest.mark.parametrize("urlconf", ["lms.urls", "lms.urls_public"])
+def test_the_sites_sections_on_first_use_do_not_depend_on_the_language(urlconf):
+    """The language switcher does not import them to learn whether their addresses change
+    with the language (``portal_tags.plain_patterns``): they must not."""
+    sections = list(_sections_on_first_use(get_resolver(urlconf).url_patterns))
+    assert [section.namespace for section, _prefixed in sections] == ["buyer_api_v1"]
+    for section, prefixed in sections:
+        assert not prefixed, section
+        assert plain_patterns(section.url_patterns), section

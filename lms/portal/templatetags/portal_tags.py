@@ -24,6 +24,7 @@ from django.utils.translation import get_language
 from wagtail.models import Page
 
 from lms import urlconfs
+from lms.lazy_urls import ResolverOnFirstUse
 from lms.portal import language_links
 from lms.taxonomy.locales import locale_by_pk
 
@@ -101,23 +102,28 @@ def _only_the_prefix_depends_on_the_language(urlconf) -> bool:
     language prefix (always shown): then reversing in another language changes the prefix
     alone. A translated route, an unprefixed default language or a pattern of another kind
     answers no."""
+    return plain_patterns(get_resolver(urlconf).url_patterns)
 
-    def plain(patterns) -> bool:
-        for entry in patterns:
-            pattern = entry.pattern
-            if isinstance(pattern, LocalePrefixPattern):
-                if not pattern.prefix_default_language:
-                    return False
-            elif isinstance(pattern, RoutePattern):
-                if isinstance(pattern._route, Promise):
-                    return False
-            elif not isinstance(pattern, RegexPattern) or isinstance(pattern._regex, Promise):
-                return False
-            if isinstance(entry, URLResolver) and not plain(entry.url_patterns):
-                return False
-        return True
 
-    return plain(get_resolver(urlconf).url_patterns)
+def plain_patterns(patterns) -> bool:
+    """``_only_the_prefix_depends_on_the_language`` for ``patterns``. A section included on
+    first use (``lms.lazy_urls``) is not imported for it: such sections are outside the
+    language prefix with plain routes, which tests/test_lazy_urls.py checks."""
+    for entry in patterns:
+        pattern = entry.pattern
+        if isinstance(pattern, LocalePrefixPattern):
+            if not pattern.prefix_default_language:
+                return False
+        elif isinstance(pattern, RoutePattern):
+            if isinstance(pattern._route, Promise):
+                return False
+        elif not isinstance(pattern, RegexPattern) or isinstance(pattern._regex, Promise):
+            return False
+        if isinstance(entry, ResolverOnFirstUse):
+            continue
+        if isinstance(entry, URLResolver) and not plain_patterns(entry.url_patterns):
+            return False
+    return True
 
 
 @register.simple_tag(takes_context=True)
