@@ -6,9 +6,16 @@
 # (the default) loads the application in the master before the workers are forked, as
 # site/deploy/gunicorn.conf.py does (decision 0611); BENCH_PRELOAD=0 loads it in each
 # worker. bench/run.py gives both servers the same environment, MALLOC_ARENA_MAX=2 with it
-# (two glibc malloc arenas a process, as site/deploy/lms-web.service; decision 0617).
+# (two glibc malloc arenas a process, as site/deploy/lms-web.service; decision 0617). Before
+# each fork the master gives its heap's free pages back, as production does (decision 0637).
 import gc
 import os
+import runpy
+from pathlib import Path
+
+# The production settings' heap release (site/deploy/heap.py, decision 0637), loaded by path:
+# the peers' servers import nothing of the site.
+_heap = runpy.run_path(str(Path(__file__).resolve().parents[1] / "site" / "deploy" / "heap.py"))
 
 workers = int(os.environ.get("BENCH_WORKERS", 2))
 threads = int(os.environ.get("BENCH_THREADS", 4))
@@ -23,3 +30,5 @@ def pre_fork(server, worker):
     # generation are never written by a collection in a worker (decision 0611).
     if preload_app:
         gc.freeze()
+    # What loading freed goes back to the kernel rather than into each worker: both servers.
+    _heap["release_free_heap"]()

@@ -2,6 +2,10 @@
 # App servers are stateless; add more of them behind the load balancer to grow.
 import multiprocessing
 import os
+import runpy
+from pathlib import Path
+
+_heap = runpy.run_path(str(Path(__file__).with_name("heap.py")))
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
@@ -30,3 +34,5 @@ def pre_fork(server, worker):
     # Objects moved to the permanent generation are never written by a collection in a
     # worker, so their pages stay shared.
     gc.freeze()
+    # The heap's free pages go back to the kernel rather than into each worker (heap.py).
+    _heap["release_free_heap"]()
