@@ -20,6 +20,7 @@ def load_what_every_worker_uses() -> None:
     from django.template import engines
     from django.urls import get_resolver
     from django.utils import translation
+    from wagtail import hooks
 
     for cache in settings.CACHES.values():
         # The cache backend and its client class: django-redis's imports redis-py, which a
@@ -42,3 +43,9 @@ def load_what_every_worker_uses() -> None:
         resolver.reverse_dict  # noqa: B018
     finally:
         translation.deactivate()
+    # Wagtail's hooks: the first page a worker serves asks for them (Wagtail's serve view runs
+    # the ``before_serve_page`` hooks, the page cache reads the registered snippets on a
+    # save), which imports every installed app's ``wagtail_hooks`` module with the admin
+    # views, viewsets and forms they name: about 310 modules and 11 MB a process (decision
+    # 0638).
+    hooks.search_for_hooks()

@@ -36,8 +36,7 @@ LOADED_LATE = [
     "cryptography.hazmat",
     "lxml",  # Beautiful Soup's lxml builder (decision 0618)
     # Django Ninja: the buyers' API, loaded by its first call (decision 0636) and no longer
-    # by Wagtail's unrouted v3 API (decision 0635). Pydantic too, outside the admin: see
-    # test_the_buyers_api_is_loaded_by_its_first_use_and_builds_its_schemas_then.
+    # by Wagtail's unrouted v3 API (decision 0635).
     "ninja",
 ]
 
@@ -73,7 +72,8 @@ def test_the_master_loads_what_every_worker_uses_before_the_fork():
     public URLconf (without Wagtail's admin, decision 0633) with the default language's
     reverse-lookup table, the template engines with
     their tag libraries and the cache's client (redis-py), so the workers forked after share
-    them instead of each building its own on its first requests (decision 0631). It opens no
+    them instead of each building its own on its first requests (decision 0631), and every
+    app's Wagtail hooks, which the first page served asks for (decision 0638). It opens no
     database or Redis connection and starts no thread: a forked worker must not share one."""
     probe = (
         "import json, sys, threading\n"
@@ -83,6 +83,8 @@ def test_the_master_loads_what_every_worker_uses_before_the_fork():
         "from django.template import engines\n"
         "from django.urls import get_resolver\n"
         "from django.utils.translation import trans_real\n"
+        "from django.apps import apps\n"
+        "from django.utils.module_loading import module_has_submodule\n"
         "resolver = get_resolver('lms.urls_public')\n"
         "print(json.dumps({\n"
         "    'urlconf': 'lms.urls_public' in sys.modules,\n"
@@ -91,6 +93,9 @@ def test_the_master_loads_what_every_worker_uses_before_the_fork():
         "    'reverse_tables': sorted(resolver._reverse_dict),\n"
         "    'engines': sorted(engines._engines),\n"
         "    'redis': 'redis' in sys.modules,\n"
+        "    'hooks': [app.name for app in apps.get_app_configs()\n"
+        "        if module_has_submodule(app.module, 'wagtail_hooks')\n"
+        "        and f'{app.name}.wagtail_hooks' not in sys.modules],\n"
         "    'cache_backend': settings.CACHES['default']['BACKEND'],\n"
         "    'language_active': getattr(trans_real._active, 'value', None) is not None,\n"
         "    'connections': [c.alias for c in connections.all(initialized_only=True)\n"
@@ -105,6 +110,7 @@ def test_the_master_loads_what_every_worker_uses_before_the_fork():
         "reverse_tables": ["en"],
         "engines": ["django"],
         "redis": True,
+        "hooks": [],  # no app whose wagtail_hooks module is not loaded
         "cache_backend": "django_redis.cache.RedisCache",
         "language_active": False,
         "connections": [],
@@ -149,8 +155,7 @@ def test_public_requests_never_import_the_admins_urlconf(tmp_path):
     """A worker serving visitors and learners resolves and reverses with the public URLconf
     (decision 0633): loading the site, the sign-in page, a learner's pages in two languages
     and a 404 leave Wagtail's admin URLconf unimported, and the buyers' API with Django Ninja
-    (decision 0636; pydantic comes with Wagtail's hooks, which serving a page searches); a
-    request under /admin/ imports the admin's URLconf."""
+    (decision 0636); a request under /admin/ imports the admin's URLconf."""
     probe = (
         "import json, sys\n"
         "from lms.wsgi import application\n"
@@ -215,10 +220,10 @@ def test_a_worker_serving_one_language_builds_that_language_alone():
 
 
 def test_the_buyers_api_is_loaded_by_its_first_use_and_builds_its_schemas_then():
-    """The buyers' API (Django Ninja, pydantic) is not loaded with the site, the public
-    URLconf and its reverse-lookup table (``lms.lazy_urls``, decision 0636); resolving one of
-    its paths or reversing one of its names loads it. (Wagtail's admin URLconf, which staff
-    load, imports pydantic for its page actions.) Its schemas are deferred (``lms.ninja_schemas``,
+    """The buyers' API (Django Ninja) is not loaded with the site, the public URLconf and its
+    reverse-lookup table (``lms.lazy_urls``, decision 0636); resolving one of its paths or
+    reversing one of its names loads it. (Pydantic is loaded: Wagtail's hooks, loaded before
+    the fork, import its admin's page actions, which use it.) Its schemas are deferred (``lms.ninja_schemas``,
     decision 0624): none has built its validator when the API is loaded, and one is built
     when first used, by four threads at once."""
     probe = (
@@ -228,7 +233,7 @@ def test_the_buyers_api_is_loaded_by_its_first_use_and_builds_its_schemas_then()
         "set_urlconf('lms.urls_public')\n"
         "resolve('/en/')\n"
         "reverse('robots_txt')\n"
-        "names = ('ninja', 'pydantic', 'pydantic_core', 'compliance.api')\n"
+        "names = ('ninja', 'compliance.api', 'compliance.api_routes')\n"
         "at_start = [name for name in names if name in sys.modules]\n"
         "match = resolve('/api/v1/suppliers')\n"
         "openapi = reverse('buyer_api_v1:openapi-json')\n"
