@@ -19,7 +19,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 
-from compliance import sharing
+from compliance import api_urls, sharing
 from compliance import sharing_selectors as shared
 from compliance.models import (
     AccessLogEntry,
@@ -92,7 +92,7 @@ api = NinjaAPI(
         "Authenticate with a key made on the site's API keys page: "
         "`Authorization: Bearer <key>`. Lists are paginated with `page` and `page_size`."
     ),
-    urls_namespace="buyer_api_v1",
+    urls_namespace=api_urls.NAMESPACE,  # what the site includes it as, on first use
     auth=BuyerKey(),
     throttle=[PerKeyThrottle()],
     docs_url=None,

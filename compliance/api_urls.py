@@ -1,9 +1,8 @@
 """The buyers' read API, without a language prefix: ``/api/v1/`` (compliance.api).
 
-Its patterns (``compliance.api_routes``) are imported with Django Ninja and pydantic by the
-first call to the API or the first reverse of one of its names in a process, not when the
-site's URLconf loads (``lms.lazy_urls``, decision 0636): most of the site's web workers never
-serve it."""
+Its patterns (``compliance.api_routes``) are imported with Django Ninja by the first call to
+the API or the first reverse of one of its names in a process, not when the site's URLconf
+loads (``lms.lazy_urls``, decision 0636): most of the site's web workers never serve it."""
 
 from lms.lazy_urls import include_on_first_use
 

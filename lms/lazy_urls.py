@@ -2,17 +2,21 @@
 
 ``include()`` imports its module at once. Django's ``URLResolver`` also accepts the module's
 dotted name, and imports it the first time it needs the patterns: to resolve a path under
-its route (a path elsewhere never reaches it), or to reverse a name in its namespace.
-One more thing reads them: when the URLconf containing it builds its reverse-lookup table
-(on a process's first ``reverse()`` in a language), Django 5.2 has every included resolver
-build its own too, although it uses a namespaced one's only to reverse names in that
-namespace. ``ResolverOnFirstUse`` builds its table only when something asks for it.
+its route (a path elsewhere never reaches it), or to reverse a name in its namespace
+(``reverse()`` builds a resolver of its own over the patterns for that). One more thing
+reads them: when the URLconf containing it builds its reverse-lookup table (on a process's
+first ``reverse()`` in a language), Django 5.2 has every included resolver build its own
+too, although it uses a namespaced one's only through that namespace. ``ResolverOnFirstUse``
+builds its table only when something asks it for it directly.
 
-So a section of the site that only some requests reach, and that imports heavy libraries,
-stays out of every web worker until one of those requests comes (issue 14, a worker's
-memory): the buyers' API, whose Django Ninja and pydantic cost a process about 9 MB
-(decision 0636). Django's system checks read every resolver's patterns, so ``manage.py
-check`` still imports and checks the section; ``tests/test_lazy_urls.py`` checks the rest.
+So a section of the site that only some requests reach, and that imports libraries nothing
+else needs, stays out of every web worker until one of those requests comes (issue 14, a
+worker's memory; decision 0636): the buyers' API, whose Django Ninja and own modules cost a
+process about 2 MB. Two consequences: an error in the section's modules shows at its first
+use, not when the server starts (``manage.py check``, which reads every resolver's patterns,
+imports and checks it; the deployment runs it), and the including resolver's list of view
+paths (``_is_callback``, which only ``django.contrib.admindocs`` reads) lacks the section's.
+``tests/test_lazy_urls.py`` checks the behaviour.
 """
 
 from django.urls import URLResolver

@@ -13,11 +13,14 @@ These configurations are Wagtail's own, with one difference: while Wagtail's ``r
 the modules it imports to register with the v3 API are answered by stand-ins that register
 nothing (``without_api_v3_registration``). Everything else the apps do when ready (their
 permission policies, signal handlers, form widgets, revision comparisons, reference index,
-deferred snippets) runs unchanged. A module already imported for real is left alone, and the
-stand-ins are removed as soon as ``ready()`` returns, so a later import gets Wagtail's own
-module. Should a Wagtail release import something else of the v3 API from one of these
-``ready()``, the real module is imported (the memory comes back, nothing breaks) and
-``tests/test_wagtail_apps.py`` fails.
+deferred snippets) runs unchanged. If any of those modules is already imported for real
+(something loaded the v3 API first), no stand-in is used and the apps register as Wagtail
+means them to. The stand-ins are removed as soon as ``ready()`` returns, so a later import
+gets Wagtail's own module. Should a Wagtail release import another module of the v3 API
+from one of these ``ready()``, the real one is imported (the memory comes back) and
+``tests/test_wagtail_apps.py`` fails; should it import another name from one of the
+stand-ins, or call another method of the API, the site fails to start with an
+``ImportError`` or ``AttributeError`` naming it.
 
 To serve Wagtail's v3 API, list Wagtail's own configurations in ``INSTALLED_APPS`` again
 (``wagtail.images`` and so on) and mount it.
@@ -64,12 +67,15 @@ STAND_INS: dict[str, dict[str, object]] = {
 
 @contextmanager
 def without_api_v3_registration() -> Iterator[None]:
-    """Within the block, importing one of ``STAND_INS``' modules that is not loaded yet
-    gives a stand-in; afterwards the stand-ins it added are gone from ``sys.modules``."""
+    """Within the block, importing one of ``STAND_INS``' modules gives a stand-in, unless one
+    of them is already loaded (then the block changes nothing: stand-ins mixed with the real
+    API would register ``None`` routers with it). Afterwards the stand-ins are gone from
+    ``sys.modules``."""
     added = {}
+    if set(STAND_INS) & set(sys.modules):
+        yield
+        return
     for name, attributes in STAND_INS.items():
-        if name in sys.modules:
-            continue
         stand_in = ModuleType(name, "A stand-in while a Wagtail app is ready (lms.wagtail_apps).")
         stand_in.__dict__.update(attributes)
         sys.modules[name] = stand_in
@@ -118,6 +124,11 @@ def _namespaces(resolver: URLResolver) -> Iterator[str]:
 def api_v3_not_routed(app_configs=None, **kwargs):
     """Wagtail's v3 API, if mounted, would lack the images, documents, snippets and
     redirects these configurations do not register."""
+    from django.apps import apps
+
+    ours = (ImagesConfig, DocumentsConfig, SnippetsConfig, RedirectsConfig)
+    if not any(isinstance(config, ours) for config in apps.get_app_configs()):
+        return []
     if API_V3_NAMESPACE not in set(_namespaces(get_resolver())):
         return []
     return [
@@ -127,7 +138,7 @@ def api_v3_not_routed(app_configs=None, **kwargs):
             hint=(
                 "List Wagtail's own app configurations in INSTALLED_APPS (wagtail.images, "
                 "wagtail.documents, wagtail.snippets, wagtail.contrib.redirects) instead of "
-                "lms.wagtail_apps', or remove the API from the URLconf."
+                "the classes of lms.wagtail_apps, or remove the API from the URLconf."
             ),
             id="lms.E001",
         )

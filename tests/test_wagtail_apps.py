@@ -82,8 +82,8 @@ def test_what_the_apps_do_when_ready_still_happens():
         for field in model._meta.fields
         if isinstance(field, ForeignKey) and field.related_model is document_model
     ]
-    if document_fields:
-        assert display_class_registry.get(document_fields[0]).__name__ == "DocumentDisplay"
+    assert document_fields, "the site's course pages have documents"
+    assert display_class_registry.get(document_fields[0]).__name__ == "DocumentDisplay"
 
     # Images' and redirects' signal handlers, deferred snippets, snippets' permissions.
     assert "post_save_image_feature_detection" in _receiver_names(post_save, image_model)
@@ -114,9 +114,14 @@ def test_a_process_loading_the_site_imports_nothing_of_the_v3_api():
     assert found == {"loaded": [], "api": "NinjaAPI", "ninja": "ninja"}
 
 
-def test_stand_ins_answer_the_imports_only_within_the_block():
-    name = "wagtail.images.api.v3.registry"
-    assert name not in sys.modules
+@pytest.fixture
+def no_api_v3_loaded(monkeypatch):
+    """Whatever another test imported, none of the API's modules is loaded here."""
+    for name in STAND_INS:
+        monkeypatch.delitem(sys.modules, name, raising=False)
+
+
+def test_stand_ins_answer_the_imports_only_within_the_block(no_api_v3_loaded):
     with without_api_v3_registration():
         from wagtail.images.api.v3.registry import register_content_types
 
@@ -127,7 +132,7 @@ def test_stand_ins_answer_the_imports_only_within_the_block():
     assert not set(STAND_INS) & set(sys.modules)
 
 
-def test_stand_ins_are_removed_when_ready_fails():
+def test_stand_ins_are_removed_when_ready_fails(no_api_v3_loaded):
     def failing_ready():
         with without_api_v3_registration():
             assert "wagtail.contrib.redirects.api.v3" in sys.modules
@@ -138,15 +143,17 @@ def test_stand_ins_are_removed_when_ready_fails():
     assert not set(STAND_INS) & set(sys.modules)
 
 
-def test_a_module_already_imported_is_left_alone(monkeypatch):
-    real = type(sys)("wagtail.snippets.api.v3.router")
-    real.router = "Wagtail's router"
-    monkeypatch.setitem(sys.modules, "wagtail.snippets.api.v3.router", real)
+def test_with_the_api_already_loaded_no_stand_in_is_used(no_api_v3_loaded, monkeypatch):
+    """Stand-ins beside the real API would add ``None`` routers to it: all or nothing."""
+    real = type(sys)("wagtail.api.v3.api")
+    real.api = "Wagtail's API"
+    monkeypatch.setitem(sys.modules, "wagtail.api.v3.api", real)
     with without_api_v3_registration():
-        from wagtail.snippets.api.v3.router import router
+        from wagtail.api.v3.api import api
 
-        assert router == "Wagtail's router"
-    assert sys.modules["wagtail.snippets.api.v3.router"] is real
+        assert api == "Wagtail's API"
+        assert set(sys.modules) & set(STAND_INS) == {"wagtail.api.v3.api"}
+    assert sys.modules["wagtail.api.v3.api"] is real
 
 
 urlpatterns_with_api = [
@@ -169,6 +176,16 @@ def test_mounting_the_v3_api_is_refused_with_a_way_out(urlconf):
         del sys.modules[module.__name__]
     assert [error.id for error in errors] == ["lms.E001"]
     assert "INSTALLED_APPS" in errors[0].hint
+
+
+def test_the_check_holds_only_where_these_configurations_are_installed(monkeypatch):
+    module = type(sys)("tests.urlconf_with_api_elsewhere")
+    module.urlpatterns = urlpatterns_with_api
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    for name in ("ImagesConfig", "DocumentsConfig", "SnippetsConfig", "RedirectsConfig"):
+        monkeypatch.setattr(wagtail_apps, name, type(name, (), {}))
+    with override_settings(ROOT_URLCONF=module.__name__):
+        assert wagtail_apps.api_v3_not_routed() == []
 
 
 def test_the_site_passes_the_check():

@@ -219,13 +219,17 @@ def test_a_worker_serving_one_language_builds_that_language_alone():
     assert found["reverse_tables"] == ["en"]
 
 
-def test_the_buyers_api_is_loaded_by_its_first_use_and_builds_its_schemas_then():
+@pytest.mark.parametrize(
+    "first_use",
+    ["resolve('/api/v1/suppliers')", "reverse('buyer_api_v1:openapi-json')"],
+)
+def test_the_buyers_api_is_loaded_by_its_first_use_and_builds_its_schemas_then(first_use):
     """The buyers' API (Django Ninja) is not loaded with the site, the public URLconf and its
     reverse-lookup table (``lms.lazy_urls``, decision 0636); resolving one of its paths or
-    reversing one of its names loads it. (Pydantic is loaded: Wagtail's hooks, loaded before
-    the fork, import its admin's page actions, which use it.) Its schemas are deferred (``lms.ninja_schemas``,
-    decision 0624): none has built its validator when the API is loaded, and one is built
-    when first used, by four threads at once."""
+    reversing one of its names loads it. (Pydantic is loaded: Wagtail's hooks, loaded
+    before the fork, import its admin's page actions, which use it.) Its schemas are
+    deferred (``lms.ninja_schemas``, decision 0624): none has built its validator when the
+    API is loaded, and one is built when first used, by four threads at once."""
     probe = (
         "import json, sys, threading\n"
         "from lms.wsgi import application\n"
@@ -235,6 +239,8 @@ def test_the_buyers_api_is_loaded_by_its_first_use_and_builds_its_schemas_then()
         "reverse('robots_txt')\n"
         "names = ('ninja', 'compliance.api', 'compliance.api_routes')\n"
         "at_start = [name for name in names if name in sys.modules]\n"
+        f"{first_use}\n"
+        "after_first_use = [name for name in names if name in sys.modules]\n"
         "match = resolve('/api/v1/suppliers')\n"
         "openapi = reverse('buyer_api_v1:openapi-json')\n"
         "from compliance import api as buyers_api\n"
@@ -250,12 +256,13 @@ def test_the_buyers_api_is_loaded_by_its_first_use_and_builds_its_schemas_then()
         "threads = [threading.Thread(target=validate) for _ in range(4)]\n"
         "[thread.start() for thread in threads]\n"
         "[thread.join() for thread in threads]\n"
-        "print(json.dumps({'at_start': at_start, 'namespace': match.namespace,\n"
-        "    'openapi': openapi, 'built_when_loaded': built_when_loaded,\n"
-        "    'validated': validated}))\n"
+        "print(json.dumps({'at_start': at_start, 'after_first_use': after_first_use,\n"
+        "    'namespace': match.namespace, 'openapi': openapi,\n"
+        "    'built_when_loaded': built_when_loaded, 'validated': validated}))\n"
     )
     found = _fresh_worker_prints(probe)
     assert found["at_start"] == []
+    assert found["after_first_use"] == ["ninja", "compliance.api", "compliance.api_routes"]
     assert found["namespace"] == "buyer_api_v1"
     assert found["openapi"] == "/api/v1/openapi.json"
     assert found["built_when_loaded"] == []
@@ -360,19 +367,21 @@ def test_the_heaps_free_pages_go_back_to_the_kernel():
 
 
 @pytest.mark.parametrize("config", ["site/deploy/gunicorn.conf.py", "bench/server_settings.py"])
-def test_gunicorn_masters_release_the_free_heap_before_each_fork(config):
+def test_gunicorn_masters_release_the_free_heap_before_each_fork(config, monkeypatch):
     """Production's gunicorn settings and the bench's (the site's and its peers' servers)
     freeze the collector's objects and release the heap's free pages before each fork."""
     import gc
     import runpy
 
+    monkeypatch.delenv("BENCH_PRELOAD", raising=False)
     settings_namespace = runpy.run_path(str(BASE_DIR / config))
     assert settings_namespace["preload_app"] is True
     released = []
     settings_namespace["_heap"]["release_free_heap"] = lambda: released.append(True)
+    frozen_before = gc.get_freeze_count()
     try:
         settings_namespace["pre_fork"](None, None)
-        assert gc.get_freeze_count() > 0
+        assert gc.get_freeze_count() > frozen_before
     finally:
         gc.unfreeze()
     assert released == [True]
