@@ -88,28 +88,28 @@ def without_api_v3_registration() -> Iterator[None]:
                 del sys.modules[name]
 
 
-class ImagesConfig(WagtailImagesAppConfig):
+class _ReadyWithoutAPIv3:
+    """Before a Wagtail app configuration in the bases: its ``ready()``, with stand-ins."""
+
     def ready(self):
         with without_api_v3_registration():
             super().ready()
 
 
-class DocumentsConfig(WagtailDocsAppConfig):
-    def ready(self):
-        with without_api_v3_registration():
-            super().ready()
+class ImagesConfig(_ReadyWithoutAPIv3, WagtailImagesAppConfig):
+    pass
 
 
-class SnippetsConfig(WagtailSnippetsAppConfig):
-    def ready(self):
-        with without_api_v3_registration():
-            super().ready()
+class DocumentsConfig(_ReadyWithoutAPIv3, WagtailDocsAppConfig):
+    pass
 
 
-class RedirectsConfig(WagtailRedirectsAppConfig):
-    def ready(self):
-        with without_api_v3_registration():
-            super().ready()
+class SnippetsConfig(_ReadyWithoutAPIv3, WagtailSnippetsAppConfig):
+    pass
+
+
+class RedirectsConfig(_ReadyWithoutAPIv3, WagtailRedirectsAppConfig):
+    pass
 
 
 def _namespaces(resolver: URLResolver) -> Iterator[str]:
@@ -126,8 +126,7 @@ def api_v3_not_routed(app_configs=None, **kwargs):
     redirects these configurations do not register."""
     from django.apps import apps
 
-    ours = (ImagesConfig, DocumentsConfig, SnippetsConfig, RedirectsConfig)
-    if not any(isinstance(config, ours) for config in apps.get_app_configs()):
+    if not any(isinstance(config, _ReadyWithoutAPIv3) for config in apps.get_app_configs()):
         return []
     if API_V3_NAMESPACE not in set(_namespaces(get_resolver())):
         return []
