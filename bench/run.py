@@ -61,22 +61,79 @@ STATIC_SCENARIO = "portal.static-file"
 COMPRESSED_SUFFIX = ".compressed"
 
 
-def ratios_to_static(http_results: list[dict]) -> dict[str, float]:
-    """Each anonymous scenario's requests/s over the static file's, measured in the same
-    run through the same gunicorn (issue 14: public pages at >= 0.7x a static file). A
-    scenario named ``*.compressed`` asks for compressed bodies as browsers do, and is held
-    against the static file asked for the same way (whitenoise sends its ``.br``)."""
+def ratios_to_static(http_results: list[dict], static_rounds: dict | None = None) -> dict:
+    """Each anonymous scenario's requests/s over the static file's, through the same gunicorn
+    (issue 14: public pages at >= 0.7x a static file). With ``static_rounds``
+    (``interleave_with_static``), the median of the interleaved rounds' ratios; otherwise
+    the scenario's run over the static file's one run. A scenario named ``*.compressed`` asks
+    for compressed bodies as browsers do, and is held against the static file asked for the
+    same way (whitenoise sends its ``.br``)."""
     by_name = {r["name"]: r for r in http_results}
-    yardsticks = {STATIC_SCENARIO, STATIC_SCENARIO + COMPRESSED_SUFFIX}
     ratios = {}
     for r in http_results:
-        if r.get("login") or r["name"] in yardsticks or not r.get("requests_per_s"):
+        if not _held_against_static(r):
             continue
-        compressed = r["name"].endswith(COMPRESSED_SUFFIX)
-        static = by_name.get(STATIC_SCENARIO + (COMPRESSED_SUFFIX if compressed else ""))
+        rounds = (static_rounds or {}).get(r["name"])
+        if rounds and rounds.get("median_ratio") is not None:
+            ratios[r["name"]] = rounds["median_ratio"]
+            continue
+        static = by_name.get(_yardstick_for(r["name"]))
         if static and static.get("requests_per_s"):
             ratios[r["name"]] = round(r["requests_per_s"] / static["requests_per_s"], 3)
     return ratios
+
+
+def _yardstick_for(name: str) -> str:
+    return STATIC_SCENARIO + (COMPRESSED_SUFFIX if name.endswith(COMPRESSED_SUFFIX) else "")
+
+
+def _held_against_static(result: dict) -> bool:
+    yardsticks = {STATIC_SCENARIO, STATIC_SCENARIO + COMPRESSED_SUFFIX}
+    return bool(
+        not result.get("login")
+        and result.get("method", "GET") == "GET"
+        and result["name"] not in yardsticks
+        and result.get("requests_per_s")
+    )
+
+
+STATIC_ROUNDS = int(os.environ.get("BENCH_STATIC_ROUNDS", 3))
+
+
+def interleave_with_static(http_results: list[dict], scenarios: dict, run) -> dict:
+    """Each anonymous page against the static file in ``STATIC_ROUNDS`` interleaved rounds,
+    alternating which goes first, both with the page's request count and concurrency: a
+    page at 2,000 requests/s runs for a tenth of a second, so one static-file run minutes
+    earlier moved the ratios by a third between runs of the same code. ``run(scenario)``
+    returns a result as ``run_http_scenario`` does. The median ratio per page."""
+    found = {}
+    for result in http_results:
+        if not _held_against_static(result) or result["name"] not in scenarios:
+            continue
+        static = scenarios.get(_yardstick_for(result["name"]))
+        if static is None:
+            continue
+        page = scenarios[result["name"]]
+        yardstick = replace(static, requests=page.requests, concurrency=page.concurrency)
+        rounds = []
+        for number in range(STATIC_ROUNDS):
+            order = [page, yardstick] if number % 2 == 0 else [yardstick, page]
+            outcome = {id(scenario): run(replace(scenario)) for scenario in order}
+            page_rps = outcome[id(page)].get("requests_per_s") or 0
+            static_rps = outcome[id(yardstick)].get("requests_per_s") or 0
+            rounds.append(
+                {
+                    "page": page_rps,
+                    "static": static_rps,
+                    "ratio": round(page_rps / static_rps, 3) if static_rps else None,
+                }
+            )
+        ratios = sorted(r["ratio"] for r in rounds if r["ratio"] is not None)
+        found[result["name"]] = {
+            "rounds": rounds,
+            "median_ratio": ratios[len(ratios) // 2] if ratios else None,
+        }
+    return found
 
 
 def log(message: str) -> None:
@@ -510,6 +567,7 @@ def run_http(
 
     sessions = {}
     results = []
+    ran = {}
     database_cpu = database_cpu_reader(os.environ.get("DATABASE_URL"))
     for module in modules:
         if getattr(module, "bench_prepare_failed", False) or not hasattr(module, "scenarios"):
@@ -550,6 +608,19 @@ def run_http(
                 continue
             result["module"] = module.__name__
             results.append(result)
+            ran[scenario.name] = scenario
+    if not args.no_static_rounds:
+        log(f"anonymous pages against the static file, {STATIC_ROUNDS} interleaved rounds")
+        args.static_rounds = interleave_with_static(
+            results,
+            ran,
+            lambda scenario: run_http_scenario(
+                base_url,
+                scenario,
+                None,
+                server_cpu=server_cpu or (lambda: process_tree_cpu_seconds(server_pid)),
+            ),
+        )
     return results
 
 
@@ -939,13 +1010,18 @@ def markdown(report: dict) -> str:
         sizes = ", ".join(f"{mb} MB" for mb in report["worker_rss_mb_after_run"])
         lines += ["", f"Resident memory of each gunicorn worker after the run: {sizes}."]
     ratios = report.get("ratios_to_static_file") or {}
+    static_rounds = report.get("static_file_rounds") or {}
     if ratios:
         lines += [
             "",
-            "| anonymous scenario | requests/s as a share of the static file's |",
-            "|---|---|",
+            "| anonymous scenario | requests/s as a share of the static file's "
+            "| rounds, page / static file req/s |",
+            "|---|---|---|",
         ]
-        lines += [f"| {name} | {ratio:.2f}x |" for name, ratio in ratios.items()]
+        for name, ratio in ratios.items():
+            rounds = (static_rounds.get(name) or {}).get("rounds") or []
+            pairs = ", ".join(f"{r['page']} / {r['static']}" for r in rounds) or "one run"
+            lines.append(f"| {name} | {ratio:.2f}x | {pairs} |")
     peers = report.get("peers") or {}
     if peers.get("comparisons"):
         v = peers["versions"]
@@ -1019,6 +1095,11 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every request count")
     parser.add_argument("--skip-prepare", action="store_true", help="reuse the data set")
+    parser.add_argument(
+        "--no-static-rounds",
+        action="store_true",
+        help="compare anonymous pages with the static file's one run, not interleaved rounds",
+    )
     parser.add_argument("--output", default=str(RESULTS_DIR / "latest.json"))
     parser.add_argument(
         "--markdown", action="store_true", help="print the results file as Markdown, run nothing"
@@ -1072,7 +1153,10 @@ def main(argv=None) -> int:
 
     report = {
         "machine": machine(workers, threads),
-        "ratios_to_static_file": ratios_to_static(http_results),
+        "ratios_to_static_file": ratios_to_static(
+            http_results, getattr(args, "static_rounds", None)
+        ),
+        "static_file_rounds": getattr(args, "static_rounds", None),
         "worker_rss_mb_after_run": [w["rss_mb"] for w in memory_after_run["workers"]],
         "worker_memory_after_run": memory_after_run["workers"],
         "server_memory_at_start": getattr(server, "memory_at_start", None),
@@ -1150,7 +1234,10 @@ def run_against_target(args) -> int:
     http_results = run_http(modules, problems, base_url, args, 0, cluster_cpu_seconds)
     report = {
         "machine": {**machine(0, 0), "target": base_url},
-        "ratios_to_static_file": ratios_to_static(http_results),
+        "ratios_to_static_file": ratios_to_static(
+            http_results, getattr(args, "static_rounds", None)
+        ),
+        "static_file_rounds": getattr(args, "static_rounds", None),
         "timings": {**timings, "total_s": round(time.perf_counter() - started, 1)},
         "scenarios": http_results,
         "tasks": [],
