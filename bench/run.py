@@ -98,14 +98,20 @@ def _held_against_static(result: dict) -> bool:
 
 
 STATIC_ROUNDS = int(os.environ.get("BENCH_STATIC_ROUNDS", 3))
+# How long a round of a fast page should last, and the most requests it may take for it.
+STATIC_ROUND_SECONDS = 0.5
+STATIC_ROUND_MAX_REQUESTS = 2000
 
 
 def interleave_with_static(http_results: list[dict], scenarios: dict, run) -> dict:
     """Each anonymous page against the static file in ``STATIC_ROUNDS`` interleaved rounds,
-    alternating which goes first, both with the page's request count and concurrency: a
-    page at 2,000 requests/s runs for a tenth of a second, so one static-file run minutes
-    earlier moved the ratios by a third between runs of the same code. ``run(scenario)``
-    returns a result as ``run_http_scenario`` does. The median ratio per page."""
+    alternating which goes first, both with the page's concurrency and one request count: a
+    page at 2,000 requests/s ran its 200 requests in a tenth of a second, and one
+    static-file run minutes earlier moved the ratios by a third between runs of the same
+    code. A round asks for what the page's first run served in ``STATIC_ROUND_SECONDS``
+    (at least the page's own count, at most ``STATIC_ROUND_MAX_REQUESTS``).
+    ``run(scenario)`` returns a result as ``run_http_scenario`` does. The median ratio per
+    page."""
     found = {}
     for result in http_results:
         if not _held_against_static(result) or result["name"] not in scenarios:
@@ -113,8 +119,15 @@ def interleave_with_static(http_results: list[dict], scenarios: dict, run) -> di
         static = scenarios.get(_yardstick_for(result["name"]))
         if static is None:
             continue
-        page = scenarios[result["name"]]
-        yardstick = replace(static, requests=page.requests, concurrency=page.concurrency)
+        requests = min(
+            STATIC_ROUND_MAX_REQUESTS,
+            max(
+                scenarios[result["name"]].requests,
+                round(result["requests_per_s"] * STATIC_ROUND_SECONDS),
+            ),
+        )
+        page = replace(scenarios[result["name"]], requests=requests)
+        yardstick = replace(static, requests=requests, concurrency=page.concurrency)
         rounds = []
         for number in range(STATIC_ROUNDS):
             order = [page, yardstick] if number % 2 == 0 else [yardstick, page]

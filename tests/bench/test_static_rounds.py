@@ -12,6 +12,8 @@ def _result(name, rps, login=None, method="GET"):
 
 def test_pages_alternate_with_the_static_file_and_the_median_ratio_is_kept(monkeypatch):
     monkeypatch.setattr(run, "STATIC_ROUNDS", 3)
+    monkeypatch.setattr(run, "STATIC_ROUND_SECONDS", 0.5)
+    monkeypatch.setattr(run, "STATIC_ROUND_MAX_REQUESTS", 2000)
     static = HttpScenario(run.STATIC_SCENARIO, "/static/site.css", requests=300, concurrency=4)
     compressed = HttpScenario(run.STATIC_SCENARIO + ".compressed", "/static/site.css")
     home = HttpScenario("portal.home.en", "/en/", requests=200, concurrency=4)
@@ -22,8 +24,8 @@ def test_pages_alternate_with_the_static_file_and_the_median_ratio_is_kept(monke
     results = [
         _result(static.name, 1000),
         _result(compressed.name, 800),
-        _result(home.name, 500),
-        _result(home_gz.name, 400),
+        _result(home.name, 500),  # its round: 250 requests, half a second's
+        _result(home_gz.name, 400),  # 200
         _result(signed_in.name, 50, login="learner"),
         _result(posted.name, 60, method="POST"),
     ]
@@ -41,15 +43,15 @@ def test_pages_alternate_with_the_static_file_and_the_median_ratio_is_kept(monke
 
     assert set(rounds) == {"portal.home.en", "portal.home.en.compressed"}
     assert ran[:6] == [
-        ("portal.home.en", 200, 4),
-        (run.STATIC_SCENARIO, 200, 4),
-        (run.STATIC_SCENARIO, 200, 4),  # the second round starts with the static file
-        ("portal.home.en", 200, 4),
-        ("portal.home.en", 200, 4),
-        (run.STATIC_SCENARIO, 200, 4),
+        ("portal.home.en", 250, 4),
+        (run.STATIC_SCENARIO, 250, 4),
+        (run.STATIC_SCENARIO, 250, 4),  # the second round starts with the static file
+        ("portal.home.en", 250, 4),
+        ("portal.home.en", 250, 4),
+        (run.STATIC_SCENARIO, 250, 4),
     ]
-    assert ran[6][0] == "portal.home.en.compressed"
-    assert ran[7] == (run.STATIC_SCENARIO + ".compressed", 150, 2)
+    assert ran[6] == ("portal.home.en.compressed", 200, 2)
+    assert ran[7] == (run.STATIC_SCENARIO + ".compressed", 200, 2)
     assert [r["ratio"] for r in rounds["portal.home.en"]["rounds"]] == [0.9, 0.7, 0.8]
     assert rounds["portal.home.en"]["median_ratio"] == 0.8
 
@@ -59,6 +61,28 @@ def test_pages_alternate_with_the_static_file_and_the_median_ratio_is_kept(monke
     assert run.ratios_to_static(results) == {
         "portal.home.en": 0.5,
         "portal.home.en.compressed": 0.5,
+    }
+
+
+def test_a_round_is_at_least_the_pages_own_count_and_at_most_the_cap(monkeypatch):
+    monkeypatch.setattr(run, "STATIC_ROUNDS", 1)
+    monkeypatch.setattr(run, "STATIC_ROUND_MAX_REQUESTS", 2000)
+    static = HttpScenario(run.STATIC_SCENARIO, "/static/site.css")
+    slow = HttpScenario("portal.search.common", "/en/search/?q=safety", requests=200)
+    fast = HttpScenario("portal.article", "/en/a/", requests=200)
+    scenarios = {s.name: s for s in (static, slow, fast)}
+    results = [_result(slow.name, 30), _result(fast.name, 9000)]
+    counts = {}
+
+    def fake_run(scenario):
+        counts.setdefault(scenario.name, scenario.requests)
+        return {"requests_per_s": 100}
+
+    run.interleave_with_static(results, scenarios, fake_run)
+    assert counts == {
+        "portal.search.common": 200,
+        run.STATIC_SCENARIO: 200,  # the first page's rounds
+        "portal.article": 2000,
     }
 
 
