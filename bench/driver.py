@@ -13,6 +13,7 @@ import http.client
 import itertools
 import math
 import re
+import statistics
 import struct
 import threading
 import time
@@ -317,6 +318,24 @@ def run_load(base_url, scenario, cookies: CookieJar, total: int, first_number: i
     for thread in threads:
         thread.join()
     return samples, time.perf_counter() - started
+
+
+def interleaved_rounds(runs: dict, count: int) -> tuple[list[dict], float | None]:
+    """``count`` rounds of two runs one after the other, alternating which goes first, so
+    the machine's drift weighs on both alike. ``runs`` names two callables returning results
+    with ``requests_per_s``; each round holds both results by those names and the ratio of
+    the first's requests/s to the second's. Returns the rounds and their median ratio."""
+    (first, _), (second, _) = runs.items()
+    rounds = []
+    for number in range(count):
+        order = (first, second) if number % 2 == 0 else (second, first)
+        outcome = {name: runs[name]() for name in order}
+        first_rps = outcome[first].get("requests_per_s") or 0
+        second_rps = outcome[second].get("requests_per_s") or 0
+        outcome["ratio"] = round(first_rps / second_rps, 3) if second_rps else None
+        rounds.append(outcome)
+    ratios = [r["ratio"] for r in rounds if r["ratio"] is not None]
+    return rounds, round(statistics.median(ratios), 3) if ratios else None
 
 
 def warmup_count(requests: int) -> int:

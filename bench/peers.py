@@ -20,13 +20,13 @@ import contextlib
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import uuid
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from bench.driver import interleaved_rounds
 from bench.harness import HttpScenario
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -225,24 +225,13 @@ def compare(pairs_found, run_site, run_peer) -> list[dict]:
     alternating which goes first; the ratio of requests/s per round and their median."""
     results = []
     for pair in pairs_found:
-        rounds = []
-        for number in range(ROUNDS):
-            order = [run_site, run_peer] if number % 2 == 0 else [run_peer, run_site]
-            outcome = {}
-            for runner in order:
-                which = "site" if runner is run_site else "peer"
-                scenario = pair["site"] if which == "site" else pair["peer_scenario"]
-                outcome[which] = runner(replace(scenario))
-            site_rps = outcome["site"]["requests_per_s"] or 0
-            peer_rps = outcome["peer"]["requests_per_s"] or 0
-            rounds.append(
-                {
-                    "site": _brief(outcome["site"]),
-                    "peer": _brief(outcome["peer"]),
-                    "ratio": round(site_rps / peer_rps, 3) if peer_rps else None,
-                }
-            )
-        ratios = [r["ratio"] for r in rounds if r["ratio"] is not None]
+        rounds, median_ratio = interleaved_rounds(
+            {
+                "site": lambda pair=pair: _brief(run_site(replace(pair["site"]))),
+                "peer": lambda pair=pair: _brief(run_peer(replace(pair["peer_scenario"]))),
+            },
+            ROUNDS,
+        )
         results.append(
             {
                 "label": pair["label"],
@@ -251,7 +240,7 @@ def compare(pairs_found, run_site, run_peer) -> list[dict]:
                 "peer_path": pair["peer_scenario"].path,
                 "concurrency": pair["site"].concurrency,
                 "rounds": rounds,
-                "median_ratio": round(statistics.median(ratios), 3) if ratios else None,
+                "median_ratio": median_ratio,
             }
         )
     return results

@@ -112,6 +112,8 @@ def interleave_with_static(http_results: list[dict], scenarios: dict, run) -> di
     (at least the page's own count, at most ``STATIC_ROUND_MAX_REQUESTS``).
     ``run(scenario)`` returns a result as ``run_http_scenario`` does. The median ratio per
     page."""
+    from bench.driver import interleaved_rounds
+
     found = {}
     for result in http_results:
         if not _held_against_static(result) or result["name"] not in scenarios:
@@ -128,23 +130,23 @@ def interleave_with_static(http_results: list[dict], scenarios: dict, run) -> di
         )
         page = replace(scenarios[result["name"]], requests=requests)
         yardstick = replace(static, requests=requests, concurrency=page.concurrency)
-        rounds = []
-        for number in range(STATIC_ROUNDS):
-            order = [page, yardstick] if number % 2 == 0 else [yardstick, page]
-            outcome = {id(scenario): run(replace(scenario)) for scenario in order}
-            page_rps = outcome[id(page)].get("requests_per_s") or 0
-            static_rps = outcome[id(yardstick)].get("requests_per_s") or 0
-            rounds.append(
-                {
-                    "page": page_rps,
-                    "static": static_rps,
-                    "ratio": round(page_rps / static_rps, 3) if static_rps else None,
-                }
-            )
-        ratios = sorted(r["ratio"] for r in rounds if r["ratio"] is not None)
+        rounds, median_ratio = interleaved_rounds(
+            {
+                "page": lambda page=page: run(replace(page)),
+                "static": lambda yardstick=yardstick: run(replace(yardstick)),
+            },
+            STATIC_ROUNDS,
+        )
         found[result["name"]] = {
-            "rounds": rounds,
-            "median_ratio": ratios[len(ratios) // 2] if ratios else None,
+            "rounds": [
+                {
+                    "page": r["page"].get("requests_per_s") or 0,
+                    "static": r["static"].get("requests_per_s") or 0,
+                    "ratio": r["ratio"],
+                }
+                for r in rounds
+            ],
+            "median_ratio": median_ratio,
         }
     return found
 
@@ -580,7 +582,7 @@ def run_http(
 
     sessions = {}
     results = []
-    ran = {}
+    ran = {}  # the scenarios run, by name
     database_cpu = database_cpu_reader(os.environ.get("DATABASE_URL"))
     for module in modules:
         if getattr(module, "bench_prepare_failed", False) or not hasattr(module, "scenarios"):
@@ -622,19 +624,20 @@ def run_http(
             result["module"] = module.__name__
             results.append(result)
             ran[scenario.name] = scenario
-    if not args.no_static_rounds:
-        log(f"anonymous pages against the static file, {STATIC_ROUNDS} interleaved rounds")
-        args.static_rounds = interleave_with_static(
-            results,
-            ran,
-            lambda scenario: run_http_scenario(
-                base_url,
-                scenario,
-                None,
-                server_cpu=server_cpu or (lambda: process_tree_cpu_seconds(server_pid)),
-            ),
-        )
-    return results
+    return results, ran
+
+
+def static_rounds(args, base_url: str, results: list[dict], ran: dict, server_cpu) -> dict | None:
+    """``interleave_with_static`` through the server at ``base_url``, unless
+    ``--no-static-rounds``."""
+    from bench.driver import run_http_scenario
+
+    if args.no_static_rounds:
+        return None
+    log(f"anonymous pages against the static file, {STATIC_ROUNDS} interleaved rounds")
+    return interleave_with_static(
+        results, ran, lambda scenario: run_http_scenario(base_url, scenario, None, server_cpu)
+    )
 
 
 # The site's scenarios the peers are compared with (bench/peers.py), by the peers' keys.
@@ -1156,7 +1159,10 @@ def main(argv=None) -> int:
         f"{SITE_ENVIRONMENT} packages)"
     )
     with gunicorn(port, workers, threads) as server:
-        http_results = run_http(modules, problems, base_url, args, server.pid)
+        http_results, ran = run_http(modules, problems, base_url, args, server.pid)
+        rounds = static_rounds(
+            args, base_url, http_results, ran, lambda: process_tree_cpu_seconds(server.pid)
+        )
         # What each worker holds after serving every scenario.
         memory_after_run = server_memory(server.pid)
     peers = None
@@ -1166,10 +1172,8 @@ def main(argv=None) -> int:
 
     report = {
         "machine": machine(workers, threads),
-        "ratios_to_static_file": ratios_to_static(
-            http_results, getattr(args, "static_rounds", None)
-        ),
-        "static_file_rounds": getattr(args, "static_rounds", None),
+        "ratios_to_static_file": ratios_to_static(http_results, rounds),
+        "static_file_rounds": rounds,
         "worker_rss_mb_after_run": [w["rss_mb"] for w in memory_after_run["workers"]],
         "worker_memory_after_run": memory_after_run["workers"],
         "server_memory_at_start": getattr(server, "memory_at_start", None),
@@ -1244,13 +1248,12 @@ def run_against_target(args) -> int:
 
     caches["pages"].clear()
     log(f"driving {base_url}")
-    http_results = run_http(modules, problems, base_url, args, 0, cluster_cpu_seconds)
+    http_results, ran = run_http(modules, problems, base_url, args, 0, cluster_cpu_seconds)
+    rounds = static_rounds(args, base_url, http_results, ran, cluster_cpu_seconds)
     report = {
         "machine": {**machine(0, 0), "target": base_url},
-        "ratios_to_static_file": ratios_to_static(
-            http_results, getattr(args, "static_rounds", None)
-        ),
-        "static_file_rounds": getattr(args, "static_rounds", None),
+        "ratios_to_static_file": ratios_to_static(http_results, rounds),
+        "static_file_rounds": rounds,
         "timings": {**timings, "total_s": round(time.perf_counter() - started, 1)},
         "scenarios": http_results,
         "tasks": [],

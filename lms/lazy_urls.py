@@ -31,7 +31,8 @@ class ResolverOnFirstUse(URLResolver):
 
     def _populate(self):
         # Called by the including resolver's ``_populate()`` for every resolver it holds,
-        # and by the entry points below, which mark the resolver as used first.
+        # and by the entry points below, which mark the resolver as used first (a
+        # ``reverse()`` on this resolver reads ``reverse_dict``).
         if self.in_use:
             super()._populate()
 
@@ -53,10 +54,6 @@ class ResolverOnFirstUse(URLResolver):
     def _is_callback(self, name):
         self.in_use = True
         return super()._is_callback(name)
-
-    def _reverse_with_prefix(self, lookup_view, _prefix, *args, **kwargs):
-        self.in_use = True
-        return super()._reverse_with_prefix(lookup_view, _prefix, *args, **kwargs)
 
 
 def include_on_first_use(route: str, urlconf_module: str, *, app_name: str, namespace: str):

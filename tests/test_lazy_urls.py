@@ -67,6 +67,14 @@ def test_reversing_a_name_in_its_namespace_imports_it_in_every_language():
         assert reverse("here") == "/here/"
 
 
+def test_its_own_resolver_reverses_its_names():
+    reverse("here")
+    (section,) = [p for p in get_resolver().url_patterns if isinstance(p, ResolverOnFirstUse)]
+    assert not _imported()
+    assert section.reverse("numbered", number=4) == "thing/4/"
+    assert _imported()
+
+
 def test_an_unknown_path_under_its_route_is_a_404_with_what_was_tried():
     with pytest.raises(Resolver404) as raised:
         resolve("/lazy/nothing/")
